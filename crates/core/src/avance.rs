@@ -1,0 +1,291 @@
+//! Avance Tipo 1 and Tipo 2 of one indicator in one year, with everything needed to explain it.
+
+use rust_decimal::Decimal;
+
+use crate::model::{Aggregation, Direction, Indicator, Sense, Standard, Year};
+use crate::profile::{AccumulationReading, DescendingFormula, RuleProfile, SenseInference, ZeroDivision};
+use crate::value::Cell;
+
+/// The direction an indicator is computed with, once the profile has resolved an undeclared sense.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Resolved {
+    Trend { sense: Sense, aggregation: Aggregation, inferred: bool },
+    NoDefinido(Standard),
+}
+
+/// Why an avance is ND.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum NdReason {
+    /// No target (LE) for the year, or it is ND.
+    NoTarget,
+    /// No actual (VO) for the year, or it is ND.
+    NoActual,
+    NoTargetNorActual,
+    /// Ascendente with LE = 0.
+    ZeroTarget,
+    /// Descendente with VO = 0.
+    ZeroActual,
+}
+
+/// The rule that produced an avance.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Formula {
+    /// VO / LE × 100.
+    ActualOverTarget,
+    /// LE / VO × 100.
+    TargetOverActual,
+    /// 100 if VO ≥ LE, else 0.
+    Minimum,
+    /// 100 if VO ≤ LE, else 0.
+    Maximum,
+    /// Zero divisor under [`ZeroDivision::FullWhenReached`]: 100 if the target was reached, else 0.
+    ZeroReached,
+}
+
+/// Which value a data-quality problem is in.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Role {
+    Baseline,
+    Target,
+    Actual,
+}
+
+/// A data-quality problem (calidad de datos).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum QualityIssue {
+    /// LE = 0 where the formula divides by it.
+    ZeroTarget { year: Year },
+    /// VO = 0 where the descending formula divides by it.
+    ZeroActual { year: Year },
+    /// LE and VO of different signs.
+    SignMismatch { year: Year, target: Decimal, actual: Decimal },
+    /// A share above 100%.
+    PercentAbove100 { role: Role, year: Year, text: String },
+    /// The declared sense contradicts the sequence of targets.
+    SenseContradictsTargets { declared: Sense, from_targets: Sense },
+    /// The sense was not declared and was inferred from the targets.
+    SenseInferred { sense: Sense },
+}
+
+/// Avance Tipo 2 (progress relative to the baseline).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Tipo2 {
+    Value(Decimal),
+    Nd,
+    /// Not defined for `no_definido` indicators.
+    NotApplicable,
+}
+
+impl Tipo2 {
+    pub fn value(self) -> Option<Decimal> {
+        match self {
+            Tipo2::Value(v) => Some(v),
+            _ => None,
+        }
+    }
+}
+
+/// An indicator's figures for one year under one profile.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Evaluation {
+    pub year: Year,
+    pub direction: Resolved,
+    /// The target and actual the formula used (sums under [`AccumulationReading::SumOfYears`]).
+    pub target: Option<Decimal>,
+    pub actual: Option<Decimal>,
+    /// The years whose values were summed, when they were.
+    pub summed_years: Vec<Year>,
+    /// Avance Tipo 1, unrounded, after the profile's cap; `Err` says why it is ND.
+    pub avance: Result<Decimal, NdReason>,
+    pub formula: Option<Formula>,
+    /// Whether the cap lowered the figure.
+    pub capped: bool,
+    pub tipo2: Tipo2,
+    pub quality: Vec<QualityIssue>,
+}
+
+/// The sense that the sequence of yearly targets suggests: compares the last non-ND target with
+/// the first one. `None` when there are fewer than two or they are equal.
+pub fn sense_from_targets(ind: &Indicator) -> Option<Sense> {
+    let mut numbers = ind.targets.values().filter_map(Cell::number);
+    let first = numbers.next()?;
+    let last = numbers.next_back()?;
+    match last.cmp(&first) {
+        std::cmp::Ordering::Greater => Some(Sense::Ascendente),
+        std::cmp::Ordering::Less => Some(Sense::Descendente),
+        std::cmp::Ordering::Equal => None,
+    }
+}
+
+/// Resolves the direction an indicator is computed with under a profile.
+pub fn resolve(ind: &Indicator, profile: &RuleProfile) -> Resolved {
+    match ind.direction {
+        Direction::NoDefinido(s) => Resolved::NoDefinido(s),
+        Direction::Trend { sense: Some(sense), aggregation } => {
+            Resolved::Trend { sense, aggregation, inferred: false }
+        }
+        Direction::Trend { sense: None, aggregation } => {
+            let sense = match profile.sense_inference {
+                SenseInference::Never => Sense::Ascendente,
+                SenseInference::FromTargets => sense_from_targets(ind).unwrap_or(Sense::Ascendente),
+            };
+            Resolved::Trend { sense, aggregation, inferred: true }
+        }
+    }
+}
+
+fn number_at(map: &std::collections::BTreeMap<Year, Cell>, year: Year) -> Option<Decimal> {
+    map.get(&year).and_then(Cell::number)
+}
+
+/// Computes Avance Tipo 1 and Tipo 2 of `ind` in `year` under `profile`.
+pub fn evaluate(ind: &Indicator, year: Year, profile: &RuleProfile) -> Evaluation {
+    let direction = resolve(ind, profile);
+    let hundred = Decimal::ONE_HUNDRED;
+    let mut quality = quality_of_series(ind, year, direction);
+
+    let (target, actual, summed_years) = match direction {
+        Resolved::Trend { aggregation: Aggregation::Acumulado, .. }
+            if profile.accumulation == AccumulationReading::SumOfYears =>
+        {
+            summed(ind, year)
+        }
+        _ => (number_at(&ind.targets, year), number_at(&ind.actuals, year), Vec::new()),
+    };
+
+    let mut formula = None;
+    let raw: Result<Decimal, NdReason> = match (target, actual) {
+        (None, None) => Err(NdReason::NoTargetNorActual),
+        (None, Some(_)) => Err(NdReason::NoTarget),
+        (Some(_), None) => Err(NdReason::NoActual),
+        (Some(le), Some(vo)) => {
+            if !le.is_zero() && !vo.is_zero() && le.is_sign_negative() != vo.is_sign_negative() {
+                quality.push(QualityIssue::SignMismatch { year, target: le, actual: vo });
+            }
+            match direction {
+                Resolved::NoDefinido(Standard::MinimoPermisible) => {
+                    formula = Some(Formula::Minimum);
+                    Ok(if vo >= le { hundred } else { Decimal::ZERO })
+                }
+                Resolved::NoDefinido(Standard::MaximoPermisible) => {
+                    formula = Some(Formula::Maximum);
+                    Ok(if vo <= le { hundred } else { Decimal::ZERO })
+                }
+                Resolved::Trend { sense: Sense::Ascendente, .. } => {
+                    if le.is_zero() {
+                        quality.push(QualityIssue::ZeroTarget { year });
+                        zero_division(profile, vo >= le, NdReason::ZeroTarget, &mut formula)
+                    } else {
+                        formula = Some(Formula::ActualOverTarget);
+                        Ok(vo / le * hundred)
+                    }
+                }
+                Resolved::Trend { sense: Sense::Descendente, .. } => match profile.descending {
+                    DescendingFormula::TargetOverActual => {
+                        if vo.is_zero() {
+                            quality.push(QualityIssue::ZeroActual { year });
+                            zero_division(profile, vo <= le, NdReason::ZeroActual, &mut formula)
+                        } else {
+                            formula = Some(Formula::TargetOverActual);
+                            Ok(le / vo * hundred)
+                        }
+                    }
+                },
+            }
+        }
+    };
+
+    let mut capped = false;
+    let avance = raw.map(|a| match profile.cap {
+        Some(cap) if a > cap => {
+            capped = true;
+            cap
+        }
+        _ => a,
+    });
+
+    let tipo2 = tipo2(ind, year, direction);
+    Evaluation { year, direction, target, actual, summed_years, avance, formula, capped, tipo2, quality }
+}
+
+fn zero_division(
+    profile: &RuleProfile,
+    reached: bool,
+    reason: NdReason,
+    formula: &mut Option<Formula>,
+) -> Result<Decimal, NdReason> {
+    match profile.zero_division {
+        ZeroDivision::NotComputed => Err(reason),
+        ZeroDivision::FullWhenReached => {
+            *formula = Some(Formula::ZeroReached);
+            Ok(if reached { Decimal::ONE_HUNDRED } else { Decimal::ZERO })
+        }
+    }
+}
+
+/// Sums of targets and actuals over the years up to `year` that have a target. The year itself
+/// must have a target; an actual missing in any of those years makes the sum ND.
+fn summed(ind: &Indicator, year: Year) -> (Option<Decimal>, Option<Decimal>, Vec<Year>) {
+    if number_at(&ind.targets, year).is_none() {
+        return (None, number_at(&ind.actuals, year), Vec::new());
+    }
+    let years: Vec<Year> = ind
+        .targets
+        .iter()
+        .filter(|(y, c)| **y <= year && c.number().is_some())
+        .map(|(y, _)| *y)
+        .collect();
+    let target = years.iter().filter_map(|y| number_at(&ind.targets, *y)).sum();
+    let actual: Option<Decimal> = years.iter().map(|y| number_at(&ind.actuals, *y)).sum();
+    (Some(target), actual, years)
+}
+
+fn tipo2(ind: &Indicator, year: Year, direction: Resolved) -> Tipo2 {
+    let Resolved::Trend { sense, .. } = direction else {
+        return Tipo2::NotApplicable;
+    };
+    let lb = ind.baseline.as_ref().and_then(|b| b.value.number());
+    let (Some(lb), Some(le), Some(vo)) = (lb, number_at(&ind.targets, year), number_at(&ind.actuals, year))
+    else {
+        return Tipo2::Nd;
+    };
+    if le == lb {
+        return Tipo2::Nd;
+    }
+    let hundred = Decimal::ONE_HUNDRED;
+    Tipo2::Value(match sense {
+        Sense::Ascendente => (vo - lb) / (le - lb) * hundred,
+        Sense::Descendente => (lb - vo) / (lb - le) * hundred,
+    })
+}
+
+/// Problems of the series up to `year`: shares above 100% and a sense the targets contradict.
+fn quality_of_series(ind: &Indicator, year: Year, direction: Resolved) -> Vec<QualityIssue> {
+    let mut out = Vec::new();
+    if let Resolved::Trend { sense, inferred, .. } = direction {
+        if inferred {
+            out.push(QualityIssue::SenseInferred { sense });
+        } else if let Some(from_targets) = sense_from_targets(ind)
+            && from_targets != sense
+        {
+            out.push(QualityIssue::SenseContradictsTargets { declared: sense, from_targets });
+        }
+    }
+    if ind.unit.is_share() {
+        let hundred = Decimal::ONE_HUNDRED;
+        let mut check = |role: Role, y: Year, cell: &Cell| {
+            if cell.number().is_some_and(|n| n > hundred) {
+                out.push(QualityIssue::PercentAbove100 { role, year: y, text: cell.text().to_string() });
+            }
+        };
+        if let Some(b) = &ind.baseline {
+            check(Role::Baseline, b.year, &b.value);
+        }
+        for (role, map) in [(Role::Target, &ind.targets), (Role::Actual, &ind.actuals)] {
+            for (y, c) in map.range(..=year) {
+                check(role, *y, c);
+            }
+        }
+    }
+    out
+}

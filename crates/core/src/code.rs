@@ -1,0 +1,190 @@
+//! Codes of the policy's elements: `OP.01`, `LN.01.02`, `SS.01.02.03`, `IOP.01.01`,
+//! `ISS.01.02.03.01`. The code says where an element hangs: its parent follows from it.
+
+use std::cmp::Ordering;
+use std::fmt;
+use std::str::FromStr;
+
+/// What a code names.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum CodeKind {
+    /// `OP.nn`: objetivo prioritario.
+    Objective,
+    /// `LN.nn.mm`: lineamiento of objective nn.
+    Lineamiento,
+    /// `SS.nn.mm.kk`: servicio of lineamiento nn.mm.
+    Service,
+    /// `IOP.nn.mm`: indicator of objective nn.
+    ObjectiveIndicator,
+    /// `ISS.nn.mm.kk.jj`: indicator of service nn.mm.kk.
+    ServiceIndicator,
+}
+
+impl CodeKind {
+    pub fn prefix(self) -> &'static str {
+        match self {
+            CodeKind::Objective => "OP",
+            CodeKind::Lineamiento => "LN",
+            CodeKind::Service => "SS",
+            CodeKind::ObjectiveIndicator => "IOP",
+            CodeKind::ServiceIndicator => "ISS",
+        }
+    }
+
+    /// How many numeric parts follow the prefix.
+    pub fn parts(self) -> usize {
+        match self {
+            CodeKind::Objective => 1,
+            CodeKind::Lineamiento | CodeKind::ObjectiveIndicator => 2,
+            CodeKind::Service => 3,
+            CodeKind::ServiceIndicator => 4,
+        }
+    }
+
+    fn from_prefix(p: &str) -> Option<CodeKind> {
+        [
+            CodeKind::Objective,
+            CodeKind::Lineamiento,
+            CodeKind::Service,
+            CodeKind::ObjectiveIndicator,
+            CodeKind::ServiceIndicator,
+        ]
+        .into_iter()
+        .find(|k| k.prefix() == p)
+    }
+
+    pub fn is_indicator(self) -> bool {
+        matches!(self, CodeKind::ObjectiveIndicator | CodeKind::ServiceIndicator)
+    }
+}
+
+/// A valid code. Compares by kind, then numerically part by part, so `SS.01.10.01` sorts after
+/// `SS.01.09.01`.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub struct Code {
+    kind: CodeKind,
+    text: String,
+    parts: Vec<u32>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[error("{text:?} is not a code such as OP.01, LN.01.01, SS.01.01.01, IOP.01.01 or ISS.01.01.01.01")]
+pub struct CodeError {
+    pub text: String,
+}
+
+impl FromStr for Code {
+    type Err = CodeError;
+    fn from_str(s: &str) -> Result<Code, CodeError> {
+        let err = || CodeError { text: s.to_string() };
+        let text = s.trim();
+        let mut pieces = text.split('.');
+        let kind = pieces.next().and_then(CodeKind::from_prefix).ok_or_else(err)?;
+        let parts = pieces
+            .map(|p| {
+                if (1..=3).contains(&p.len()) && p.bytes().all(|b| b.is_ascii_digit()) {
+                    p.parse::<u32>().map_err(|_| err())
+                } else {
+                    Err(err())
+                }
+            })
+            .collect::<Result<Vec<u32>, _>>()?;
+        if parts.len() != kind.parts() {
+            return Err(err());
+        }
+        Ok(Code { kind, text: text.to_string(), parts })
+    }
+}
+
+impl Code {
+    pub fn kind(&self) -> CodeKind {
+        self.kind
+    }
+
+    pub fn as_str(&self) -> &str {
+        &self.text
+    }
+
+    /// The code without its prefix, as the published alert text names services: `01.03.03`.
+    pub fn number(&self) -> &str {
+        &self.text[self.kind.prefix().len() + 1..]
+    }
+
+    /// The element this one hangs from: an objective for `LN` and `IOP`, a lineamiento for `SS`,
+    /// a service for `ISS`; `None` for an objective.
+    pub fn parent(&self) -> Option<Code> {
+        let kind = match self.kind {
+            CodeKind::Objective => return None,
+            CodeKind::Lineamiento | CodeKind::ObjectiveIndicator => CodeKind::Objective,
+            CodeKind::Service => CodeKind::Lineamiento,
+            CodeKind::ServiceIndicator => CodeKind::Service,
+        };
+        let n = kind.parts();
+        let numbers: Vec<&str> = self.number().split('.').take(n).collect();
+        Some(Code {
+            kind,
+            text: format!("{}.{}", kind.prefix(), numbers.join(".")),
+            parts: self.parts[..n].to_vec(),
+        })
+    }
+
+    /// The objective this element belongs to (itself for an objective).
+    pub fn objective(&self) -> Code {
+        let mut c = self.clone();
+        while let Some(p) = c.parent() {
+            c = p;
+        }
+        c
+    }
+}
+
+impl Ord for Code {
+    fn cmp(&self, other: &Self) -> Ordering {
+        self.kind.cmp(&other.kind).then_with(|| self.parts.cmp(&other.parts))
+    }
+}
+
+impl PartialOrd for Code {
+    fn partial_cmp(&self, other: &Self) -> Option<Ordering> {
+        Some(self.cmp(other))
+    }
+}
+
+impl fmt::Display for Code {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.text)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn code(s: &str) -> Code {
+        s.parse().expect(s)
+    }
+
+    #[test]
+    fn parents_follow_from_the_code() {
+        assert_eq!(code("ISS.01.03.02.01").parent(), Some(code("SS.01.03.02")));
+        assert_eq!(code("SS.01.03.02").parent(), Some(code("LN.01.03")));
+        assert_eq!(code("LN.01.03").parent(), Some(code("OP.01")));
+        assert_eq!(code("IOP.03.02").parent(), Some(code("OP.03")));
+        assert_eq!(code("OP.03").parent(), None);
+        assert_eq!(code("ISS.04.02.01.02").objective(), code("OP.04"));
+        assert_eq!(code("SS.02.04.03").number(), "02.04.03");
+    }
+
+    #[test]
+    fn rejects_malformed_codes() {
+        for bad in ["", "OP", "OP.1.2", "XX.01", "ISS.01.01.01", "IOP.01.a", "LN.01.0001", "OP.01."] {
+            assert!(bad.parse::<Code>().is_err(), "{bad}");
+        }
+    }
+
+    #[test]
+    fn sorts_numerically() {
+        assert!(code("SS.01.10.01") > code("SS.01.09.01"));
+        assert!(code("ISS.01.01.01.02") > code("ISS.01.01.01.01"));
+    }
+}

@@ -1,0 +1,407 @@
+//! A national policy as followed up: objectives, lineamientos, services and their indicators.
+
+use std::collections::{BTreeMap, HashSet};
+use std::fmt;
+use std::str::FromStr;
+
+use crate::code::{Code, CodeKind};
+use crate::value::{Cell, Unit};
+
+/// A calendar year of the follow-up.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub struct Year(u16);
+
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[error("{text:?} is not a year between 1900 and 2200")]
+pub struct YearError {
+    pub text: String,
+}
+
+impl Year {
+    pub fn new(y: u16) -> Result<Year, YearError> {
+        if (1900..=2200).contains(&y) {
+            Ok(Year(y))
+        } else {
+            Err(YearError { text: y.to_string() })
+        }
+    }
+    pub fn get(self) -> u16 {
+        self.0
+    }
+}
+
+impl FromStr for Year {
+    type Err = YearError;
+    fn from_str(s: &str) -> Result<Year, YearError> {
+        let err = || YearError { text: s.to_string() };
+        if s.len() != 4 {
+            return Err(err());
+        }
+        Year::new(s.parse().map_err(|_| err())?).map_err(|_| err())
+    }
+}
+
+impl fmt::Display for Year {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{}", self.0)
+    }
+}
+
+/// The years a policy's targets and actuals may have, both ends included.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct YearRange {
+    pub first: Year,
+    pub last: Year,
+}
+
+impl YearRange {
+    pub fn contains(&self, y: Year) -> bool {
+        self.first <= y && y <= self.last
+    }
+    pub fn iter(&self) -> impl Iterator<Item = Year> + use<> {
+        (self.first.0..=self.last.0).map(Year)
+    }
+}
+
+/// Direction in which an indicator is expected to move (sentido esperado).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum Sense {
+    Ascendente,
+    Descendente,
+}
+
+impl Sense {
+    pub fn id(self) -> &'static str {
+        match self {
+            Sense::Ascendente => "ascendente",
+            Sense::Descendente => "descendente",
+        }
+    }
+}
+
+/// How yearly values of a trend indicator are read (tipo de agregación).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum Aggregation {
+    Acumulado,
+    NoAcumulado,
+}
+
+impl Aggregation {
+    pub fn id(self) -> &'static str {
+        match self {
+            Aggregation::Acumulado => "acumulado",
+            Aggregation::NoAcumulado => "no acumulado",
+        }
+    }
+    pub fn parse(s: &str) -> Option<Aggregation> {
+        [Aggregation::Acumulado, Aggregation::NoAcumulado].into_iter().find(|a| a.id() == s)
+    }
+}
+
+/// Compliance standard of a `no_definido` indicator (estándar de cumplimiento).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum Standard {
+    MinimoPermisible,
+    MaximoPermisible,
+}
+
+impl Standard {
+    pub fn id(self) -> &'static str {
+        match self {
+            Standard::MinimoPermisible => "minimo permisible",
+            Standard::MaximoPermisible => "maximo permisible",
+        }
+    }
+    pub fn parse(s: &str) -> Option<Standard> {
+        [Standard::MinimoPermisible, Standard::MaximoPermisible].into_iter().find(|a| a.id() == s)
+    }
+}
+
+/// The sentido esperado written in a dataset: `ascendente`, `descendente`, `no_definido`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum Sentido {
+    Ascendente,
+    Descendente,
+    NoDefinido,
+}
+
+impl Sentido {
+    pub const ALL: [Sentido; 3] = [Sentido::Ascendente, Sentido::Descendente, Sentido::NoDefinido];
+    pub fn id(self) -> &'static str {
+        match self {
+            Sentido::Ascendente => "ascendente",
+            Sentido::Descendente => "descendente",
+            Sentido::NoDefinido => "no_definido",
+        }
+    }
+    pub fn parse(s: &str) -> Option<Sentido> {
+        Sentido::ALL.into_iter().find(|a| a.id() == s)
+    }
+}
+
+/// Sentido and aggregation or standard together, so that a `no_definido` indicator always has a
+/// standard and a trend indicator always has an aggregation.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum Direction {
+    /// Ascendente or descendente. `sense: None` means the dataset did not declare it: the rule
+    /// profile decides whether it is inferred from the targets.
+    Trend { sense: Option<Sense>, aggregation: Aggregation },
+    /// `no_definido`: pass or fail against the standard.
+    NoDefinido(Standard),
+}
+
+/// Baseline (línea base): a year and a value.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Baseline {
+    pub year: Year,
+    pub value: Cell,
+}
+
+/// An objective (IOP) or service (ISS) indicator with its yearly targets and actuals.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Indicator {
+    pub code: Code,
+    pub name: String,
+    /// The unit that reports its values; joint ones are written `A - B`.
+    pub responsible: String,
+    /// Tipo de indicador: RESULTADO, COBERTURA, CALIDAD, ... (an open set; no formula uses it).
+    pub indicator_type: String,
+    pub unit: Unit,
+    pub direction: Direction,
+    pub baseline: Option<Baseline>,
+    /// Logros esperados by year. A year absent here is "not provided"; ND is a cell.
+    pub targets: BTreeMap<Year, Cell>,
+    /// Valores obtenidos by year.
+    pub actuals: BTreeMap<Year, Cell>,
+}
+
+/// Sector or ministry: a code and a name (`38` `PRODUCCION`).
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub struct Entity {
+    pub code: String,
+    pub name: String,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum PolicyType {
+    Sectorial,
+    Multisectorial,
+}
+
+impl PolicyType {
+    pub fn id(self) -> &'static str {
+        match self {
+            PolicyType::Sectorial => "SECTORIAL",
+            PolicyType::Multisectorial => "MULTISECTORIAL",
+        }
+    }
+    pub fn parse(s: &str) -> Option<PolicyType> {
+        [PolicyType::Sectorial, PolicyType::Multisectorial].into_iter().find(|t| t.id() == s)
+    }
+}
+
+/// A named element of the structure (lineamiento or service).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Element {
+    pub code: Code,
+    pub name: String,
+}
+
+/// An objetivo prioritario, with the analysts' own text about it (kept apart from generated text).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Objective {
+    pub code: Code,
+    pub name: String,
+    pub analysis: Option<String>,
+}
+
+/// What identifies and classifies a policy.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct PolicyMeta {
+    pub code: String,
+    pub name: String,
+    pub policy_type: PolicyType,
+    pub sector: Entity,
+    pub ministry: Entity,
+    /// The norm that approved it, when known.
+    pub norm: Option<String>,
+    pub years: YearRange,
+    /// Rule profile id, `name@version` (see [`crate::profile`]).
+    pub profile: String,
+    /// The analysts' closing text for the whole policy.
+    pub synthesis: Option<String>,
+}
+
+/// Everything a policy is made of, before its structure is checked.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct PolicyParts {
+    pub meta: PolicyMeta,
+    pub objectives: Vec<Objective>,
+    pub lineamientos: Vec<Element>,
+    pub services: Vec<Element>,
+    pub indicators: Vec<Indicator>,
+}
+
+/// A policy whose structure is consistent: unique codes, every element under an existing parent,
+/// every value in the policy's years. Elements are kept sorted by code.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Policy {
+    parts: PolicyParts,
+    profile: crate::profile::RuleProfile,
+}
+
+/// Where in a policy a structural problem is.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Place {
+    Meta,
+    Objective(usize),
+    Lineamiento(usize),
+    Service(usize),
+    Indicator(usize),
+}
+
+/// A structural problem, with the place (index in the given lists) it was found at.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct StructureIssue {
+    pub place: Place,
+    pub field: &'static str,
+    pub kind: StructureIssueKind,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum StructureIssueKind {
+    /// The code is of another kind than the list it is in.
+    WrongKind { code: Code, expected: CodeKind },
+    Duplicate { code: Code },
+    /// The parent that the code names does not exist.
+    MissingParent { code: Code, parent: Code },
+    YearOutside { year: Year, years: YearRange },
+    YearsReversed { years: YearRange },
+    UnknownProfile { id: String },
+}
+
+impl Policy {
+    /// Checks the structure and returns every problem found, not just the first.
+    pub fn new(mut parts: PolicyParts) -> Result<Policy, Vec<StructureIssue>> {
+        let mut issues = Vec::new();
+        let years = parts.meta.years;
+        if years.first > years.last {
+            issues.push(StructureIssue {
+                place: Place::Meta,
+                field: "years",
+                kind: StructureIssueKind::YearsReversed { years },
+            });
+        }
+        let profile = crate::profile::RuleProfile::find(&parts.meta.profile);
+        if profile.is_none() {
+            issues.push(StructureIssue {
+                place: Place::Meta,
+                field: "profile",
+                kind: StructureIssueKind::UnknownProfile { id: parts.meta.profile.clone() },
+            });
+        }
+        let mut seen = HashSet::new();
+        let mut check = |place: Place, code: &Code, expected: &[CodeKind], issues: &mut Vec<StructureIssue>| {
+            if !expected.contains(&code.kind()) {
+                issues.push(StructureIssue {
+                    place: place.clone(),
+                    field: "code",
+                    kind: StructureIssueKind::WrongKind { code: code.clone(), expected: expected[0] },
+                });
+            }
+            if !seen.insert(code.clone()) {
+                issues.push(StructureIssue {
+                    place,
+                    field: "code",
+                    kind: StructureIssueKind::Duplicate { code: code.clone() },
+                });
+            }
+        };
+        for (i, o) in parts.objectives.iter().enumerate() {
+            check(Place::Objective(i), &o.code, &[CodeKind::Objective], &mut issues);
+        }
+        for (i, e) in parts.lineamientos.iter().enumerate() {
+            check(Place::Lineamiento(i), &e.code, &[CodeKind::Lineamiento], &mut issues);
+        }
+        for (i, e) in parts.services.iter().enumerate() {
+            check(Place::Service(i), &e.code, &[CodeKind::Service], &mut issues);
+        }
+        for (i, ind) in parts.indicators.iter().enumerate() {
+            check(
+                Place::Indicator(i),
+                &ind.code,
+                &[CodeKind::ServiceIndicator, CodeKind::ObjectiveIndicator],
+                &mut issues,
+            );
+        }
+        let parents = |place: Place, code: &Code, issues: &mut Vec<StructureIssue>| {
+            if let Some(parent) = code.parent()
+                && !seen.contains(&parent)
+            {
+                issues.push(StructureIssue {
+                    place,
+                    field: "code",
+                    kind: StructureIssueKind::MissingParent { code: code.clone(), parent },
+                });
+            }
+        };
+        for (i, e) in parts.lineamientos.iter().enumerate() {
+            parents(Place::Lineamiento(i), &e.code, &mut issues);
+        }
+        for (i, e) in parts.services.iter().enumerate() {
+            parents(Place::Service(i), &e.code, &mut issues);
+        }
+        for (i, ind) in parts.indicators.iter().enumerate() {
+            parents(Place::Indicator(i), &ind.code, &mut issues);
+            for (field, map) in [("targets", &ind.targets), ("actuals", &ind.actuals)] {
+                for &year in map.keys().filter(|y| !years.contains(**y)) {
+                    issues.push(StructureIssue {
+                        place: Place::Indicator(i),
+                        field,
+                        kind: StructureIssueKind::YearOutside { year, years },
+                    });
+                }
+            }
+        }
+        let Some(profile) = profile.filter(|_| issues.is_empty()) else {
+            return Err(issues);
+        };
+        parts.objectives.sort_by(|a, b| a.code.cmp(&b.code));
+        parts.lineamientos.sort_by(|a, b| a.code.cmp(&b.code));
+        parts.services.sort_by(|a, b| a.code.cmp(&b.code));
+        parts.indicators.sort_by(|a, b| a.code.cmp(&b.code));
+        Ok(Policy { parts, profile })
+    }
+
+    /// The rule profile the policy names.
+    pub fn profile(&self) -> &crate::profile::RuleProfile {
+        &self.profile
+    }
+
+    pub fn meta(&self) -> &PolicyMeta {
+        &self.parts.meta
+    }
+    pub fn objectives(&self) -> &[Objective] {
+        &self.parts.objectives
+    }
+    pub fn lineamientos(&self) -> &[Element] {
+        &self.parts.lineamientos
+    }
+    pub fn services(&self) -> &[Element] {
+        &self.parts.services
+    }
+    /// Objective indicators first, then service indicators, each sorted by code.
+    pub fn indicators(&self) -> &[Indicator] {
+        &self.parts.indicators
+    }
+    pub fn indicator(&self, code: &Code) -> Option<&Indicator> {
+        self.parts.indicators.iter().find(|i| &i.code == code)
+    }
+    /// The parts, sorted by code, for writing the policy back out.
+    pub fn parts(&self) -> &PolicyParts {
+        &self.parts
+    }
+    pub fn into_parts(self) -> PolicyParts {
+        self.parts
+    }
+}

@@ -1,0 +1,261 @@
+//! Values as the planning offices write them: `20%`, `100.00%`, `10,256`, `0.10%`, `44328`, `ND`.
+//!
+//! A [`Cell`] keeps the exact decimal together with the text it came from and the indicator's unit,
+//! so that reports print what was entered while every figure is computed at full precision.
+
+use std::fmt;
+use std::str::FromStr;
+
+use rust_decimal::Decimal;
+
+/// Unit of measure of an indicator. Percent-like units accept a trailing `%`; the others do not.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum Unit {
+    Cantidad,
+    Numero,
+    Porcentaje,
+    Ratio,
+    Tasa,
+    Indice,
+    TasaVariacion,
+}
+
+impl Unit {
+    pub const ALL: [Unit; 7] = [
+        Unit::Cantidad,
+        Unit::Numero,
+        Unit::Porcentaje,
+        Unit::Ratio,
+        Unit::Tasa,
+        Unit::Indice,
+        Unit::TasaVariacion,
+    ];
+
+    /// The identifier used in datasets and JSON: `cantidad`, `numero`, `porcentaje`, `ratio`,
+    /// `tasa`, `indice`, `tasa_variacion`.
+    pub fn id(self) -> &'static str {
+        match self {
+            Unit::Cantidad => "cantidad",
+            Unit::Numero => "numero",
+            Unit::Porcentaje => "porcentaje",
+            Unit::Ratio => "ratio",
+            Unit::Tasa => "tasa",
+            Unit::Indice => "indice",
+            Unit::TasaVariacion => "tasa_variacion",
+        }
+    }
+
+    /// Whether a value may carry a `%` sign.
+    pub fn allows_percent_sign(self) -> bool {
+        matches!(self, Unit::Porcentaje | Unit::Tasa | Unit::TasaVariacion)
+    }
+
+    /// Whether a value above 100 is impossible: a share of a whole.
+    pub fn is_share(self) -> bool {
+        self == Unit::Porcentaje
+    }
+}
+
+impl FromStr for Unit {
+    type Err = ();
+    fn from_str(s: &str) -> Result<Self, ()> {
+        Unit::ALL.into_iter().find(|u| u.id() == s).ok_or(())
+    }
+}
+
+impl fmt::Display for Unit {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.id())
+    }
+}
+
+/// A number as reported: the exact decimal, the text it was written as, and its unit.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Value {
+    exact: Decimal,
+    text: String,
+    unit: Unit,
+}
+
+impl Value {
+    /// The exact decimal (for `20%`, 20).
+    pub fn exact(&self) -> Decimal {
+        self.exact
+    }
+    /// The text as entered, printed unchanged in reports.
+    pub fn text(&self) -> &str {
+        &self.text
+    }
+    pub fn unit(&self) -> Unit {
+        self.unit
+    }
+}
+
+/// One target, actual or baseline: a number, or ND ("no disponible") with the text that said so.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Cell {
+    Value(Value),
+    Nd { text: String },
+}
+
+/// Why a text is not a value of the indicator's unit.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum ValueError {
+    #[error("empty value")]
+    Empty,
+    #[error("{text:?} is not a number")]
+    NotANumber { text: String },
+    #[error("{text:?} has a % sign but the unit is {unit}")]
+    PercentNotAllowed { text: String, unit: Unit },
+    #[error("{text:?} uses ',' but not as a thousands separator (groups of three digits)")]
+    BadGrouping { text: String },
+}
+
+impl Cell {
+    /// Parses a value as written in the reports. `ND` (any case) is "no disponible". A comma is a
+    /// thousands separator, so it must separate groups of exactly three digits (`10,256`); a
+    /// decimal comma (`12,5`) is rejected rather than read wrongly.
+    pub fn parse(text: &str, unit: Unit) -> Result<Cell, ValueError> {
+        let trimmed = text.trim();
+        if trimmed.is_empty() {
+            return Err(ValueError::Empty);
+        }
+        if trimmed.eq_ignore_ascii_case("nd") {
+            return Ok(Cell::Nd { text: trimmed.to_string() });
+        }
+        let (body, percent) = match trimmed.strip_suffix('%') {
+            Some(b) => (b.trim_end(), true),
+            None => (trimmed, false),
+        };
+        let not_a_number = || ValueError::NotANumber { text: trimmed.to_string() };
+        let digits = strip_grouping(body).map_err(|e| match e {
+            Grouping::Bad => ValueError::BadGrouping { text: trimmed.to_string() },
+            Grouping::Invalid => not_a_number(),
+        })?;
+        let exact = Decimal::from_str_exact(&digits).map_err(|_| not_a_number())?;
+        if percent && !unit.allows_percent_sign() {
+            return Err(ValueError::PercentNotAllowed { text: trimmed.to_string(), unit });
+        }
+        Ok(Cell::Value(Value { exact: exact.normalize(), text: trimmed.to_string(), unit }))
+    }
+
+    /// The exact number, `None` for ND.
+    pub fn number(&self) -> Option<Decimal> {
+        match self {
+            Cell::Value(v) => Some(v.exact),
+            Cell::Nd { .. } => None,
+        }
+    }
+
+    /// The text as entered.
+    pub fn text(&self) -> &str {
+        match self {
+            Cell::Value(v) => &v.text,
+            Cell::Nd { text } => text,
+        }
+    }
+}
+
+enum Grouping {
+    Bad,
+    Invalid,
+}
+
+/// Removes thousands separators after checking they group digits by three; only a plain
+/// `-?digits(.digits)?` is accepted.
+fn strip_grouping(body: &str) -> Result<String, Grouping> {
+    let (sign, unsigned) = match body.strip_prefix('-') {
+        Some(rest) => ("-", rest),
+        None => ("", body.strip_prefix('+').unwrap_or(body)),
+    };
+    let (int, frac) = match unsigned.split_once('.') {
+        Some((i, f)) => (i, Some(f)),
+        None => (unsigned, None),
+    };
+    if let Some(f) = frac
+        && (f.is_empty() || !f.bytes().all(|b| b.is_ascii_digit()))
+    {
+        return Err(if f.contains(',') { Grouping::Bad } else { Grouping::Invalid });
+    }
+    let groups: Vec<&str> = int.split(',').collect();
+    if groups.iter().any(|g| g.is_empty() || !g.bytes().all(|b| b.is_ascii_digit())) {
+        return Err(if groups.iter().all(|g| g.bytes().all(|b| b.is_ascii_digit())) {
+            Grouping::Bad
+        } else {
+            Grouping::Invalid
+        });
+    }
+    if groups.len() > 1 && (groups[0].len() > 3 || groups[1..].iter().any(|g| g.len() != 3)) {
+        return Err(Grouping::Bad);
+    }
+    let mut out = String::with_capacity(body.len());
+    out.push_str(sign);
+    out.extend(groups);
+    if let Some(f) = frac {
+        out.push('.');
+        out.push_str(f);
+    }
+    Ok(out)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn num(text: &str, unit: Unit) -> String {
+        Cell::parse(text, unit).expect(text).number().expect("number").to_string()
+    }
+
+    #[test]
+    fn reads_the_forms_of_the_reference() {
+        assert_eq!(num("20%", Unit::Porcentaje), "20");
+        assert_eq!(num("100.00%", Unit::Porcentaje), "100");
+        assert_eq!(num("0.10%", Unit::Porcentaje), "0.1");
+        assert_eq!(num("10,256", Unit::Numero), "10256");
+        assert_eq!(num("44328", Unit::Ratio), "44328");
+        assert_eq!(num("1,234,567.5", Unit::Cantidad), "1234567.5");
+        assert_eq!(num("-3.5", Unit::TasaVariacion), "-3.5");
+        assert_eq!(num(" 7 ", Unit::Numero), "7");
+        assert_eq!(Cell::parse("ND", Unit::Numero), Ok(Cell::Nd { text: "ND".into() }));
+    }
+
+    #[test]
+    fn keeps_the_text_as_entered() {
+        let c = Cell::parse("100.00%", Unit::Porcentaje).expect("valid");
+        assert_eq!(c.text(), "100.00%");
+    }
+
+    #[test]
+    fn rejects_what_is_not_a_value() {
+        let err = |t: &str, u| Cell::parse(t, u).expect_err(t);
+        assert_eq!(err("12;5%", Unit::Porcentaje), ValueError::NotANumber { text: "12;5%".into() });
+        assert_eq!(err("12,5", Unit::Numero), ValueError::BadGrouping { text: "12,5".into() });
+        assert_eq!(err("1,2345", Unit::Numero), ValueError::BadGrouping { text: "1,2345".into() });
+        assert_eq!(err("", Unit::Numero), ValueError::Empty);
+        assert_eq!(err("abc", Unit::Numero), ValueError::NotANumber { text: "abc".into() });
+        assert_eq!(err("1.", Unit::Numero), ValueError::NotANumber { text: "1.".into() });
+        assert_eq!(err("--1", Unit::Numero), ValueError::NotANumber { text: "--1".into() });
+        assert_eq!(
+            err("20%", Unit::Numero),
+            ValueError::PercentNotAllowed { text: "20%".into(), unit: Unit::Numero }
+        );
+    }
+
+    proptest::proptest! {
+        #[test]
+        fn never_panics(s in "\\PC{0,12}") {
+            let _ = Cell::parse(&s, Unit::Porcentaje);
+        }
+
+        #[test]
+        fn grouped_and_plain_integers_agree(n in 0u64..10_000_000_000) {
+            let plain = n.to_string();
+            let mut grouped = String::new();
+            for (i, ch) in plain.chars().enumerate() {
+                if i > 0 && (plain.len() - i) % 3 == 0 { grouped.push(','); }
+                grouped.push(ch);
+            }
+            proptest::prop_assert_eq!(num(&grouped, Unit::Numero), num(&plain, Unit::Numero));
+        }
+    }
+}
