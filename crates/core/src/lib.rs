@@ -16,6 +16,7 @@ pub mod avance;
 pub mod band;
 pub mod code;
 pub mod compute;
+pub mod lang;
 pub mod model;
 pub mod number;
 pub mod profile;

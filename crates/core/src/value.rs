@@ -8,6 +8,8 @@ use std::str::FromStr;
 
 use rust_decimal::Decimal;
 
+use crate::lang::Lang;
+
 /// Unit of measure of an indicator. Percent-like units accept a trailing `%`; the others do not.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum Unit {
@@ -109,6 +111,66 @@ pub enum ValueError {
     PercentNotAllowed { text: String, unit: Unit },
     #[error("{text:?} uses ',' but not as a thousands separator (groups of three digits)")]
     BadGrouping { text: String },
+}
+
+impl Unit {
+    /// The unit's name for people.
+    pub fn label(self, lang: Lang) -> &'static str {
+        use Lang::*;
+        match (self, lang) {
+            (Unit::Cantidad, Es) => "cantidad",
+            (Unit::Cantidad, En) => "quantity",
+            (Unit::Numero, Es) => "número",
+            (Unit::Numero, En) => "number",
+            (Unit::Porcentaje, Es) => "porcentaje",
+            (Unit::Porcentaje, En) => "percentage",
+            (Unit::Ratio, _) => "ratio",
+            (Unit::Tasa, Es) => "tasa",
+            (Unit::Tasa, En) => "rate",
+            (Unit::Indice, Es) => "índice",
+            (Unit::Indice, En) => "index",
+            (Unit::TasaVariacion, Es) => "tasa de variación",
+            (Unit::TasaVariacion, En) => "rate of change",
+        }
+    }
+}
+
+impl ValueError {
+    /// The message for the person who typed the value, naming what was expected.
+    pub fn message(&self, unit: Unit, lang: Lang) -> String {
+        let example = if unit.allows_percent_sign() { "20%, 12.5% o ND" } else { "10,256, 44328, 0.5 o ND" };
+        let example_en = if unit.allows_percent_sign() { "20%, 12.5% or ND" } else { "10,256, 44328, 0.5 or ND" };
+        let what = match (unit, lang) {
+            (Unit::Porcentaje, Lang::Es) => "un porcentaje válido".to_string(),
+            (Unit::Porcentaje, Lang::En) => "a valid percentage".to_string(),
+            (_, Lang::Es) => format!("un valor válido de {}", unit.label(lang)),
+            (_, Lang::En) => format!("a valid {} value", unit.label(lang)),
+        };
+        match (self, lang) {
+            (ValueError::Empty, Lang::Es) => format!("falta el valor: se esperaba {example}"),
+            (ValueError::Empty, Lang::En) => format!("the value is empty: expected {example_en}"),
+            (ValueError::NotANumber { text }, Lang::Es) => {
+                format!("\"{text}\" no es {what} (se esperaba, por ejemplo, {example})")
+            }
+            (ValueError::NotANumber { text }, Lang::En) => {
+                format!("\"{text}\" is not {what} (expected, for example, {example_en})")
+            }
+            (ValueError::BadGrouping { text }, Lang::Es) => format!(
+                "\"{text}\" no es {what}: la coma separa miles en grupos de tres cifras y el punto separa decimales"
+            ),
+            (ValueError::BadGrouping { text }, Lang::En) => format!(
+                "\"{text}\" is not {what}: a comma separates thousands in groups of three digits and a point separates decimals"
+            ),
+            (ValueError::PercentNotAllowed { text, .. }, Lang::Es) => format!(
+                "\"{text}\" lleva % pero la unidad del indicador es {}: escriba el valor sin %",
+                unit.label(lang)
+            ),
+            (ValueError::PercentNotAllowed { text, .. }, Lang::En) => format!(
+                "\"{text}\" has a % sign but the indicator's unit is {}: write the value without %",
+                unit.label(lang)
+            ),
+        }
+    }
 }
 
 impl Cell {

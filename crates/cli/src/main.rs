@@ -1,0 +1,198 @@
+//! `avance`: follow-up of national policies (CEPLAN's Sinaplan method) from the command line.
+#![forbid(unsafe_code)]
+
+use std::io::Write as _;
+use std::path::{Path, PathBuf};
+use std::process::ExitCode;
+
+use avance_core::compute::compute;
+use avance_core::lang::Lang;
+use avance_core::model::{Policy, Year};
+use avance_import::dataset;
+use clap::{Parser, Subcommand, ValueEnum};
+
+/// Seguimiento de políticas nacionales según el método de CEPLAN (Sinaplan).
+#[derive(Debug, Parser)]
+#[command(name = "avance", version, about)]
+struct Cli {
+    /// Idioma de los mensajes y resultados: es (por defecto) o en.
+    #[arg(long, global = true, env = "AVANCE_LANG", default_value = "es", value_parser = parse_lang)]
+    lang: Lang,
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Debug, Subcommand)]
+enum Command {
+    /// Calcula los avances, el índice de gestión, el semáforo y las alertas de una política.
+    Compute {
+        /// Conjunto de datos: un directorio con dataset.json, o el archivo mismo.
+        dataset: PathBuf,
+        /// Año del seguimiento (por defecto, el último año de la política).
+        #[arg(long)]
+        year: Option<u16>,
+        /// Formato de salida.
+        #[arg(long, value_enum, default_value_t = Format::Table)]
+        format: Format,
+    },
+    /// Trabaja con conjuntos de datos en el formato canónico (docs/formats.md).
+    #[command(subcommand)]
+    Dataset(DatasetCommand),
+}
+
+#[derive(Debug, Subcommand)]
+enum DatasetCommand {
+    /// Valida un conjunto de datos y muestra cada error con archivo, ruta, campo y valor.
+    Check { dataset: PathBuf },
+    /// Reescribe un conjunto de datos en la forma canónica (orden y formato fijos).
+    Fmt {
+        dataset: PathBuf,
+        /// Dónde escribir (por defecto, sobre el mismo archivo).
+        #[arg(long)]
+        out: Option<PathBuf>,
+        /// No escribe: termina con estado 1 si el archivo no está en forma canónica.
+        #[arg(long, conflicts_with = "out")]
+        check: bool,
+    },
+    /// Imprime el JSON Schema del formato de conjunto de datos.
+    Schema,
+}
+
+#[derive(Debug, Clone, Copy, ValueEnum)]
+enum Format {
+    Table,
+    Json,
+}
+
+fn parse_lang(s: &str) -> Result<Lang, String> {
+    s.parse().map_err(|()| format!("idioma desconocido \"{s}\": use es o en"))
+}
+
+/// How a run ended; the one place that maps outcomes to exit codes.
+enum Failure {
+    /// Input that cannot be used (exit 2): the lines say where and why.
+    Invalid(Vec<String>),
+    /// A check that found differences (exit 1).
+    Differs(String),
+}
+
+fn main() -> ExitCode {
+    let cli = Cli::parse();
+    match run(&cli) {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(Failure::Differs(line)) => {
+            eprintln!("{line}");
+            ExitCode::from(1)
+        }
+        Err(Failure::Invalid(lines)) => {
+            let mut err = std::io::stderr().lock();
+            for l in lines {
+                let _ = writeln!(err, "{} {l}", cli.lang.pick("error:", "error:"));
+            }
+            ExitCode::from(2)
+        }
+    }
+}
+
+fn load(path: &Path, lang: Lang) -> Result<Policy, Failure> {
+    dataset::read(path).map_err(|issues| Failure::Invalid(issues.iter().map(|i| i.render(lang)).collect()))
+}
+
+fn run(cli: &Cli) -> Result<(), Failure> {
+    let lang = cli.lang;
+    match &cli.command {
+        Command::Compute { dataset, year, format } => {
+            let policy = load(dataset, lang)?;
+            let years = policy.meta().years;
+            let year = match year {
+                None => years.last,
+                Some(y) => match Year::new(*y) {
+                    Ok(y) if years.contains(y) => y,
+                    _ => {
+                        return Err(Failure::Invalid(vec![if lang == Lang::Es {
+                            format!(
+                                "--year {y}: el año debe estar entre {} y {}, los años de la política {}",
+                                years.first,
+                                years.last,
+                                policy.meta().code
+                            )
+                        } else {
+                            format!(
+                                "--year {y}: the year must be between {} and {}, the years of policy {}",
+                                years.first,
+                                years.last,
+                                policy.meta().code
+                            )
+                        }]));
+                    }
+                },
+            };
+            let result = compute(&policy, year);
+            let out = match format {
+                Format::Table => avance_report::text::compute(&policy, &result, lang),
+                Format::Json => {
+                    let v = avance_report::json::compute(&policy, &result, lang);
+                    let mut s = serde_json::to_string_pretty(&v).unwrap_or_default();
+                    s.push('\n');
+                    s
+                }
+            };
+            print(&out)
+        }
+        Command::Dataset(DatasetCommand::Check { dataset }) => {
+            let policy = load(dataset, lang)?;
+            let p = policy.parts();
+            let iop = p.indicators.iter().filter(|i| i.code.kind() == avance_core::code::CodeKind::ObjectiveIndicator).count();
+            print(&format!(
+                "{}: {} ({}) — {} OP, {} LN, {} SS, {} IOP, {} ISS; {} {}–{}\n",
+                lang.pick("Conjunto de datos válido", "Valid dataset"),
+                p.meta.name,
+                p.meta.code,
+                p.objectives.len(),
+                p.lineamientos.len(),
+                p.services.len(),
+                iop,
+                p.indicators.len() - iop,
+                lang.pick("años", "years"),
+                p.meta.years.first,
+                p.meta.years.last
+            ))
+        }
+        Command::Dataset(DatasetCommand::Fmt { dataset: path, out, check }) => {
+            let policy = load(path, lang)?;
+            let file = dataset::dataset_file(path);
+            if *check {
+                let current = std::fs::read_to_string(&file).unwrap_or_default();
+                return if current == dataset::to_json(&policy) {
+                    Ok(())
+                } else {
+                    Err(Failure::Differs(format!(
+                        "{}: {}",
+                        file.display(),
+                        lang.pick(
+                            "no está en forma canónica (avance dataset fmt lo corrige)",
+                            "is not in canonical form (avance dataset fmt fixes it)"
+                        )
+                    )))
+                };
+            }
+            let target = out.clone().unwrap_or(file);
+            let written = dataset::write(&policy, &target).map_err(|e| {
+                Failure::Invalid(vec![format!(
+                    "{}: {}: {e}",
+                    target.display(),
+                    lang.pick("no se puede escribir", "cannot write")
+                )])
+            })?;
+            print(&format!("{} {}\n", lang.pick("Escrito:", "Written:"), written.display()))
+        }
+        Command::Dataset(DatasetCommand::Schema) => print(dataset::SCHEMA),
+    }
+}
+
+fn print(s: &str) -> Result<(), Failure> {
+    let mut out = std::io::stdout().lock();
+    // A closed pipe (`avance ... | head`) is not an error worth reporting.
+    let _ = out.write_all(s.as_bytes());
+    Ok(())
+}

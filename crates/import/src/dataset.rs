@@ -1,0 +1,448 @@
+//! The canonical dataset of one policy: `dataset.json` (format `avance-dataset/1`, described in
+//! `docs/formats.md` and `docs/dataset.schema.json`).
+
+use std::collections::BTreeMap;
+use std::fs;
+use std::io;
+use std::path::{Path, PathBuf};
+
+use avance_core::code::{Code, CodeKind};
+use avance_core::model::{
+    Aggregation, Baseline, Direction, Element, Entity, Indicator, Objective, Place, Policy, PolicyMeta,
+    PolicyParts, PolicyType, Sense, Sentido, Standard, Year, YearRange,
+};
+use avance_core::value::{Cell, Unit};
+use serde_json::{Value, json};
+
+use crate::issue::{Expected, Issue, IssueKind, NotApplicable};
+use crate::walk::{Ctx, Obj, describe};
+
+/// The value of the `format` field.
+pub const FORMAT: &str = "avance-dataset/1";
+/// The file a dataset directory holds.
+pub const FILE_NAME: &str = "dataset.json";
+
+/// The dataset file a path names: the path itself, or `dataset.json` inside a directory.
+pub fn dataset_file(path: &Path) -> PathBuf {
+    if path.is_dir() { path.join(FILE_NAME) } else { path.to_path_buf() }
+}
+
+/// Reads a dataset from a file or a directory.
+pub fn read(path: &Path) -> Result<Policy, Vec<Issue>> {
+    let file = dataset_file(path);
+    let text = fs::read_to_string(&file).map_err(|e| {
+        vec![Issue { file: file.clone(), path: String::new(), code: None, kind: IssueKind::Io { message: e.to_string() } }]
+    })?;
+    parse(&file, &text)
+}
+
+/// Parses a dataset's text; `file` only names it in issues.
+pub fn parse(file: &Path, text: &str) -> Result<Policy, Vec<Issue>> {
+    let mut ctx = Ctx::new(file);
+    let value: Value = match serde_json::from_str(text) {
+        Ok(v) => v,
+        Err(e) => {
+            let message = e.to_string();
+            let message = message.split(" at line ").next().unwrap_or(&message).to_string();
+            ctx.push("", None, IssueKind::Syntax { line: e.line(), column: e.column(), message });
+            return Err(ctx.issues);
+        }
+    };
+    let parts = read_parts(&mut ctx, &value);
+    match parts {
+        Some(parts) if ctx.issues.is_empty() => Policy::new(parts.clone()).map_err(|issues| {
+            for si in issues {
+                let (path, code) = locate(&parts, &si.place, si.field, &si.kind);
+                ctx.push(&path, code.as_deref(), IssueKind::Structure(si.kind));
+            }
+            ctx.issues
+        }),
+        _ => Err(ctx.issues),
+    }
+}
+
+/// The path and code of a structural issue's place in the file.
+fn locate(
+    parts: &PolicyParts,
+    place: &Place,
+    field: &str,
+    kind: &avance_core::model::StructureIssueKind,
+) -> (String, Option<String>) {
+    let field = match kind {
+        avance_core::model::StructureIssueKind::YearOutside { year, .. } => format!("{field}.{year}"),
+        _ => field.to_string(),
+    };
+    match place {
+        Place::Meta => (format!("policy.{field}"), None),
+        Place::Objective(i) => (format!("objectives[{i}].{field}"), Some(parts.objectives[*i].code.to_string())),
+        Place::Lineamiento(i) => {
+            (format!("lineamientos[{i}].{field}"), Some(parts.lineamientos[*i].code.to_string()))
+        }
+        Place::Service(i) => (format!("services[{i}].{field}"), Some(parts.services[*i].code.to_string())),
+        Place::Indicator(i) => (format!("indicators[{i}].{field}"), Some(parts.indicators[*i].code.to_string())),
+    }
+}
+
+const TOP: &[&str] = &["format", "policy", "objectives", "lineamientos", "services", "indicators"];
+const POLICY: &[&str] =
+    &["code", "name", "type", "sector", "ministry", "norm", "years", "profile", "synthesis"];
+const ENTITY: &[&str] = &["code", "name"];
+const YEARS: &[&str] = &["first", "last"];
+const ELEMENT: &[&str] = &["code", "name"];
+const OBJECTIVE: &[&str] = &["code", "name", "analysis"];
+const INDICATOR: &[&str] = &[
+    "code",
+    "name",
+    "responsible",
+    "type",
+    "unit",
+    "sentido",
+    "aggregation",
+    "standard",
+    "baseline",
+    "targets",
+    "actuals",
+];
+const BASELINE: &[&str] = &["year", "value"];
+
+fn one_of(items: impl IntoIterator<Item = &'static str>) -> Expected {
+    Expected::OneOf(items.into_iter().map(str::to_string).collect())
+}
+
+fn read_parts(ctx: &mut Ctx, value: &Value) -> Option<PolicyParts> {
+    let top = Obj::new(ctx, value, "", TOP)?;
+    match top.get("format") {
+        Some(Value::String(f)) if f == FORMAT => {}
+        None => top.issue(ctx, "format", IssueKind::Missing { expected: Expected::Literal(FORMAT.into()) }),
+        Some(v) => top.invalid(ctx, "format", Expected::Literal(FORMAT.into()), v),
+    }
+    let meta = top.object(ctx, "policy", POLICY).and_then(|p| read_meta(ctx, &p));
+    let objectives = list(ctx, &top, "objectives", OBJECTIVE, |ctx, o| {
+        let code = code(ctx, o, CodeKind::Objective);
+        let name = o.text(ctx, "name");
+        let analysis = o.opt_text(ctx, "analysis").map(str::to_string);
+        Some(Objective { code: code?, name: name?.to_string(), analysis })
+    });
+    let mut element = |kind: CodeKind, key: &str| {
+        list(ctx, &top, key, ELEMENT, |ctx, o| {
+            let code = code(ctx, o, kind);
+            let name = o.text(ctx, "name");
+            Some(Element { code: code?, name: name?.to_string() })
+        })
+    };
+    let lineamientos = element(CodeKind::Lineamiento, "lineamientos");
+    let services = element(CodeKind::Service, "services");
+    let indicators = list(ctx, &top, "indicators", INDICATOR, read_indicator);
+    Some(PolicyParts {
+        meta: meta?,
+        objectives: objectives?,
+        lineamientos: lineamientos?,
+        services: services?,
+        indicators: indicators?,
+    })
+}
+
+/// Reads every element of an array field; `None` if any of them failed.
+fn list<T>(
+    ctx: &mut Ctx,
+    top: &Obj<'_>,
+    key: &str,
+    allowed: &[&str],
+    mut read: impl FnMut(&mut Ctx, &Obj<'_>) -> Option<T>,
+) -> Option<Vec<T>> {
+    let items = top.array(ctx, key)?;
+    let mut out = Vec::with_capacity(items.len());
+    let mut ok = true;
+    for (i, item) in items.iter().enumerate() {
+        let path = format!("{key}[{i}]");
+        let Some(mut obj) = Obj::new(ctx, item, &path, allowed) else {
+            ok = false;
+            continue;
+        };
+        obj = obj.with_code(item.get("code").and_then(Value::as_str).map(str::to_string));
+        match read(ctx, &obj) {
+            Some(t) => out.push(t),
+            None => ok = false,
+        }
+    }
+    ok.then_some(out)
+}
+
+fn code(ctx: &mut Ctx, o: &Obj<'_>, kind: CodeKind) -> Option<Code> {
+    let text = o.text(ctx, "code")?;
+    match text.parse::<Code>() {
+        Ok(c) => Some(c),
+        Err(_) => {
+            o.invalid(ctx, "code", Expected::Code(kind), &Value::String(text.into()));
+            None
+        }
+    }
+}
+
+fn read_meta(ctx: &mut Ctx, p: &Obj<'_>) -> Option<PolicyMeta> {
+    let code = p.text(ctx, "code");
+    let name = p.text(ctx, "name");
+    let policy_type = p.text(ctx, "type").and_then(|t| {
+        let parsed = PolicyType::parse(t);
+        if parsed.is_none() {
+            p.invalid(ctx, "type", one_of(["SECTORIAL", "MULTISECTORIAL"]), &Value::String(t.into()));
+        }
+        parsed
+    });
+    let mut entity = |key: &str| {
+        let e = p.object(ctx, key, ENTITY)?;
+        let code = e.text(ctx, "code");
+        let name = e.text(ctx, "name");
+        Some(Entity { code: code?.to_string(), name: name?.to_string() })
+    };
+    let sector = entity("sector");
+    let ministry = entity("ministry");
+    let norm = p.opt_text(ctx, "norm").map(str::to_string);
+    let years = p.object(ctx, "years", YEARS).and_then(|y| {
+        let first = y.year(ctx, "first");
+        let last = y.year(ctx, "last");
+        Some(YearRange { first: first?, last: last? })
+    });
+    let profile = p.text(ctx, "profile");
+    let synthesis = p.opt_text(ctx, "synthesis").map(str::to_string);
+    Some(PolicyMeta {
+        code: code?.to_string(),
+        name: name?.to_string(),
+        policy_type: policy_type?,
+        sector: sector?,
+        ministry: ministry?,
+        norm,
+        years: years?,
+        profile: profile?.to_string(),
+        synthesis,
+    })
+}
+
+fn read_indicator(ctx: &mut Ctx, o: &Obj<'_>) -> Option<Indicator> {
+    let code = o.text(ctx, "code").and_then(|t| match t.parse::<Code>() {
+        Ok(c) if c.kind().is_indicator() => Some(c),
+        _ => {
+            o.invalid(ctx, "code", Expected::Code(CodeKind::ServiceIndicator), &Value::String(t.into()));
+            None
+        }
+    });
+    let name = o.text(ctx, "name");
+    let responsible = o.text(ctx, "responsible");
+    let indicator_type = o.text(ctx, "type");
+    let unit = o.text(ctx, "unit").and_then(|t| {
+        let u = t.parse::<Unit>().ok();
+        if u.is_none() {
+            o.invalid(ctx, "unit", one_of(Unit::ALL.map(Unit::id)), &Value::String(t.into()));
+        }
+        u
+    });
+    let direction = read_direction(ctx, o);
+    let unit_or_numero = unit.unwrap_or(Unit::Numero);
+    let baseline = o.get("baseline").and_then(|_| {
+        let b = o.object(ctx, "baseline", BASELINE)?;
+        let year = b.year(ctx, "year");
+        let value = b.text(ctx, "value").and_then(|t| cell(ctx, &b, "value", t, unit_or_numero));
+        Some(Baseline { year: year?, value: value? })
+    });
+    let targets = series(ctx, o, "targets", unit_or_numero);
+    let actuals = series(ctx, o, "actuals", unit_or_numero);
+    let baseline_ok = o.get("baseline").is_none() || baseline.is_some();
+    if !baseline_ok || unit.is_none() {
+        return None;
+    }
+    Some(Indicator {
+        code: code?,
+        name: name?.to_string(),
+        responsible: responsible?.to_string(),
+        indicator_type: indicator_type?.to_string(),
+        unit: unit?,
+        direction: direction?,
+        baseline,
+        targets: targets?,
+        actuals: actuals?,
+    })
+}
+
+fn read_direction(ctx: &mut Ctx, o: &Obj<'_>) -> Option<Direction> {
+    let sentido = match o.get("sentido") {
+        None => None,
+        Some(v) => match v.as_str().and_then(Sentido::parse) {
+            Some(s) => Some(s),
+            None => {
+                o.invalid(ctx, "sentido", one_of(Sentido::ALL.map(Sentido::id)), v);
+                return None;
+            }
+        },
+    };
+    let aggregation = o.get("aggregation");
+    let standard = o.get("standard");
+    match sentido {
+        Some(Sentido::NoDefinido) => {
+            if aggregation.is_some() {
+                o.issue(ctx, "aggregation", IssueKind::NotApplicable { reason: NotApplicable::AggregationOnNoDefinido });
+            }
+            let expected = one_of([Standard::MinimoPermisible.id(), Standard::MaximoPermisible.id()]);
+            match standard {
+                None => {
+                    o.issue(ctx, "standard", IssueKind::Missing { expected });
+                    None
+                }
+                Some(v) => match v.as_str().and_then(Standard::parse) {
+                    Some(s) if aggregation.is_none() => Some(Direction::NoDefinido(s)),
+                    Some(_) => None,
+                    None => {
+                        o.invalid(ctx, "standard", expected, v);
+                        None
+                    }
+                },
+            }
+        }
+        trend => {
+            if standard.is_some() {
+                o.issue(ctx, "standard", IssueKind::NotApplicable { reason: NotApplicable::StandardOnTrend });
+            }
+            let sense = trend.map(|s| if s == Sentido::Descendente { Sense::Descendente } else { Sense::Ascendente });
+            let expected = one_of([Aggregation::NoAcumulado.id(), Aggregation::Acumulado.id()]);
+            match aggregation {
+                None => {
+                    o.issue(ctx, "aggregation", IssueKind::Missing { expected });
+                    None
+                }
+                Some(v) => match v.as_str().and_then(Aggregation::parse) {
+                    Some(a) if standard.is_none() => Some(Direction::Trend { sense, aggregation: a }),
+                    Some(_) => None,
+                    None => {
+                        o.invalid(ctx, "aggregation", expected, v);
+                        None
+                    }
+                },
+            }
+        }
+    }
+}
+
+fn cell(ctx: &mut Ctx, o: &Obj<'_>, key: &str, text: &str, unit: Unit) -> Option<Cell> {
+    match Cell::parse(text, unit) {
+        Ok(c) => Some(c),
+        Err(error) => {
+            o.issue(ctx, key, IssueKind::Value { error, unit });
+            None
+        }
+    }
+}
+
+/// A `{"2024": "20%"}` map of yearly values.
+fn series(ctx: &mut Ctx, o: &Obj<'_>, key: &str, unit: Unit) -> Option<BTreeMap<Year, Cell>> {
+    let Some(v) = o.get(key) else {
+        return Some(BTreeMap::new());
+    };
+    let Value::Object(map) = v else {
+        o.invalid(ctx, key, Expected::Object, v);
+        return None;
+    };
+    let mut out = BTreeMap::new();
+    let mut ok = true;
+    for (k, v) in map {
+        let field = format!("{key}.{k}");
+        let year = k.parse::<Year>().ok();
+        if year.is_none() {
+            o.invalid(ctx, &field, Expected::Year, &Value::String(k.clone()));
+            ok = false;
+        }
+        let value = match v {
+            Value::String(s) => cell(ctx, o, &field, s, unit),
+            other => {
+                let expected = Expected::Text;
+                o.issue(ctx, &field, IssueKind::Invalid { expected, found: describe(other) });
+                None
+            }
+        };
+        match (year, value) {
+            (Some(y), Some(c)) => {
+                out.insert(y, c);
+            }
+            _ => ok = false,
+        }
+    }
+    ok.then_some(out)
+}
+
+/// The canonical text of a dataset: fixed key order, two-space indentation, every field present.
+pub fn to_json(policy: &Policy) -> String {
+    let p = policy.parts();
+    let m = &p.meta;
+    let series = |map: &BTreeMap<Year, Cell>| -> Value {
+        Value::Object(map.iter().map(|(y, c)| (y.to_string(), Value::String(c.text().to_string()))).collect())
+    };
+    let indicators: Vec<Value> = p
+        .indicators
+        .iter()
+        .map(|i| {
+            let (sentido, aggregation, standard) = match i.direction {
+                Direction::Trend { sense, aggregation } => {
+                    (sense.map(Sense::id), Some(aggregation.id()), None)
+                }
+                Direction::NoDefinido(s) => (Some(Sentido::NoDefinido.id()), None, Some(s.id())),
+            };
+            let mut obj = json!({
+                "code": i.code.as_str(),
+                "name": i.name,
+                "responsible": i.responsible,
+                "type": i.indicator_type,
+                "unit": i.unit.id(),
+                "sentido": sentido,
+            });
+            let map = obj.as_object_mut().expect("a json! object");
+            match (aggregation, standard) {
+                (Some(a), _) => map.insert("aggregation".into(), json!(a)),
+                (_, s) => map.insert("standard".into(), json!(s)),
+            };
+            map.insert(
+                "baseline".into(),
+                i.baseline.as_ref().map_or(Value::Null, |b| json!({"year": b.year.get(), "value": b.value.text()})),
+            );
+            map.insert("targets".into(), series(&i.targets));
+            map.insert("actuals".into(), series(&i.actuals));
+            obj
+        })
+        .collect();
+    let doc = json!({
+        "format": FORMAT,
+        "policy": {
+            "code": m.code,
+            "name": m.name,
+            "type": m.policy_type.id(),
+            "sector": {"code": m.sector.code, "name": m.sector.name},
+            "ministry": {"code": m.ministry.code, "name": m.ministry.name},
+            "norm": m.norm,
+            "years": {"first": m.years.first.get(), "last": m.years.last.get()},
+            "profile": m.profile,
+            "synthesis": m.synthesis,
+        },
+        "objectives": p.objectives.iter().map(|o| json!({"code": o.code.as_str(), "name": o.name, "analysis": o.analysis})).collect::<Vec<_>>(),
+        "lineamientos": p.lineamientos.iter().map(|e| json!({"code": e.code.as_str(), "name": e.name})).collect::<Vec<_>>(),
+        "services": p.services.iter().map(|e| json!({"code": e.code.as_str(), "name": e.name})).collect::<Vec<_>>(),
+        "indicators": indicators,
+    });
+    let mut text = serde_json::to_string_pretty(&doc).expect("a JSON value always serializes");
+    text.push('\n');
+    text
+}
+
+/// Writes a dataset to a file, or to `dataset.json` in a directory (created if needed). The file
+/// is written beside its final name and renamed, so a failure never leaves half a dataset.
+pub fn write(policy: &Policy, path: &Path) -> io::Result<PathBuf> {
+    let file = if path.extension().is_some_and(|e| e == "json") {
+        path.to_path_buf()
+    } else {
+        fs::create_dir_all(path)?;
+        path.join(FILE_NAME)
+    };
+    let tmp = file.with_extension("json.tmp");
+    fs::write(&tmp, to_json(policy))?;
+    fs::rename(&tmp, &file)?;
+    Ok(file)
+}
+
+/// The JSON Schema of the format (`docs/dataset.schema.json`).
+pub const SCHEMA: &str = include_str!("../../../docs/dataset.schema.json");

@@ -1,0 +1,9 @@
+//! `avance-import`: reading and writing avance's file formats.
+//!
+//! Bad input is data: every reader returns what it read or the complete list of located
+//! [`issue::Issue`]s (file, path, field, what was expected, what was found). Nothing panics.
+#![forbid(unsafe_code)]
+
+pub mod dataset;
+pub mod issue;
+mod walk;

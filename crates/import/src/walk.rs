@@ -1,0 +1,159 @@
+//! Walking a parsed JSON document field by field, collecting located issues instead of stopping
+//! at the first one.
+
+use std::path::{Path, PathBuf};
+
+use serde_json::{Map, Value};
+
+use crate::issue::{Expected, Issue, IssueKind};
+
+/// The file being read and the issues found so far.
+pub(crate) struct Ctx {
+    pub file: PathBuf,
+    pub issues: Vec<Issue>,
+}
+
+impl Ctx {
+    pub fn new(file: &Path) -> Ctx {
+        Ctx { file: file.to_path_buf(), issues: Vec::new() }
+    }
+
+    pub fn push(&mut self, path: &str, code: Option<&str>, kind: IssueKind) {
+        self.issues.push(Issue {
+            file: self.file.clone(),
+            path: path.to_string(),
+            code: code.map(str::to_string),
+            kind,
+        });
+    }
+}
+
+/// How a found JSON value is shown in a message: strings quoted, containers named.
+pub(crate) fn describe(v: &Value) -> String {
+    match v {
+        Value::String(s) => format!("\"{s}\""),
+        Value::Null => "null".into(),
+        Value::Bool(b) => b.to_string(),
+        Value::Number(n) => n.to_string(),
+        Value::Array(_) => "[...]".into(),
+        Value::Object(_) => "{...}".into(),
+    }
+}
+
+/// A JSON object at a path, with the fields it may have.
+pub(crate) struct Obj<'a> {
+    pub path: String,
+    pub code: Option<String>,
+    map: &'a Map<String, Value>,
+}
+
+impl<'a> Obj<'a> {
+    /// The object at `path`, or an issue if `value` is not an object. Unknown fields are reported.
+    pub fn new(ctx: &mut Ctx, value: &'a Value, path: &str, allowed: &[&str]) -> Option<Obj<'a>> {
+        let Value::Object(map) = value else {
+            ctx.push(path, None, IssueKind::Invalid { expected: Expected::Object, found: describe(value) });
+            return None;
+        };
+        let obj = Obj { path: path.to_string(), code: None, map };
+        for key in map.keys().filter(|k| !allowed.contains(&k.as_str())) {
+            ctx.push(&obj.at(key), None, IssueKind::UnknownField);
+        }
+        Some(obj)
+    }
+
+    /// The path of a field of this object.
+    pub fn at(&self, key: &str) -> String {
+        if self.path.is_empty() { key.to_string() } else { format!("{}.{key}", self.path) }
+    }
+
+    fn push(&self, ctx: &mut Ctx, key: &str, kind: IssueKind) {
+        ctx.push(&self.at(key), self.code.as_deref(), kind);
+    }
+
+    pub fn invalid(&self, ctx: &mut Ctx, key: &str, expected: Expected, found: &Value) {
+        self.push(ctx, key, IssueKind::Invalid { expected, found: describe(found) });
+    }
+
+    pub fn issue(&self, ctx: &mut Ctx, key: &str, kind: IssueKind) {
+        self.push(ctx, key, kind);
+    }
+
+    /// The value of a field, `None` when absent or null.
+    pub fn get(&self, key: &str) -> Option<&'a Value> {
+        self.map.get(key).filter(|v| !v.is_null())
+    }
+
+    /// A required, non-empty text.
+    pub fn text(&self, ctx: &mut Ctx, key: &str) -> Option<&'a str> {
+        match self.get(key) {
+            None => {
+                self.push(ctx, key, IssueKind::Missing { expected: Expected::Text });
+                None
+            }
+            Some(v) => self.as_text(ctx, key, v),
+        }
+    }
+
+    /// An optional text (absent or null is `None`).
+    pub fn opt_text(&self, ctx: &mut Ctx, key: &str) -> Option<&'a str> {
+        self.get(key).and_then(|v| self.as_text(ctx, key, v))
+    }
+
+    fn as_text(&self, ctx: &mut Ctx, key: &str, v: &'a Value) -> Option<&'a str> {
+        match v {
+            Value::String(s) if !s.trim().is_empty() => Some(s.as_str()),
+            _ => {
+                self.invalid(ctx, key, Expected::Text, v);
+                None
+            }
+        }
+    }
+
+    /// A required object with the given fields.
+    pub fn object(&self, ctx: &mut Ctx, key: &str, allowed: &[&str]) -> Option<Obj<'a>> {
+        match self.get(key) {
+            None => {
+                self.push(ctx, key, IssueKind::Missing { expected: Expected::Object });
+                None
+            }
+            Some(v) => Obj::new(ctx, v, &self.at(key), allowed).map(|o| o.with_code(self.code.clone())),
+        }
+    }
+
+    /// A required array.
+    pub fn array(&self, ctx: &mut Ctx, key: &str) -> Option<&'a Vec<Value>> {
+        match self.get(key) {
+            None => {
+                self.push(ctx, key, IssueKind::Missing { expected: Expected::Array });
+                None
+            }
+            Some(Value::Array(a)) => Some(a),
+            Some(v) => {
+                self.invalid(ctx, key, Expected::Array, v);
+                None
+            }
+        }
+    }
+
+    /// A required year (a JSON integer).
+    pub fn year(&self, ctx: &mut Ctx, key: &str) -> Option<avance_core::model::Year> {
+        match self.get(key) {
+            None => {
+                self.push(ctx, key, IssueKind::Missing { expected: Expected::Year });
+                None
+            }
+            Some(v) => {
+                let year = v.as_u64().and_then(|n| u16::try_from(n).ok()).and_then(|n| avance_core::model::Year::new(n).ok());
+                if year.is_none() {
+                    self.invalid(ctx, key, Expected::Year, v);
+                }
+                year
+            }
+        }
+    }
+
+    pub fn with_code(mut self, code: Option<String>) -> Obj<'a> {
+        self.code = code;
+        self
+    }
+}

@@ -1,0 +1,149 @@
+//! The JSON contract of `avance compute --format json` (`avance-compute/1`, documented in
+//! `docs/formats.md`). Other tools read it: keys are only ever added, never renamed.
+
+use avance_core::Decimal;
+use avance_core::alert::AlertDetail;
+use avance_core::avance::{Formula, Resolved, Tipo2};
+use avance_core::band::BandCounts;
+use avance_core::code::CodeKind;
+use avance_core::compute::PolicyResult;
+use avance_core::lang::Lang;
+use avance_core::model::{Policy, Sense};
+use avance_core::number::round_display;
+use serde_json::{Value, json};
+
+use crate::alert_text;
+
+pub const FORMAT: &str = "avance-compute/1";
+
+/// A figure rounded for display, as a JSON number; `null` for ND.
+pub fn figure(x: Option<Decimal>, decimals: u32) -> Value {
+    match x {
+        None => Value::Null,
+        Some(x) => {
+            let text = round_display(x, decimals).normalize().to_string();
+            // A rounded decimal with few digits is exactly the shortest f64 that prints as it.
+            text.parse::<f64>().ok().and_then(serde_json::Number::from_f64).map_or(Value::Null, Value::Number)
+        }
+    }
+}
+
+fn counts(c: &BandCounts) -> Value {
+    json!({"bajo": c.bajo, "intermedio": c.intermedio, "alto": c.alto, "nd": c.nd, "total": c.total()})
+}
+
+fn level(kind: CodeKind) -> &'static str {
+    match kind {
+        CodeKind::ObjectiveIndicator => "objective_indicator",
+        _ => "service_indicator",
+    }
+}
+
+fn formula(f: Option<Formula>) -> Value {
+    json!(f.map(|f| match f {
+        Formula::ActualOverTarget => "vo/le*100",
+        Formula::TargetOverActual => "le/vo*100",
+        Formula::Minimum => "vo>=le",
+        Formula::Maximum => "vo<=le",
+        Formula::ZeroReached => "le=0",
+    }))
+}
+
+/// The whole document for one policy and year.
+pub fn compute(policy: &Policy, result: &PolicyResult, lang: Lang) -> Value {
+    let d = result.profile.decimals;
+    let meta = policy.meta();
+    let objectives: Vec<Value> = result
+        .objectives
+        .iter()
+        .map(|o| {
+            let name = policy.objectives().iter().find(|x| x.code == o.code).map(|x| x.name.as_str());
+            json!({
+                "code": o.code.as_str(),
+                "name": name,
+                "avance": figure(o.avance, d),
+                "band": o.band.id(),
+                "indicators": o.indicators.iter().map(|c| c.as_str()).collect::<Vec<_>>(),
+            })
+        })
+        .collect();
+    let indicators: Vec<Value> = result
+        .indicators
+        .iter()
+        .map(|r| {
+            let ev = &r.evaluation;
+            let ind = policy.indicator(&r.code);
+            let (sentido, inferred) = match ev.direction {
+                Resolved::Trend { sense: Sense::Ascendente, inferred, .. } => ("ascendente", inferred),
+                Resolved::Trend { sense: Sense::Descendente, inferred, .. } => ("descendente", inferred),
+                Resolved::NoDefinido(_) => ("no_definido", false),
+            };
+            json!({
+                "code": r.code.as_str(),
+                "level": level(r.code.kind()),
+                "parent": r.code.parent().map(|p| p.to_string()),
+                "name": ind.map(|i| i.name.as_str()),
+                "responsible": ind.map(|i| i.responsible.as_str()),
+                "avance": figure(ev.avance.ok(), d),
+                "band": r.band.id(),
+                "avance_tipo2": match ev.tipo2 { Tipo2::Value(v) => figure(Some(v), d), _ => Value::Null },
+                "nd_reason": ev.avance.err().map(|reason| alert_text::nd_reason(reason, result.year, lang)),
+                "target": ind.and_then(|i| i.targets.get(&result.year)).map(|c| c.text()),
+                "actual": ind.and_then(|i| i.actuals.get(&result.year)).map(|c| c.text()),
+                "formula": formula(ev.formula),
+                "capped": ev.capped,
+                "sentido": sentido,
+                "sentido_inferred": inferred,
+            })
+        })
+        .collect();
+    let alerts: Vec<Value> = result
+        .alerts
+        .iter()
+        .map(|a| {
+            let mut v = json!({
+                "level": a.level.id(),
+                "code": a.code.as_str(),
+                "kind": a.kind.id(),
+                "indicators": a.indicators.iter().map(|c| c.as_str()).collect::<Vec<_>>(),
+                "detail": alert_text::detail(a, &result.profile, result.year, lang),
+            });
+            let map = v.as_object_mut().expect("a json! object");
+            match &a.detail {
+                AlertDetail::Quality(q) => {
+                    map.insert("subkind".into(), json!(alert_text::quality_id(q)));
+                }
+                AlertDetail::Group { .. } => {
+                    map.insert("all_indicators".into(), json!(a.all_indicators()));
+                }
+                AlertDetail::Avance(x) => {
+                    map.insert("avance".into(), figure(Some(*x), d));
+                }
+                _ => {}
+            }
+            v
+        })
+        .collect();
+    json!({
+        "format": FORMAT,
+        "policy": {
+            "code": meta.code,
+            "name": meta.name,
+            "type": meta.policy_type.id(),
+            "sector": {"code": meta.sector.code, "name": meta.sector.name},
+            "ministry": {"code": meta.ministry.code, "name": meta.ministry.name},
+            "year": result.year.get(),
+            "profile": result.profile.id(),
+            "index": figure(result.index, d),
+            "band": result.index_band.id(),
+        },
+        "objectives": objectives,
+        "indicators": indicators,
+        "counts": {
+            "objectives": counts(&result.counts.objectives),
+            "objective_indicators": counts(&result.counts.objective_indicators),
+            "service_indicators": counts(&result.counts.service_indicators),
+        },
+        "alerts": alerts,
+    })
+}

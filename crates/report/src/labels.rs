@@ -1,0 +1,31 @@
+//! Names of bands, levels and reasons for people.
+
+use avance_core::band::Band;
+use avance_core::lang::Lang;
+use avance_core::model::Sense;
+
+pub fn band(b: Band, lang: Lang) -> &'static str {
+    match b {
+        Band::Bajo => lang.pick("bajo", "low"),
+        Band::Intermedio => lang.pick("intermedio", "intermediate"),
+        Band::Alto => lang.pick("alto", "high"),
+        Band::Nd => "ND",
+    }
+}
+
+/// The band's range as the summary table heads it.
+pub fn band_range(b: Band) -> &'static str {
+    match b {
+        Band::Bajo => "[0-75%>",
+        Band::Intermedio => "[75-95%>",
+        Band::Alto => "≥ 95%",
+        Band::Nd => "ND",
+    }
+}
+
+pub fn sense(s: Sense, lang: Lang) -> &'static str {
+    match s {
+        Sense::Ascendente => lang.pick("ascendente", "ascending"),
+        Sense::Descendente => lang.pick("descendente", "descending"),
+    }
+}

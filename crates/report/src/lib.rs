@@ -1,0 +1,8 @@
+//! `avance-report`: how avance's figures are shown. The wording of alerts lives here, once, in
+//! Spanish and English; the JSON contract of `avance compute` and its terminal table too.
+#![forbid(unsafe_code)]
+
+pub mod alert_text;
+pub mod json;
+pub mod labels;
+pub mod text;

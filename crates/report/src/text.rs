@@ -1,0 +1,128 @@
+//! The terminal view of `avance compute --format table`: objectives, índice, counts, alerts.
+
+use std::fmt::Write as _;
+
+use avance_core::Decimal;
+use avance_core::alert::AlertLevel;
+use avance_core::band::{Band, BandCounts};
+use avance_core::compute::PolicyResult;
+use avance_core::lang::Lang;
+use avance_core::model::Policy;
+use avance_core::number::format_display;
+
+use crate::{alert_text, labels};
+
+fn shorten(s: &str, max: usize) -> String {
+    if s.chars().count() <= max {
+        s.to_string()
+    } else {
+        let mut out: String = s.chars().take(max - 1).collect();
+        out.push('…');
+        out
+    }
+}
+
+fn figure(x: Option<Decimal>, decimals: u32) -> String {
+    x.map_or_else(|| "ND".to_string(), |x| format_display(x, decimals))
+}
+
+/// The readable summary of a policy's figures for one year.
+pub fn compute(policy: &Policy, result: &PolicyResult, lang: Lang) -> String {
+    let es = lang == Lang::Es;
+    let m = policy.meta();
+    let d = result.profile.decimals;
+    let mut o = String::new();
+    let _ = writeln!(o, "{} ({}) — {} {}", m.name, m.code, lang.pick("año", "year"), result.year);
+    let _ = writeln!(
+        o,
+        "{}: {} {} · {}: {} {} · {}: {}",
+        lang.pick("Sector", "Sector"),
+        m.sector.code,
+        m.sector.name,
+        lang.pick("Ministerio conductor", "Conducting ministry"),
+        m.ministry.code,
+        m.ministry.name,
+        lang.pick("Tipo", "Type"),
+        m.policy_type.id()
+    );
+    let _ = writeln!(o, "{}: {}", lang.pick("Perfil de reglas", "Rule profile"), result.profile.id());
+
+    let _ = writeln!(o, "\n{}", lang.pick("Objetivos prioritarios", "Priority objectives"));
+    for r in &result.objectives {
+        let name = policy.objectives().iter().find(|x| x.code == r.code).map_or("", |x| x.name.as_str());
+        let _ = writeln!(
+            o,
+            "  {:<7} {:>8}  {:<12} {}",
+            r.code.as_str(),
+            figure(r.avance, d),
+            labels::band(r.band, lang),
+            shorten(name, 70)
+        );
+    }
+    let _ = writeln!(
+        o,
+        "\n{}: {} ({})",
+        lang.pick("Índice de gestión de la política nacional", "National policy management index"),
+        figure(result.index, d),
+        labels::band(result.index_band, lang)
+    );
+
+    let _ = writeln!(o, "\n{}", lang.pick("Semáforo", "Traffic light"));
+    let head: Vec<String> = Band::ALL.iter().map(|b| format!("{:>9}", labels::band_range(*b))).collect();
+    let _ = writeln!(o, "  {:<38}{}{:>7}", "", head.join(""), "Total");
+    let row = |o: &mut String, label: &str, c: &BandCounts| {
+        let cells: Vec<String> = Band::ALL.iter().map(|b| format!("{:>9}", c.get(*b))).collect();
+        let _ = writeln!(o, "  {:<38}{}{:>7}", label, cells.join(""), c.total());
+    };
+    row(&mut o, lang.pick("Objetivos prioritarios", "Priority objectives"), &result.counts.objectives);
+    row(
+        &mut o,
+        lang.pick("Indicadores de objetivo prioritario", "Objective indicators"),
+        &result.counts.objective_indicators,
+    );
+    row(&mut o, lang.pick("Indicadores de servicio", "Service indicators"), &result.counts.service_indicators);
+
+    let _ = writeln!(o, "\n{}", lang.pick("Indicadores (Avance Tipo 1)", "Indicators (Avance Tipo 1)"));
+    for r in &result.indicators {
+        let name = policy.indicator(&r.code).map_or("", |i| i.name.as_str());
+        let _ = writeln!(
+            o,
+            "  {:<16} {:>8}  {:<12} {}",
+            r.code.as_str(),
+            figure(r.avance(), d),
+            labels::band(r.band, lang),
+            shorten(name, 60)
+        );
+    }
+
+    let shown: Vec<_> = result.alerts.iter().filter(|a| a.level != AlertLevel::Indicator).collect();
+    let _ = writeln!(
+        o,
+        "\n{} ({} {}, {} {})",
+        lang.pick("Alertas", "Alerts"),
+        shown.len(),
+        lang.pick("de objetivo y servicio", "for objectives and services"),
+        result.alerts.len() - shown.len(),
+        lang.pick("de indicador: ver --format json", "for indicators: see --format json"),
+    );
+    for a in shown {
+        let kind = match (a.kind.id(), es) {
+            ("bajo_avance", true) => "bajo avance",
+            ("bajo_avance", false) => "low progress",
+            ("sin_informacion", true) => "sin información",
+            ("sin_informacion", false) => "no information",
+            ("avance_atipico", true) => "avance atípico",
+            ("avance_atipico", false) => "atypical avance",
+            (_, true) => "calidad de datos",
+            (_, false) => "data quality",
+        };
+        let _ = writeln!(
+            o,
+            "  {:<12} {:<16} {}",
+            a.code.as_str(),
+            kind,
+            alert_text::detail(a, &result.profile, result.year, lang)
+        );
+    }
+    o
+}
