@@ -110,7 +110,7 @@ fn one_of(items: impl IntoIterator<Item = &'static str>) -> Expected {
 }
 
 fn read_parts(ctx: &mut Ctx, value: &Value) -> Option<PolicyParts> {
-    let top = Obj::new(ctx, value, "", TOP)?;
+    let top = Obj::new(ctx, value, "", TOP, None)?;
     match top.get("format") {
         Some(Value::String(f)) if f == FORMAT => {}
         None => top.issue(ctx, "format", IssueKind::Missing { expected: Expected::Literal(FORMAT.into()) }),
@@ -155,11 +155,11 @@ fn list<T>(
     let mut ok = true;
     for (i, item) in items.iter().enumerate() {
         let path = format!("{key}[{i}]");
-        let Some(mut obj) = Obj::new(ctx, item, &path, allowed) else {
+        let code = item.get("code").and_then(Value::as_str).map(str::to_string);
+        let Some(obj) = Obj::new(ctx, item, &path, allowed, code) else {
             ok = false;
             continue;
         };
-        obj = obj.with_code(item.get("code").and_then(Value::as_str).map(str::to_string));
         match read(ctx, &obj) {
             Some(t) => out.push(t),
             None => ok = false,

@@ -49,14 +49,21 @@ pub(crate) struct Obj<'a> {
 
 impl<'a> Obj<'a> {
     /// The object at `path`, or an issue if `value` is not an object. Unknown fields are reported.
-    pub fn new(ctx: &mut Ctx, value: &'a Value, path: &str, allowed: &[&str]) -> Option<Obj<'a>> {
+    /// `code` names the element in every issue about it.
+    pub fn new(
+        ctx: &mut Ctx,
+        value: &'a Value,
+        path: &str,
+        allowed: &[&str],
+        code: Option<String>,
+    ) -> Option<Obj<'a>> {
         let Value::Object(map) = value else {
-            ctx.push(path, None, IssueKind::Invalid { expected: Expected::Object, found: describe(value) });
+            ctx.push(path, code.as_deref(), IssueKind::Invalid { expected: Expected::Object, found: describe(value) });
             return None;
         };
-        let obj = Obj { path: path.to_string(), code: None, map };
+        let obj = Obj { path: path.to_string(), code, map };
         for key in map.keys().filter(|k| !allowed.contains(&k.as_str())) {
-            ctx.push(&obj.at(key), None, IssueKind::UnknownField);
+            ctx.push(&obj.at(key), obj.code.as_deref(), IssueKind::UnknownField);
         }
         Some(obj)
     }
@@ -116,7 +123,7 @@ impl<'a> Obj<'a> {
                 self.push(ctx, key, IssueKind::Missing { expected: Expected::Object });
                 None
             }
-            Some(v) => Obj::new(ctx, v, &self.at(key), allowed).map(|o| o.with_code(self.code.clone())),
+            Some(v) => Obj::new(ctx, v, &self.at(key), allowed, self.code.clone()),
         }
     }
 
@@ -150,10 +157,5 @@ impl<'a> Obj<'a> {
                 year
             }
         }
-    }
-
-    pub fn with_code(mut self, code: Option<String>) -> Obj<'a> {
-        self.code = code;
-        self
     }
 }
