@@ -142,7 +142,11 @@ fn run(cli: &Cli) -> Result<(), Failure> {
         Command::Dataset(DatasetCommand::Check { dataset }) => {
             let policy = load(dataset, lang)?;
             let p = policy.parts();
-            let iop = p.indicators.iter().filter(|i| i.code.kind() == avance_core::code::CodeKind::ObjectiveIndicator).count();
+            let iop = p
+                .indicators
+                .iter()
+                .filter(|i| i.code.kind() == avance_core::code::CodeKind::ObjectiveIndicator)
+                .count();
             print(&format!(
                 "{}: {} ({}) — {} OP, {} LN, {} SS, {} IOP, {} ISS; {} {}–{}\n",
                 lang.pick("Conjunto de datos válido", "Valid dataset"),

@@ -121,9 +121,7 @@ pub fn sense_from_targets(ind: &Indicator) -> Option<Sense> {
 pub fn resolve(ind: &Indicator, profile: &RuleProfile) -> Resolved {
     match ind.direction {
         Direction::NoDefinido(s) => Resolved::NoDefinido(s),
-        Direction::Trend { sense: Some(sense), aggregation } => {
-            Resolved::Trend { sense, aggregation, inferred: false }
-        }
+        Direction::Trend { sense: Some(sense), aggregation } => Resolved::Trend { sense, aggregation, inferred: false },
         Direction::Trend { sense: None, aggregation } => {
             let sense = match profile.sense_inference {
                 SenseInference::Never => Sense::Ascendente,
@@ -229,12 +227,8 @@ fn summed(ind: &Indicator, year: Year) -> (Option<Decimal>, Option<Decimal>, Vec
     if number_at(&ind.targets, year).is_none() {
         return (None, number_at(&ind.actuals, year), Vec::new());
     }
-    let years: Vec<Year> = ind
-        .targets
-        .iter()
-        .filter(|(y, c)| **y <= year && c.number().is_some())
-        .map(|(y, _)| *y)
-        .collect();
+    let years: Vec<Year> =
+        ind.targets.iter().filter(|(y, c)| **y <= year && c.number().is_some()).map(|(y, _)| *y).collect();
     let target = years.iter().filter_map(|y| number_at(&ind.targets, *y)).sum();
     let actual: Option<Decimal> = years.iter().map(|y| number_at(&ind.actuals, *y)).sum();
     (Some(target), actual, years)
@@ -245,8 +239,7 @@ fn tipo2(ind: &Indicator, year: Year, direction: Resolved) -> Tipo2 {
         return Tipo2::NotApplicable;
     };
     let lb = ind.baseline.as_ref().and_then(|b| b.value.number());
-    let (Some(lb), Some(le), Some(vo)) = (lb, number_at(&ind.targets, year), number_at(&ind.actuals, year))
-    else {
+    let (Some(lb), Some(le), Some(vo)) = (lb, number_at(&ind.targets, year), number_at(&ind.actuals, year)) else {
         return Tipo2::Nd;
     };
     if le == lb {

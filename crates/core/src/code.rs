@@ -121,11 +121,7 @@ impl Code {
         };
         let n = kind.parts();
         let numbers: Vec<&str> = self.number().split('.').take(n).collect();
-        Some(Code {
-            kind,
-            text: format!("{}.{}", kind.prefix(), numbers.join(".")),
-            parts: self.parts[..n].to_vec(),
-        })
+        Some(Code { kind, text: format!("{}.{}", kind.prefix(), numbers.join(".")), parts: self.parts[..n].to_vec() })
     }
 
     /// The objective this element belongs to (itself for an objective).

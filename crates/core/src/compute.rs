@@ -1,6 +1,8 @@
 //! A policy's figures for one year: every indicator's avance, the objectives, the índice de
 //! gestión, the counts per level and the alerts.
 
+use std::collections::HashMap;
+
 use rust_decimal::Decimal;
 
 use crate::alert::{Alert, AlertDetail, AlertKind, AlertLevel};
@@ -80,7 +82,8 @@ pub struct PolicyResult {
 
 impl PolicyResult {
     pub fn indicator(&self, code: &str) -> Option<&IndicatorResult> {
-        self.indicators.iter().find(|r| r.code.as_str() == code)
+        let code: Code = code.parse().ok()?;
+        self.indicators.binary_search_by(|r| r.code.cmp(&code)).ok().map(|i| &self.indicators[i])
     }
     pub fn objective(&self, code: &str) -> Option<&ObjectiveResult> {
         self.objectives.iter().find(|r| r.code.as_str() == code)
@@ -110,7 +113,8 @@ pub fn compute_with(policy: &Policy, year: Year, profile: &RuleProfile) -> Polic
             _ => m,
         })
     };
-    let children = |parent: &Code| children_of(&indicators, parent);
+    let children_index = ChildrenIndex::new(&indicators);
+    let children = |parent: &Code| children_index.of(&indicators, parent);
 
     let objectives: Vec<ObjectiveResult> = policy
         .objectives()
@@ -155,7 +159,7 @@ pub fn compute_with(policy: &Policy, year: Year, profile: &RuleProfile) -> Polic
         }
     }
 
-    let alerts = alerts(policy, profile, &indicators, &objectives);
+    let alerts = alerts(policy, profile, &indicators, &children_index, &objectives);
     PolicyResult {
         year,
         profile: profile.clone(),
@@ -169,9 +173,25 @@ pub fn compute_with(policy: &Policy, year: Year, profile: &RuleProfile) -> Polic
     }
 }
 
-/// The indicators that hang directly from `parent` (an objective's IOPs, a service's ISSs).
-fn children_of<'a>(indicators: &'a [IndicatorResult], parent: &Code) -> Vec<&'a IndicatorResult> {
-    indicators.iter().filter(|r| r.code.parent().as_ref() == Some(parent)).collect()
+/// Positions of the indicators that hang directly from each objective or service, built once so
+/// that a policy of any size is rolled up in linear time.
+struct ChildrenIndex(HashMap<Code, Vec<usize>>);
+
+impl ChildrenIndex {
+    fn new(indicators: &[IndicatorResult]) -> ChildrenIndex {
+        let mut map: HashMap<Code, Vec<usize>> = HashMap::new();
+        for (i, r) in indicators.iter().enumerate() {
+            if let Some(parent) = r.code.parent() {
+                map.entry(parent).or_default().push(i);
+            }
+        }
+        ChildrenIndex(map)
+    }
+
+    /// The indicators that hang directly from `parent` (an objective's IOPs, a service's ISSs).
+    fn of<'a>(&self, indicators: &'a [IndicatorResult], parent: &Code) -> Vec<&'a IndicatorResult> {
+        self.0.get(parent).map_or_else(Vec::new, |ix| ix.iter().map(|&i| &indicators[i]).collect())
+    }
 }
 
 /// The alerts of one indicator, in the order bajo, sin información, atípico, calidad de datos.
@@ -190,12 +210,7 @@ fn indicator_alerts(r: &IndicatorResult, profile: &RuleProfile) -> Vec<Alert> {
         Ok(_) => {}
         Err(reason) => out.push(alert(AlertKind::SinInformacion, AlertDetail::Missing(reason))),
     }
-    out.extend(
-        r.evaluation
-            .quality
-            .iter()
-            .map(|q| alert(AlertKind::CalidadDatos, AlertDetail::Quality(q.clone()))),
-    );
+    out.extend(r.evaluation.quality.iter().map(|q| alert(AlertKind::CalidadDatos, AlertDetail::Quality(q.clone()))));
     out
 }
 
@@ -203,17 +218,19 @@ fn alerts(
     policy: &Policy,
     profile: &RuleProfile,
     indicators: &[IndicatorResult],
+    children: &ChildrenIndex,
     objectives: &[ObjectiveResult],
 ) -> Vec<Alert> {
+    let mut services_of: HashMap<Code, Vec<&Code>> = HashMap::new();
+    for s in policy.services() {
+        services_of.entry(s.code.objective()).or_default().push(&s.code);
+    }
     let mut out = Vec::new();
     for o in objectives {
         let iops: Vec<(&IndicatorResult, Vec<Alert>)> =
-            children_of(indicators, &o.code).into_iter().map(|r| (r, indicator_alerts(r, profile))).collect();
+            children.of(indicators, &o.code).into_iter().map(|r| (r, indicator_alerts(r, profile))).collect();
         let with_kind = |kind: AlertKind| -> Vec<Code> {
-            iops.iter()
-                .filter(|(_, a)| a.iter().any(|a| a.kind == kind))
-                .map(|(r, _)| r.code.clone())
-                .collect()
+            iops.iter().filter(|(_, a)| a.iter().any(|a| a.kind == kind)).map(|(r, _)| r.code.clone()).collect()
         };
         match o.avance {
             Some(a) if profile.is_low(a) => out.push(Alert {
@@ -234,9 +251,9 @@ fn alerts(
         }
         out.extend(iops.into_iter().flat_map(|(_, a)| a));
 
-        for s in policy.services().iter().filter(|s| s.code.objective() == o.code) {
+        for s in services_of.get(&o.code).into_iter().flatten() {
             let isss: Vec<(&IndicatorResult, Vec<Alert>)> =
-                children_of(indicators, &s.code).into_iter().map(|r| (r, indicator_alerts(r, profile))).collect();
+                children.of(indicators, s).into_iter().map(|r| (r, indicator_alerts(r, profile))).collect();
             for kind in [AlertKind::BajoAvance, AlertKind::SinInformacion, AlertKind::AvanceAtipico] {
                 let with: Vec<Code> = isss
                     .iter()
@@ -246,7 +263,7 @@ fn alerts(
                 if !with.is_empty() {
                     out.push(Alert {
                         level: AlertLevel::Service,
-                        code: s.code.clone(),
+                        code: (*s).clone(),
                         kind,
                         detail: AlertDetail::Group { with: with.len(), of: isss.len() },
                         indicators: with,

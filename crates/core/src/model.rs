@@ -19,11 +19,7 @@ pub struct YearError {
 
 impl Year {
     pub fn new(y: u16) -> Result<Year, YearError> {
-        if (1900..=2200).contains(&y) {
-            Ok(Year(y))
-        } else {
-            Err(YearError { text: y.to_string() })
-        }
+        if (1900..=2200).contains(&y) { Ok(Year(y)) } else { Err(YearError { text: y.to_string() }) }
     }
     pub fn get(self) -> u16 {
         self.0
@@ -271,13 +267,28 @@ pub struct StructureIssue {
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum StructureIssueKind {
     /// The code is of another kind than the list it is in.
-    WrongKind { code: Code, expected: CodeKind },
-    Duplicate { code: Code },
+    WrongKind {
+        code: Code,
+        expected: CodeKind,
+    },
+    Duplicate {
+        code: Code,
+    },
     /// The parent that the code names does not exist.
-    MissingParent { code: Code, parent: Code },
-    YearOutside { year: Year, years: YearRange },
-    YearsReversed { years: YearRange },
-    UnknownProfile { id: String },
+    MissingParent {
+        code: Code,
+        parent: Code,
+    },
+    YearOutside {
+        year: Year,
+        years: YearRange,
+    },
+    YearsReversed {
+        years: YearRange,
+    },
+    UnknownProfile {
+        id: String,
+    },
 }
 
 impl Policy {
@@ -395,7 +406,8 @@ impl Policy {
         &self.parts.indicators
     }
     pub fn indicator(&self, code: &Code) -> Option<&Indicator> {
-        self.parts.indicators.iter().find(|i| &i.code == code)
+        let list = &self.parts.indicators;
+        list.binary_search_by(|i| i.code.cmp(code)).ok().map(|i| &list[i])
     }
     /// The parts, sorted by code, for writing the policy back out.
     pub fn parts(&self) -> &PolicyParts {

@@ -25,9 +25,7 @@ pub fn format_display(x: Decimal, decimals: u32) -> String {
 
 /// Arithmetic mean of the values, `None` for an empty set. Exact: no intermediate rounding.
 pub fn mean(values: impl IntoIterator<Item = Decimal>) -> Option<Decimal> {
-    let (sum, n) = values
-        .into_iter()
-        .fold((Decimal::ZERO, 0u32), |(s, n), v| (s + v, n + 1));
+    let (sum, n) = values.into_iter().fold((Decimal::ZERO, 0u32), |(s, n), v| (s + v, n + 1));
     (n > 0).then(|| sum / Decimal::from(n))
 }
 

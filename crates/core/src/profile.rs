@@ -121,8 +121,7 @@ impl RuleProfile {
         };
         RuleProfile::builtin()
             .into_iter()
-            .filter(|p| p.name == name && version.is_none_or(|v| v == p.version))
-            .next_back()
+            .rfind(|p| p.name == name && version.is_none_or(|v| v == p.version))
     }
 
     /// `name@version`.

@@ -23,15 +23,8 @@ pub enum Unit {
 }
 
 impl Unit {
-    pub const ALL: [Unit; 7] = [
-        Unit::Cantidad,
-        Unit::Numero,
-        Unit::Porcentaje,
-        Unit::Ratio,
-        Unit::Tasa,
-        Unit::Indice,
-        Unit::TasaVariacion,
-    ];
+    pub const ALL: [Unit; 7] =
+        [Unit::Cantidad, Unit::Numero, Unit::Porcentaje, Unit::Ratio, Unit::Tasa, Unit::Indice, Unit::TasaVariacion];
 
     /// The identifier used in datasets and JSON: `cantidad`, `numero`, `porcentaje`, `ratio`,
     /// `tasa`, `indice`, `tasa_variacion`.
@@ -297,10 +290,7 @@ mod tests {
         assert_eq!(err("abc", Unit::Numero), ValueError::NotANumber { text: "abc".into() });
         assert_eq!(err("1.", Unit::Numero), ValueError::NotANumber { text: "1.".into() });
         assert_eq!(err("--1", Unit::Numero), ValueError::NotANumber { text: "--1".into() });
-        assert_eq!(
-            err("20%", Unit::Numero),
-            ValueError::PercentNotAllowed { text: "20%".into(), unit: Unit::Numero }
-        );
+        assert_eq!(err("20%", Unit::Numero), ValueError::PercentNotAllowed { text: "20%".into(), unit: Unit::Numero });
     }
 
     proptest::proptest! {

@@ -4,12 +4,12 @@
 use std::collections::BTreeMap;
 use std::path::Path;
 
+use avance_core::Decimal;
 use avance_core::avance::evaluate;
 use avance_core::code::Code;
 use avance_core::model::{Aggregation, Direction, Indicator, Year};
 use avance_core::profile::RuleProfile;
 use avance_core::value::{Cell, Unit};
-use avance_core::Decimal;
 
 /// The application version that produced each report cut.
 fn profile_for_cut(cut: u16) -> RuleProfile {
@@ -54,7 +54,12 @@ fn every_published_pei_figure() {
         let profile = profile_for_cut(cut.parse().expect("cut"));
         let got = evaluate(&ind, y, &profile).avance.ok().map(|a| profile.displayed(a));
         let want = (published != "ND").then(|| published.parse::<Decimal>().expect(published));
-        assert_eq!(got, want, "{cut} {code} {year}: expected {expected}, obtained {obtained}, profile {}", profile.id());
+        assert_eq!(
+            got,
+            want,
+            "{cut} {code} {year}: expected {expected}, obtained {obtained}, profile {}",
+            profile.id()
+        );
         checked += 1;
     }
     assert_eq!(checked, 270);

@@ -169,7 +169,13 @@ fn bands_and_thresholds_apply_to_the_displayed_figure() {
     assert_eq!(band("10000", "9494"), Band::Intermedio);
     assert_eq!(band("1", "0"), Band::Bajo);
     // 150.04 shows as 150.0: not atypical; 150.05 shows as 150.1: atypical.
-    let atypical = |vo: &str| p.is_atypical(evaluate(&indicator(ASC, Unit::Numero, &[(2024, "10000")], &[(2024, vo)]), y(2024), &p).avance.expect("avance"));
+    let atypical = |vo: &str| {
+        p.is_atypical(
+            evaluate(&indicator(ASC, Unit::Numero, &[(2024, "10000")], &[(2024, vo)]), y(2024), &p)
+                .avance
+                .expect("avance"),
+        )
+    };
     assert!(!atypical("15004"));
     assert!(atypical("15005"));
     assert_eq!(p.band(None), Band::Nd);
@@ -240,7 +246,10 @@ fn avance_tipo2_is_relative_to_the_baseline() {
     assert_eq!(shown(with_baseline(DESC, "30", "20", "25")), Some("50.0".into()));
     assert_eq!(with_baseline(ASC, "20", "20", "25"), Tipo2::Nd);
     assert_eq!(with_baseline(MIN, "0", "1", "1"), Tipo2::NotApplicable);
-    assert_eq!(evaluate(&indicator(ASC, Unit::Numero, &[(2024, "5")], &[(2024, "5")]), y(2024), &pn()).tipo2, Tipo2::Nd);
+    assert_eq!(
+        evaluate(&indicator(ASC, Unit::Numero, &[(2024, "5")], &[(2024, "5")]), y(2024), &pn()).tipo2,
+        Tipo2::Nd
+    );
 }
 
 proptest::proptest! {

@@ -8,8 +8,8 @@ use std::path::{Path, PathBuf};
 
 use avance_core::code::{Code, CodeKind};
 use avance_core::model::{
-    Aggregation, Baseline, Direction, Element, Entity, Indicator, Objective, Place, Policy, PolicyMeta,
-    PolicyParts, PolicyType, Sense, Sentido, Standard, Year, YearRange,
+    Aggregation, Baseline, Direction, Element, Entity, Indicator, Objective, Place, Policy, PolicyMeta, PolicyParts,
+    PolicyType, Sense, Sentido, Standard, Year, YearRange,
 };
 use avance_core::value::{Cell, Unit};
 use serde_json::{Value, json};
@@ -31,7 +31,12 @@ pub fn dataset_file(path: &Path) -> PathBuf {
 pub fn read(path: &Path) -> Result<Policy, Vec<Issue>> {
     let file = dataset_file(path);
     let text = fs::read_to_string(&file).map_err(|e| {
-        vec![Issue { file: file.clone(), path: String::new(), code: None, kind: IssueKind::Io { message: e.to_string() } }]
+        vec![Issue {
+            file: file.clone(),
+            path: String::new(),
+            code: None,
+            kind: IssueKind::Io { message: e.to_string() },
+        }]
     })?;
     parse(&file, &text)
 }
@@ -75,17 +80,14 @@ fn locate(
     match place {
         Place::Meta => (format!("policy.{field}"), None),
         Place::Objective(i) => (format!("objectives[{i}].{field}"), Some(parts.objectives[*i].code.to_string())),
-        Place::Lineamiento(i) => {
-            (format!("lineamientos[{i}].{field}"), Some(parts.lineamientos[*i].code.to_string()))
-        }
+        Place::Lineamiento(i) => (format!("lineamientos[{i}].{field}"), Some(parts.lineamientos[*i].code.to_string())),
         Place::Service(i) => (format!("services[{i}].{field}"), Some(parts.services[*i].code.to_string())),
         Place::Indicator(i) => (format!("indicators[{i}].{field}"), Some(parts.indicators[*i].code.to_string())),
     }
 }
 
 const TOP: &[&str] = &["format", "policy", "objectives", "lineamientos", "services", "indicators"];
-const POLICY: &[&str] =
-    &["code", "name", "type", "sector", "ministry", "norm", "years", "profile", "synthesis"];
+const POLICY: &[&str] = &["code", "name", "type", "sector", "ministry", "norm", "years", "profile", "synthesis"];
 const ENTITY: &[&str] = &["code", "name"];
 const YEARS: &[&str] = &["first", "last"];
 const ELEMENT: &[&str] = &["code", "name"];
@@ -279,7 +281,11 @@ fn read_direction(ctx: &mut Ctx, o: &Obj<'_>) -> Option<Direction> {
     match sentido {
         Some(Sentido::NoDefinido) => {
             if aggregation.is_some() {
-                o.issue(ctx, "aggregation", IssueKind::NotApplicable { reason: NotApplicable::AggregationOnNoDefinido });
+                o.issue(
+                    ctx,
+                    "aggregation",
+                    IssueKind::NotApplicable { reason: NotApplicable::AggregationOnNoDefinido },
+                );
             }
             let expected = one_of([Standard::MinimoPermisible.id(), Standard::MaximoPermisible.id()]);
             match standard {
@@ -379,9 +385,7 @@ pub fn to_json(policy: &Policy) -> String {
         .iter()
         .map(|i| {
             let (sentido, aggregation, standard) = match i.direction {
-                Direction::Trend { sense, aggregation } => {
-                    (sense.map(Sense::id), Some(aggregation.id()), None)
-                }
+                Direction::Trend { sense, aggregation } => (sense.map(Sense::id), Some(aggregation.id()), None),
                 Direction::NoDefinido(s) => (Some(Sentido::NoDefinido.id()), None, Some(s.id())),
             };
             let mut obj = json!({

@@ -53,15 +53,31 @@ impl Expected {
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum IssueKind {
     /// The file cannot be read.
-    Io { message: String },
+    Io {
+        message: String,
+    },
     /// The file is not valid JSON.
-    Syntax { line: usize, column: usize, message: String },
-    Missing { expected: Expected },
-    Invalid { expected: Expected, found: String },
+    Syntax {
+        line: usize,
+        column: usize,
+        message: String,
+    },
+    Missing {
+        expected: Expected,
+    },
+    Invalid {
+        expected: Expected,
+        found: String,
+    },
     UnknownField,
     /// A field that does not apply to this element (`standard` on an ascendente indicator).
-    NotApplicable { reason: NotApplicable },
-    Value { error: ValueError, unit: Unit },
+    NotApplicable {
+        reason: NotApplicable,
+    },
+    Value {
+        error: ValueError,
+        unit: Unit,
+    },
     Structure(StructureIssueKind),
 }
 
@@ -156,10 +172,18 @@ fn structure_message(kind: &StructureIssueKind, lang: Lang) -> String {
     match kind {
         StructureIssueKind::WrongKind { code, expected } => {
             let e = Expected::Code(*expected).describe(lang);
-            if es { format!("se esperaba {e}; se encontró \"{code}\"") } else { format!("expected {e}; found \"{code}\"") }
+            if es {
+                format!("se esperaba {e}; se encontró \"{code}\"")
+            } else {
+                format!("expected {e}; found \"{code}\"")
+            }
         }
         StructureIssueKind::Duplicate { code } => {
-            if es { format!("el código {code} está repetido") } else { format!("the code {code} is repeated") }
+            if es {
+                format!("el código {code} está repetido")
+            } else {
+                format!("the code {code} is repeated")
+            }
         }
         StructureIssueKind::MissingParent { code, parent } => {
             let p = kind_name(parent.kind(), lang);

@@ -50,13 +50,7 @@ pub(crate) struct Obj<'a> {
 impl<'a> Obj<'a> {
     /// The object at `path`, or an issue if `value` is not an object. Unknown fields are reported.
     /// `code` names the element in every issue about it.
-    pub fn new(
-        ctx: &mut Ctx,
-        value: &'a Value,
-        path: &str,
-        allowed: &[&str],
-        code: Option<String>,
-    ) -> Option<Obj<'a>> {
+    pub fn new(ctx: &mut Ctx, value: &'a Value, path: &str, allowed: &[&str], code: Option<String>) -> Option<Obj<'a>> {
         let Value::Object(map) = value else {
             ctx.push(path, code.as_deref(), IssueKind::Invalid { expected: Expected::Object, found: describe(value) });
             return None;
@@ -150,7 +144,8 @@ impl<'a> Obj<'a> {
                 None
             }
             Some(v) => {
-                let year = v.as_u64().and_then(|n| u16::try_from(n).ok()).and_then(|n| avance_core::model::Year::new(n).ok());
+                let year =
+                    v.as_u64().and_then(|n| u16::try_from(n).ok()).and_then(|n| avance_core::model::Year::new(n).ok());
                 if year.is_none() {
                     self.invalid(ctx, key, Expected::Year, v);
                 }

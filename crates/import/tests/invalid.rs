@@ -136,8 +136,12 @@ fn every_problem_is_reported_not_just_the_first() {
     doc["policy"]["type"] = json!("REGIONAL");
     let messages = check(&doc, Lang::En);
     assert_eq!(messages.len(), 4, "{messages:#?}");
-    assert!(messages[0].starts_with("bad/dataset.json: policy.type: expected \"SECTORIAL\" or \"MULTISECTORIAL\"; found \"REGIONAL\""));
-    assert!(messages.iter().any(|m| m.ends_with(".sentid (ISS.01.02.01.02): unknown field (a typo?); see docs/formats.md")));
+    assert!(messages[0].starts_with(
+        "bad/dataset.json: policy.type: expected \"SECTORIAL\" or \"MULTISECTORIAL\"; found \"REGIONAL\""
+    ));
+    assert!(
+        messages.iter().any(|m| m.ends_with(".sentid (ISS.01.02.01.02): unknown field (a typo?); see docs/formats.md"))
+    );
     assert!(messages.iter().any(|m| m.contains(".unit (ISS.01.02.01.01): expected \"cantidad\", \"numero\"")));
 }
 
@@ -147,7 +151,9 @@ fn unknown_profile() {
     doc["policy"]["profile"] = json!("ceplan-pn@9");
     assert_eq!(
         check(&doc, Lang::Es),
-        ["bad/dataset.json: policy.profile: perfil de reglas desconocido \"ceplan-pn@9\"; perfiles disponibles: \"ceplan-pn@1\", \"ceplan-pei@2018\", \"ceplan-pei@2019\", \"ceplan-pei@2020\""]
+        [
+            "bad/dataset.json: policy.profile: perfil de reglas desconocido \"ceplan-pn@9\"; perfiles disponibles: \"ceplan-pn@1\", \"ceplan-pei@2018\", \"ceplan-pei@2019\", \"ceplan-pei@2020\""
+        ]
     );
 }
 
@@ -159,10 +165,7 @@ fn syntax_errors_name_line_and_column() {
 
 #[test]
 fn wrong_format_and_not_an_object() {
-    assert_eq!(
-        check_text("[]", Lang::Es),
-        ["bad/dataset.json: se esperaba un objeto JSON ({...}); se encontró [...]"]
-    );
+    assert_eq!(check_text("[]", Lang::Es), ["bad/dataset.json: se esperaba un objeto JSON ({...}); se encontró [...]"]);
     let mut doc = example();
     doc["format"] = json!("avance-dataset/2");
     assert_eq!(
@@ -184,7 +187,8 @@ fn arbitrary_mutations_never_panic() {
     let base = example();
     let keys: Vec<String> = base["indicators"][7].as_object().expect("object").keys().cloned().collect();
     for key in keys {
-        for v in [json!(null), json!(1), json!(-3.5), json!("x"), json!([]), json!({}), json!(true), json!({"2024": 5})] {
+        for v in [json!(null), json!(1), json!(-3.5), json!("x"), json!([]), json!({}), json!(true), json!({"2024": 5})]
+        {
             let mut doc = base.clone();
             doc["indicators"][7][&key] = v;
             let _ = check(&doc, Lang::Es);

@@ -54,8 +54,7 @@ fn every_indicator_avance_of_the_reference() {
 #[test]
 fn objective_avances_and_index() {
     let result = result_2024();
-    let ops: Vec<(String, String)> =
-        result.objectives.iter().map(|o| (o.code.to_string(), shown(o.avance))).collect();
+    let ops: Vec<(String, String)> = result.objectives.iter().map(|o| (o.code.to_string(), shown(o.avance))).collect();
     assert_eq!(
         ops,
         [("OP.01", "86.5"), ("OP.02", "80.0"), ("OP.03", "71.4"), ("OP.04", "ND")]

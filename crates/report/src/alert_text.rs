@@ -59,9 +59,9 @@ pub fn quality(q: &QualityIssue, lang: Lang) -> String {
             format!("valor obtenido igual a 0 en {year} en un indicador descendente")
         }
         QualityIssue::ZeroActual { year } => format!("actual value equal to 0 in {year} in a descending indicator"),
-        QualityIssue::SignMismatch { year, target, actual } if es => format!(
-            "el logro esperado ({target}) y el valor obtenido ({actual}) de {year} tienen signos distintos"
-        ),
+        QualityIssue::SignMismatch { year, target, actual } if es => {
+            format!("el logro esperado ({target}) y el valor obtenido ({actual}) de {year} tienen signos distintos")
+        }
         QualityIssue::SignMismatch { year, target, actual } => {
             format!("the {year} target ({target}) and actual value ({actual}) have different signs")
         }
@@ -104,10 +104,9 @@ pub fn detail(alert: &Alert, profile: &RuleProfile, year: Year, lang: Lang) -> S
             "avance de {}, mayor a {atypical}: sugiere un error de planeamiento (logro esperado muy bajo o unidad equivocada)",
             fmt(*a)
         ),
-        (AlertDetail::Avance(a), AlertKind::AvanceAtipico, _) => format!(
-            "avance of {}, above {atypical}: suggests a planning error (target too low or wrong unit)",
-            fmt(*a)
-        ),
+        (AlertDetail::Avance(a), AlertKind::AvanceAtipico, _) => {
+            format!("avance of {}, above {atypical}: suggests a planning error (target too low or wrong unit)", fmt(*a))
+        }
         (AlertDetail::Avance(a), _, AlertLevel::Objective) if es => {
             format!("avance del objetivo de {}, por debajo de {low}", fmt(*a))
         }
@@ -142,8 +141,13 @@ pub fn detail(alert: &Alert, profile: &RuleProfile, year: Year, lang: Lang) -> S
                 (_, false) => "indicators",
             };
             let all = if with == of {
-                if es { if *of == 1 { "su único".to_string() } else { format!("los {of}") } }
-                else if *of == 1 { "its only".to_string() } else { format!("all {of}") }
+                if es {
+                    if *of == 1 { "su único".to_string() } else { format!("los {of}") }
+                } else if *of == 1 {
+                    "its only".to_string()
+                } else {
+                    format!("all {of}")
+                }
             } else if es {
                 format!("{with} de {of}")
             } else {

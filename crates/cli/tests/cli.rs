@@ -1,0 +1,232 @@
+//! The `avance` binary from outside: exit codes, outputs and messages.
+
+use std::path::{Path, PathBuf};
+use std::process::{Command, Output};
+
+fn root() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("../..")
+}
+
+fn avance(args: &[&str]) -> Output {
+    Command::new(env!("CARGO_BIN_EXE_avance"))
+        .args(args)
+        .current_dir(root())
+        .env_remove("AVANCE_LANG")
+        .output()
+        .expect("run avance")
+}
+
+fn stdout(o: &Output) -> String {
+    String::from_utf8_lossy(&o.stdout).into_owned()
+}
+
+fn stderr(o: &Output) -> String {
+    String::from_utf8_lossy(&o.stderr).into_owned()
+}
+
+mod feature {
+    use super::*;
+
+    #[test]
+    fn compute_json_gives_every_figure_of_the_reference() {
+        let out = avance(&["compute", "examples/pndi-2024", "--year", "2024", "--format", "json"]);
+        assert!(out.status.success(), "{}", stderr(&out));
+        let v: serde_json::Value = serde_json::from_slice(&out.stdout).expect("JSON");
+        assert_eq!(v["format"], "avance-compute/1");
+        assert_eq!(v["policy"]["code"], "PNDI");
+        assert_eq!(v["policy"]["year"], 2024);
+        assert_eq!(v["policy"]["profile"], "ceplan-pn@1");
+        assert_eq!(v["policy"]["index"].to_string(), "79.3");
+        assert_eq!(v["policy"]["band"], "intermedio");
+        let ops: Vec<String> = v["objectives"]
+            .as_array()
+            .expect("objectives")
+            .iter()
+            .map(|o| {
+                format!("{} {} {}", o["code"].as_str().unwrap_or(""), o["avance"], o["band"].as_str().unwrap_or(""))
+            })
+            .collect();
+        assert_eq!(ops, ["OP.01 86.5 intermedio", "OP.02 80.0 intermedio", "OP.03 71.4 bajo", "OP.04 null nd"]);
+        let row = |level: &str| {
+            let c = &v["counts"][level];
+            ["bajo", "intermedio", "alto", "nd", "total"].map(|k| c[k].as_u64().unwrap_or(99))
+        };
+        assert_eq!(row("objectives"), [1, 2, 0, 1, 4]);
+        assert_eq!(row("objective_indicators"), [1, 2, 0, 2, 5]);
+        assert_eq!(row("service_indicators"), [18, 5, 40, 23, 86]);
+
+        // Every indicator against the fixture of expected avances.
+        let fixture = std::fs::read_to_string(root().join("tests/fixtures/pndi-2024/avances.csv")).expect("fixture");
+        let indicators = v["indicators"].as_array().expect("indicators");
+        assert_eq!(indicators.len(), 91);
+        for line in fixture.lines().skip(1) {
+            let f: Vec<&str> = line.splitn(4, ',').collect();
+            let ind = indicators.iter().find(|i| i["code"] == f[0]).expect(f[0]);
+            let shown = if ind["avance"].is_null() {
+                "ND".to_string()
+            } else {
+                format!("{:.1}", ind["avance"].as_f64().unwrap_or(f64::NAN))
+            };
+            assert_eq!(shown, f[2], "{}", f[0]);
+            assert_eq!(ind["band"] == "nd", ind["avance"].is_null(), "{}", f[0]);
+        }
+        let iop = indicators.iter().find(|i| i["code"] == "IOP.01.01").expect("IOP.01.01");
+        assert_eq!(iop["avance_tipo2"].to_string(), "-41.4");
+        assert_eq!(iop["level"], "objective_indicator");
+        let isss = indicators.iter().find(|i| i["code"] == "ISS.01.03.01.02").expect("ISS");
+        assert_eq!((isss["level"].as_str(), isss["actual"].as_str()), (Some("service_indicator"), Some("10,256")));
+
+        // Alerts carry level, code, kind, indicators and detail.
+        let alerts = v["alerts"].as_array().expect("alerts");
+        let kinds = ["bajo_avance", "sin_informacion", "avance_atipico", "calidad_datos"];
+        for a in alerts {
+            assert!(kinds.contains(&a["kind"].as_str().unwrap_or("")), "{a}");
+            assert!(["objective", "service", "indicator"].contains(&a["level"].as_str().unwrap_or("")), "{a}");
+            assert!(!a["indicators"].as_array().expect("indicators").is_empty(), "{a}");
+            assert!(a["detail"].as_str().is_some_and(|d| !d.is_empty()), "{a}");
+        }
+        let find = |level: &str, code: &str, kind: &str| {
+            alerts.iter().find(|a| a["level"] == level && a["code"] == code && a["kind"] == kind)
+        };
+        let op3 = find("objective", "OP.03", "bajo_avance").expect("OP.03 low");
+        assert_eq!(op3["indicators"], serde_json::json!(["IOP.03.01"]));
+        assert!(find("objective", "OP.04", "sin_informacion").is_some());
+        let s = find("service", "SS.04.03.01", "bajo_avance").expect("SS.04.03.01");
+        assert_eq!(s["all_indicators"], true);
+        assert_eq!(s["detail"], "los 2 indicadores con bajo avance: ISS.04.03.01.01 y ISS.04.03.01.02");
+        assert!(find("service", "SS.02.04.02", "avance_atipico").is_some());
+        let q = find("indicator", "ISS.01.04.01.02", "calidad_datos").expect("121.30%");
+        assert_eq!(q["subkind"], "porcentaje_mayor_a_100");
+    }
+
+    #[test]
+    fn compute_table_is_a_readable_spanish_summary() {
+        let out = avance(&["compute", "examples/pndi-2024"]);
+        assert!(out.status.success(), "{}", stderr(&out));
+        let s = stdout(&out);
+        assert!(s.starts_with("Política Nacional de Desarrollo Industrial (PNDI) — año 2024\n"), "{s}");
+        assert!(s.contains("Índice de gestión de la política nacional: 79.3 (intermedio)"));
+        assert!(s.contains("  OP.03       71.4  bajo "));
+        assert!(
+            s.contains("  Indicadores de servicio                      18        5       40       23     86"),
+            "{s}"
+        );
+        assert!(
+            s.contains("  OP.04        sin información  ningún indicador del objetivo tiene avance en 2024: IOP.04.01")
+        );
+    }
+
+    #[test]
+    fn english_is_available() {
+        let out = avance(&["--lang", "en", "compute", "examples/pndi-2024"]);
+        assert!(out.status.success(), "{}", stderr(&out));
+        let s = stdout(&out);
+        assert!(s.contains("National policy management index: 79.3 (intermediate)"), "{s}");
+        assert!(s.contains("Service indicators"));
+    }
+
+    #[test]
+    fn another_year_can_be_computed() {
+        let out = avance(&["compute", "examples/pndi-2024", "--year", "2023", "--format", "json"]);
+        assert!(out.status.success(), "{}", stderr(&out));
+        let v: serde_json::Value = serde_json::from_slice(&out.stdout).expect("JSON");
+        let iop = v["indicators"]
+            .as_array()
+            .expect("indicators")
+            .iter()
+            .find(|i| i["code"] == "IOP.01.01")
+            .cloned()
+            .expect("IOP");
+        // 42145 / 47395
+        assert_eq!(iop["avance"].to_string(), "88.9");
+    }
+
+    #[test]
+    fn dataset_check_fmt_and_schema() {
+        let out = avance(&["dataset", "check", "examples/pndi-2024"]);
+        assert_eq!(
+            stdout(&out),
+            "Conjunto de datos válido: Política Nacional de Desarrollo Industrial (PNDI) — 4 OP, 22 LN, 43 SS, 5 IOP, 86 ISS; años 2022–2024\n"
+        );
+        assert!(avance(&["dataset", "fmt", "--check", "examples/pndi-2024"]).status.success());
+        let dir = tempfile::tempdir().expect("tempdir");
+        let target = dir.path().join("copy");
+        let out = avance(&["dataset", "fmt", "examples/pndi-2024", "--out", target.to_str().expect("utf-8")]);
+        assert!(out.status.success(), "{}", stderr(&out));
+        assert_eq!(
+            std::fs::read(target.join("dataset.json")).expect("written"),
+            std::fs::read(root().join("examples/pndi-2024/dataset.json")).expect("example")
+        );
+        let schema = avance(&["dataset", "schema"]);
+        let v: serde_json::Value = serde_json::from_slice(&schema.stdout).expect("schema JSON");
+        assert_eq!(v["$id"], "avance-dataset/1");
+    }
+}
+
+mod misc {
+    use super::*;
+
+    fn bad_dataset(edit: impl FnOnce(&mut serde_json::Value)) -> (tempfile::TempDir, PathBuf) {
+        let text = std::fs::read_to_string(root().join("examples/pndi-2024/dataset.json")).expect("example");
+        let mut v: serde_json::Value = serde_json::from_str(&text).expect("JSON");
+        edit(&mut v);
+        let dir = tempfile::tempdir().expect("tempdir");
+        let file = dir.path().join("dataset.json");
+        std::fs::write(&file, serde_json::to_string_pretty(&v).expect("json")).expect("write");
+        (dir, file)
+    }
+
+    #[test]
+    fn invalid_dataset_exits_2_with_located_errors() {
+        let (_dir, file) = bad_dataset(|v| {
+            v["indicators"][0]["sentido"] = serde_json::json!("subiendo");
+            v["indicators"][1]["actuals"]["2024"] = serde_json::json!("12;5%");
+        });
+        let f = file.to_str().expect("utf-8");
+        let out = avance(&["compute", f]);
+        assert_eq!(out.status.code(), Some(2));
+        assert!(out.stdout.is_empty());
+        assert_eq!(
+            stderr(&out),
+            format!(
+                "error: {f}: indicators[0].sentido (IOP.01.01): se esperaba \"ascendente\", \"descendente\" o \"no_definido\"; se encontró \"subiendo\"\n\
+                 error: {f}: indicators[1].actuals.2024 (IOP.02.01): \"12;5%\" no es un porcentaje válido (se esperaba, por ejemplo, 20%, 12.5% o ND)\n"
+            )
+        );
+        let check = avance(&["dataset", "check", f]);
+        assert_eq!(check.status.code(), Some(2));
+    }
+
+    #[test]
+    fn year_outside_the_policy_exits_2() {
+        let out = avance(&["compute", "examples/pndi-2024", "--year", "2031"]);
+        assert_eq!(out.status.code(), Some(2));
+        assert_eq!(
+            stderr(&out),
+            "error: --year 2031: el año debe estar entre 2022 y 2024, los años de la política PNDI\n"
+        );
+    }
+
+    #[test]
+    fn missing_dataset_exits_2() {
+        let out = avance(&["compute", "no/such/dir"]);
+        assert_eq!(out.status.code(), Some(2));
+        assert!(stderr(&out).starts_with("error: no/such/dir: no se puede leer el archivo: "), "{}", stderr(&out));
+    }
+
+    #[test]
+    fn fmt_check_exits_1_on_a_non_canonical_file() {
+        // Valid, but with "format" moved from the first key to the last.
+        let (_dir, file) = bad_dataset(|v| {
+            let map = v.as_object_mut().expect("object");
+            let format = map.remove("format").expect("format");
+            map.insert("format".into(), format);
+        });
+        std::fs::write(&file, format!("{}\n", std::fs::read_to_string(&file).expect("read"))).expect("newline");
+        assert!(avance(&["dataset", "check", file.to_str().expect("utf-8")]).status.success());
+        let f = file.to_str().expect("utf-8");
+        let out = avance(&["dataset", "fmt", "--check", f]);
+        assert_eq!(out.status.code(), Some(1), "{}", stderr(&out));
+        assert_eq!(stderr(&out), format!("{f}: no está en forma canónica (avance dataset fmt lo corrige)\n"));
+    }
+}
