@@ -119,9 +119,7 @@ impl RuleProfile {
             Some((n, v)) => (n, Some(v)),
             None => (id, None),
         };
-        RuleProfile::builtin()
-            .into_iter()
-            .rfind(|p| p.name == name && version.is_none_or(|v| v == p.version))
+        RuleProfile::builtin().into_iter().rfind(|p| p.name == name && version.is_none_or(|v| v == p.version))
     }
 
     /// `name@version`.
