@@ -107,10 +107,6 @@ const INDICATOR: &[&str] = &[
 ];
 const BASELINE: &[&str] = &["year", "value"];
 
-fn one_of(items: impl IntoIterator<Item = &'static str>) -> Expected {
-    Expected::OneOf(items.into_iter().map(str::to_string).collect())
-}
-
 fn read_parts(ctx: &mut Ctx, value: &Value) -> Option<PolicyParts> {
     let top = Obj::new(ctx, value, "", TOP, None)?;
     match top.get("format") {
@@ -184,13 +180,7 @@ fn code(ctx: &mut Ctx, o: &Obj<'_>, kind: CodeKind) -> Option<Code> {
 fn read_meta(ctx: &mut Ctx, p: &Obj<'_>) -> Option<PolicyMeta> {
     let code = p.text(ctx, "code");
     let name = p.text(ctx, "name");
-    let policy_type = p.text(ctx, "type").and_then(|t| {
-        let parsed = PolicyType::parse(t);
-        if parsed.is_none() {
-            p.invalid(ctx, "type", one_of(["SECTORIAL", "MULTISECTORIAL"]), &Value::String(t.into()));
-        }
-        parsed
-    });
+    let policy_type = p.choice(ctx, "type", &[PolicyType::Sectorial, PolicyType::Multisectorial], PolicyType::id);
     let mut entity = |key: &str| {
         let e = p.object(ctx, key, ENTITY)?;
         let code = e.text(ctx, "code");
@@ -231,13 +221,7 @@ fn read_indicator(ctx: &mut Ctx, o: &Obj<'_>) -> Option<Indicator> {
     let name = o.text(ctx, "name");
     let responsible = o.text(ctx, "responsible");
     let indicator_type = o.text(ctx, "type");
-    let unit = o.text(ctx, "unit").and_then(|t| {
-        let u = t.parse::<Unit>().ok();
-        if u.is_none() {
-            o.invalid(ctx, "unit", one_of(Unit::ALL.map(Unit::id)), &Value::String(t.into()));
-        }
-        u
-    });
+    let unit = o.choice(ctx, "unit", &Unit::ALL, Unit::id);
     let direction = read_direction(ctx, o);
     let unit_or_numero = unit.unwrap_or(Unit::Numero);
     let baseline = o.get("baseline").and_then(|_| {
@@ -266,63 +250,31 @@ fn read_indicator(ctx: &mut Ctx, o: &Obj<'_>) -> Option<Indicator> {
 }
 
 fn read_direction(ctx: &mut Ctx, o: &Obj<'_>) -> Option<Direction> {
+    // Absent or null: not declared, and the rule profile decides.
     let sentido = match o.get("sentido") {
         None => None,
-        Some(v) => match v.as_str().and_then(Sentido::parse) {
-            Some(s) => Some(s),
-            None => {
-                o.invalid(ctx, "sentido", one_of(Sentido::ALL.map(Sentido::id)), v);
-                return None;
-            }
-        },
+        Some(_) => Some(o.choice(ctx, "sentido", &Sentido::ALL, Sentido::id)?),
     };
     let aggregation = o.get("aggregation");
     let standard = o.get("standard");
     match sentido {
         Some(Sentido::NoDefinido) => {
             if aggregation.is_some() {
-                o.issue(
-                    ctx,
-                    "aggregation",
-                    IssueKind::NotApplicable { reason: NotApplicable::AggregationOnNoDefinido },
-                );
+                let reason = NotApplicable::AggregationOnNoDefinido;
+                o.issue(ctx, "aggregation", IssueKind::NotApplicable { reason });
             }
-            let expected = one_of([Standard::MinimoPermisible.id(), Standard::MaximoPermisible.id()]);
-            match standard {
-                None => {
-                    o.issue(ctx, "standard", IssueKind::Missing { expected });
-                    None
-                }
-                Some(v) => match v.as_str().and_then(Standard::parse) {
-                    Some(s) if aggregation.is_none() => Some(Direction::NoDefinido(s)),
-                    Some(_) => None,
-                    None => {
-                        o.invalid(ctx, "standard", expected, v);
-                        None
-                    }
-                },
-            }
+            let standards = [Standard::MinimoPermisible, Standard::MaximoPermisible];
+            let standard = o.choice(ctx, "standard", &standards, Standard::id)?;
+            aggregation.is_none().then_some(Direction::NoDefinido(standard))
         }
         trend => {
             if standard.is_some() {
                 o.issue(ctx, "standard", IssueKind::NotApplicable { reason: NotApplicable::StandardOnTrend });
             }
             let sense = trend.map(|s| if s == Sentido::Descendente { Sense::Descendente } else { Sense::Ascendente });
-            let expected = one_of([Aggregation::NoAcumulado.id(), Aggregation::Acumulado.id()]);
-            match aggregation {
-                None => {
-                    o.issue(ctx, "aggregation", IssueKind::Missing { expected });
-                    None
-                }
-                Some(v) => match v.as_str().and_then(Aggregation::parse) {
-                    Some(a) if standard.is_none() => Some(Direction::Trend { sense, aggregation: a }),
-                    Some(_) => None,
-                    None => {
-                        o.invalid(ctx, "aggregation", expected, v);
-                        None
-                    }
-                },
-            }
+            let aggregations = [Aggregation::NoAcumulado, Aggregation::Acumulado];
+            let aggregation = o.choice(ctx, "aggregation", &aggregations, Aggregation::id)?;
+            standard.is_none().then_some(Direction::Trend { sense, aggregation })
         }
     }
 }

@@ -153,4 +153,28 @@ impl<'a> Obj<'a> {
             }
         }
     }
+
+    /// A required field whose value is one of a closed list of ids (`ascendente`, `SECTORIAL`, …).
+    pub fn choice<T: Copy>(
+        &self,
+        ctx: &mut Ctx,
+        key: &str,
+        options: &[T],
+        id: impl Fn(T) -> &'static str,
+    ) -> Option<T> {
+        let expected = || Expected::OneOf(options.iter().map(|o| id(*o).to_string()).collect());
+        match self.get(key) {
+            None => {
+                self.push(ctx, key, IssueKind::Missing { expected: expected() });
+                None
+            }
+            Some(v) => {
+                let found = v.as_str().and_then(|s| options.iter().copied().find(|o| id(*o) == s));
+                if found.is_none() {
+                    self.invalid(ctx, key, expected(), v);
+                }
+                found
+            }
+        }
+    }
 }
