@@ -12,6 +12,7 @@
 #![forbid(unsafe_code)]
 
 pub mod alert;
+pub mod audit;
 pub mod avance;
 pub mod band;
 pub mod code;
@@ -20,6 +21,7 @@ pub mod lang;
 pub mod model;
 pub mod number;
 pub mod profile;
+pub mod published;
 pub mod value;
 
 pub use rust_decimal::Decimal;

@@ -30,14 +30,7 @@ pub fn dataset_file(path: &Path) -> PathBuf {
 /// Reads a dataset from a file or a directory.
 pub fn read(path: &Path) -> Result<Policy, Vec<Issue>> {
     let file = dataset_file(path);
-    let text = fs::read_to_string(&file).map_err(|e| {
-        vec![Issue {
-            file: file.clone(),
-            path: String::new(),
-            code: None,
-            kind: IssueKind::Io { message: e.to_string() },
-        }]
-    })?;
+    let text = fs::read_to_string(&file).map_err(|e| vec![Issue::io(&file, &e)])?;
     parse(&file, &text)
 }
 

@@ -79,6 +79,103 @@ pub enum IssueKind {
         unit: Unit,
     },
     Structure(StructureIssueKind),
+    /// A part of a published report that cannot be read: the text, and why.
+    Unreadable {
+        text: String,
+        reason: Unreadable,
+    },
+    /// The PDF's text layer cannot be extracted.
+    Pdf {
+        message: String,
+    },
+}
+
+/// Why a part of a published report cannot be read.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Unreadable {
+    NoTable,
+    NoTitle,
+    NoSector,
+    NoMinistry,
+    NoPolicyType,
+    NoYears,
+    BadCode,
+    ObjectiveWithoutAvance,
+    NoName,
+    RowNotRecognized,
+    NoAvance,
+    NoBaseline,
+    BadBaselineYear,
+    StandardOnTrend,
+    AggregationOnNoDefinido,
+    TooManyValues { found: usize, max: usize },
+}
+
+impl Unreadable {
+    fn message(self, lang: Lang) -> String {
+        let s = |es: &str, en: &str| lang.pick(es, en).to_string();
+        match self {
+            Unreadable::NoTable => s(
+                "no se encontró la tabla de seguimiento (líneas que empiezan con OP., IOP., LN., SS. o ISS.)",
+                "no follow-up table found (lines starting with OP., IOP., LN., SS. or ISS.)",
+            ),
+            Unreadable::NoTitle => s(
+                "no se encontró el título \"Reporte de seguimiento de la Política Nacional de …, correspondiente al año AAAA\"",
+                "title \"Reporte de seguimiento de la Política Nacional de …, correspondiente al año AAAA\" not found",
+            ),
+            Unreadable::NoSector => s(
+                "no se encontró la línea \"Sector: código: nombre\" antes de la tabla",
+                "line \"Sector: code: name\" not found before the table",
+            ),
+            Unreadable::NoMinistry => s(
+                "no se encontró la línea \"Ministerio conductor: código: nombre\" antes de la tabla",
+                "line \"Ministerio conductor: code: name\" not found before the table",
+            ),
+            Unreadable::NoPolicyType => s(
+                "no se encontró la línea \"Tipo: SECTORIAL\" o \"Tipo: MULTISECTORIAL\" antes de la tabla",
+                "line \"Tipo: SECTORIAL\" or \"Tipo: MULTISECTORIAL\" not found before the table",
+            ),
+            Unreadable::NoYears => s(
+                "no se encontró la cabecera de años (\"Año valor\" seguido de los años de los logros esperados, los de los valores obtenidos y el del avance)",
+                "years header not found (\"Año valor\" followed by the target years, the actual years and the avance year)",
+            ),
+            Unreadable::BadCode => s("código no válido", "invalid code"),
+            Unreadable::ObjectiveWithoutAvance => s(
+                "el objetivo prioritario no tiene nombre seguido de su avance (un número o ND)",
+                "the priority objective has no name followed by its avance (a number or ND)",
+            ),
+            Unreadable::NoName => s("falta el nombre", "the name is missing"),
+            Unreadable::RowNotRecognized => s(
+                "no se reconoce la fila del indicador: se esperaba nombre, responsable, tipo de indicador, sentido esperado, tipo de agregación o estándar, año y valor de la línea base, valores y avance",
+                "indicator row not recognised: expected name, responsible unit, indicator type, expected sense, aggregation or standard, baseline year and value, values and avance",
+            ),
+            Unreadable::NoAvance => s(
+                "la fila no termina con el avance (un número como 84.2, o ND)",
+                "the row does not end with the avance (a number such as 84.2, or ND)",
+            ),
+            Unreadable::NoBaseline => s("falta el valor de la línea base", "the baseline value is missing"),
+            Unreadable::BadBaselineYear => s("el año de la línea base no es válido", "the baseline year is not valid"),
+            Unreadable::StandardOnTrend => s(
+                "un indicador ascendente o descendente lleva \"acumulado\" o \"no acumulado\"",
+                "an ascending or descending indicator takes \"acumulado\" or \"no acumulado\"",
+            ),
+            Unreadable::AggregationOnNoDefinido => s(
+                "un indicador no_definido lleva \"minimo permisible\" o \"maximo permisible\"",
+                "a no_definido indicator takes \"minimo permisible\" or \"maximo permisible\"",
+            ),
+            Unreadable::TooManyValues { found, max } => {
+                if lang == Lang::Es {
+                    format!(
+                        "hay {found} valores entre la línea base y el avance, pero la tabla tiene {max} columnas de años"
+                    )
+                } else {
+                    format!(
+                        "there are {found} values between the baseline and the avance, but the table has {max} year columns"
+                    )
+                }
+            }
+        }
+    }
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -87,23 +184,54 @@ pub enum NotApplicable {
     AggregationOnNoDefinido,
 }
 
+/// Where in a file a problem is.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Location {
+    /// The file as a whole.
+    File,
+    /// A path in a JSON document: `indicators[3].sentido`.
+    Path(String),
+    /// A line of a text file, counted from 1.
+    Line(usize),
+}
+
+impl Location {
+    fn render(&self, lang: Lang) -> Option<String> {
+        match self {
+            Location::File => None,
+            Location::Path(p) if p.is_empty() => None,
+            Location::Path(p) => Some(p.clone()),
+            Location::Line(n) => Some(format!("{} {n}", lang.pick("línea", "line"))),
+        }
+    }
+}
+
 /// A located problem.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Issue {
     pub file: PathBuf,
-    /// Where in the file: `indicators[3].sentido`, or a row and column for tables.
-    pub path: String,
+    pub location: Location,
     /// The code of the element the problem is in, when known.
     pub code: Option<String>,
     pub kind: IssueKind,
 }
 
 impl Issue {
+    /// The file cannot be read.
+    pub fn io(file: &std::path::Path, error: &std::io::Error) -> Issue {
+        Issue {
+            file: file.to_path_buf(),
+            location: Location::File,
+            code: None,
+            kind: IssueKind::Io { message: error.to_string() },
+        }
+    }
+
     /// One line: `file: path (code): message`.
     pub fn render(&self, lang: Lang) -> String {
         let mut out = format!("{}", self.file.display());
-        if !self.path.is_empty() {
-            let _ = write!(out, ": {}", self.path);
+        if let Some(location) = self.location.render(lang) {
+            let _ = write!(out, ": {location}");
         }
         if let Some(code) = &self.code {
             let _ = write!(out, " ({code})");
@@ -153,6 +281,11 @@ impl Issue {
                 .to_string(),
             IssueKind::Value { error, unit } => error.message(*unit, lang),
             IssueKind::Structure(kind) => structure_message(kind, lang),
+            IssueKind::Unreadable { text, reason } if text.is_empty() => reason.message(lang),
+            IssueKind::Unreadable { text, reason } => format!("{} («{text}»)", reason.message(lang)),
+            IssueKind::Pdf { message } => {
+                format!("{}: {message}", lang.pick("no se puede extraer el texto del PDF", "cannot extract the PDF's text"))
+            }
         }
     }
 }

@@ -6,4 +6,6 @@
 
 pub mod dataset;
 pub mod issue;
+pub mod pdf;
+pub mod report_text;
 mod walk;

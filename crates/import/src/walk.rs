@@ -5,7 +5,7 @@ use std::path::{Path, PathBuf};
 
 use serde_json::{Map, Value};
 
-use crate::issue::{Expected, Issue, IssueKind};
+use crate::issue::{Expected, Issue, IssueKind, Location};
 
 /// The file being read and the issues found so far.
 pub(crate) struct Ctx {
@@ -21,7 +21,7 @@ impl Ctx {
     pub fn push(&mut self, path: &str, code: Option<&str>, kind: IssueKind) {
         self.issues.push(Issue {
             file: self.file.clone(),
-            path: path.to_string(),
+            location: Location::Path(path.to_string()),
             code: code.map(str::to_string),
             kind,
         });
