@@ -35,9 +35,38 @@ enum Command {
         #[arg(long, value_enum, default_value_t = Format::Table)]
         format: Format,
     },
+    /// Lee un Reporte de seguimiento publicado (texto o PDF) y escribe el conjunto de datos.
+    ImportReport {
+        /// El reporte: el texto del PDF (.txt) o el PDF mismo.
+        file: PathBuf,
+        /// Directorio donde escribir dataset.json y published.json (por defecto, el conjunto de
+        /// datos se imprime en la salida estándar).
+        #[arg(long)]
+        out: Option<PathBuf>,
+        /// Código de la política (por defecto, las iniciales de su nombre).
+        #[arg(long)]
+        code: Option<String>,
+        /// Perfil de reglas del conjunto de datos.
+        #[arg(long, default_value = "ceplan-pn@1")]
+        profile: String,
+    },
+    /// Recalcula un reporte publicado desde sus datos y lista cada discrepancia.
+    Audit {
+        /// Un reporte (.txt o .pdf), o un conjunto de datos con su published.json.
+        input: PathBuf,
+        /// Formato de salida.
+        #[arg(long, value_enum, default_value_t = AuditFormat::Text)]
+        format: AuditFormat,
+    },
     /// Trabaja con conjuntos de datos en el formato canónico (docs/formats.md).
     #[command(subcommand)]
     Dataset(DatasetCommand),
+}
+
+#[derive(Debug, Clone, Copy, ValueEnum)]
+enum AuditFormat {
+    Text,
+    Json,
 }
 
 #[derive(Debug, Subcommand)]
@@ -74,6 +103,8 @@ enum Failure {
     Invalid(Vec<String>),
     /// A check that found differences (exit 1).
     Differs(String),
+    /// An audit that found discrepancies, already printed (exit 1).
+    Found,
 }
 
 fn main() -> ExitCode {
@@ -84,6 +115,7 @@ fn main() -> ExitCode {
             eprintln!("{line}");
             ExitCode::from(1)
         }
+        Err(Failure::Found) => ExitCode::from(1),
         Err(Failure::Invalid(lines)) => {
             let mut err = std::io::stderr().lock();
             for l in lines {
@@ -139,6 +171,8 @@ fn run(cli: &Cli) -> Result<(), Failure> {
             };
             print(&out)
         }
+        Command::ImportReport { file, out, code, profile } => import_report(file, out.as_deref(), code, profile, lang),
+        Command::Audit { input, format } => audit(input, *format, lang),
         Command::Dataset(DatasetCommand::Check { dataset }) => {
             let policy = load(dataset, lang)?;
             let p = policy.parts();
@@ -192,6 +226,107 @@ fn run(cli: &Cli) -> Result<(), Failure> {
         }
         Command::Dataset(DatasetCommand::Schema) => print(dataset::SCHEMA),
     }
+}
+
+fn issues(list: Vec<avance_import::issue::Issue>, lang: Lang) -> Failure {
+    Failure::Invalid(list.iter().map(|i| i.render(lang)).collect())
+}
+
+fn import_report(
+    file: &Path,
+    out: Option<&Path>,
+    code: &Option<String>,
+    profile: &str,
+    lang: Lang,
+) -> Result<(), Failure> {
+    use avance_import::report_text::{self, Evidence};
+    let options = report_text::Options { code: code.clone(), profile: profile.to_string() };
+    let imported = report_text::read(file, &options).map_err(|i| issues(i, lang))?;
+    let Some(dir) = out else {
+        return print(&dataset::to_json(&imported.policy));
+    };
+    let source = file.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
+    let write_failed = |e: std::io::Error| {
+        Failure::Invalid(vec![format!("{}: {}: {e}", dir.display(), lang.pick("no se puede escribir", "cannot write"))])
+    };
+    let written = dataset::write(&imported.policy, dir).map_err(write_failed)?;
+    let published = dir.join(avance_import::published::FILE_NAME);
+    std::fs::write(&published, avance_import::published::to_json(&imported.published, &imported.decisions, &source))
+        .map_err(write_failed)?;
+    let p = imported.policy.parts();
+    let iop = p.indicators.iter().filter(|i| i.code.kind() == avance_core::code::CodeKind::ObjectiveIndicator).count();
+    let reproduced = imported.decisions.iter().filter(|d| matches!(d.evidence, Evidence::Reproduces { .. })).count();
+    let (es, en) = (
+        format!(
+            "Importado {} ({}): {} OP, {} LN, {} SS, {} IOP, {} ISS.\nAños de los valores: {reproduced} filas reproducen su avance impreso con una sola disposición; {} siguen la disposición de las filas con igual número de valores (ver {}).\nEscrito: {}, {}\n",
+            p.meta.name,
+            p.meta.code,
+            p.objectives.len(),
+            p.lineamientos.len(),
+            p.services.len(),
+            iop,
+            p.indicators.len() - iop,
+            imported.decisions.len() - reproduced,
+            published.display(),
+            written.display(),
+            published.display()
+        ),
+        format!(
+            "Imported {} ({}): {} OP, {} LN, {} SS, {} IOP, {} ISS.\nYears of the values: {reproduced} rows reproduce their printed avance with a single layout; {} follow the layout of the rows with as many values (see {}).\nWritten: {}, {}\n",
+            p.meta.name,
+            p.meta.code,
+            p.objectives.len(),
+            p.lineamientos.len(),
+            p.services.len(),
+            iop,
+            p.indicators.len() - iop,
+            imported.decisions.len() - reproduced,
+            published.display(),
+            written.display(),
+            published.display()
+        ),
+    );
+    print(lang.pick(&es, &en))
+}
+
+fn audit(input: &Path, format: AuditFormat, lang: Lang) -> Result<(), Failure> {
+    let is_dataset = input.is_dir() || input.extension().is_some_and(|e| e == "json");
+    let (policy, published) = if is_dataset {
+        let policy = load(input, lang)?;
+        let dir =
+            if input.is_dir() { input.to_path_buf() } else { input.parent().unwrap_or(Path::new(".")).to_path_buf() };
+        let file = dir.join(avance_import::published::FILE_NAME);
+        if !file.exists() {
+            return Err(Failure::Invalid(vec![format!(
+                "{}: {}",
+                file.display(),
+                lang.pick(
+                    "no existe: auditar un conjunto de datos requiere lo que el reporte publicó (avance import-report REPORTE --out DIRECTORIO lo escribe)",
+                    "does not exist: auditing a dataset needs what the report published (avance import-report REPORT --out DIR writes it)"
+                )
+            )]));
+        }
+        let (published, _) = avance_import::published::read(&file).map_err(|i| issues(i, lang))?;
+        (policy, published)
+    } else {
+        let imported = avance_import::report_text::read(input, &avance_import::report_text::Options::default())
+            .map_err(|i| issues(i, lang))?;
+        (imported.policy, imported.published)
+    };
+    let year = published.year.unwrap_or(policy.meta().years.last);
+    let result = compute(&policy, year);
+    let findings = avance_core::audit::audit(&policy, &result, &published);
+    let out = match format {
+        AuditFormat::Text => avance_report::audit::text(&findings, &policy, &result, lang),
+        AuditFormat::Json => {
+            let mut s = serde_json::to_string_pretty(&avance_report::audit::json(&findings, &policy, &result, lang))
+                .unwrap_or_default();
+            s.push('\n');
+            s
+        }
+    };
+    print(&out)?;
+    if findings.is_empty() { Ok(()) } else { Err(Failure::Found) }
 }
 
 fn print(s: &str) -> Result<(), Failure> {

@@ -200,8 +200,11 @@ fn alert_text_findings(
             }
         });
     }
+    // A service named under a wrong heading is reported once, with what the rules find.
+    let misplaced: BTreeSet<&Code> =
+        claimed.iter().filter(|(s, k)| !computed.contains_key(&(s.clone(), *k))).map(|(s, _)| s).collect();
     for ((service, kind), indicators) in computed {
-        if in_scope(service) && !claimed.contains(&(service.clone(), *kind)) {
+        if in_scope(service) && !misplaced.contains(service) && !claimed.contains(&(service.clone(), *kind)) {
             out.push(Finding::Missing {
                 paragraph: paragraph.objective.clone(),
                 service: service.clone(),

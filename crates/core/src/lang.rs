@@ -27,11 +27,20 @@ impl Lang {
 
     /// Joins items as a list: `a, b y c` / `a, b and c`.
     pub fn list(self, items: &[String]) -> String {
-        match items {
-            [] => String::new(),
-            [one] => one.clone(),
-            [init @ .., last] => format!("{} {} {}", init.join(", "), self.pick("y", "and"), last),
-        }
+        join(items, self.pick("y", "and"))
+    }
+
+    /// Joins alternatives: `a, b o c` / `a, b or c`.
+    pub fn either(self, items: &[String]) -> String {
+        join(items, self.pick("o", "or"))
+    }
+}
+
+fn join(items: &[String], conjunction: &str) -> String {
+    match items {
+        [] => String::new(),
+        [one] => one.clone(),
+        [init @ .., last] => format!("{} {conjunction} {last}", init.join(", ")),
     }
 }
 

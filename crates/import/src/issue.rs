@@ -42,7 +42,7 @@ impl Expected {
             }
             Expected::OneOf(options) => {
                 let quoted: Vec<String> = options.iter().map(|o| format!("\"{o}\"")).collect();
-                lang.list(&quoted).replace(" and ", " or ").replace(" y ", " o ")
+                lang.either(&quoted)
             }
             Expected::Literal(v) => format!("\"{v}\""),
         }
@@ -86,6 +86,10 @@ pub enum IssueKind {
     },
     /// The PDF's text layer cannot be extracted.
     Pdf {
+        message: String,
+    },
+    /// A machine-written file whose content is not what its format says.
+    Content {
         message: String,
     },
 }
@@ -283,6 +287,9 @@ impl Issue {
             IssueKind::Structure(kind) => structure_message(kind, lang),
             IssueKind::Unreadable { text, reason } if text.is_empty() => reason.message(lang),
             IssueKind::Unreadable { text, reason } => format!("{} («{text}»)", reason.message(lang)),
+            IssueKind::Content { message } => {
+                format!("{}: {message}", lang.pick("contenido no válido", "invalid content"))
+            }
             IssueKind::Pdf { message } => {
                 format!("{}: {message}", lang.pick("no se puede extraer el texto del PDF", "cannot extract the PDF's text"))
             }

@@ -7,5 +7,6 @@
 pub mod dataset;
 pub mod issue;
 pub mod pdf;
+pub mod published;
 pub mod report_text;
 mod walk;

@@ -3,6 +3,7 @@
 #![forbid(unsafe_code)]
 
 pub mod alert_text;
+pub mod audit;
 pub mod json;
 pub mod labels;
 pub mod text;
