@@ -230,3 +230,100 @@ mod misc {
         assert_eq!(stderr(&out), format!("{f}: no está en forma canónica (avance dataset fmt lo corrige)\n"));
     }
 }
+
+mod report {
+    use super::*;
+
+    const REFERENCE: &str = "tests/fixtures/pndi-2024/pndi-2024-reporte-seguimiento.txt";
+
+    #[test]
+    fn import_report_writes_the_example_dataset_and_what_was_published() {
+        let dir = tempfile::tempdir().expect("tempdir");
+        let out_dir = dir.path().join("pndi");
+        let out = avance(&["import-report", REFERENCE, "--out", out_dir.to_str().expect("utf-8")]);
+        assert!(out.status.success(), "{}", stderr(&out));
+        assert!(
+            stdout(&out).starts_with(
+                "Importado Política Nacional de Desarrollo Industrial (PNDI): 4 OP, 22 LN, 43 SS, 5 IOP, 86 ISS.\n"
+            ),
+            "{}",
+            stdout(&out)
+        );
+        for file in ["dataset.json", "published.json"] {
+            assert_eq!(
+                std::fs::read(out_dir.join(file)).expect(file),
+                std::fs::read(root().join("examples/pndi-2024").join(file)).expect(file),
+                "{file}"
+            );
+        }
+        // Without --out, the dataset goes to standard output.
+        let out = avance(&["import-report", REFERENCE]);
+        assert_eq!(out.stdout, std::fs::read(root().join("examples/pndi-2024/dataset.json")).expect("example"));
+    }
+
+    #[test]
+    fn audit_of_the_reference_lists_its_contradictions_and_exits_1() {
+        let out = avance(&["audit", REFERENCE]);
+        assert_eq!(out.status.code(), Some(1), "{}", stderr(&out));
+        let s = stdout(&out);
+        assert!(s.contains("50 discrepancias entre lo publicado y lo que dan los datos."), "{s}");
+        assert!(s.contains("  - ISS.01.04.02.02: publicado 72.2; calculado 73.5 con los valores impresos (VO 2.5%, LE 3.40%). Lo explicaría un valor obtenido entre 2.4531 y 2.4565, impreso redondeado como 2.5%."), "{s}");
+        assert!(s.contains("  - SS.01.03.03: el texto lo nombra entre los servicios sin información, pero según las reglas es un servicio con bajo avance (ISS.01.03.03.01, ISS.01.03.03.02)"), "{s}");
+        assert!(s.contains("  - SS.01.03.01: tiene 2 indicadores con avance mayor a 150 (ISS.01.03.01.01, ISS.01.03.01.02) y el texto no lo nombra"), "{s}");
+        // The dataset with its published.json gives the same audit.
+        let from_dataset = avance(&["audit", "examples/pndi-2024"]);
+        assert_eq!(from_dataset.status.code(), Some(1));
+        assert_eq!(stdout(&from_dataset), s);
+    }
+
+    #[test]
+    fn audit_json_contract() {
+        let out = avance(&["audit", REFERENCE, "--format", "json"]);
+        assert_eq!(out.status.code(), Some(1));
+        let v: serde_json::Value = serde_json::from_slice(&out.stdout).expect("JSON");
+        assert_eq!(v["format"], "avance-audit/1");
+        assert_eq!(v["consistent"], false);
+        assert_eq!(v["policy"]["profile"], "ceplan-pn@1");
+        let findings = v["findings"].as_array().expect("findings");
+        assert_eq!(findings.len(), 50);
+        let first = &findings[0];
+        assert_eq!(first["kind"], "indicator_avance");
+        assert_eq!(first["code"], "ISS.01.04.02.02");
+        assert_eq!((first["published"].as_str(), first["computed"].to_string()), (Some("72.2"), "73.5".into()));
+        assert_eq!(
+            first["explanations"][0],
+            serde_json::json!({"input": "actual", "printed": "2.5%", "from": "2.4531", "to": "2.4565"})
+        );
+        let wrong = findings.iter().find(|f| f["kind"] == "alert_wrong_heading").expect("wrong heading");
+        assert_eq!(wrong["service"], "SS.01.03.03");
+        assert_eq!(wrong["computed"], serde_json::json!(["bajo_avance"]));
+    }
+
+    #[test]
+    fn a_consistent_report_exits_0() {
+        let out = avance(&["audit", "tests/fixtures/report-variants/salud-2023-descendente.txt"]);
+        assert_eq!(out.status.code(), Some(0), "{}", stdout(&out));
+        assert!(
+            stdout(&out).ends_with("Sin discrepancias: cada cifra y cada alerta publicada coincide con los datos.\n")
+        );
+    }
+
+    #[test]
+    fn unreadable_input_exits_2() {
+        let dir = tempfile::tempdir().expect("tempdir");
+        let bad = dir.path().join("x.txt");
+        std::fs::write(&bad, "nada que leer").expect("write");
+        let out = avance(&["audit", bad.to_str().expect("utf-8")]);
+        assert_eq!(out.status.code(), Some(2));
+        assert!(stderr(&out).ends_with(
+            "no se encontró la tabla de seguimiento (líneas que empiezan con OP., IOP., LN., SS. o ISS.)\n"
+        ));
+        // A dataset without published.json cannot be audited.
+        let out =
+            avance(&["dataset", "fmt", "examples/pndi-2024", "--out", dir.path().join("d").to_str().expect("utf-8")]);
+        assert!(out.status.success());
+        let out = avance(&["audit", dir.path().join("d").to_str().expect("utf-8")]);
+        assert_eq!(out.status.code(), Some(2));
+        assert!(stderr(&out).contains("published.json: no existe"), "{}", stderr(&out));
+    }
+}

@@ -101,7 +101,8 @@ static NOISE: LazyLock<Regex> = LazyLock::new(|| {
         avance\s+tipo\s+[12]\b | \(%\)\s*$ | a[ñn]o\s+valor\b | cumplimiento\s*$ | sentido\s+esperado\b |
         c[oó]digo\s*$ | lineamiento\s*/ | servicio\s*/ | objetivo\s+prioritario\s*/ | responsable\s+de\s+indicador |
         valores\s+obtenidos | logros\s+esperados | l[ií]nea\s+de\s+base\s*$ | l[ií]nea\s+base\s*$ |
-        nombre\s+del\s+indicador | indicador\s*$ | p[aá]g(?:ina|\.)\s*\d+ | \d+\s*/\s*\d+\s*$ | \[0-75
+        nombre\s+del\s+indicador | indicador\s*$ | p[aá]g(?:ina|\.)\s*\d+ | \d+\s*/\s*\d+\s*$ | \[0-75 |
+        .*correspondiente\s+al\s+a[ñn]o\s+\d{4}\s*$
     )")
 });
 static ROW: LazyLock<Regex> = LazyLock::new(|| {
@@ -157,14 +158,12 @@ impl Ctx<'_> {
 fn join(lines: &[&str]) -> String {
     let mut out = String::new();
     for l in lines.iter().map(|l| l.trim()).filter(|l| !l.is_empty()) {
-        if out.is_empty() {
-            out.push_str(l);
-        } else if out.ends_with('-') && !out.ends_with(" -") {
-            out.push_str(l);
-        } else {
+        // A word cut at a hyphen (`técnico-` / `productiva`) joins without a space; `A - B` keeps it.
+        let joins_word = out.is_empty() || (out.ends_with('-') && !out.ends_with(" -"));
+        if !joins_word {
             out.push(' ');
-            out.push_str(l);
         }
+        out.push_str(l);
     }
     out.split_whitespace().collect::<Vec<_>>().join(" ")
 }
@@ -371,7 +370,8 @@ pub fn parse(file: &Path, text: &str, options: &Options) -> Result<ReportImport,
     // The alert text, and the analysts' sentences in it.
     let mut synthesis = None;
     if let Some(start) = alerts_start {
-        let (paragraphs, analysis) = alert_paragraphs(&lines[start + 1..]);
+        let text: Vec<&str> = lines[start + 1..].iter().copied().filter(|l| !NOISE.is_match(l)).collect();
+        let (paragraphs, analysis) = alert_paragraphs(&text);
         for (objective, text) in analysis {
             match objective {
                 Some(code) => {
