@@ -58,9 +58,44 @@ enum Command {
         #[arg(long, value_enum, default_value_t = AuditFormat::Text)]
         format: AuditFormat,
     },
+    /// Escribe la plantilla XLSX para planificadores, vacía o con los datos de una política.
+    Template {
+        /// Archivo .xlsx a escribir.
+        #[arg(long)]
+        out: PathBuf,
+        /// Conjunto de datos con que prellenar la plantilla.
+        #[arg(long)]
+        policy: Option<PathBuf>,
+        /// Años de la plantilla vacía, por ejemplo 2025-2030.
+        #[arg(long, required_unless_present = "policy")]
+        years: Option<String>,
+    },
+    /// Lee una plantilla llenada (XLSX, o un directorio de CSV) y escribe el conjunto de datos.
+    Import {
+        /// El libro .xlsx, o el directorio con politica.csv, estructura.csv, indicadores.csv y valores.csv.
+        input: PathBuf,
+        /// Directorio del conjunto de datos a escribir (por defecto, se imprime en la salida estándar).
+        #[arg(long)]
+        out: Option<PathBuf>,
+    },
+    /// Escribe un conjunto de datos como libro XLSX o como archivos CSV.
+    Export {
+        dataset: PathBuf,
+        #[arg(long, value_enum)]
+        format: ExportFormat,
+        /// Archivo .xlsx, o directorio para los CSV.
+        #[arg(long)]
+        out: PathBuf,
+    },
     /// Trabaja con conjuntos de datos en el formato canónico (docs/formats.md).
     #[command(subcommand)]
     Dataset(DatasetCommand),
+}
+
+#[derive(Debug, Clone, Copy, ValueEnum)]
+enum ExportFormat {
+    Xlsx,
+    Csv,
 }
 
 #[derive(Debug, Clone, Copy, ValueEnum)]
@@ -173,6 +208,24 @@ fn run(cli: &Cli) -> Result<(), Failure> {
         }
         Command::ImportReport { file, out, code, profile } => import_report(file, out.as_deref(), code, profile, lang),
         Command::Audit { input, format } => audit(input, *format, lang),
+        Command::Template { out, policy, years } => template(out, policy.as_deref(), years.as_deref(), lang),
+        Command::Import { input, out } => {
+            let policy = avance_import::workbook::read(input).map_err(|i| issues(i, lang))?;
+            match out {
+                None => print(&dataset::to_json(&policy)),
+                Some(dir) => write_dataset(&policy, dir, lang),
+            }
+        }
+        Command::Export { dataset: path, format, out } => {
+            let policy = load(path, lang)?;
+            let tables = avance_import::tables::from_policy(&policy);
+            match format {
+                ExportFormat::Xlsx => avance_import::workbook::write_xlsx(&tables, out),
+                ExportFormat::Csv => avance_import::workbook::write_csv(&tables, out),
+            }
+            .map_err(|i| issues(i, lang))?;
+            print(&format!("{} {}\n", lang.pick("Escrito:", "Written:"), out.display()))
+        }
         Command::Dataset(DatasetCommand::Check { dataset }) => {
             let policy = load(dataset, lang)?;
             let p = policy.parts();
@@ -226,6 +279,36 @@ fn run(cli: &Cli) -> Result<(), Failure> {
         }
         Command::Dataset(DatasetCommand::Schema) => print(dataset::SCHEMA),
     }
+}
+
+fn write_dataset(policy: &Policy, dir: &Path, lang: Lang) -> Result<(), Failure> {
+    let written = dataset::write(policy, dir).map_err(|e| {
+        Failure::Invalid(vec![format!("{}: {}: {e}", dir.display(), lang.pick("no se puede escribir", "cannot write"))])
+    })?;
+    print(&format!("{} {}\n", lang.pick("Escrito:", "Written:"), written.display()))
+}
+
+fn template(out: &Path, policy: Option<&Path>, years: Option<&str>, lang: Lang) -> Result<(), Failure> {
+    let policy = policy.map(|p| load(p, lang)).transpose()?;
+    let range = match (&policy, years) {
+        (Some(p), _) => p.meta().years,
+        (None, Some(y)) => parse_years(y).ok_or_else(|| {
+            Failure::Invalid(vec![format!(
+                "--years {y}: {}",
+                lang.pick("se esperaba un rango de años como 2025-2030", "expected a range of years such as 2025-2030")
+            )])
+        })?,
+        (None, None) => unreachable!("clap requires --years without --policy"),
+    };
+    let tables = avance_import::workbook::template(policy.as_ref(), range);
+    avance_import::workbook::write_xlsx(&tables, out).map_err(|i| issues(i, lang))?;
+    print(&format!("{} {}\n", lang.pick("Escrito:", "Written:"), out.display()))
+}
+
+fn parse_years(s: &str) -> Option<avance_core::model::YearRange> {
+    let (a, b) = s.split_once('-')?;
+    let (first, last) = (a.trim().parse::<Year>().ok()?, b.trim().parse::<Year>().ok()?);
+    (first <= last).then_some(avance_core::model::YearRange { first, last })
 }
 
 fn issues(list: Vec<avance_import::issue::Issue>, lang: Lang) -> Failure {

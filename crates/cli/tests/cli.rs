@@ -327,3 +327,64 @@ mod report {
         assert!(stderr(&out).contains("published.json: no existe"), "{}", stderr(&out));
     }
 }
+
+mod templates {
+    use super::*;
+
+    #[test]
+    fn export_then_import_gives_the_same_dataset() {
+        let dir = tempfile::tempdir().expect("tempdir");
+        let xlsx = dir.path().join("pndi.xlsx");
+        let x = xlsx.to_str().expect("utf-8");
+        assert!(avance(&["export", "examples/pndi-2024", "--format", "xlsx", "--out", x]).status.success());
+        let out = avance(&["import", x]);
+        assert!(out.status.success(), "{}", stderr(&out));
+        assert_eq!(out.stdout, std::fs::read(root().join("examples/pndi-2024/dataset.json")).expect("example"));
+        let csv = dir.path().join("csv");
+        let c = csv.to_str().expect("utf-8");
+        assert!(avance(&["export", "examples/pndi-2024", "--format", "csv", "--out", c]).status.success());
+        let back = dir.path().join("back");
+        let out = avance(&["import", c, "--out", back.to_str().expect("utf-8")]);
+        assert!(out.status.success(), "{}", stderr(&out));
+        assert_eq!(
+            std::fs::read(back.join("dataset.json")).expect("written"),
+            std::fs::read(root().join("examples/pndi-2024/dataset.json")).expect("example")
+        );
+    }
+
+    #[test]
+    fn a_template_with_errors_writes_nothing() {
+        let dir = tempfile::tempdir().expect("tempdir");
+        let csv = dir.path().join("csv");
+        let c = csv.to_str().expect("utf-8");
+        assert!(avance(&["export", "examples/pndi-2024", "--format", "csv", "--out", c]).status.success());
+        let values = csv.join("valores.csv");
+        let text = std::fs::read_to_string(&values).expect("read").replace("ISS.04.03.01.02,", "ISS.09.09.09.09,");
+        std::fs::write(&values, text).expect("write");
+        let target = dir.path().join("never");
+        let out = avance(&["import", c, "--out", target.to_str().expect("utf-8")]);
+        assert_eq!(out.status.code(), Some(2));
+        assert_eq!(
+            stderr(&out),
+            format!(
+                "error: {}: fila 92, columna A: \"ISS.09.09.09.09\" no está en la hoja \"indicadores\"\n",
+                values.display()
+            )
+        );
+        assert!(!target.exists());
+    }
+
+    #[test]
+    fn template_needs_years_or_a_policy() {
+        let dir = tempfile::tempdir().expect("tempdir");
+        let t = dir.path().join("t.xlsx");
+        let out = avance(&["template", "--out", t.to_str().expect("utf-8")]);
+        assert_eq!(out.status.code(), Some(2));
+        let out = avance(&["template", "--out", t.to_str().expect("utf-8"), "--years", "2030-2025"]);
+        assert_eq!(out.status.code(), Some(2));
+        assert_eq!(stderr(&out), "error: --years 2030-2025: se esperaba un rango de años como 2025-2030\n");
+        let out = avance(&["template", "--out", t.to_str().expect("utf-8"), "--years", "2025-2030"]);
+        assert!(out.status.success(), "{}", stderr(&out));
+        assert!(std::fs::metadata(&t).expect("written").len() > 5000);
+    }
+}

@@ -46,7 +46,13 @@ pub fn parse(file: &Path, text: &str) -> Result<Policy, Vec<Issue>> {
             return Err(ctx.issues);
         }
     };
-    let parts = read_parts(&mut ctx, &value);
+    parse_value(file, &value)
+}
+
+/// Reads a dataset from an already parsed JSON document; `file` only names it in issues.
+pub fn parse_value(file: &Path, value: &Value) -> Result<Policy, Vec<Issue>> {
+    let mut ctx = Ctx::new(file);
+    let parts = read_parts(&mut ctx, value);
     match parts {
         Some(parts) if ctx.issues.is_empty() => Policy::new(parts.clone()).map_err(|issues| {
             for si in issues {

@@ -92,6 +92,19 @@ pub enum IssueKind {
     Content {
         message: String,
     },
+    /// A spreadsheet stored a percentage as a plain number: 0.2 could be 20% or 0.2%.
+    NumericPercentage {
+        value: String,
+    },
+    /// A second row for the same indicator in a sheet that takes one.
+    DuplicateRow {
+        first_row: usize,
+    },
+    /// A code that the sheet it must come from does not have.
+    NotInSheet {
+        code: String,
+        sheet: String,
+    },
 }
 
 /// Why a part of a published report cannot be read.
@@ -197,6 +210,9 @@ pub enum Location {
     Path(String),
     /// A line of a text file, counted from 1.
     Line(usize),
+    /// A cell of a table: the sheet (none for a CSV file, whose name says it), the row as the
+    /// spreadsheet numbers it (the header is row 1) and the column letter.
+    Cell { sheet: Option<String>, row: usize, column: String },
 }
 
 impl Location {
@@ -206,6 +222,13 @@ impl Location {
             Location::Path(p) if p.is_empty() => None,
             Location::Path(p) => Some(p.clone()),
             Location::Line(n) => Some(format!("{} {n}", lang.pick("línea", "line"))),
+            Location::Cell { sheet, row, column } => {
+                let cell = format!("{} {row}, {} {column}", lang.pick("fila", "row"), lang.pick("columna", "column"));
+                Some(match sheet {
+                    Some(s) => format!("{} \"{s}\", {cell}", lang.pick("Hoja", "Sheet")),
+                    None => cell,
+                })
+            }
         }
     }
 }
@@ -287,6 +310,27 @@ impl Issue {
             IssueKind::Structure(kind) => structure_message(kind, lang),
             IssueKind::Unreadable { text, reason } if text.is_empty() => reason.message(lang),
             IssueKind::Unreadable { text, reason } => format!("{} («{text}»)", reason.message(lang)),
+            IssueKind::DuplicateRow { first_row } => {
+                if es {
+                    format!("el indicador ya tiene una fila en esta hoja (fila {first_row}); se admite una sola")
+                } else {
+                    format!("the indicator already has a row in this sheet (row {first_row}); only one is allowed")
+                }
+            }
+            IssueKind::NotInSheet { code, sheet } => {
+                if es {
+                    format!("\"{code}\" no está en la hoja \"{sheet}\"")
+                } else {
+                    format!("\"{code}\" is not in the sheet \"{sheet}\"")
+                }
+            }
+            IssueKind::NumericPercentage { value } => {
+                if es {
+                    format!("la hoja de cálculo guardó {value} como número; en un indicador de porcentaje escriba el valor como texto, por ejemplo 20% o 0.2%, para que no se confunda 0.2 con 20%")
+                } else {
+                    format!("the spreadsheet stored {value} as a number; in a percentage indicator type the value as text, for example 20% or 0.2%, so that 0.2 is not mistaken for 20%")
+                }
+            }
             IssueKind::Content { message } => {
                 format!("{}: {message}", lang.pick("contenido no válido", "invalid content"))
             }

@@ -9,4 +9,6 @@ pub mod issue;
 pub mod pdf;
 pub mod published;
 pub mod report_text;
+pub mod tables;
 mod walk;
+pub mod workbook;

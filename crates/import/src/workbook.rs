@@ -1,0 +1,260 @@
+//! Planner templates as an XLSX workbook or a directory of CSV files: writing (empty or prefilled,
+//! with drop-down lists and an instructions sheet in Spanish) and reading back into a policy.
+
+use std::path::Path;
+
+use avance_core::model::{Aggregation, Policy, Sentido, Standard, YearRange};
+use avance_core::value::Unit;
+use calamine::{Data, Reader, open_workbook_auto};
+use rust_xlsxwriter::{Color, DataValidation, DataValidationErrorStyle, Format, FormatBorder, Workbook, XlsxError};
+
+use crate::issue::{Issue, IssueKind, Location};
+use crate::tables::{self, INDICATORS, INSTRUCTIONS, POLICY, STRUCTURE, Sheet, Tables, VALUES};
+
+const INSTRUCTIONS_TEXT: &[&str] = &[
+    "Plantilla de seguimiento de una política nacional (avance)",
+    "",
+    "Cómo llenarla",
+    "1. Hoja \"politica\": complete el valor de cada campo. El tipo es SECTORIAL o MULTISECTORIAL. El perfil de reglas es ceplan-pn@1 para políticas nacionales.",
+    "2. Hoja \"estructura\": una fila por objetivo prioritario (OP.01), lineamiento (LN.01.01) y servicio (SS.01.01.01). El código dice de quién depende: LN.01.02 es del OP.01; SS.01.02.03 es del LN.01.02. El análisis de los analistas va solo en las filas de objetivos.",
+    "3. Hoja \"indicadores\": una fila por indicador de objetivo (IOP.01.01) o de servicio (ISS.01.02.03.01). Use las listas desplegables para unidad, sentido esperado, tipo de agregación y estándar de cumplimiento.",
+    "   - Indicadores ascendentes o descendentes: llenan \"tipo de agregación\" (no acumulado o acumulado) y dejan vacío el estándar.",
+    "   - Indicadores no_definido: llenan \"estándar de cumplimiento\" (minimo permisible o maximo permisible) y dejan vacía la agregación.",
+    "   - Si no se conoce el sentido esperado, deje la celda vacía: se infiere de la secuencia de logros esperados y se avisa.",
+    "4. Hoja \"valores\": una fila por indicador, con sus logros esperados y valores obtenidos por año.",
+    "",
+    "Cómo escribir los valores",
+    "- Tal como se publican: 20%, 12.5%, 10,256, 44328, 0.10%. La coma separa miles (grupos de tres cifras); el punto separa decimales.",
+    "- ND si el dato no está disponible. Una celda vacía significa que no hay valor para ese año.",
+    "- Las columnas de valores tienen formato de texto: así 20% se guarda como 20% y no como 0.2.",
+    "",
+    "Al importar (avance import plantilla.xlsx --out mi-politica), cada error indica la hoja, la fila y la columna, y no se escribe nada mientras haya errores.",
+];
+
+fn xlsx_error(path: &Path, e: XlsxError) -> Vec<Issue> {
+    vec![Issue::io(path, &std::io::Error::other(e.to_string()))]
+}
+
+/// Writes the workbook: the tables of `tables`, formatted for people.
+pub fn write_xlsx(tables: &Tables, path: &Path) -> Result<(), Vec<Issue>> {
+    build_xlsx(tables).and_then(|mut wb| wb.save(path)).map_err(|e| xlsx_error(path, e))
+}
+
+fn list(values: &[&str], strict: bool) -> Result<DataValidation, XlsxError> {
+    let v = DataValidation::new().allow_list_strings(values)?;
+    Ok(if strict {
+        v.set_error_title("Valor no válido")?.set_error_message("Elija un valor de la lista.")?
+    } else {
+        // An open list: other values are allowed after a warning.
+        v.set_error_style(DataValidationErrorStyle::Warning)
+            .set_error_title("Valor fuera de la lista")?
+            .set_error_message("No es un valor habitual. ¿Desea mantenerlo?")?
+    })
+}
+
+fn build_xlsx(tables: &Tables) -> Result<Workbook, XlsxError> {
+    let mut wb = Workbook::new();
+    let header =
+        Format::new().set_bold().set_background_color(Color::RGB(0xDDEBF7)).set_border_bottom(FormatBorder::Thin);
+    let text = Format::new().set_num_format("@");
+    let wrap = Format::new().set_text_wrap().set_num_format("@");
+
+    let ws = wb.add_worksheet().set_name(INSTRUCTIONS)?;
+    ws.set_column_width(0, 140)?;
+    for (r, line) in INSTRUCTIONS_TEXT.iter().enumerate() {
+        if r == 0 {
+            ws.write_string_with_format(0, 0, *line, &Format::new().set_bold().set_font_size(14))?;
+        } else {
+            ws.write_string(r as u32, 0, *line)?;
+        }
+    }
+
+    let last_row = |s: &Sheet| (s.rows.len() + 500) as u32;
+    for (name, sheet) in &tables.sheets {
+        let ws = wb.add_worksheet().set_name(name)?;
+        for (c, h) in sheet.header.iter().enumerate() {
+            ws.write_string_with_format(0, c as u16, h, &header)?;
+        }
+        let widths: Vec<f64> = match name.as_str() {
+            POLICY => vec![32.0, 80.0],
+            STRUCTURE => vec![14.0, 80.0, 60.0],
+            INDICATORS => vec![18.0, 70.0, 20.0, 16.0, 14.0, 16.0, 18.0, 22.0, 12.0, 14.0],
+            _ => {
+                let mut w = vec![18.0, 50.0];
+                w.extend(std::iter::repeat_n(16.0, sheet.header.len().saturating_sub(2)));
+                w
+            }
+        };
+        for (c, w) in widths.iter().enumerate() {
+            // Every column is text, so that what is typed is kept as typed.
+            let format = if *w >= 50.0 { &wrap } else { &text };
+            ws.set_column_width(c as u16, *w)?;
+            ws.set_column_format(c as u16, format)?;
+        }
+        for (r, row) in sheet.rows.iter().enumerate() {
+            for (c, v) in row.iter().enumerate() {
+                if !v.is_empty() {
+                    ws.write_string(r as u32 + 1, c as u16, v)?;
+                }
+            }
+        }
+        ws.set_freeze_panes(1, if name == VALUES { 2 } else { 1 })?;
+        let end = last_row(sheet);
+        match name.as_str() {
+            POLICY => {
+                ws.add_data_validation(3, 1, 3, 1, &list(&["SECTORIAL", "MULTISECTORIAL"], true)?)?;
+            }
+            INDICATORS => {
+                ws.add_data_validation(1, 3, end, 3, &list(&["RESULTADO", "COBERTURA", "CALIDAD"], false)?)?;
+                ws.add_data_validation(1, 4, end, 4, &list(&Unit::ALL.map(Unit::id), true)?)?;
+                ws.add_data_validation(1, 5, end, 5, &list(&Sentido::ALL.map(Sentido::id), true)?)?;
+                let aggregations = [Aggregation::NoAcumulado.id(), Aggregation::Acumulado.id()];
+                ws.add_data_validation(1, 6, end, 6, &list(&aggregations, true)?)?;
+                let standards = [Standard::MinimoPermisible.id(), Standard::MaximoPermisible.id()];
+                ws.add_data_validation(1, 7, end, 7, &list(&standards, true)?)?;
+                ws.autofilter(0, 0, sheet.rows.len() as u32, (sheet.header.len() - 1) as u16)?;
+            }
+            STRUCTURE | VALUES => {
+                ws.autofilter(0, 0, sheet.rows.len() as u32, (sheet.header.len() - 1) as u16)?;
+            }
+            _ => {}
+        }
+    }
+    Ok(wb)
+}
+
+/// A cell's text. Numbers print without a trailing `.0`; `numeric` says the cell was a number.
+fn cell_text(d: &Data) -> (String, bool) {
+    match d {
+        Data::Empty => (String::new(), false),
+        Data::String(s) => (s.clone(), false),
+        Data::Float(f) => {
+            let s = if f.fract() == 0.0 && f.abs() < 1e15 { format!("{}", *f as i64) } else { format!("{f}") };
+            (s, true)
+        }
+        Data::Int(i) => (i.to_string(), true),
+        Data::Bool(b) => (if *b { "VERDADERO" } else { "FALSO" }.to_string(), false),
+        Data::DateTime(dt) => (dt.to_string(), true),
+        Data::DateTimeIso(s) | Data::DurationIso(s) => (s.clone(), false),
+        Data::Error(e) => (format!("#{e:?}"), false),
+    }
+}
+
+/// Reads the four sheets of a workbook.
+pub fn read_xlsx_tables(path: &Path) -> Result<Tables, Vec<Issue>> {
+    let mut wb = open_workbook_auto(path).map_err(|e| vec![Issue::io(path, &std::io::Error::other(e.to_string()))])?;
+    let mut tables = Tables::default();
+    for name in tables::SHEETS {
+        let Ok(range) = wb.worksheet_range(name) else {
+            continue;
+        };
+        let mut sheet = Sheet::default();
+        // Rows and columns as the spreadsheet numbers them, even if the used range starts later.
+        let (r0, c0) = range.start().map_or((0, 0), |(r, c)| (r as usize, c as usize));
+        let height = r0 + range.height();
+        let width = c0 + range.width();
+        let mut grid = vec![vec![String::new(); width]; height];
+        for (r, row) in range.rows().enumerate() {
+            for (c, d) in row.iter().enumerate() {
+                let (text, numeric) = cell_text(d);
+                grid[r0 + r][c0 + c] = text;
+                if numeric && r0 + r > 0 {
+                    sheet.numeric.insert((r0 + r - 1, c0 + c));
+                }
+            }
+        }
+        let mut rows = grid.into_iter();
+        sheet.header = rows.next().unwrap_or_default();
+        sheet.rows = rows.collect();
+        tables.sheets.push((name.to_string(), sheet));
+    }
+    Ok(tables)
+}
+
+/// Reads a policy from a workbook.
+pub fn read_xlsx(path: &Path) -> Result<Policy, Vec<Issue>> {
+    let tables = read_xlsx_tables(path)?;
+    tables::to_policy(path, &tables, true)
+}
+
+/// Writes the four tables as `politica.csv`, `estructura.csv`, `indicadores.csv`, `valores.csv`
+/// (UTF-8 with a byte-order mark, which spreadsheet programs need to show accents).
+pub fn write_csv(tables: &Tables, dir: &Path) -> Result<(), Vec<Issue>> {
+    std::fs::create_dir_all(dir).map_err(|e| vec![Issue::io(dir, &e)])?;
+    for (name, sheet) in &tables.sheets {
+        let file = dir.join(format!("{name}.csv"));
+        let io = |e: std::io::Error| vec![Issue::io(&file, &e)];
+        let mut buf = vec![0xEF, 0xBB, 0xBF];
+        {
+            let mut w = csv::Writer::from_writer(&mut buf);
+            let csv_err = |e: csv::Error| std::io::Error::other(e.to_string());
+            w.write_record(&sheet.header).map_err(csv_err).map_err(io)?;
+            for row in &sheet.rows {
+                w.write_record(row).map_err(csv_err).map_err(io)?;
+            }
+            w.flush().map_err(io)?;
+        }
+        std::fs::write(&file, buf).map_err(io)?;
+    }
+    Ok(())
+}
+
+/// Reads the four CSV files of a directory. The separator is `,` or, as spreadsheet programs in
+/// Spanish write it, `;`.
+pub fn read_csv(dir: &Path) -> Result<Policy, Vec<Issue>> {
+    let mut tables = Tables::default();
+    let mut issues = Vec::new();
+    for name in tables::SHEETS {
+        let file = dir.join(format!("{name}.csv"));
+        let text = match std::fs::read_to_string(&file) {
+            Ok(t) => t,
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => continue,
+            Err(e) => {
+                issues.push(Issue::io(&file, &e));
+                continue;
+            }
+        };
+        let text = text.strip_prefix('\u{feff}').unwrap_or(&text);
+        let first = text.lines().next().unwrap_or("");
+        let delimiter = if first.contains(';') && !first.contains(',') { b';' } else { b',' };
+        let mut reader = csv::ReaderBuilder::new()
+            .delimiter(delimiter)
+            .has_headers(false)
+            .flexible(true)
+            .from_reader(text.as_bytes());
+        let mut sheet = Sheet::default();
+        for (i, record) in reader.records().enumerate() {
+            match record {
+                Ok(r) => {
+                    let row: Vec<String> = r.iter().map(str::to_string).collect();
+                    if i == 0 {
+                        sheet.header = row;
+                    } else {
+                        sheet.rows.push(row);
+                    }
+                }
+                Err(e) => issues.push(Issue {
+                    file: file.clone(),
+                    location: Location::Cell { sheet: None, row: i + 1, column: "A".into() },
+                    code: None,
+                    kind: IssueKind::Content { message: e.to_string() },
+                }),
+            }
+        }
+        tables.sheets.push((name.to_string(), sheet));
+    }
+    if !issues.is_empty() {
+        return Err(issues);
+    }
+    tables::to_policy(dir, &tables, false)
+}
+
+/// Reads a policy from a workbook (`.xlsx`, `.xls`, `.ods`) or a directory of CSV files.
+pub fn read(path: &Path) -> Result<Policy, Vec<Issue>> {
+    if path.is_dir() { read_csv(path) } else { read_xlsx(path) }
+}
+
+/// The tables for a template: prefilled from a policy, or empty for `years`.
+pub fn template(policy: Option<&Policy>, years: YearRange) -> Tables {
+    policy.map_or_else(|| tables::empty(years), tables::from_policy)
+}
