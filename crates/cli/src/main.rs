@@ -1,6 +1,8 @@
 //! `avance`: follow-up of national policies (CEPLAN's Sinaplan method) from the command line.
 #![forbid(unsafe_code)]
 
+mod progress;
+
 use std::io::Write as _;
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
@@ -210,7 +212,10 @@ fn run(cli: &Cli) -> Result<(), Failure> {
         Command::Audit { input, format } => audit(input, *format, lang),
         Command::Template { out, policy, years } => template(out, policy.as_deref(), years.as_deref(), lang),
         Command::Import { input, out } => {
-            let policy = avance_import::workbook::read(input).map_err(|i| issues(i, lang))?;
+            let mut bar = progress::Bar::new(lang.pick("Leyendo la plantilla", "Reading the template"), lang);
+            let policy =
+                avance_import::workbook::read_with(input, &mut |s| bar.step(s)).map_err(|i| issues(i, lang))?;
+            drop(bar);
             match out {
                 None => print(&dataset::to_json(&policy)),
                 Some(dir) => write_dataset(&policy, dir, lang),
@@ -324,7 +329,9 @@ fn import_report(
 ) -> Result<(), Failure> {
     use avance_import::report_text::{self, Evidence};
     let options = report_text::Options { code: code.clone(), profile: profile.to_string() };
-    let imported = report_text::read(file, &options).map_err(|i| issues(i, lang))?;
+    let mut bar = progress::Bar::new(lang.pick("Leyendo el reporte", "Reading the report"), lang);
+    let imported = report_text::read_with(file, &options, &mut |s| bar.step(s)).map_err(|i| issues(i, lang))?;
+    drop(bar);
     let Some(dir) = out else {
         return print(&dataset::to_json(&imported.policy));
     };
@@ -392,8 +399,11 @@ fn audit(input: &Path, format: AuditFormat, lang: Lang) -> Result<(), Failure> {
         let (published, _) = avance_import::published::read(&file).map_err(|i| issues(i, lang))?;
         (policy, published)
     } else {
-        let imported = avance_import::report_text::read(input, &avance_import::report_text::Options::default())
+        let mut bar = progress::Bar::new(lang.pick("Leyendo el reporte", "Reading the report"), lang);
+        let options = avance_import::report_text::Options::default();
+        let imported = avance_import::report_text::read_with(input, &options, &mut |s| bar.step(s))
             .map_err(|i| issues(i, lang))?;
+        drop(bar);
         (imported.policy, imported.published)
     };
     let year = published.year.unwrap_or(policy.meta().years.last);

@@ -388,3 +388,33 @@ mod templates {
         assert!(std::fs::metadata(&t).expect("written").len() > 5000);
     }
 }
+
+mod progress {
+    use super::*;
+
+    #[test]
+    fn long_imports_show_progress_on_a_terminal_and_stay_quiet_otherwise() {
+        let dir = tempfile::tempdir().expect("tempdir");
+        let quiet = dir.path().join("quiet");
+        let reference = "tests/fixtures/pndi-2024/pndi-2024-reporte-seguimiento.txt";
+        let out = avance(&["import-report", reference, "--out", quiet.to_str().expect("utf-8")]);
+        assert!(out.status.success());
+        assert_eq!(stderr(&out), "");
+        // script(1) gives the command a terminal.
+        let tty = dir.path().join("tty");
+        let cmd = format!("{} import-report {reference} --out {}", env!("CARGO_BIN_EXE_avance"), tty.display());
+        let out = Command::new("script")
+            .args(["-qec", &cmd, "/dev/null"])
+            .current_dir(root())
+            .env_remove("AVANCE_LANG")
+            .output()
+            .expect("script(1) from util-linux");
+        let screen = String::from_utf8_lossy(&out.stdout);
+        assert!(out.status.success(), "{screen}");
+        assert!(screen.contains("Leyendo [==============================] 160/160"), "{screen}");
+        assert_eq!(
+            std::fs::read(tty.join("dataset.json")).expect("written"),
+            std::fs::read(quiet.join("dataset.json")).expect("written")
+        );
+    }
+}

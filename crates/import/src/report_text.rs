@@ -25,6 +25,7 @@ use avance_core::value::{Cell, Unit};
 use regex::Regex;
 
 use crate::issue::{Issue, IssueKind, Location, Unreadable};
+use crate::progress::{Progress, Step};
 
 /// Choices the report cannot make.
 #[derive(Debug, Clone)]
@@ -130,12 +131,18 @@ static OP_PARAGRAPH: LazyLock<Regex> = LazyLock::new(|| re(r"^\s*OP\s*\.?\s*(\d{
 
 /// Reads a report from a text file or, for `.pdf`, from the PDF's text layer.
 pub fn read(path: &Path, options: &Options) -> Result<ReportImport, Vec<Issue>> {
+    read_with(path, options, &mut |_| {})
+}
+
+/// [`read`], reporting progress.
+pub fn read_with(path: &Path, options: &Options, progress: Progress<'_>) -> Result<ReportImport, Vec<Issue>> {
     let text = if path.extension().is_some_and(|e| e.eq_ignore_ascii_case("pdf")) {
+        progress(Step::Extracting);
         crate::pdf::text(path)?
     } else {
         std::fs::read_to_string(path).map_err(|e| vec![Issue::io(path, &e)])?
     };
-    parse(path, &text, options)
+    parse_with(path, &text, options, progress)
 }
 
 struct Ctx<'a> {
@@ -230,6 +237,16 @@ struct Row {
 
 /// Parses the text of a report. `file` only names it in issues.
 pub fn parse(file: &Path, text: &str, options: &Options) -> Result<ReportImport, Vec<Issue>> {
+    parse_with(file, text, options, &mut |_| {})
+}
+
+/// [`parse`], reporting progress per entry of the table.
+pub fn parse_with(
+    file: &Path,
+    text: &str,
+    options: &Options,
+    progress: Progress<'_>,
+) -> Result<ReportImport, Vec<Issue>> {
     let mut ctx = Ctx { file, issues: Vec::new() };
     let lines: Vec<&str> = text.lines().collect();
     let Some(profile) = RuleProfile::find(&options.profile) else {
@@ -306,7 +323,11 @@ pub fn parse(file: &Path, text: &str, options: &Options) -> Result<ReportImport,
     let mut services = Vec::new();
     let mut rows: Vec<Row> = Vec::new();
     let mut published = Published::default();
-    for (line, code_text, body) in &entries {
+    let total = entries.len();
+    for (done, (line, code_text, body)) in entries.iter().enumerate() {
+        if done % 64 == 0 {
+            progress(Step::Reading { done, total });
+        }
         let body = join(body);
         let Ok(code) = code_text.parse::<Code>() else {
             ctx.push(
@@ -351,6 +372,7 @@ pub fn parse(file: &Path, text: &str, options: &Options) -> Result<ReportImport,
             }
         }
     }
+    progress(Step::Reading { done: total, total });
     if let Some(l) = lines.get(table_end)
         && let Some(c) = INDEX.captures(l)
     {

@@ -9,6 +9,7 @@ use calamine::{Data, Reader, open_workbook_auto};
 use rust_xlsxwriter::{Color, DataValidation, DataValidationErrorStyle, Format, FormatBorder, Workbook, XlsxError};
 
 use crate::issue::{Issue, IssueKind, Location};
+use crate::progress::{Progress, Step};
 use crate::tables::{self, INDICATORS, INSTRUCTIONS, POLICY, STRUCTURE, Sheet, Tables, VALUES};
 
 const INSTRUCTIONS_TEXT: &[&str] = &[
@@ -142,9 +143,14 @@ fn cell_text(d: &Data) -> (String, bool) {
 
 /// Reads the four sheets of a workbook.
 pub fn read_xlsx_tables(path: &Path) -> Result<Tables, Vec<Issue>> {
+    read_xlsx_tables_with(path, &mut |_| {})
+}
+
+fn read_xlsx_tables_with(path: &Path, progress: Progress<'_>) -> Result<Tables, Vec<Issue>> {
     let mut wb = open_workbook_auto(path).map_err(|e| vec![Issue::io(path, &std::io::Error::other(e.to_string()))])?;
     let mut tables = Tables::default();
-    for name in tables::SHEETS {
+    for (done, name) in tables::SHEETS.into_iter().enumerate() {
+        progress(Step::Reading { done, total: tables::SHEETS.len() });
         let Ok(range) = wb.worksheet_range(name) else {
             continue;
         };
@@ -251,7 +257,17 @@ pub fn read_csv(dir: &Path) -> Result<Policy, Vec<Issue>> {
 
 /// Reads a policy from a workbook (`.xlsx`, `.xls`, `.ods`) or a directory of CSV files.
 pub fn read(path: &Path) -> Result<Policy, Vec<Issue>> {
-    if path.is_dir() { read_csv(path) } else { read_xlsx(path) }
+    read_with(path, &mut |_| {})
+}
+
+/// [`read`], reporting progress per sheet.
+pub fn read_with(path: &Path, progress: Progress<'_>) -> Result<Policy, Vec<Issue>> {
+    if path.is_dir() {
+        return read_csv(path);
+    }
+    let tables = read_xlsx_tables_with(path, &mut *progress)?;
+    progress(Step::Reading { done: tables::SHEETS.len(), total: tables::SHEETS.len() });
+    tables::to_policy(path, &tables, true)
 }
 
 /// The tables for a template: prefilled from a policy, or empty for `years`.
