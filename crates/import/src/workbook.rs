@@ -61,12 +61,16 @@ fn build_xlsx(tables: &Tables) -> Result<Workbook, XlsxError> {
     let wrap = Format::new().set_text_wrap().set_num_format("@");
 
     let ws = wb.add_worksheet().set_name(INSTRUCTIONS)?;
-    ws.set_column_width(0, 140)?;
+    ws.set_column_width(0, 110)?;
+    ws.set_column_format(0, &wrap)?;
+    ws.set_landscape();
+    ws.set_print_fit_to_pages(1, 0);
     for (r, line) in INSTRUCTIONS_TEXT.iter().enumerate() {
         if r == 0 {
             ws.write_string_with_format(0, 0, *line, &Format::new().set_bold().set_font_size(14))?;
         } else {
             ws.write_string(r as u32, 0, *line)?;
+            ws.set_row_height(r as u32, row_height(&[(line, 110.0)]))?;
         }
     }
 
@@ -98,7 +102,14 @@ fn build_xlsx(tables: &Tables) -> Result<Workbook, XlsxError> {
                     ws.write_string(r as u32 + 1, c as u16, v)?;
                 }
             }
+            // Spreadsheet programs do not grow rows for wrapped text on opening a file.
+            let texts: Vec<(&str, f64)> =
+                row.iter().zip(&widths).filter(|(_, w)| **w >= 50.0).map(|(v, w)| (v.as_str(), *w)).collect();
+            ws.set_row_height(r as u32 + 1, row_height(&texts))?;
         }
+        ws.set_landscape();
+        ws.set_print_fit_to_pages(1, 0);
+        ws.set_repeat_rows(0, 0)?;
         ws.set_freeze_panes(1, if name == VALUES { 2 } else { 1 })?;
         let end = last_row(sheet);
         match name.as_str() {
@@ -122,6 +133,16 @@ fn build_xlsx(tables: &Tables) -> Result<Workbook, XlsxError> {
         }
     }
     Ok(wb)
+}
+
+/// The height (points) that shows the longest of these wrapped texts in its column width
+/// (characters), a line being about 15 points.
+fn row_height(texts: &[(&str, f64)]) -> f64 {
+    let lines = texts
+        .iter()
+        .map(|(t, w)| (t.chars().count() as f64 / (w * 1.05)).ceil().max(1.0))
+        .fold(1.0, f64::max);
+    (lines * 15.0).min(409.0)
 }
 
 /// A cell's text. Numbers print without a trailing `.0`; `numeric` says the cell was a number.
