@@ -127,6 +127,9 @@ static KIND_ATIPICO: LazyLock<Regex> = LazyLock::new(|| {
 });
 static STATE: LazyLock<Regex> = LazyLock::new(|| re(r"(?i)presenta\s+un\s+avance\s+(bajo|intermedio|alto)"));
 static STATE_ND: LazyLock<Regex> = LazyLock::new(|| re(r"(?i)no\s+cuenta\s+con\s+informaci[oó]n"));
+/// The start of the synthesis: a block about several objectives, or a heading for it.
+static SYNTHESIS: LazyLock<Regex> =
+    LazyLock::new(|| re(r"(?i)\bobjetivos\s+prioritarios\b|^\s*(s[ií]ntesis|en\s+general|conclusi[oó]n)"));
 static OP_PARAGRAPH: LazyLock<Regex> = LazyLock::new(|| re(r"^\s*OP\s*\.?\s*(\d{1,3})\s*:\s*(.*)$"));
 
 /// Reads a report from a text file or, for `.pdf`, from the PDF's text layer.
@@ -736,7 +739,6 @@ fn alert_paragraphs(lines: &[&str]) -> (Vec<AlertParagraph>, Analysis) {
             b.push(l);
         }
     }
-    let plural = re(r"(?i)\bobjetivos\s+prioritarios\b|^\s*(s[ií]ntesis|en\s+general|conclusi[oó]n)");
     let mut paragraphs: Vec<(Option<Code>, String)> = Vec::new();
     let mut in_synthesis = false;
     for block in blocks.into_iter().filter(|b| !b.is_empty()) {
@@ -745,7 +747,7 @@ fn alert_paragraphs(lines: &[&str]) -> (Vec<AlertParagraph>, Analysis) {
             let code = format!("OP.{:0>2}", &c[1]).parse::<Code>().ok();
             paragraphs.push((code, c[2].to_string()));
             in_synthesis = false;
-        } else if !in_synthesis && !paragraphs.is_empty() && plural.is_match(&text) {
+        } else if !in_synthesis && !paragraphs.is_empty() && SYNTHESIS.is_match(&text) {
             paragraphs.push((None, text));
             in_synthesis = true;
         } else if let Some(last) = paragraphs.last_mut() {

@@ -1,0 +1,650 @@
+//! `avance-store`: policies, their complete history and published snapshots, in a SQLite file (the
+//! default) or in PostgreSQL.
+//!
+//! Nothing is ever updated in place: a load appends a change set with a revision for each key whose
+//! content changed, so that the current state, the value "as first reported" and every correction
+//! with who, when and why can all be read back. One code path serves both databases (the macro
+//! below is instantiated for each); only the schema files differ in column types.
+#![forbid(unsafe_code)]
+
+mod rows;
+
+use std::collections::BTreeMap;
+use std::path::{Path, PathBuf};
+use std::str::FromStr;
+use std::time::Duration;
+
+use avance_core::model::{Policy, Year};
+use sha2::{Digest, Sha256};
+use sqlx::postgres::{PgConnectOptions, PgPool, PgPoolOptions};
+use sqlx::sqlite::{SqliteConnectOptions, SqliteJournalMode, SqlitePool, SqlitePoolOptions, SqliteSynchronous};
+use sqlx::{QueryBuilder, Row};
+
+pub use rows::State;
+
+/// What went wrong with the database.
+#[derive(Debug, thiserror::Error)]
+pub enum StoreError {
+    #[error("{0}")]
+    Database(#[from] sqlx::Error),
+    #[error("{0}")]
+    Migration(#[from] sqlx::migrate::MigrateError),
+    /// The stored data cannot be read back as a valid policy (written by another program?).
+    #[error("stored data of policy {policy} is not consistent: {detail}")]
+    Corrupt { policy: String, detail: String },
+    #[error("policy {0} is not in the database")]
+    UnknownPolicy(String),
+    #[error("backups of PostgreSQL are made with pg_dump (docs/deployment.md)")]
+    BackupNotSupported,
+}
+
+/// What a load changed.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct LoadOutcome {
+    pub policy: String,
+    /// The change set written, `None` when the data was already the same.
+    pub change: Option<i64>,
+    pub metadata: bool,
+    pub elements: usize,
+    pub indicators: usize,
+    pub values: usize,
+    /// Keys removed (an element, indicator or value no longer in the dataset).
+    pub removed: usize,
+}
+
+/// One policy as listed.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct PolicySummary {
+    pub code: String,
+    pub name: String,
+    pub policy_type: String,
+    pub sector: String,
+    pub ministry: String,
+    pub first_year: i64,
+    pub last_year: i64,
+    pub profile: String,
+    pub changes: i64,
+    pub indicators: i64,
+}
+
+/// One revision of an indicator's metadata or of one of its values.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Revision {
+    pub policy: String,
+    pub change: i64,
+    pub at: String,
+    pub author: String,
+    pub reason: String,
+    /// `metadata`, or `target` / `actual` with `year`.
+    pub field: String,
+    pub year: Option<i64>,
+    /// The value as entered (for metadata: name and sentido); `None` when removed.
+    pub text: Option<String>,
+    /// Whether this is the first revision of its key: the value as first reported.
+    pub first: bool,
+}
+
+/// A published policy-year.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Snapshot {
+    pub id: i64,
+    pub policy: String,
+    pub year: i64,
+    pub profile: String,
+    pub as_of_change: i64,
+    pub content_hash: String,
+    /// The canonical dataset as it was published.
+    pub inputs: String,
+    /// The figures as published (the `avance compute` JSON).
+    pub figures: String,
+    pub published_by: String,
+    pub published_at: String,
+}
+
+/// What publishing freezes; the content hash is computed from it.
+#[derive(Debug, Clone)]
+pub struct NewSnapshot<'a> {
+    pub policy: &'a str,
+    pub year: Year,
+    pub profile: &'a str,
+    pub inputs: &'a str,
+    pub figures: &'a str,
+    pub published_by: &'a str,
+}
+
+/// SHA-256 of the profile, the inputs and the figures: the same content gives the same hash.
+pub fn content_hash(profile: &str, inputs: &str, figures: &str) -> String {
+    let mut h = Sha256::new();
+    for part in [profile, inputs, figures] {
+        h.update((part.len() as u64).to_le_bytes());
+        h.update(part.as_bytes());
+    }
+    h.finalize().iter().map(|b| format!("{b:02x}")).collect()
+}
+
+/// Where the database is: `sqlite://FILE`, a plain file path, or `postgres://…`.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Location {
+    Sqlite(PathBuf),
+    Postgres(String),
+}
+
+impl Location {
+    /// `$AVANCE_DB`, else `avance.db` in the working directory.
+    pub fn default_from_env() -> Location {
+        std::env::var("AVANCE_DB")
+            .map_or_else(|_| Location::Sqlite(PathBuf::from("avance.db")), |v| Location::parse(&v))
+    }
+
+    pub fn parse(url: &str) -> Location {
+        if url.starts_with("postgres://") || url.starts_with("postgresql://") {
+            Location::Postgres(url.to_string())
+        } else {
+            let path = url.strip_prefix("sqlite://").or_else(|| url.strip_prefix("sqlite:")).unwrap_or(url);
+            Location::Sqlite(PathBuf::from(path))
+        }
+    }
+}
+
+/// A database of either kind.
+#[derive(Debug, Clone)]
+pub enum Store {
+    Sqlite(SqliteStore),
+    Postgres(PgStore),
+}
+
+#[derive(Debug, Clone)]
+pub struct SqliteStore {
+    pool: SqlitePool,
+}
+
+#[derive(Debug, Clone)]
+pub struct PgStore {
+    pool: PgPool,
+}
+
+impl SqliteStore {
+    /// Opens (creating it if needed) a SQLite file in WAL mode, with durable commits, foreign keys
+    /// and a generous busy timeout so that concurrent writers wait rather than fail.
+    pub async fn open(path: &Path) -> Result<SqliteStore, StoreError> {
+        let options = SqliteConnectOptions::new()
+            .filename(path)
+            .create_if_missing(true)
+            .journal_mode(SqliteJournalMode::Wal)
+            .synchronous(SqliteSynchronous::Full)
+            .foreign_keys(true)
+            .busy_timeout(Duration::from_secs(60));
+        let pool = SqlitePoolOptions::new().max_connections(4).connect_with(options).await?;
+        Ok(SqliteStore { pool })
+    }
+
+    pub async fn migrate(&self) -> Result<(), StoreError> {
+        sqlx::migrate!("migrations/sqlite").run(&self.pool).await?;
+        Ok(())
+    }
+
+    /// A consistent copy of the whole database, taken while it is in use.
+    pub async fn backup(&self, to: &Path) -> Result<(), StoreError> {
+        sqlx::query("VACUUM INTO $1").bind(to.to_string_lossy().into_owned()).execute(&self.pool).await?;
+        Ok(())
+    }
+
+    /// `PRAGMA integrity_check`: `ok`, or what is wrong.
+    pub async fn integrity_check(&self) -> Result<String, StoreError> {
+        let row = sqlx::query("PRAGMA integrity_check").fetch_one(&self.pool).await?;
+        Ok(row.try_get::<String, _>(0)?)
+    }
+
+    pub async fn close(&self) {
+        self.pool.close().await;
+    }
+}
+
+impl PgStore {
+    /// Connects to PostgreSQL; `schema`, when given, is the only schema used (tests isolate
+    /// themselves this way).
+    pub async fn open(url: &str, schema: Option<&str>) -> Result<PgStore, StoreError> {
+        let mut options = PgConnectOptions::from_str(url)?;
+        if let Some(s) = schema {
+            options = options.options([("search_path", s)]);
+        }
+        let pool = PgPoolOptions::new().max_connections(4).connect_with(options).await?;
+        Ok(PgStore { pool })
+    }
+
+    pub async fn migrate(&self) -> Result<(), StoreError> {
+        sqlx::migrate!("migrations/postgres").run(&self.pool).await?;
+        Ok(())
+    }
+
+    /// Runs SQL statements as they are (administration and tests: schemas).
+    pub async fn execute_raw(&self, sql: &str) -> Result<(), StoreError> {
+        sqlx::raw_sql(sqlx::AssertSqlSafe(sql.to_string())).execute(&self.pool).await?;
+        Ok(())
+    }
+
+    pub async fn close(&self) {
+        self.pool.close().await;
+    }
+}
+
+/// The store's operations, written once for both databases. `$num` is how a bound text becomes an
+/// exact decimal in SQL: nothing for SQLite (TEXT), a cast for PostgreSQL (NUMERIC).
+macro_rules! operations {
+    ($store:ty, $num:literal) => {
+        impl $store {
+            /// Loads a policy: one transaction that appends a change set with the revisions that
+            /// differ from the current state, or nothing if there are none.
+            pub async fn load(&self, policy: &Policy, author: &str, reason: &str) -> Result<LoadOutcome, StoreError> {
+                let code = &policy.meta().code;
+                let mut tx = self.pool.begin().await?;
+                sqlx::query("INSERT INTO policies (code) VALUES ($1) ON CONFLICT (code) DO NOTHING")
+                    .bind(code)
+                    .execute(&mut *tx)
+                    .await?;
+                let policy_id: i64 =
+                    sqlx::query("SELECT id FROM policies WHERE code = $1").bind(code).fetch_one(&mut *tx).await?.try_get(0)?;
+                let current = read_state!(&mut *tx, policy_id);
+                let new = State::of(policy);
+                let diff = current.diff(&new);
+                let mut outcome = LoadOutcome { policy: code.clone(), ..LoadOutcome::default() };
+                if diff.is_empty() {
+                    tx.rollback().await?;
+                    return Ok(outcome);
+                }
+                let change: i64 =
+                    sqlx::query("INSERT INTO changes (policy_id, author, reason) VALUES ($1, $2, $3) RETURNING id")
+                        .bind(policy_id)
+                        .bind(author)
+                        .bind(reason)
+                        .fetch_one(&mut *tx)
+                        .await?
+                        .try_get(0)?;
+                outcome.change = Some(change);
+                if let Some(m) = &diff.meta {
+                    outcome.metadata = true;
+                    sqlx::query(
+                        "INSERT INTO meta_revisions (change_id, policy_id, name, policy_type, sector_code, sector_name, \
+                         ministry_code, ministry_name, norm, first_year, last_year, profile, synthesis) \
+                         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13)",
+                    )
+                    .bind(change)
+                    .bind(policy_id)
+                    .bind(&m.name)
+                    .bind(&m.policy_type)
+                    .bind(&m.sector_code)
+                    .bind(&m.sector_name)
+                    .bind(&m.ministry_code)
+                    .bind(&m.ministry_name)
+                    .bind(&m.norm)
+                    .bind(m.first_year)
+                    .bind(m.last_year)
+                    .bind(&m.profile)
+                    .bind(&m.synthesis)
+                    .execute(&mut *tx)
+                    .await?;
+                }
+                for chunk in diff.elements.chunks(500) {
+                    let mut q = QueryBuilder::new("INSERT INTO element_revisions (change_id, policy_id, code, name, analysis, deleted) ");
+                    q.push_values(chunk, |mut b, (code, e)| {
+                        b.push_bind(change).push_bind(policy_id).push_bind(code.clone());
+                        match e {
+                            Some(e) => b.push_bind(Some(e.name.clone())).push_bind(e.analysis.clone()).push_bind(0i64),
+                            None => b.push_bind(None::<String>).push_bind(None::<String>).push_bind(1i64),
+                        };
+                    });
+                    q.build().execute(&mut *tx).await?;
+                }
+                for chunk in diff.indicators.chunks(400) {
+                    let mut q = QueryBuilder::new(
+                        "INSERT INTO indicator_revisions (change_id, policy_id, code, name, responsible, indicator_type, unit, \
+                         sentido, aggregation, standard, baseline_year, baseline_text, deleted) ",
+                    );
+                    q.push_values(chunk, |mut b, (code, i)| {
+                        b.push_bind(change).push_bind(policy_id).push_bind(code.clone());
+                        let deleted = i64::from(i.is_none());
+                        let i = i.clone().unwrap_or_default();
+                        b.push_bind(i.name)
+                            .push_bind(i.responsible)
+                            .push_bind(i.indicator_type)
+                            .push_bind(i.unit)
+                            .push_bind(i.sentido)
+                            .push_bind(i.aggregation)
+                            .push_bind(i.standard)
+                            .push_bind(i.baseline_year)
+                            .push_bind(i.baseline_text)
+                            .push_bind(deleted);
+                    });
+                    q.build().execute(&mut *tx).await?;
+                }
+                for chunk in diff.values.chunks(1000) {
+                    let mut q = QueryBuilder::new(
+                        "INSERT INTO value_revisions (change_id, policy_id, indicator, year, role, text, exact, deleted) ",
+                    );
+                    q.push_values(chunk, |mut b, ((indicator, year, role), v)| {
+                        b.push_bind(change)
+                            .push_bind(policy_id)
+                            .push_bind(indicator.clone())
+                            .push_bind(*year)
+                            .push_bind(role.clone());
+                        match v {
+                            Some(v) => {
+                                b.push_bind(Some(v.text.clone()));
+                                b.push_bind(v.exact.clone()).push_unseparated($num);
+                                b.push_bind(0i64);
+                            }
+                            None => {
+                                b.push_bind(None::<String>);
+                                b.push_bind(None::<String>).push_unseparated($num);
+                                b.push_bind(1i64);
+                            }
+                        }
+                    });
+                    q.build().execute(&mut *tx).await?;
+                }
+                outcome.elements = diff.elements.iter().filter(|(_, e)| e.is_some()).count();
+                outcome.indicators = diff.indicators.iter().filter(|(_, i)| i.is_some()).count();
+                outcome.values = diff.values.iter().filter(|(_, v)| v.is_some()).count();
+                outcome.removed = diff.elements.iter().filter(|(_, e)| e.is_none()).count()
+                    + diff.indicators.iter().filter(|(_, i)| i.is_none()).count()
+                    + diff.values.iter().filter(|(_, v)| v.is_none()).count();
+                tx.commit().await?;
+                Ok(outcome)
+            }
+
+            /// The current state of a policy, `None` if it was never loaded.
+            pub async fn policy(&self, code: &str) -> Result<Option<Policy>, StoreError> {
+                let mut conn = self.pool.acquire().await?;
+                let Some(row) = sqlx::query("SELECT id FROM policies WHERE code = $1").bind(code).fetch_optional(&mut *conn).await?
+                else {
+                    return Ok(None);
+                };
+                let id: i64 = row.try_get(0)?;
+                let state = read_state!(&mut *conn, id);
+                state.into_policy(code).map(Some).map_err(|detail| StoreError::Corrupt { policy: code.to_string(), detail })
+            }
+
+            /// Every loaded policy, by code.
+            pub async fn policies(&self) -> Result<Vec<PolicySummary>, StoreError> {
+                let rows = sqlx::query(
+                    "SELECT p.code, m.name, m.policy_type, m.sector_code || ' ' || m.sector_name, \
+                     m.ministry_code || ' ' || m.ministry_name, m.first_year, m.last_year, m.profile, \
+                     (SELECT COUNT(*) FROM changes c WHERE c.policy_id = p.id), \
+                     (SELECT COUNT(*) FROM (SELECT code, deleted, ROW_NUMBER() OVER (PARTITION BY code ORDER BY change_id DESC) AS rn \
+                        FROM indicator_revisions i WHERE i.policy_id = p.id) t WHERE rn = 1 AND deleted = 0) \
+                     FROM policies p JOIN meta_revisions m ON m.policy_id = p.id \
+                     WHERE m.change_id = (SELECT MAX(x.change_id) FROM meta_revisions x WHERE x.policy_id = p.id) \
+                     ORDER BY p.code",
+                )
+                .fetch_all(&self.pool)
+                .await?;
+                rows.iter()
+                    .map(|r| {
+                        Ok(PolicySummary {
+                            code: r.try_get(0)?,
+                            name: r.try_get(1)?,
+                            policy_type: r.try_get(2)?,
+                            sector: r.try_get(3)?,
+                            ministry: r.try_get(4)?,
+                            first_year: rows::int(r, 5)?,
+                            last_year: rows::int(r, 6)?,
+                            profile: r.try_get(7)?,
+                            changes: r.try_get(8)?,
+                            indicators: r.try_get(9)?,
+                        })
+                    })
+                    .collect()
+            }
+
+            /// Every revision of an indicator's metadata and values, oldest first, in every policy
+            /// that has it (or only in `policy`).
+            pub async fn history(&self, indicator: &str, policy: Option<&str>) -> Result<Vec<Revision>, StoreError> {
+                let rows = sqlx::query(
+                    "SELECT p.code, c.id, CAST(c.at AS TEXT), c.author, c.reason, h.field, h.year, h.text, h.deleted, h.rn FROM ( \
+                       SELECT policy_id, change_id, 'metadata' AS field, CAST(NULL AS INTEGER) AS year, \
+                              name || ' · ' || COALESCE(sentido, '') AS text, deleted, \
+                              ROW_NUMBER() OVER (PARTITION BY policy_id ORDER BY change_id) AS rn \
+                       FROM indicator_revisions WHERE code = $1 \
+                       UNION ALL \
+                       SELECT policy_id, change_id, role, year, text, deleted, \
+                              ROW_NUMBER() OVER (PARTITION BY policy_id, year, role ORDER BY change_id) \
+                       FROM value_revisions WHERE indicator = $1 \
+                     ) h JOIN changes c ON c.id = h.change_id JOIN policies p ON p.id = h.policy_id \
+                     WHERE $2 = '' OR p.code = $2 \
+                     ORDER BY p.code, c.id, h.field DESC, h.year",
+                )
+                .bind(indicator)
+                .bind(policy.unwrap_or(""))
+                .fetch_all(&self.pool)
+                .await?;
+                rows.iter()
+                    .map(|r| {
+                        let deleted = rows::int(r, 8)?;
+                        let rn: i64 = r.try_get(9)?;
+                        Ok(Revision {
+                            policy: r.try_get(0)?,
+                            change: r.try_get(1)?,
+                            at: r.try_get(2)?,
+                            author: r.try_get(3)?,
+                            reason: r.try_get(4)?,
+                            field: r.try_get(5)?,
+                            year: rows::opt_int(r, 6)?,
+                            text: if deleted != 0 { None } else { r.try_get(7)? },
+                            first: rn == 1,
+                        })
+                    })
+                    .collect()
+            }
+
+            /// Freezes a published policy-year.
+            pub async fn publish(&self, s: &NewSnapshot<'_>) -> Result<Snapshot, StoreError> {
+                let mut tx = self.pool.begin().await?;
+                let row = sqlx::query("SELECT p.id, MAX(c.id) FROM policies p JOIN changes c ON c.policy_id = p.id WHERE p.code = $1 GROUP BY p.id")
+                    .bind(s.policy)
+                    .fetch_optional(&mut *tx)
+                    .await?
+                    .ok_or_else(|| StoreError::UnknownPolicy(s.policy.to_string()))?;
+                let (policy_id, as_of): (i64, i64) = (row.try_get(0)?, row.try_get(1)?);
+                let hash = content_hash(s.profile, s.inputs, s.figures);
+                let id: i64 = sqlx::query(
+                    "INSERT INTO snapshots (policy_id, year, profile, as_of_change, content_hash, inputs, figures, published_by) \
+                     VALUES ($1, $2, $3, $4, $5, $6, $7, $8) RETURNING id",
+                )
+                .bind(policy_id)
+                .bind(i32::from(s.year.get() as i16))
+                .bind(s.profile)
+                .bind(as_of)
+                .bind(&hash)
+                .bind(s.inputs)
+                .bind(s.figures)
+                .bind(s.published_by)
+                .fetch_one(&mut *tx)
+                .await?
+                .try_get(0)?;
+                tx.commit().await?;
+                self.snapshots(s.policy, Some(s.year))
+                    .await?
+                    .into_iter()
+                    .find(|x| x.id == id)
+                    .ok_or_else(|| StoreError::UnknownPolicy(s.policy.to_string()))
+            }
+
+            /// The published snapshots of a policy (of one year, or all), oldest first.
+            pub async fn snapshots(&self, policy: &str, year: Option<Year>) -> Result<Vec<Snapshot>, StoreError> {
+                let rows = sqlx::query(
+                    "SELECT s.id, p.code, s.year, s.profile, s.as_of_change, s.content_hash, s.inputs, s.figures, s.published_by, \
+                     CAST(s.published_at AS TEXT) FROM snapshots s JOIN policies p ON p.id = s.policy_id \
+                     WHERE p.code = $1 AND ($2 = 0 OR s.year = $2) ORDER BY s.id",
+                )
+                .bind(policy)
+                .bind(year.map_or(0, |y| i32::from(y.get() as i16)))
+                .fetch_all(&self.pool)
+                .await?;
+                rows.iter()
+                    .map(|r| {
+                        Ok(Snapshot {
+                            id: r.try_get(0)?,
+                            policy: r.try_get(1)?,
+                            year: rows::int(r, 2)?,
+                            profile: r.try_get(3)?,
+                            as_of_change: r.try_get(4)?,
+                            content_hash: r.try_get(5)?,
+                            inputs: r.try_get(6)?,
+                            figures: r.try_get(7)?,
+                            published_by: r.try_get(8)?,
+                            published_at: r.try_get(9)?,
+                        })
+                    })
+                    .collect()
+            }
+        }
+    };
+}
+
+/// Reads the current state of a policy on a connection (the latest revision of every key).
+macro_rules! read_state {
+    ($conn:expr, $id:expr) => {{
+        let mut state = State::default();
+        let meta = sqlx::query(
+            "SELECT name, policy_type, sector_code, sector_name, ministry_code, ministry_name, norm, first_year, last_year, \
+             profile, synthesis FROM meta_revisions WHERE policy_id = $1 ORDER BY change_id DESC LIMIT 1",
+        )
+        .bind($id)
+        .fetch_optional(&mut *$conn)
+        .await?;
+        if let Some(r) = meta {
+            state.meta = Some(rows::MetaRow {
+                name: r.try_get(0)?,
+                policy_type: r.try_get(1)?,
+                sector_code: r.try_get(2)?,
+                sector_name: r.try_get(3)?,
+                ministry_code: r.try_get(4)?,
+                ministry_name: r.try_get(5)?,
+                norm: r.try_get(6)?,
+                first_year: rows::int(&r, 7)?,
+                last_year: rows::int(&r, 8)?,
+                profile: r.try_get(9)?,
+                synthesis: r.try_get(10)?,
+            });
+        }
+        let elements = sqlx::query(
+            "SELECT code, name, analysis FROM (SELECT code, name, analysis, deleted, \
+             ROW_NUMBER() OVER (PARTITION BY code ORDER BY change_id DESC) AS rn FROM element_revisions WHERE policy_id = $1) t \
+             WHERE rn = 1 AND deleted = 0",
+        )
+        .bind($id)
+        .fetch_all(&mut *$conn)
+        .await?;
+        for r in elements {
+            let code: String = r.try_get(0)?;
+            state.elements.insert(code, rows::ElementRow { name: r.try_get::<Option<String>, _>(1)?.unwrap_or_default(), analysis: r.try_get(2)? });
+        }
+        let indicators = sqlx::query(
+            "SELECT code, name, responsible, indicator_type, unit, sentido, aggregation, standard, baseline_year, baseline_text \
+             FROM (SELECT *, ROW_NUMBER() OVER (PARTITION BY code ORDER BY change_id DESC) AS rn FROM indicator_revisions \
+             WHERE policy_id = $1) t WHERE rn = 1 AND deleted = 0",
+        )
+        .bind($id)
+        .fetch_all(&mut *$conn)
+        .await?;
+        for r in indicators {
+            let code: String = r.try_get(0)?;
+            state.indicators.insert(
+                code,
+                rows::IndicatorRow {
+                    name: r.try_get(1)?,
+                    responsible: r.try_get(2)?,
+                    indicator_type: r.try_get(3)?,
+                    unit: r.try_get(4)?,
+                    sentido: r.try_get(5)?,
+                    aggregation: r.try_get(6)?,
+                    standard: r.try_get(7)?,
+                    baseline_year: rows::opt_int(&r, 8)?,
+                    baseline_text: r.try_get(9)?,
+                },
+            );
+        }
+        let values = sqlx::query(
+            "SELECT indicator, year, role, text FROM (SELECT indicator, year, role, text, deleted, \
+             ROW_NUMBER() OVER (PARTITION BY indicator, year, role ORDER BY change_id DESC) AS rn FROM value_revisions \
+             WHERE policy_id = $1) t WHERE rn = 1 AND deleted = 0",
+        )
+        .bind($id)
+        .fetch_all(&mut *$conn)
+        .await?;
+        for r in values {
+            let key = (r.try_get::<String, _>(0)?, rows::int(&r, 1)?, r.try_get::<String, _>(2)?);
+            let text: Option<String> = r.try_get(3)?;
+            state.values.insert(key, rows::ValueRow { text: text.unwrap_or_default(), exact: None });
+        }
+        state
+    }};
+}
+
+operations!(SqliteStore, "");
+operations!(PgStore, "::numeric");
+
+/// Dispatches to the store of either kind.
+macro_rules! dispatch {
+    ($self:expr, $s:ident => $e:expr) => {
+        match $self {
+            Store::Sqlite($s) => $e,
+            Store::Postgres($s) => $e,
+        }
+    };
+}
+
+impl Store {
+    /// Opens the database at `location`, creating a SQLite file if needed, and brings its schema up
+    /// to date (migrations are embedded in the binary).
+    pub async fn open(location: &Location) -> Result<Store, StoreError> {
+        let store = match location {
+            Location::Sqlite(path) => Store::Sqlite(SqliteStore::open(path).await?),
+            Location::Postgres(url) => Store::Postgres(PgStore::open(url, None).await?),
+        };
+        store.migrate().await?;
+        Ok(store)
+    }
+
+    pub async fn migrate(&self) -> Result<(), StoreError> {
+        dispatch!(self, s => s.migrate().await)
+    }
+    pub async fn load(&self, policy: &Policy, author: &str, reason: &str) -> Result<LoadOutcome, StoreError> {
+        dispatch!(self, s => s.load(policy, author, reason).await)
+    }
+    pub async fn policy(&self, code: &str) -> Result<Option<Policy>, StoreError> {
+        dispatch!(self, s => s.policy(code).await)
+    }
+    pub async fn policies(&self) -> Result<Vec<PolicySummary>, StoreError> {
+        dispatch!(self, s => s.policies().await)
+    }
+    pub async fn history(&self, indicator: &str, policy: Option<&str>) -> Result<Vec<Revision>, StoreError> {
+        dispatch!(self, s => s.history(indicator, policy).await)
+    }
+    pub async fn publish(&self, snapshot: &NewSnapshot<'_>) -> Result<Snapshot, StoreError> {
+        dispatch!(self, s => s.publish(snapshot).await)
+    }
+    pub async fn snapshots(&self, policy: &str, year: Option<Year>) -> Result<Vec<Snapshot>, StoreError> {
+        dispatch!(self, s => s.snapshots(policy, year).await)
+    }
+    pub async fn backup(&self, to: &Path) -> Result<(), StoreError> {
+        match self {
+            Store::Sqlite(s) => s.backup(to).await,
+            Store::Postgres(_) => Err(StoreError::BackupNotSupported),
+        }
+    }
+    pub async fn close(&self) {
+        dispatch!(self, s => s.close().await)
+    }
+}
+
+/// Every policy's current state, by code.
+pub async fn all_policies(store: &Store) -> Result<BTreeMap<String, Policy>, StoreError> {
+    let mut out = BTreeMap::new();
+    for p in store.policies().await? {
+        if let Some(policy) = store.policy(&p.code).await? {
+            out.insert(p.code, policy);
+        }
+    }
+    Ok(out)
+}

@@ -1,0 +1,262 @@
+//! A policy as database rows, keyed as the revision tables are, and the difference between two
+//! states: what a load must append.
+
+use std::collections::BTreeMap;
+
+use avance_core::code::{Code, CodeKind};
+use avance_core::model::{
+    Aggregation, Baseline, Direction, Element, Entity, Indicator, Objective, Policy, PolicyMeta, PolicyParts,
+    PolicyType, Sense, Sentido, Standard, Year, YearRange,
+};
+use avance_core::value::{Cell, Unit};
+use sqlx::Row;
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct MetaRow {
+    pub name: String,
+    pub policy_type: String,
+    pub sector_code: String,
+    pub sector_name: String,
+    pub ministry_code: String,
+    pub ministry_name: String,
+    pub norm: Option<String>,
+    pub first_year: i64,
+    pub last_year: i64,
+    pub profile: String,
+    pub synthesis: Option<String>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ElementRow {
+    pub name: String,
+    pub analysis: Option<String>,
+}
+
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct IndicatorRow {
+    pub name: Option<String>,
+    pub responsible: Option<String>,
+    pub indicator_type: Option<String>,
+    pub unit: Option<String>,
+    pub sentido: Option<String>,
+    pub aggregation: Option<String>,
+    pub standard: Option<String>,
+    pub baseline_year: Option<i64>,
+    pub baseline_text: Option<String>,
+}
+
+/// A target or actual: the text as entered, and its exact value (`None` for ND). Revisions compare
+/// by text: the exact value follows from it.
+#[derive(Debug, Clone, Eq)]
+pub struct ValueRow {
+    pub text: String,
+    pub exact: Option<String>,
+}
+
+impl PartialEq for ValueRow {
+    fn eq(&self, other: &Self) -> bool {
+        self.text == other.text
+    }
+}
+
+/// `(indicator, year, "target" | "actual")`.
+pub type ValueKey = (String, i64, String);
+
+/// A policy's content as rows.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct State {
+    pub meta: Option<MetaRow>,
+    pub elements: BTreeMap<String, ElementRow>,
+    pub indicators: BTreeMap<String, IndicatorRow>,
+    pub values: BTreeMap<ValueKey, ValueRow>,
+}
+
+/// What differs: new content for changed keys, `None` for removed ones.
+#[derive(Debug, Default)]
+pub struct Diff {
+    pub meta: Option<MetaRow>,
+    pub elements: Vec<(String, Option<ElementRow>)>,
+    pub indicators: Vec<(String, Option<IndicatorRow>)>,
+    pub values: Vec<(ValueKey, Option<ValueRow>)>,
+}
+
+impl Diff {
+    pub fn is_empty(&self) -> bool {
+        self.meta.is_none() && self.elements.is_empty() && self.indicators.is_empty() && self.values.is_empty()
+    }
+}
+
+fn changes<K: Ord + Clone, V: PartialEq + Clone>(old: &BTreeMap<K, V>, new: &BTreeMap<K, V>) -> Vec<(K, Option<V>)> {
+    let mut out: Vec<(K, Option<V>)> =
+        new.iter().filter(|(k, v)| old.get(*k) != Some(*v)).map(|(k, v)| (k.clone(), Some(v.clone()))).collect();
+    out.extend(old.keys().filter(|k| !new.contains_key(*k)).map(|k| (k.clone(), None)));
+    out
+}
+
+pub(crate) fn int<R: Row>(r: &R, i: usize) -> Result<i64, sqlx::Error>
+where
+    for<'a> i64: sqlx::Decode<'a, R::Database> + sqlx::Type<R::Database>,
+    for<'a> i32: sqlx::Decode<'a, R::Database> + sqlx::Type<R::Database>,
+    usize: sqlx::ColumnIndex<R>,
+{
+    r.try_get::<i64, _>(i).or_else(|_| r.try_get::<i32, _>(i).map(i64::from))
+}
+
+pub(crate) fn opt_int<R: Row>(r: &R, i: usize) -> Result<Option<i64>, sqlx::Error>
+where
+    for<'a> i64: sqlx::Decode<'a, R::Database> + sqlx::Type<R::Database>,
+    for<'a> i32: sqlx::Decode<'a, R::Database> + sqlx::Type<R::Database>,
+    usize: sqlx::ColumnIndex<R>,
+{
+    r.try_get::<Option<i64>, _>(i).or_else(|_| r.try_get::<Option<i32>, _>(i).map(|v| v.map(i64::from)))
+}
+
+impl State {
+    /// A policy's rows.
+    pub fn of(policy: &Policy) -> State {
+        let p = policy.parts();
+        let m = &p.meta;
+        let mut s = State {
+            meta: Some(MetaRow {
+                name: m.name.clone(),
+                policy_type: m.policy_type.id().to_string(),
+                sector_code: m.sector.code.clone(),
+                sector_name: m.sector.name.clone(),
+                ministry_code: m.ministry.code.clone(),
+                ministry_name: m.ministry.name.clone(),
+                norm: m.norm.clone(),
+                first_year: i64::from(m.years.first.get()),
+                last_year: i64::from(m.years.last.get()),
+                profile: m.profile.clone(),
+                synthesis: m.synthesis.clone(),
+            }),
+            ..State::default()
+        };
+        for o in &p.objectives {
+            s.elements.insert(o.code.to_string(), ElementRow { name: o.name.clone(), analysis: o.analysis.clone() });
+        }
+        for e in p.lineamientos.iter().chain(&p.services) {
+            s.elements.insert(e.code.to_string(), ElementRow { name: e.name.clone(), analysis: None });
+        }
+        for i in &p.indicators {
+            let (sentido, aggregation, standard) = match i.direction {
+                Direction::Trend { sense, aggregation } => {
+                    (sense.map(|s| s.id().to_string()), Some(aggregation.id().to_string()), None)
+                }
+                Direction::NoDefinido(st) => {
+                    (Some(Sentido::NoDefinido.id().to_string()), None, Some(st.id().to_string()))
+                }
+            };
+            s.indicators.insert(
+                i.code.to_string(),
+                IndicatorRow {
+                    name: Some(i.name.clone()),
+                    responsible: Some(i.responsible.clone()),
+                    indicator_type: Some(i.indicator_type.clone()),
+                    unit: Some(i.unit.id().to_string()),
+                    sentido,
+                    aggregation,
+                    standard,
+                    baseline_year: i.baseline.as_ref().map(|b| i64::from(b.year.get())),
+                    baseline_text: i.baseline.as_ref().map(|b| b.value.text().to_string()),
+                },
+            );
+            for (role, map) in [("target", &i.targets), ("actual", &i.actuals)] {
+                for (y, c) in map {
+                    s.values.insert(
+                        (i.code.to_string(), i64::from(y.get()), role.to_string()),
+                        ValueRow { text: c.text().to_string(), exact: c.number().map(|d| d.to_string()) },
+                    );
+                }
+            }
+        }
+        s
+    }
+
+    /// What must be appended to go from `self` to `new`.
+    pub fn diff(&self, new: &State) -> Diff {
+        Diff {
+            meta: new.meta.clone().filter(|m| self.meta.as_ref() != Some(m)),
+            elements: changes(&self.elements, &new.elements),
+            indicators: changes(&self.indicators, &new.indicators),
+            values: changes(&self.values, &new.values),
+        }
+    }
+
+    /// The policy these rows describe (its code is kept apart, in `policies`), or why they do not
+    /// make one.
+    pub fn into_policy(self, policy_code: &str) -> Result<Policy, String> {
+        let m = self.meta.ok_or("no metadata")?;
+        let year = |y: i64| u16::try_from(y).ok().and_then(|y| Year::new(y).ok()).ok_or(format!("year {y}"));
+        let code = |c: &str| c.parse::<Code>().map_err(|e| e.to_string());
+        let mut parts = PolicyParts {
+            meta: PolicyMeta {
+                code: policy_code.to_string(),
+                name: m.name,
+                policy_type: PolicyType::parse(&m.policy_type).ok_or(format!("policy type {}", m.policy_type))?,
+                sector: Entity { code: m.sector_code, name: m.sector_name },
+                ministry: Entity { code: m.ministry_code, name: m.ministry_name },
+                norm: m.norm,
+                years: YearRange { first: year(m.first_year)?, last: year(m.last_year)? },
+                profile: m.profile,
+                synthesis: m.synthesis,
+            },
+            objectives: Vec::new(),
+            lineamientos: Vec::new(),
+            services: Vec::new(),
+            indicators: Vec::new(),
+        };
+        for (c, e) in self.elements {
+            let c = code(&c)?;
+            match c.kind() {
+                CodeKind::Objective => parts.objectives.push(Objective { code: c, name: e.name, analysis: e.analysis }),
+                CodeKind::Lineamiento => parts.lineamientos.push(Element { code: c, name: e.name }),
+                _ => parts.services.push(Element { code: c, name: e.name }),
+            }
+        }
+        let mut values: BTreeMap<String, Vec<(i64, String, String)>> = BTreeMap::new();
+        for ((ind, y, role), v) in self.values {
+            values.entry(ind).or_default().push((y, role, v.text));
+        }
+        for (c, r) in self.indicators {
+            let unit: Unit = r.unit.as_deref().unwrap_or("").parse().map_err(|()| format!("{c}: unit"))?;
+            let direction = match (r.sentido.as_deref(), r.aggregation.as_deref(), r.standard.as_deref()) {
+                (Some("no_definido"), _, Some(st)) => {
+                    Direction::NoDefinido(Standard::parse(st).ok_or(format!("{c}: standard"))?)
+                }
+                (s, Some(a), _) => Direction::Trend {
+                    sense: match s {
+                        None => None,
+                        Some("descendente") => Some(Sense::Descendente),
+                        Some("ascendente") => Some(Sense::Ascendente),
+                        Some(other) => return Err(format!("{c}: sentido {other}")),
+                    },
+                    aggregation: Aggregation::parse(a).ok_or(format!("{c}: aggregation"))?,
+                },
+                _ => return Err(format!("{c}: direction")),
+            };
+            let cell = |t: &str| Cell::parse(t, unit).map_err(|e| format!("{c}: {e}"));
+            let baseline = match (r.baseline_year, r.baseline_text) {
+                (Some(y), Some(t)) => Some(Baseline { year: year(y)?, value: cell(&t)? }),
+                _ => None,
+            };
+            let mut ind = Indicator {
+                code: code(&c)?,
+                name: r.name.unwrap_or_default(),
+                responsible: r.responsible.unwrap_or_default(),
+                indicator_type: r.indicator_type.unwrap_or_default(),
+                unit,
+                direction,
+                baseline,
+                targets: BTreeMap::new(),
+                actuals: BTreeMap::new(),
+            };
+            for (y, role, text) in values.remove(&c).unwrap_or_default() {
+                let map = if role == "target" { &mut ind.targets } else { &mut ind.actuals };
+                map.insert(year(y)?, cell(&text)?);
+            }
+            parts.indicators.push(ind);
+        }
+        Policy::new(parts).map_err(|issues| format!("{issues:?}"))
+    }
+}

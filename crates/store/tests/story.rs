@@ -1,0 +1,148 @@
+//! One story, told against both databases: load, read back, correct, see the history, publish,
+//! correct again, and regenerate the published figures identically.
+
+use std::path::Path;
+
+use avance_core::compute::compute;
+use avance_core::lang::Lang;
+use avance_core::model::{Policy, Year};
+use avance_core::value::{Cell, Unit};
+use avance_import::dataset;
+use avance_store::{NewSnapshot, PgStore, SqliteStore, Store, content_hash};
+
+fn example() -> Policy {
+    dataset::read(&Path::new(env!("CARGO_MANIFEST_DIR")).join("../../examples/pndi-2024")).expect("example")
+}
+
+fn figures(policy: &Policy, year: u16) -> String {
+    let result = compute(policy, Year::new(year).expect("year"));
+    serde_json::to_string(&avance_report::json::compute(policy, &result, Lang::Es)).expect("json")
+}
+
+fn y(n: u16) -> Year {
+    Year::new(n).expect("year")
+}
+
+/// The example with ISS.01.01.01.02's 2024 actual reported and its 2023 target withdrawn.
+fn corrected(base: &Policy) -> Policy {
+    let mut parts = base.clone().into_parts();
+    let ind = parts.indicators.iter_mut().find(|i| i.code.as_str() == "ISS.01.01.01.02").expect("indicator");
+    ind.actuals.insert(y(2024), Cell::parse("25%", Unit::Porcentaje).expect("value"));
+    ind.targets.remove(&y(2023));
+    Policy::new(parts).expect("valid")
+}
+
+async fn story(store: Store) {
+    let example = example();
+    let cells: usize = example.indicators().iter().map(|i| i.targets.len() + i.actuals.len()).sum();
+
+    // Load: everything is new.
+    let first = store.load(&example, "ogpp@produce", "carga inicial").await.expect("load");
+    assert!(first.change.is_some());
+    assert!(first.metadata);
+    assert_eq!((first.elements, first.indicators, first.values, first.removed), (4 + 22 + 43, 91, cells, 0));
+
+    // Read back: the same policy, and the same figures as computing the dataset directly.
+    let back = store.policy("PNDI").await.expect("read").expect("stored");
+    assert_eq!(back, example);
+    assert_eq!(figures(&back, 2024), figures(&example, 2024));
+
+    // Loading the same data again changes nothing.
+    let again = store.load(&example, "ogpp@produce", "sin cambios").await.expect("load");
+    assert_eq!(again.change, None);
+
+    // A correction appends only what changed.
+    let fixed = corrected(&example);
+    let second = store.load(&fixed, "dgde@produce", "valor 2024 reportado").await.expect("load");
+    assert_eq!(
+        (second.metadata, second.elements, second.indicators, second.values, second.removed),
+        (false, 0, 0, 1, 1)
+    );
+    assert_eq!(store.policy("PNDI").await.expect("read").expect("stored"), fixed);
+
+    // History: the value as first reported, then the correction, with who and why.
+    let history = store.history("ISS.01.01.01.02", None).await.expect("history");
+    let actual_2024: Vec<_> = history.iter().filter(|r| r.field == "actual" && r.year == Some(2024)).collect();
+    assert_eq!(actual_2024.len(), 2);
+    assert_eq!((actual_2024[0].text.as_deref(), actual_2024[0].first), (Some("ND"), true));
+    assert_eq!((actual_2024[0].author.as_str(), actual_2024[0].reason.as_str()), ("ogpp@produce", "carga inicial"));
+    assert_eq!((actual_2024[1].text.as_deref(), actual_2024[1].first), (Some("25%"), false));
+    assert_eq!(
+        (actual_2024[1].author.as_str(), actual_2024[1].reason.as_str()),
+        ("dgde@produce", "valor 2024 reportado")
+    );
+    let target_2023: Vec<_> = history.iter().filter(|r| r.field == "target" && r.year == Some(2023)).collect();
+    assert_eq!(target_2023.iter().map(|r| r.text.as_deref()).collect::<Vec<_>>(), [Some("20%"), None]);
+    assert!(history.iter().any(|r| r.field == "metadata" && r.first));
+
+    // Publishing freezes inputs, profile and figures under a content hash.
+    let inputs = dataset::to_json(&fixed);
+    let published_figures = figures(&fixed, 2024);
+    let snap = store
+        .publish(&NewSnapshot {
+            policy: "PNDI",
+            year: y(2024),
+            profile: "ceplan-pn@1",
+            inputs: &inputs,
+            figures: &published_figures,
+            published_by: "ogpp@produce",
+        })
+        .await
+        .expect("publish");
+    assert_eq!(snap.content_hash, content_hash("ceplan-pn@1", &inputs, &published_figures));
+    assert_eq!(snap.as_of_change, second.change.expect("change"));
+
+    // Later corrections do not touch what was published; it regenerates identically.
+    let third = store.load(&example, "dgde@produce", "se retira el valor 2024").await.expect("load");
+    assert!(third.change.is_some());
+    let snaps = store.snapshots("PNDI", Some(y(2024))).await.expect("snapshots");
+    assert_eq!(snaps.len(), 1);
+    let frozen = dataset::parse(Path::new("snapshot"), &snaps[0].inputs).expect("frozen inputs");
+    assert_eq!(figures(&frozen, 2024), snaps[0].figures);
+    assert_eq!(content_hash(&snaps[0].profile, &snaps[0].inputs, &snaps[0].figures), snaps[0].content_hash);
+    assert_ne!(figures(&store.policy("PNDI").await.expect("read").expect("stored"), 2024), snaps[0].figures);
+
+    // The list of policies.
+    let list = store.policies().await.expect("list");
+    assert_eq!(list.len(), 1);
+    assert_eq!(
+        (list[0].code.as_str(), list[0].sector.as_str(), list[0].changes, list[0].indicators),
+        ("PNDI", "38 PRODUCCION", 3, 91)
+    );
+    assert_eq!(store.policy("NADA").await.expect("read"), None);
+}
+
+#[tokio::test]
+async fn story_on_sqlite() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let store = SqliteStore::open(&dir.path().join("avance.db")).await.expect("open");
+    store.migrate().await.expect("migrate");
+    story(Store::Sqlite(store.clone())).await;
+    assert_eq!(store.integrity_check().await.expect("check"), "ok");
+}
+
+/// The PostgreSQL of this machine (CI starts it): `AVANCE_TEST_PG`, or the local trust-auth server.
+pub fn pg_url() -> String {
+    std::env::var("AVANCE_TEST_PG").unwrap_or_else(|_| "postgres://postgres@127.0.0.1:5432/test".into())
+}
+
+/// A fresh schema of its own for one test.
+async fn pg_schema(name: &str) -> (PgStore, String) {
+    let schema = format!("avance_test_{name}_{}", std::process::id());
+    let admin = PgStore::open(&pg_url(), None).await.expect("PostgreSQL must be running (see .ci/run)");
+    admin
+        .execute_raw(&format!("DROP SCHEMA IF EXISTS {schema} CASCADE; CREATE SCHEMA {schema}"))
+        .await
+        .expect("schema");
+    admin.close().await;
+    let store = PgStore::open(&pg_url(), Some(&schema)).await.expect("open");
+    store.migrate().await.expect("migrate");
+    (store, schema)
+}
+
+#[tokio::test]
+async fn story_on_postgres() {
+    let (store, schema) = pg_schema("story").await;
+    story(Store::Postgres(store.clone())).await;
+    store.execute_raw(&format!("DROP SCHEMA {schema} CASCADE")).await.expect("drop");
+}
