@@ -1,6 +1,7 @@
 //! `avance`: follow-up of national policies (CEPLAN's Sinaplan method) from the command line.
 #![forbid(unsafe_code)]
 
+mod db;
 mod progress;
 
 use std::io::Write as _;
@@ -20,6 +21,9 @@ struct Cli {
     /// Idioma de los mensajes y resultados: es (por defecto) o en.
     #[arg(long, global = true, env = "AVANCE_LANG", default_value = "es", value_parser = parse_lang)]
     lang: Lang,
+    /// Base de datos: sqlite://ARCHIVO (por defecto avance.db aquí) o postgres://…
+    #[arg(long, global = true, env = "AVANCE_DB")]
+    db: Option<String>,
     #[command(subcommand)]
     command: Command,
 }
@@ -28,8 +32,19 @@ struct Cli {
 enum Command {
     /// Calcula los avances, el índice de gestión, el semáforo y las alertas de una política.
     Compute {
-        /// Conjunto de datos: un directorio con dataset.json, o el archivo mismo.
-        dataset: PathBuf,
+        /// Conjunto de datos: un directorio con dataset.json, o el archivo mismo. Sin él, se
+        /// calcula desde la base de datos con --policy o --all.
+        #[arg(required_unless_present_any = ["policy", "all"], conflicts_with_all = ["policy", "all"])]
+        dataset: Option<PathBuf>,
+        /// Código de una política de la base de datos.
+        #[arg(long, conflicts_with = "all")]
+        policy: Option<String>,
+        /// Todas las políticas de la base de datos, con conteos por sector, ministerio y tipo.
+        #[arg(long)]
+        all: bool,
+        /// Con --policy: calcula desde los datos de la última publicación (las cifras publicadas).
+        #[arg(long, requires = "policy")]
+        published: bool,
         /// Año del seguimiento (por defecto, el último año de la política).
         #[arg(long)]
         year: Option<u16>,
@@ -92,6 +107,52 @@ enum Command {
     /// Trabaja con conjuntos de datos en el formato canónico (docs/formats.md).
     #[command(subcommand)]
     Dataset(DatasetCommand),
+    /// Trabaja con la base de datos (--db; por defecto, avance.db en este directorio).
+    #[command(subcommand)]
+    Db(DbCommand),
+}
+
+#[derive(Debug, Subcommand)]
+enum DbCommand {
+    /// Crea la base de datos (o la pone al día) con su esquema.
+    Init,
+    /// Carga un conjunto de datos: todo o nada; solo se agregan revisiones de lo que cambió.
+    Load {
+        dataset: PathBuf,
+        /// Quién hace el cambio (por defecto, el usuario del sistema).
+        #[arg(long)]
+        author: Option<String>,
+        /// Por qué.
+        #[arg(long, default_value = "carga del conjunto de datos")]
+        reason: String,
+    },
+    /// Lista las políticas cargadas.
+    List,
+    /// Muestra cada revisión de un indicador: quién, cuándo, por qué, y el valor reportado primero.
+    History {
+        indicator: String,
+        /// Solo en esta política.
+        #[arg(long)]
+        policy: Option<String>,
+    },
+    /// Publica el año de una política: congela datos, perfil de reglas y cifras con un hash.
+    Publish {
+        #[arg(long)]
+        policy: String,
+        #[arg(long)]
+        year: u16,
+        #[arg(long)]
+        author: Option<String>,
+    },
+    /// Escribe el estado actual como conjuntos de datos (uno por política, o solo --policy).
+    Export {
+        #[arg(long)]
+        policy: Option<String>,
+        #[arg(long)]
+        out: PathBuf,
+    },
+    /// Copia coherente de la base SQLite en uso (PostgreSQL: pg_dump, ver docs/deployment.md).
+    Backup { file: PathBuf },
 }
 
 #[derive(Debug, Clone, Copy, ValueEnum)]
@@ -135,7 +196,7 @@ fn parse_lang(s: &str) -> Result<Lang, String> {
 }
 
 /// How a run ended; the one place that maps outcomes to exit codes.
-enum Failure {
+pub(crate) enum Failure {
     /// Input that cannot be used (exit 2): the lines say where and why.
     Invalid(Vec<String>),
     /// A check that found differences (exit 1).
@@ -170,42 +231,59 @@ fn load(path: &Path, lang: Lang) -> Result<Policy, Failure> {
 fn run(cli: &Cli) -> Result<(), Failure> {
     let lang = cli.lang;
     match &cli.command {
-        Command::Compute { dataset, year, format } => {
-            let policy = load(dataset, lang)?;
-            let years = policy.meta().years;
-            let year = match year {
-                None => years.last,
-                Some(y) => match Year::new(*y) {
-                    Ok(y) if years.contains(y) => y,
-                    _ => {
-                        return Err(Failure::Invalid(vec![if lang == Lang::Es {
-                            format!(
-                                "--year {y}: el año debe estar entre {} y {}, los años de la política {}",
-                                years.first,
-                                years.last,
-                                policy.meta().code
-                            )
-                        } else {
-                            format!(
-                                "--year {y}: the year must be between {} and {}, the years of policy {}",
-                                years.first,
-                                years.last,
-                                policy.meta().code
-                            )
-                        }]));
-                    }
-                },
-            };
-            let result = compute(&policy, year);
-            let out = match format {
-                Format::Table => avance_report::text::compute(&policy, &result, lang),
-                Format::Json => {
-                    let v = avance_report::json::compute(&policy, &result, lang);
-                    let mut s = serde_json::to_string_pretty(&v).unwrap_or_default();
-                    s.push('\n');
-                    s
+        Command::Compute { dataset, policy, all, published, year, format } => {
+            let location = db::location(cli.db.as_deref());
+            if *all {
+                let policies = db::block_on(db::all(&location, lang))??;
+                let year = match year {
+                    Some(y) => Year::new(*y).map_err(|_| Failure::Invalid(vec![format!("--year {y}")]))?,
+                    None => policies.iter().map(|p| p.meta().years.last).max().ok_or_else(|| {
+                        Failure::Invalid(vec![
+                            lang.pick("la base de datos no tiene políticas", "the database has no policies").into(),
+                        ])
+                    })?,
+                };
+                let results: Vec<_> = policies.iter().map(|p| compute(p, year)).collect();
+                let items: Vec<_> = policies.iter().zip(&results).collect();
+                return print(&match format {
+                    Format::Table => avance_report::text::portfolio(&items, year, lang),
+                    Format::Json => json_text(&avance_report::json::portfolio(&items, year)),
+                });
+            }
+            let policy = match (dataset, policy) {
+                (Some(path), _) => load(path, lang)?,
+                (None, Some(code)) => {
+                    let y = year.and_then(|y| Year::new(y).ok());
+                    db::block_on(db::policy_for_compute(&location, code, y, *published, lang))??
                 }
+                (None, None) => unreachable!("clap requires a dataset, --policy or --all"),
             };
+            let year = year_of(&policy, *year, lang)?;
+            let result = compute(&policy, year);
+            print(&match format {
+                Format::Table => avance_report::text::compute(&policy, &result, lang),
+                Format::Json => json_text(&avance_report::json::compute(&policy, &result, lang)),
+            })
+        }
+        Command::Db(command) => {
+            let location = db::location(cli.db.as_deref());
+            let out = match command {
+                DbCommand::Init => db::block_on(db::init(&location, lang))?,
+                DbCommand::Load { dataset, author, reason } => {
+                    let policy = load(dataset, lang)?;
+                    db::block_on(db::load(&location, &policy, author.as_deref(), reason, lang))?
+                }
+                DbCommand::List => db::block_on(db::list(&location, lang))?,
+                DbCommand::History { indicator, policy } => {
+                    db::block_on(db::history(&location, indicator, policy.as_deref(), lang))?
+                }
+                DbCommand::Publish { policy, year, author } => {
+                    let y = Year::new(*year).map_err(|_| Failure::Invalid(vec![format!("--year {year}")]))?;
+                    db::block_on(db::publish(&location, policy, y, author.as_deref(), lang))?
+                }
+                DbCommand::Export { policy, out } => db::block_on(db::export(&location, policy.as_deref(), out, lang))?,
+                DbCommand::Backup { file } => db::block_on(db::backup(&location, file, lang))?,
+            }?;
             print(&out)
         }
         Command::ImportReport { file, out, code, profile } => import_report(file, out.as_deref(), code, profile, lang),
@@ -420,6 +498,38 @@ fn audit(input: &Path, format: AuditFormat, lang: Lang) -> Result<(), Failure> {
     };
     print(&out)?;
     if findings.is_empty() { Ok(()) } else { Err(Failure::Found) }
+}
+
+/// The year to compute: `--year` if it is one of the policy's years, else its last year.
+fn year_of(policy: &Policy, year: Option<u16>, lang: Lang) -> Result<Year, Failure> {
+    let years = policy.meta().years;
+    let Some(y) = year else {
+        return Ok(years.last);
+    };
+    match Year::new(y) {
+        Ok(y) if years.contains(y) => Ok(y),
+        _ => Err(Failure::Invalid(vec![if lang == Lang::Es {
+            format!(
+                "--year {y}: el año debe estar entre {} y {}, los años de la política {}",
+                years.first,
+                years.last,
+                policy.meta().code
+            )
+        } else {
+            format!(
+                "--year {y}: the year must be between {} and {}, the years of policy {}",
+                years.first,
+                years.last,
+                policy.meta().code
+            )
+        }])),
+    }
+}
+
+fn json_text(v: &serde_json::Value) -> String {
+    let mut s = serde_json::to_string_pretty(v).unwrap_or_default();
+    s.push('\n');
+    s
 }
 
 fn print(s: &str) -> Result<(), Failure> {

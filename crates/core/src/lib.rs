@@ -20,6 +20,7 @@ pub mod compute;
 pub mod lang;
 pub mod model;
 pub mod number;
+pub mod portfolio;
 pub mod profile;
 pub mod published;
 pub mod value;

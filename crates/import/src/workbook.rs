@@ -5,7 +5,7 @@ use std::path::Path;
 
 use avance_core::model::{Aggregation, Policy, Sentido, Standard, YearRange};
 use avance_core::value::Unit;
-use calamine::{Data, Reader, open_workbook_auto};
+use calamine::{Data, Reader, open_workbook_auto_from_rs};
 use rust_xlsxwriter::{Color, DataValidation, DataValidationErrorStyle, Format, FormatBorder, Workbook, XlsxError};
 
 use crate::issue::{Issue, IssueKind, Location};
@@ -138,10 +138,7 @@ fn build_xlsx(tables: &Tables) -> Result<Workbook, XlsxError> {
 /// The height (points) that shows the longest of these wrapped texts in its column width
 /// (characters), a line being about 15 points.
 fn row_height(texts: &[(&str, f64)]) -> f64 {
-    let lines = texts
-        .iter()
-        .map(|(t, w)| (t.chars().count() as f64 / (w * 1.05)).ceil().max(1.0))
-        .fold(1.0, f64::max);
+    let lines = texts.iter().map(|(t, w)| (t.chars().count() as f64 / (w * 1.05)).ceil().max(1.0)).fold(1.0, f64::max);
     (lines * 15.0).min(409.0)
 }
 
@@ -168,7 +165,19 @@ pub fn read_xlsx_tables(path: &Path) -> Result<Tables, Vec<Issue>> {
 }
 
 fn read_xlsx_tables_with(path: &Path, progress: Progress<'_>) -> Result<Tables, Vec<Issue>> {
-    let mut wb = open_workbook_auto(path).map_err(|e| vec![Issue::io(path, &std::io::Error::other(e.to_string()))])?;
+    let bytes = std::fs::read(path).map_err(|e| vec![Issue::io(path, &e)])?;
+    tables_from_bytes(path, bytes, progress)
+}
+
+/// Reads a policy from a workbook's bytes; `path` only names it in issues.
+pub fn read_xlsx_bytes(path: &Path, bytes: Vec<u8>) -> Result<Policy, Vec<Issue>> {
+    let tables = tables_from_bytes(path, bytes, &mut |_| {})?;
+    tables::to_policy(path, &tables, true)
+}
+
+fn tables_from_bytes(path: &Path, bytes: Vec<u8>, progress: Progress<'_>) -> Result<Tables, Vec<Issue>> {
+    let unreadable = |e: String| vec![Issue::io(path, &std::io::Error::other(e))];
+    let mut wb = open_workbook_auto_from_rs(std::io::Cursor::new(bytes)).map_err(|e| unreadable(e.to_string()))?;
     let mut tables = Tables::default();
     for (done, name) in tables::SHEETS.into_iter().enumerate() {
         progress(Step::Reading { done, total: tables::SHEETS.len() });
@@ -229,19 +238,30 @@ pub fn write_csv(tables: &Tables, dir: &Path) -> Result<(), Vec<Issue>> {
 /// Reads the four CSV files of a directory. The separator is `,` or, as spreadsheet programs in
 /// Spanish write it, `;`.
 pub fn read_csv(dir: &Path) -> Result<Policy, Vec<Issue>> {
-    let mut tables = Tables::default();
+    let mut texts = Vec::new();
     let mut issues = Vec::new();
     for name in tables::SHEETS {
         let file = dir.join(format!("{name}.csv"));
-        let text = match std::fs::read_to_string(&file) {
-            Ok(t) => t,
-            Err(e) if e.kind() == std::io::ErrorKind::NotFound => continue,
-            Err(e) => {
-                issues.push(Issue::io(&file, &e));
-                continue;
-            }
-        };
-        let text = text.strip_prefix('\u{feff}').unwrap_or(&text);
+        match std::fs::read_to_string(&file) {
+            Ok(t) => texts.push((name, t)),
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => {}
+            Err(e) => issues.push(Issue::io(&file, &e)),
+        }
+    }
+    if !issues.is_empty() {
+        return Err(issues);
+    }
+    let texts: Vec<(&str, &str)> = texts.iter().map(|(n, t)| (*n, t.as_str())).collect();
+    read_csv_texts(dir, &texts)
+}
+
+/// Reads CSV texts by sheet name (`politica`, …); `dir` only names the files in issues.
+pub fn read_csv_texts(dir: &Path, texts: &[(&str, &str)]) -> Result<Policy, Vec<Issue>> {
+    let mut tables = Tables::default();
+    let mut issues = Vec::new();
+    for (name, text) in texts {
+        let file = dir.join(format!("{name}.csv"));
+        let text = text.strip_prefix('\u{feff}').unwrap_or(text);
         let first = text.lines().next().unwrap_or("");
         let delimiter = if first.contains(';') && !first.contains(',') { b';' } else { b',' };
         let mut reader = csv::ReaderBuilder::new()

@@ -147,3 +147,40 @@ pub fn compute(policy: &Policy, result: &PolicyResult, lang: Lang) -> Value {
         "alerts": alerts,
     })
 }
+
+fn level_counts(c: &avance_core::compute::LevelCounts) -> Value {
+    json!({
+        "objectives": counts(&c.objectives),
+        "objective_indicators": counts(&c.objective_indicators),
+        "service_indicators": counts(&c.service_indicators),
+    })
+}
+
+/// The cross-policy document of `avance compute --all` (`avance-portfolio/1`).
+pub fn portfolio(items: &[(&Policy, &PolicyResult)], year: avance_core::model::Year) -> Value {
+    let p = avance_core::portfolio::portfolio(items);
+    let groups = |gs: &[avance_core::portfolio::Group]| -> Vec<Value> {
+        gs.iter()
+            .map(|g| json!({"code": g.code, "name": g.name, "policies": g.policies, "counts": level_counts(&g.counts)}))
+            .collect()
+    };
+    json!({
+        "format": "avance-portfolio/1",
+        "year": year.get(),
+        "policies": items.iter().map(|(policy, r)| json!({
+            "code": policy.meta().code,
+            "name": policy.meta().name,
+            "type": policy.meta().policy_type.id(),
+            "sector": {"code": policy.meta().sector.code, "name": policy.meta().sector.name},
+            "ministry": {"code": policy.meta().ministry.code, "name": policy.meta().ministry.name},
+            "profile": r.profile.id(),
+            "index": figure(r.index, r.profile.decimals),
+            "band": r.index_band.id(),
+            "counts": level_counts(&r.counts),
+        })).collect::<Vec<_>>(),
+        "by_sector": groups(&p.by_sector),
+        "by_ministry": groups(&p.by_ministry),
+        "by_type": groups(&p.by_type),
+        "total": level_counts(&p.total),
+    })
+}

@@ -4,7 +4,7 @@ use std::fmt::Write as _;
 
 use avance_core::Decimal;
 use avance_core::alert::AlertLevel;
-use avance_core::band::{Band, BandCounts};
+use avance_core::band::Band;
 use avance_core::compute::PolicyResult;
 use avance_core::lang::Lang;
 use avance_core::model::Policy;
@@ -68,19 +68,7 @@ pub fn compute(policy: &Policy, result: &PolicyResult, lang: Lang) -> String {
     );
 
     let _ = writeln!(o, "\n{}", lang.pick("Semáforo", "Traffic light"));
-    let head: Vec<String> = Band::ALL.iter().map(|b| format!("{:>9}", labels::band_range(*b))).collect();
-    let _ = writeln!(o, "  {:<38}{}{:>7}", "", head.join(""), "Total");
-    let row = |o: &mut String, label: &str, c: &BandCounts| {
-        let cells: Vec<String> = Band::ALL.iter().map(|b| format!("{:>9}", c.get(*b))).collect();
-        let _ = writeln!(o, "  {:<38}{}{:>7}", label, cells.join(""), c.total());
-    };
-    row(&mut o, lang.pick("Objetivos prioritarios", "Priority objectives"), &result.counts.objectives);
-    row(
-        &mut o,
-        lang.pick("Indicadores de objetivo prioritario", "Objective indicators"),
-        &result.counts.objective_indicators,
-    );
-    row(&mut o, lang.pick("Indicadores de servicio", "Service indicators"), &result.counts.service_indicators);
+    write_counts(&mut o, "  ", &result.counts, lang);
 
     let _ = writeln!(o, "\n{}", lang.pick("Indicadores (Avance Tipo 1)", "Indicators (Avance Tipo 1)"));
     for r in &result.indicators {
@@ -125,4 +113,52 @@ pub fn compute(policy: &Policy, result: &PolicyResult, lang: Lang) -> String {
         );
     }
     o
+}
+
+/// The readable summary of several policies: each one's índice, then counts by sector, ministry
+/// and type.
+pub fn portfolio(items: &[(&Policy, &PolicyResult)], year: avance_core::model::Year, lang: Lang) -> String {
+    let p = avance_core::portfolio::portfolio(items);
+    let mut o = String::new();
+    let _ =
+        writeln!(o, "{} — {} {year}", lang.pick("Políticas nacionales", "National policies"), lang.pick("año", "year"));
+    let _ = writeln!(o, "\n{}", lang.pick("Índice de gestión por política", "Management index by policy"));
+    for (policy, r) in items {
+        let _ = writeln!(
+            o,
+            "  {:<10} {:>8}  {:<12} {}",
+            policy.meta().code,
+            figure(r.index, r.profile.decimals),
+            labels::band(r.index_band, lang),
+            shorten(&policy.meta().name, 70)
+        );
+    }
+    let sections = [
+        (lang.pick("Por sector", "By sector"), &p.by_sector),
+        (lang.pick("Por ministerio conductor", "By conducting ministry"), &p.by_ministry),
+        (lang.pick("Por tipo de política", "By policy type"), &p.by_type),
+    ];
+    for (title, groups) in sections {
+        let _ = writeln!(o, "\n{title}");
+        for g in groups {
+            let label = if g.code == g.name { g.code.clone() } else { format!("{} {}", g.code, g.name) };
+            let _ = writeln!(o, "  {} ({})", label, g.policies.join(", "));
+            write_counts(&mut o, "    ", &g.counts, lang);
+        }
+    }
+    o
+}
+
+/// The semáforo table: a heading row and a row per level, indented.
+fn write_counts(o: &mut String, indent: &str, c: &avance_core::compute::LevelCounts, lang: Lang) {
+    let head: Vec<String> = Band::ALL.iter().map(|b| format!("{:>9}", labels::band_range(*b))).collect();
+    let _ = writeln!(o, "{indent}{:<38}{}{:>7}", "", head.join(""), "Total");
+    for (name, counts) in [
+        (lang.pick("Objetivos prioritarios", "Priority objectives"), &c.objectives),
+        (lang.pick("Indicadores de objetivo prioritario", "Objective indicators"), &c.objective_indicators),
+        (lang.pick("Indicadores de servicio", "Service indicators"), &c.service_indicators),
+    ] {
+        let cells: Vec<String> = Band::ALL.iter().map(|b| format!("{:>9}", counts.get(*b))).collect();
+        let _ = writeln!(o, "{indent}{name:<38}{}{:>7}", cells.join(""), counts.total());
+    }
 }

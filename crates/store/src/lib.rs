@@ -411,7 +411,7 @@ macro_rules! operations {
                        FROM value_revisions WHERE indicator = $1 \
                      ) h JOIN changes c ON c.id = h.change_id JOIN policies p ON p.id = h.policy_id \
                      WHERE $2 = '' OR p.code = $2 \
-                     ORDER BY p.code, c.id, h.field DESC, h.year",
+                     ORDER BY p.code, c.id, CASE h.field WHEN 'metadata' THEN 0 WHEN 'target' THEN 1 ELSE 2 END, h.year",
                 )
                 .bind(indicator)
                 .bind(policy.unwrap_or(""))

@@ -1,0 +1,323 @@
+//! The commands that work on the database: `avance db …` and `compute --db`.
+
+use std::path::Path;
+
+use avance_core::compute::compute;
+use avance_core::lang::Lang;
+use avance_core::model::{Policy, Year};
+use avance_import::dataset;
+use avance_store::{Location, NewSnapshot, Store, StoreError};
+
+use crate::Failure;
+
+/// Runs a future to completion on a runtime of its own (the CLI is otherwise synchronous).
+pub fn block_on<F: std::future::Future>(f: F) -> Result<F::Output, Failure> {
+    let rt = tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+        .map_err(|e| Failure::Invalid(vec![e.to_string()]))?;
+    Ok(rt.block_on(f))
+}
+
+/// Where the database is: `--db`, `$AVANCE_DB`, or `avance.db` here.
+pub fn location(db: Option<&str>) -> Location {
+    db.map_or_else(Location::default_from_env, Location::parse)
+}
+
+fn describe(location: &Location) -> String {
+    match location {
+        Location::Sqlite(p) => p.display().to_string(),
+        // Never print a password that may be in the URL.
+        Location::Postgres(url) => match url.split_once('@') {
+            Some((_, host)) => format!("postgres://…@{host}"),
+            None => url.clone(),
+        },
+    }
+}
+
+pub fn store_failure(location: &Location, e: StoreError, lang: Lang) -> Failure {
+    let what = match &e {
+        StoreError::UnknownPolicy(code) => {
+            return Failure::Invalid(vec![if lang == Lang::Es {
+                format!(
+                    "{}: la política {code} no está en la base de datos (avance db list muestra las que hay)",
+                    describe(location)
+                )
+            } else {
+                format!(
+                    "{}: policy {code} is not in the database (avance db list shows those there are)",
+                    describe(location)
+                )
+            }]);
+        }
+        StoreError::BackupNotSupported => lang
+            .pick(
+                "las copias de PostgreSQL se hacen con pg_dump (ver docs/deployment.md)",
+                "PostgreSQL backups are made with pg_dump (see docs/deployment.md)",
+            )
+            .to_string(),
+        other => other.to_string(),
+    };
+    Failure::Invalid(vec![format!("{} {}: {what}", lang.pick("base de datos", "database"), describe(location))])
+}
+
+pub async fn open(location: &Location, lang: Lang) -> Result<Store, Failure> {
+    Store::open(location).await.map_err(|e| store_failure(location, e, lang))
+}
+
+fn author(given: Option<&str>) -> String {
+    given.map(str::to_string).or_else(|| std::env::var("USER").ok()).unwrap_or_else(|| "avance".to_string())
+}
+
+pub async fn init(location: &Location, lang: Lang) -> Result<String, Failure> {
+    let store = open(location, lang).await?;
+    store.close().await;
+    Ok(format!("{} {}\n", lang.pick("Base de datos lista:", "Database ready:"), describe(location)))
+}
+
+pub async fn load(
+    location: &Location,
+    policy: &Policy,
+    who: Option<&str>,
+    reason: &str,
+    lang: Lang,
+) -> Result<String, Failure> {
+    let store = open(location, lang).await?;
+    let out = store.load(policy, &author(who), reason).await.map_err(|e| store_failure(location, e, lang));
+    store.close().await;
+    let out = out?;
+    let db = describe(location);
+    Ok(match (out.change, lang) {
+        (None, Lang::Es) => format!("Sin cambios: {} ya estaba al día en {db}\n", out.policy),
+        (None, Lang::En) => format!("No changes: {} was already up to date in {db}\n", out.policy),
+        (Some(c), Lang::Es) => format!(
+            "Cargado {} en {db}: cambio {c} ({}{} elementos, {} indicadores, {} valores; {} retirados)\n",
+            out.policy,
+            if out.metadata { "metadatos, " } else { "" },
+            out.elements,
+            out.indicators,
+            out.values,
+            out.removed
+        ),
+        (Some(c), Lang::En) => format!(
+            "Loaded {} into {db}: change {c} ({}{} elements, {} indicators, {} values; {} removed)\n",
+            out.policy,
+            if out.metadata { "metadata, " } else { "" },
+            out.elements,
+            out.indicators,
+            out.values,
+            out.removed
+        ),
+    })
+}
+
+pub async fn list(location: &Location, lang: Lang) -> Result<String, Failure> {
+    let store = open(location, lang).await?;
+    let policies = store.policies().await.map_err(|e| store_failure(location, e, lang));
+    store.close().await;
+    let policies = policies?;
+    let mut o = format!("{} {}\n", lang.pick("Políticas en", "Policies in"), describe(location));
+    if policies.is_empty() {
+        o.push_str(
+            lang.pick(
+                "  (ninguna: avance db load CONJUNTO carga una)\n",
+                "  (none: avance db load DATASET loads one)\n",
+            ),
+        );
+    }
+    for p in policies {
+        o.push_str(&format!(
+            "  {:<10} {}  {} · {} · {} · {}–{} · {} {} · {} {} · {}\n",
+            p.code,
+            p.name,
+            p.policy_type,
+            p.sector,
+            p.ministry,
+            p.first_year,
+            p.last_year,
+            p.indicators,
+            lang.pick("indicadores", "indicators"),
+            p.changes,
+            lang.pick("cambios", "changes"),
+            p.profile
+        ));
+    }
+    Ok(o)
+}
+
+pub async fn history(
+    location: &Location,
+    indicator: &str,
+    policy: Option<&str>,
+    lang: Lang,
+) -> Result<String, Failure> {
+    let store = open(location, lang).await?;
+    let revisions = store.history(indicator, policy).await.map_err(|e| store_failure(location, e, lang));
+    store.close().await;
+    let revisions = revisions?;
+    if revisions.is_empty() {
+        return Err(Failure::Invalid(vec![format!(
+            "{}: {indicator} {}",
+            describe(location),
+            lang.pick("no tiene historia en la base de datos", "has no history in the database")
+        )]));
+    }
+    let mut o = format!("{} {indicator}\n", lang.pick("Historia de", "History of"));
+    let mut current_policy = String::new();
+    for r in revisions {
+        if r.policy != current_policy {
+            o.push_str(&format!("\n  {} {}\n", lang.pick("Política", "Policy"), r.policy));
+            current_policy = r.policy.clone();
+        }
+        let field = match (r.field.as_str(), r.year) {
+            ("target", Some(y)) => format!("{} {y}", lang.pick("logro esperado", "target")),
+            ("actual", Some(y)) => format!("{} {y}", lang.pick("valor obtenido", "actual value")),
+            _ => lang.pick("metadatos", "metadata").to_string(),
+        };
+        let value = r.text.unwrap_or_else(|| lang.pick("(retirado)", "(removed)").to_string());
+        let first = if r.first { lang.pick("  [primer reporte]", "  [first reported]") } else { "" };
+        o.push_str(&format!(
+            "  {} {:<5} {}  {} «{}»  {:<22} {value}{first}\n",
+            lang.pick("cambio", "change"),
+            r.change,
+            r.at,
+            r.author,
+            r.reason,
+            field
+        ));
+    }
+    Ok(o)
+}
+
+/// The figures document that publishing freezes.
+fn figures(policy: &Policy, year: Year) -> String {
+    let result = compute(policy, year);
+    let mut s =
+        serde_json::to_string_pretty(&avance_report::json::compute(policy, &result, Lang::Es)).unwrap_or_default();
+    s.push('\n');
+    s
+}
+
+pub async fn publish(
+    location: &Location,
+    code: &str,
+    year: Year,
+    who: Option<&str>,
+    lang: Lang,
+) -> Result<String, Failure> {
+    let store = open(location, lang).await?;
+    let result = async {
+        let policy = store.policy(code).await?.ok_or_else(|| StoreError::UnknownPolicy(code.to_string()))?;
+        let inputs = dataset::to_json(&policy);
+        let figures = figures(&policy, year);
+        let profile = policy.profile().id();
+        store
+            .publish(&NewSnapshot {
+                policy: code,
+                year,
+                profile: &profile,
+                inputs: &inputs,
+                figures: &figures,
+                published_by: &author(who),
+            })
+            .await
+    }
+    .await
+    .map_err(|e| store_failure(location, e, lang));
+    store.close().await;
+    let s = result?;
+    Ok(if lang == Lang::Es {
+        format!(
+            "Publicado {} {}: instantánea {} con el perfil {}, datos al cambio {}, hash {}\n",
+            s.policy, s.year, s.id, s.profile, s.as_of_change, s.content_hash
+        )
+    } else {
+        format!(
+            "Published {} {}: snapshot {} with profile {}, data as of change {}, hash {}\n",
+            s.policy, s.year, s.id, s.profile, s.as_of_change, s.content_hash
+        )
+    })
+}
+
+/// The policy to compute: its current state, or the inputs of its latest published snapshot.
+pub async fn policy_for_compute(
+    location: &Location,
+    code: &str,
+    year: Option<Year>,
+    published: bool,
+    lang: Lang,
+) -> Result<Policy, Failure> {
+    let store = open(location, lang).await?;
+    let found = async {
+        if !published {
+            return store.policy(code).await?.ok_or_else(|| StoreError::UnknownPolicy(code.to_string()));
+        }
+        let snaps = store.snapshots(code, year).await?;
+        let last = snaps.last().ok_or_else(|| StoreError::UnknownPolicy(code.to_string()))?;
+        dataset::parse(Path::new("snapshot"), &last.inputs)
+            .map_err(|_| StoreError::Corrupt { policy: code.to_string(), detail: "snapshot inputs".into() })
+    }
+    .await;
+    store.close().await;
+    found.map_err(|e| match (e, published) {
+        (StoreError::UnknownPolicy(c), true) => Failure::Invalid(vec![if lang == Lang::Es {
+            format!(
+                "{}: la política {c} no tiene una publicación{}",
+                describe(location),
+                year.map(|y| format!(" del año {y}")).unwrap_or_default()
+            )
+        } else {
+            format!(
+                "{}: policy {c} has no publication{}",
+                describe(location),
+                year.map(|y| format!(" for {y}")).unwrap_or_default()
+            )
+        }]),
+        (e, _) => store_failure(location, e, lang),
+    })
+}
+
+pub async fn all(location: &Location, lang: Lang) -> Result<Vec<Policy>, Failure> {
+    let store = open(location, lang).await?;
+    let all = avance_store::all_policies(&store).await.map_err(|e| store_failure(location, e, lang));
+    store.close().await;
+    Ok(all?.into_values().collect())
+}
+
+pub async fn export(location: &Location, code: Option<&str>, out: &Path, lang: Lang) -> Result<String, Failure> {
+    let policies = match code {
+        Some(c) => vec![policy_for_compute(location, c, None, false, lang).await?],
+        None => all(location, lang).await?,
+    };
+    let mut o = String::new();
+    for p in &policies {
+        let dir = if code.is_some() { out.to_path_buf() } else { out.join(&p.meta().code) };
+        let written = dataset::write(p, &dir).map_err(|e| {
+            Failure::Invalid(vec![format!(
+                "{}: {}: {e}",
+                dir.display(),
+                lang.pick("no se puede escribir", "cannot write")
+            )])
+        })?;
+        o.push_str(&format!("{} {}\n", lang.pick("Escrito:", "Written:"), written.display()));
+    }
+    Ok(o)
+}
+
+pub async fn backup(location: &Location, to: &Path, lang: Lang) -> Result<String, Failure> {
+    if to.exists() {
+        return Err(Failure::Invalid(vec![format!(
+            "{}: {}",
+            to.display(),
+            lang.pick(
+                "ya existe; elija otro nombre para la copia",
+                "already exists; choose another name for the backup"
+            )
+        )]));
+    }
+    let store = open(location, lang).await?;
+    let done = store.backup(to).await.map_err(|e| store_failure(location, e, lang));
+    store.close().await;
+    done?;
+    Ok(format!("{} {} → {}\n", lang.pick("Copia coherente:", "Consistent backup:"), describe(location), to.display()))
+}
