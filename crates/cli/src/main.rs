@@ -110,6 +110,24 @@ enum Command {
     /// Trabaja con la base de datos (--db; por defecto, avance.db en este directorio).
     #[command(subcommand)]
     Db(DbCommand),
+    /// Genera una cartera sintética y determinista de políticas (pruebas y mediciones).
+    Generate {
+        /// Número de políticas.
+        #[arg(long, default_value_t = 1)]
+        policies: usize,
+        /// Indicadores por política.
+        #[arg(long, default_value_t = 100)]
+        indicators: usize,
+        /// Años, por ejemplo 2021-2030.
+        #[arg(long, default_value = "2021-2030")]
+        years: String,
+        /// Semilla: la misma semilla da los mismos datos.
+        #[arg(long, default_value_t = 1)]
+        seed: u64,
+        /// Directorio: un subdirectorio con dataset.json por política.
+        #[arg(long)]
+        out: PathBuf,
+    },
 }
 
 #[derive(Debug, Subcommand)]
@@ -264,6 +282,45 @@ fn run(cli: &Cli) -> Result<(), Failure> {
                 Format::Table => avance_report::text::compute(&policy, &result, lang),
                 Format::Json => json_text(&avance_report::json::compute(&policy, &result, lang)),
             })
+        }
+        Command::Generate { policies, indicators, years, seed, out } => {
+            let range = parse_years(years).ok_or_else(|| {
+                Failure::Invalid(vec![format!(
+                    "--years {years}: {}",
+                    lang.pick(
+                        "se esperaba un rango de años como 2021-2030",
+                        "expected a range of years such as 2021-2030"
+                    )
+                )])
+            })?;
+            if *indicators == 0 || *indicators > 40_000 {
+                return Err(Failure::Invalid(vec![format!(
+                    "--indicators {indicators}: {}",
+                    lang.pick(
+                        "se esperaba entre 1 y 40000 indicadores por política",
+                        "expected between 1 and 40000 indicators per policy"
+                    )
+                )]));
+            }
+            let mut written = 0;
+            for policy in avance_import::synthetic::portfolio(*policies, *indicators, range, *seed) {
+                let dir = out.join(&policy.meta().code);
+                dataset::write(&policy, &dir).map_err(|e| {
+                    Failure::Invalid(vec![format!(
+                        "{}: {}: {e}",
+                        dir.display(),
+                        lang.pick("no se puede escribir", "cannot write")
+                    )])
+                })?;
+                written += 1;
+            }
+            let what = match (written, lang) {
+                (1, Lang::Es) => "Generada 1 política en".to_string(),
+                (n, Lang::Es) => format!("Generadas {n} políticas en"),
+                (1, Lang::En) => "Generated 1 policy in".to_string(),
+                (n, Lang::En) => format!("Generated {n} policies in"),
+            };
+            print(&format!("{what} {}\n", out.display()))
         }
         Command::Db(command) => {
             let location = db::location(cli.db.as_deref());

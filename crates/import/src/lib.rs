@@ -10,6 +10,7 @@ pub mod pdf;
 pub mod progress;
 pub mod published;
 pub mod report_text;
+pub mod synthetic;
 pub mod tables;
 mod walk;
 pub mod workbook;

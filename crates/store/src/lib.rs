@@ -179,8 +179,16 @@ impl SqliteStore {
     }
 
     pub async fn migrate(&self) -> Result<(), StoreError> {
-        sqlx::migrate!("migrations/sqlite").run(&self.pool).await?;
-        Ok(())
+        // Two processes opening a new file at once may both try to apply a migration; the one that
+        // waited for the other's lock sees it applied when it tries again.
+        let mut attempt = 0;
+        loop {
+            match sqlx::migrate!("migrations/sqlite").run(&self.pool).await {
+                Ok(()) => return Ok(()),
+                Err(_) if attempt < 3 => attempt += 1,
+                Err(e) => return Err(e.into()),
+            }
+        }
     }
 
     /// A consistent copy of the whole database, taken while it is in use.

@@ -1,0 +1,202 @@
+//! The database from the command line: loads that are killed midway, concurrent writers, and the
+//! `db` commands on SQLite and PostgreSQL.
+
+use std::path::{Path, PathBuf};
+use std::process::{Command, Output, Stdio};
+use std::time::{Duration, Instant};
+
+fn root() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("../..")
+}
+
+fn avance(db: &str, args: &[&str]) -> Output {
+    Command::new(env!("CARGO_BIN_EXE_avance"))
+        .arg("--db")
+        .arg(db)
+        .args(args)
+        .current_dir(root())
+        .env_remove("AVANCE_LANG")
+        .output()
+        .expect("run avance")
+}
+
+fn ok(o: &Output) -> String {
+    assert!(o.status.success(), "{}{}", String::from_utf8_lossy(&o.stdout), String::from_utf8_lossy(&o.stderr));
+    String::from_utf8_lossy(&o.stdout).into_owned()
+}
+
+fn generate(dir: &Path, policies: usize, indicators: usize, seed: u64) {
+    let o = Command::new(env!("CARGO_BIN_EXE_avance"))
+        .args(["generate", "--policies", &policies.to_string(), "--indicators", &indicators.to_string()])
+        .args(["--seed", &seed.to_string(), "--out"])
+        .arg(dir)
+        .output()
+        .expect("generate");
+    ok(&o);
+}
+
+fn exported(db: &str, policy: &str, dir: &Path) -> Vec<u8> {
+    let out = dir.join("export");
+    let _ = std::fs::remove_dir_all(&out);
+    ok(&avance(db, &["db", "export", "--policy", policy, "--out", out.to_str().expect("utf-8")]));
+    std::fs::read(out.join("dataset.json")).expect("exported")
+}
+
+async fn integrity(path: &Path) -> String {
+    let store = avance_store::SqliteStore::open(path).await.expect("the database opens");
+    let check = store.integrity_check().await.expect("integrity_check");
+    store.close().await;
+    check
+}
+
+/// A small deterministic sequence of delays, so that a failure can be replayed.
+fn delays(n: usize, max: Duration) -> Vec<Duration> {
+    let mut x: u64 = 0x5DEE_CE66;
+    (0..n)
+        .map(|_| {
+            x = x.wrapping_mul(6364136223846793005).wrapping_add(1442695040888963407);
+            Duration::from_millis(20 + (x >> 33) % max.as_millis().max(21) as u64)
+        })
+        .collect()
+}
+
+#[tokio::test(flavor = "current_thread")]
+async fn a_load_killed_at_any_moment_leaves_the_old_state_or_the_new_one() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    // Two versions of the same policy: same structure, every value and name different.
+    let (a, b) = (dir.path().join("a"), dir.path().join("b"));
+    generate(&a, 1, 6_000, 1);
+    generate(&b, 1, 6_000, 2);
+    let (a_set, b_set) = (a.join("SYN001"), b.join("SYN001"));
+    let db_file = dir.path().join("avance.db");
+    let db = format!("sqlite://{}", db_file.display());
+    let want_a = std::fs::read(a_set.join("dataset.json")).expect("a");
+    let want_b = std::fs::read(b_set.join("dataset.json")).expect("b");
+    assert_ne!(want_a, want_b);
+
+    // How long a whole load takes here, to kill within it.
+    let start = Instant::now();
+    ok(&avance(&db, &["db", "load", a_set.to_str().expect("utf-8")]));
+    let full = start.elapsed();
+    assert_eq!(exported(&db, "SYN001", dir.path()), want_a);
+
+    let mut state_is_a = true;
+    let mut interrupted = 0;
+    for (i, delay) in delays(20, full).into_iter().enumerate() {
+        let next = if state_is_a { &b_set } else { &a_set };
+        let mut child = Command::new(env!("CARGO_BIN_EXE_avance"))
+            .args(["--db", &db, "db", "load"])
+            .arg(next)
+            .stdout(Stdio::null())
+            .stderr(Stdio::null())
+            .spawn()
+            .expect("spawn");
+        std::thread::sleep(delay);
+        let finished = child.try_wait().expect("wait").is_some();
+        child.kill().ok(); // SIGKILL
+        let status = child.wait().expect("reaped");
+        if !finished && !status.success() {
+            interrupted += 1;
+        }
+        assert_eq!(integrity(&db_file).await, "ok", "kill {i} after {delay:?}");
+        let now = exported(&db, "SYN001", dir.path());
+        assert!(
+            now == want_a || now == want_b,
+            "kill {i} after {delay:?}: a state that is neither the old nor the new"
+        );
+        state_is_a = now == want_a;
+    }
+    // Most kills landed inside a load (not before it started or after it ended).
+    assert!(interrupted >= 10, "only {interrupted} of 20 kills interrupted a load");
+}
+
+#[test]
+fn two_writers_loading_different_policies_both_succeed() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    generate(dir.path(), 2, 3_000, 7);
+    let db = format!("sqlite://{}", dir.path().join("avance.db").display());
+    let spawn = |code: &str| {
+        Command::new(env!("CARGO_BIN_EXE_avance")).args(["--db", &db, "db", "load"]).arg(dir.path().join(code)).output()
+    };
+    let (one, two) = std::thread::scope(|s| {
+        let a = s.spawn(|| spawn("SYN001"));
+        let b = s.spawn(|| spawn("SYN002"));
+        (a.join().expect("thread").expect("run"), b.join().expect("thread").expect("run"))
+    });
+    ok(&one);
+    ok(&two);
+    let list = ok(&avance(&db, &["db", "list"]));
+    assert!(list.contains("SYN001") && list.contains("SYN002"), "{list}");
+}
+
+/// The check: computing from the database gives exactly what computing the dataset gives.
+fn same_figures_through_the_database(db: &str) {
+    let loaded =
+        ok(&avance(db, &["db", "load", "examples/pndi-2024", "--author", "ogpp", "--reason", "carga inicial"]));
+    assert!(loaded.starts_with("Cargado PNDI en "), "{loaded}");
+    assert!(
+        loaded.ends_with(": cambio 1 (metadatos, 69 elementos, 91 indicadores, 417 valores; 0 retirados)\n"),
+        "{loaded}"
+    );
+    let from_db = ok(&avance(db, &["compute", "--policy", "PNDI", "--year", "2024", "--format", "json"]));
+    let from_file = ok(&avance(db, &["compute", "examples/pndi-2024", "--year", "2024", "--format", "json"]));
+    assert_eq!(from_db, from_file);
+    assert!(
+        ok(&avance(db, &["db", "load", "examples/pndi-2024"])).starts_with("Sin cambios: PNDI ya estaba al día en ")
+    );
+    let published = ok(&avance(db, &["db", "publish", "--policy", "PNDI", "--year", "2024"]));
+    assert!(
+        published.starts_with("Publicado PNDI 2024: instantánea 1 con el perfil ceplan-pn@1, datos al cambio 1, hash "),
+        "{published}"
+    );
+    let regenerated =
+        ok(&avance(db, &["compute", "--policy", "PNDI", "--year", "2024", "--published", "--format", "json"]));
+    assert_eq!(regenerated, from_file);
+    let history = ok(&avance(db, &["db", "history", "ISS.01.01.01.02"]));
+    assert!(history.contains("ogpp «carga inicial»  valor obtenido 2024    ND  [primer reporte]"), "{history}");
+    let all = ok(&avance(db, &["compute", "--all", "--year", "2024", "--format", "json"]));
+    let v: serde_json::Value = serde_json::from_str(&all).expect("json");
+    assert_eq!(v["format"], "avance-portfolio/1");
+    assert_eq!(v["by_sector"][0]["code"], "38");
+    assert_eq!(v["total"]["service_indicators"]["total"], 86);
+    let unknown = avance(db, &["compute", "--policy", "NADA"]);
+    assert_eq!(unknown.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&unknown.stderr).contains("la política NADA no está en la base de datos"));
+}
+
+#[test]
+fn db_commands_on_sqlite() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let file = dir.path().join("avance.db");
+    let db = format!("sqlite://{}", file.display());
+    same_figures_through_the_database(&db);
+    let copy = dir.path().join("copia.db");
+    let backup = ok(&avance(&db, &["db", "backup", copy.to_str().expect("utf-8")]));
+    assert!(backup.starts_with("Copia coherente: "), "{backup}");
+    let copy_db = format!("sqlite://{}", copy.display());
+    assert_eq!(
+        ok(&avance(&copy_db, &["compute", "--policy", "PNDI", "--format", "json"])),
+        ok(&avance(&db, &["compute", "--policy", "PNDI", "--format", "json"]))
+    );
+    // A backup never overwrites.
+    let again = avance(&db, &["db", "backup", copy.to_str().expect("utf-8")]);
+    assert_eq!(again.status.code(), Some(2));
+}
+
+#[test]
+fn db_commands_on_postgres() {
+    let url = std::env::var("AVANCE_TEST_PG").unwrap_or_else(|_| "postgres://postgres@127.0.0.1:5432/test".into());
+    let schema = format!("avance_cli_{}", std::process::id());
+    let admin = |sql: &str| {
+        let o = Command::new("psql").args([url.as_str(), "-q", "-c", sql]).output().expect("psql (PostgreSQL client)");
+        assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    };
+    admin(&format!("DROP SCHEMA IF EXISTS {schema} CASCADE; CREATE SCHEMA {schema}"));
+    let sep = if url.contains('?') { '&' } else { '?' };
+    let db = format!("{url}{sep}options=-c%20search_path%3D{schema}");
+    same_figures_through_the_database(&db);
+    let backup = avance(&db, &["db", "backup", "/tmp/never.db"]);
+    assert_eq!(backup.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&backup.stderr).contains("pg_dump"));
+    admin(&format!("DROP SCHEMA {schema} CASCADE"));
+}

@@ -1,0 +1,147 @@
+//! Deterministic synthetic portfolios, for benchmarks and durability tests: the same arguments give
+//! the same policies on every machine. The mix of sentidos, standards, units and ND values is close
+//! to the reference's.
+
+use std::collections::BTreeMap;
+
+use avance_core::code::Code;
+use avance_core::model::{
+    Aggregation, Baseline, Direction, Element, Entity, Indicator, Objective, Policy, PolicyMeta, PolicyParts,
+    PolicyType, Sense, Standard, Year, YearRange,
+};
+use avance_core::value::{Cell, Unit};
+
+/// A 64-bit linear congruential generator: small, and identical everywhere.
+#[derive(Debug, Clone)]
+pub struct Lcg(u64);
+
+impl Lcg {
+    pub fn new(seed: u64) -> Lcg {
+        Lcg(seed ^ 0x9E37_79B9_7F4A_7C15)
+    }
+    pub fn next(&mut self) -> u64 {
+        self.0 = self.0.wrapping_mul(6364136223846793005).wrapping_add(1442695040888963407);
+        self.0 >> 33
+    }
+    pub fn below(&mut self, n: u64) -> u64 {
+        self.next() % n.max(1)
+    }
+}
+
+const SECTORS: [(&str, &str, &str, &str); 6] = [
+    ("38", "PRODUCCION", "038", "M. DE LA PRODUCCION"),
+    ("11", "SALUD", "011", "M. DE SALUD"),
+    ("10", "EDUCACION", "010", "M. DE EDUCACION"),
+    ("36", "TRANSPORTES Y COMUNICACIONES", "036", "M. DE TRANSPORTES Y COMUNICACIONES"),
+    ("05", "AMBIENTAL", "005", "M. DEL AMBIENTE"),
+    ("13", "AGRARIO Y DE RIEGO", "013", "M. DE DESARROLLO AGRARIO Y RIEGO"),
+];
+
+fn code(s: String) -> Code {
+    s.parse().expect("generated codes are valid")
+}
+
+/// One indicator with a target and an actual for every year, about one value in eight ND.
+fn indicator(rng: &mut Lcg, code: Code, years: YearRange) -> Indicator {
+    let unit = if rng.below(3) == 0 { Unit::Porcentaje } else { Unit::Numero };
+    let direction = match rng.below(20) {
+        0..=10 => Direction::Trend { sense: Some(Sense::Ascendente), aggregation: Aggregation::NoAcumulado },
+        11..=12 => Direction::Trend { sense: Some(Sense::Ascendente), aggregation: Aggregation::Acumulado },
+        13..=14 => Direction::Trend { sense: Some(Sense::Descendente), aggregation: Aggregation::NoAcumulado },
+        15..=18 => Direction::NoDefinido(Standard::MinimoPermisible),
+        _ => Direction::NoDefinido(Standard::MaximoPermisible),
+    };
+    let cell = |rng: &mut Lcg, base: u64| {
+        let text = if rng.below(8) == 0 {
+            "ND".to_string()
+        } else if unit == Unit::Porcentaje {
+            format!("{}.{:02}%", base % 100, rng.below(100))
+        } else {
+            let n = base + rng.below(base + 1);
+            if n >= 1000 { format!("{},{:03}", n / 1000, n % 1000) } else { n.to_string() }
+        };
+        Cell::parse(&text, unit).expect("generated values are valid")
+    };
+    let base = 1 + rng.below(5000);
+    let targets: BTreeMap<Year, Cell> = years.iter().map(|y| (y, cell(rng, base))).collect();
+    let actuals: BTreeMap<Year, Cell> = years.iter().map(|y| (y, cell(rng, base))).collect();
+    Indicator {
+        code,
+        name: format!("Número de beneficiarios del servicio {}", rng.below(1000)),
+        responsible: ["DGDE", "OGEEIE", "ITP", "MINEDU", "DGPAR - ITP"][rng.below(5) as usize].to_string(),
+        indicator_type: ["COBERTURA", "CALIDAD", "RESULTADO"][rng.below(3) as usize].to_string(),
+        unit,
+        direction,
+        baseline: Some(Baseline {
+            year: Year::new(years.first.get() - 1).expect("year"),
+            value: Cell::parse("0", unit).expect("0"),
+        }),
+        targets,
+        actuals,
+    }
+}
+
+/// A policy with `indicators` indicators (2 per objective, the rest 2 per service, 2 services per
+/// lineamiento, 5 lineamientos per objective).
+pub fn policy(number: usize, indicators: usize, years: YearRange, seed: u64) -> Policy {
+    let mut rng = Lcg::new(seed.wrapping_add(number as u64));
+    let (sc, sn, mc, mn) = SECTORS[number % SECTORS.len()];
+    let mut parts = PolicyParts {
+        meta: PolicyMeta {
+            code: format!("SYN{number:03}"),
+            name: format!("Política Nacional Sintética {number}"),
+            policy_type: if number % 3 == 0 { PolicyType::Multisectorial } else { PolicyType::Sectorial },
+            sector: Entity { code: sc.into(), name: sn.into() },
+            ministry: Entity { code: mc.into(), name: mn.into() },
+            norm: None,
+            years,
+            profile: "ceplan-pn@1".into(),
+            synthesis: None,
+        },
+        objectives: Vec::new(),
+        lineamientos: Vec::new(),
+        services: Vec::new(),
+        indicators: Vec::new(),
+    };
+    let mut left = indicators;
+    let mut o = 0;
+    while left > 0 {
+        o += 1;
+        parts.objectives.push(Objective {
+            code: code(format!("OP.{o:02}")),
+            name: format!("Objetivo prioritario {o}"),
+            analysis: None,
+        });
+        for i in 1..=2.min(left) {
+            parts.indicators.push(indicator(&mut rng, code(format!("IOP.{o:02}.{i:02}")), years));
+            left -= 1;
+        }
+        for l in 1..=5 {
+            if left == 0 {
+                break;
+            }
+            parts
+                .lineamientos
+                .push(Element { code: code(format!("LN.{o:02}.{l:02}")), name: format!("Lineamiento {o}.{l}") });
+            for s in 1..=2 {
+                if left == 0 {
+                    break;
+                }
+                parts.services.push(Element {
+                    code: code(format!("SS.{o:02}.{l:02}.{s:02}")),
+                    name: format!("Servicio {o}.{l}.{s}"),
+                });
+                for i in 1..=2.min(left) {
+                    parts.indicators.push(indicator(&mut rng, code(format!("ISS.{o:02}.{l:02}.{s:02}.{i:02}")), years));
+                    left -= 1;
+                }
+            }
+        }
+    }
+    Policy::new(parts).expect("a consistent synthetic policy")
+}
+
+/// `count` policies of `indicators` indicators each.
+pub fn portfolio(count: usize, indicators: usize, years: YearRange, seed: u64) -> Vec<Policy> {
+    (1..=count).map(|n| policy(n, indicators, years, seed)).collect()
+}
