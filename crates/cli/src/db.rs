@@ -192,10 +192,7 @@ pub async fn history(
 /// The figures document that publishing freezes.
 fn figures(policy: &Policy, year: Year) -> String {
     let result = compute(policy, year);
-    let mut s =
-        serde_json::to_string_pretty(&avance_report::json::compute(policy, &result, Lang::Es)).unwrap_or_default();
-    s.push('\n');
-    s
+    crate::json_text(&avance_report::json::compute(policy, &result, Lang::Es))
 }
 
 pub async fn publish(

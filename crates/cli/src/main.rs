@@ -368,25 +368,16 @@ fn run(cli: &Cli) -> Result<(), Failure> {
         }
         Command::Dataset(DatasetCommand::Check { dataset }) => {
             let policy = load(dataset, lang)?;
-            let p = policy.parts();
-            let iop = p
-                .indicators
-                .iter()
-                .filter(|i| i.code.kind() == avance_core::code::CodeKind::ObjectiveIndicator)
-                .count();
+            let m = policy.meta();
             print(&format!(
-                "{}: {} ({}) — {} OP, {} LN, {} SS, {} IOP, {} ISS; {} {}–{}\n",
+                "{}: {} ({}) — {}; {} {}–{}\n",
                 lang.pick("Conjunto de datos válido", "Valid dataset"),
-                p.meta.name,
-                p.meta.code,
-                p.objectives.len(),
-                p.lineamientos.len(),
-                p.services.len(),
-                iop,
-                p.indicators.len() - iop,
+                m.name,
+                m.code,
+                structure(&policy),
                 lang.pick("años", "years"),
-                p.meta.years.first,
-                p.meta.years.last
+                m.years.first,
+                m.years.last
             ))
         }
         Command::Dataset(DatasetCommand::Fmt { dataset: path, out, check }) => {
@@ -478,40 +469,35 @@ fn import_report(
     let published = dir.join(avance_import::published::FILE_NAME);
     std::fs::write(&published, avance_import::published::to_json(&imported.published, &imported.decisions, &source))
         .map_err(write_failed)?;
-    let p = imported.policy.parts();
-    let iop = p.indicators.iter().filter(|i| i.code.kind() == avance_core::code::CodeKind::ObjectiveIndicator).count();
+    let m = imported.policy.meta();
+    let shape = structure(&imported.policy);
     let reproduced = imported.decisions.iter().filter(|d| matches!(d.evidence, Evidence::Reproduces { .. })).count();
-    let (es, en) = (
+    let usual = imported.decisions.len() - reproduced;
+    let (p, w) = (published.display(), written.display());
+    print(&if lang == Lang::Es {
         format!(
-            "Importado {} ({}): {} OP, {} LN, {} SS, {} IOP, {} ISS.\nAños de los valores: {reproduced} filas reproducen su avance impreso con una sola disposición; {} siguen la disposición de las filas con igual número de valores (ver {}).\nEscrito: {}, {}\n",
-            p.meta.name,
-            p.meta.code,
-            p.objectives.len(),
-            p.lineamientos.len(),
-            p.services.len(),
-            iop,
-            p.indicators.len() - iop,
-            imported.decisions.len() - reproduced,
-            published.display(),
-            written.display(),
-            published.display()
-        ),
+            "Importado {} ({}): {shape}.\nAños de los valores: {reproduced} filas reproducen su avance impreso con una sola disposición; {usual} siguen la disposición de las filas con igual número de valores (ver {p}).\nEscrito: {w}, {p}\n",
+            m.name, m.code
+        )
+    } else {
         format!(
-            "Imported {} ({}): {} OP, {} LN, {} SS, {} IOP, {} ISS.\nYears of the values: {reproduced} rows reproduce their printed avance with a single layout; {} follow the layout of the rows with as many values (see {}).\nWritten: {}, {}\n",
-            p.meta.name,
-            p.meta.code,
-            p.objectives.len(),
-            p.lineamientos.len(),
-            p.services.len(),
-            iop,
-            p.indicators.len() - iop,
-            imported.decisions.len() - reproduced,
-            published.display(),
-            written.display(),
-            published.display()
-        ),
-    );
-    print(lang.pick(&es, &en))
+            "Imported {} ({}): {shape}.\nYears of the values: {reproduced} rows reproduce their printed avance with a single layout; {usual} follow the layout of the rows with as many values (see {p}).\nWritten: {w}, {p}\n",
+            m.name, m.code
+        )
+    })
+}
+
+/// `4 OP, 22 LN, 43 SS, 5 IOP, 86 ISS`.
+fn structure(policy: &Policy) -> String {
+    let p = policy.parts();
+    let iop = p.indicators.iter().filter(|i| i.code.kind() == avance_core::code::CodeKind::ObjectiveIndicator).count();
+    format!(
+        "{} OP, {} LN, {} SS, {iop} IOP, {} ISS",
+        p.objectives.len(),
+        p.lineamientos.len(),
+        p.services.len(),
+        p.indicators.len() - iop
+    )
 }
 
 fn audit(input: &Path, format: AuditFormat, lang: Lang) -> Result<(), Failure> {
@@ -546,12 +532,7 @@ fn audit(input: &Path, format: AuditFormat, lang: Lang) -> Result<(), Failure> {
     let findings = avance_core::audit::audit(&policy, &result, &published);
     let out = match format {
         AuditFormat::Text => avance_report::audit::text(&findings, &policy, &result, lang),
-        AuditFormat::Json => {
-            let mut s = serde_json::to_string_pretty(&avance_report::audit::json(&findings, &policy, &result, lang))
-                .unwrap_or_default();
-            s.push('\n');
-            s
-        }
+        AuditFormat::Json => json_text(&avance_report::audit::json(&findings, &policy, &result, lang)),
     };
     print(&out)?;
     if findings.is_empty() { Ok(()) } else { Err(Failure::Found) }
@@ -583,7 +564,7 @@ fn year_of(policy: &Policy, year: Option<u16>, lang: Lang) -> Result<Year, Failu
     }
 }
 
-fn json_text(v: &serde_json::Value) -> String {
+pub(crate) fn json_text(v: &serde_json::Value) -> String {
     let mut s = serde_json::to_string_pretty(v).unwrap_or_default();
     s.push('\n');
     s

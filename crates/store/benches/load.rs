@@ -23,7 +23,8 @@ async fn run() {
     println!("| --- | --- | --- | --- | --- | --- |");
     for policies in [5, 50] {
         let portfolio = synthetic::portfolio(policies, 1_000, years, 42);
-        let values: usize = portfolio.iter().flat_map(|p| p.indicators()).map(|i| i.targets.len() + i.actuals.len()).sum();
+        let values: usize =
+            portfolio.iter().flat_map(|p| p.indicators()).map(|i| i.targets.len() + i.actuals.len()).sum();
 
         let dir = tempfile::tempdir().expect("tempdir");
         let sqlite = SqliteStore::open(&dir.path().join("bench.db")).await.expect("sqlite");
@@ -38,7 +39,10 @@ async fn run() {
 
         let schema = format!("avance_bench_{policies}");
         let admin = PgStore::open(&pg, None).await.expect("PostgreSQL");
-        admin.execute_raw(&format!("DROP SCHEMA IF EXISTS {schema} CASCADE; CREATE SCHEMA {schema}")).await.expect("schema");
+        admin
+            .execute_raw(&format!("DROP SCHEMA IF EXISTS {schema} CASCADE; CREATE SCHEMA {schema}"))
+            .await
+            .expect("schema");
         let store = PgStore::open(&pg, Some(&schema)).await.expect("open");
         store.migrate().await.expect("migrate");
         let postgres = Store::Postgres(store);
