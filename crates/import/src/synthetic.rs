@@ -19,12 +19,12 @@ impl Lcg {
     pub fn new(seed: u64) -> Lcg {
         Lcg(seed ^ 0x9E37_79B9_7F4A_7C15)
     }
-    pub fn next(&mut self) -> u64 {
+    pub fn next_u64(&mut self) -> u64 {
         self.0 = self.0.wrapping_mul(6364136223846793005).wrapping_add(1442695040888963407);
         self.0 >> 33
     }
     pub fn below(&mut self, n: u64) -> u64 {
-        self.next() % n.max(1)
+        self.next_u64() % n.max(1)
     }
 }
 
@@ -90,7 +90,7 @@ pub fn policy(number: usize, indicators: usize, years: YearRange, seed: u64) -> 
         meta: PolicyMeta {
             code: format!("SYN{number:03}"),
             name: format!("Política Nacional Sintética {number}"),
-            policy_type: if number % 3 == 0 { PolicyType::Multisectorial } else { PolicyType::Sectorial },
+            policy_type: if number.is_multiple_of(3) { PolicyType::Multisectorial } else { PolicyType::Sectorial },
             sector: Entity { code: sc.into(), name: sn.into() },
             ministry: Entity { code: mc.into(), name: mn.into() },
             norm: None,
