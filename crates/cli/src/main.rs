@@ -110,6 +110,24 @@ enum Command {
     /// Trabaja con la base de datos (--db; por defecto, avance.db en este directorio).
     #[command(subcommand)]
     Db(DbCommand),
+    /// Escribe el Reporte de seguimiento de una política (HTML con gráficos).
+    Report {
+        /// Conjunto de datos (o --policy para tomarlo de la base de datos).
+        #[arg(required_unless_present = "policy", conflicts_with = "policy")]
+        dataset: Option<PathBuf>,
+        /// Código de una política de la base de datos.
+        #[arg(long)]
+        policy: Option<String>,
+        /// Año del reporte (por defecto, el último año de la política).
+        #[arg(long)]
+        year: Option<u16>,
+        /// Formato del reporte.
+        #[arg(long, value_enum, default_value_t = ReportFormat::Html)]
+        format: ReportFormat,
+        /// Archivo a escribir.
+        #[arg(long)]
+        out: PathBuf,
+    },
     /// Genera una cartera sintética y determinista de políticas (pruebas y mediciones).
     Generate {
         /// Número de políticas.
@@ -171,6 +189,11 @@ enum DbCommand {
     },
     /// Copia coherente de la base SQLite en uso (PostgreSQL: pg_dump, ver docs/deployment.md).
     Backup { file: PathBuf },
+}
+
+#[derive(Debug, Clone, Copy, ValueEnum)]
+enum ReportFormat {
+    Html,
 }
 
 #[derive(Debug, Clone, Copy, ValueEnum)]
@@ -282,6 +305,26 @@ fn run(cli: &Cli) -> Result<(), Failure> {
                 Format::Table => avance_report::text::compute(&policy, &result, lang),
                 Format::Json => json_text(&avance_report::json::compute(&policy, &result, lang)),
             })
+        }
+        Command::Report { dataset, policy, year, format, out } => {
+            let location = db::location(cli.db.as_deref());
+            let policy = match (dataset, policy) {
+                (Some(path), _) => load(path, lang)?,
+                (None, Some(code)) => db::block_on(db::policy_for_compute(&location, code, None, false, lang))??,
+                (None, None) => unreachable!("clap requires a dataset or --policy"),
+            };
+            let year = year_of(&policy, *year, lang)?;
+            let result = compute(&policy, year);
+            let ReportFormat::Html = format;
+            let html = avance_report::html::render(&policy, &result, lang, &dataset::content_hash(&policy));
+            std::fs::write(out, html).map_err(|e| {
+                Failure::Invalid(vec![format!(
+                    "{}: {}: {e}",
+                    out.display(),
+                    lang.pick("no se puede escribir", "cannot write")
+                )])
+            })?;
+            print(&format!("{} {}\n", lang.pick("Escrito:", "Written:"), out.display()))
         }
         Command::Generate { policies, indicators, years, seed, out } => {
             let range = parse_years(years).ok_or_else(|| {

@@ -418,3 +418,22 @@ mod progress {
         );
     }
 }
+
+mod html_report {
+    use super::*;
+
+    #[test]
+    fn report_writes_the_html_page() {
+        let dir = tempfile::tempdir().expect("tempdir");
+        let out = dir.path().join("r.html");
+        let o = avance(&["report", "examples/pndi-2024", "--year", "2024", "--out", out.to_str().expect("utf-8")]);
+        assert!(o.status.success(), "{}", stderr(&o));
+        let page = std::fs::read_to_string(&out).expect("written");
+        assert!(page.starts_with("<!DOCTYPE html>\n<html lang=\"es\">"));
+        assert!(page.contains("<p><strong>79.3</strong> (intermedio)</p>"));
+        let o = avance(&["report", "examples/pndi-2024", "--year", "2031", "--out", out.to_str().expect("utf-8")]);
+        assert_eq!(o.status.code(), Some(2));
+        let o = avance(&["report", "examples/pndi-2024", "--format", "pdf", "--out", out.to_str().expect("utf-8")]);
+        assert_eq!(o.status.code(), Some(2), "PDF is not offered yet");
+    }
+}

@@ -401,3 +401,10 @@ pub fn write(policy: &Policy, path: &Path) -> io::Result<PathBuf> {
 
 /// The JSON Schema of the format (`docs/dataset.schema.json`).
 pub const SCHEMA: &str = include_str!("../../../docs/dataset.schema.json");
+
+/// SHA-256 of the dataset's canonical text: the same data gives the same fingerprint, whatever
+/// the file it was read from.
+pub fn content_hash(policy: &Policy) -> String {
+    use sha2::{Digest, Sha256};
+    Sha256::digest(to_json(policy).as_bytes()).iter().map(|b| format!("{b:02x}")).collect()
+}

@@ -4,6 +4,9 @@
 
 pub mod alert_text;
 pub mod audit;
+pub mod html;
 pub mod json;
 pub mod labels;
+pub mod narrative;
+pub mod svg;
 pub mod text;
