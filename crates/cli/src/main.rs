@@ -110,7 +110,7 @@ enum Command {
     /// Trabaja con la base de datos (--db; por defecto, avance.db en este directorio).
     #[command(subcommand)]
     Db(DbCommand),
-    /// Escribe el Reporte de seguimiento de una política (HTML con gráficos).
+    /// Escribe el Reporte de seguimiento de una política (HTML con gráficos, o XLSX).
     Report {
         /// Conjunto de datos (o --policy para tomarlo de la base de datos).
         #[arg(required_unless_present = "policy", conflicts_with = "policy")]
@@ -194,6 +194,7 @@ enum DbCommand {
 #[derive(Debug, Clone, Copy, ValueEnum)]
 enum ReportFormat {
     Html,
+    Xlsx,
 }
 
 #[derive(Debug, Clone, Copy, ValueEnum)]
@@ -315,9 +316,14 @@ fn run(cli: &Cli) -> Result<(), Failure> {
             };
             let year = year_of(&policy, *year, lang)?;
             let result = compute(&policy, year);
-            let ReportFormat::Html = format;
-            let html = avance_report::html::render(&policy, &result, lang, &dataset::content_hash(&policy));
-            std::fs::write(out, html).map_err(|e| {
+            let bytes = match format {
+                ReportFormat::Html => {
+                    avance_report::html::render(&policy, &result, lang, &dataset::content_hash(&policy)).into_bytes()
+                }
+                ReportFormat::Xlsx => avance_report::xlsx::render(&policy, &result, lang)
+                    .map_err(|e| Failure::Invalid(vec![format!("{}: {e}", out.display())]))?,
+            };
+            std::fs::write(out, bytes).map_err(|e| {
                 Failure::Invalid(vec![format!(
                     "{}: {}: {e}",
                     out.display(),

@@ -10,3 +10,4 @@ pub mod labels;
 pub mod narrative;
 pub mod svg;
 pub mod text;
+pub mod xlsx;
