@@ -42,7 +42,7 @@ fn the_reference_workbook_reads_back() {
         for row in range.rows().skip(1) {
             let code = row[0].to_string();
             let line = fixture.lines().find(|l| l.starts_with(&format!("{code},"))).expect("in the fixture");
-            let expected = line.splitn(4, ',').nth(2).expect("expected avance");
+            let expected = line.split(',').nth(2).expect("expected avance");
             let got = match &row[avance_col] {
                 Data::Float(f) => format!("{f:.1}"),
                 other => other.to_string(),
@@ -54,6 +54,6 @@ fn the_reference_workbook_reads_back() {
     assert_eq!(found, 91);
     // Values are numbers: ISS.01.03.01.02's 2024 actual (printed 10,256).
     let services = wb.worksheet_range("Indicadores de servicio").expect("services");
-    let row = services.rows().find(|r| r[0].to_string() == "ISS.01.03.01.02").expect("row");
+    let row = services.rows().find(|r| r[0] == "ISS.01.03.01.02").expect("row");
     assert_eq!(row[9 + 3 + 2], Data::Float(10256.0));
 }
