@@ -224,18 +224,14 @@ pub fn render(policy: &Policy, result: &PolicyResult, lang: Lang, data_hash: &st
         })
         .collect();
     let c = &result.counts;
-    let count_rows = [
-        (lang.pick("Objetivos prioritarios", "Priority objectives"), &c.objectives),
-        (lang.pick("Indicadores de objetivo prioritario", "Objective indicators"), &c.objective_indicators),
-        (lang.pick("Indicadores de servicio", "Service indicators"), &c.service_indicators),
-    ]
-    .into_iter()
-    .map(|(label, b)| CountRow {
-        label,
-        cells: avance_core::band::Band::ALL.iter().map(|x| b.get(*x)).collect(),
-        total: b.total(),
-    })
-    .collect();
+    let count_rows = labels::levels(c, lang)
+        .into_iter()
+        .map(|(label, b)| CountRow {
+            label,
+            cells: avance_core::band::Band::ALL.iter().map(|x| b.get(*x)).collect(),
+            total: b.total(),
+        })
+        .collect();
     let paragraphs = narrative::paragraphs(result, lang)
         .into_iter()
         .map(|p| {

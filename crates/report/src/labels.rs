@@ -1,6 +1,7 @@
 //! Names of bands, levels and reasons for people.
 
-use avance_core::band::Band;
+use avance_core::band::{Band, BandCounts};
+use avance_core::compute::LevelCounts;
 use avance_core::lang::Lang;
 use avance_core::model::Sense;
 
@@ -28,4 +29,13 @@ pub fn sense(s: Sense, lang: Lang) -> &'static str {
         Sense::Ascendente => lang.pick("ascendente", "ascending"),
         Sense::Descendente => lang.pick("descendente", "descending"),
     }
+}
+
+/// The three levels of the summary table, named, with their counts.
+pub fn levels(c: &LevelCounts, lang: Lang) -> [(&'static str, &BandCounts); 3] {
+    [
+        (lang.pick("Objetivos prioritarios", "Priority objectives"), &c.objectives),
+        (lang.pick("Indicadores de objetivo prioritario", "Objective indicators"), &c.objective_indicators),
+        (lang.pick("Indicadores de servicio", "Service indicators"), &c.service_indicators),
+    ]
 }

@@ -26,6 +26,14 @@ fn esc(s: &str) -> String {
     s.replace('&', "&amp;").replace('<', "&lt;").replace('>', "&gt;").replace('"', "&quot;")
 }
 
+/// The opening of a chart: its size, its title for screen readers, and the text style.
+fn open(w: f64, h: f64, title: &str) -> String {
+    format!(
+        r#"<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {w} {h}" width="{w}" height="{h}" role="img" aria-label="{t}"><title>{t}</title><style>text{{font-family:sans-serif;font-size:12px;fill:#222}}</style>"#,
+        t = esc(title)
+    )
+}
+
 fn f(x: f64) -> String {
     format!("{x:.1}")
 }
@@ -33,21 +41,10 @@ fn f(x: f64) -> String {
 /// How many figures of each level fall in each band: one stacked bar per level.
 pub fn band_distribution(counts: &LevelCounts, lang: Lang) -> String {
     let title = lang.pick("Distribución por semáforo de cada nivel", "Traffic-light distribution of each level");
-    let rows = [
-        (lang.pick("Objetivos prioritarios", "Priority objectives"), &counts.objectives),
-        (lang.pick("Indicadores de objetivo", "Objective indicators"), &counts.objective_indicators),
-        (lang.pick("Indicadores de servicio", "Service indicators"), &counts.service_indicators),
-    ];
-    let (w, label_w, bar_h, gap) = (760.0, 190.0, 26.0, 14.0);
+    let rows = labels::levels(counts, lang);
+    let (w, label_w, bar_h, gap) = (790.0, 220.0, 26.0, 14.0);
     let h = 40.0 + rows.len() as f64 * (bar_h + gap) + 30.0;
-    let mut s = String::new();
-    let _ = write!(
-        s,
-        r#"<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {w} {h}" width="{w}" height="{h}" role="img" aria-label="{}"><title>{}</title>"#,
-        esc(title),
-        esc(title)
-    );
-    let _ = write!(s, r#"<style>text{{font-family:sans-serif;font-size:12px;fill:#222}}</style>"#);
+    let mut s = open(w, h, title);
     for (i, (label, c)) in rows.iter().enumerate() {
         let y = 20.0 + i as f64 * (bar_h + gap);
         let _ = write!(s, r#"<text x="0" y="{}">{}</text>"#, f(y + bar_h * 0.65), esc(label));
@@ -112,14 +109,7 @@ pub fn objective_avances(result: &PolicyResult, lang: Lang) -> String {
     let y_of = |v: f64| top_pad + plot_h * (1.0 - v.min(top) / top);
     let n = result.objectives.len().max(1) as f64;
     let slot = (w - left - 10.0) / n;
-    let mut s = String::new();
-    let _ = write!(
-        s,
-        r#"<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {w} {h}" width="{w}" height="{h}" role="img" aria-label="{}"><title>{}</title>"#,
-        esc(title),
-        esc(title)
-    );
-    let _ = write!(s, r#"<style>text{{font-family:sans-serif;font-size:12px;fill:#222}}</style>"#);
+    let mut s = open(w, h, title);
     let _ = write!(
         s,
         r##"<line x1="{left}" y1="{}" x2="{}" y2="{}" stroke="#444"/>"##,

@@ -153,11 +153,7 @@ pub fn portfolio(items: &[(&Policy, &PolicyResult)], year: avance_core::model::Y
 fn write_counts(o: &mut String, indent: &str, c: &avance_core::compute::LevelCounts, lang: Lang) {
     let head: Vec<String> = Band::ALL.iter().map(|b| format!("{:>9}", labels::band_range(*b))).collect();
     let _ = writeln!(o, "{indent}{:<38}{}{:>7}", "", head.join(""), "Total");
-    for (name, counts) in [
-        (lang.pick("Objetivos prioritarios", "Priority objectives"), &c.objectives),
-        (lang.pick("Indicadores de objetivo prioritario", "Objective indicators"), &c.objective_indicators),
-        (lang.pick("Indicadores de servicio", "Service indicators"), &c.service_indicators),
-    ] {
+    for (name, counts) in labels::levels(c, lang) {
         let cells: Vec<String> = Band::ALL.iter().map(|b| format!("{:>9}", counts.get(*b))).collect();
         let _ = writeln!(o, "{indent}{name:<38}{}{:>7}", cells.join(""), counts.total());
     }

@@ -105,14 +105,7 @@ pub fn render(policy: &Policy, result: &PolicyResult, lang: Lang) -> Result<Vec<
     }
     ws.write_string_with_format(r0, 5, "Total", &head)?;
     let c = &result.counts;
-    for (i, (label, counts)) in [
-        (lang.pick("Objetivos prioritarios", "Priority objectives"), &c.objectives),
-        (lang.pick("Indicadores de objetivo prioritario", "Objective indicators"), &c.objective_indicators),
-        (lang.pick("Indicadores de servicio", "Service indicators"), &c.service_indicators),
-    ]
-    .iter()
-    .enumerate()
-    {
+    for (i, (label, counts)) in labels::levels(c, lang).iter().enumerate() {
         let r = r0 + 1 + i as u32;
         ws.write_string(r, 0, *label)?;
         for (j, b) in Band::ALL.iter().enumerate() {
