@@ -112,12 +112,15 @@ enum Command {
     Db(DbCommand),
     /// Escribe el Reporte de seguimiento de una política (HTML con gráficos, o XLSX).
     Report {
-        /// Conjunto de datos (o --policy para tomarlo de la base de datos).
-        #[arg(required_unless_present = "policy", conflicts_with = "policy")]
+        /// Conjunto de datos (o --policy para tomarlo de la base de datos, o --all).
+        #[arg(required_unless_present_any = ["policy", "all"], conflicts_with_all = ["policy", "all"])]
         dataset: Option<PathBuf>,
         /// Código de una política de la base de datos.
-        #[arg(long)]
+        #[arg(long, conflicts_with = "all")]
         policy: Option<String>,
+        /// Resumen nacional de todas las políticas de la base de datos (por sector, ministerio y tipo).
+        #[arg(long)]
+        all: bool,
         /// Año del reporte (por defecto, el último año de la política).
         #[arg(long)]
         year: Option<u16>,
@@ -307,8 +310,36 @@ fn run(cli: &Cli) -> Result<(), Failure> {
                 Format::Json => json_text(&avance_report::json::compute(&policy, &result, lang)),
             })
         }
-        Command::Report { dataset, policy, year, format, out } => {
+        Command::Report { dataset, policy, all, year, format, out } => {
             let location = db::location(cli.db.as_deref());
+            let write = |bytes: Vec<u8>| {
+                std::fs::write(out, bytes).map_err(|e| {
+                    Failure::Invalid(vec![format!(
+                        "{}: {}: {e}",
+                        out.display(),
+                        lang.pick("no se puede escribir", "cannot write")
+                    )])
+                })?;
+                print(&format!("{} {}\n", lang.pick("Escrito:", "Written:"), out.display()))
+            };
+            if *all {
+                let policies = db::block_on(db::all(&location, lang))??;
+                let year = match year {
+                    Some(y) => Year::new(*y).map_err(|_| Failure::Invalid(vec![format!("--year {y}")]))?,
+                    None => policies.iter().map(|p| p.meta().years.last).max().ok_or_else(|| {
+                        Failure::Invalid(vec![
+                            lang.pick("la base de datos no tiene políticas", "the database has no policies").into(),
+                        ])
+                    })?,
+                };
+                let results: Vec<_> = policies.iter().map(|p| compute(p, year)).collect();
+                let items: Vec<_> = policies.iter().zip(&results).collect();
+                return write(match format {
+                    ReportFormat::Html => avance_report::html::render_portfolio(&items, year, lang).into_bytes(),
+                    ReportFormat::Xlsx => avance_report::xlsx::render_portfolio(&items, lang)
+                        .map_err(|e| Failure::Invalid(vec![format!("{}: {e}", out.display())]))?,
+                });
+            }
             let policy = match (dataset, policy) {
                 (Some(path), _) => load(path, lang)?,
                 (None, Some(code)) => db::block_on(db::policy_for_compute(&location, code, None, false, lang))??,

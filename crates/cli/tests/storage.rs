@@ -200,3 +200,35 @@ fn db_commands_on_postgres() {
     assert!(String::from_utf8_lossy(&backup.stderr).contains("pg_dump"));
     admin(&format!("DROP SCHEMA {schema} CASCADE"));
 }
+
+#[test]
+fn national_summary_report() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let db = format!("sqlite://{}", dir.path().join("avance.db").display());
+    let gen_dir = dir.path().join("gen");
+    generate(&gen_dir, 2, 60, 3);
+    ok(&avance(&db, &["db", "load", "examples/pndi-2024"]));
+    for code in ["SYN001", "SYN002"] {
+        ok(&avance(&db, &["db", "load", gen_dir.join(code).to_str().expect("utf-8")]));
+    }
+    let html = dir.path().join("nacional.html");
+    ok(&avance(&db, &["report", "--all", "--year", "2024", "--out", html.to_str().expect("utf-8")]));
+    let page = std::fs::read_to_string(&html).expect("written");
+    assert!(page.contains("<h1>Seguimiento de las políticas nacionales, año 2024</h1>"));
+    assert!(page.contains("<td class=\"band intermedio\" title=\"intermedio\">79.3</td>"), "PNDI's índice");
+    assert!(page.contains("<h3>38 PRODUCCION <span class=\"note\">(PNDI)</span></h3>"));
+    assert!(page.contains("<h2 id=\"type\">Por tipo de política</h2>"));
+    let xlsx = dir.path().join("nacional.xlsx");
+    ok(&avance(
+        &db,
+        &["report", "--all", "--year", "2024", "--format", "xlsx", "--out", xlsx.to_str().expect("utf-8")],
+    ));
+    use calamine::Reader;
+    let mut wb = calamine::open_workbook_auto(&xlsx).expect("workbook");
+    let policies = wb.worksheet_range("Políticas").expect("sheet");
+    assert_eq!(policies.height(), 1 + 3);
+    assert_eq!(policies.get_value((1, 0)), Some(&calamine::Data::String("PNDI".into())));
+    assert_eq!(policies.get_value((1, 6)), Some(&calamine::Data::Float(79.3)));
+    let by_sector = wb.worksheet_range("Por sector").expect("sheet");
+    assert_eq!(by_sector.height(), 1 + 3 * 3);
+}

@@ -223,15 +223,7 @@ pub fn render(policy: &Policy, result: &PolicyResult, lang: Lang, data_hash: &st
             }
         })
         .collect();
-    let c = &result.counts;
-    let count_rows = labels::levels(c, lang)
-        .into_iter()
-        .map(|(label, b)| CountRow {
-            label,
-            cells: avance_core::band::Band::ALL.iter().map(|x| b.get(*x)).collect(),
-            total: b.total(),
-        })
-        .collect();
+    let count_rows = count_rows(&result.counts, lang);
     let paragraphs = narrative::paragraphs(result, lang)
         .into_iter()
         .map(|p| {
@@ -300,4 +292,118 @@ fn empty_row() -> Row {
         band_label: "",
         trend: String::new(),
     }
+}
+
+struct PolicyLine {
+    code: String,
+    name: String,
+    sector: String,
+    ministry: String,
+    policy_type: &'static str,
+    profile: String,
+    index: String,
+    band_class: &'static str,
+    band_label: &'static str,
+}
+
+struct GroupView {
+    label: String,
+    policies: String,
+    rows: Vec<CountRow>,
+    chart: String,
+}
+
+struct SectionView {
+    id: &'static str,
+    title: &'static str,
+    groups: Vec<GroupView>,
+}
+
+#[derive(Template)]
+#[template(path = "portfolio.html")]
+struct PortfolioPage {
+    lang: &'static str,
+    title: String,
+    t_policies: &'static str,
+    t_level: &'static str,
+    policy_heads: Vec<&'static str>,
+    band_heads: Vec<&'static str>,
+    policies: Vec<PolicyLine>,
+    sections: Vec<SectionView>,
+}
+
+fn count_rows(c: &avance_core::compute::LevelCounts, lang: Lang) -> Vec<CountRow> {
+    labels::levels(c, lang)
+        .into_iter()
+        .map(|(label, b)| CountRow {
+            label,
+            cells: avance_core::band::Band::ALL.iter().map(|x| b.get(*x)).collect(),
+            total: b.total(),
+        })
+        .collect()
+}
+
+/// The national summary: every policy's índice, and counts by sector, conducting ministry and type.
+pub fn render_portfolio(items: &[(&Policy, &PolicyResult)], year: avance_core::model::Year, lang: Lang) -> String {
+    let p = avance_core::portfolio::portfolio(items);
+    let groups = |gs: &[avance_core::portfolio::Group]| -> Vec<GroupView> {
+        gs.iter()
+            .map(|g| GroupView {
+                label: if g.code == g.name { g.code.clone() } else { format!("{} {}", g.code, g.name) },
+                policies: g.policies.join(", "),
+                rows: count_rows(&g.counts, lang),
+                chart: svg::band_distribution(&g.counts, lang),
+            })
+            .collect()
+    };
+    let page = PortfolioPage {
+        lang: lang.id(),
+        title: match lang {
+            Lang::Es => format!("Seguimiento de las políticas nacionales, año {year}"),
+            Lang::En => format!("Follow-up of national policies, year {year}"),
+        },
+        t_policies: lang.pick("Índice de gestión por política", "Management index by policy"),
+        t_level: lang.pick("Nivel", "Level"),
+        policy_heads: vec![
+            lang.pick("Código", "Code"),
+            lang.pick("Política", "Policy"),
+            lang.pick("Sector", "Sector"),
+            lang.pick("Ministerio conductor", "Conducting ministry"),
+            lang.pick("Tipo", "Type"),
+            lang.pick("Perfil de reglas", "Rule profile"),
+            lang.pick("Índice de gestión", "Management index"),
+        ],
+        band_heads: avance_core::band::Band::ALL.iter().map(|b| labels::band_range(*b)).collect(),
+        policies: items
+            .iter()
+            .map(|(policy, r)| {
+                let m = policy.meta();
+                PolicyLine {
+                    code: m.code.clone(),
+                    name: m.name.clone(),
+                    sector: format!("{} {}", m.sector.code, m.sector.name),
+                    ministry: format!("{} {}", m.ministry.code, m.ministry.name),
+                    policy_type: m.policy_type.id(),
+                    profile: r.profile.id(),
+                    index: r.index.map_or_else(|| "ND".into(), |i| format_display(i, r.profile.decimals)),
+                    band_class: r.index_band.id(),
+                    band_label: labels::band(r.index_band, lang),
+                }
+            })
+            .collect(),
+        sections: vec![
+            SectionView { id: "sector", title: lang.pick("Por sector", "By sector"), groups: groups(&p.by_sector) },
+            SectionView {
+                id: "ministry",
+                title: lang.pick("Por ministerio conductor", "By conducting ministry"),
+                groups: groups(&p.by_ministry),
+            },
+            SectionView {
+                id: "type",
+                title: lang.pick("Por tipo de política", "By policy type"),
+                groups: groups(&p.by_type),
+            },
+        ],
+    };
+    page.render().unwrap_or_else(|e| format!("<!-- template error: {e} -->"))
 }

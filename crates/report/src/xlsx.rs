@@ -218,3 +218,74 @@ pub fn render(policy: &Policy, result: &PolicyResult, lang: Lang) -> Result<Vec<
     }
     wb.save_to_buffer()
 }
+
+/// The national summary as a workbook: the policies with their índice, then counts by sector,
+/// conducting ministry and type (one sheet each).
+pub fn render_portfolio(items: &[(&Policy, &PolicyResult)], lang: Lang) -> Result<Vec<u8>, XlsxError> {
+    let p = avance_core::portfolio::portfolio(items);
+    let head = header_format();
+    let mut wb = Workbook::new();
+    let ws = wb.add_worksheet().set_name(lang.pick("Políticas", "Policies"))?;
+    let heads = [
+        lang.pick("Código", "Code"),
+        lang.pick("Política", "Policy"),
+        lang.pick("Sector", "Sector"),
+        lang.pick("Ministerio conductor", "Conducting ministry"),
+        lang.pick("Tipo", "Type"),
+        lang.pick("Perfil de reglas", "Rule profile"),
+        lang.pick("Índice de gestión", "Management index"),
+    ];
+    for (j, h) in heads.iter().enumerate() {
+        ws.write_string_with_format(0, j as u16, *h, &head)?;
+    }
+    for (i, (policy, r)) in items.iter().enumerate() {
+        let row = 1 + i as u32;
+        let m = policy.meta();
+        ws.write_string(row, 0, &m.code)?;
+        ws.write_string(row, 1, &m.name)?;
+        ws.write_string(row, 2, format!("{} {}", m.sector.code, m.sector.name))?;
+        ws.write_string(row, 3, format!("{} {}", m.ministry.code, m.ministry.name))?;
+        ws.write_string(row, 4, m.policy_type.id())?;
+        ws.write_string(row, 5, r.profile.id())?;
+        avance_cell(ws, row, 6, r.index, r.index_band, r.profile.decimals)?;
+    }
+    for (j, w) in [12.0, 60.0, 30.0, 40.0, 16.0, 16.0, 14.0].iter().enumerate() {
+        ws.set_column_width(j as u16, *w)?;
+    }
+    ws.set_freeze_panes(1, 0)?;
+    ws.autofilter(0, 0, items.len() as u32, 6)?;
+    for (name, groups) in [
+        (lang.pick("Por sector", "By sector"), &p.by_sector),
+        (lang.pick("Por ministerio", "By ministry"), &p.by_ministry),
+        (lang.pick("Por tipo", "By type"), &p.by_type),
+    ] {
+        let ws = wb.add_worksheet().set_name(name)?;
+        let mut heads =
+            vec![lang.pick("Grupo", "Group"), lang.pick("Políticas", "Policies"), lang.pick("Nivel", "Level")];
+        heads.extend(Band::ALL.iter().map(|b| labels::band_range(*b)));
+        heads.push("Total");
+        for (j, h) in heads.iter().enumerate() {
+            ws.write_string_with_format(0, j as u16, *h, &head)?;
+        }
+        let mut row = 0u32;
+        for g in groups {
+            let label = if g.code == g.name { g.code.clone() } else { format!("{} {}", g.code, g.name) };
+            for (level, counts) in labels::levels(&g.counts, lang) {
+                row += 1;
+                ws.write_string(row, 0, &label)?;
+                ws.write_string(row, 1, g.policies.join(", "))?;
+                ws.write_string(row, 2, level)?;
+                for (j, b) in Band::ALL.iter().enumerate() {
+                    ws.write_number(row, 3 + j as u16, counts.get(*b) as f64)?;
+                }
+                ws.write_number(row, 7, counts.total() as f64)?;
+            }
+        }
+        for (j, w) in [40.0, 30.0, 36.0, 10.0, 10.0, 10.0, 10.0, 10.0].iter().enumerate() {
+            ws.set_column_width(j as u16, *w)?;
+        }
+        ws.set_freeze_panes(1, 0)?;
+        ws.autofilter(0, 0, row, 7)?;
+    }
+    wb.save_to_buffer()
+}
