@@ -110,7 +110,7 @@ enum Command {
     /// Trabaja con la base de datos (--db; por defecto, avance.db en este directorio).
     #[command(subcommand)]
     Db(DbCommand),
-    /// Escribe el Reporte de seguimiento de una política (HTML con gráficos, o XLSX).
+    /// Escribe el Reporte de seguimiento de una política (PDF, HTML con gráficos, o XLSX).
     Report {
         /// Conjunto de datos (o --policy para tomarlo de la base de datos, o --all).
         #[arg(required_unless_present_any = ["policy", "all"], conflicts_with_all = ["policy", "all"])]
@@ -197,6 +197,7 @@ enum DbCommand {
 #[derive(Debug, Clone, Copy, ValueEnum)]
 enum ReportFormat {
     Html,
+    Pdf,
     Xlsx,
 }
 
@@ -336,6 +337,15 @@ fn run(cli: &Cli) -> Result<(), Failure> {
                 let items: Vec<_> = policies.iter().zip(&results).collect();
                 return write(match format {
                     ReportFormat::Html => avance_report::html::render_portfolio(&items, year, lang).into_bytes(),
+                    ReportFormat::Pdf => {
+                        return Err(Failure::Invalid(vec![
+                            lang.pick(
+                                "el resumen nacional se escribe en HTML o XLSX (--format html|xlsx)",
+                                "the national summary is written as HTML or XLSX (--format html|xlsx)",
+                            )
+                            .into(),
+                        ]));
+                    }
                     ReportFormat::Xlsx => avance_report::xlsx::render_portfolio(&items, lang)
                         .map_err(|e| Failure::Invalid(vec![format!("{}: {e}", out.display())]))?,
                 });
@@ -351,6 +361,8 @@ fn run(cli: &Cli) -> Result<(), Failure> {
                 ReportFormat::Html => {
                     avance_report::html::render(&policy, &result, lang, &dataset::content_hash(&policy)).into_bytes()
                 }
+                ReportFormat::Pdf => avance_pdf::render(&policy, &result, lang, &dataset::content_hash(&policy))
+                    .map_err(|e| Failure::Invalid(vec![format!("{}: {e}", out.display())]))?,
                 ReportFormat::Xlsx => avance_report::xlsx::render(&policy, &result, lang)
                     .map_err(|e| Failure::Invalid(vec![format!("{}: {e}", out.display())]))?,
             };

@@ -433,7 +433,9 @@ mod html_report {
         assert!(page.contains("<p><strong>79.3</strong> (intermedio)</p>"));
         let o = avance(&["report", "examples/pndi-2024", "--year", "2031", "--out", out.to_str().expect("utf-8")]);
         assert_eq!(o.status.code(), Some(2));
-        let o = avance(&["report", "examples/pndi-2024", "--format", "pdf", "--out", out.to_str().expect("utf-8")]);
-        assert_eq!(o.status.code(), Some(2), "PDF is not offered yet");
+        let pdf = dir.path().join("r.pdf");
+        let o = avance(&["report", "examples/pndi-2024", "--format", "pdf", "--out", pdf.to_str().expect("utf-8")]);
+        assert!(o.status.success(), "{}", stderr(&o));
+        assert!(std::fs::read(&pdf).expect("written").starts_with(b"%PDF-"));
     }
 }

@@ -91,7 +91,11 @@ static MINISTRY: LazyLock<Regex> =
     LazyLock::new(|| re(r"(?im)^\s*ministerio\s+conductor\s*:\s*([^:\s]+)\s*:\s*(.*?)\s*(?:(?:\d+\s+){4}\d+)?\s*$"));
 static POLICY_TYPE: LazyLock<Regex> = LazyLock::new(|| re(r"(?im)^\s*tipo\s*:\s*(SECTORIAL|MULTISECTORIAL)\b"));
 static COUNTS: LazyLock<Regex> = LazyLock::new(|| re(r"(\d+)\s+(\d+)\s+(\d+)\s+(\d+)\s+(\d+)\s*$"));
-static YEARS: LazyLock<Regex> = LazyLock::new(|| re(r"(?i)^\s*a[ñn]o\s+valor\s+((?:\d{4}\s+)*\d{4})\s*$"));
+/// The header of the year columns: `Año valor 2022 2023 2024 2022 2023 2024 2024`, alone on its
+/// line or ending a line of column headings.
+static YEARS: LazyLock<Regex> = LazyLock::new(|| re(r"(?i)(?:^|\s)a[ñn]o\s+valor\s+((?:\d{4}\s+)*\d{4})\s*$"));
+/// Column headings of the table wherever they fall in a line (a repeated table header).
+static HEADINGS: LazyLock<Regex> = LazyLock::new(|| re(r"(?i)logros\s+esperados|valores\s+obtenidos"));
 static CODE_LINE: LazyLock<Regex> =
     LazyLock::new(|| re(r"^\s*((?:OP|IOP|LN|SS|ISS)\.\d{1,3}(?:\.\d{1,3}){0,3})(?:\s+(.*?))?\s*$"));
 static INDEX: LazyLock<Regex> = LazyLock::new(|| re(r"(?i)^\s*[ií]ndice\s+de\s+gesti[oó]n\b.*?(\d+(?:\.\d+)?|ND)\s*$"));
@@ -130,6 +134,7 @@ static STATE_ND: LazyLock<Regex> = LazyLock::new(|| re(r"(?i)no\s+cuenta\s+con\s
 /// The start of the synthesis: a block about several objectives, or a heading for it.
 static SYNTHESIS: LazyLock<Regex> =
     LazyLock::new(|| re(r"(?i)\bobjetivos\s+prioritarios\b|^\s*(s[ií]ntesis|en\s+general|conclusi[oó]n)"));
+static SYNTHESIS_HEAD: LazyLock<Regex> = LazyLock::new(|| re(r"(?i)^\s*(s[ií]ntesis|conclusi[oó]n)\s*:"));
 static OP_PARAGRAPH: LazyLock<Regex> = LazyLock::new(|| re(r"^\s*OP\s*\.?\s*(\d{1,3})\s*:\s*(.*)$"));
 
 /// Reads a report from a text file or, for `.pdf`, from the PDF's text layer.
@@ -298,10 +303,12 @@ pub fn parse_with(
             .iter()
             .filter(|l| !YEARS.is_match(l))
             .filter_map(|l| COUNTS.captures(l))
+            .take(3)
             .map(|c| [1, 2, 3, 4, 5].map(|i| c[i].parse().unwrap_or(0)))
             .collect();
         let band = |r: &[usize; 5]| BandCounts { bajo: r[0], intermedio: r[1], alto: r[2], nd: r[3] };
-        (rows.len() == 3).then(|| LevelCounts {
+        // The summary table's three rows come first; charts after them may repeat figures.
+        (rows.len() >= 3).then(|| LevelCounts {
             objectives: band(&rows[0]),
             objective_indicators: band(&rows[1]),
             service_indicators: band(&rows[2]),
@@ -311,7 +318,7 @@ pub fn parse_with(
     // The table: one entry per code line, with the lines that follow it.
     let mut entries: Vec<(usize, String, Vec<&str>)> = Vec::new();
     for (i, l) in lines.iter().enumerate().take(table_end).skip(first_code) {
-        if NOISE.is_match(l) {
+        if NOISE.is_match(l) || HEADINGS.is_match(l) {
             continue;
         }
         if let Some(c) = CODE_LINE.captures(l) {
@@ -691,10 +698,11 @@ fn read_paragraph(objective: Option<Code>, text: &str) -> (AlertParagraph, Optio
         None if !sents.is_empty() => Some(sents.join(" ")),
         _ => None,
     };
-    let stated: String = sents[..last_generated.map_or(0, |i| i + 1)].join(" ");
+    let stated = &sents[..last_generated.map_or(0, |i| i + 1)];
     let mut claims = Vec::new();
     let mut state = None;
-    for clause in stated.split([';', ')']) {
+    // A clause never crosses a sentence: split sentences first, then at `;` and `)`.
+    for clause in stated.iter().flat_map(|sentence| sentence.split([';', ')'])) {
         let services = service_refs(clause);
         let ks = kinds(clause);
         if services.is_empty() {
@@ -729,13 +737,17 @@ type Analysis = Vec<(Option<Code>, Option<String>)>;
 /// The paragraphs of "Alertas identificadas": one per `OP nn:`, then the synthesis (the first block
 /// after the objectives' paragraphs that speaks of several objectives).
 fn alert_paragraphs(lines: &[&str]) -> (Vec<AlertParagraph>, Analysis) {
+    // Blocks end at blank lines, and a line that opens a paragraph (`OP 01:`, `Síntesis:`) starts
+    // one even where the layout left no blank line before it.
     let mut blocks: Vec<Vec<&str>> = vec![Vec::new()];
     for l in lines {
-        if l.trim().is_empty() {
-            if blocks.last().is_some_and(|b| !b.is_empty()) {
-                blocks.push(Vec::new());
-            }
-        } else if let Some(b) = blocks.last_mut() {
+        let opens = OP_PARAGRAPH.is_match(l) || SYNTHESIS_HEAD.is_match(l);
+        if (l.trim().is_empty() || opens) && blocks.last().is_some_and(|b| !b.is_empty()) {
+            blocks.push(Vec::new());
+        }
+        if !l.trim().is_empty()
+            && let Some(b) = blocks.last_mut()
+        {
             b.push(l);
         }
     }

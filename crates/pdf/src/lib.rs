@@ -1,0 +1,26 @@
+//! `avance-pdf`: the Reporte de seguimiento as PDF, typeset by typst used as a library. Fonts are
+//! embedded in the binary (Liberation Sans, SIL OFL 1.1, `fonts/`), so the output is the same on
+//! every machine, with no network and no external program.
+#![forbid(unsafe_code)]
+
+mod markup;
+mod world;
+
+use avance_core::compute::PolicyResult;
+use avance_core::lang::Lang;
+use avance_core::model::Policy;
+
+/// Why a PDF could not be made (a typst diagnostic: a defect of ours, never of the data).
+#[derive(Debug, thiserror::Error)]
+#[error("typst: {0}")]
+pub struct PdfError(pub String);
+
+/// The typst source of the report (kept separate so that it can be inspected and tested).
+pub fn source(policy: &Policy, result: &PolicyResult, lang: Lang, data_hash: &str) -> String {
+    markup::report(policy, result, lang, data_hash)
+}
+
+/// The report as PDF bytes: A4 landscape, running header, page numbers, table headers repeated.
+pub fn render(policy: &Policy, result: &PolicyResult, lang: Lang, data_hash: &str) -> Result<Vec<u8>, PdfError> {
+    world::compile(source(policy, result, lang, data_hash))
+}

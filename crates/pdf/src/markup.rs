@@ -1,0 +1,266 @@
+//! The report as typst source. Every piece of data enters as a typst string literal (escaped), never
+//! as markup, so that no name can change the layout.
+
+use std::fmt::Write as _;
+
+use avance_core::Decimal;
+use avance_core::band::Band;
+use avance_core::compute::PolicyResult;
+use avance_core::lang::Lang;
+use avance_core::model::{Direction, Policy};
+use avance_core::number::format_display;
+use avance_report::{labels, narrative, svg};
+
+/// A typst string literal.
+fn s(text: &str) -> String {
+    let mut out = String::with_capacity(text.len() + 2);
+    out.push('"');
+    for ch in text.chars() {
+        match ch {
+            '\\' => out.push_str("\\\\"),
+            '"' => out.push_str("\\\""),
+            '\n' => out.push_str("\\n"),
+            c => out.push(c),
+        }
+    }
+    out.push('"');
+    out
+}
+
+fn band_cell(avance: &str, band: Band) -> String {
+    let fg = if band == Band::Intermedio { "black" } else { "white" };
+    format!(
+        "table.cell(fill: rgb({}), align: right)[#text(fill: {fg}, weight: \"bold\", {})]",
+        s(svg::color(band)),
+        s(avance)
+    )
+}
+
+pub fn report(policy: &Policy, result: &PolicyResult, lang: Lang, data_hash: &str) -> String {
+    let m = policy.meta();
+    let d = result.profile.decimals;
+    let shown = |a: Option<Decimal>| a.map_or_else(|| "ND".to_string(), |a| format_display(a, d));
+    let title = avance_report::html::title(policy, result, lang);
+    let years: Vec<_> = m.years.iter().collect();
+    let n = years.len();
+    let mut o = String::new();
+
+    let _ = writeln!(o, "#set document(title: {})", s(&title));
+    let _ = writeln!(
+        o,
+        "#set page(paper: \"a4\", flipped: true, margin: (x: 11mm, top: 15mm, bottom: 13mm),\n  header: context {{ if here().page() > 1 {{ set text(size: 7pt, fill: luma(90)); {}; h(1fr); {} }} }},\n  footer: context {{ set text(size: 7pt, fill: luma(90)); h(1fr); {} + str(counter(page).get().first()) + {} + str(counter(page).final().first()) }})",
+        s(&title),
+        s(&m.code),
+        s(lang.pick("Página ", "Page ")),
+        s(lang.pick(" de ", " of "))
+    );
+    let _ = writeln!(o, "#set text(font: \"Liberation Sans\", size: 7.5pt, lang: {})", s(lang.id()));
+    let _ = writeln!(o, "#set table(stroke: 0.4pt + luma(175), inset: 2.6pt)");
+    // A row is never split across pages: it moves whole to the next one.
+    let _ = writeln!(o, "#set table.cell(breakable: false)");
+    let _ = writeln!(o, "#set par(spacing: 0.9em)");
+    let _ = writeln!(o, "#text(size: 14pt, weight: \"bold\", {})\n", s(&title));
+    for (k, v) in [
+        (lang.pick("Sector", "Sector"), format!("{}: {}", m.sector.code, m.sector.name)),
+        (lang.pick("Ministerio conductor", "Conducting ministry"), format!("{}: {}", m.ministry.code, m.ministry.name)),
+        (lang.pick("Tipo", "Type"), m.policy_type.id().to_string()),
+    ] {
+        let _ = writeln!(o, "#text(weight: \"bold\", {}) #{}\n", s(&format!("{k}:")), s(&v));
+    }
+
+    // The semáforo summary.
+    let _ = writeln!(
+        o,
+        "#v(4pt)\n#text(size: 10pt, weight: \"bold\", {})\n",
+        s(lang.pick("Resumen del semáforo", "Traffic-light summary"))
+    );
+    let _ = write!(
+        o,
+        "#table(columns: (auto, auto, auto, auto, auto, auto), align: (left, right, right, right, right, right),\n  table.header({}",
+        s(lang.pick("Nivel", "Level"))
+    );
+    for b in Band::ALL {
+        let _ = write!(o, ", {}", s(labels::band_range(b)));
+    }
+    let _ = writeln!(o, ", \"Total\"),");
+    for (label, c) in labels::levels(&result.counts, lang) {
+        let _ = write!(o, "  {}", s(label));
+        for b in Band::ALL {
+            let _ = write!(o, ", {}", s(&c.get(b).to_string()));
+        }
+        let _ = writeln!(o, ", {},", s(&c.total().to_string()));
+    }
+    let _ = writeln!(o, ")\n");
+    let _ = writeln!(
+        o,
+        "#grid(columns: (1fr, 1fr), gutter: 8pt, image(bytes({}), format: \"svg\", width: 100%), image(bytes({}), format: \"svg\", width: 100%))\n",
+        s(&svg::band_distribution(&result.counts, lang)),
+        s(&svg::objective_avances(result, lang))
+    );
+
+    // One table per objective: the objective, its indicators, each lineamiento, service and
+    // service indicator. The header repeats on every page.
+    let columns = 8 + 2 * n + 1;
+    for obj in &result.objectives {
+        let name = policy.objectives().iter().find(|x| x.code == obj.code).map_or("", |x| x.name.as_str());
+        let _ = writeln!(o, "#pagebreak(weak: true)");
+        let _ = write!(o, "#table(columns: (auto, 1fr, auto, auto, auto, auto, auto, auto");
+        for _ in 0..(2 * n + 1) {
+            let _ = write!(o, ", auto");
+        }
+        let _ = writeln!(o, "),");
+        let h = |t: &str| format!("table.cell(fill: rgb(\"#e8eef5\"), text(weight: \"bold\", {}))", s(t));
+        let hs = |t: &str, span: &str| {
+            format!("table.cell({span}, fill: rgb(\"#e8eef5\"), text(weight: \"bold\", {}))", s(t))
+        };
+        let _ = writeln!(
+            o,
+            "  table.header(repeat: true, {}, {}, {}, {}, {}, {}, {}, {}, {}, {},",
+            hs(lang.pick("Código", "Code"), "rowspan: 2"),
+            hs(
+                lang.pick(
+                    "Objetivo / Lineamiento / Servicio / Indicador",
+                    "Objective / Lineamiento / Service / Indicator"
+                ),
+                "rowspan: 2"
+            ),
+            hs(lang.pick("Responsable", "Responsible"), "rowspan: 2"),
+            hs(lang.pick("Tipo de indicador", "Indicator type"), "rowspan: 2"),
+            hs(lang.pick("Sentido esperado", "Expected sense"), "rowspan: 2"),
+            hs(lang.pick("Agregación / Estándar", "Aggregation / Standard"), "rowspan: 2"),
+            hs(lang.pick("Línea base", "Baseline"), "colspan: 2"),
+            hs(lang.pick("Logros esperados", "Targets"), &format!("colspan: {n}")),
+            hs(lang.pick("Valores obtenidos", "Actual values"), &format!("colspan: {n}")),
+            h(lang.pick("Avance Tipo 1 (%)", "Avance Tipo 1 (%)"))
+        );
+        let _ = write!(o, "    {}, {}", h(lang.pick("Año", "Year")), h(lang.pick("valor", "value")));
+        for y in years.iter().chain(years.iter()) {
+            let _ = write!(o, ", {}", h(&y.to_string()));
+        }
+        let _ = writeln!(o, ", {}),", h(&result.year.to_string()));
+        // The objective's row.
+        let _ = writeln!(
+            o,
+            "  table.cell(fill: rgb(\"#dbe6f3\"), text(weight: \"bold\", {})), table.cell(colspan: {}, fill: rgb(\"#dbe6f3\"), text(weight: \"bold\", {})), {},",
+            s(obj.code.as_str()),
+            columns - 2,
+            s(name),
+            band_cell(&shown(obj.avance), obj.band)
+        );
+        let indicator = |o: &mut String, code: &avance_core::code::Code| {
+            let (Some(ind), Some(r)) = (policy.indicator(code), result.indicator(code.as_str())) else { return };
+            let (sentido, agg) = match ind.direction {
+                Direction::Trend { sense, aggregation } => (sense.map_or("", |x| x.id()), aggregation.id()),
+                Direction::NoDefinido(st) => ("no_definido", st.id()),
+            };
+            let _ = write!(
+                o,
+                "  {}, {}, {}, {}, {}, {}, {}, {}",
+                s(code.as_str()),
+                s(&ind.name),
+                s(&ind.responsible),
+                s(&ind.indicator_type),
+                s(sentido),
+                s(agg),
+                s(&ind.baseline.as_ref().map(|b| b.year.to_string()).unwrap_or_default()),
+                s(ind.baseline.as_ref().map_or("", |b| b.value.text()))
+            );
+            for (map, y) in years.iter().map(|y| (&ind.targets, y)).chain(years.iter().map(|y| (&ind.actuals, y))) {
+                let _ = write!(o, ", table.cell(align: right, {})", s(map.get(y).map_or("", |c| c.text())));
+            }
+            let _ = writeln!(o, ", {},", band_cell(&shown(r.avance()), r.band));
+        };
+        for code in &obj.indicators {
+            indicator(&mut o, code);
+        }
+        for ln in policy.lineamientos().iter().filter(|l| l.code.parent().as_ref() == Some(&obj.code)) {
+            let _ = writeln!(
+                o,
+                "  table.cell(fill: luma(238), {}), table.cell(colspan: {}, fill: luma(238), text(style: \"italic\", {})),",
+                s(ln.code.as_str()),
+                columns - 1,
+                s(&ln.name)
+            );
+            for ss in policy.services().iter().filter(|x| x.code.parent().as_ref() == Some(&ln.code)) {
+                let _ = writeln!(
+                    o,
+                    "  table.cell(fill: luma(247), {}), table.cell(colspan: {}, fill: luma(247), {}),",
+                    s(ss.code.as_str()),
+                    columns - 1,
+                    s(&ss.name)
+                );
+                for ind in policy.indicators().iter().filter(|i| i.code.parent().as_ref() == Some(&ss.code)) {
+                    indicator(&mut o, &ind.code);
+                }
+            }
+        }
+        let _ = writeln!(o, ")\n");
+    }
+
+    // The índice, the analysts' text, the annex; the generated alerts last, as CEPLAN prints them.
+    let _ = writeln!(
+        o,
+        "#v(6pt)\n#text(size: 10pt, weight: \"bold\", {})\n",
+        s(&format!(
+            "{} {}",
+            lang.pick("Indice de gestión de la política nacional", "National policy management index"),
+            shown(result.index)
+        ))
+    );
+    let mut analysis: Vec<(String, String)> = policy
+        .objectives()
+        .iter()
+        .filter_map(|x| x.analysis.as_ref().map(|a| (x.code.to_string(), a.clone())))
+        .collect();
+    if let Some(sy) = &m.synthesis {
+        analysis.push((lang.pick("Síntesis", "Synthesis").to_string(), sy.clone()));
+    }
+    if !analysis.is_empty() {
+        let _ = writeln!(
+            o,
+            "#text(size: 10pt, weight: \"bold\", {})\n",
+            s(lang.pick("Análisis de los analistas", "Analysts' analysis"))
+        );
+        let _ = writeln!(
+            o,
+            "#text(fill: luma(90), {})\n",
+            s(lang.pick(
+                "Texto escrito por los analistas de la oficina de planeamiento.",
+                "Written by the planning office's analysts."
+            ))
+        );
+        for (k, v) in analysis {
+            let _ = writeln!(o, "#text(weight: \"bold\", {}) #{}\n", s(&format!("{k} —")), s(&v));
+        }
+    }
+    let _ = writeln!(
+        o,
+        "#text(size: 10pt, weight: \"bold\", {})\n",
+        s(lang.pick("Anexo: reglas y datos", "Annex: rules and data"))
+    );
+    let _ = writeln!(
+        o,
+        "#{}\n",
+        s(&format!(
+            "{} {} — {}",
+            lang.pick("Perfil de reglas", "Rule profile"),
+            result.profile.id(),
+            result.profile.description
+        ))
+    );
+    let _ = writeln!(
+        o,
+        "#{}\n",
+        s(&format!("{} {data_hash}", lang.pick("Huella de los datos (SHA-256):", "Data fingerprint (SHA-256):")))
+    );
+    let _ = writeln!(
+        o,
+        "#text(size: 10pt, weight: \"bold\", {})\n",
+        s(lang.pick("ALERTAS IDENTIFICADAS", "ALERTS IDENTIFIED"))
+    );
+    for p in narrative::paragraphs(result, lang) {
+        let head = p.objective.map_or_else(|| lang.pick("Síntesis:", "Synthesis:").to_string(), |c| format!("{c}:"));
+        let _ = writeln!(o, "#text(weight: \"bold\", {}) #{}\n", s(&head), s(&p.text));
+    }
+    o
+}
