@@ -337,15 +337,8 @@ fn run(cli: &Cli) -> Result<(), Failure> {
                 let items: Vec<_> = policies.iter().zip(&results).collect();
                 return write(match format {
                     ReportFormat::Html => avance_report::html::render_portfolio(&items, year, lang).into_bytes(),
-                    ReportFormat::Pdf => {
-                        return Err(Failure::Invalid(vec![
-                            lang.pick(
-                                "el resumen nacional se escribe en HTML o XLSX (--format html|xlsx)",
-                                "the national summary is written as HTML or XLSX (--format html|xlsx)",
-                            )
-                            .into(),
-                        ]));
-                    }
+                    ReportFormat::Pdf => avance_pdf::render_portfolio(&items, year, lang)
+                        .map_err(|e| Failure::Invalid(vec![format!("{}: {e}", out.display())]))?,
                     ReportFormat::Xlsx => avance_report::xlsx::render_portfolio(&items, lang)
                         .map_err(|e| Failure::Invalid(vec![format!("{}: {e}", out.display())]))?,
                 });

@@ -231,4 +231,8 @@ fn national_summary_report() {
     assert_eq!(policies.get_value((1, 6)), Some(&calamine::Data::Float(79.3)));
     let by_sector = wb.worksheet_range("Por sector").expect("sheet");
     assert_eq!(by_sector.height(), 1 + 3 * 3);
+    let pdf = dir.path().join("nacional.pdf");
+    ok(&avance(&db, &["report", "--all", "--year", "2024", "--format", "pdf", "--out", pdf.to_str().expect("utf-8")]));
+    let bytes = std::fs::read(&pdf).expect("written");
+    assert!(bytes.starts_with(b"%PDF-") && bytes.len() > 10_000);
 }

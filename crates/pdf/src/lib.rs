@@ -20,6 +20,15 @@ pub fn source(policy: &Policy, result: &PolicyResult, lang: Lang, data_hash: &st
     markup::report(policy, result, lang, data_hash)
 }
 
+/// The national summary of several policies as PDF bytes (`avance report --all --format pdf`).
+pub fn render_portfolio(
+    items: &[(&Policy, &PolicyResult)],
+    year: avance_core::model::Year,
+    lang: Lang,
+) -> Result<Vec<u8>, PdfError> {
+    world::compile(markup::portfolio(items, year, lang))
+}
+
 /// The report as PDF bytes: A4 landscape, running header, page numbers, table headers repeated.
 pub fn render(policy: &Policy, result: &PolicyResult, lang: Lang, data_hash: &str) -> Result<Vec<u8>, PdfError> {
     world::compile(source(policy, result, lang, data_hash))

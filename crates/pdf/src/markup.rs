@@ -45,20 +45,7 @@ pub fn report(policy: &Policy, result: &PolicyResult, lang: Lang, data_hash: &st
     let n = years.len();
     let mut o = String::new();
 
-    let _ = writeln!(o, "#set document(title: {})", s(&title));
-    let _ = writeln!(
-        o,
-        "#set page(paper: \"a4\", flipped: true, margin: (x: 11mm, top: 15mm, bottom: 13mm),\n  header: context {{ if here().page() > 1 {{ set text(size: 7pt, fill: luma(90)); {}; h(1fr); {} }} }},\n  footer: context {{ set text(size: 7pt, fill: luma(90)); h(1fr); {} + str(counter(page).get().first()) + {} + str(counter(page).final().first()) }})",
-        s(&title),
-        s(&m.code),
-        s(lang.pick("Página ", "Page ")),
-        s(lang.pick(" de ", " of "))
-    );
-    let _ = writeln!(o, "#set text(font: \"Liberation Sans\", size: 7.5pt, lang: {})", s(lang.id()));
-    let _ = writeln!(o, "#set table(stroke: 0.4pt + luma(175), inset: 2.6pt)");
-    // A row is never split across pages: it moves whole to the next one.
-    let _ = writeln!(o, "#set table.cell(breakable: false)");
-    let _ = writeln!(o, "#set par(spacing: 0.9em)");
+    preamble(&mut o, &title, &m.code, lang);
     let _ = writeln!(o, "#text(size: 14pt, weight: \"bold\", {})\n", s(&title));
     for (k, v) in [
         (lang.pick("Sector", "Sector"), format!("{}: {}", m.sector.code, m.sector.name)),
@@ -74,23 +61,7 @@ pub fn report(policy: &Policy, result: &PolicyResult, lang: Lang, data_hash: &st
         "#v(4pt)\n#text(size: 10pt, weight: \"bold\", {})\n",
         s(lang.pick("Resumen del semáforo", "Traffic-light summary"))
     );
-    let _ = write!(
-        o,
-        "#table(columns: (auto, auto, auto, auto, auto, auto), align: (left, right, right, right, right, right),\n  table.header({}",
-        s(lang.pick("Nivel", "Level"))
-    );
-    for b in Band::ALL {
-        let _ = write!(o, ", {}", s(labels::band_range(b)));
-    }
-    let _ = writeln!(o, ", \"Total\"),");
-    for (label, c) in labels::levels(&result.counts, lang) {
-        let _ = write!(o, "  {}", s(label));
-        for b in Band::ALL {
-            let _ = write!(o, ", {}", s(&c.get(b).to_string()));
-        }
-        let _ = writeln!(o, ", {},", s(&c.total().to_string()));
-    }
-    let _ = writeln!(o, ")\n");
+    counts_table(&mut o, &result.counts, lang);
     let _ = writeln!(
         o,
         "#grid(columns: (1fr, 1fr), gutter: 8pt, image(bytes({}), format: \"svg\", width: 100%), image(bytes({}), format: \"svg\", width: 100%))\n",
@@ -261,6 +232,103 @@ pub fn report(policy: &Policy, result: &PolicyResult, lang: Lang, data_hash: &st
     for p in narrative::paragraphs(result, lang) {
         let head = p.objective.map_or_else(|| lang.pick("Síntesis:", "Synthesis:").to_string(), |c| format!("{c}:"));
         let _ = writeln!(o, "#text(weight: \"bold\", {}) #{}\n", s(&head), s(&p.text));
+    }
+    o
+}
+
+/// Page, text and table settings shared by every document: A4 landscape, running header from the
+/// second page, page numbers, rows kept whole.
+fn preamble(o: &mut String, title: &str, code: &str, lang: Lang) {
+    let _ = writeln!(o, "#set document(title: {})", s(title));
+    let _ = writeln!(
+        o,
+        "#set page(paper: \"a4\", flipped: true, margin: (x: 11mm, top: 15mm, bottom: 13mm),\n  header: context {{ if here().page() > 1 {{ set text(size: 7pt, fill: luma(90)); {}; h(1fr); {} }} }},\n  footer: context {{ set text(size: 7pt, fill: luma(90)); h(1fr); {} + str(counter(page).get().first()) + {} + str(counter(page).final().first()) }})",
+        s(title),
+        s(code),
+        s(lang.pick("Página ", "Page ")),
+        s(lang.pick(" de ", " of "))
+    );
+    let _ = writeln!(o, "#set text(font: \"Liberation Sans\", size: 7.5pt, lang: {})", s(lang.id()));
+    let _ = writeln!(o, "#set table(stroke: 0.4pt + luma(175), inset: 2.6pt)");
+    // A row is never split across pages: it moves whole to the next one.
+    let _ = writeln!(o, "#set table.cell(breakable: false)");
+    let _ = writeln!(o, "#set par(spacing: 0.9em)");
+}
+
+/// The semáforo table: a row per level, a column per band.
+fn counts_table(o: &mut String, counts: &avance_core::compute::LevelCounts, lang: Lang) {
+    let _ = write!(
+        o,
+        "#table(columns: (auto, auto, auto, auto, auto, auto), align: (left, right, right, right, right, right),\n  table.header({}",
+        s(lang.pick("Nivel", "Level"))
+    );
+    for b in Band::ALL {
+        let _ = write!(o, ", {}", s(labels::band_range(b)));
+    }
+    let _ = writeln!(o, ", \"Total\"),");
+    for (label, c) in labels::levels(counts, lang) {
+        let _ = write!(o, "  {}", s(label));
+        for b in Band::ALL {
+            let _ = write!(o, ", {}", s(&c.get(b).to_string()));
+        }
+        let _ = writeln!(o, ", {},", s(&c.total().to_string()));
+    }
+    let _ = writeln!(o, ")\n");
+}
+
+/// The national summary: every policy's índice, then the counts by sector, ministry and type.
+pub fn portfolio(items: &[(&Policy, &PolicyResult)], year: avance_core::model::Year, lang: Lang) -> String {
+    let p = avance_core::portfolio::portfolio(items);
+    let title = match lang {
+        Lang::Es => format!("Seguimiento de las políticas nacionales, año {year}"),
+        Lang::En => format!("Follow-up of national policies, year {year}"),
+    };
+    let mut o = String::new();
+    preamble(&mut o, &title, "", lang);
+    let _ = writeln!(o, "#text(size: 14pt, weight: \"bold\", {})\n", s(&title));
+    let _ = writeln!(o, "#text(size: 10pt, weight: \"bold\", {})\n", s(lang.pick("Índice de gestión por política", "Management index by policy")));
+    let _ = write!(o, "#table(columns: (auto, 1fr, auto, auto, auto, auto, auto),\n  table.header(repeat: true");
+    for h in [
+        lang.pick("Código", "Code"),
+        lang.pick("Política", "Policy"),
+        lang.pick("Sector", "Sector"),
+        lang.pick("Ministerio conductor", "Conducting ministry"),
+        lang.pick("Tipo", "Type"),
+        lang.pick("Perfil de reglas", "Rule profile"),
+        lang.pick("Índice de gestión", "Management index"),
+    ] {
+        let _ = write!(o, ", table.cell(fill: rgb(\"#e8eef5\"), text(weight: \"bold\", {}))", s(h));
+    }
+    let _ = writeln!(o, "),");
+    for (policy, r) in items {
+        let m = policy.meta();
+        let index = r.index.map_or_else(|| "ND".to_string(), |i| format_display(i, r.profile.decimals));
+        let _ = writeln!(
+            o,
+            "  {}, {}, {}, {}, {}, {}, {},",
+            s(&m.code),
+            s(&m.name),
+            s(&format!("{} {}", m.sector.code, m.sector.name)),
+            s(&format!("{} {}", m.ministry.code, m.ministry.name)),
+            s(m.policy_type.id()),
+            s(&r.profile.id()),
+            band_cell(&index, r.index_band)
+        );
+    }
+    let _ = writeln!(o, ")\n");
+    for (title, groups) in [
+        (lang.pick("Por sector", "By sector"), &p.by_sector),
+        (lang.pick("Por ministerio conductor", "By conducting ministry"), &p.by_ministry),
+        (lang.pick("Por tipo de política", "By policy type"), &p.by_type),
+    ] {
+        let _ = writeln!(o, "#v(4pt)\n#text(size: 10pt, weight: \"bold\", {})\n", s(title));
+        for g in groups {
+            let label = if g.code == g.name { g.code.clone() } else { format!("{} {}", g.code, g.name) };
+            let _ = writeln!(o, "#block(breakable: false)[");
+            let _ = writeln!(o, "#text(weight: \"bold\", {}) #text(fill: luma(90), {})\n", s(&label), s(&format!("({})", g.policies.join(", "))));
+            counts_table(&mut o, &g.counts, lang);
+            let _ = writeln!(o, "#image(bytes({}), format: \"svg\", width: 55%)\n]\n", s(&svg::band_distribution(&g.counts, lang)));
+        }
     }
     o
 }

@@ -459,7 +459,7 @@ macro_rules! operations {
                      VALUES ($1, $2, $3, $4, $5, $6, $7, $8) RETURNING id",
                 )
                 .bind(policy_id)
-                .bind(i32::from(s.year.get() as i16))
+                .bind(i32::from(s.year.get()))
                 .bind(s.profile)
                 .bind(as_of)
                 .bind(&hash)
@@ -485,7 +485,7 @@ macro_rules! operations {
                      WHERE p.code = $1 AND ($2 = 0 OR s.year = $2) ORDER BY s.id",
                 )
                 .bind(policy)
-                .bind(year.map_or(0, |y| i32::from(y.get() as i16)))
+                .bind(year.map_or(0, |y| i32::from(y.get())))
                 .fetch_all(&self.pool)
                 .await?;
                 rows.iter()
