@@ -286,7 +286,11 @@ pub fn portfolio(items: &[(&Policy, &PolicyResult)], year: avance_core::model::Y
     let mut o = String::new();
     preamble(&mut o, &title, "", lang);
     let _ = writeln!(o, "#text(size: 14pt, weight: \"bold\", {})\n", s(&title));
-    let _ = writeln!(o, "#text(size: 10pt, weight: \"bold\", {})\n", s(lang.pick("Índice de gestión por política", "Management index by policy")));
+    let _ = writeln!(
+        o,
+        "#text(size: 10pt, weight: \"bold\", {})\n",
+        s(lang.pick("Índice de gestión por política", "Management index by policy"))
+    );
     let _ = write!(o, "#table(columns: (auto, 1fr, auto, auto, auto, auto, auto),\n  table.header(repeat: true");
     for h in [
         lang.pick("Código", "Code"),
@@ -325,9 +329,18 @@ pub fn portfolio(items: &[(&Policy, &PolicyResult)], year: avance_core::model::Y
         for g in groups {
             let label = if g.code == g.name { g.code.clone() } else { format!("{} {}", g.code, g.name) };
             let _ = writeln!(o, "#block(breakable: false)[");
-            let _ = writeln!(o, "#text(weight: \"bold\", {}) #text(fill: luma(90), {})\n", s(&label), s(&format!("({})", g.policies.join(", "))));
+            let _ = writeln!(
+                o,
+                "#text(weight: \"bold\", {}) #text(fill: luma(90), {})\n",
+                s(&label),
+                s(&format!("({})", g.policies.join(", ")))
+            );
             counts_table(&mut o, &g.counts, lang);
-            let _ = writeln!(o, "#image(bytes({}), format: \"svg\", width: 55%)\n]\n", s(&svg::band_distribution(&g.counts, lang)));
+            let _ = writeln!(
+                o,
+                "#image(bytes({}), format: \"svg\", width: 55%)\n]\n",
+                s(&svg::band_distribution(&g.counts, lang))
+            );
         }
     }
     o
