@@ -280,16 +280,7 @@ fn run(cli: &Cli) -> Result<(), Failure> {
         Command::Compute { dataset, policy, all, published, year, format } => {
             let location = db::location(cli.db.as_deref());
             if *all {
-                let policies = db::block_on(db::all(&location, lang))??;
-                let year = match year {
-                    Some(y) => Year::new(*y).map_err(|_| Failure::Invalid(vec![format!("--year {y}")]))?,
-                    None => policies.iter().map(|p| p.meta().years.last).max().ok_or_else(|| {
-                        Failure::Invalid(vec![
-                            lang.pick("la base de datos no tiene políticas", "the database has no policies").into(),
-                        ])
-                    })?,
-                };
-                let results: Vec<_> = policies.iter().map(|p| compute(p, year)).collect();
+                let (policies, results, year) = portfolio(&location, *year, lang)?;
                 let items: Vec<_> = policies.iter().zip(&results).collect();
                 return print(&match format {
                     Format::Table => avance_report::text::portfolio(&items, year, lang),
@@ -324,16 +315,7 @@ fn run(cli: &Cli) -> Result<(), Failure> {
                 print(&format!("{} {}\n", lang.pick("Escrito:", "Written:"), out.display()))
             };
             if *all {
-                let policies = db::block_on(db::all(&location, lang))??;
-                let year = match year {
-                    Some(y) => Year::new(*y).map_err(|_| Failure::Invalid(vec![format!("--year {y}")]))?,
-                    None => policies.iter().map(|p| p.meta().years.last).max().ok_or_else(|| {
-                        Failure::Invalid(vec![
-                            lang.pick("la base de datos no tiene políticas", "the database has no policies").into(),
-                        ])
-                    })?,
-                };
-                let results: Vec<_> = policies.iter().map(|p| compute(p, year)).collect();
+                let (policies, results, year) = portfolio(&location, *year, lang)?;
                 let items: Vec<_> = policies.iter().zip(&results).collect();
                 return write(match format {
                     ReportFormat::Html => avance_report::html::render_portfolio(&items, year, lang).into_bytes(),
@@ -621,6 +603,25 @@ fn audit(input: &Path, format: AuditFormat, lang: Lang) -> Result<(), Failure> {
     };
     print(&out)?;
     if findings.is_empty() { Ok(()) } else { Err(Failure::Found) }
+}
+
+/// Every policy in the database computed for `--year`, or for the latest year of any of them.
+fn portfolio(
+    location: &avance_store::Location,
+    year: Option<u16>,
+    lang: Lang,
+) -> Result<(Vec<Policy>, Vec<avance_core::compute::PolicyResult>, Year), Failure> {
+    let policies = db::block_on(db::all(location, lang))??;
+    let year = match year {
+        Some(y) => Year::new(y).map_err(|_| Failure::Invalid(vec![format!("--year {y}")]))?,
+        None => policies.iter().map(|p| p.meta().years.last).max().ok_or_else(|| {
+            Failure::Invalid(vec![
+                lang.pick("la base de datos no tiene políticas", "the database has no policies").into(),
+            ])
+        })?,
+    };
+    let results = policies.iter().map(|p| compute(p, year)).collect();
+    Ok((policies, results, year))
 }
 
 /// The year to compute: `--year` if it is one of the policy's years, else its last year.

@@ -292,15 +292,7 @@ pub fn portfolio(items: &[(&Policy, &PolicyResult)], year: avance_core::model::Y
         s(lang.pick("Índice de gestión por política", "Management index by policy"))
     );
     let _ = write!(o, "#table(columns: (auto, 1fr, auto, auto, auto, auto, auto),\n  table.header(repeat: true");
-    for h in [
-        lang.pick("Código", "Code"),
-        lang.pick("Política", "Policy"),
-        lang.pick("Sector", "Sector"),
-        lang.pick("Ministerio conductor", "Conducting ministry"),
-        lang.pick("Tipo", "Type"),
-        lang.pick("Perfil de reglas", "Rule profile"),
-        lang.pick("Índice de gestión", "Management index"),
-    ] {
+    for h in labels::portfolio_headings(lang) {
         let _ = write!(o, ", table.cell(fill: rgb(\"#e8eef5\"), text(weight: \"bold\", {}))", s(h));
     }
     let _ = writeln!(o, "),");

@@ -364,15 +364,7 @@ pub fn render_portfolio(items: &[(&Policy, &PolicyResult)], year: avance_core::m
         },
         t_policies: lang.pick("Índice de gestión por política", "Management index by policy"),
         t_level: lang.pick("Nivel", "Level"),
-        policy_heads: vec![
-            lang.pick("Código", "Code"),
-            lang.pick("Política", "Policy"),
-            lang.pick("Sector", "Sector"),
-            lang.pick("Ministerio conductor", "Conducting ministry"),
-            lang.pick("Tipo", "Type"),
-            lang.pick("Perfil de reglas", "Rule profile"),
-            lang.pick("Índice de gestión", "Management index"),
-        ],
+        policy_heads: labels::portfolio_headings(lang).to_vec(),
         band_heads: avance_core::band::Band::ALL.iter().map(|b| labels::band_range(*b)).collect(),
         policies: items
             .iter()

@@ -39,3 +39,16 @@ pub fn levels(c: &LevelCounts, lang: Lang) -> [(&'static str, &BandCounts); 3] {
         (lang.pick("Indicadores de servicio", "Service indicators"), &c.service_indicators),
     ]
 }
+
+/// The columns of the national summary's table of policies.
+pub fn portfolio_headings(lang: Lang) -> [&'static str; 7] {
+    [
+        lang.pick("Código", "Code"),
+        lang.pick("Política", "Policy"),
+        lang.pick("Sector", "Sector"),
+        lang.pick("Ministerio conductor", "Conducting ministry"),
+        lang.pick("Tipo", "Type"),
+        lang.pick("Perfil de reglas", "Rule profile"),
+        lang.pick("Índice de gestión", "Management index"),
+    ]
+}

@@ -226,15 +226,7 @@ pub fn render_portfolio(items: &[(&Policy, &PolicyResult)], lang: Lang) -> Resul
     let head = header_format();
     let mut wb = Workbook::new();
     let ws = wb.add_worksheet().set_name(lang.pick("Políticas", "Policies"))?;
-    let heads = [
-        lang.pick("Código", "Code"),
-        lang.pick("Política", "Policy"),
-        lang.pick("Sector", "Sector"),
-        lang.pick("Ministerio conductor", "Conducting ministry"),
-        lang.pick("Tipo", "Type"),
-        lang.pick("Perfil de reglas", "Rule profile"),
-        lang.pick("Índice de gestión", "Management index"),
-    ];
+    let heads = labels::portfolio_headings(lang);
     for (j, h) in heads.iter().enumerate() {
         ws.write_string_with_format(0, j as u16, *h, &head)?;
     }
