@@ -32,18 +32,10 @@ struct Cli {
 enum Command {
     /// Calcula los avances, el índice de gestión, el semáforo y las alertas de una política.
     Compute {
-        /// Conjunto de datos: un directorio con dataset.json, o el archivo mismo. Sin él, se
-        /// calcula desde la base de datos con --policy o --all.
-        #[arg(required_unless_present_any = ["policy", "all"], conflicts_with_all = ["policy", "all"])]
-        dataset: Option<PathBuf>,
-        /// Código de una política de la base de datos.
-        #[arg(long, conflicts_with = "all")]
-        policy: Option<String>,
-        /// Todas las políticas de la base de datos, con conteos por sector, ministerio y tipo.
-        #[arg(long)]
-        all: bool,
+        #[command(flatten)]
+        source: Source,
         /// Con --policy: calcula desde los datos de la última publicación (las cifras publicadas).
-        #[arg(long, requires = "policy")]
+        #[arg(long, requires = "policy", conflicts_with_all = ["dataset", "all"])]
         published: bool,
         /// Año del seguimiento (por defecto, el último año de la política).
         #[arg(long)]
@@ -112,15 +104,8 @@ enum Command {
     Db(DbCommand),
     /// Escribe el Reporte de seguimiento de una política (PDF, HTML con gráficos, o XLSX).
     Report {
-        /// Conjunto de datos (o --policy para tomarlo de la base de datos, o --all).
-        #[arg(required_unless_present_any = ["policy", "all"], conflicts_with_all = ["policy", "all"])]
-        dataset: Option<PathBuf>,
-        /// Código de una política de la base de datos.
-        #[arg(long, conflicts_with = "all")]
-        policy: Option<String>,
-        /// Resumen nacional de todas las políticas de la base de datos (por sector, ministerio y tipo).
-        #[arg(long)]
-        all: bool,
+        #[command(flatten)]
+        source: Source,
         /// Año del reporte (por defecto, el último año de la política).
         #[arg(long)]
         year: Option<u16>,
@@ -192,6 +177,42 @@ enum DbCommand {
     },
     /// Copia coherente de la base SQLite en uso (PostgreSQL: pg_dump, ver docs/deployment.md).
     Backup { file: PathBuf },
+}
+
+/// Which policy a command works on: a dataset, one policy of the database, or all of them.
+#[derive(Debug, clap::Args)]
+struct Source {
+    /// Conjunto de datos: un directorio con dataset.json, o el archivo mismo. Sin él, la política
+    /// se toma de la base de datos con --policy, o todas con --all.
+    #[arg(required_unless_present_any = ["policy", "all"], conflicts_with_all = ["policy", "all"])]
+    dataset: Option<PathBuf>,
+    /// Código de una política de la base de datos.
+    #[arg(long, conflicts_with = "all")]
+    policy: Option<String>,
+    /// Todas las políticas de la base de datos, con conteos por sector, ministerio conductor y tipo.
+    #[arg(long)]
+    all: bool,
+}
+
+impl Source {
+    /// The one policy named: read from the dataset, or from the database (its current state, or
+    /// with `published` the inputs of its latest publication of `year`).
+    fn policy(
+        &self,
+        location: &avance_store::Location,
+        year: Option<u16>,
+        published: bool,
+        lang: Lang,
+    ) -> Result<Policy, Failure> {
+        match (&self.dataset, &self.policy) {
+            (Some(path), _) => load(path, lang),
+            (None, Some(code)) => {
+                let y = year.and_then(|y| Year::new(y).ok());
+                db::block_on(db::policy_for_compute(location, code, y, published, lang))?
+            }
+            (None, None) => unreachable!("clap requires a dataset, --policy or --all"),
+        }
+    }
 }
 
 #[derive(Debug, Clone, Copy, ValueEnum)]
@@ -277,9 +298,9 @@ fn load(path: &Path, lang: Lang) -> Result<Policy, Failure> {
 fn run(cli: &Cli) -> Result<(), Failure> {
     let lang = cli.lang;
     match &cli.command {
-        Command::Compute { dataset, policy, all, published, year, format } => {
+        Command::Compute { source, published, year, format } => {
             let location = db::location(cli.db.as_deref());
-            if *all {
+            if source.all {
                 let (policies, results, year) = portfolio(&location, *year, lang)?;
                 let items: Vec<_> = policies.iter().zip(&results).collect();
                 return print(&match format {
@@ -287,14 +308,7 @@ fn run(cli: &Cli) -> Result<(), Failure> {
                     Format::Json => json_text(&avance_report::json::portfolio(&items, year)),
                 });
             }
-            let policy = match (dataset, policy) {
-                (Some(path), _) => load(path, lang)?,
-                (None, Some(code)) => {
-                    let y = year.and_then(|y| Year::new(y).ok());
-                    db::block_on(db::policy_for_compute(&location, code, y, *published, lang))??
-                }
-                (None, None) => unreachable!("clap requires a dataset, --policy or --all"),
-            };
+            let policy = source.policy(&location, *year, *published, lang)?;
             let year = year_of(&policy, *year, lang)?;
             let result = compute(&policy, year);
             print(&match format {
@@ -302,7 +316,7 @@ fn run(cli: &Cli) -> Result<(), Failure> {
                 Format::Json => json_text(&avance_report::json::compute(&policy, &result, lang)),
             })
         }
-        Command::Report { dataset, policy, all, year, format, out } => {
+        Command::Report { source, year, format, out } => {
             let location = db::location(cli.db.as_deref());
             let write = |bytes: Vec<u8>| {
                 std::fs::write(out, bytes).map_err(|e| {
@@ -314,7 +328,7 @@ fn run(cli: &Cli) -> Result<(), Failure> {
                 })?;
                 print(&format!("{} {}\n", lang.pick("Escrito:", "Written:"), out.display()))
             };
-            if *all {
+            if source.all {
                 let (policies, results, year) = portfolio(&location, *year, lang)?;
                 let items: Vec<_> = policies.iter().zip(&results).collect();
                 return write(match format {
@@ -325,11 +339,7 @@ fn run(cli: &Cli) -> Result<(), Failure> {
                         .map_err(|e| Failure::Invalid(vec![format!("{}: {e}", out.display())]))?,
                 });
             }
-            let policy = match (dataset, policy) {
-                (Some(path), _) => load(path, lang)?,
-                (None, Some(code)) => db::block_on(db::policy_for_compute(&location, code, None, false, lang))??,
-                (None, None) => unreachable!("clap requires a dataset or --policy"),
-            };
+            let policy = source.policy(&location, None, false, lang)?;
             let year = year_of(&policy, *year, lang)?;
             let result = compute(&policy, year);
             let bytes = match format {

@@ -197,6 +197,14 @@ mod misc {
         assert_eq!(check.status.code(), Some(2));
     }
 
+    /// Regression: `--published` was accepted with a dataset, where there is no publication to read.
+    #[test]
+    fn published_needs_a_policy_of_the_database() {
+        let out = avance(&["compute", "--published", "examples/pndi-2024"]);
+        assert_eq!(out.status.code(), Some(2));
+        assert!(stderr(&out).contains("'--published' cannot be used with '[DATASET]'"), "{}", stderr(&out));
+    }
+
     #[test]
     fn year_outside_the_policy_exits_2() {
         let out = avance(&["compute", "examples/pndi-2024", "--year", "2031"]);
