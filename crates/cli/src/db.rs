@@ -1,5 +1,6 @@
 //! The commands that work on the database: `avance db …` and `compute --db`.
 
+use std::io::Write as _;
 use std::path::Path;
 
 use avance_core::compute::compute;
@@ -317,4 +318,98 @@ pub async fn backup(location: &Location, to: &Path, lang: Lang) -> Result<String
     store.close().await;
     done?;
     Ok(format!("{} {} → {}\n", lang.pick("Copia coherente:", "Consistent backup:"), describe(location), to.display()))
+}
+
+/// Creates a user of the web application.
+pub async fn add_user(
+    location: &Location,
+    username: &str,
+    role: &str,
+    scope: Option<&str>,
+    name: &str,
+    password: &str,
+    lang: Lang,
+) -> Result<String, Failure> {
+    let role = avance_web::security::check_new_user(username, name, role, scope.unwrap_or(""), password, lang)
+        .map_err(|m| Failure::Invalid(vec![m]))?;
+    let hash = avance_web::security::hash_password(password);
+    let store = open(location, lang).await?;
+    let at = avance_store::app::now();
+    let who = author(None);
+    let detail = format!("{username} ({})", role.id());
+    let scope = if role.needs_scope() { scope.map(str::trim) } else { None };
+    let user = avance_store::app::NewUser { username, display_name: name.trim(), role, scope, password_hash: &hash };
+    let entry = avance_store::app::NewAudit {
+        at: &at,
+        actor: &who,
+        action: "create_user",
+        detail: Some(&detail),
+        ..avance_store::app::NewAudit::default()
+    };
+    let out = store.create_user(&user, &entry).await.map_err(|e| match e {
+        StoreError::Conflict(m) => Failure::Invalid(vec![m]),
+        e => store_failure(location, e, lang),
+    });
+    store.close().await;
+    out?;
+    Ok(format!("{} {username} ({})\n", lang.pick("Usuario creado:", "User created:"), role.label(lang)))
+}
+
+/// Runs the web application until Ctrl-C.
+pub fn serve(
+    location: &Location,
+    addr: std::net::SocketAddr,
+    demo: bool,
+    secure_cookies: bool,
+    lang: Lang,
+) -> Result<(), Failure> {
+    if demo && !addr.ip().is_loopback() {
+        return Err(Failure::Invalid(vec![
+            lang.pick(
+                "--demo solo escucha en la interfaz local (127.0.0.1 o ::1): sus contraseñas son públicas",
+                "--demo only listens on the loopback interface (127.0.0.1 or ::1): its passwords are public",
+            )
+            .to_string(),
+        ]));
+    }
+    let rt = tokio::runtime::Builder::new_multi_thread()
+        .enable_all()
+        .build()
+        .map_err(|e| Failure::Invalid(vec![e.to_string()]))?;
+    rt.block_on(async {
+        let store = open(location, lang).await?;
+        if demo {
+            avance_web::demo::prepare(&store).await.map_err(|e| Failure::Invalid(vec![e]))?;
+        }
+        let listener = tokio::net::TcpListener::bind(addr).await.map_err(|e| {
+            Failure::Invalid(vec![format!("{} {addr}: {e}", lang.pick("no se puede escuchar en", "cannot listen on"))])
+        })?;
+        let mut out = std::io::stdout();
+        let _ = writeln!(
+            out,
+            "{} http://{addr}/  ({} {})",
+            lang.pick("avance escucha en", "avance is listening on"),
+            lang.pick("base de datos:", "database:"),
+            describe(location)
+        );
+        if demo {
+            let _ = writeln!(
+                out,
+                "{}",
+                lang.pick(
+                    "Cuentas de demostración (rol, usuario, contraseña):",
+                    "Demo accounts (role, user, password):"
+                )
+            );
+            for a in &avance_web::demo::ACCOUNTS {
+                let scope = a.scope.map(|s| format!(" [{s}]")).unwrap_or_default();
+                let _ = writeln!(out, "  {:<28} {:<14} {}{scope}", a.role.label(lang), a.username, a.password);
+            }
+        }
+        let _ = writeln!(out, "{}", lang.pick("Ctrl-C para detener.", "Ctrl-C to stop."));
+        let _ = out.flush();
+        let state =
+            avance_web::AppState::new(store, avance_web::Config { secure_cookies, ..avance_web::Config::default() });
+        avance_web::serve_on(state, listener).await.map_err(|e| Failure::Invalid(vec![e.to_string()]))
+    })
 }

@@ -30,6 +30,19 @@ struct Cli {
 
 #[derive(Debug, Subcommand)]
 enum Command {
+    /// Sirve la aplicación web: tableros públicos, reporte y aprobación de valores, API JSON (/api/v1).
+    Serve {
+        /// Dirección y puerto donde escuchar.
+        #[arg(long, default_value = "127.0.0.1:8080")]
+        addr: std::net::SocketAddr,
+        /// Demostración: usa avance-demo.db (o --db) con la política de referencia cargada, abre 2024
+        /// para reportar e imprime una cuenta por rol. Solo escucha en la interfaz local.
+        #[arg(long)]
+        demo: bool,
+        /// Marca las cookies como Secure (cuando el servidor está detrás de HTTPS).
+        #[arg(long)]
+        secure_cookies: bool,
+    },
     /// Calcula los avances, el índice de gestión, el semáforo y las alertas de una política.
     Compute {
         #[command(flatten)]
@@ -177,6 +190,20 @@ enum DbCommand {
     },
     /// Copia coherente de la base SQLite en uso (PostgreSQL: pg_dump, ver docs/deployment.md).
     Backup { file: PathBuf },
+    /// Crea un usuario de la aplicación web; la contraseña (12 caracteres o más) se lee de la
+    /// entrada estándar.
+    AddUser {
+        username: String,
+        /// admin, planning (oficina de planeamiento) o unit (unidad responsable).
+        #[arg(long)]
+        role: String,
+        /// Código del ministerio conductor (planning) o nombre de la unidad (unit).
+        #[arg(long)]
+        scope: Option<String>,
+        /// Nombre para mostrar.
+        #[arg(long)]
+        name: String,
+    },
 }
 
 /// Which policy a command works on: a dataset, one policy of the database, or all of them.
@@ -399,6 +426,13 @@ fn run(cli: &Cli) -> Result<(), Failure> {
             };
             print(&format!("{what} {}\n", out.display()))
         }
+        Command::Serve { addr, demo, secure_cookies } => {
+            let location = match (&cli.db, demo) {
+                (None, true) => avance_store::Location::Sqlite(PathBuf::from("avance-demo.db")),
+                (db, _) => db::location(db.as_deref()),
+            };
+            db::serve(&location, *addr, *demo, *secure_cookies, lang)
+        }
         Command::Db(command) => {
             let location = db::location(cli.db.as_deref());
             let out = match command {
@@ -417,6 +451,12 @@ fn run(cli: &Cli) -> Result<(), Failure> {
                 }
                 DbCommand::Export { policy, out } => db::block_on(db::export(&location, policy.as_deref(), out, lang))?,
                 DbCommand::Backup { file } => db::block_on(db::backup(&location, file, lang))?,
+                DbCommand::AddUser { username, role, scope, name } => {
+                    let mut password = String::new();
+                    std::io::stdin().read_line(&mut password).map_err(|e| Failure::Invalid(vec![e.to_string()]))?;
+                    let password = password.trim_end_matches(['\r', '\n']);
+                    db::block_on(db::add_user(&location, username, role, scope.as_deref(), name, password, lang))?
+                }
             }?;
             print(&out)
         }

@@ -11,6 +11,7 @@
 //! ```
 #![forbid(unsafe_code)]
 
+pub mod access;
 pub mod alert;
 pub mod audit;
 pub mod avance;

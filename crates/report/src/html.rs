@@ -126,11 +126,23 @@ struct ObjectiveView {
     rows: Vec<Row>,
 }
 
+/// The style of the report's HTML (also served by the web application).
+pub const CSS: &str = include_str!("../templates/report.css");
+
 #[derive(Template)]
 #[template(path = "report.html")]
 struct Page {
     lang: &'static str,
     title: String,
+    body: String,
+}
+
+#[derive(Template)]
+#[template(path = "report_body.html")]
+struct Body {
+    title: String,
+    /// Where indicator pages are (the web application): codes become links `{links}/{code}`.
+    links: Option<String>,
     t: Texts,
     header: Vec<(String, String)>,
     band_heads: Vec<&'static str>,
@@ -163,6 +175,17 @@ pub fn title(policy: &Policy, result: &PolicyResult, lang: Lang) -> String {
 
 /// The whole page. `data_hash` fingerprints the data the figures come from.
 pub fn render(policy: &Policy, result: &PolicyResult, lang: Lang, data_hash: &str) -> String {
+    let page = Page {
+        lang: lang.id(),
+        title: title(policy, result, lang),
+        body: render_body(policy, result, lang, data_hash, None),
+    };
+    page.render().unwrap_or_else(|e| format!("<!-- template error: {e} -->"))
+}
+
+/// The report's content without the document around it (the web application's policy page):
+/// header, tables, alerts and annex. With `links`, indicator codes link to `{links}/{code}`.
+pub fn render_body(policy: &Policy, result: &PolicyResult, lang: Lang, data_hash: &str, links: Option<&str>) -> String {
     let d = result.profile.decimals;
     let m = policy.meta();
     let shown = |a: Option<avance_core::Decimal>| a.map_or_else(|| "ND".to_string(), |a| format_display(a, d));
@@ -241,9 +264,9 @@ pub fn render(policy: &Policy, result: &PolicyResult, lang: Lang, data_hash: &st
         analysis.push((lang.pick("Síntesis:", "Synthesis:").to_string(), s.clone()));
     }
     let n = years.len();
-    let page = Page {
-        lang: lang.id(),
+    let page = Body {
         title: title(policy, result, lang),
+        links: links.map(str::to_string),
         t: texts(lang),
         header: vec![
             (lang.pick("Sector", "Sector").into(), format!("{}: {}", m.sector.code, m.sector.name)),

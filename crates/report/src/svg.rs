@@ -9,6 +9,7 @@ use avance_core::compute::{LevelCounts, PolicyResult};
 use avance_core::lang::Lang;
 use avance_core::model::Indicator;
 use avance_core::number::format_display;
+use avance_core::profile::RuleProfile;
 
 use crate::labels;
 
@@ -26,10 +27,11 @@ fn esc(s: &str) -> String {
     s.replace('&', "&amp;").replace('<', "&lt;").replace('>', "&gt;").replace('"', "&quot;")
 }
 
-/// The opening of a chart: its size, its title for screen readers, and the text style.
+/// The opening of a chart: its size, its title for screen readers, and the text's font (presentation
+/// attributes, not inline CSS, which a strict Content-Security-Policy would block).
 fn open(w: f64, h: f64, title: &str) -> String {
     format!(
-        r#"<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {w} {h}" width="{w}" height="{h}" role="img" aria-label="{t}"><title>{t}</title><style>text{{font-family:sans-serif;font-size:12px;fill:#222}}</style>"#,
+        r#"<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {w} {h}" width="{w}" height="{h}" role="img" aria-label="{t}" font-family="sans-serif" font-size="12"><title>{t}</title>"#,
         t = esc(title)
     )
 }
@@ -66,7 +68,7 @@ pub fn band_distribution(counts: &LevelCounts, lang: Lang) -> String {
                 if bw > 18.0 {
                     let _ = write!(
                         s,
-                        r#"<text x="{}" y="{}" text-anchor="middle" style="fill:#fff;font-weight:bold">{n}</text>"#,
+                        r##"<text x="{}" y="{}" text-anchor="middle" fill="#fff" font-weight="bold">{n}</text>"##,
                         f(x + bw / 2.0),
                         f(y + bar_h * 0.68)
                     );
@@ -101,13 +103,21 @@ pub fn band_distribution(counts: &LevelCounts, lang: Lang) -> String {
 /// Each objective's avance as a bar, against the thresholds of the intermedio and alto bands.
 pub fn objective_avances(result: &PolicyResult, lang: Lang) -> String {
     let title = lang.pick("Avance de los objetivos prioritarios", "Priority objectives' avance");
-    let d = result.profile.decimals;
+    let items: Vec<(String, Option<Decimal>, Band)> =
+        result.objectives.iter().map(|o| (o.code.to_string(), o.avance, o.band)).collect();
+    bars(title, &items, &result.profile)
+}
+
+/// Figures as bars, each coloured by its band, against the thresholds of the intermedio and alto
+/// bands of `profile` (objectives of a policy; índices of policies).
+pub fn bars(title: &str, items: &[(String, Option<Decimal>, Band)], profile: &RuleProfile) -> String {
+    let d = profile.decimals;
     let to_f = |x: Decimal| x.to_string().parse::<f64>().unwrap_or(0.0);
-    let top = result.objectives.iter().filter_map(|o| o.avance).map(to_f).fold(100.0_f64, f64::max).min(200.0);
+    let top = items.iter().filter_map(|o| o.1).map(to_f).fold(100.0_f64, f64::max).min(200.0);
     let (w, h, left, bottom, top_pad) = (680.0, 260.0, 40.0, 30.0, 20.0);
     let plot_h = h - bottom - top_pad;
     let y_of = |v: f64| top_pad + plot_h * (1.0 - v.min(top) / top);
-    let n = result.objectives.len().max(1) as f64;
+    let n = items.len().max(1) as f64;
     let slot = (w - left - 10.0) / n;
     let mut s = open(w, h, title);
     let _ = write!(
@@ -117,10 +127,10 @@ pub fn objective_avances(result: &PolicyResult, lang: Lang) -> String {
         f(w - 10.0),
         f(y_of(0.0))
     );
-    for (i, o) in result.objectives.iter().enumerate() {
+    for (i, (code, avance, band)) in items.iter().enumerate() {
         let x = left + i as f64 * slot + slot * 0.2;
         let bw = slot * 0.6;
-        match o.avance {
+        match *avance {
             Some(a) => {
                 let v = to_f(a);
                 let label = format_display(a, d);
@@ -131,8 +141,8 @@ pub fn objective_avances(result: &PolicyResult, lang: Lang) -> String {
                     f(y_of(v)),
                     f(bw),
                     f(y_of(0.0) - y_of(v)),
-                    color(o.band),
-                    o.code
+                    color(*band),
+                    code
                 );
                 let _ = write!(
                     s,
@@ -144,16 +154,15 @@ pub fn objective_avances(result: &PolicyResult, lang: Lang) -> String {
             None => {
                 let _ = write!(
                     s,
-                    r##"<text x="{}" y="{}" text-anchor="middle" style="fill:#8a8f94">ND</text>"##,
+                    r##"<text x="{}" y="{}" text-anchor="middle" fill="#8a8f94">ND</text>"##,
                     f(x + bw / 2.0),
                     f(y_of(0.0) - 6.0)
                 );
             }
         }
-        let _ =
-            write!(s, r#"<text x="{}" y="{}" text-anchor="middle">{}</text>"#, f(x + bw / 2.0), f(h - 10.0), o.code);
+        let _ = write!(s, r#"<text x="{}" y="{}" text-anchor="middle">{}</text>"#, f(x + bw / 2.0), f(h - 10.0), code);
     }
-    for (limit, b) in [(result.profile.bands.intermedio, Band::Intermedio), (result.profile.bands.alto, Band::Alto)] {
+    for (limit, b) in [(profile.bands.intermedio, Band::Intermedio), (profile.bands.alto, Band::Alto)] {
         let y = y_of(to_f(limit));
         let _ = write!(
             s,
@@ -197,10 +206,8 @@ pub fn indicator_trend(ind: &Indicator, lang: Lang) -> String {
     let num = |c: &avance_core::value::Cell| c.number().and_then(|d| d.to_string().parse::<f64>().ok());
     let values: Vec<f64> = ind.targets.values().chain(ind.actuals.values()).filter_map(num).collect();
     if years.len() < 2 || values.is_empty() {
-        let _ = write!(
-            s,
-            r#"<text x="4" y="26" style="font-family:sans-serif;font-size:11px;fill:#8a8f94">ND</text></svg>"#
-        );
+        let _ =
+            write!(s, r##"<text x="4" y="26" font-family="sans-serif" font-size="11" fill="#8a8f94">ND</text></svg>"##);
         return s;
     }
     let (lo, hi) = values.iter().fold((f64::MAX, f64::MIN), |(a, b), v| (a.min(*v), b.max(*v)));

@@ -7,6 +7,7 @@
 //! below is instantiated for each); only the schema files differ in column types.
 #![forbid(unsafe_code)]
 
+pub mod app;
 mod rows;
 
 use std::collections::BTreeMap;
@@ -36,6 +37,12 @@ pub enum StoreError {
     UnknownPolicy(String),
     #[error("backups of PostgreSQL are made with pg_dump (docs/deployment.md)")]
     BackupNotSupported,
+    /// A name already taken, or a record that does not exist (the message says which, in Spanish).
+    #[error("{0}")]
+    Conflict(String),
+    /// The reporting workflow does not allow the step.
+    #[error("{}", .0.message(avance_core::lang::Lang::Es))]
+    Workflow(avance_core::access::WorkflowError),
 }
 
 /// What a load changed.

@@ -36,5 +36,5 @@ fn both_schemas_create_the_same_tables() {
         names
     };
     assert_eq!(tables("sqlite"), tables("postgres"));
-    assert_eq!(tables("sqlite").len(), 7);
+    assert_eq!(tables("sqlite").len(), 14);
 }

@@ -1,0 +1,324 @@
+//! Who may do what: the roles of the web application and its API, the one authorization rule
+//! ([`can`]), and the reporting workflow (submit, approve, return; deadlines and exceptions).
+//!
+//! Every route and API call of the server asks [`can`]; nothing else decides.
+
+use std::fmt;
+use std::str::FromStr;
+
+use crate::lang::Lang;
+
+/// A role. The public is whoever is not logged in.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum Role {
+    /// Manages users, reporting deadlines and exceptions; may do everything.
+    Admin,
+    /// The planning office of a conducting ministry: its policies.
+    Planning,
+    /// A responsible unit: the indicators it answers for.
+    Unit,
+    Public,
+}
+
+impl Role {
+    pub const ALL: [Role; 4] = [Role::Admin, Role::Planning, Role::Unit, Role::Public];
+
+    pub fn id(self) -> &'static str {
+        match self {
+            Role::Admin => "admin",
+            Role::Planning => "planning",
+            Role::Unit => "unit",
+            Role::Public => "public",
+        }
+    }
+
+    pub fn label(self, lang: Lang) -> &'static str {
+        match self {
+            Role::Admin => lang.pick("Administrador", "Administrator"),
+            Role::Planning => lang.pick("Oficina de planeamiento", "Planning office"),
+            Role::Unit => lang.pick("Unidad responsable", "Responsible unit"),
+            Role::Public => lang.pick("Público", "Public"),
+        }
+    }
+
+    /// Whether a user of this role must name its scope: a ministry code for the planning office, a
+    /// unit for a responsible unit.
+    pub fn needs_scope(self) -> bool {
+        matches!(self, Role::Planning | Role::Unit)
+    }
+}
+
+impl FromStr for Role {
+    type Err = String;
+    fn from_str(s: &str) -> Result<Role, String> {
+        Role::ALL
+            .into_iter()
+            .find(|r| r.id() == s)
+            .ok_or_else(|| format!("rol desconocido «{s}»: se esperaba admin, planning, unit o public"))
+    }
+}
+
+impl fmt::Display for Role {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.id())
+    }
+}
+
+/// Who is acting: a role and, for the planning office and units, what it answers for.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Principal {
+    pub role: Role,
+    /// The conducting ministry's code (planning office) or the unit's name (responsible unit).
+    pub scope: Option<String>,
+}
+
+impl Principal {
+    pub const PUBLIC: Principal = Principal { role: Role::Public, scope: None };
+
+    pub fn new(role: Role, scope: Option<&str>) -> Principal {
+        Principal { role, scope: scope.map(str::to_string) }
+    }
+}
+
+/// What may be done.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum Action {
+    /// Dashboards, policy and indicator pages, downloads, read API.
+    View,
+    /// Enter an actual value and submit it for approval.
+    ReportActual,
+    /// Approve or return a submitted value.
+    Review,
+    /// Change a target (with a justification).
+    ChangeTarget,
+    /// Read the audit log.
+    ViewAuditLog,
+    /// Set reporting deadlines and grant exceptions to units.
+    ManageDeadlines,
+    /// Create users and change their roles.
+    ManageUsers,
+}
+
+impl Action {
+    pub const ALL: [Action; 7] = [
+        Action::View,
+        Action::ReportActual,
+        Action::Review,
+        Action::ChangeTarget,
+        Action::ViewAuditLog,
+        Action::ManageDeadlines,
+        Action::ManageUsers,
+    ];
+
+    pub fn id(self) -> &'static str {
+        match self {
+            Action::View => "view",
+            Action::ReportActual => "report_actual",
+            Action::Review => "review",
+            Action::ChangeTarget => "change_target",
+            Action::ViewAuditLog => "view_audit_log",
+            Action::ManageDeadlines => "manage_deadlines",
+            Action::ManageUsers => "manage_users",
+        }
+    }
+}
+
+/// What an action is done on.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Resource<'a> {
+    /// The whole site (users, deadlines, the audit log of everything).
+    Site,
+    /// A policy, by its conducting ministry's code.
+    Policy { ministry: &'a str },
+    /// An indicator: its policy's conducting ministry and its responsible unit(s) as written.
+    Indicator { ministry: &'a str, responsible: &'a str },
+}
+
+impl Resource<'_> {
+    fn ministry(&self) -> Option<&str> {
+        match self {
+            Resource::Site => None,
+            Resource::Policy { ministry } | Resource::Indicator { ministry, .. } => Some(ministry),
+        }
+    }
+}
+
+/// Whether `unit` is among the responsible units of an indicator. Joint responsibility is written
+/// `PNTE - ITP` or `CONCYTEC - DGPAR` (also with `/`, `,` or `;`); names compare without regard to
+/// case or surrounding spaces.
+pub fn is_responsible(responsible: &str, unit: &str) -> bool {
+    let unit = unit.trim();
+    !unit.is_empty()
+        && responsible.split([',', ';', '/']).flat_map(|p| p.split(" - ")).any(|p| p.trim().eq_ignore_ascii_case(unit))
+}
+
+/// The authorization rule: whether `who` may do `action` on `on`.
+///
+/// - The public and every role may view.
+/// - A responsible unit reports actuals of the indicators it answers for.
+/// - A planning office reviews, changes targets and reads the audit log of the policies its
+///   ministry conducts.
+/// - The administrator may do everything, and alone manages users, deadlines and exceptions.
+pub fn can(who: &Principal, action: Action, on: &Resource<'_>) -> bool {
+    let scope = who.scope.as_deref().unwrap_or("");
+    match (who.role, action) {
+        (_, Action::View) => true,
+        (Role::Admin, _) => true,
+        (Role::Public, _) => false,
+        (Role::Unit, Action::ReportActual) => match on {
+            Resource::Indicator { responsible, .. } => is_responsible(responsible, scope),
+            _ => false,
+        },
+        (Role::Unit, _) => false,
+        (Role::Planning, Action::Review | Action::ChangeTarget | Action::ViewAuditLog) => {
+            on.ministry().is_some_and(|m| !scope.is_empty() && m.eq_ignore_ascii_case(scope))
+        }
+        (Role::Planning, _) => false,
+    }
+}
+
+/// Where a reported value stands.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum Status {
+    /// Sent by the unit, waiting for the planning office.
+    Submitted,
+    /// Accepted: the value is the indicator's actual, and locked.
+    Approved,
+    /// Sent back with a reason; the unit may correct and submit again.
+    Returned,
+}
+
+impl Status {
+    pub fn id(self) -> &'static str {
+        match self {
+            Status::Submitted => "submitted",
+            Status::Approved => "approved",
+            Status::Returned => "returned",
+        }
+    }
+
+    pub fn label(self, lang: Lang) -> &'static str {
+        match self {
+            Status::Submitted => lang.pick("Enviado, por revisar", "Submitted, awaiting review"),
+            Status::Approved => lang.pick("Aprobado", "Approved"),
+            Status::Returned => lang.pick("Devuelto", "Returned"),
+        }
+    }
+}
+
+impl FromStr for Status {
+    type Err = String;
+    fn from_str(s: &str) -> Result<Status, String> {
+        [Status::Submitted, Status::Approved, Status::Returned]
+            .into_iter()
+            .find(|x| x.id() == s)
+            .ok_or_else(|| format!("estado desconocido «{s}»"))
+    }
+}
+
+/// A step of the reporting workflow.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Step {
+    Submit,
+    Approve,
+    Return,
+}
+
+/// Why a step cannot be taken.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum WorkflowError {
+    /// The value was approved: it is locked.
+    Locked,
+    /// Only a submitted value can be approved or returned.
+    NotSubmitted,
+    /// The year is closed for this unit (deadline passed, no exception).
+    Closed,
+    /// Returning needs a reason; changing a target needs a justification.
+    ReasonRequired,
+}
+
+impl WorkflowError {
+    pub fn message(self, lang: Lang) -> &'static str {
+        match self {
+            WorkflowError::Locked => lang
+                .pick("el valor ya fue aprobado y está bloqueado", "the value has already been approved and is locked"),
+            WorkflowError::NotSubmitted => {
+                lang.pick("solo se puede revisar un valor enviado", "only a submitted value can be reviewed")
+            }
+            WorkflowError::Closed => lang.pick(
+                "el plazo de reporte de este año venció y la unidad no tiene una excepción vigente",
+                "the reporting deadline for this year has passed and the unit has no current exception",
+            ),
+            WorkflowError::ReasonRequired => lang.pick("indique el motivo", "give the reason"),
+        }
+    }
+}
+
+/// The workflow's transitions: from where a value stands (`None`: never submitted), the step
+/// gives the new status, or why it cannot be taken.
+pub fn transition(current: Option<Status>, step: Step) -> Result<Status, WorkflowError> {
+    match (current, step) {
+        (Some(Status::Approved), _) => Err(WorkflowError::Locked),
+        (None | Some(Status::Returned | Status::Submitted), Step::Submit) => Ok(Status::Submitted),
+        (Some(Status::Submitted), Step::Approve) => Ok(Status::Approved),
+        (Some(Status::Submitted), Step::Return) => Ok(Status::Returned),
+        (None | Some(Status::Returned), Step::Approve | Step::Return) => Err(WorkflowError::NotSubmitted),
+    }
+}
+
+/// Whether a unit may still report for a year at instant `now`: before the year's deadline, or
+/// before the end of an exception granted to it. Instants compare as RFC 3339 UTC texts of the
+/// same shape, or any totally ordered representation; a year without a deadline is not open.
+pub fn reporting_open<T: PartialOrd>(now: &T, deadline: Option<&T>, exception_until: Option<&T>) -> bool {
+    deadline.is_some_and(|d| now <= d) || exception_until.is_some_and(|e| now <= e)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn joint_responsibility() {
+        assert!(is_responsible("PNTE - ITP", "ITP"));
+        assert!(is_responsible("PNTE - ITP", "pnte"));
+        assert!(is_responsible("CONCYTEC - DGPAR", "DGPAR"));
+        assert!(!is_responsible("DGPAR", "PAR"));
+        assert!(!is_responsible("DGPAR", ""));
+        assert!(!is_responsible("PNTE-ITP", "ITP"));
+    }
+
+    #[test]
+    fn the_matrix() {
+        let unit = Principal::new(Role::Unit, Some("DGDE"));
+        let planning = Principal::new(Role::Planning, Some("038"));
+        let admin = Principal::new(Role::Admin, None);
+        let own = Resource::Indicator { ministry: "038", responsible: "DGDE" };
+        let other = Resource::Indicator { ministry: "010", responsible: "ITP" };
+        assert!(can(&unit, Action::ReportActual, &own));
+        assert!(!can(&unit, Action::ReportActual, &other));
+        assert!(!can(&unit, Action::Review, &own));
+        assert!(can(&planning, Action::Review, &own));
+        assert!(!can(&planning, Action::Review, &other));
+        assert!(!can(&planning, Action::ReportActual, &own));
+        assert!(!can(&planning, Action::ManageUsers, &Resource::Site));
+        assert!(can(&admin, Action::ManageUsers, &Resource::Site));
+        assert!(!can(&Principal::PUBLIC, Action::ReportActual, &own));
+        assert!(can(&Principal::PUBLIC, Action::View, &other));
+        // A planning office without a ministry answers for nothing.
+        assert!(!can(&Principal::new(Role::Planning, None), Action::Review, &Resource::Policy { ministry: "" }));
+    }
+
+    #[test]
+    fn workflow() {
+        assert_eq!(transition(None, Step::Submit), Ok(Status::Submitted));
+        assert_eq!(transition(Some(Status::Submitted), Step::Approve), Ok(Status::Approved));
+        assert_eq!(transition(Some(Status::Submitted), Step::Return), Ok(Status::Returned));
+        assert_eq!(transition(Some(Status::Returned), Step::Submit), Ok(Status::Submitted));
+        assert_eq!(transition(Some(Status::Approved), Step::Submit), Err(WorkflowError::Locked));
+        assert_eq!(transition(None, Step::Approve), Err(WorkflowError::NotSubmitted));
+        assert!(reporting_open(&"2025-03-01", Some(&"2025-03-31"), None));
+        assert!(!reporting_open(&"2025-04-01", Some(&"2025-03-31"), None));
+        assert!(reporting_open(&"2025-04-01", Some(&"2025-03-31"), Some(&"2025-04-15")));
+        assert!(!reporting_open(&"2025-04-01", None, None));
+    }
+}

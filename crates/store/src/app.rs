@@ -1,0 +1,781 @@
+//! The web application's data: users and their roles, sessions, API tokens, reporting deadlines
+//! and exceptions, submissions of actuals and their review, and the audit log.
+//!
+//! Every operation that changes something writes its audit entry in the same transaction. Rules
+//! (who may, which step follows which) live in `avance_core::access`; this module only keeps the
+//! state and applies `transition` inside the transaction that writes it.
+
+use avance_core::access::{Role, Status, Step, WorkflowError, transition};
+use sqlx::Row;
+
+use crate::{PgStore, SqliteStore, Store, StoreError, rows};
+
+/// A user of the web application.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct User {
+    pub id: i64,
+    pub username: String,
+    pub display_name: String,
+    pub role: Role,
+    /// Ministry code (planning office) or unit name (responsible unit).
+    pub scope: Option<String>,
+    /// The argon2id PHC string.
+    pub password_hash: String,
+    pub active: bool,
+    pub created_at: String,
+}
+
+#[derive(Debug, Clone)]
+pub struct NewUser<'a> {
+    pub username: &'a str,
+    pub display_name: &'a str,
+    pub role: Role,
+    pub scope: Option<&'a str>,
+    pub password_hash: &'a str,
+}
+
+/// What goes into the audit log with a change.
+#[derive(Debug, Clone, Default)]
+pub struct NewAudit<'a> {
+    pub at: &'a str,
+    pub actor: &'a str,
+    pub action: &'a str,
+    pub policy: Option<&'a str>,
+    pub unit: Option<&'a str>,
+    pub subject: Option<&'a str>,
+    pub detail: Option<&'a str>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct AuditEntry {
+    pub id: i64,
+    pub at: String,
+    pub actor: String,
+    pub action: String,
+    pub policy: Option<String>,
+    pub unit: Option<String>,
+    pub subject: Option<String>,
+    pub detail: Option<String>,
+}
+
+/// Which audit entries to read; empty fields do not filter. `from` and `to` are dates or instants
+/// (`to` includes its whole day).
+#[derive(Debug, Clone, Default)]
+pub struct AuditFilter {
+    pub policy: String,
+    pub unit: String,
+    pub actor: String,
+    pub from: String,
+    pub to: String,
+    pub limit: i64,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Deadline {
+    pub policy: String,
+    pub year: i64,
+    pub deadline: String,
+    pub set_by: String,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Exception {
+    pub policy: String,
+    pub year: i64,
+    pub unit: String,
+    pub until: String,
+    pub reason: String,
+    pub granted_by: String,
+}
+
+/// A submitted actual and where it stands.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Submission {
+    pub id: i64,
+    pub policy: String,
+    pub indicator: String,
+    pub year: i64,
+    pub text: String,
+    pub comment: Option<String>,
+    pub evidence: Option<String>,
+    pub status: Status,
+    pub submitted_by: String,
+    pub submitted_at: String,
+    pub reviewed_by: Option<String>,
+    pub reviewed_at: Option<String>,
+    pub review_reason: Option<String>,
+}
+
+#[derive(Debug, Clone)]
+pub struct NewSubmission<'a> {
+    pub policy: &'a str,
+    pub indicator: &'a str,
+    pub year: i64,
+    /// The value as entered, and its exact decimal (`None` for ND).
+    pub text: &'a str,
+    pub exact: Option<&'a str>,
+    pub comment: Option<&'a str>,
+    pub evidence: Option<&'a str>,
+    /// The submitting user's name and unit.
+    pub by: &'a str,
+    pub unit: &'a str,
+    pub at: &'a str,
+}
+
+/// A target change: a new revision of one target, with its justification.
+#[derive(Debug, Clone)]
+pub struct TargetChange<'a> {
+    pub policy: &'a str,
+    pub indicator: &'a str,
+    pub year: i64,
+    pub text: &'a str,
+    pub exact: Option<&'a str>,
+    pub justification: &'a str,
+    pub by: &'a str,
+    pub at: &'a str,
+}
+
+/// The current instant as the application stores it: RFC 3339 UTC, whole seconds.
+pub fn now() -> String {
+    instant(time::OffsetDateTime::now_utc())
+}
+
+/// An instant in the stored shape.
+pub fn instant(t: time::OffsetDateTime) -> String {
+    let t = t.to_offset(time::UtcOffset::UTC);
+    format!(
+        "{:04}-{:02}-{:02}T{:02}:{:02}:{:02}Z",
+        t.year(),
+        u8::from(t.month()),
+        t.day(),
+        t.hour(),
+        t.minute(),
+        t.second()
+    )
+}
+
+fn user_from<R: Row>(r: &R) -> Result<User, StoreError>
+where
+    for<'a> i64: sqlx::Decode<'a, R::Database> + sqlx::Type<R::Database>,
+    for<'a> i32: sqlx::Decode<'a, R::Database> + sqlx::Type<R::Database>,
+    for<'a> String: sqlx::Decode<'a, R::Database> + sqlx::Type<R::Database>,
+    for<'a> Option<String>: sqlx::Decode<'a, R::Database> + sqlx::Type<R::Database>,
+    usize: sqlx::ColumnIndex<R>,
+{
+    let role: String = r.try_get(3)?;
+    Ok(User {
+        id: rows::int(r, 0)?,
+        username: r.try_get(1)?,
+        display_name: r.try_get(2)?,
+        role: role.parse().map_err(|detail| StoreError::Corrupt { policy: String::new(), detail })?,
+        scope: r.try_get(4)?,
+        password_hash: r.try_get(5)?,
+        active: rows::int(r, 6)? != 0,
+        created_at: r.try_get(7)?,
+    })
+}
+
+fn submission_from<R: Row>(r: &R) -> Result<Submission, StoreError>
+where
+    for<'a> i64: sqlx::Decode<'a, R::Database> + sqlx::Type<R::Database>,
+    for<'a> i32: sqlx::Decode<'a, R::Database> + sqlx::Type<R::Database>,
+    for<'a> String: sqlx::Decode<'a, R::Database> + sqlx::Type<R::Database>,
+    for<'a> Option<String>: sqlx::Decode<'a, R::Database> + sqlx::Type<R::Database>,
+    usize: sqlx::ColumnIndex<R>,
+{
+    let status: String = r.try_get(7)?;
+    Ok(Submission {
+        id: rows::int(r, 0)?,
+        policy: r.try_get(1)?,
+        indicator: r.try_get(2)?,
+        year: rows::int(r, 3)?,
+        text: r.try_get(4)?,
+        comment: r.try_get(5)?,
+        evidence: r.try_get(6)?,
+        status: status.parse().map_err(|detail| StoreError::Corrupt { policy: String::new(), detail })?,
+        submitted_by: r.try_get(8)?,
+        submitted_at: r.try_get(9)?,
+        reviewed_by: r.try_get(10)?,
+        reviewed_at: r.try_get(11)?,
+        review_reason: r.try_get(12)?,
+    })
+}
+
+const USER_COLUMNS: &str = "id, username, display_name, role, scope, password_hash, active, created_at";
+const SUBMISSION_COLUMNS: &str = "s.id, p.code, s.indicator, s.year, s.text, s.comment, s.evidence, s.status, \
+     s.submitted_by, s.submitted_at, s.reviewed_by, s.reviewed_at, s.review_reason";
+
+macro_rules! insert_audit {
+    ($tx:expr, $a:expr) => {
+        sqlx::query(
+            "INSERT INTO audit_log (at, actor, action, policy, unit, subject, detail) VALUES ($1, $2, $3, $4, $5, $6, $7)",
+        )
+        .bind($a.at)
+        .bind($a.actor)
+        .bind($a.action)
+        .bind($a.policy)
+        .bind($a.unit)
+        .bind($a.subject)
+        .bind($a.detail)
+        .execute(&mut *$tx)
+        .await?
+    };
+}
+
+/// Appends a change set with one value revision; returns the change's id.
+macro_rules! append_value {
+    ($tx:expr, $num:literal, $policy_id:expr, $author:expr, $reason:expr, $indicator:expr, $year:expr, $role:expr, $text:expr, $exact:expr) => {{
+        let change: i64 =
+            sqlx::query("INSERT INTO changes (policy_id, author, reason) VALUES ($1, $2, $3) RETURNING id")
+                .bind($policy_id)
+                .bind($author)
+                .bind($reason)
+                .fetch_one(&mut *$tx)
+                .await?
+                .try_get(0)?;
+        sqlx::query(concat!(
+            "INSERT INTO value_revisions (change_id, policy_id, indicator, year, role, text, exact, deleted) \
+             VALUES ($1, $2, $3, $4, $5, $6, $7",
+            $num,
+            ", 0)"
+        ))
+        .bind(change)
+        .bind($policy_id)
+        .bind($indicator)
+        .bind($year)
+        .bind($role)
+        .bind($text)
+        .bind($exact)
+        .execute(&mut *$tx)
+        .await?;
+        change
+    }};
+}
+
+macro_rules! policy_id {
+    ($tx:expr, $code:expr) => {{
+        let row = sqlx::query("SELECT id FROM policies WHERE code = $1").bind($code).fetch_optional(&mut *$tx).await?;
+        match row {
+            Some(r) => rows::int(&r, 0)?,
+            None => return Err(StoreError::UnknownPolicy($code.to_string())),
+        }
+    }};
+}
+
+macro_rules! app_operations {
+    ($store:ty, $num:literal) => {
+        impl $store {
+            /// Creates a user; a taken user name is a [`StoreError::Conflict`].
+            pub async fn create_user(&self, u: &NewUser<'_>, audit: &NewAudit<'_>) -> Result<i64, StoreError> {
+                let mut tx = self.pool.begin().await?;
+                let taken = sqlx::query("SELECT 1 FROM users WHERE username = $1")
+                    .bind(u.username)
+                    .fetch_optional(&mut *tx)
+                    .await?;
+                if taken.is_some() {
+                    return Err(StoreError::Conflict(format!("el usuario «{}» ya existe", u.username)));
+                }
+                let id: i64 = sqlx::query(
+                    "INSERT INTO users (username, display_name, role, scope, password_hash, active, created_at) \
+                     VALUES ($1, $2, $3, $4, $5, 1, $6) RETURNING id",
+                )
+                .bind(u.username)
+                .bind(u.display_name)
+                .bind(u.role.id())
+                .bind(u.scope)
+                .bind(u.password_hash)
+                .bind(audit.at)
+                .fetch_one(&mut *tx)
+                .await?
+                .try_get(0)?;
+                insert_audit!(tx, audit);
+                tx.commit().await?;
+                Ok(id)
+            }
+
+            pub async fn user_by_name(&self, username: &str) -> Result<Option<User>, StoreError> {
+                let q = format!("SELECT {USER_COLUMNS} FROM users WHERE username = $1");
+                let row = sqlx::query(sqlx::AssertSqlSafe(q)).bind(username).fetch_optional(&self.pool).await?;
+                row.as_ref().map(user_from).transpose()
+            }
+
+            pub async fn users(&self) -> Result<Vec<User>, StoreError> {
+                let q = format!("SELECT {USER_COLUMNS} FROM users ORDER BY username");
+                let rows = sqlx::query(sqlx::AssertSqlSafe(q)).fetch_all(&self.pool).await?;
+                rows.iter().map(user_from).collect()
+            }
+
+            /// Activates or deactivates a user; deactivating ends the user's sessions and tokens.
+            pub async fn set_user_active(&self, username: &str, active: bool, audit: &NewAudit<'_>) -> Result<(), StoreError> {
+                let mut tx = self.pool.begin().await?;
+                let done = sqlx::query("UPDATE users SET active = $1 WHERE username = $2")
+                    .bind(i64::from(active))
+                    .bind(username)
+                    .execute(&mut *tx)
+                    .await?;
+                if done.rows_affected() == 0 {
+                    return Err(StoreError::Conflict(format!("el usuario «{username}» no existe")));
+                }
+                if !active {
+                    sqlx::query("DELETE FROM sessions WHERE user_id = (SELECT id FROM users WHERE username = $1)")
+                        .bind(username)
+                        .execute(&mut *tx)
+                        .await?;
+                    sqlx::query("UPDATE api_tokens SET revoked_at = $1 WHERE revoked_at IS NULL AND user_id = (SELECT id FROM users WHERE username = $2)")
+                        .bind(audit.at)
+                        .bind(username)
+                        .execute(&mut *tx)
+                        .await?;
+                }
+                insert_audit!(tx, audit);
+                tx.commit().await?;
+                Ok(())
+            }
+
+            pub async fn set_password(&self, username: &str, password_hash: &str, audit: &NewAudit<'_>) -> Result<(), StoreError> {
+                let mut tx = self.pool.begin().await?;
+                let done = sqlx::query("UPDATE users SET password_hash = $1 WHERE username = $2")
+                    .bind(password_hash)
+                    .bind(username)
+                    .execute(&mut *tx)
+                    .await?;
+                if done.rows_affected() == 0 {
+                    return Err(StoreError::Conflict(format!("el usuario «{username}» no existe")));
+                }
+                sqlx::query("DELETE FROM sessions WHERE user_id = (SELECT id FROM users WHERE username = $1)")
+                    .bind(username)
+                    .execute(&mut *tx)
+                    .await?;
+                insert_audit!(tx, audit);
+                tx.commit().await?;
+                Ok(())
+            }
+
+            /// Starts a session (only the hash of its secret is kept) and logs the login.
+            pub async fn create_session(&self, token_hash: &str, user_id: i64, expires_at: &str, audit: &NewAudit<'_>) -> Result<(), StoreError> {
+                let mut tx = self.pool.begin().await?;
+                sqlx::query("DELETE FROM sessions WHERE expires_at < $1").bind(audit.at).execute(&mut *tx).await?;
+                sqlx::query("INSERT INTO sessions (token_hash, user_id, created_at, expires_at) VALUES ($1, $2, $3, $4)")
+                    .bind(token_hash)
+                    .bind(user_id)
+                    .bind(audit.at)
+                    .bind(expires_at)
+                    .execute(&mut *tx)
+                    .await?;
+                insert_audit!(tx, audit);
+                tx.commit().await?;
+                Ok(())
+            }
+
+            /// The active user of an unexpired session.
+            pub async fn session_user(&self, token_hash: &str, now: &str) -> Result<Option<User>, StoreError> {
+                let q = format!(
+                    "SELECT {} FROM sessions s JOIN users u ON u.id = s.user_id \
+                     WHERE s.token_hash = $1 AND s.expires_at > $2 AND u.active = 1",
+                    USER_COLUMNS.split(", ").map(|c| format!("u.{c}")).collect::<Vec<_>>().join(", ")
+                );
+                let row = sqlx::query(sqlx::AssertSqlSafe(q)).bind(token_hash).bind(now).fetch_optional(&self.pool).await?;
+                row.as_ref().map(user_from).transpose()
+            }
+
+            pub async fn end_session(&self, token_hash: &str, audit: &NewAudit<'_>) -> Result<(), StoreError> {
+                let mut tx = self.pool.begin().await?;
+                sqlx::query("DELETE FROM sessions WHERE token_hash = $1").bind(token_hash).execute(&mut *tx).await?;
+                insert_audit!(tx, audit);
+                tx.commit().await?;
+                Ok(())
+            }
+
+            pub async fn create_token(&self, token_hash: &str, user_id: i64, label: &str, audit: &NewAudit<'_>) -> Result<(), StoreError> {
+                let mut tx = self.pool.begin().await?;
+                sqlx::query("INSERT INTO api_tokens (token_hash, user_id, label, created_at) VALUES ($1, $2, $3, $4)")
+                    .bind(token_hash)
+                    .bind(user_id)
+                    .bind(label)
+                    .bind(audit.at)
+                    .execute(&mut *tx)
+                    .await?;
+                insert_audit!(tx, audit);
+                tx.commit().await?;
+                Ok(())
+            }
+
+            /// The active user of a token that was not revoked.
+            pub async fn token_user(&self, token_hash: &str) -> Result<Option<User>, StoreError> {
+                let q = format!(
+                    "SELECT {} FROM api_tokens t JOIN users u ON u.id = t.user_id \
+                     WHERE t.token_hash = $1 AND t.revoked_at IS NULL AND u.active = 1",
+                    USER_COLUMNS.split(", ").map(|c| format!("u.{c}")).collect::<Vec<_>>().join(", ")
+                );
+                let row = sqlx::query(sqlx::AssertSqlSafe(q)).bind(token_hash).fetch_optional(&self.pool).await?;
+                row.as_ref().map(user_from).transpose()
+            }
+
+            /// A user's tokens: label, creation, revocation.
+            pub async fn tokens(&self, user_id: i64) -> Result<Vec<(String, String, Option<String>)>, StoreError> {
+                let rows = sqlx::query("SELECT label, created_at, revoked_at FROM api_tokens WHERE user_id = $1 ORDER BY created_at, label")
+                    .bind(user_id)
+                    .fetch_all(&self.pool)
+                    .await?;
+                rows.iter().map(|r| Ok((r.try_get(0)?, r.try_get(1)?, r.try_get(2)?))).collect()
+            }
+
+            /// Sets (or moves) the reporting deadline of a policy-year.
+            pub async fn set_deadline(&self, policy: &str, year: i64, deadline: &str, audit: &NewAudit<'_>) -> Result<(), StoreError> {
+                let mut tx = self.pool.begin().await?;
+                let id = policy_id!(tx, policy);
+                sqlx::query(
+                    "INSERT INTO reporting_years (policy_id, year, deadline, set_by) VALUES ($1, $2, $3, $4) \
+                     ON CONFLICT (policy_id, year) DO UPDATE SET deadline = excluded.deadline, set_by = excluded.set_by",
+                )
+                .bind(id)
+                .bind(year as i32)
+                .bind(deadline)
+                .bind(audit.actor)
+                .execute(&mut *tx)
+                .await?;
+                insert_audit!(tx, audit);
+                tx.commit().await?;
+                Ok(())
+            }
+
+            /// Deadlines of every policy-year (or of one policy), by policy and year.
+            pub async fn deadlines(&self, policy: Option<&str>) -> Result<Vec<Deadline>, StoreError> {
+                let rows = sqlx::query(
+                    "SELECT p.code, r.year, r.deadline, r.set_by FROM reporting_years r JOIN policies p ON p.id = r.policy_id \
+                     WHERE $1 = '' OR p.code = $1 ORDER BY p.code, r.year",
+                )
+                .bind(policy.unwrap_or(""))
+                .fetch_all(&self.pool)
+                .await?;
+                rows.iter()
+                    .map(|r| Ok(Deadline { policy: r.try_get(0)?, year: rows::int(r, 1)?, deadline: r.try_get(2)?, set_by: r.try_get(3)? }))
+                    .collect()
+            }
+
+            /// Grants (or changes) a unit's exception to a policy-year's deadline.
+            pub async fn grant_exception(&self, e: &Exception, audit: &NewAudit<'_>) -> Result<(), StoreError> {
+                let mut tx = self.pool.begin().await?;
+                let id = policy_id!(tx, &e.policy);
+                sqlx::query(
+                    "INSERT INTO reporting_exceptions (policy_id, year, unit, until, reason, granted_by) VALUES ($1, $2, $3, $4, $5, $6) \
+                     ON CONFLICT (policy_id, year, unit) DO UPDATE SET until = excluded.until, reason = excluded.reason, \
+                     granted_by = excluded.granted_by",
+                )
+                .bind(id)
+                .bind(e.year as i32)
+                .bind(&e.unit)
+                .bind(&e.until)
+                .bind(&e.reason)
+                .bind(&e.granted_by)
+                .execute(&mut *tx)
+                .await?;
+                insert_audit!(tx, audit);
+                tx.commit().await?;
+                Ok(())
+            }
+
+            pub async fn exceptions(&self, policy: Option<&str>) -> Result<Vec<Exception>, StoreError> {
+                let rows = sqlx::query(
+                    "SELECT p.code, e.year, e.unit, e.until, e.reason, e.granted_by FROM reporting_exceptions e \
+                     JOIN policies p ON p.id = e.policy_id WHERE $1 = '' OR p.code = $1 ORDER BY p.code, e.year, e.unit",
+                )
+                .bind(policy.unwrap_or(""))
+                .fetch_all(&self.pool)
+                .await?;
+                rows.iter()
+                    .map(|r| {
+                        Ok(Exception {
+                            policy: r.try_get(0)?,
+                            year: rows::int(r, 1)?,
+                            unit: r.try_get(2)?,
+                            until: r.try_get(3)?,
+                            reason: r.try_get(4)?,
+                            granted_by: r.try_get(5)?,
+                        })
+                    })
+                    .collect()
+            }
+
+            /// Records a unit's submission of an actual, if the workflow allows it (an approved
+            /// value is locked). Deadlines are checked by the caller, which knows the unit's
+            /// exceptions and the clock.
+            pub async fn submit(&self, s: &NewSubmission<'_>, audit: &NewAudit<'_>) -> Result<i64, StoreError> {
+                let mut tx = self.pool.begin().await?;
+                let policy_id = policy_id!(tx, s.policy);
+                let latest = sqlx::query("SELECT status FROM submissions WHERE policy_id = $1 AND indicator = $2 AND year = $3 ORDER BY id DESC LIMIT 1")
+                    .bind(policy_id)
+                    .bind(s.indicator)
+                    .bind(s.year as i32)
+                    .fetch_optional(&mut *tx)
+                    .await?;
+                let current = match latest {
+                    Some(r) => Some(r.try_get::<String, _>(0)?.parse::<Status>().map_err(|detail| StoreError::Corrupt { policy: s.policy.to_string(), detail })?),
+                    None => None,
+                };
+                transition(current, Step::Submit).map_err(StoreError::Workflow)?;
+                let q = concat!(
+                    "INSERT INTO submissions (policy_id, indicator, year, text, exact, comment, evidence, status, submitted_by, submitted_at) \
+                     VALUES ($1, $2, $3, $4, $5",
+                    $num,
+                    ", $6, $7, 'submitted', $8, $9) RETURNING id"
+                );
+                let id: i64 = sqlx::query(q)
+                    .bind(policy_id)
+                    .bind(s.indicator)
+                    .bind(s.year as i32)
+                    .bind(s.text)
+                    .bind(s.exact)
+                    .bind(s.comment)
+                    .bind(s.evidence)
+                    .bind(s.by)
+                    .bind(s.at)
+                    .fetch_one(&mut *tx)
+                    .await?
+                    .try_get(0)?;
+                insert_audit!(tx, audit);
+                tx.commit().await?;
+                Ok(id)
+            }
+
+            pub async fn submission(&self, id: i64) -> Result<Option<Submission>, StoreError> {
+                let q = format!("SELECT {SUBMISSION_COLUMNS} FROM submissions s JOIN policies p ON p.id = s.policy_id WHERE s.id = $1");
+                let row = sqlx::query(sqlx::AssertSqlSafe(q)).bind(id).fetch_optional(&self.pool).await?;
+                row.as_ref().map(submission_from).transpose()
+            }
+
+            /// Where each reported indicator-year stands: the latest submission of each key, of
+            /// one policy or of all, by policy, indicator and year.
+            pub async fn latest_submissions(&self, policy: Option<&str>) -> Result<Vec<Submission>, StoreError> {
+                let q = format!(
+                    "SELECT {SUBMISSION_COLUMNS} FROM submissions s JOIN policies p ON p.id = s.policy_id \
+                     WHERE ($1 = '' OR p.code = $1) AND s.id = (SELECT MAX(x.id) FROM submissions x \
+                     WHERE x.policy_id = s.policy_id AND x.indicator = s.indicator AND x.year = s.year) \
+                     ORDER BY p.code, s.indicator, s.year"
+                );
+                let rows = sqlx::query(sqlx::AssertSqlSafe(q)).bind(policy.unwrap_or("")).fetch_all(&self.pool).await?;
+                rows.iter().map(submission_from).collect()
+            }
+
+            /// Approves or returns a submission. Approving appends the value as the indicator's
+            /// actual (a new revision by the reviewer, naming the unit that reported it) and locks it.
+            pub async fn review(&self, id: i64, step: Step, reason: Option<&str>, by: &str, audit: &NewAudit<'_>) -> Result<Submission, StoreError> {
+                let reason = reason.map(str::trim).filter(|r| !r.is_empty());
+                if step == Step::Return && reason.is_none() {
+                    return Err(StoreError::Workflow(WorkflowError::ReasonRequired));
+                }
+                let mut tx = self.pool.begin().await?;
+                let q = format!("SELECT {SUBMISSION_COLUMNS}, s.policy_id, CAST(s.exact AS TEXT) FROM submissions s JOIN policies p ON p.id = s.policy_id WHERE s.id = $1");
+                let row = sqlx::query(sqlx::AssertSqlSafe(q))
+                    .bind(id)
+                    .fetch_optional(&mut *tx)
+                    .await?
+                    .ok_or_else(|| StoreError::Conflict(format!("el envío {id} no existe")))?;
+                let sub = submission_from(&row)?;
+                let policy_id = rows::int(&row, 13)?;
+                let exact: Option<String> = row.try_get(14)?;
+                let newer = sqlx::query("SELECT 1 FROM submissions WHERE policy_id = $1 AND indicator = $2 AND year = $3 AND id > $4")
+                    .bind(policy_id)
+                    .bind(&sub.indicator)
+                    .bind(sub.year as i32)
+                    .bind(id)
+                    .fetch_optional(&mut *tx)
+                    .await?;
+                if newer.is_some() {
+                    return Err(StoreError::Workflow(WorkflowError::NotSubmitted));
+                }
+                let status = transition(Some(sub.status), step).map_err(StoreError::Workflow)?;
+                let change = if status == Status::Approved {
+                    let why = match &sub.comment {
+                        Some(c) if !c.is_empty() => format!("valor reportado por {} y aprobado: {c}", sub.submitted_by),
+                        _ => format!("valor reportado por {} y aprobado", sub.submitted_by),
+                    };
+                    Some(append_value!(tx, $num, policy_id, by, why, &sub.indicator, sub.year as i32, "actual", &sub.text, exact))
+                } else {
+                    None
+                };
+                sqlx::query("UPDATE submissions SET status = $1, reviewed_by = $2, reviewed_at = $3, review_reason = $4, change_id = $5 WHERE id = $6")
+                    .bind(status.id())
+                    .bind(by)
+                    .bind(audit.at)
+                    .bind(reason)
+                    .bind(change)
+                    .bind(id)
+                    .execute(&mut *tx)
+                    .await?;
+                insert_audit!(tx, audit);
+                tx.commit().await?;
+                Ok(Submission { status, reviewed_by: Some(by.to_string()), reviewed_at: Some(audit.at.to_string()), review_reason: reason.map(str::to_string), ..sub })
+            }
+
+            /// Changes a target: a new revision with its justification (required).
+            pub async fn change_target(&self, t: &TargetChange<'_>, audit: &NewAudit<'_>) -> Result<i64, StoreError> {
+                if t.justification.trim().is_empty() {
+                    return Err(StoreError::Workflow(WorkflowError::ReasonRequired));
+                }
+                let mut tx = self.pool.begin().await?;
+                let policy_id = policy_id!(tx, t.policy);
+                let why = format!("cambio de meta: {}", t.justification.trim());
+                let change = append_value!(tx, $num, policy_id, t.by, why, t.indicator, t.year as i32, "target", t.text, t.exact);
+                insert_audit!(tx, audit);
+                tx.commit().await?;
+                Ok(change)
+            }
+
+            /// Appends to the audit log an action that changes nothing else (a failed login, say).
+            pub async fn log(&self, audit: &NewAudit<'_>) -> Result<(), StoreError> {
+                let mut tx = self.pool.begin().await?;
+                insert_audit!(tx, audit);
+                tx.commit().await?;
+                Ok(())
+            }
+
+            /// The audit log, newest first.
+            pub async fn audit_log(&self, f: &AuditFilter) -> Result<Vec<AuditEntry>, StoreError> {
+                let to = if f.to.len() == 10 { format!("{}T23:59:59Z", f.to) } else { f.to.clone() };
+                let rows = sqlx::query(
+                    "SELECT id, at, actor, action, policy, unit, subject, detail FROM audit_log \
+                     WHERE ($1 = '' OR policy = $1) AND ($2 = '' OR unit = $2) AND ($3 = '' OR actor = $3) \
+                     AND ($4 = '' OR at >= $4) AND ($5 = '' OR at <= $5) ORDER BY id DESC LIMIT $6",
+                )
+                .bind(&f.policy)
+                .bind(&f.unit)
+                .bind(&f.actor)
+                .bind(&f.from)
+                .bind(&to)
+                .bind(if f.limit > 0 { f.limit } else { 500 })
+                .fetch_all(&self.pool)
+                .await?;
+                rows.iter()
+                    .map(|r| {
+                        Ok(AuditEntry {
+                            id: rows::int(r, 0)?,
+                            at: r.try_get(1)?,
+                            actor: r.try_get(2)?,
+                            action: r.try_get(3)?,
+                            policy: r.try_get(4)?,
+                            unit: r.try_get(5)?,
+                            subject: r.try_get(6)?,
+                            detail: r.try_get(7)?,
+                        })
+                    })
+                    .collect()
+            }
+
+            /// The newest change set's id (0 for an empty database): what cached figures depend on.
+            pub async fn latest_change(&self) -> Result<i64, StoreError> {
+                let row = sqlx::query("SELECT COALESCE(MAX(id), 0) FROM changes").fetch_one(&self.pool).await?;
+                Ok(rows::int(&row, 0)?)
+            }
+        }
+    };
+}
+
+app_operations!(SqliteStore, "");
+app_operations!(PgStore, "::numeric");
+
+macro_rules! dispatch {
+    ($self:expr, $s:ident => $e:expr) => {
+        match $self {
+            Store::Sqlite($s) => $e,
+            Store::Postgres($s) => $e,
+        }
+    };
+}
+
+impl Store {
+    pub async fn create_user(&self, u: &NewUser<'_>, audit: &NewAudit<'_>) -> Result<i64, StoreError> {
+        dispatch!(self, s => s.create_user(u, audit).await)
+    }
+    pub async fn user_by_name(&self, username: &str) -> Result<Option<User>, StoreError> {
+        dispatch!(self, s => s.user_by_name(username).await)
+    }
+    pub async fn users(&self) -> Result<Vec<User>, StoreError> {
+        dispatch!(self, s => s.users().await)
+    }
+    pub async fn set_user_active(&self, username: &str, active: bool, audit: &NewAudit<'_>) -> Result<(), StoreError> {
+        dispatch!(self, s => s.set_user_active(username, active, audit).await)
+    }
+    pub async fn set_password(&self, username: &str, hash: &str, audit: &NewAudit<'_>) -> Result<(), StoreError> {
+        dispatch!(self, s => s.set_password(username, hash, audit).await)
+    }
+    pub async fn create_session(
+        &self,
+        hash: &str,
+        user: i64,
+        expires: &str,
+        audit: &NewAudit<'_>,
+    ) -> Result<(), StoreError> {
+        dispatch!(self, s => s.create_session(hash, user, expires, audit).await)
+    }
+    pub async fn session_user(&self, hash: &str, now: &str) -> Result<Option<User>, StoreError> {
+        dispatch!(self, s => s.session_user(hash, now).await)
+    }
+    pub async fn end_session(&self, hash: &str, audit: &NewAudit<'_>) -> Result<(), StoreError> {
+        dispatch!(self, s => s.end_session(hash, audit).await)
+    }
+    pub async fn create_token(
+        &self,
+        hash: &str,
+        user: i64,
+        label: &str,
+        audit: &NewAudit<'_>,
+    ) -> Result<(), StoreError> {
+        dispatch!(self, s => s.create_token(hash, user, label, audit).await)
+    }
+    pub async fn token_user(&self, hash: &str) -> Result<Option<User>, StoreError> {
+        dispatch!(self, s => s.token_user(hash).await)
+    }
+    pub async fn tokens(&self, user: i64) -> Result<Vec<(String, String, Option<String>)>, StoreError> {
+        dispatch!(self, s => s.tokens(user).await)
+    }
+    pub async fn set_deadline(
+        &self,
+        policy: &str,
+        year: i64,
+        deadline: &str,
+        audit: &NewAudit<'_>,
+    ) -> Result<(), StoreError> {
+        dispatch!(self, s => s.set_deadline(policy, year, deadline, audit).await)
+    }
+    pub async fn deadlines(&self, policy: Option<&str>) -> Result<Vec<Deadline>, StoreError> {
+        dispatch!(self, s => s.deadlines(policy).await)
+    }
+    pub async fn grant_exception(&self, e: &Exception, audit: &NewAudit<'_>) -> Result<(), StoreError> {
+        dispatch!(self, s => s.grant_exception(e, audit).await)
+    }
+    pub async fn exceptions(&self, policy: Option<&str>) -> Result<Vec<Exception>, StoreError> {
+        dispatch!(self, s => s.exceptions(policy).await)
+    }
+    pub async fn submit(&self, sub: &NewSubmission<'_>, audit: &NewAudit<'_>) -> Result<i64, StoreError> {
+        dispatch!(self, s => s.submit(sub, audit).await)
+    }
+    pub async fn submission(&self, id: i64) -> Result<Option<Submission>, StoreError> {
+        dispatch!(self, s => s.submission(id).await)
+    }
+    pub async fn latest_submissions(&self, policy: Option<&str>) -> Result<Vec<Submission>, StoreError> {
+        dispatch!(self, s => s.latest_submissions(policy).await)
+    }
+    pub async fn review(
+        &self,
+        id: i64,
+        step: Step,
+        reason: Option<&str>,
+        by: &str,
+        audit: &NewAudit<'_>,
+    ) -> Result<Submission, StoreError> {
+        dispatch!(self, s => s.review(id, step, reason, by, audit).await)
+    }
+    pub async fn change_target(&self, t: &TargetChange<'_>, audit: &NewAudit<'_>) -> Result<i64, StoreError> {
+        dispatch!(self, s => s.change_target(t, audit).await)
+    }
+    pub async fn log(&self, audit: &NewAudit<'_>) -> Result<(), StoreError> {
+        dispatch!(self, s => s.log(audit).await)
+    }
+    pub async fn audit_log(&self, f: &AuditFilter) -> Result<Vec<AuditEntry>, StoreError> {
+        dispatch!(self, s => s.audit_log(f).await)
+    }
+    pub async fn latest_change(&self) -> Result<i64, StoreError> {
+        dispatch!(self, s => s.latest_change().await)
+    }
+}

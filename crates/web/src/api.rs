@@ -1,0 +1,601 @@
+//! The JSON API under `/api/v1`: reading for everyone, writing with a per-user token
+//! (`Authorization: Bearer TOKEN`, created on "Mi cuenta"). Described by the OpenAPI document at
+//! `/api/v1/openapi.json`. Errors are `{"error": {"code", "message", "field"}}`; messages are in
+//! Spanish unless `Accept-Language` asks for English.
+
+// Handlers answer errors as ready responses, as axum does; their size does not matter here.
+#![allow(clippy::result_large_err)]
+
+use avance_core::access::{Action, Principal, Resource, Role, Step, WorkflowError};
+use avance_core::lang::Lang;
+use avance_core::model::Year;
+use avance_report::json::figure;
+use avance_store::StoreError;
+use avance_store::app::{User, now};
+use axum::extract::{FromRequestParts, Path, Query, State};
+use axum::http::request::Parts;
+use axum::http::{StatusCode, header};
+use axum::response::{IntoResponse, Response};
+use axum::routing::{get, post};
+use axum::{Json, Router};
+use serde::{Deserialize, Serialize};
+use serde_json::{Value, json};
+use utoipa::{IntoParams, OpenApi, ToSchema};
+
+use crate::AppState;
+use crate::public::{default_year, formula_text, overview_year, selected, shown};
+use crate::security::digest;
+use crate::work::{ReviewFailure, apply_review, check_actual, record_submission, windows};
+
+pub fn routes() -> Router<AppState> {
+    Router::new()
+        .route("/api/v1/openapi.json", get(openapi))
+        .route("/api/v1/policies", get(policies))
+        .route("/api/v1/policies/{code}", get(policy))
+        .route("/api/v1/policies/{code}/indicators/{indicator}", get(indicator))
+        .route("/api/v1/policies/{code}/indicators/{indicator}/actuals", post(submit))
+        .route("/api/v1/submissions", get(submissions))
+        .route("/api/v1/submissions/{id}/approve", post(approve))
+        .route("/api/v1/submissions/{id}/return", post(return_))
+        .fallback(api_not_found)
+}
+
+#[derive(OpenApi)]
+#[openapi(
+    info(
+        title = "avance API",
+        version = "1",
+        description = "Seguimiento de políticas nacionales (método CEPLAN): cifras, indicadores y reporte de valores. Lectura pública; escritura con token de usuario (Authorization: Bearer)."
+    ),
+    paths(policies, policy, indicator, submit, submissions, approve, return_),
+    components(schemas(PolicyLine, Counts, IndicatorDetail, YearFigures, NewActual, Created, SubmissionView, ReturnBody, ApiError, ErrorBody)),
+    modifiers(&BearerAuth)
+)]
+struct ApiDoc;
+
+struct BearerAuth;
+
+impl utoipa::Modify for BearerAuth {
+    fn modify(&self, openapi: &mut utoipa::openapi::OpenApi) {
+        use utoipa::openapi::security::{HttpAuthScheme, HttpBuilder, SecurityScheme};
+        if let Some(c) = openapi.components.as_mut() {
+            c.add_security_scheme(
+                "token",
+                SecurityScheme::Http(HttpBuilder::new().scheme(HttpAuthScheme::Bearer).build()),
+            );
+        }
+    }
+}
+
+/// The OpenAPI 3 document of this API.
+pub fn openapi_document() -> utoipa::openapi::OpenApi {
+    ApiDoc::openapi()
+}
+
+async fn openapi() -> Response {
+    Json(openapi_document()).into_response()
+}
+
+#[derive(Debug, Serialize, ToSchema)]
+pub struct ErrorBody {
+    /// A stable identifier: `not_found`, `unauthorized`, `forbidden`, `invalid`, `conflict`, `closed`, `server`.
+    code: &'static str,
+    message: String,
+    /// The field the message is about, when there is one.
+    field: Option<String>,
+}
+
+#[derive(Debug, Serialize, ToSchema)]
+pub struct ApiError {
+    error: ErrorBody,
+}
+
+fn fail(status: StatusCode, code: &'static str, message: impl Into<String>, field: Option<&str>) -> Response {
+    let body = ApiError { error: ErrorBody { code, message: message.into(), field: field.map(str::to_string) } };
+    (status, Json(body)).into_response()
+}
+
+fn server(e: StoreError) -> Response {
+    eprintln!("avance serve: error de base de datos (API): {e}");
+    fail(StatusCode::INTERNAL_SERVER_ERROR, "server", "error del servidor", None)
+}
+
+async fn api_not_found(c: Caller) -> Response {
+    fail(StatusCode::NOT_FOUND, "not_found", c.lang.pick("no existe", "not found"), None)
+}
+
+/// Who calls: the user of a bearer token, or the public; and the language asked for.
+#[derive(Debug)]
+pub struct Caller {
+    user: Option<User>,
+    lang: Lang,
+}
+
+impl Caller {
+    fn principal(&self) -> Principal {
+        self.user.as_ref().map_or(Principal::PUBLIC, |u| Principal::new(u.role, u.scope.as_deref()))
+    }
+    fn need_user(&self) -> Result<&User, Response> {
+        self.user.as_ref().ok_or_else(|| {
+            fail(
+                StatusCode::UNAUTHORIZED,
+                "unauthorized",
+                self.lang.pick(
+                    "se necesita un token: Authorization: Bearer TOKEN",
+                    "a token is needed: Authorization: Bearer TOKEN",
+                ),
+                None,
+            )
+        })
+    }
+    fn forbidden(&self) -> Response {
+        fail(
+            StatusCode::FORBIDDEN,
+            "forbidden",
+            self.lang.pick("su rol no permite esta acción", "your role does not allow this action"),
+            None,
+        )
+    }
+    /// A viewer with this caller's rights, to share the web's checks.
+    fn viewer(&self) -> crate::view::Viewer {
+        crate::view::Viewer {
+            user: self.user.clone(),
+            lang: self.lang,
+            csrf: String::new(),
+            path: String::new(),
+            session: None,
+        }
+    }
+}
+
+impl FromRequestParts<AppState> for Caller {
+    type Rejection = Response;
+
+    async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Caller, Response> {
+        let lang = parts.headers.get(header::ACCEPT_LANGUAGE).and_then(|v| v.to_str().ok()).map_or(Lang::Es, |v| {
+            if v.trim_start().to_ascii_lowercase().starts_with("en") { Lang::En } else { Lang::Es }
+        });
+        let Some(auth) = parts.headers.get(header::AUTHORIZATION) else { return Ok(Caller { user: None, lang }) };
+        let token = auth.to_str().ok().and_then(|a| a.strip_prefix("Bearer ")).map(str::trim).unwrap_or("");
+        let user = state.store.token_user(&digest(token)).await.map_err(server)?;
+        match user {
+            Some(u) => Ok(Caller { user: Some(u), lang }),
+            None => Err(fail(
+                StatusCode::UNAUTHORIZED,
+                "unauthorized",
+                lang.pick("el token no es válido o fue revocado", "the token is invalid or was revoked"),
+                None,
+            )),
+        }
+    }
+}
+
+#[derive(Debug, Default, Deserialize, IntoParams)]
+pub struct YearParam {
+    /// The follow-up year (default: the policy's latest year up to the current one).
+    year: Option<String>,
+}
+
+fn year_of(q: &YearParam, lang: Lang) -> Result<Option<Year>, Response> {
+    match q.year.as_deref().filter(|y| !y.is_empty()) {
+        None => Ok(None),
+        Some(y) => y.parse::<Year>().map(Some).map_err(|_| {
+            fail(
+                StatusCode::BAD_REQUEST,
+                "invalid",
+                format!("{} «{y}»", lang.pick("año no válido", "invalid year")),
+                Some("year"),
+            )
+        }),
+    }
+}
+
+#[derive(Debug, Serialize, ToSchema)]
+pub struct Counts {
+    alto: usize,
+    intermedio: usize,
+    bajo: usize,
+    nd: usize,
+    total: usize,
+}
+
+impl From<&avance_core::band::BandCounts> for Counts {
+    fn from(c: &avance_core::band::BandCounts) -> Counts {
+        Counts { alto: c.alto, intermedio: c.intermedio, bajo: c.bajo, nd: c.nd, total: c.total() }
+    }
+}
+
+#[derive(Debug, Serialize, ToSchema)]
+pub struct PolicyLine {
+    code: String,
+    name: String,
+    sector: String,
+    ministry: String,
+    #[serde(rename = "type")]
+    policy_type: String,
+    year: u16,
+    /// The management index, rounded for display; null for ND.
+    #[schema(value_type = Option<f64>)]
+    index: Value,
+    band: &'static str,
+    objectives: Counts,
+    objective_indicators: Counts,
+    service_indicators: Counts,
+}
+
+/// Every policy followed up in a year, with its index and counts.
+#[utoipa::path(get, path = "/api/v1/policies", params(YearParam), responses((status = 200, body = [PolicyLine])))]
+async fn policies(State(state): State<AppState>, c: Caller, Query(q): Query<YearParam>) -> Response {
+    let year = match year_of(&q, c.lang) {
+        Ok(y) => y,
+        Err(r) => return r,
+    };
+    let loaded = match state.cache.get(&state.store).await {
+        Ok(l) => l,
+        Err(e) => return server(e),
+    };
+    let Some(year) = year.or_else(|| overview_year(&loaded)) else {
+        return Json(Vec::<PolicyLine>::new()).into_response();
+    };
+    let lines: Vec<PolicyLine> = selected(&loaded, year, "", "", "")
+        .into_iter()
+        .map(|(p, r)| {
+            let m = p.meta();
+            PolicyLine {
+                code: m.code.clone(),
+                name: m.name.clone(),
+                sector: format!("{} {}", m.sector.code, m.sector.name),
+                ministry: format!("{} {}", m.ministry.code, m.ministry.name),
+                policy_type: m.policy_type.id().to_string(),
+                year: year.get(),
+                index: figure(r.index, r.profile.decimals),
+                band: r.index_band.id(),
+                objectives: (&r.counts.objectives).into(),
+                objective_indicators: (&r.counts.objective_indicators).into(),
+                service_indicators: (&r.counts.service_indicators).into(),
+            }
+        })
+        .collect();
+    Json(lines).into_response()
+}
+
+/// A policy's figures for a year: the `avance-compute/1` document of `avance compute --format json`.
+#[utoipa::path(
+    get,
+    path = "/api/v1/policies/{code}",
+    params(("code" = String, Path, description = "Policy code, e.g. PNDI"), YearParam),
+    responses((status = 200, description = "avance-compute/1 document", body = Object), (status = 404, body = ApiError))
+)]
+async fn policy(
+    State(state): State<AppState>,
+    c: Caller,
+    Path(code): Path<String>,
+    Query(q): Query<YearParam>,
+) -> Response {
+    let year = match year_of(&q, c.lang) {
+        Ok(y) => y,
+        Err(r) => return r,
+    };
+    let loaded = match state.cache.get(&state.store).await {
+        Ok(l) => l,
+        Err(e) => return server(e),
+    };
+    let Some(p) = loaded.policies.get(&code) else { return api_not_found(c).await };
+    let year = year.unwrap_or_else(|| default_year(p));
+    if !p.meta().years.contains(year) {
+        return fail(
+            StatusCode::NOT_FOUND,
+            "not_found",
+            c.lang.pick("la política no tiene ese año", "the policy has no such year"),
+            Some("year"),
+        );
+    }
+    let Some(r) = loaded.result(&code, year) else { return api_not_found(c).await };
+    Json(avance_report::json::compute(p, &r, c.lang)).into_response()
+}
+
+#[derive(Debug, Serialize, ToSchema)]
+pub struct YearFigures {
+    year: u16,
+    target: Option<String>,
+    actual: Option<String>,
+    /// Avance Tipo 1 as displayed (one decimal); "ND" when not computable.
+    avance: String,
+    band: &'static str,
+}
+
+#[derive(Debug, Serialize, ToSchema)]
+pub struct IndicatorDetail {
+    policy: String,
+    code: String,
+    name: String,
+    responsible: String,
+    indicator_type: String,
+    unit: String,
+    baseline: Option<String>,
+    baseline_year: Option<u16>,
+    year: u16,
+    avance_tipo1: String,
+    avance_tipo2: String,
+    band: &'static str,
+    years: Vec<YearFigures>,
+    /// "¿Cómo se calculó?": each step as a label and its text.
+    how: Vec<(String, String)>,
+}
+
+/// One indicator: metadata, every year's values and avance, and how the year's avance was computed.
+#[utoipa::path(
+    get,
+    path = "/api/v1/policies/{code}/indicators/{indicator}",
+    params(("code" = String, Path), ("indicator" = String, Path, description = "e.g. ISS.01.01.01.01"), YearParam),
+    responses((status = 200, body = IndicatorDetail), (status = 404, body = ApiError))
+)]
+async fn indicator(
+    State(state): State<AppState>,
+    c: Caller,
+    Path((code, indicator)): Path<(String, String)>,
+    Query(q): Query<YearParam>,
+) -> Response {
+    let year = match year_of(&q, c.lang) {
+        Ok(y) => y,
+        Err(r) => return r,
+    };
+    let loaded = match state.cache.get(&state.store).await {
+        Ok(l) => l,
+        Err(e) => return server(e),
+    };
+    let Some(p) = loaded.policies.get(&code) else { return api_not_found(c).await };
+    let year = year.unwrap_or_else(|| default_year(p)).max(p.meta().years.first).min(p.meta().years.last);
+    let Some(ind) = p.indicators().iter().find(|i| i.code.as_str() == indicator) else { return api_not_found(c).await };
+    let Some(r) = loaded.result(&code, year) else { return api_not_found(c).await };
+    let Some(ir) = r.indicator(&indicator) else { return api_not_found(c).await };
+    let d = r.profile.decimals;
+    let years = p
+        .meta()
+        .years
+        .iter()
+        .map(|y| {
+            let e = avance_core::avance::evaluate(ind, y, &r.profile);
+            let a = e.avance.ok();
+            YearFigures {
+                year: y.get(),
+                target: ind.targets.get(&y).map(|c| c.text().to_string()),
+                actual: ind.actuals.get(&y).map(|c| c.text().to_string()),
+                avance: shown(a, d),
+                band: r.profile.band(a).id(),
+            }
+        })
+        .collect();
+    let tipo2 = match ir.evaluation.tipo2 {
+        avance_core::avance::Tipo2::Value(x) => avance_core::number::format_display(x, d),
+        avance_core::avance::Tipo2::Nd => "ND".into(),
+        avance_core::avance::Tipo2::NotApplicable => "no aplica".into(),
+    };
+    Json(IndicatorDetail {
+        policy: code.clone(),
+        code: ind.code.to_string(),
+        name: ind.name.clone(),
+        responsible: ind.responsible.clone(),
+        indicator_type: ind.indicator_type.clone(),
+        unit: ind.unit.id().to_string(),
+        baseline: ind.baseline.as_ref().map(|b| b.value.text().to_string()),
+        baseline_year: ind.baseline.as_ref().map(|b| b.year.get()),
+        year: year.get(),
+        avance_tipo1: shown(ir.avance(), d),
+        avance_tipo2: tipo2,
+        band: ir.band.id(),
+        years,
+        how: formula_text(&ir.evaluation, &r.profile, year, c.lang)
+            .into_iter()
+            .map(|(k, v)| (k.to_string(), v))
+            .collect(),
+    })
+    .into_response()
+}
+
+#[derive(Debug, Deserialize, ToSchema)]
+pub struct NewActual {
+    /// The follow-up year, e.g. 2024.
+    year: String,
+    /// The value as the unit writes it: `12.5%`, `10,256`, `ND`.
+    value: String,
+    comment: Option<String>,
+    /// An http(s) link to the evidence.
+    evidence: Option<String>,
+}
+
+#[derive(Debug, Serialize, ToSchema)]
+pub struct Created {
+    id: i64,
+    status: &'static str,
+}
+
+/// A unit reports an actual for one of its indicators; it waits for the planning office's review.
+#[utoipa::path(
+    post,
+    path = "/api/v1/policies/{code}/indicators/{indicator}/actuals",
+    params(("code" = String, Path), ("indicator" = String, Path)),
+    request_body = NewActual,
+    security(("token" = [])),
+    responses(
+        (status = 201, body = Created),
+        (status = 401, body = ApiError),
+        (status = 403, body = ApiError),
+        (status = 409, description = "already approved (locked)", body = ApiError),
+        (status = 422, description = "invalid value, or the year is closed", body = ApiError)
+    )
+)]
+async fn submit(
+    State(state): State<AppState>,
+    c: Caller,
+    Path((code, indicator)): Path<(String, String)>,
+    body: Result<Json<NewActual>, axum::extract::rejection::JsonRejection>,
+) -> Response {
+    let user = match c.need_user() {
+        Ok(u) => u.clone(),
+        Err(r) => return r,
+    };
+    let Json(body) = match body {
+        Ok(b) => b,
+        Err(e) => return fail(StatusCode::UNPROCESSABLE_ENTITY, "invalid", e.body_text(), None),
+    };
+    let loaded = match state.cache.get(&state.store).await {
+        Ok(l) => l,
+        Err(e) => return server(e),
+    };
+    let Some(p) = loaded.policies.get(&code) else { return api_not_found(c).await };
+    let Some(ind) = p.indicators().iter().find(|i| i.code.as_str() == indicator) else { return api_not_found(c).await };
+    let m = p.meta();
+    let on = Resource::Indicator { ministry: &m.ministry.code, responsible: &ind.responsible };
+    if user.role != Role::Unit || !avance_core::access::can(&c.principal(), Action::ReportActual, &on) {
+        return c.forbidden();
+    }
+    let comment = body.comment.clone().unwrap_or_default();
+    let evidence = body.evidence.clone().unwrap_or_default();
+    let (year, cell) = match check_actual(p, ind, &body.year, &body.value, &comment, &evidence, c.lang) {
+        Ok(x) => x,
+        Err((field, msg)) => return fail(StatusCode::UNPROCESSABLE_ENTITY, "invalid", msg, Some(field)),
+    };
+    let at = now();
+    let unit = user.scope.clone().unwrap_or_default();
+    match windows(&state, &unit, &at).await {
+        Ok(w) if w.get(&(code.clone(), year)).is_some_and(|w| w.open) => {}
+        Ok(_) => {
+            return fail(
+                StatusCode::UNPROCESSABLE_ENTITY,
+                "closed",
+                WorkflowError::Closed.message(c.lang),
+                Some("year"),
+            );
+        }
+        Err(e) => return server(e),
+    }
+    match record_submission(&state, &user, p, ind, year, &cell, &comment, &evidence, &at).await {
+        Ok(id) => (StatusCode::CREATED, Json(Created { id, status: "submitted" })).into_response(),
+        Err(StoreError::Workflow(w)) => fail(StatusCode::CONFLICT, "conflict", w.message(c.lang), None),
+        Err(e) => server(e),
+    }
+}
+
+#[derive(Debug, Serialize, ToSchema)]
+pub struct SubmissionView {
+    id: i64,
+    policy: String,
+    indicator: String,
+    year: i64,
+    value: String,
+    comment: Option<String>,
+    evidence: Option<String>,
+    /// submitted, approved or returned.
+    status: &'static str,
+    submitted_by: String,
+    submitted_at: String,
+    reviewed_by: Option<String>,
+    review_reason: Option<String>,
+}
+
+/// The submissions the caller may see: a unit's own, or those of the policies a planning office
+/// reviews (everything for the administrator).
+#[utoipa::path(get, path = "/api/v1/submissions", security(("token" = [])), responses((status = 200, body = [SubmissionView]), (status = 401, body = ApiError)))]
+async fn submissions(State(state): State<AppState>, c: Caller) -> Response {
+    let user = match c.need_user() {
+        Ok(u) => u.clone(),
+        Err(r) => return r,
+    };
+    let (loaded, subs) = match (state.cache.get(&state.store).await, state.store.latest_submissions(None).await) {
+        (Ok(l), Ok(s)) => (l, s),
+        (Err(e), _) | (_, Err(e)) => return server(e),
+    };
+    let principal = c.principal();
+    let list: Vec<SubmissionView> = subs
+        .into_iter()
+        .filter(|s| match user.role {
+            Role::Unit => s.submitted_by == user.username,
+            _ => loaded.policies.get(&s.policy).is_some_and(|p| {
+                avance_core::access::can(
+                    &principal,
+                    Action::Review,
+                    &Resource::Policy { ministry: &p.meta().ministry.code },
+                )
+            }),
+        })
+        .map(|s| SubmissionView {
+            id: s.id,
+            policy: s.policy,
+            indicator: s.indicator,
+            year: s.year,
+            value: s.text,
+            comment: s.comment,
+            evidence: s.evidence,
+            status: s.status.id(),
+            submitted_by: s.submitted_by,
+            submitted_at: s.submitted_at,
+            reviewed_by: s.reviewed_by,
+            review_reason: s.review_reason,
+        })
+        .collect();
+    Json(list).into_response()
+}
+
+#[derive(Debug, Default, Deserialize, ToSchema)]
+pub struct ReturnBody {
+    /// Why the value is returned (required).
+    reason: String,
+}
+
+fn reviewed(c: &Caller, r: Result<avance_store::app::Submission, ReviewFailure>) -> Response {
+    match r {
+        Ok(s) => Json(json!({"id": s.id, "status": s.status.id()})).into_response(),
+        Err(ReviewFailure::Forbidden) => c.forbidden(),
+        Err(ReviewFailure::NotFound) => {
+            fail(StatusCode::NOT_FOUND, "not_found", c.lang.pick("el envío no existe", "no such submission"), None)
+        }
+        Err(ReviewFailure::Workflow(WorkflowError::ReasonRequired)) => fail(
+            StatusCode::UNPROCESSABLE_ENTITY,
+            "invalid",
+            WorkflowError::ReasonRequired.message(c.lang),
+            Some("reason"),
+        ),
+        Err(ReviewFailure::Workflow(w)) => fail(StatusCode::CONFLICT, "conflict", w.message(c.lang), None),
+        Err(ReviewFailure::Store(e)) => server(e),
+    }
+}
+
+/// The planning office approves a submitted value: it becomes the indicator's actual, locked.
+#[utoipa::path(
+    post,
+    path = "/api/v1/submissions/{id}/approve",
+    params(("id" = i64, Path)),
+    security(("token" = [])),
+    responses((status = 200, description = "approved"), (status = 403, body = ApiError), (status = 409, body = ApiError))
+)]
+async fn approve(State(state): State<AppState>, c: Caller, Path(id): Path<i64>) -> Response {
+    if let Err(r) = c.need_user() {
+        return r;
+    }
+    let r = apply_review(&state, &c.viewer(), id, Step::Approve, "").await;
+    reviewed(&c, r)
+}
+
+/// The planning office returns a submitted value with a reason; the unit may correct it.
+#[utoipa::path(
+    post,
+    path = "/api/v1/submissions/{id}/return",
+    params(("id" = i64, Path)),
+    request_body = ReturnBody,
+    security(("token" = [])),
+    responses((status = 200, description = "returned"), (status = 403, body = ApiError), (status = 409, body = ApiError), (status = 422, body = ApiError))
+)]
+async fn return_(
+    State(state): State<AppState>,
+    c: Caller,
+    Path(id): Path<i64>,
+    body: Result<Json<ReturnBody>, axum::extract::rejection::JsonRejection>,
+) -> Response {
+    if let Err(r) = c.need_user() {
+        return r;
+    }
+    let reason = body.map(|b| b.0.reason).unwrap_or_default();
+    let r = apply_review(&state, &c.viewer(), id, Step::Return, &reason).await;
+    reviewed(&c, r)
+}

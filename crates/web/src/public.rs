@@ -1,0 +1,811 @@
+//! Pages anyone can see: the national overview, a policy, an indicator, and downloads.
+
+use std::collections::BTreeMap;
+use std::sync::Arc;
+
+use askama::Template;
+use avance_core::Decimal;
+use avance_core::access::{Action, Resource};
+use avance_core::avance::{Formula, NdReason, Resolved, Tipo2, evaluate};
+use avance_core::band::Band;
+use avance_core::code::CodeKind;
+use avance_core::compute::{LevelCounts, PolicyResult};
+use avance_core::lang::Lang;
+use avance_core::model::{Direction, Policy, Year};
+use avance_core::number::format_display;
+use avance_core::profile::RuleProfile;
+use avance_report::{alert_text, labels, svg};
+use axum::extract::{Path, Query, State};
+use axum::http::{StatusCode, header};
+use axum::response::{IntoResponse, Response};
+use serde::Deserialize;
+
+use crate::AppState;
+use crate::cache::Loaded;
+use crate::security;
+use crate::view::{Frame, Viewer, not_found, render, see_other};
+
+/// The year asked for (`?anio=`), if it is one.
+#[derive(Debug, Default, Deserialize)]
+pub struct YearQuery {
+    #[serde(default)]
+    pub anio: String,
+}
+
+/// The calendar year now (UTC).
+pub fn this_year() -> u16 {
+    avance_store::app::now().get(..4).and_then(|y| y.parse().ok()).unwrap_or(2026)
+}
+
+/// The year a policy is shown for by default: its last year, or the current one if earlier.
+pub fn default_year(policy: &Policy) -> Year {
+    let years = policy.meta().years;
+    Year::new(this_year()).ok().filter(|y| years.contains(*y)).unwrap_or(years.last)
+}
+
+pub(crate) fn shown(x: Option<Decimal>, decimals: u32) -> String {
+    x.map_or_else(|| "ND".to_string(), |x| format_display(x, decimals))
+}
+
+/// Switches the language (a cookie) and goes back where the visitor was.
+pub async fn switch_language(
+    State(state): State<AppState>,
+    Path(lang): Path<String>,
+    Query(q): Query<BTreeMap<String, String>>,
+) -> Response {
+    let lang: Lang = lang.parse().unwrap_or_default();
+    let back = q.get("volver").filter(|p| p.starts_with('/') && !p.starts_with("//")).map_or("/", String::as_str);
+    let mut res = see_other(back);
+    res.headers_mut().append(
+        header::SET_COOKIE,
+        security::set_cookie(security::LANG_COOKIE, lang.id(), state.config.secure_cookies, Some(365 * 24 * 3600)),
+    );
+    res
+}
+
+pub async fn fallback(v: Viewer) -> Response {
+    not_found(v.lang)
+}
+
+struct CountCell {
+    label: &'static str,
+    cells: Vec<usize>,
+    total: usize,
+}
+
+fn count_rows(c: &LevelCounts, lang: Lang) -> Vec<CountCell> {
+    labels::levels(c, lang)
+        .into_iter()
+        .map(|(label, b)| CountCell { label, cells: Band::ALL.iter().map(|x| b.get(*x)).collect(), total: b.total() })
+        .collect()
+}
+
+struct OverviewRow {
+    code: String,
+    name: String,
+    sector: String,
+    ministry: String,
+    policy_type: &'static str,
+    index: String,
+    band_class: &'static str,
+    band_label: &'static str,
+    objectives: String,
+    indicators: String,
+    alerts: usize,
+}
+
+struct Choice {
+    value: String,
+    label: String,
+    selected: bool,
+}
+
+#[derive(Template)]
+#[template(path = "overview.html")]
+struct Overview {
+    f: Frame,
+    t: OverviewTexts,
+    year: String,
+    years: Vec<Choice>,
+    sectors: Vec<Choice>,
+    ministries: Vec<Choice>,
+    types: Vec<Choice>,
+    rows: Vec<OverviewRow>,
+    band_heads: Vec<&'static str>,
+    counts: Vec<CountCell>,
+    chart: String,
+    chart_index: String,
+    empty: bool,
+}
+
+struct OverviewTexts {
+    intro: &'static str,
+    filters: &'static str,
+    year: &'static str,
+    sector: &'static str,
+    ministry: &'static str,
+    policy_type: &'static str,
+    all: &'static str,
+    apply: &'static str,
+    policies: &'static str,
+    heads: [&'static str; 9],
+    totals: &'static str,
+    level: &'static str,
+    chart: &'static str,
+    chart_index: &'static str,
+    none: &'static str,
+}
+
+#[derive(Debug, Default, Deserialize)]
+pub struct OverviewQuery {
+    #[serde(default)]
+    anio: String,
+    #[serde(default)]
+    sector: String,
+    #[serde(default)]
+    ministerio: String,
+    #[serde(default)]
+    tipo: String,
+}
+
+fn choices(values: impl IntoIterator<Item = (String, String)>, selected: &str) -> Vec<Choice> {
+    let map: BTreeMap<String, String> = values.into_iter().collect();
+    map.into_iter().map(|(value, label)| Choice { selected: value == selected, value, label }).collect()
+}
+
+/// Policies that pass the overview's filters and cover `year`, with their figures.
+pub(crate) fn selected(
+    loaded: &Loaded,
+    year: Year,
+    sector: &str,
+    ministry: &str,
+    policy_type: &str,
+) -> Vec<(Arc<Policy>, Arc<PolicyResult>)> {
+    loaded
+        .policies
+        .values()
+        .filter(|p| {
+            let m = p.meta();
+            m.years.contains(year)
+                && (sector.is_empty() || m.sector.code == sector)
+                && (ministry.is_empty() || m.ministry.code == ministry)
+                && (policy_type.is_empty() || m.policy_type.id() == policy_type)
+        })
+        .filter_map(|p| Some((p.clone(), loaded.result(&p.meta().code, year)?)))
+        .collect()
+}
+
+/// The year the overview shows by default: the latest year any policy covers, up to this one.
+pub(crate) fn overview_year(loaded: &Loaded) -> Option<Year> {
+    let now = Year::new(this_year()).ok()?;
+    loaded.policies.values().map(|p| p.meta().years.last.min(now).max(p.meta().years.first)).max()
+}
+
+/// Index chart: each policy's índice as a horizontal bar coloured by its band.
+fn index_chart(items: &[(Arc<Policy>, Arc<PolicyResult>)], lang: Lang) -> String {
+    let rows: Vec<(String, Option<Decimal>, Band)> =
+        items.iter().map(|(p, r)| (p.meta().code.clone(), r.index, r.index_band)).collect();
+    let profile = items.first().map_or_else(RuleProfile::ceplan_pn_v1, |(_, r)| r.profile.clone());
+    svg::bars(lang.pick("Índice de gestión por política", "Management index by policy"), &rows, &profile)
+}
+
+pub async fn overview(State(state): State<AppState>, v: Viewer, Query(q): Query<OverviewQuery>) -> Response {
+    let loaded = match state.cache.get(&state.store).await {
+        Ok(l) => l,
+        Err(e) => return crate::internal(e, v.lang),
+    };
+    let l = v.lang;
+    let year = q.anio.parse::<Year>().ok().or_else(|| overview_year(&loaded));
+    let all_years: Vec<(String, String)> =
+        loaded.policies.values().flat_map(|p| p.meta().years.iter()).map(|y| (y.to_string(), y.to_string())).collect();
+    let items = year.map(|y| selected(&loaded, y, &q.sector, &q.ministerio, &q.tipo)).unwrap_or_default();
+    let mut total = LevelCounts::default();
+    for (_, r) in &items {
+        total.merge(&r.counts);
+    }
+    let rows = items
+        .iter()
+        .map(|(p, r)| {
+            let m = p.meta();
+            let d = r.profile.decimals;
+            let obj = &r.counts.objectives;
+            let ind = {
+                let mut c = r.counts.objective_indicators;
+                c.merge(&r.counts.service_indicators);
+                c
+            };
+            OverviewRow {
+                code: m.code.clone(),
+                name: m.name.clone(),
+                sector: m.sector.name.clone(),
+                ministry: m.ministry.name.clone(),
+                policy_type: m.policy_type.id(),
+                index: shown(r.index, d),
+                band_class: r.index_band.id(),
+                band_label: labels::band(r.index_band, l),
+                objectives: format!("{} / {} / {} / {}", obj.bajo, obj.intermedio, obj.alto, obj.nd),
+                indicators: format!("{} / {} / {} / {}", ind.bajo, ind.intermedio, ind.alto, ind.nd),
+                alerts: r.alerts.len(),
+            }
+        })
+        .collect::<Vec<_>>();
+    let page = Overview {
+        f: v.frame(match year {
+            Some(y) => format!("{} {y}", l.pick("Seguimiento de las políticas nacionales,", "Follow-up of national policies,")),
+            None => l.pick("Seguimiento de las políticas nacionales", "Follow-up of national policies").to_string(),
+        }),
+        t: OverviewTexts {
+            intro: l.pick(
+                "Avance de cada política nacional según el método de CEPLAN: índice de gestión, semáforo y alertas, calculados con los valores aprobados más recientes.",
+                "Progress of each national policy under CEPLAN's method: management index, traffic light and alerts, computed from the latest approved values.",
+            ),
+            filters: l.pick("Filtros", "Filters"),
+            year: l.pick("Año", "Year"),
+            sector: l.pick("Sector", "Sector"),
+            ministry: l.pick("Ministerio conductor", "Conducting ministry"),
+            policy_type: l.pick("Tipo de política", "Policy type"),
+            all: l.pick("Todos", "All"),
+            apply: l.pick("Aplicar filtros", "Apply filters"),
+            policies: l.pick("Políticas nacionales", "National policies"),
+            heads: [
+                l.pick("Código", "Code"),
+                l.pick("Política", "Policy"),
+                l.pick("Sector", "Sector"),
+                l.pick("Ministerio conductor", "Conducting ministry"),
+                l.pick("Tipo", "Type"),
+                l.pick("Índice de gestión", "Management index"),
+                l.pick("Objetivos (bajo / medio / alto / ND)", "Objectives (low / mid / high / ND)"),
+                l.pick("Indicadores (bajo / medio / alto / ND)", "Indicators (low / mid / high / ND)"),
+                l.pick("Alertas", "Alerts"),
+            ],
+            totals: l.pick("Semáforo de las políticas seleccionadas", "Traffic light of the selected policies"),
+            level: l.pick("Nivel", "Level"),
+            chart: l.pick(
+                "Cuántos objetivos e indicadores de las políticas seleccionadas hay en cada banda.",
+                "How many objectives and indicators of the selected policies fall in each band.",
+            ),
+            chart_index: l.pick(
+                "Índice de gestión de cada política; las líneas marcan 75 y 95.",
+                "Each policy's management index; the lines mark 75 and 95.",
+            ),
+            none: l.pick(
+                "No hay políticas con seguimiento para estos filtros.",
+                "No policy is followed up for these filters.",
+            ),
+        },
+        year: year.map(|y| y.to_string()).unwrap_or_default(),
+        years: choices(all_years, &year.map(|y| y.to_string()).unwrap_or_default()),
+        sectors: choices(
+            loaded.policies.values().map(|p| (p.meta().sector.code.clone(), p.meta().sector.name.clone())),
+            &q.sector,
+        ),
+        ministries: choices(
+            loaded.policies.values().map(|p| (p.meta().ministry.code.clone(), p.meta().ministry.name.clone())),
+            &q.ministerio,
+        ),
+        types: choices(
+            loaded.policies.values().map(|p| (p.meta().policy_type.id().to_string(), p.meta().policy_type.id().to_string())),
+            &q.tipo,
+        ),
+        empty: rows.is_empty(),
+        rows,
+        band_heads: Band::ALL.iter().map(|b| labels::band_range(*b)).collect(),
+        counts: count_rows(&total, l),
+        chart: svg::band_distribution(&total, l),
+        chart_index: index_chart(&items, l),
+    };
+    render(&page).into_response()
+}
+
+struct Download {
+    href: String,
+    label: &'static str,
+}
+
+#[derive(Template)]
+#[template(path = "policy.html")]
+struct PolicyPage {
+    f: Frame,
+    years: Vec<(String, String, bool)>,
+    year_label: &'static str,
+    downloads_label: &'static str,
+    downloads: Vec<Download>,
+    pending: Option<String>,
+    body: String,
+}
+
+fn load_policy(loaded: &Loaded, code: &str) -> Option<Arc<Policy>> {
+    loaded.policies.get(code).cloned()
+}
+
+fn policy_year(policy: &Policy, q: &YearQuery) -> Option<Year> {
+    if q.anio.is_empty() {
+        return Some(default_year(policy));
+    }
+    q.anio.parse::<Year>().ok().filter(|y| policy.meta().years.contains(*y))
+}
+
+pub async fn policy(
+    State(state): State<AppState>,
+    v: Viewer,
+    Path(code): Path<String>,
+    Query(q): Query<YearQuery>,
+) -> Response {
+    let loaded = match state.cache.get(&state.store).await {
+        Ok(l) => l,
+        Err(e) => return crate::internal(e, v.lang),
+    };
+    let Some(policy) = load_policy(&loaded, &code) else { return not_found(v.lang) };
+    let Some(year) = policy_year(&policy, &q) else { return not_found(v.lang) };
+    let Some(result) = loaded.result(&code, year) else { return not_found(v.lang) };
+    let l = v.lang;
+    let hash = avance_import::dataset::content_hash(&policy);
+    let base = format!("/politicas/{code}");
+    let pending = if v.can(Action::Review, &Resource::Policy { ministry: &policy.meta().ministry.code }) {
+        match state.store.latest_submissions(Some(&code)).await {
+            Ok(list) => {
+                let n = list.iter().filter(|s| s.status == avance_core::access::Status::Submitted).count();
+                Some(format!("{} {n}", l.pick("Valores por revisar:", "Values awaiting review:")))
+            }
+            Err(e) => return crate::internal(e, l),
+        }
+    } else {
+        None
+    };
+    let page = PolicyPage {
+        f: v.frame(avance_report::html::title(&policy, &result, l)),
+        years: policy.meta().years.iter().map(|y| (y.to_string(), format!("{base}?anio={y}"), y == year)).collect(),
+        year_label: l.pick("Año de seguimiento", "Follow-up year"),
+        downloads_label: l.pick("Descargas", "Downloads"),
+        downloads: [
+            ("reporte.pdf", l.pick("Reporte (PDF)", "Report (PDF)")),
+            ("reporte.xlsx", l.pick("Reporte (XLSX)", "Report (XLSX)")),
+            ("indicadores.csv", l.pick("Indicadores (CSV)", "Indicators (CSV)")),
+            ("cifras.json", l.pick("Cifras (JSON)", "Figures (JSON)")),
+        ]
+        .into_iter()
+        .map(|(file, label)| Download { href: format!("{base}/descargas/{file}?anio={year}"), label })
+        .collect(),
+        pending,
+        body: avance_report::html::render_body(&policy, &result, l, &hash, Some(&format!("{base}/indicadores"))),
+    };
+    render(&page).into_response()
+}
+
+struct YearRow {
+    year: String,
+    target: String,
+    actual: String,
+    avance: String,
+    band_class: &'static str,
+    band_label: &'static str,
+    current: bool,
+}
+
+struct HistoryRow {
+    at: String,
+    author: String,
+    field: String,
+    text: String,
+    reason: String,
+    first: bool,
+}
+
+#[derive(Template)]
+#[template(path = "indicator.html")]
+struct IndicatorPage {
+    f: Frame,
+    t: IndicatorTexts,
+    policy_code: String,
+    policy_name: String,
+    code: String,
+    year: String,
+    meta: Vec<(&'static str, String)>,
+    years: Vec<YearRow>,
+    chart: String,
+    tipo1: String,
+    tipo1_class: &'static str,
+    tipo1_label: &'static str,
+    tipo2: String,
+    how: Vec<(&'static str, String)>,
+    notes: Vec<String>,
+    history: Vec<HistoryRow>,
+    status: Option<String>,
+    can_target: bool,
+    target_years: Vec<String>,
+    target_error: Option<String>,
+    form_year: String,
+    form_value: String,
+    form_reason: String,
+}
+
+struct IndicatorTexts {
+    back: &'static str,
+    data: &'static str,
+    series: &'static str,
+    year: &'static str,
+    target: &'static str,
+    actual: &'static str,
+    avance: &'static str,
+    band: &'static str,
+    figures: &'static str,
+    tipo1: &'static str,
+    tipo2: &'static str,
+    how: &'static str,
+    history: &'static str,
+    when: &'static str,
+    who: &'static str,
+    what: &'static str,
+    value: &'static str,
+    why: &'static str,
+    first: &'static str,
+    no_history: &'static str,
+    change_target: &'static str,
+    new_value: &'static str,
+    justification: &'static str,
+    save: &'static str,
+    status: &'static str,
+}
+
+fn indicator_texts(l: Lang) -> IndicatorTexts {
+    IndicatorTexts {
+        back: l.pick("Volver a la política", "Back to the policy"),
+        data: l.pick("Ficha del indicador", "Indicator sheet"),
+        series: l.pick("Logros esperados y valores obtenidos", "Targets and actual values"),
+        year: l.pick("Año", "Year"),
+        target: l.pick("Logro esperado", "Target"),
+        actual: l.pick("Valor obtenido", "Actual value"),
+        avance: l.pick("Avance Tipo 1 (%)", "Avance Tipo 1 (%)"),
+        band: l.pick("Semáforo", "Traffic light"),
+        figures: l.pick("Cifras del año", "Figures of the year"),
+        tipo1: l.pick("Avance Tipo 1", "Avance Tipo 1"),
+        tipo2: l.pick("Avance Tipo 2 (respecto de la línea base)", "Avance Tipo 2 (against the baseline)"),
+        how: l.pick("¿Cómo se calculó?", "How was it computed?"),
+        history: l.pick("Historial de cambios", "Change history"),
+        when: l.pick("Fecha", "When"),
+        who: l.pick("Autor", "Author"),
+        what: l.pick("Dato", "Field"),
+        value: l.pick("Valor", "Value"),
+        why: l.pick("Motivo", "Reason"),
+        first: l.pick("primer reporte", "first reported"),
+        no_history: l.pick(
+            "Este indicador no tiene historial en la base de datos.",
+            "This indicator has no history in the database.",
+        ),
+        change_target: l.pick("Cambiar un logro esperado", "Change a target"),
+        new_value: l.pick("Nuevo logro esperado", "New target"),
+        justification: l.pick("Justificación (obligatoria)", "Justification (required)"),
+        save: l.pick("Guardar el cambio", "Save the change"),
+        status: l.pick("Reporte del año", "Reporting for the year"),
+    }
+}
+
+/// The formula of an avance, in words, with the numbers it used.
+pub(crate) fn formula_text(
+    e: &avance_core::avance::Evaluation,
+    profile: &RuleProfile,
+    year: Year,
+    lang: Lang,
+) -> Vec<(&'static str, String)> {
+    let d = profile.decimals;
+    let num = |x: Option<Decimal>| x.map_or_else(|| "ND".to_string(), |x| x.normalize().to_string());
+    let mut out = vec![];
+    let direction = match e.direction {
+        Resolved::Trend { sense, aggregation, inferred } => format!(
+            "{} · {}{}",
+            labels::sense(sense, lang),
+            aggregation.id(),
+            if inferred {
+                lang.pick(" (sentido inferido de los logros esperados)", " (sense inferred from the targets)")
+            } else {
+                ""
+            }
+        ),
+        Resolved::NoDefinido(s) => format!("no definido · {}", s.id()),
+    };
+    out.push((lang.pick("Sentido y agregación aplicados", "Sense and aggregation applied"), direction));
+    let mut le = num(e.target);
+    let mut vo = num(e.actual);
+    if !e.summed_years.is_empty() {
+        let ys: Vec<String> = e.summed_years.iter().map(ToString::to_string).collect();
+        let note = format!(" ({} {})", lang.pick("suma de", "sum of"), ys.join(", "));
+        le.push_str(&note);
+        vo.push_str(&note);
+    }
+    out.push((lang.pick("Logro esperado usado (LE)", "Target used (LE)"), le));
+    out.push((lang.pick("Valor obtenido usado (VO)", "Actual used (VO)"), vo));
+    let formula = match (e.formula, &e.avance) {
+        (_, Err(reason)) => format!("ND: {}", alert_text::nd_reason(*reason, year, lang)),
+        (Some(f), Ok(a)) => {
+            let shown = format_display(profile.displayed(*a), d);
+            let rule = match f {
+                Formula::ActualOverTarget => format!("VO / LE × 100 = {} / {} × 100", num(e.actual), num(e.target)),
+                Formula::TargetOverActual => format!("LE / VO × 100 = {} / {} × 100", num(e.target), num(e.actual)),
+                Formula::Minimum => lang
+                    .pick("estándar mínimo: 100 si VO ≥ LE, si no 0", "minimum standard: 100 if VO ≥ LE, else 0")
+                    .to_string(),
+                Formula::Maximum => lang
+                    .pick("estándar máximo: 100 si VO ≤ LE, si no 0", "maximum standard: 100 if VO ≤ LE, else 0")
+                    .to_string(),
+                Formula::ZeroReached => lang
+                    .pick("LE = 0: 100 si se alcanzó la meta, si no 0", "LE = 0: 100 if the target was reached, else 0")
+                    .to_string(),
+            };
+            let cap = if e.capped {
+                lang.pick(" (limitado por el tope del perfil)", " (limited by the profile's cap)")
+            } else {
+                ""
+            };
+            format!("{rule} = {shown}{cap}")
+        }
+        (None, Ok(a)) => format_display(*a, d),
+    };
+    out.push((lang.pick("Fórmula", "Formula"), formula));
+    out.push((
+        lang.pick("Redondeo y semáforo", "Rounding and bands"),
+        lang.pick(
+            "un decimal, mitades hacia afuera; el semáforo se aplica a la cifra mostrada: [0–75) bajo, [75–95) medio, ≥ 95 alto",
+            "one decimal, halves away from zero; bands apply to the figure shown: [0–75) low, [75–95) mid, ≥ 95 high",
+        )
+        .to_string(),
+    ));
+    out.push((lang.pick("Perfil de reglas", "Rule profile"), format!("{} — {}", profile.id(), profile.description)));
+    out
+}
+
+#[derive(Debug, Default, Deserialize)]
+pub struct TargetForm {
+    #[serde(default)]
+    pub anio: String,
+    #[serde(default)]
+    pub valor: String,
+    #[serde(default)]
+    pub justificacion: String,
+}
+
+pub async fn indicator(
+    State(state): State<AppState>,
+    v: Viewer,
+    Path((code, indicator)): Path<(String, String)>,
+    Query(q): Query<YearQuery>,
+) -> Response {
+    indicator_page(&state, &v, &code, &indicator, &q, None, TargetForm::default()).await
+}
+
+/// The indicator page, with an error next to the target form when a change was refused.
+pub(crate) async fn indicator_page(
+    state: &AppState,
+    v: &Viewer,
+    code: &str,
+    indicator: &str,
+    q: &YearQuery,
+    target_error: Option<String>,
+    form: TargetForm,
+) -> Response {
+    let loaded = match state.cache.get(&state.store).await {
+        Ok(l) => l,
+        Err(e) => return crate::internal(e, v.lang),
+    };
+    let l = v.lang;
+    let Some(policy) = load_policy(&loaded, code) else { return not_found(l) };
+    let Some(year) = policy_year(&policy, q) else { return not_found(l) };
+    let Some(ind) = policy.indicators().iter().find(|i| i.code.as_str() == indicator) else { return not_found(l) };
+    let Some(result) = loaded.result(code, year) else { return not_found(l) };
+    let profile = &result.profile;
+    let d = profile.decimals;
+    let Some(r) = result.indicator(indicator) else { return not_found(l) };
+    let m = policy.meta();
+    let (sentido, aggregation) = match ind.direction {
+        Direction::Trend { sense, aggregation } => (
+            sense.map_or_else(
+                || l.pick("(no declarado)", "(not declared)").to_string(),
+                |s| labels::sense(s, l).to_string(),
+            ),
+            aggregation.id().to_string(),
+        ),
+        Direction::NoDefinido(s) => ("no definido".to_string(), s.id().to_string()),
+    };
+    let level = match ind.code.kind() {
+        CodeKind::ObjectiveIndicator => {
+            l.pick("Indicador de objetivo prioritario (IOP)", "Priority objective indicator (IOP)")
+        }
+        _ => l.pick("Indicador de servicio (ISS)", "Service indicator (ISS)"),
+    };
+    let meta = vec![
+        (l.pick("Nivel", "Level"), level.to_string()),
+        (l.pick("Responsable", "Responsible unit"), ind.responsible.clone()),
+        (l.pick("Tipo de indicador", "Indicator type"), ind.indicator_type.clone()),
+        (l.pick("Unidad de medida", "Unit"), ind.unit.label(l).to_string()),
+        (l.pick("Sentido esperado", "Expected sense"), sentido),
+        (l.pick("Agregación / estándar", "Aggregation / standard"), aggregation),
+        (
+            l.pick("Línea base", "Baseline"),
+            ind.baseline.as_ref().map_or_else(|| "—".to_string(), |b| format!("{} ({})", b.value.text(), b.year)),
+        ),
+    ];
+    let years = m
+        .years
+        .iter()
+        .map(|y| {
+            let e = evaluate(ind, y, profile);
+            let a = e.avance.ok();
+            let band = profile.band(a);
+            YearRow {
+                year: y.to_string(),
+                target: ind.targets.get(&y).map_or_else(String::new, |c| c.text().to_string()),
+                actual: ind.actuals.get(&y).map_or_else(String::new, |c| c.text().to_string()),
+                avance: shown(a, d),
+                band_class: band.id(),
+                band_label: labels::band(band, l),
+                current: y == year,
+            }
+        })
+        .collect();
+    let e = &r.evaluation;
+    let tipo2 = match e.tipo2 {
+        Tipo2::Value(x) => format_display(x, d),
+        Tipo2::Nd => "ND".to_string(),
+        Tipo2::NotApplicable => {
+            l.pick("no aplica (indicador no definido)", "not applicable (no_definido indicator)").to_string()
+        }
+    };
+    let mut notes: Vec<String> = e.quality.iter().map(|x| alert_text::quality(x, l)).collect();
+    if matches!(e.avance, Err(NdReason::NoActual | NdReason::NoTargetNorActual)) {
+        notes.push(l.pick("Falta el valor obtenido del año.", "The year's actual value is missing.").to_string());
+    }
+    let history = match state.store.history(indicator, Some(code)).await {
+        Ok(h) => h
+            .into_iter()
+            .map(|h| HistoryRow {
+                at: h.at.get(..19).unwrap_or(&h.at).replace('T', " "),
+                author: h.author,
+                field: match (h.field.as_str(), h.year) {
+                    ("target", Some(y)) => format!("{} {y}", l.pick("logro esperado", "target")),
+                    ("actual", Some(y)) => format!("{} {y}", l.pick("valor obtenido", "actual")),
+                    _ => l.pick("ficha", "metadata").to_string(),
+                },
+                text: h.text.unwrap_or_else(|| l.pick("(eliminado)", "(removed)").to_string()),
+                reason: h.reason,
+                first: h.first,
+            })
+            .collect(),
+        Err(e) => return crate::internal(e, l),
+    };
+    let status = match state.store.latest_submissions(Some(code)).await {
+        Ok(list) => list.into_iter().find(|s| s.indicator == indicator && i64::from(year.get()) == s.year).map(|s| {
+            let mut t = format!("{}: {} ({})", s.status.label(l), s.text, s.submitted_by);
+            if let Some(r) = s.review_reason {
+                t.push_str(&format!(" — {r}"));
+            }
+            t
+        }),
+        Err(e) => return crate::internal(e, l),
+    };
+    let can_target =
+        v.can(Action::ChangeTarget, &Resource::Indicator { ministry: &m.ministry.code, responsible: &ind.responsible });
+    let page = IndicatorPage {
+        f: v.frame(format!("{} {}", ind.code, ind.name)),
+        t: indicator_texts(l),
+        policy_code: m.code.clone(),
+        policy_name: m.name.clone(),
+        code: ind.code.to_string(),
+        year: year.to_string(),
+        meta,
+        years,
+        chart: svg::indicator_trend(ind, l),
+        tipo1: shown(r.avance(), d),
+        tipo1_class: r.band.id(),
+        tipo1_label: labels::band(r.band, l),
+        tipo2,
+        how: formula_text(e, profile, year, l),
+        notes,
+        history,
+        status,
+        can_target,
+        target_years: m.years.iter().map(|y| y.to_string()).collect(),
+        target_error,
+        form_year: if form.anio.is_empty() { year.to_string() } else { form.anio },
+        form_value: form.valor,
+        form_reason: form.justificacion,
+    };
+    render(&page).into_response()
+}
+
+/// PDF, XLSX, CSV or JSON of a policy-year.
+pub async fn download(
+    State(state): State<AppState>,
+    v: Viewer,
+    Path((code, file)): Path<(String, String)>,
+    Query(q): Query<YearQuery>,
+) -> Response {
+    let loaded = match state.cache.get(&state.store).await {
+        Ok(l) => l,
+        Err(e) => return crate::internal(e, v.lang),
+    };
+    let l = v.lang;
+    let Some(policy) = load_policy(&loaded, &code) else { return not_found(l) };
+    let Some(year) = policy_year(&policy, &q) else { return not_found(l) };
+    let Some(result) = loaded.result(&code, year) else { return not_found(l) };
+    let name = format!("{code}-{year}");
+    let made: Result<(Vec<u8>, &str, String), String> = match file.as_str() {
+        "reporte.pdf" => {
+            let (p, r) = (policy.clone(), result.clone());
+            tokio::task::spawn_blocking(move || {
+                let hash = avance_import::dataset::content_hash(&p);
+                avance_pdf::render(&p, &r, l, &hash).map_err(|e| e.to_string())
+            })
+            .await
+            .map_err(|e| e.to_string())
+            .and_then(|x| x)
+            .map(|b| (b, "application/pdf", format!("{name}.pdf")))
+        }
+        "reporte.xlsx" => avance_report::xlsx::render(&policy, &result, l)
+            .map_err(|e| e.to_string())
+            .map(|b| (b, "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", format!("{name}.xlsx"))),
+        "indicadores.csv" => csv_of(&policy, &result, l).map(|b| (b, "text/csv; charset=utf-8", format!("{name}.csv"))),
+        "cifras.json" => {
+            let doc = avance_report::json::compute(&policy, &result, l);
+            serde_json::to_vec_pretty(&doc)
+                .map_err(|e| e.to_string())
+                .map(|b| (b, "application/json", format!("{name}.json")))
+        }
+        _ => return not_found(l),
+    };
+    match made {
+        Ok((bytes, mime, filename)) => (
+            StatusCode::OK,
+            [
+                (header::CONTENT_TYPE, mime.to_string()),
+                (header::CONTENT_DISPOSITION, format!("attachment; filename=\"{filename}\"")),
+            ],
+            bytes,
+        )
+            .into_response(),
+        Err(e) => {
+            eprintln!("avance serve: no se pudo generar {file} de {code} {year}: {e}");
+            crate::view::error_page(
+                StatusCode::INTERNAL_SERVER_ERROR,
+                l.pick("No se pudo generar el archivo.", "The file could not be generated."),
+                l,
+            )
+        }
+    }
+}
+
+/// One row per indicator: its values for the year and its figures.
+fn csv_of(policy: &Policy, result: &PolicyResult, lang: Lang) -> Result<Vec<u8>, String> {
+    let mut w = csv::Writer::from_writer(Vec::new());
+    let head = match lang {
+        Lang::Es => [
+            "codigo",
+            "nombre",
+            "responsable",
+            "unidad",
+            "anio",
+            "logro_esperado",
+            "valor_obtenido",
+            "avance_tipo1",
+            "semaforo",
+        ],
+        Lang::En => ["code", "name", "responsible", "unit", "year", "target", "actual", "avance_tipo1", "band"],
+    };
+    w.write_record(head).map_err(|e| e.to_string())?;
+    let y = result.year;
+    for ind in policy.indicators() {
+        let Some(r) = result.indicator(ind.code.as_str()) else { continue };
+        let cell = |c: Option<&avance_core::value::Cell>| c.map_or_else(String::new, |c| c.text().to_string());
+        w.write_record([
+            ind.code.to_string(),
+            ind.name.clone(),
+            ind.responsible.clone(),
+            ind.unit.id().to_string(),
+            y.to_string(),
+            cell(ind.targets.get(&y)),
+            cell(ind.actuals.get(&y)),
+            shown(r.avance(), result.profile.decimals),
+            labels::band(r.band, lang).to_string(),
+        ])
+        .map_err(|e| e.to_string())?;
+    }
+    w.into_inner().map_err(|e| e.to_string())
+}

@@ -1,0 +1,625 @@
+//! HTTP-level tests of every route: public pages with the reference's figures, downloads, the
+//! reporting workflow, the role × action authorization matrix, and attacks (XSS, CSRF, SQL
+//! injection, session fixation, brute force, oversized bodies).
+#![allow(clippy::unwrap_used)]
+
+mod common;
+
+use axum::http::StatusCode;
+use common::{Client, demo, demo_on_postgres, logged, token};
+
+#[tokio::test]
+async fn public_pages_show_the_reference_figures() {
+    let (app, _state, _dir) = demo().await;
+    let mut c = Client::new(&app);
+    let home = c.get("/").await;
+    assert_eq!(home.status, StatusCode::OK);
+    let t = home.text();
+    assert!(t.contains("Seguimiento de las políticas nacionales, 2024"), "{t}");
+    assert!(t.contains(r#"data-indice="79.3""#));
+    // Objectives 1 alto / 2 intermedio / 0 bajo / 1 ND; indicators (5 IOP + 86 ISS).
+    assert!(t.contains("1 / 2 / 0 / 1"));
+    assert!(t.contains("19 / 7 / 40 / 25"), "indicator counts: {t}");
+    // Filters: a ministry without policies shows none.
+    let none = c.get("/?ministerio=999").await.text();
+    assert!(none.contains("No hay políticas con seguimiento para estos filtros."));
+
+    let policy = c.get("/politicas/PNDI?anio=2024").await;
+    assert_eq!(policy.status, StatusCode::OK);
+    let p = policy.text();
+    for figure in ["86.5", "80.0", "71.4", "79.3", "Alertas identificadas", "reporte.pdf", "cifras.json"] {
+        assert!(p.contains(figure), "{figure} missing from the policy page");
+    }
+    assert_eq!(p.matches("/politicas/PNDI/indicadores/I").count(), 91, "every indicator links to its page");
+
+    let ind = c.get("/politicas/PNDI/indicadores/IOP.01.01?anio=2024").await;
+    assert_eq!(ind.status, StatusCode::OK);
+    let i = ind.text();
+    assert!(i.contains("¿Cómo se calculó?"));
+    assert!(i.contains("VO / LE × 100 = 42391 / 49007 × 100 = 86.5"), "{i}");
+    assert!(i.contains("ceplan-pn@1"));
+    assert!(i.contains(r#"id="avance-tipo2">-41.4"#) || i.contains(r#"id="avance-tipo2">−41.4"#), "Tipo 2: {i}");
+    assert!(i.contains("primer reporte"), "history shows the value as first reported");
+
+    assert_eq!(c.get("/politicas/NOPE").await.status, StatusCode::NOT_FOUND);
+    assert_eq!(c.get("/politicas/PNDI?anio=1990").await.status, StatusCode::NOT_FOUND);
+    assert_eq!(c.get("/politicas/PNDI/indicadores/ISS.99").await.status, StatusCode::NOT_FOUND);
+    assert_eq!(c.get("/no-existe").await.status, StatusCode::NOT_FOUND);
+
+    // English switch: a cookie, then back where the visitor was.
+    let sw = c.get("/idioma/en?volver=/politicas/PNDI").await;
+    assert_eq!(sw.status, StatusCode::SEE_OTHER);
+    assert_eq!(sw.location(), "/politicas/PNDI");
+    let en = c.get("/politicas/PNDI").await.text();
+    assert!(en.contains("Follow-up report of the Política Nacional de Desarrollo Industrial, for the year 2024"));
+    assert!(en.contains(r#"<html lang="en">"#));
+    // No open redirect.
+    assert_eq!(c.get("/idioma/es?volver=//evil.example").await.location(), "/");
+}
+
+#[tokio::test]
+async fn downloads_in_four_formats() {
+    let (app, _state, _dir) = demo().await;
+    let mut c = Client::new(&app);
+    let pdf = c.get("/politicas/PNDI/descargas/reporte.pdf?anio=2024").await;
+    assert_eq!(pdf.status, StatusCode::OK);
+    assert!(pdf.body.starts_with(b"%PDF"));
+    assert_eq!(pdf.headers["content-disposition"], "attachment; filename=\"PNDI-2024.pdf\"");
+    let xlsx = c.get("/politicas/PNDI/descargas/reporte.xlsx").await;
+    assert!(xlsx.body.starts_with(b"PK"));
+    let csv = c.get("/politicas/PNDI/descargas/indicadores.csv").await.text();
+    assert!(
+        csv.starts_with("codigo,nombre,responsable,unidad,anio,logro_esperado,valor_obtenido,avance_tipo1,semaforo")
+    );
+    assert_eq!(csv.lines().count(), 92);
+    assert!(csv.lines().any(|l| l.starts_with("IOP.01.01,") && l.contains(",86.5,")));
+    let json = c.get("/politicas/PNDI/descargas/cifras.json").await.json();
+    assert_eq!(json["format"], "avance-compute/1");
+    assert_eq!(json["policy"]["index"], 79.3);
+    assert_eq!(c.get("/politicas/PNDI/descargas/otro.exe").await.status, StatusCode::NOT_FOUND);
+}
+
+/// A protected action: its name, method, path and form fields.
+type Act<'a> = (&'a str, &'a str, &'a str, Vec<(&'a str, &'a str)>);
+
+/// Every role against every protected action: the expected answer, written out.
+#[tokio::test]
+async fn authorization_matrix() {
+    let (app, state, _dir) = demo().await;
+    // A planning office of another ministry, to check the scope.
+    let mut admin = logged(&app, "admin").await;
+    let made = admin
+        .post(
+            "/admin/usuarios",
+            &[
+                ("usuario", "otra"),
+                ("nombre", "Otra OPP"),
+                ("rol", "planning"),
+                ("ambito", "010"),
+                ("contrasena", "otra-contrasena-12"),
+            ],
+        )
+        .await;
+    assert_eq!(made.status, StatusCode::SEE_OTHER, "{}", made.text());
+    let mut dgde = logged(&app, "dgde").await;
+    let sub = dgde
+        .post(
+            "/mis-indicadores/enviar",
+            &[("politica", "PNDI"), ("indicador", "ISS.01.04.03.01"), ("anio", "2024"), ("valor", "1")],
+        )
+        .await;
+    assert_eq!(sub.status, StatusCode::SEE_OTHER, "{}", sub.text());
+    let id = state.store.latest_submissions(Some("PNDI")).await.unwrap()[0].id;
+
+    let mut clients = vec![("public", Client::new(&app))];
+    for who in ["dgde", "itp", "planeamiento", "admin"] {
+        clients.push((who, logged(&app, who).await));
+    }
+    let mut other = Client::new(&app);
+    other.login("otra", "otra-contrasena-12").await;
+    clients.push(("otra", other));
+
+    // (name, method, path, fields)
+    let review_path = format!("/revision/{id}");
+    let actions: Vec<Act<'_>> = vec![
+        ("mine", "GET", "/mis-indicadores", vec![]),
+        (
+            "submit",
+            "POST",
+            "/mis-indicadores/enviar",
+            vec![("politica", "PNDI"), ("indicador", "ISS.01.01.01.02"), ("anio", "2024"), ("valor", "20%")],
+        ),
+        ("review_list", "GET", "/revision", vec![]),
+        ("return", "POST", &review_path, vec![("accion", "devolver"), ("motivo", "falta evidencia")]),
+        (
+            "target",
+            "POST",
+            "/politicas/PNDI/indicadores/ISS.01.01.01.01/meta",
+            vec![("anio", "2024"), ("valor", "1"), ("justificacion", "reprogramación aprobada por resolución")],
+        ),
+        ("audit", "GET", "/auditoria", vec![]),
+        ("admin", "GET", "/admin", vec![]),
+        (
+            "create_user",
+            "POST",
+            "/admin/usuarios",
+            vec![
+                ("usuario", "x"),
+                ("nombre", "X"),
+                ("rol", "unit"),
+                ("ambito", "ITP"),
+                ("contrasena", "una-contrasena-larga"),
+            ],
+        ),
+        ("deadline", "POST", "/admin/plazos", vec![("politica", "PNDI"), ("anio", "2024"), ("fecha", "2099-12-31")]),
+        (
+            "exception",
+            "POST",
+            "/admin/excepciones",
+            vec![
+                ("politica", "PNDI"),
+                ("anio", "2024"),
+                ("unidad", "ITP"),
+                ("fecha", "2099-12-31"),
+                ("motivo", "demora"),
+            ],
+        ),
+        ("account", "GET", "/cuenta", vec![]),
+        ("token", "POST", "/cuenta/tokens", vec![("descripcion", "t")]),
+    ];
+    // Expected: 'L' login page (303 to /ingresar), 'F' forbidden (403), 'S' success (200 or 303
+    // elsewhere), 'C' allowed but refused by the workflow (409: already returned by another). Columns: public, dgde, itp, planeamiento, admin, otra (planning of 010).
+    let expected: [(&str, &str); 12] = [
+        ("mine", "LSSFFF"),
+        ("submit", "LSFFFF"),
+        ("review_list", "LFFSSS"),
+        ("return", "LFFSCF"),
+        ("target", "LFFSSF"),
+        ("audit", "LFFSSS"),
+        ("admin", "LFFFSF"),
+        ("create_user", "LFFFSF"),
+        ("deadline", "LFFFSF"),
+        ("exception", "LFFFSF"),
+        ("account", "LSSSSS"),
+        ("token", "LSSSSS"),
+    ];
+    let mut failures = Vec::new();
+    for ((name, method, path, fields), (ename, row)) in actions.iter().zip(expected) {
+        assert_eq!(*name, ename);
+        for ((who, client), want) in clients.iter_mut().zip(row.chars()) {
+            let a = if *method == "GET" { client.get(path).await } else { client.post(path, fields).await };
+            let got = match a.status {
+                StatusCode::SEE_OTHER if a.location().starts_with("/ingresar") => 'L',
+                StatusCode::FORBIDDEN => 'F',
+                StatusCode::CONFLICT => 'C',
+                StatusCode::OK | StatusCode::SEE_OTHER => 'S',
+                other => panic!("{name} as {who}: unexpected {other}: {}", a.text()),
+            };
+            if got != want {
+                failures.push(format!("{name} as {who}: expected {want}, got {got}"));
+            }
+        }
+    }
+    assert!(failures.is_empty(), "authorization matrix:\n{}", failures.join("\n"));
+    // The rule the server applies is the core's: check the same cells there.
+    use avance_core::access::{Action, Principal, Resource, Role, can};
+    let dgde_indicator = Resource::Indicator { ministry: "038", responsible: "DGDE" };
+    assert!(can(&Principal::new(Role::Unit, Some("DGDE")), Action::ReportActual, &dgde_indicator));
+    assert!(!can(&Principal::new(Role::Unit, Some("ITP")), Action::ReportActual, &dgde_indicator));
+    assert!(!can(&Principal::new(Role::Planning, Some("010")), Action::Review, &Resource::Policy { ministry: "038" }));
+}
+
+/// The reporting story: a bad value gets the importers' message next to the field, a good one is
+/// submitted, returned with a reason, corrected, approved; the public figures change; the value
+/// locks; the audit log tells it all.
+async fn reporting_story(app: axum::Router) {
+    let mut public = Client::new(&app);
+    let before = public.get("/").await.text();
+    assert!(before.contains("19 / 7 / 40 / 25"));
+
+    let mut dgde = logged(&app, "dgde").await;
+    let mine = dgde.get("/mis-indicadores").await.text();
+    assert!(mine.contains("ISS.01.01.01.02"), "{mine}");
+    assert!(!mine.contains("ISS.01.01.02.01"), "another unit's indicator is not listed");
+    let form = [("politica", "PNDI"), ("indicador", "ISS.01.01.01.02"), ("anio", "2024")];
+    let with = |v: &'static str| {
+        let mut f = form.to_vec();
+        f.push(("valor", v));
+        f
+    };
+    let bad = dgde.post("/mis-indicadores/enviar", &with("12,5%")).await;
+    assert_eq!(bad.status, StatusCode::UNPROCESSABLE_ENTITY);
+    let t = bad.text();
+    assert!(
+        t.contains("&quot;12,5%&quot; no es un porcentaje válido: la coma separa miles en grupos de tres cifras y el punto separa decimales")
+            || t.contains("&#34;12,5%&#34; no es un porcentaje válido: la coma separa miles"),
+        "{t}"
+    );
+    assert!(t.contains(r#"aria-invalid="true""#), "the field is marked");
+    let mut evidence = with("20%");
+    evidence.push(("evidencia", "javascript:alert(1)"));
+    let bad_link = dgde.post("/mis-indicadores/enviar", &evidence).await;
+    assert_eq!(bad_link.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(bad_link.text().contains("debe ser una dirección que empiece con https://"));
+
+    let mut good = with("21%");
+    good.push(("comentario", "<script>alert('x')</script>"));
+    good.push(("evidencia", "https://www.gob.pe/produce/informe-2024.pdf"));
+    let ok = dgde.post("/mis-indicadores/enviar", &good).await;
+    assert_eq!(ok.status, StatusCode::SEE_OTHER);
+    assert!(dgde.get(&ok.location()).await.text().contains("Enviado, por revisar: 21%"));
+
+    let mut opp = logged(&app, "planeamiento").await;
+    let review = opp.get("/revision").await.text();
+    assert!(
+        review.contains("&lt;script&gt;alert(") || review.contains("&#60;script&#62;alert("),
+        "the comment is escaped: {review}"
+    );
+    assert!(!review.contains("<script>alert("));
+    let id = review.split("id=\"envio-").nth(1).unwrap().split('"').next().unwrap().to_string();
+    let path = format!("/revision/{id}");
+    let no_reason = opp.post(&path, &[("accion", "devolver"), ("motivo", " ")]).await;
+    assert_eq!(no_reason.status, StatusCode::CONFLICT);
+    assert!(no_reason.text().contains("indique el motivo"));
+    assert_eq!(
+        opp.post(&path, &[("accion", "devolver"), ("motivo", "El informe dice 20%")]).await.status,
+        StatusCode::SEE_OTHER
+    );
+    let returned = dgde.get("/mis-indicadores").await.text();
+    assert!(returned.contains("El informe dice 20%"));
+
+    assert_eq!(dgde.post("/mis-indicadores/enviar", &with("20%")).await.status, StatusCode::SEE_OTHER);
+    let review = opp.get("/revision").await.text();
+    let id = review.split("id=\"envio-").nth(1).unwrap().split('"').next().unwrap().to_string();
+    assert_eq!(opp.post(&format!("/revision/{id}"), &[("accion", "aprobar")]).await.status, StatusCode::SEE_OTHER);
+    // Approving twice is refused: the value is locked.
+    assert_eq!(opp.post(&format!("/revision/{id}"), &[("accion", "aprobar")]).await.status, StatusCode::CONFLICT);
+
+    // The public sees the new figure at once: 20 / 22 × 100 = 90.9, intermedio.
+    let after = public.get("/").await.text();
+    assert!(after.contains("19 / 8 / 40 / 24"), "{after}");
+    let ind = public.get("/politicas/PNDI/indicadores/ISS.01.01.01.02?anio=2024").await.text();
+    assert!(ind.contains("VO / LE × 100 = 20 / 22 × 100 = 90.9"), "{ind}");
+    assert!(ind.contains("valor reportado por dgde y aprobado"), "history names the unit and the approval");
+
+    let locked = dgde.post("/mis-indicadores/enviar", &with("25%")).await;
+    assert_eq!(locked.status, StatusCode::CONFLICT);
+    assert!(locked.text().contains("el valor ya fue aprobado y está bloqueado"));
+
+    // Targets change only with a justification.
+    let target = "/politicas/PNDI/indicadores/ISS.01.01.01.02/meta";
+    let unjustified = opp.post(target, &[("anio", "2024"), ("valor", "25%"), ("justificacion", "")]).await;
+    assert_eq!(unjustified.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(unjustified.text().contains("la justificación es obligatoria"));
+    let changed = opp
+        .post(
+            target,
+            &[("anio", "2024"), ("valor", "25%"), ("justificacion", "Reprogramación por Resolución 123-2024")],
+        )
+        .await;
+    assert_eq!(changed.status, StatusCode::SEE_OTHER);
+    let ind = public.get("/politicas/PNDI/indicadores/ISS.01.01.01.02?anio=2024").await.text();
+    assert!(ind.contains("cambio de meta: Reprogramación por Resolución 123-2024"));
+
+    // The audit log has each step, filterable.
+    let log = opp.get("/auditoria?politica=PNDI&unidad=DGDE").await.text();
+    for action in ["envío de valor", "devolución", "aprobación"] {
+        assert!(log.contains(action), "{action} missing from the audit log");
+    }
+    let by_user = opp.get("/auditoria?usuario=planeamiento&desde=2000-01-01&hasta=2999-12-31").await.text();
+    assert!(by_user.contains("cambio de meta"));
+    assert!(!by_user.contains("envío de valor"));
+    let bad_date = opp.get("/auditoria?desde=31/12/2024").await.text();
+    assert!(bad_date.contains("se escriben AAAA-MM-DD"));
+}
+
+#[tokio::test]
+async fn reporting_on_sqlite() {
+    let (app, _state, _dir) = demo().await;
+    reporting_story(app).await;
+}
+
+#[tokio::test]
+async fn reporting_on_postgres() {
+    let (app, _state) = demo_on_postgres("web_story").await;
+    reporting_story(app).await;
+}
+
+#[tokio::test]
+async fn deadlines_close_years_and_exceptions_reopen_them_per_unit() {
+    let (app, _state, _dir) = demo().await;
+    let mut admin = logged(&app, "admin").await;
+    let past = admin.post("/admin/plazos", &[("politica", "PNDI"), ("anio", "2024"), ("fecha", "2020-01-31")]).await;
+    assert_eq!(past.status, StatusCode::SEE_OTHER);
+    let bad = admin.post("/admin/plazos", &[("politica", "PNDI"), ("anio", "2024"), ("fecha", "31/01/2025")]).await;
+    assert_eq!(bad.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(bad.text().contains("Fecha: escriba AAAA-MM-DD"));
+    let mut dgde = logged(&app, "dgde").await;
+    let form = [("politica", "PNDI"), ("indicador", "ISS.01.01.01.02"), ("anio", "2024"), ("valor", "20%")];
+    assert!(dgde.get("/mis-indicadores").await.text().contains("Cerrado: el plazo venció el 2020-01-31"));
+    let closed = dgde.post("/mis-indicadores/enviar", &form).await;
+    assert_eq!(closed.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(closed.text().contains("el plazo de reporte de este año venció"));
+    let exc = admin
+        .post(
+            "/admin/excepciones",
+            &[
+                ("politica", "PNDI"),
+                ("anio", "2024"),
+                ("unidad", "DGDE"),
+                ("fecha", "2099-12-31"),
+                ("motivo", "cambio de jefatura"),
+            ],
+        )
+        .await;
+    assert_eq!(exc.status, StatusCode::SEE_OTHER);
+    assert!(dgde.get("/mis-indicadores").await.text().contains("Abierto por excepción hasta el 2099-12-31"));
+    assert_eq!(dgde.post("/mis-indicadores/enviar", &form).await.status, StatusCode::SEE_OTHER);
+    // ITP has no exception: still closed.
+    let mut itp = logged(&app, "itp").await;
+    let itp_form = [("politica", "PNDI"), ("indicador", "ISS.01.06.04.01"), ("anio", "2024"), ("valor", "1")];
+    assert_eq!(itp.post("/mis-indicadores/enviar", &itp_form).await.status, StatusCode::UNPROCESSABLE_ENTITY);
+}
+
+#[tokio::test]
+async fn csrf_is_required_on_every_form() {
+    let (app, _state, _dir) = demo().await;
+    let mut c = Client::new(&app);
+    c.get("/").await;
+    // No token, a wrong one, and a token without its cookie: all refused before any handler.
+    let none = c.post_raw("/ingresar", "usuario=admin&contrasena=demo-admin-avance").await;
+    assert_eq!(none.status, StatusCode::FORBIDDEN);
+    assert!(none.text().contains("el formulario venció o no vino de esta página"));
+    let wrong =
+        c.post_raw("/ingresar", &format!("csrf={}&usuario=admin&contrasena=demo-admin-avance", "0".repeat(64))).await;
+    assert_eq!(wrong.status, StatusCode::FORBIDDEN);
+    let mut dgde = logged(&app, "dgde").await;
+    let token = dgde.csrf();
+    dgde.cookies.remove("avance_csrf");
+    let forged = dgde
+        .post_raw(
+            "/mis-indicadores/enviar",
+            &format!("csrf={token}&politica=PNDI&indicador=ISS.01.01.01.02&anio=2024&valor=20%25"),
+        )
+        .await;
+    assert_eq!(forged.status, StatusCode::FORBIDDEN);
+    // Logging out is a form too.
+    let mut admin = logged(&app, "admin").await;
+    assert_eq!(admin.post_raw("/salir", "").await.status, StatusCode::FORBIDDEN);
+    assert_eq!(admin.post("/salir", &[]).await.status, StatusCode::SEE_OTHER);
+    assert_eq!(admin.get("/admin").await.location(), "/ingresar?volver=%2Fadmin");
+}
+
+#[tokio::test]
+async fn session_fixation_and_cookie_flags() {
+    let (app, _state, _dir) = demo().await;
+    let mut c = Client::new(&app);
+    let planted = "a".repeat(64);
+    c.cookies.insert("avance_session".into(), planted.clone());
+    let login = c.login("admin", "demo-admin-avance").await;
+    let set: Vec<String> =
+        login.headers.get_all("set-cookie").iter().map(|v| v.to_str().unwrap().to_string()).collect();
+    let session = set.iter().find(|s| s.starts_with("avance_session=")).expect("a new session cookie");
+    assert!(!session.contains(&planted), "the planted session id is not adopted");
+    assert!(session.contains("HttpOnly") && session.contains("SameSite=Lax") && session.contains("Path=/"));
+    assert!(set.iter().any(|s| s.starts_with("avance_csrf=")), "the CSRF token changes at login");
+    let mut attacker = Client::new(&app);
+    attacker.cookies.insert("avance_session".into(), planted);
+    assert_eq!(attacker.get("/admin").await.status, StatusCode::SEE_OTHER, "the planted id is not a session");
+    assert_eq!(c.get("/admin").await.status, StatusCode::OK);
+    // Headers on every answer.
+    let home = c.get("/").await;
+    assert!(home.headers["content-security-policy"].to_str().unwrap().contains("default-src 'none'"));
+    assert_eq!(home.headers["x-content-type-options"], "nosniff");
+    assert_eq!(home.headers["x-frame-options"], "DENY");
+}
+
+#[tokio::test]
+async fn secure_cookies_when_asked() {
+    let dir = tempfile::tempdir().unwrap();
+    let store = avance_store::Store::Sqlite(avance_store::SqliteStore::open(&dir.path().join("s.db")).await.unwrap());
+    store.migrate().await.unwrap();
+    avance_web::demo::prepare(&store).await.unwrap();
+    let state = avance_web::AppState::new(store, avance_web::Config { secure_cookies: true, ..Default::default() });
+    let app = avance_web::router(state);
+    let mut c = Client::new(&app);
+    let home = c.get("/").await;
+    assert!(home.headers["set-cookie"].to_str().unwrap().contains("Secure"));
+}
+
+#[tokio::test]
+async fn login_does_not_reveal_accounts_and_is_rate_limited() {
+    let (app, _state, _dir) = demo().await;
+    let mut c = Client::new(&app);
+    let fail = |user: &'static str| [("usuario", user), ("contrasena", "incorrecta"), ("volver", "")];
+    let real = c.post("/ingresar", &fail("admin")).await;
+    let ghost = c.post("/ingresar", &fail("nadie")).await;
+    assert_eq!(real.status, StatusCode::UNAUTHORIZED);
+    assert_eq!(ghost.status, StatusCode::UNAUTHORIZED);
+    assert!(real.text().contains("Usuario o contraseña incorrectos."));
+    assert_eq!(
+        real.text().replace(r#"value="admin""#, "X"),
+        ghost.text().replace(r#"value="nadie""#, "X"),
+        "same answer for both"
+    );
+    // SQL injection in the user name is just a wrong name.
+    assert_eq!(c.post("/ingresar", &fail("admin' OR '1'='1")).await.status, StatusCode::UNAUTHORIZED);
+    for _ in 0..4 {
+        c.post("/ingresar", &fail("admin")).await;
+        c.post("/ingresar", &fail("nadie")).await;
+    }
+    // Five failures each: both names are now limited, with the same message, even with the right
+    // password.
+    let limited =
+        c.post("/ingresar", &[("usuario", "admin"), ("contrasena", "demo-admin-avance"), ("volver", "")]).await;
+    let limited_ghost = c.post("/ingresar", &fail("nadie")).await;
+    assert_eq!(limited.status, StatusCode::TOO_MANY_REQUESTS);
+    assert_eq!(limited_ghost.status, StatusCode::TOO_MANY_REQUESTS);
+    assert!(limited.text().contains("Demasiados intentos fallidos. Espere 15 minutos"));
+    // Another account is not affected.
+    c.login("dgde", "demo-unidad-dgde").await;
+}
+
+#[tokio::test]
+async fn injection_and_escaping() {
+    let (app, _state, _dir) = demo().await;
+    let mut admin = logged(&app, "admin").await;
+    let xss = admin
+        .post(
+            "/admin/usuarios",
+            &[
+                ("usuario", "xss"),
+                ("nombre", "<img src=x onerror=alert(1)>"),
+                ("rol", "unit"),
+                ("ambito", "ITP"),
+                ("contrasena", "contrasena-de-prueba"),
+            ],
+        )
+        .await;
+    assert_eq!(xss.status, StatusCode::SEE_OTHER);
+    let page = admin.get("/admin").await.text();
+    assert!(
+        page.contains("&lt;img src=x onerror=alert(1)&gt;") || page.contains("&#60;img src=x onerror=alert(1)&#62;"),
+        "{page}"
+    );
+    assert!(!page.contains("<img src=x"));
+    // Duplicate and invalid users: the message names the field.
+    let dup = admin
+        .post(
+            "/admin/usuarios",
+            &[
+                ("usuario", "xss"),
+                ("nombre", "X"),
+                ("rol", "unit"),
+                ("ambito", "ITP"),
+                ("contrasena", "contrasena-de-prueba"),
+            ],
+        )
+        .await;
+    assert_eq!(dup.status, StatusCode::CONFLICT);
+    assert!(dup.text().contains("el usuario «xss» ya existe"));
+    let short = admin
+        .post(
+            "/admin/usuarios",
+            &[("usuario", "y"), ("nombre", "Y"), ("rol", "unit"), ("ambito", "ITP"), ("contrasena", "corta")],
+        )
+        .await;
+    assert!(short.text().contains("Contraseña: al menos 12 caracteres."));
+    // SQL in filters is data, not code.
+    let inj = admin.get("/auditoria?politica=%27%20OR%201%3D1%20--").await;
+    assert_eq!(inj.status, StatusCode::OK);
+    assert!(inj.text().contains("No hay acciones para estos filtros."));
+    let inj_path = admin.get("/politicas/PNDI'%20OR%20'1'='1").await;
+    assert_eq!(inj_path.status, StatusCode::NOT_FOUND);
+    // Reflected input is escaped.
+    let refl = admin.get("/auditoria?usuario=%22%3E%3Cscript%3Ealert(1)%3C/script%3E").await.text();
+    assert!(!refl.contains("<script>alert(1)"));
+}
+
+#[tokio::test]
+async fn bodies_are_limited() {
+    let (app, _state, _dir) = demo().await;
+    let mut c = Client::new(&app);
+    c.get("/").await;
+    let big = format!("csrf={}&usuario={}", c.csrf(), "a".repeat(100 * 1024));
+    assert_eq!(c.post_raw("/ingresar", &big).await.status, StatusCode::PAYLOAD_TOO_LARGE);
+    let api = c
+        .api(
+            "POST",
+            "/api/v1/policies/PNDI/indicators/ISS.01.01.01.02/actuals",
+            Some("x"),
+            Some(serde_json::json!({"value": "a".repeat(100 * 1024)})),
+        )
+        .await;
+    assert!(api.status == StatusCode::PAYLOAD_TOO_LARGE || api.status == StatusCode::UNAUTHORIZED, "{}", api.status);
+}
+
+#[tokio::test]
+async fn api_reads_for_everyone_and_writes_with_tokens() {
+    let (app, _state, _dir) = demo().await;
+    let mut c = Client::new(&app);
+    let list = c.api("GET", "/api/v1/policies?year=2024", None, None).await.json();
+    assert_eq!(list[0]["code"], "PNDI");
+    assert_eq!(list[0]["index"], 79.3);
+    assert_eq!(list[0]["service_indicators"]["total"], 86);
+    let doc = c.api("GET", "/api/v1/policies/PNDI", None, None).await.json();
+    assert_eq!(doc["format"], "avance-compute/1");
+    let ind = c.api("GET", "/api/v1/policies/PNDI/indicators/IOP.01.01?year=2024", None, None).await.json();
+    assert_eq!(ind["avance_tipo1"], "86.5");
+    assert_eq!(ind["years"].as_array().unwrap().len(), 3);
+    assert_eq!(c.api("GET", "/api/v1/policies/NOPE", None, None).await.status, StatusCode::NOT_FOUND);
+    let bad_year = c.api("GET", "/api/v1/policies?year=20x4", None, None).await;
+    assert_eq!(bad_year.status, StatusCode::BAD_REQUEST);
+    assert_eq!(bad_year.json()["error"]["field"], "year");
+
+    let path = "/api/v1/policies/PNDI/indicators/ISS.01.01.01.02/actuals";
+    let body = serde_json::json!({"year": "2024", "value": "20%", "comment": "informe anual"});
+    assert_eq!(c.api("POST", path, None, Some(body.clone())).await.status, StatusCode::UNAUTHORIZED);
+    assert_eq!(c.api("POST", path, Some("avk_falso"), Some(body.clone())).await.status, StatusCode::UNAUTHORIZED);
+    let mut dgde = logged(&app, "dgde").await;
+    let unit_token = token(&mut dgde).await;
+    let mut opp = logged(&app, "planeamiento").await;
+    let opp_token = token(&mut opp).await;
+    let mut itp = logged(&app, "itp").await;
+    let itp_token = token(&mut itp).await;
+    assert_eq!(c.api("POST", path, Some(&itp_token), Some(body.clone())).await.status, StatusCode::FORBIDDEN);
+    assert_eq!(c.api("POST", path, Some(&opp_token), Some(body.clone())).await.status, StatusCode::FORBIDDEN);
+    let invalid =
+        c.api("POST", path, Some(&unit_token), Some(serde_json::json!({"year": "2024", "value": "veinte"}))).await;
+    assert_eq!(invalid.status, StatusCode::UNPROCESSABLE_ENTITY);
+    let e = invalid.json();
+    assert_eq!(e["error"]["field"], "value");
+    assert_eq!(
+        e["error"]["message"],
+        "\"veinte\" no es un porcentaje válido (se esperaba, por ejemplo, 20%, 12.5% o ND)"
+    );
+    let created = c.api("POST", path, Some(&unit_token), Some(body)).await;
+    assert_eq!(created.status, StatusCode::CREATED, "{}", created.text());
+    let id = created.json()["id"].as_i64().unwrap();
+    let subs = c.api("GET", "/api/v1/submissions", Some(&opp_token), None).await.json();
+    assert_eq!(subs[0]["status"], "submitted");
+    assert_eq!(
+        c.api("POST", &format!("/api/v1/submissions/{id}/approve"), Some(&unit_token), None).await.status,
+        StatusCode::FORBIDDEN
+    );
+    let no_reason = c
+        .api(
+            "POST",
+            &format!("/api/v1/submissions/{id}/return"),
+            Some(&opp_token),
+            Some(serde_json::json!({"reason": ""})),
+        )
+        .await;
+    assert_eq!(no_reason.status, StatusCode::UNPROCESSABLE_ENTITY);
+    let ok = c.api("POST", &format!("/api/v1/submissions/{id}/approve"), Some(&opp_token), None).await;
+    assert_eq!(ok.json()["status"], "approved");
+    let list = c.api("GET", "/api/v1/policies?year=2024", None, None).await.json();
+    assert_eq!(list[0]["service_indicators"]["intermedio"], 6);
+    // English messages on request.
+    let req = axum::http::Request::get("/api/v1/policies/NOPE")
+        .header("accept-language", "en-US")
+        .body(axum::body::Body::empty())
+        .unwrap();
+    assert_eq!(c.send(req).await.json()["error"]["message"], "not found");
+}
+
+#[tokio::test]
+async fn openapi_describes_every_route() {
+    let (app, _state, _dir) = demo().await;
+    let mut c = Client::new(&app);
+    let doc = c.api("GET", "/api/v1/openapi.json", None, None).await.json();
+    assert!(doc["openapi"].as_str().unwrap().starts_with("3."));
+    let paths = doc["paths"].as_object().unwrap();
+    for p in [
+        "/api/v1/policies",
+        "/api/v1/policies/{code}",
+        "/api/v1/policies/{code}/indicators/{indicator}",
+        "/api/v1/policies/{code}/indicators/{indicator}/actuals",
+        "/api/v1/submissions",
+        "/api/v1/submissions/{id}/approve",
+        "/api/v1/submissions/{id}/return",
+    ] {
+        assert!(paths.contains_key(p), "{p} missing from the OpenAPI document");
+    }
+    assert!(doc["components"]["securitySchemes"]["token"].is_object());
+}
