@@ -623,3 +623,50 @@ async fn openapi_describes_every_route() {
     }
     assert!(doc["components"]["securitySchemes"]["token"].is_object());
 }
+
+#[tokio::test]
+async fn remaining_routes_stylesheet_login_form_and_deactivation() {
+    let (app, _state, _dir) = demo().await;
+    let mut c = Client::new(&app);
+    let css = c.get("/estilo.css").await;
+    assert_eq!(css.status, StatusCode::OK);
+    assert_eq!(css.headers["content-type"], "text/css; charset=utf-8");
+    assert!(css.text().contains(".bajo { background: #c0392b; }"));
+    let form = c.get("/ingresar?volver=/revision").await.text();
+    assert!(form.contains(r#"<label for="usuario">Usuario</label>"#));
+    assert!(form.contains(r#"name="volver" value="/revision""#));
+    assert!(c.get("/ingresar?volver=https://evil.example").await.text().contains(r#"name="volver" value="""#));
+    // After logging in, the user goes back where it was asked to.
+    let back = c
+        .post(
+            "/ingresar",
+            &[("usuario", "planeamiento"), ("contrasena", "demo-planeamiento"), ("volver", "/auditoria")],
+        )
+        .await;
+    assert_eq!(back.location(), "/auditoria");
+
+    // Deactivating a user ends its sessions and its logins; reactivating lets it in again.
+    let mut itp = logged(&app, "itp").await;
+    let mut admin = logged(&app, "admin").await;
+    let off = admin.post("/admin/usuarios/estado", &[("usuario", "itp"), ("activo", "0")]).await;
+    assert_eq!(off.status, StatusCode::SEE_OTHER);
+    assert!(admin.get("/admin?hecho=estado").await.text().contains("inactivo"));
+    assert_eq!(itp.get("/mis-indicadores").await.location(), "/ingresar?volver=%2Fmis-indicadores");
+    let refused = Client::new(&app)
+        .post("/ingresar", &[("usuario", "itp"), ("contrasena", "demo-unidad-itp"), ("volver", "")])
+        .await;
+    assert_eq!(refused.status, StatusCode::UNAUTHORIZED);
+    assert_eq!(
+        admin.post("/admin/usuarios/estado", &[("usuario", "itp"), ("activo", "1")]).await.status,
+        StatusCode::SEE_OTHER
+    );
+    logged(&app, "itp").await;
+    let own = admin.post("/admin/usuarios/estado", &[("usuario", "admin"), ("activo", "0")]).await;
+    assert_eq!(own.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(own.text().contains("No puede desactivar su propia cuenta."));
+    let ghost = admin.post("/admin/usuarios/estado", &[("usuario", "nadie"), ("activo", "0")]).await;
+    assert_eq!(ghost.status, StatusCode::NOT_FOUND);
+    assert!(ghost.text().contains("el usuario «nadie» no existe"));
+    let log = admin.get("/auditoria?usuario=admin").await.text();
+    assert!(log.contains("desactivación de usuario") && log.contains("activación de usuario"));
+}
