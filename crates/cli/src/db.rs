@@ -406,10 +406,33 @@ pub fn serve(
                 let _ = writeln!(out, "  {:<28} {:<14} {}{scope}", a.role.label(lang), a.username, a.password);
             }
         }
-        let _ = writeln!(out, "{}", lang.pick("Ctrl-C para detener.", "Ctrl-C to stop."));
-        let _ = out.flush();
         let state =
             avance_web::AppState::new(store, avance_web::Config { secure_cookies, ..avance_web::Config::default() });
+        let started = std::time::Instant::now();
+        let n = state.warm().await.map_err(|e| store_failure(location, e, lang))?;
+        let what = match (n, lang) {
+            (1, Lang::Es) => "Cargada y calculada 1 política".to_string(),
+            (n, Lang::Es) => format!("Cargadas y calculadas {n} políticas"),
+            (1, Lang::En) => "Loaded and computed 1 policy".to_string(),
+            (n, Lang::En) => format!("Loaded and computed {n} policies"),
+        };
+        let _ = writeln!(out, "{what} {} {:.1} s", lang.pick("en", "in"), started.elapsed().as_secs_f64());
+        let _ = writeln!(out, "{}", lang.pick("Ctrl-C para detener.", "Ctrl-C to stop."));
+        let _ = out.flush();
         avance_web::serve_on(state, listener).await.map_err(|e| Failure::Invalid(vec![e.to_string()]))
     })
+}
+
+/// Loads many policies, one transaction each (`avance generate --to-db`); says where they went.
+pub async fn load_all(location: &Location, policies: &[Policy], lang: Lang) -> Result<String, Failure> {
+    let store = open(location, lang).await?;
+    let who = author(None);
+    for p in policies {
+        if let Err(e) = store.load(p, &who, "avance generate").await {
+            store.close().await;
+            return Err(store_failure(location, e, lang));
+        }
+    }
+    store.close().await;
+    Ok(describe(location))
 }

@@ -144,8 +144,11 @@ enum Command {
         #[arg(long, default_value_t = 1)]
         seed: u64,
         /// Directorio: un subdirectorio con dataset.json por política.
+        #[arg(long, required_unless_present = "to_db", conflicts_with = "to_db")]
+        out: Option<PathBuf>,
+        /// En vez de archivos, carga las políticas directamente en la base de datos (--db, o avance.db).
         #[arg(long)]
-        out: PathBuf,
+        to_db: bool,
     },
 }
 
@@ -387,7 +390,7 @@ fn run(cli: &Cli) -> Result<(), Failure> {
             })?;
             print(&format!("{} {}\n", lang.pick("Escrito:", "Written:"), out.display()))
         }
-        Command::Generate { policies, indicators, years, seed, out } => {
+        Command::Generate { policies, indicators, years, seed, out, to_db } => {
             let range = parse_years(years).ok_or_else(|| {
                 Failure::Invalid(vec![format!(
                     "--years {years}: {}",
@@ -406,25 +409,34 @@ fn run(cli: &Cli) -> Result<(), Failure> {
                     )
                 )]));
             }
-            let mut written = 0;
-            for policy in avance_import::synthetic::portfolio(*policies, *indicators, range, *seed) {
-                let dir = out.join(&policy.meta().code);
-                dataset::write(&policy, &dir).map_err(|e| {
-                    Failure::Invalid(vec![format!(
-                        "{}: {}: {e}",
-                        dir.display(),
-                        lang.pick("no se puede escribir", "cannot write")
-                    )])
-                })?;
-                written += 1;
-            }
-            let what = match (written, lang) {
+            let generated = avance_import::synthetic::portfolio(*policies, *indicators, range, *seed);
+            let place = match out {
+                Some(out) => {
+                    for policy in &generated {
+                        let dir = out.join(&policy.meta().code);
+                        dataset::write(policy, &dir).map_err(|e| {
+                            Failure::Invalid(vec![format!(
+                                "{}: {}: {e}",
+                                dir.display(),
+                                lang.pick("no se puede escribir", "cannot write")
+                            )])
+                        })?;
+                    }
+                    out.display().to_string()
+                }
+                None => {
+                    let _ = to_db;
+                    let location = db::location(cli.db.as_deref());
+                    db::block_on(db::load_all(&location, &generated, lang))??
+                }
+            };
+            let what = match (generated.len(), lang) {
                 (1, Lang::Es) => "Generada 1 política en".to_string(),
                 (n, Lang::Es) => format!("Generadas {n} políticas en"),
                 (1, Lang::En) => "Generated 1 policy in".to_string(),
                 (n, Lang::En) => format!("Generated {n} policies in"),
             };
-            print(&format!("{what} {}\n", out.display()))
+            print(&format!("{what} {place}\n"))
         }
         Command::Serve { addr, demo, secure_cookies } => {
             let location = match (&cli.db, demo) {

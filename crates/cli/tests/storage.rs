@@ -236,3 +236,60 @@ fn national_summary_report() {
     let bytes = std::fs::read(&pdf).expect("written");
     assert!(bytes.starts_with(b"%PDF-") && bytes.len() > 10_000);
 }
+
+#[test]
+fn generate_straight_into_the_database_gives_what_loading_the_files_gives() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let direct = format!("sqlite://{}", dir.path().join("direct.db").display());
+    let out = ok(&avance(&direct, &["generate", "--policies", "3", "--indicators", "40", "--seed", "9", "--to-db"]));
+    assert_eq!(out, format!("Generadas 3 políticas en {}\n", dir.path().join("direct.db").display()));
+    let via_files = format!("sqlite://{}", dir.path().join("files.db").display());
+    let gen_dir = dir.path().join("gen");
+    generate(&gen_dir, 3, 40, 9);
+    for code in ["SYN001", "SYN002", "SYN003"] {
+        ok(&avance(&via_files, &["db", "load", gen_dir.join(code).to_str().expect("utf-8")]));
+        assert_eq!(exported(&direct, code, dir.path()), exported(&via_files, code, dir.path()), "{code}");
+    }
+    let both = avance(&direct, &["generate", "--policies", "1", "--to-db", "--out", "x"]);
+    assert_eq!(both.status.code(), Some(2), "--out and --to-db exclude each other");
+}
+
+#[test]
+fn add_user_reads_the_password_from_standard_input() {
+    use std::io::Write as _;
+    let dir = tempfile::tempdir().expect("tempdir");
+    let db = format!("sqlite://{}", dir.path().join("users.db").display());
+    let add = |args: &[&str], password: &str| {
+        let mut child = Command::new(env!("CARGO_BIN_EXE_avance"))
+            .arg("--db")
+            .arg(&db)
+            .args(["db", "add-user"])
+            .args(args)
+            .env_remove("AVANCE_LANG")
+            .stdin(Stdio::piped())
+            .stdout(Stdio::piped())
+            .stderr(Stdio::piped())
+            .spawn()
+            .expect("run avance");
+        child.stdin.take().expect("stdin").write_all(password.as_bytes()).expect("write");
+        child.wait_with_output().expect("wait")
+    };
+    let made = add(&["ana", "--role", "admin", "--name", "Ana Quispe"], "una-contrasena-segura\n");
+    assert_eq!(ok(&made), "Usuario creado: ana (Administrador)\n");
+    let again = add(&["ana", "--role", "admin", "--name", "Ana"], "una-contrasena-segura\n");
+    assert_eq!(again.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&again.stderr).contains("el usuario «ana» ya existe"));
+    let short = add(&["beto", "--role", "unit", "--scope", "DGDE", "--name", "Beto"], "corta\n");
+    assert!(String::from_utf8_lossy(&short.stderr).contains("Contraseña: al menos 12 caracteres."));
+    let no_scope = add(&["caro", "--role", "planning", "--name", "Caro"], "una-contrasena-segura\n");
+    assert!(String::from_utf8_lossy(&no_scope.stderr).contains("Ámbito: la oficina de planeamiento necesita"));
+}
+
+#[test]
+fn the_demo_listens_on_loopback_only() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let db = format!("sqlite://{}", dir.path().join("demo.db").display());
+    let o = avance(&db, &["serve", "--demo", "--addr", "0.0.0.0:0"]);
+    assert_eq!(o.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&o.stderr).contains("--demo solo escucha en la interfaz local"));
+}

@@ -120,8 +120,20 @@ impl Code {
             CodeKind::ServiceIndicator => CodeKind::Service,
         };
         let n = kind.parts();
-        let numbers: Vec<&str> = self.number().split('.').take(n).collect();
-        Some(Code { kind, text: format!("{}.{}", kind.prefix(), numbers.join(".")), parts: self.parts[..n].to_vec() })
+        // The parent's numbers are the first `n` of this code's, as written: cut the text after them.
+        let number = self.number();
+        let end = number.match_indices('.').nth(n - 1).map_or(number.len(), |(i, _)| i);
+        let prefix = kind.prefix();
+        let mut text = String::with_capacity(prefix.len() + 1 + end);
+        text.push_str(prefix);
+        text.push('.');
+        text.push_str(&number[..end]);
+        Some(Code { kind, text, parts: self.parts[..n].to_vec() })
+    }
+
+    /// The numbers of the code (`ISS.01.03.02.01` → 1, 3, 2, 1).
+    pub fn parts(&self) -> &[u32] {
+        &self.parts
     }
 
     /// The objective this element belongs to (itself for an objective).

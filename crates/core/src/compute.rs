@@ -174,23 +174,37 @@ pub fn compute_with(policy: &Policy, year: Year, profile: &RuleProfile) -> Polic
 }
 
 /// Positions of the indicators that hang directly from each objective or service, built once so
-/// that a policy of any size is rolled up in linear time.
-struct ChildrenIndex(HashMap<Code, Vec<usize>>);
+/// that a policy of any size is rolled up in linear time. Keyed by the parent's numbers, borrowed
+/// from the indicators' codes (an IOP's first number is its objective's, an ISS's first three are
+/// its service's; the two lengths never collide), so that building it allocates no code.
+struct ChildrenIndex<'a>(HashMap<&'a [u32], Vec<usize>>);
 
-impl ChildrenIndex {
-    fn new(indicators: &[IndicatorResult]) -> ChildrenIndex {
-        let mut map: HashMap<Code, Vec<usize>> = HashMap::new();
+impl<'a> ChildrenIndex<'a> {
+    fn new(indicators: &'a [IndicatorResult]) -> ChildrenIndex<'a> {
+        let mut map: HashMap<&'a [u32], Vec<usize>> = HashMap::new();
         for (i, r) in indicators.iter().enumerate() {
-            if let Some(parent) = r.code.parent() {
-                map.entry(parent).or_default().push(i);
+            let n = match r.code.kind() {
+                CodeKind::ObjectiveIndicator => CodeKind::Objective.parts(),
+                CodeKind::ServiceIndicator => CodeKind::Service.parts(),
+                _ => continue,
+            };
+            if let Some(key) = r.code.parts().get(..n) {
+                map.entry(key).or_default().push(i);
             }
         }
         ChildrenIndex(map)
     }
 
     /// The indicators that hang directly from `parent` (an objective's IOPs, a service's ISSs).
-    fn of<'a>(&self, indicators: &'a [IndicatorResult], parent: &Code) -> Vec<&'a IndicatorResult> {
-        self.0.get(parent).map_or_else(Vec::new, |ix| ix.iter().map(|&i| &indicators[i]).collect())
+    fn of<'b>(&self, indicators: &'b [IndicatorResult], parent: &Code) -> Vec<&'b IndicatorResult> {
+        let wanted = match parent.kind() {
+            CodeKind::Objective => CodeKind::ObjectiveIndicator,
+            CodeKind::Service => CodeKind::ServiceIndicator,
+            _ => return Vec::new(),
+        };
+        self.0.get(parent.parts()).map_or_else(Vec::new, |ix| {
+            ix.iter().map(|&i| &indicators[i]).filter(|r| r.code.kind() == wanted).collect()
+        })
     }
 }
 

@@ -1,7 +1,7 @@
 //! Loading values into each database: `cargo bench -p avance-store --bench load`.
 //!
 //! Synthetic policies of 1,000 indicators with a target and an actual for each of 10 years (20,000
-//! values per policy); 5 and 50 policies (100,000 and 1,000,000 values). Each size is loaded into a
+//! values per policy); 5, 20 and 50 policies (100,000, 400,000 and 1,000,000 values). Each size is loaded into a
 //! fresh SQLite file and a fresh PostgreSQL schema (`AVANCE_TEST_PG`, or the local server). Prints
 //! values per second; results in docs/performance.md.
 
@@ -21,7 +21,7 @@ async fn run() {
     let pg = std::env::var("AVANCE_TEST_PG").unwrap_or_else(|_| "postgres://postgres@127.0.0.1:5432/test".into());
     println!("| policies | values | SQLite (s) | SQLite values/s | PostgreSQL (s) | PostgreSQL values/s |");
     println!("| --- | --- | --- | --- | --- | --- |");
-    for policies in [5, 50] {
+    for policies in [5, 20, 50] {
         let portfolio = synthetic::portfolio(policies, 1_000, years, 42);
         let values: usize =
             portfolio.iter().flat_map(|p| p.indicators()).map(|i| i.targets.len() + i.actuals.len()).sum();

@@ -662,6 +662,15 @@ macro_rules! app_operations {
                     .collect()
             }
 
+            /// The codes of the policies with a change set newer than `version`.
+            pub async fn changed_since(&self, version: i64) -> Result<Vec<String>, StoreError> {
+                let rows = sqlx::query("SELECT DISTINCT p.code FROM changes c JOIN policies p ON p.id = c.policy_id WHERE c.id > $1 ORDER BY p.code")
+                    .bind(version)
+                    .fetch_all(&self.pool)
+                    .await?;
+                rows.iter().map(|r| Ok(r.try_get(0)?)).collect()
+            }
+
             /// The newest change set's id (0 for an empty database): what cached figures depend on.
             pub async fn latest_change(&self) -> Result<i64, StoreError> {
                 let row = sqlx::query("SELECT COALESCE(MAX(id), 0) FROM changes").fetch_one(&self.pool).await?;
@@ -777,5 +786,8 @@ impl Store {
     }
     pub async fn latest_change(&self) -> Result<i64, StoreError> {
         dispatch!(self, s => s.latest_change().await)
+    }
+    pub async fn changed_since(&self, version: i64) -> Result<Vec<String>, StoreError> {
+        dispatch!(self, s => s.changed_since(version).await)
     }
 }

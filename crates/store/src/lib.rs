@@ -244,9 +244,10 @@ impl PgStore {
 }
 
 /// The store's operations, written once for both databases. `$num` is how a bound text becomes an
-/// exact decimal in SQL: nothing for SQLite (TEXT), a cast for PostgreSQL (NUMERIC).
+/// exact decimal in SQL: nothing for SQLite (TEXT), a cast for PostgreSQL (NUMERIC). `$values` is
+/// the query that returns a policy's current values as one JSON array (see `read_state!`).
 macro_rules! operations {
-    ($store:ty, $num:literal) => {
+    ($store:ty, $num:literal, $values:expr) => {
         impl $store {
             /// Loads a policy: one transaction that appends a change set with the revisions that
             /// differ from the current state, or nothing if there are none.
@@ -259,7 +260,7 @@ macro_rules! operations {
                     .await?;
                 let policy_id: i64 =
                     sqlx::query("SELECT id FROM policies WHERE code = $1").bind(code).fetch_one(&mut *tx).await?.try_get(0)?;
-                let current = read_state!(&mut *tx, policy_id);
+                let current = read_state!(&mut *tx, policy_id, $values);
                 let new = State::of(policy);
                 let diff = current.diff(&new);
                 let mut outcome = LoadOutcome { policy: code.clone(), ..LoadOutcome::default() };
@@ -336,22 +337,23 @@ macro_rules! operations {
                     let mut q = QueryBuilder::new(
                         "INSERT INTO value_revisions (change_id, policy_id, indicator, year, role, text, exact, deleted) ",
                     );
+                    // Only the indicator, the text and the exact value are bound; the change, the
+                    // policy, the year, the role and the flag are integers and constants of ours,
+                    // written as literals (fewer arguments to encode: loads are bound-argument heavy).
+                    let head = format!("{change}, {policy_id}");
                     q.push_values(chunk, |mut b, ((indicator, year, role), v)| {
-                        b.push_bind(change)
-                            .push_bind(policy_id)
-                            .push_bind(indicator.clone())
-                            .push_bind(*year)
-                            .push_bind(role.clone());
+                        let role = if role == "target" { "'target'" } else { "'actual'" };
+                        b.push(&head).push_bind(indicator.as_str()).push(*year).push(role);
                         match v {
                             Some(v) => {
-                                b.push_bind(Some(v.text.clone()));
-                                b.push_bind(v.exact.clone()).push_unseparated($num);
-                                b.push_bind(0i64);
+                                b.push_bind(Some(v.text.as_str()));
+                                b.push_bind(v.exact.as_deref()).push_unseparated($num);
+                                b.push("0");
                             }
                             None => {
-                                b.push_bind(None::<String>);
-                                b.push_bind(None::<String>).push_unseparated($num);
-                                b.push_bind(1i64);
+                                b.push_bind(None::<&str>);
+                                b.push_bind(None::<&str>).push_unseparated($num);
+                                b.push("1");
                             }
                         }
                     });
@@ -375,7 +377,7 @@ macro_rules! operations {
                     return Ok(None);
                 };
                 let id: i64 = row.try_get(0)?;
-                let state = read_state!(&mut *conn, id);
+                let state = read_state!(&mut *conn, id, $values);
                 state.into_policy(code).map(Some).map_err(|detail| StoreError::Corrupt { policy: code.to_string(), detail })
             }
 
@@ -516,9 +518,11 @@ macro_rules! operations {
     };
 }
 
-/// Reads the current state of a policy on a connection (the latest revision of every key).
+/// Reads the current state of a policy on a connection (the latest revision of every key). The
+/// values, the bulk of a policy, come as one JSON array in one row (`$values`): handing rows one by
+/// one from sqlx's SQLite worker thread costs more than the query itself.
 macro_rules! read_state {
-    ($conn:expr, $id:expr) => {{
+    ($conn:expr, $id:expr, $values:expr) => {{
         let mut state = State::default();
         let meta = sqlx::query(
             "SELECT name, policy_type, sector_code, sector_name, ministry_code, ministry_name, norm, first_year, last_year, \
@@ -579,25 +583,27 @@ macro_rules! read_state {
                 },
             );
         }
-        let values = sqlx::query(
-            "SELECT indicator, year, role, text FROM (SELECT indicator, year, role, text, deleted, \
-             ROW_NUMBER() OVER (PARTITION BY indicator, year, role ORDER BY change_id DESC) AS rn FROM value_revisions \
-             WHERE policy_id = $1) t WHERE rn = 1 AND deleted = 0",
-        )
-        .bind($id)
-        .fetch_all(&mut *$conn)
-        .await?;
-        for r in values {
-            let key = (r.try_get::<String, _>(0)?, rows::int(&r, 1)?, r.try_get::<String, _>(2)?);
-            let text: Option<String> = r.try_get(3)?;
-            state.values.insert(key, rows::ValueRow { text: text.unwrap_or_default(), exact: None });
+        let values: String = sqlx::query($values).bind($id).fetch_one(&mut *$conn).await?.try_get(0)?;
+        let values: Vec<(String, i64, String, Option<String>)> = serde_json::from_str(&values)
+            .map_err(|e| StoreError::Corrupt { policy: $id.to_string(), detail: e.to_string() })?;
+        for (indicator, year, role, text) in values {
+            state.values.insert((indicator, year, role), rows::ValueRow { text: text.unwrap_or_default(), exact: None });
         }
         state
     }};
 }
 
-operations!(SqliteStore, "");
-operations!(PgStore, "::numeric");
+/// A policy's current values (the latest revision of each key, unless removed) as one JSON array
+/// of `[indicator, year, role, text]`.
+const SQLITE_VALUES: &str = "SELECT COALESCE(json_group_array(json_array(indicator, year, role, text)), '[]') FROM \
+     (SELECT indicator, year, role, text, deleted, ROW_NUMBER() OVER (PARTITION BY indicator, year, role ORDER BY change_id DESC) AS rn \
+     FROM value_revisions WHERE policy_id = $1) t WHERE rn = 1 AND deleted = 0";
+const POSTGRES_VALUES: &str = "SELECT COALESCE(json_agg(json_build_array(indicator, year, role, text)), '[]')::text FROM \
+     (SELECT indicator, year, role, text, deleted, ROW_NUMBER() OVER (PARTITION BY indicator, year, role ORDER BY change_id DESC) AS rn \
+     FROM value_revisions WHERE policy_id = $1) t WHERE rn = 1 AND deleted = 0";
+
+operations!(SqliteStore, "", SQLITE_VALUES);
+operations!(PgStore, "::numeric", POSTGRES_VALUES);
 
 /// Dispatches to the store of either kind.
 macro_rules! dispatch {

@@ -1,20 +1,27 @@
-//! The policies and their computed figures, kept in memory until the database changes: pages do
-//! not recompute anything unless a change set was written since (by this server or any other
-//! process), which one cheap query per request tells.
+//! The policies, their computed figures and the public pages, kept in memory until the database
+//! changes: a request recomputes nothing unless a change set was written since (by this server or
+//! any other process), which one cheap query tells; then only the policies that changed are read
+//! again.
 
 use std::collections::{BTreeMap, HashMap};
 use std::sync::{Arc, Mutex, RwLock};
 
 use avance_core::compute::{PolicyResult, compute};
 use avance_core::model::{Policy, Year};
-use avance_store::{Store, StoreError, all_policies};
+use avance_store::{Store, StoreError};
+use axum::body::Bytes;
 
-/// Every policy at one version of the database, and the figures computed from them so far.
+/// At most this many rendered pages are kept per version (then the oldest set is dropped), so that
+/// arbitrary query strings cannot fill the memory.
+const MAX_PAGES: usize = 4096;
+
+/// Every policy at one version of the database, and what was computed and rendered from them.
 #[derive(Debug, Default)]
 pub struct Loaded {
     pub version: i64,
     pub policies: BTreeMap<String, Arc<Policy>>,
     results: Mutex<HashMap<(String, Year), Arc<PolicyResult>>>,
+    pages: Mutex<HashMap<String, Bytes>>,
 }
 
 impl Loaded {
@@ -29,11 +36,28 @@ impl Loaded {
         self.results.lock().unwrap_or_else(|e| e.into_inner()).insert(key, r.clone());
         Some(r)
     }
+
+    /// A page as rendered for visitors who are not logged in (the same for all of them).
+    pub fn page(&self, key: &str) -> Option<Bytes> {
+        self.pages.lock().unwrap_or_else(|e| e.into_inner()).get(key).cloned()
+    }
+
+    pub fn keep_page(&self, key: String, html: String) -> Bytes {
+        let html = Bytes::from(html);
+        let mut pages = self.pages.lock().unwrap_or_else(|e| e.into_inner());
+        if pages.len() >= MAX_PAGES {
+            pages.clear();
+        }
+        pages.insert(key, html.clone());
+        html
+    }
 }
 
 #[derive(Debug, Default)]
 pub struct Cache {
     current: RwLock<Arc<Loaded>>,
+    /// Serialises reloads, so that many requests after a change read the database once.
+    reload: tokio::sync::Mutex<()>,
 }
 
 impl Cache {
@@ -41,11 +65,33 @@ impl Cache {
     pub async fn get(&self, store: &Store) -> Result<Arc<Loaded>, StoreError> {
         let version = store.latest_change().await?;
         let current = self.current.read().unwrap_or_else(|e| e.into_inner()).clone();
-        if current.version == version && (version == 0 || !current.policies.is_empty()) {
+        if current.version == version {
             return Ok(current);
         }
-        let policies = all_policies(store).await?.into_iter().map(|(k, v)| (k, Arc::new(v))).collect();
-        let loaded = Arc::new(Loaded { version, policies, results: Mutex::default() });
+        let _guard = self.reload.lock().await;
+        let current = self.current.read().unwrap_or_else(|e| e.into_inner()).clone();
+        if current.version >= version {
+            return Ok(current);
+        }
+        // Only the policies with a newer change set are read again; the figures of the others
+        // are kept.
+        let changed = store.changed_since(current.version).await?;
+        let mut policies = current.policies.clone();
+        for code in &changed {
+            match store.policy(code).await? {
+                Some(p) => policies.insert(code.clone(), Arc::new(p)),
+                None => policies.remove(code),
+            };
+        }
+        let kept: HashMap<(String, Year), Arc<PolicyResult>> = current
+            .results
+            .lock()
+            .unwrap_or_else(|e| e.into_inner())
+            .iter()
+            .filter(|((code, _), _)| !changed.contains(code))
+            .map(|(k, v)| (k.clone(), v.clone()))
+            .collect();
+        let loaded = Arc::new(Loaded { version, policies, results: Mutex::new(kept), pages: Mutex::default() });
         *self.current.write().unwrap_or_else(|e| e.into_inner()) = loaded.clone();
         Ok(loaded)
     }

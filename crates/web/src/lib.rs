@@ -62,6 +62,18 @@ impl AppState {
     }
 }
 
+impl AppState {
+    /// Reads every policy and computes the overview's figures before the first visitor asks, so
+    /// that a large database's cold start is not paid by a request. Returns how many policies.
+    pub async fn warm(&self) -> Result<usize, StoreError> {
+        let loaded = self.cache.get(&self.store).await?;
+        if let Some(year) = public::overview_year(&loaded) {
+            public::selected(&loaded, year, "", "", "");
+        }
+        Ok(loaded.policies.len())
+    }
+}
+
 /// A database failure: logged for the operator, a plain message for the user.
 pub fn internal(e: StoreError, lang: Lang) -> Response {
     eprintln!("avance serve: error de base de datos: {e}");

@@ -63,6 +63,24 @@ pub async fn switch_language(
     res
 }
 
+/// The key of a page in the cache of public pages: only for visitors who are not logged in (their
+/// pages carry nothing personal).
+fn page_key(v: &Viewer) -> Option<String> {
+    v.user.is_none().then(|| format!("{}|{}", v.lang.id(), v.path))
+}
+
+fn html(bytes: axum::body::Bytes) -> Response {
+    ([(header::CONTENT_TYPE, "text/html; charset=utf-8")], bytes).into_response()
+}
+
+/// Answers a rendered page, keeping it for the next visitors when `key` says it is public.
+fn finish(loaded: &Loaded, key: Option<String>, page: String) -> Response {
+    match key {
+        Some(k) => html(loaded.keep_page(k, page)),
+        None => html(page.into()),
+    }
+}
+
 pub async fn fallback(v: Viewer) -> Response {
     not_found(v.lang)
 }
@@ -194,6 +212,10 @@ pub async fn overview(State(state): State<AppState>, v: Viewer, Query(q): Query<
         Ok(l) => l,
         Err(e) => return crate::internal(e, v.lang),
     };
+    let key = page_key(&v);
+    if let Some(bytes) = key.as_ref().and_then(|k| loaded.page(k)) {
+        return html(bytes);
+    }
     let l = v.lang;
     let year = q.anio.parse::<Year>().ok().or_else(|| overview_year(&loaded));
     let all_years: Vec<(String, String)> =
@@ -294,7 +316,7 @@ pub async fn overview(State(state): State<AppState>, v: Viewer, Query(q): Query<
         chart: svg::band_distribution(&total, l),
         chart_index: index_chart(&items, l),
     };
-    render(&page).into_response()
+    finish(&loaded, key, render(&page).0)
 }
 
 struct Download {
@@ -335,6 +357,10 @@ pub async fn policy(
         Ok(l) => l,
         Err(e) => return crate::internal(e, v.lang),
     };
+    let key = page_key(&v);
+    if let Some(bytes) = key.as_ref().and_then(|k| loaded.page(k)) {
+        return html(bytes);
+    }
     let Some(policy) = load_policy(&loaded, &code) else { return not_found(v.lang) };
     let Some(year) = policy_year(&policy, &q) else { return not_found(v.lang) };
     let Some(result) = loaded.result(&code, year) else { return not_found(v.lang) };
@@ -369,7 +395,7 @@ pub async fn policy(
         pending,
         body: avance_report::html::render_body(&policy, &result, l, &hash, Some(&format!("{base}/indicadores"))),
     };
-    render(&page).into_response()
+    finish(&loaded, key, render(&page).0)
 }
 
 struct YearRow {

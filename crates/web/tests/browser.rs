@@ -113,7 +113,8 @@ async fn a_unit_reports_the_office_approves_and_the_public_sees_it() {
     let field = "valor-PNDI-ISS-01-01-01-02-2024";
     c.find(Locator::Id(field)).await.unwrap().send_keys("12,5%").await.unwrap();
     c.find(Locator::Css("#PNDI-ISS-01-01-01-02-2024 form button")).await.unwrap().click().await.unwrap();
-    let error = c.find(Locator::Id("error-PNDI-ISS-01-01-01-02-2024")).await.unwrap().text().await.unwrap();
+    let error =
+        c.wait().for_element(Locator::Id("error-PNDI-ISS-01-01-01-02-2024")).await.unwrap().text().await.unwrap();
     assert!(error.contains("\"12,5%\" no es un porcentaje válido"), "{error}");
     let input = c.find(Locator::Id(field)).await.unwrap();
     assert_eq!(input.attr("aria-invalid").await.unwrap().as_deref(), Some("true"));
@@ -131,7 +132,7 @@ async fn a_unit_reports_the_office_approves_and_the_public_sees_it() {
         .await
         .unwrap();
     c.find(Locator::Css("#PNDI-ISS-01-01-01-02-2024 form button")).await.unwrap().click().await.unwrap();
-    let notice = c.find(Locator::Css("p.notice")).await.unwrap().text().await.unwrap();
+    let notice = c.wait().for_element(Locator::Css("p.notice")).await.unwrap().text().await.unwrap();
     assert!(notice.contains("ISS.01.01.01.02"), "{notice}");
     shot(&c, "05-mis-indicadores").await;
     logout(&c).await;
@@ -142,11 +143,9 @@ async fn a_unit_reports_the_office_approves_and_the_public_sees_it() {
     assert!(at.path().ends_with("/revision"), "{at}: {}", c.source().await.unwrap());
     shot(&c, "06-revision").await;
     c.find(Locator::Css("button.aprobar")).await.unwrap().click().await.unwrap();
-    let done = c.find(Locator::Id("revisados")).await.unwrap();
-    let reviewed =
-        c.find(Locator::XPath("//section[@aria-labelledby='revisados']")).await.unwrap().text().await.unwrap();
-    assert!(reviewed.contains("ISS.01.01.01.02") && reviewed.contains("Aprobado"), "{reviewed}");
-    let _ = done;
+    // The page after approving lists the value among the reviewed ones.
+    let approved = "//section[@aria-labelledby='revisados']//tr[td[contains(., 'ISS.01.01.01.02')] and td[contains(., 'Aprobado')]]";
+    c.wait().for_element(Locator::XPath(approved)).await.unwrap();
     c.goto(&format!("{base}/auditoria")).await.unwrap();
     shot(&c, "07-auditoria").await;
     logout(&c).await;
