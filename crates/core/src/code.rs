@@ -4,6 +4,7 @@
 use std::cmp::Ordering;
 use std::fmt;
 use std::str::FromStr;
+use std::sync::Arc;
 
 /// What a code names.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
@@ -59,12 +60,14 @@ impl CodeKind {
 }
 
 /// A valid code. Compares by kind, then numerically part by part, so `SS.01.10.01` sorts after
-/// `SS.01.09.01`.
+/// `SS.01.09.01`. Cheap to clone: the text is shared and the numbers are inline (results and alerts
+/// carry codes, and computing a large portfolio clones millions of them).
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub struct Code {
     kind: CodeKind,
-    text: String,
-    parts: Vec<u32>,
+    text: Arc<str>,
+    /// The numbers, then zeros: `kind.parts()` of them are used.
+    parts: [u32; 4],
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
@@ -92,7 +95,9 @@ impl FromStr for Code {
         if parts.len() != kind.parts() {
             return Err(err());
         }
-        Ok(Code { kind, text: text.to_string(), parts })
+        let mut inline = [0; 4];
+        inline[..parts.len()].copy_from_slice(&parts);
+        Ok(Code { kind, text: Arc::from(text), parts: inline })
     }
 }
 
@@ -128,12 +133,14 @@ impl Code {
         text.push_str(prefix);
         text.push('.');
         text.push_str(&number[..end]);
-        Some(Code { kind, text, parts: self.parts[..n].to_vec() })
+        let mut parts = [0; 4];
+        parts[..n].copy_from_slice(&self.parts[..n]);
+        Some(Code { kind, text: Arc::from(text), parts })
     }
 
     /// The numbers of the code (`ISS.01.03.02.01` → 1, 3, 2, 1).
     pub fn parts(&self) -> &[u32] {
-        &self.parts
+        &self.parts[..self.kind.parts()]
     }
 
     /// The objective this element belongs to (itself for an objective).
@@ -148,7 +155,7 @@ impl Code {
 
 impl Ord for Code {
     fn cmp(&self, other: &Self) -> Ordering {
-        self.kind.cmp(&other.kind).then_with(|| self.parts.cmp(&other.parts))
+        self.kind.cmp(&other.kind).then_with(|| self.parts().cmp(other.parts()))
     }
 }
 

@@ -190,6 +190,17 @@ fn year_of(q: &YearParam, lang: Lang) -> Result<Option<Year>, Response> {
     }
 }
 
+/// The year asked for (if any) and the policies now; or the error to answer.
+async fn year_and_policies(
+    state: &AppState,
+    q: &YearParam,
+    lang: Lang,
+) -> Result<(Option<Year>, std::sync::Arc<crate::cache::Loaded>), Response> {
+    let year = year_of(q, lang)?;
+    let loaded = state.cache.get(&state.store).await.map_err(server)?;
+    Ok((year, loaded))
+}
+
 #[derive(Debug, Serialize, ToSchema)]
 pub struct Counts {
     alto: usize,
@@ -226,13 +237,9 @@ pub struct PolicyLine {
 /// Every policy followed up in a year, with its index and counts.
 #[utoipa::path(get, path = "/api/v1/policies", params(YearParam), responses((status = 200, body = [PolicyLine])))]
 async fn policies(State(state): State<AppState>, c: Caller, Query(q): Query<YearParam>) -> Response {
-    let year = match year_of(&q, c.lang) {
-        Ok(y) => y,
-        Err(r) => return r,
-    };
-    let loaded = match state.cache.get(&state.store).await {
-        Ok(l) => l,
-        Err(e) => return server(e),
+    let (year, loaded) = match year_and_policies(&state, &q, c.lang).await {
+        Ok(x) => x,
+        Err(answer) => return answer,
     };
     let Some(year) = year.or_else(|| overview_year(&loaded)) else {
         return Json(Vec::<PolicyLine>::new()).into_response();
@@ -272,13 +279,9 @@ async fn policy(
     Path(code): Path<String>,
     Query(q): Query<YearParam>,
 ) -> Response {
-    let year = match year_of(&q, c.lang) {
-        Ok(y) => y,
-        Err(r) => return r,
-    };
-    let loaded = match state.cache.get(&state.store).await {
-        Ok(l) => l,
-        Err(e) => return server(e),
+    let (year, loaded) = match year_and_policies(&state, &q, c.lang).await {
+        Ok(x) => x,
+        Err(answer) => return answer,
     };
     let Some(p) = loaded.policies.get(&code) else { return api_not_found(c).await };
     let year = year.unwrap_or_else(|| default_year(p));
@@ -336,13 +339,9 @@ async fn indicator(
     Path((code, indicator)): Path<(String, String)>,
     Query(q): Query<YearParam>,
 ) -> Response {
-    let year = match year_of(&q, c.lang) {
-        Ok(y) => y,
-        Err(r) => return r,
-    };
-    let loaded = match state.cache.get(&state.store).await {
-        Ok(l) => l,
-        Err(e) => return server(e),
+    let (year, loaded) = match year_and_policies(&state, &q, c.lang).await {
+        Ok(x) => x,
+        Err(answer) => return answer,
     };
     let Some(p) = loaded.policies.get(&code) else { return api_not_found(c).await };
     let year = year.unwrap_or_else(|| default_year(p)).max(p.meta().years.first).min(p.meta().years.last);

@@ -73,6 +73,17 @@ fn html(bytes: axum::body::Bytes) -> Response {
     ([(header::CONTENT_TYPE, "text/html; charset=utf-8")], bytes).into_response()
 }
 
+/// The policies now and the cache key of the page asked for; or the answer already: the page
+/// itself from the cache, or a database error.
+async fn public_start(state: &AppState, v: &Viewer) -> Result<(Arc<Loaded>, Option<String>), Response> {
+    let loaded = state.cache.get(&state.store).await.map_err(|e| crate::internal(e, v.lang))?;
+    let key = page_key(v);
+    if let Some(bytes) = key.as_ref().and_then(|k| loaded.page(k)) {
+        return Err(html(bytes));
+    }
+    Ok((loaded, key))
+}
+
 /// Answers a rendered page, keeping it for the next visitors when `key` says it is public.
 fn finish(loaded: &Loaded, key: Option<String>, page: String) -> Response {
     match key {
@@ -208,14 +219,10 @@ fn index_chart(items: &[(Arc<Policy>, Arc<PolicyResult>)], lang: Lang) -> String
 }
 
 pub async fn overview(State(state): State<AppState>, v: Viewer, Query(q): Query<OverviewQuery>) -> Response {
-    let loaded = match state.cache.get(&state.store).await {
-        Ok(l) => l,
-        Err(e) => return crate::internal(e, v.lang),
+    let (loaded, key) = match public_start(&state, &v).await {
+        Ok(x) => x,
+        Err(answer) => return answer,
     };
-    let key = page_key(&v);
-    if let Some(bytes) = key.as_ref().and_then(|k| loaded.page(k)) {
-        return html(bytes);
-    }
     let l = v.lang;
     let year = q.anio.parse::<Year>().ok().or_else(|| overview_year(&loaded));
     let all_years: Vec<(String, String)> =
@@ -353,14 +360,10 @@ pub async fn policy(
     Path(code): Path<String>,
     Query(q): Query<YearQuery>,
 ) -> Response {
-    let loaded = match state.cache.get(&state.store).await {
-        Ok(l) => l,
-        Err(e) => return crate::internal(e, v.lang),
+    let (loaded, key) = match public_start(&state, &v).await {
+        Ok(x) => x,
+        Err(answer) => return answer,
     };
-    let key = page_key(&v);
-    if let Some(bytes) = key.as_ref().and_then(|k| loaded.page(k)) {
-        return html(bytes);
-    }
     let Some(policy) = load_policy(&loaded, &code) else { return not_found(v.lang) };
     let Some(year) = policy_year(&policy, &q) else { return not_found(v.lang) };
     let Some(result) = loaded.result(&code, year) else { return not_found(v.lang) };
