@@ -31,6 +31,8 @@ async fn public_pages_show_the_reference_figures() {
         assert!(p.contains(figure), "{figure} missing from the policy page");
     }
     assert_eq!(p.matches("/politicas/PNDI/indicadores/I").count(), 91, "every indicator links to its page");
+    let first_heading = p.find("<h1").expect("h1");
+    assert!(p.find("<h2").is_none_or(|h2| h2 > first_heading), "headings in order: h1 first");
 
     let ind = c.get("/politicas/PNDI/indicadores/IOP.01.01?anio=2024").await;
     assert_eq!(ind.status, StatusCode::OK);
