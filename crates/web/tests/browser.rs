@@ -5,6 +5,7 @@
 #![allow(clippy::unwrap_used)]
 
 use std::net::TcpListener as StdListener;
+use std::os::unix::process::CommandExt as _;
 use std::path::PathBuf;
 use std::process::{Child, Command, Stdio};
 use std::time::Duration;
@@ -14,8 +15,11 @@ use hyper_util::client::legacy::connect::HttpConnector;
 
 struct Driver(Child);
 
+/// chromedriver in its own process group, so that Chromium, its child, goes with it even when
+/// the test fails halfway.
 impl Drop for Driver {
     fn drop(&mut self) {
+        let _ = Command::new("kill").arg("-KILL").arg(format!("-{}", self.0.id())).status();
         let _ = self.0.kill();
         let _ = self.0.wait();
     }
@@ -40,6 +44,7 @@ async fn browser() -> (Client, Driver) {
     let port = free_port();
     let driver = Command::new("chromedriver")
         .arg(format!("--port={port}"))
+        .process_group(0)
         .stdout(Stdio::null())
         .stderr(Stdio::null())
         .spawn()
