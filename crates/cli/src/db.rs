@@ -290,13 +290,7 @@ pub async fn export(location: &Location, code: Option<&str>, out: &Path, lang: L
     let mut o = String::new();
     for p in &policies {
         let dir = if code.is_some() { out.to_path_buf() } else { out.join(&p.meta().code) };
-        let written = dataset::write(p, &dir).map_err(|e| {
-            Failure::Invalid(vec![format!(
-                "{}: {}: {e}",
-                dir.display(),
-                lang.pick("no se puede escribir", "cannot write")
-            )])
-        })?;
+        let written = dataset::write(p, &dir).map_err(|e| crate::cannot_write(&dir, e, lang))?;
         o.push_str(&format!("{} {}\n", lang.pick("Escrito:", "Written:"), written.display()));
     }
     Ok(o)

@@ -349,13 +349,7 @@ fn run(cli: &Cli) -> Result<(), Failure> {
         Command::Report { source, year, format, out } => {
             let location = db::location(cli.db.as_deref());
             let write = |bytes: Vec<u8>| {
-                std::fs::write(out, bytes).map_err(|e| {
-                    Failure::Invalid(vec![format!(
-                        "{}: {}: {e}",
-                        out.display(),
-                        lang.pick("no se puede escribir", "cannot write")
-                    )])
-                })?;
+                std::fs::write(out, bytes).map_err(|e| cannot_write(out, e, lang))?;
                 print(&format!("{} {}\n", lang.pick("Escrito:", "Written:"), out.display()))
             };
             if source.all {
@@ -381,14 +375,7 @@ fn run(cli: &Cli) -> Result<(), Failure> {
                 ReportFormat::Xlsx => avance_report::xlsx::render(&policy, &result, lang)
                     .map_err(|e| Failure::Invalid(vec![format!("{}: {e}", out.display())]))?,
             };
-            std::fs::write(out, bytes).map_err(|e| {
-                Failure::Invalid(vec![format!(
-                    "{}: {}: {e}",
-                    out.display(),
-                    lang.pick("no se puede escribir", "cannot write")
-                )])
-            })?;
-            print(&format!("{} {}\n", lang.pick("Escrito:", "Written:"), out.display()))
+            write(bytes)
         }
         Command::Generate { policies, indicators, years, seed, out, to_db } => {
             let range = parse_years(years).ok_or_else(|| {
@@ -414,13 +401,7 @@ fn run(cli: &Cli) -> Result<(), Failure> {
                 Some(out) => {
                     for policy in &generated {
                         let dir = out.join(&policy.meta().code);
-                        dataset::write(policy, &dir).map_err(|e| {
-                            Failure::Invalid(vec![format!(
-                                "{}: {}: {e}",
-                                dir.display(),
-                                lang.pick("no se puede escribir", "cannot write")
-                            )])
-                        })?;
+                        dataset::write(policy, &dir).map_err(|e| cannot_write(&dir, e, lang))?;
                     }
                     out.display().to_string()
                 }
@@ -528,23 +509,20 @@ fn run(cli: &Cli) -> Result<(), Failure> {
                 };
             }
             let target = out.clone().unwrap_or(file);
-            let written = dataset::write(&policy, &target).map_err(|e| {
-                Failure::Invalid(vec![format!(
-                    "{}: {}: {e}",
-                    target.display(),
-                    lang.pick("no se puede escribir", "cannot write")
-                )])
-            })?;
+            let written = dataset::write(&policy, &target).map_err(|e| cannot_write(&target, e, lang))?;
             print(&format!("{} {}\n", lang.pick("Escrito:", "Written:"), written.display()))
         }
         Command::Dataset(DatasetCommand::Schema) => print(dataset::SCHEMA),
     }
 }
 
+/// The failure of writing `path`.
+pub(crate) fn cannot_write(path: &Path, e: impl std::fmt::Display, lang: Lang) -> Failure {
+    Failure::Invalid(vec![format!("{}: {}: {e}", path.display(), lang.pick("no se puede escribir", "cannot write"))])
+}
+
 fn write_dataset(policy: &Policy, dir: &Path, lang: Lang) -> Result<(), Failure> {
-    let written = dataset::write(policy, dir).map_err(|e| {
-        Failure::Invalid(vec![format!("{}: {}: {e}", dir.display(), lang.pick("no se puede escribir", "cannot write"))])
-    })?;
+    let written = dataset::write(policy, dir).map_err(|e| cannot_write(dir, e, lang))?;
     print(&format!("{} {}\n", lang.pick("Escrito:", "Written:"), written.display()))
 }
 
@@ -591,9 +569,7 @@ fn import_report(
         return print(&dataset::to_json(&imported.policy));
     };
     let source = file.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
-    let write_failed = |e: std::io::Error| {
-        Failure::Invalid(vec![format!("{}: {}: {e}", dir.display(), lang.pick("no se puede escribir", "cannot write"))])
-    };
+    let write_failed = |e: std::io::Error| cannot_write(dir, e, lang);
     let written = dataset::write(&imported.policy, dir).map_err(write_failed)?;
     let published = dir.join(avance_import::published::FILE_NAME);
     std::fs::write(&published, avance_import::published::to_json(&imported.published, &imported.decisions, &source))
