@@ -19,7 +19,11 @@ struct Driver(Child);
 /// the test fails halfway.
 impl Drop for Driver {
     fn drop(&mut self) {
-        let _ = Command::new("kill").arg("-KILL").arg(format!("-{}", self.0.id())).status();
+        // The group's id is chromedriver's pid (process_group(0) below). Not through the `kill`
+        // program: procps 4.0.2 does not read `kill -KILL -1234` as a process group; it sent
+        // SIGKILL to every process of the machine, CI included.
+        let group = rustix::process::Pid::from_child(&self.0);
+        let _ = rustix::process::kill_process_group(group, rustix::process::Signal::KILL);
         let _ = self.0.kill();
         let _ = self.0.wait();
     }
