@@ -1,9 +1,10 @@
-//! Computing a synthetic portfolio: 10, 100 and 300 policies of 1,002 indicators (10,020, 100,200
-//! and 300,600 indicators), each with 10 years of targets and actuals.
+//! Computing a synthetic portfolio: 10, 100, 300 and 1,000 policies of 1,002 indicators (10,020,
+//! 100,200, 300,600 and 1,002,000 indicators), each with 10 years of targets and actuals; and the
+//! floor under it, the exact-decimal arithmetic alone.
 //!
 //! `cargo bench -p avance-core --bench portfolio`; results in docs/performance.md.
 
-use avance_core::compute::compute;
+use avance_core::compute::{compute, compute_years};
 use avance_core::model::{Policy, Year, YearRange};
 use avance_import::synthetic;
 
@@ -13,6 +14,15 @@ fn main() {
 
 fn year(y: u16) -> Year {
     Year::new(y).expect("year")
+}
+
+fn years() -> impl Iterator<Item = Year> {
+    (2021..=2030).map(year)
+}
+
+/// Something of every year's result, so that none is optimised away.
+fn alerts(results: Vec<avance_core::compute::PolicyResult>) -> usize {
+    results.iter().map(|r| r.alerts.len()).sum()
 }
 
 fn portfolio(policies: usize) -> Vec<Policy> {
@@ -27,18 +37,14 @@ fn compute_one_year(bencher: divan::Bencher, policies: usize) {
 }
 
 /// All figures, counts and alerts of the portfolio for each of its 10 years.
-#[divan::bench(sample_count = 5, args = [10, 100, 300])]
+#[divan::bench(sample_count = 3, args = [10, 100, 300, 1000])]
 fn compute_ten_years(bencher: divan::Bencher, policies: usize) {
     let policies = portfolio(policies);
-    bencher.bench(|| {
-        (2021..=2030)
-            .flat_map(|y| policies.iter().map(move |p| compute(divan::black_box(p), year(y)).alerts.len()))
-            .sum::<usize>()
-    });
+    bencher.bench(|| policies.iter().map(|p| alerts(compute_years(divan::black_box(p), years()))).sum::<usize>());
 }
 
 /// The same on both cores: policies are independent, so the portfolio splits in two halves.
-#[divan::bench(sample_count = 5, args = [10, 100, 300])]
+#[divan::bench(sample_count = 3, args = [10, 100, 300, 1000])]
 fn compute_ten_years_two_threads(bencher: divan::Bencher, policies: usize) {
     let policies = portfolio(policies);
     let half = policies.len().div_ceil(2);
@@ -48,13 +54,59 @@ fn compute_ten_years_two_threads(bencher: divan::Bencher, policies: usize) {
                 .chunks(half)
                 .map(|chunk| {
                     s.spawn(move || {
-                        (2021..=2030)
-                            .flat_map(|y| chunk.iter().map(move |p| compute(divan::black_box(p), year(y)).alerts.len()))
-                            .sum::<usize>()
+                        chunk.iter().map(|p| alerts(compute_years(divan::black_box(p), years()))).sum::<usize>()
                     })
                 })
                 .collect();
             parts.into_iter().map(|h| h.join().unwrap_or(0)).sum::<usize>()
         })
+    });
+}
+
+/// The floor under `compute_ten_years`: only the exact-decimal arithmetic that every
+/// indicator-year needs (the year's target and actual looked up, VO / LE × 100, Tipo 2 against the
+/// baseline, the figure rounded for display), with no result, band, roll-up or alert.
+#[divan::bench(sample_count = 3, args = [10, 100, 300, 1000])]
+fn arithmetic_only_ten_years(bencher: divan::Bencher, policies: usize) {
+    use rust_decimal::{Decimal, RoundingStrategy};
+    let policies = portfolio(policies);
+    let hundred = Decimal::ONE_HUNDRED;
+    bencher.bench(|| {
+        for p in divan::black_box(&policies) {
+            for ind in p.indicators() {
+                let lb = ind.baseline.as_ref().and_then(|b| b.value.number());
+                for y in years() {
+                    let le = ind.targets.get(&y).and_then(|c| c.number());
+                    let vo = ind.actuals.get(&y).and_then(|c| c.number());
+                    if let (Some(le), Some(vo)) = (le, vo) {
+                        if !le.is_zero() {
+                            let a = vo / le * hundred;
+                            divan::black_box(a.round_dp_with_strategy(1, RoundingStrategy::MidpointAwayFromZero));
+                        }
+                        if let Some(lb) = lb.filter(|lb| *lb != le) {
+                            divan::black_box((vo - lb) / (le - lb) * hundred);
+                        }
+                    }
+                }
+            }
+        }
+    });
+}
+
+/// Only the lookups of `arithmetic_only_ten_years`: each year's target, actual and baseline.
+#[divan::bench(sample_count = 3, args = [10, 100, 300])]
+fn lookups_only_ten_years(bencher: divan::Bencher, policies: usize) {
+    let policies = portfolio(policies);
+    bencher.bench(|| {
+        for p in divan::black_box(&policies) {
+            for ind in p.indicators() {
+                let lb = ind.baseline.as_ref().and_then(|b| b.value.number());
+                for y in years() {
+                    let le = ind.targets.get(&y).and_then(|c| c.number());
+                    let vo = ind.actuals.get(&y).and_then(|c| c.number());
+                    divan::black_box((lb, le, vo));
+                }
+            }
+        }
     });
 }

@@ -136,11 +136,72 @@ fn number_at(map: &std::collections::BTreeMap<Year, Cell>, year: Year) -> Option
     map.get(&year).and_then(Cell::number)
 }
 
+/// What an indicator's figures need of its whole series, whatever the year: the direction it is
+/// computed with and the series' data-quality problems. Worked out once per indicator, so that
+/// computing many years does not scan the series again for each.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct SeriesFacts {
+    pub direction: Resolved,
+    /// The sense inferred, or a declared sense that the targets contradict.
+    sense_issue: Option<QualityIssue>,
+    /// Shares above 100%: the baseline's, then the targets' and the actuals' by year.
+    over_100: Vec<QualityIssue>,
+}
+
+impl SeriesFacts {
+    pub fn of(ind: &Indicator, profile: &RuleProfile) -> SeriesFacts {
+        let direction = resolve(ind, profile);
+        let sense_issue = match direction {
+            Resolved::Trend { sense, inferred: true, .. } => Some(QualityIssue::SenseInferred { sense }),
+            Resolved::Trend { sense, inferred: false, .. } => sense_from_targets(ind)
+                .filter(|from_targets| *from_targets != sense)
+                .map(|from_targets| QualityIssue::SenseContradictsTargets { declared: sense, from_targets }),
+            Resolved::NoDefinido(_) => None,
+        };
+        let mut over_100 = Vec::new();
+        if ind.unit.is_share() {
+            let hundred = Decimal::ONE_HUNDRED;
+            let mut check = |role: Role, year: Year, cell: &Cell| {
+                if cell.number().is_some_and(|n| n > hundred) {
+                    over_100.push(QualityIssue::PercentAbove100 { role, year, text: cell.text().to_string() });
+                }
+            };
+            if let Some(b) = &ind.baseline {
+                check(Role::Baseline, b.year, &b.value);
+            }
+            for (role, map) in [(Role::Target, &ind.targets), (Role::Actual, &ind.actuals)] {
+                for (y, c) in map {
+                    check(role, *y, c);
+                }
+            }
+        }
+        SeriesFacts { direction, sense_issue, over_100 }
+    }
+
+    /// Problems of the series up to `year`: the sense, then shares above 100% (the baseline's
+    /// whatever its year, targets and actuals of `year` and before).
+    fn quality_up_to(&self, year: Year) -> Vec<QualityIssue> {
+        let up_to = |q: &&QualityIssue| match q {
+            QualityIssue::PercentAbove100 { role: Role::Target | Role::Actual, year: y, .. } => *y <= year,
+            _ => true,
+        };
+        self.sense_issue.iter().chain(self.over_100.iter().filter(up_to)).cloned().collect()
+    }
+}
+
 /// Computes Avance Tipo 1 and Tipo 2 of `ind` in `year` under `profile`.
 pub fn evaluate(ind: &Indicator, year: Year, profile: &RuleProfile) -> Evaluation {
-    let direction = resolve(ind, profile);
+    evaluate_series(ind, &SeriesFacts::of(ind, profile), year, profile)
+}
+
+/// [`evaluate`] with the indicator's [`SeriesFacts`] already worked out (they must be those of
+/// `ind` under `profile`).
+pub fn evaluate_series(ind: &Indicator, facts: &SeriesFacts, year: Year, profile: &RuleProfile) -> Evaluation {
+    let direction = facts.direction;
     let hundred = Decimal::ONE_HUNDRED;
-    let mut quality = quality_of_series(ind, year, direction);
+    let mut quality = facts.quality_up_to(year);
+    let year_target = number_at(&ind.targets, year);
+    let year_actual = number_at(&ind.actuals, year);
 
     let (target, actual, summed_years) = match direction {
         Resolved::Trend { aggregation: Aggregation::Acumulado, .. }
@@ -148,7 +209,7 @@ pub fn evaluate(ind: &Indicator, year: Year, profile: &RuleProfile) -> Evaluatio
         {
             summed(ind, year)
         }
-        _ => (number_at(&ind.targets, year), number_at(&ind.actuals, year), Vec::new()),
+        _ => (year_target, year_actual, Vec::new()),
     };
 
     let mut formula = None;
@@ -202,7 +263,7 @@ pub fn evaluate(ind: &Indicator, year: Year, profile: &RuleProfile) -> Evaluatio
         _ => a,
     });
 
-    let tipo2 = tipo2(ind, year, direction);
+    let tipo2 = tipo2(ind, year_target, year_actual, direction);
     Evaluation { year, direction, target, actual, summed_years, avance, formula, capped, tipo2, quality }
 }
 
@@ -234,12 +295,12 @@ fn summed(ind: &Indicator, year: Year) -> (Option<Decimal>, Option<Decimal>, Vec
     (Some(target), actual, years)
 }
 
-fn tipo2(ind: &Indicator, year: Year, direction: Resolved) -> Tipo2 {
+fn tipo2(ind: &Indicator, le: Option<Decimal>, vo: Option<Decimal>, direction: Resolved) -> Tipo2 {
     let Resolved::Trend { sense, .. } = direction else {
         return Tipo2::NotApplicable;
     };
     let lb = ind.baseline.as_ref().and_then(|b| b.value.number());
-    let (Some(lb), Some(le), Some(vo)) = (lb, number_at(&ind.targets, year), number_at(&ind.actuals, year)) else {
+    let (Some(lb), Some(le), Some(vo)) = (lb, le, vo) else {
         return Tipo2::Nd;
     };
     if le == lb {
@@ -250,35 +311,4 @@ fn tipo2(ind: &Indicator, year: Year, direction: Resolved) -> Tipo2 {
         Sense::Ascendente => (vo - lb) / (le - lb) * hundred,
         Sense::Descendente => (lb - vo) / (lb - le) * hundred,
     })
-}
-
-/// Problems of the series up to `year`: shares above 100% and a sense the targets contradict.
-fn quality_of_series(ind: &Indicator, year: Year, direction: Resolved) -> Vec<QualityIssue> {
-    let mut out = Vec::new();
-    if let Resolved::Trend { sense, inferred, .. } = direction {
-        if inferred {
-            out.push(QualityIssue::SenseInferred { sense });
-        } else if let Some(from_targets) = sense_from_targets(ind)
-            && from_targets != sense
-        {
-            out.push(QualityIssue::SenseContradictsTargets { declared: sense, from_targets });
-        }
-    }
-    if ind.unit.is_share() {
-        let hundred = Decimal::ONE_HUNDRED;
-        let mut check = |role: Role, y: Year, cell: &Cell| {
-            if cell.number().is_some_and(|n| n > hundred) {
-                out.push(QualityIssue::PercentAbove100 { role, year: y, text: cell.text().to_string() });
-            }
-        };
-        if let Some(b) = &ind.baseline {
-            check(Role::Baseline, b.year, &b.value);
-        }
-        for (role, map) in [(Role::Target, &ind.targets), (Role::Actual, &ind.actuals)] {
-            for (y, c) in map.range(..=year) {
-                check(role, *y, c);
-            }
-        }
-    }
-    out
 }

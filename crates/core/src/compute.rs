@@ -1,15 +1,15 @@
 //! A policy's figures for one year: every indicator's avance, the objectives, the índice de
 //! gestión, the counts per level and the alerts.
 
-use std::collections::HashMap;
+use std::ops::Range;
 
 use rust_decimal::Decimal;
 
 use crate::alert::{Alert, AlertDetail, AlertKind, AlertLevel};
-use crate::avance::{Evaluation, evaluate};
+use crate::avance::{Evaluation, SeriesFacts, evaluate_series};
 use crate::band::{Band, BandCounts};
 use crate::code::{Code, CodeKind};
-use crate::model::{Policy, Year};
+use crate::model::{Element, Indicator, Policy, Year};
 use crate::number::mean;
 use crate::profile::RuleProfile;
 
@@ -97,119 +97,212 @@ pub fn compute(policy: &Policy, year: Year) -> PolicyResult {
 
 /// Computes a policy's figures for `year` under `profile`.
 pub fn compute_with(policy: &Policy, year: Year, profile: &RuleProfile) -> PolicyResult {
-    let indicators: Vec<IndicatorResult> = policy
-        .indicators()
-        .iter()
-        .map(|ind| {
-            let evaluation = evaluate(ind, year, profile);
-            let band = profile.band(evaluation.avance.ok());
-            IndicatorResult { code: ind.code.clone(), evaluation, band }
-        })
-        .collect();
-
-    let capped_mean = |values: Vec<Decimal>| {
-        mean(values).map(|m| match profile.mean_cap {
-            Some(cap) if m > cap => cap,
-            _ => m,
-        })
-    };
-    let children_index = ChildrenIndex::new(&indicators);
-    let children = |parent: &Code| children_index.of(&indicators, parent);
-
-    let objectives: Vec<ObjectiveResult> = policy
-        .objectives()
-        .iter()
-        .map(|o| {
-            let iops = children(&o.code);
-            let avance = capped_mean(iops.iter().filter_map(|r| r.avance()).collect());
-            ObjectiveResult {
-                code: o.code.clone(),
-                avance,
-                band: profile.band(avance),
-                indicators: iops.iter().map(|r| r.code.clone()).collect(),
-            }
-        })
-        .collect();
-
-    let services: Vec<ServiceResult> = policy
-        .services()
-        .iter()
-        .map(|s| {
-            let isss = children(&s.code);
-            let avance = mean(isss.iter().filter_map(|r| r.avance()));
-            ServiceResult {
-                code: s.code.clone(),
-                avance,
-                band: profile.band(avance),
-                indicators: isss.iter().map(|r| r.code.clone()).collect(),
-            }
-        })
-        .collect();
-
-    let index = capped_mean(objectives.iter().filter_map(|o| o.avance).collect());
-
-    let mut counts = LevelCounts::default();
-    for o in &objectives {
-        counts.objectives.add(o.band);
-    }
-    for r in &indicators {
-        match r.code.kind() {
-            CodeKind::ObjectiveIndicator => counts.objective_indicators.add(r.band),
-            _ => counts.service_indicators.add(r.band),
-        }
-    }
-
-    let alerts = alerts(policy, profile, &indicators, &children_index, &objectives);
-    PolicyResult {
-        year,
-        profile: profile.clone(),
-        indicators,
-        objectives,
-        services,
-        index,
-        index_band: profile.band(index),
-        counts,
-        alerts,
-    }
+    Prepared::new(policy, profile).compute(year)
 }
 
-/// Positions of the indicators that hang directly from each objective or service, built once so
-/// that a policy of any size is rolled up in linear time. Keyed by the parent's numbers, borrowed
-/// from the indicators' codes (an IOP's first number is its objective's, an ISS's first three are
-/// its service's; the two lengths never collide), so that building it allocates no code.
-struct ChildrenIndex<'a>(HashMap<&'a [u32], Vec<usize>>);
+/// Computes a policy's figures for each of `years` with the policy's own rule profile; what does
+/// not depend on the year is worked out once.
+pub fn compute_years(policy: &Policy, years: impl IntoIterator<Item = Year>) -> Vec<PolicyResult> {
+    let prepared = Prepared::new(policy, policy.profile());
+    years.into_iter().map(|y| prepared.compute(y)).collect()
+}
 
-impl<'a> ChildrenIndex<'a> {
-    fn new(indicators: &'a [IndicatorResult]) -> ChildrenIndex<'a> {
-        let mut map: HashMap<&'a [u32], Vec<usize>> = HashMap::new();
-        for (i, r) in indicators.iter().enumerate() {
-            let n = match r.code.kind() {
-                CodeKind::ObjectiveIndicator => CodeKind::Objective.parts(),
-                CodeKind::ServiceIndicator => CodeKind::Service.parts(),
-                _ => continue,
-            };
-            if let Some(key) = r.code.parts().get(..n) {
-                map.entry(key).or_default().push(i);
-            }
+/// A policy ready to be computed for any year under one profile: where each objective's and
+/// service's indicators are, and each indicator's [`SeriesFacts`], worked out once.
+#[derive(Debug)]
+pub struct Prepared<'p> {
+    policy: &'p Policy,
+    profile: &'p RuleProfile,
+    facts: Vec<SeriesFacts>,
+    /// For each objective, the positions of its objective indicators in `policy.indicators()`.
+    objective_indicators: Vec<Range<usize>>,
+    /// For each service, the positions of its service indicators.
+    service_indicators: Vec<Range<usize>>,
+    /// For each objective, the positions of its services in `policy.services()`.
+    objective_services: Vec<Range<usize>>,
+}
+
+/// The positions of the items whose code is of `kind` and starts with `parent`'s numbers. Codes
+/// sort by kind, then numbers, so those items are consecutive and found by bisection.
+fn children<T>(items: &[T], code: impl Fn(&T) -> &Code, kind: CodeKind, parent: &Code) -> Range<usize> {
+    fn key(c: &Code, n: usize) -> (CodeKind, &[u32]) {
+        (c.kind(), c.parts().get(..n).unwrap_or(c.parts()))
+    }
+    let prefix = parent.parts();
+    let n = prefix.len();
+    let start = items.partition_point(|i| key(code(i), n) < (kind, prefix));
+    let end = items.partition_point(|i| key(code(i), n) <= (kind, prefix));
+    start..end.max(start)
+}
+
+fn indicator_code(i: &Indicator) -> &Code {
+    &i.code
+}
+
+fn element_code(e: &Element) -> &Code {
+    &e.code
+}
+
+impl<'p> Prepared<'p> {
+    pub fn new(policy: &'p Policy, profile: &'p RuleProfile) -> Prepared<'p> {
+        let indicators = policy.indicators();
+        Prepared {
+            policy,
+            profile,
+            facts: indicators.iter().map(|i| SeriesFacts::of(i, profile)).collect(),
+            objective_indicators: policy
+                .objectives()
+                .iter()
+                .map(|o| children(indicators, indicator_code, CodeKind::ObjectiveIndicator, &o.code))
+                .collect(),
+            service_indicators: policy
+                .services()
+                .iter()
+                .map(|s| children(indicators, indicator_code, CodeKind::ServiceIndicator, &s.code))
+                .collect(),
+            objective_services: policy
+                .objectives()
+                .iter()
+                .map(|o| children(policy.services(), element_code, CodeKind::Service, &o.code))
+                .collect(),
         }
-        ChildrenIndex(map)
     }
 
-    /// The indicators that hang directly from `parent` (an objective's IOPs, a service's ISSs).
-    fn of<'b>(&self, indicators: &'b [IndicatorResult], parent: &Code) -> Vec<&'b IndicatorResult> {
-        let wanted = match parent.kind() {
-            CodeKind::Objective => CodeKind::ObjectiveIndicator,
-            CodeKind::Service => CodeKind::ServiceIndicator,
-            _ => return Vec::new(),
+    /// The policy's figures for `year`.
+    pub fn compute(&self, year: Year) -> PolicyResult {
+        let (policy, profile) = (self.policy, self.profile);
+        let mut indicators = Vec::with_capacity(self.facts.len());
+        // Each indicator's first alert (bajo, sin información or atípico), if any.
+        let mut signals = Vec::with_capacity(self.facts.len());
+        for (ind, facts) in policy.indicators().iter().zip(&self.facts) {
+            let evaluation = evaluate_series(ind, facts, year, profile);
+            let judgement = profile.judge(evaluation.avance.ok());
+            signals.push(match judgement.band {
+                Band::Nd => Some(AlertKind::SinInformacion),
+                Band::Bajo => Some(AlertKind::BajoAvance),
+                _ if judgement.atypical => Some(AlertKind::AvanceAtipico),
+                _ => None,
+            });
+            indicators.push(IndicatorResult { code: ind.code.clone(), evaluation, band: judgement.band });
+        }
+
+        let capped_mean = |values: &mut dyn Iterator<Item = Decimal>| {
+            mean(values).map(|m| match profile.mean_cap {
+                Some(cap) if m > cap => cap,
+                _ => m,
+            })
         };
-        self.0.get(parent.parts()).map_or_else(Vec::new, |ix| {
-            ix.iter().map(|&i| &indicators[i]).filter(|r| r.code.kind() == wanted).collect()
-        })
+        let group = |range: &Range<usize>| &indicators[range.clone()];
+        let codes = |range: &Range<usize>| group(range).iter().map(|r| r.code.clone()).collect();
+
+        let objectives: Vec<ObjectiveResult> = policy
+            .objectives()
+            .iter()
+            .zip(&self.objective_indicators)
+            .map(|(o, range)| {
+                let avance = capped_mean(&mut group(range).iter().filter_map(IndicatorResult::avance));
+                ObjectiveResult { code: o.code.clone(), avance, band: profile.band(avance), indicators: codes(range) }
+            })
+            .collect();
+
+        let services: Vec<ServiceResult> = policy
+            .services()
+            .iter()
+            .zip(&self.service_indicators)
+            .map(|(s, range)| {
+                let avance = mean(group(range).iter().filter_map(IndicatorResult::avance));
+                ServiceResult { code: s.code.clone(), avance, band: profile.band(avance), indicators: codes(range) }
+            })
+            .collect();
+
+        let index = capped_mean(&mut objectives.iter().filter_map(|o| o.avance));
+
+        let mut counts = LevelCounts::default();
+        for o in &objectives {
+            counts.objectives.add(o.band);
+        }
+        for r in &indicators {
+            match r.code.kind() {
+                CodeKind::ObjectiveIndicator => counts.objective_indicators.add(r.band),
+                _ => counts.service_indicators.add(r.band),
+            }
+        }
+
+        let alerts = self.alerts(&indicators, &signals, &objectives);
+        PolicyResult {
+            year,
+            profile: profile.clone(),
+            indicators,
+            objectives,
+            services,
+            index,
+            index_band: profile.band(index),
+            counts,
+            alerts,
+        }
+    }
+
+    /// In the order of the structure: each objective's alert and its indicators' alerts, then
+    /// each of its services' alerts and their indicators'.
+    fn alerts(
+        &self,
+        indicators: &[IndicatorResult],
+        signals: &[Option<AlertKind>],
+        objectives: &[ObjectiveResult],
+    ) -> Vec<Alert> {
+        let profile = self.profile;
+        let with_signal = |range: &Range<usize>, kind: AlertKind| -> Vec<Code> {
+            range.clone().filter(|&i| signals[i] == Some(kind)).map(|i| indicators[i].code.clone()).collect()
+        };
+        let mut out = Vec::new();
+        let indicator_alerts = |out: &mut Vec<Alert>, range: &Range<usize>| {
+            for i in range.clone() {
+                indicator_alerts(out, &indicators[i], signals[i]);
+            }
+        };
+        for ((o, iops), services) in objectives.iter().zip(&self.objective_indicators).zip(&self.objective_services) {
+            match o.avance {
+                Some(a) if profile.is_low(a) => out.push(Alert {
+                    level: AlertLevel::Objective,
+                    code: o.code.clone(),
+                    kind: AlertKind::BajoAvance,
+                    indicators: with_signal(iops, AlertKind::BajoAvance),
+                    detail: AlertDetail::Avance(a),
+                }),
+                Some(_) => {}
+                None => out.push(Alert {
+                    level: AlertLevel::Objective,
+                    code: o.code.clone(),
+                    kind: AlertKind::SinInformacion,
+                    indicators: with_signal(iops, AlertKind::SinInformacion),
+                    detail: AlertDetail::ObjectiveNd,
+                }),
+            }
+            indicator_alerts(&mut out, iops);
+
+            for s in services.clone() {
+                let isss = &self.service_indicators[s];
+                for kind in [AlertKind::BajoAvance, AlertKind::SinInformacion, AlertKind::AvanceAtipico] {
+                    let with = with_signal(isss, kind);
+                    if !with.is_empty() {
+                        out.push(Alert {
+                            level: AlertLevel::Service,
+                            code: self.policy.services()[s].code.clone(),
+                            kind,
+                            detail: AlertDetail::Group { with: with.len(), of: isss.len() },
+                            indicators: with,
+                        });
+                    }
+                }
+                indicator_alerts(&mut out, isss);
+            }
+        }
+        out
     }
 }
 
 /// The alerts of one indicator, in the order bajo, sin información, atípico, calidad de datos.
-fn indicator_alerts(r: &IndicatorResult, profile: &RuleProfile) -> Vec<Alert> {
+fn indicator_alerts(out: &mut Vec<Alert>, r: &IndicatorResult, signal: Option<AlertKind>) {
     let alert = |kind, detail| Alert {
         level: AlertLevel::Indicator,
         code: r.code.clone(),
@@ -217,75 +310,10 @@ fn indicator_alerts(r: &IndicatorResult, profile: &RuleProfile) -> Vec<Alert> {
         indicators: vec![r.code.clone()],
         detail,
     };
-    let mut out = Vec::new();
-    match r.evaluation.avance {
-        Ok(a) if profile.is_low(a) => out.push(alert(AlertKind::BajoAvance, AlertDetail::Avance(a))),
-        Ok(a) if profile.is_atypical(a) => out.push(alert(AlertKind::AvanceAtipico, AlertDetail::Avance(a))),
-        Ok(_) => {}
-        Err(reason) => out.push(alert(AlertKind::SinInformacion, AlertDetail::Missing(reason))),
+    match (signal, r.evaluation.avance) {
+        (Some(kind), Ok(a)) => out.push(alert(kind, AlertDetail::Avance(a))),
+        (Some(kind), Err(reason)) => out.push(alert(kind, AlertDetail::Missing(reason))),
+        (None, _) => {}
     }
     out.extend(r.evaluation.quality.iter().map(|q| alert(AlertKind::CalidadDatos, AlertDetail::Quality(q.clone()))));
-    out
-}
-
-fn alerts(
-    policy: &Policy,
-    profile: &RuleProfile,
-    indicators: &[IndicatorResult],
-    children: &ChildrenIndex,
-    objectives: &[ObjectiveResult],
-) -> Vec<Alert> {
-    let mut services_of: HashMap<Code, Vec<&Code>> = HashMap::new();
-    for s in policy.services() {
-        services_of.entry(s.code.objective()).or_default().push(&s.code);
-    }
-    let mut out = Vec::new();
-    for o in objectives {
-        let iops: Vec<(&IndicatorResult, Vec<Alert>)> =
-            children.of(indicators, &o.code).into_iter().map(|r| (r, indicator_alerts(r, profile))).collect();
-        let with_kind = |kind: AlertKind| -> Vec<Code> {
-            iops.iter().filter(|(_, a)| a.iter().any(|a| a.kind == kind)).map(|(r, _)| r.code.clone()).collect()
-        };
-        match o.avance {
-            Some(a) if profile.is_low(a) => out.push(Alert {
-                level: AlertLevel::Objective,
-                code: o.code.clone(),
-                kind: AlertKind::BajoAvance,
-                indicators: with_kind(AlertKind::BajoAvance),
-                detail: AlertDetail::Avance(a),
-            }),
-            Some(_) => {}
-            None => out.push(Alert {
-                level: AlertLevel::Objective,
-                code: o.code.clone(),
-                kind: AlertKind::SinInformacion,
-                indicators: with_kind(AlertKind::SinInformacion),
-                detail: AlertDetail::ObjectiveNd,
-            }),
-        }
-        out.extend(iops.into_iter().flat_map(|(_, a)| a));
-
-        for s in services_of.get(&o.code).into_iter().flatten() {
-            let isss: Vec<(&IndicatorResult, Vec<Alert>)> =
-                children.of(indicators, s).into_iter().map(|r| (r, indicator_alerts(r, profile))).collect();
-            for kind in [AlertKind::BajoAvance, AlertKind::SinInformacion, AlertKind::AvanceAtipico] {
-                let with: Vec<Code> = isss
-                    .iter()
-                    .filter(|(_, a)| a.iter().any(|a| a.kind == kind))
-                    .map(|(r, _)| r.code.clone())
-                    .collect();
-                if !with.is_empty() {
-                    out.push(Alert {
-                        level: AlertLevel::Service,
-                        code: (*s).clone(),
-                        kind,
-                        detail: AlertDetail::Group { with: with.len(), of: isss.len() },
-                        indicators: with,
-                    });
-                }
-            }
-            out.extend(isss.into_iter().flat_map(|(_, a)| a));
-        }
-    }
-    out
 }

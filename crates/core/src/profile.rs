@@ -134,10 +134,7 @@ impl RuleProfile {
 
     /// The band of an avance (`None`: ND).
     pub fn band(&self, avance: Option<Decimal>) -> Band {
-        match avance {
-            None => Band::Nd,
-            Some(a) => self.bands.classify(self.displayed(a)),
-        }
+        self.judge(avance).band
     }
 
     pub fn is_low(&self, avance: Decimal) -> bool {
@@ -145,8 +142,27 @@ impl RuleProfile {
     }
 
     pub fn is_atypical(&self, avance: Decimal) -> bool {
-        self.displayed(avance) > self.atypical_above
+        self.judge(Some(avance)).atypical
     }
+
+    /// The band of an avance and whether it is atypical, from the one displayed figure.
+    pub fn judge(&self, avance: Option<Decimal>) -> Judgement {
+        match avance {
+            None => Judgement { band: Band::Nd, atypical: false },
+            Some(a) => {
+                let shown = self.displayed(a);
+                Judgement { band: self.bands.classify(shown), atypical: shown > self.atypical_above }
+            }
+        }
+    }
+}
+
+/// What a profile says of one avance ([`RuleProfile::judge`]).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Judgement {
+    pub band: Band,
+    /// Above the atypical threshold, as displayed.
+    pub atypical: bool,
 }
 
 #[cfg(test)]
