@@ -126,3 +126,26 @@ fn the_schema_is_valid_json_and_names_the_format() {
     let schema: serde_json::Value = serde_json::from_str(dataset::SCHEMA).expect("schema is JSON");
     assert_eq!(schema["properties"]["format"]["const"], dataset::FORMAT);
 }
+
+/// Computing many years at once (what does not depend on the year worked out once) gives, year by
+/// year, what computing each year alone gives: on the reference and on a synthetic portfolio whose
+/// indicators have every sentido, shares, ND and contradicted senses.
+#[test]
+fn many_years_at_once_equal_each_year_alone() {
+    use avance_core::compute::compute_years;
+    use avance_core::model::YearRange;
+    let year = |y| Year::new(y).expect("year");
+    let mut policies =
+        avance_import::synthetic::portfolio(3, 300, YearRange { first: year(2021), last: year(2030) }, 11);
+    policies.push(example());
+    for p in &policies {
+        let years: Vec<Year> = p.meta().years.iter().collect();
+        let together = compute_years(p, years.iter().copied());
+        assert_eq!(together.len(), years.len());
+        for (r, y) in together.iter().zip(&years) {
+            assert_eq!(r, &compute(p, *y), "{} {y}", p.meta().code);
+        }
+    }
+    let reference = compute_years(&policies[3], [year(2024)]).remove(0);
+    assert_eq!(shown(reference.index), "79.3");
+}
