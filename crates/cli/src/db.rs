@@ -418,11 +418,17 @@ pub fn serve(
 }
 
 /// Loads many policies, one transaction each (`avance generate --to-db`); says where they went.
-pub async fn load_all(location: &Location, policies: &[Policy], lang: Lang) -> Result<String, Failure> {
+/// Loads each policy in its own transaction, as the iterator makes them (a generated portfolio is
+/// never held in memory whole).
+pub async fn load_all(
+    location: &Location,
+    policies: impl Iterator<Item = Policy>,
+    lang: Lang,
+) -> Result<String, Failure> {
     let store = open(location, lang).await?;
     let who = author(None);
     for p in policies {
-        if let Err(e) = store.load(p, &who, "avance generate").await {
+        if let Err(e) = store.load(&p, &who, "avance generate").await {
             store.close().await;
             return Err(store_failure(location, e, lang));
         }

@@ -396,22 +396,23 @@ fn run(cli: &Cli) -> Result<(), Failure> {
                     )
                 )]));
             }
-            let generated = avance_import::synthetic::portfolio(*policies, *indicators, range, *seed);
+            // One policy at a time: made, written or loaded, dropped.
+            let generated = avance_import::synthetic::policies(*policies, *indicators, range, *seed);
             let place = match out {
                 Some(out) => {
-                    for policy in &generated {
+                    for policy in generated {
                         let dir = out.join(&policy.meta().code);
-                        dataset::write(policy, &dir).map_err(|e| cannot_write(&dir, e, lang))?;
+                        dataset::write(&policy, &dir).map_err(|e| cannot_write(&dir, e, lang))?;
                     }
                     out.display().to_string()
                 }
                 None => {
                     let _ = to_db;
                     let location = db::location(cli.db.as_deref());
-                    db::block_on(db::load_all(&location, &generated, lang))??
+                    db::block_on(db::load_all(&location, generated, lang))??
                 }
             };
-            let what = match (generated.len(), lang) {
+            let what = match (*policies, lang) {
                 (1, Lang::Es) => "Generada 1 política en".to_string(),
                 (n, Lang::Es) => format!("Generadas {n} políticas en"),
                 (1, Lang::En) => "Generated 1 policy in".to_string(),

@@ -7,6 +7,7 @@
 use avance_core::compute::{compute, compute_years};
 use avance_core::model::{Policy, Year, YearRange};
 use avance_import::synthetic;
+use rust_decimal::{Decimal, RoundingStrategy};
 
 fn main() {
     divan::main();
@@ -63,33 +64,37 @@ fn compute_ten_years_two_threads(bencher: divan::Bencher, policies: usize) {
     });
 }
 
+/// Calls `f` with the baseline, target and actual of every indicator-year of the portfolio.
+fn each_indicator_year(policies: &[Policy], mut f: impl FnMut(Option<Decimal>, Option<Decimal>, Option<Decimal>)) {
+    for p in policies {
+        for ind in p.indicators() {
+            let lb = ind.baseline.as_ref().and_then(|b| b.value.number());
+            for y in years() {
+                f(lb, ind.targets.get(&y).and_then(|c| c.number()), ind.actuals.get(&y).and_then(|c| c.number()));
+            }
+        }
+    }
+}
+
 /// The floor under `compute_ten_years`: only the exact-decimal arithmetic that every
 /// indicator-year needs (the year's target and actual looked up, VO / LE × 100, Tipo 2 against the
 /// baseline, the figure rounded for display), with no result, band, roll-up or alert.
 #[divan::bench(sample_count = 3, args = [10, 100, 300, 1000])]
 fn arithmetic_only_ten_years(bencher: divan::Bencher, policies: usize) {
-    use rust_decimal::{Decimal, RoundingStrategy};
     let policies = portfolio(policies);
     let hundred = Decimal::ONE_HUNDRED;
     bencher.bench(|| {
-        for p in divan::black_box(&policies) {
-            for ind in p.indicators() {
-                let lb = ind.baseline.as_ref().and_then(|b| b.value.number());
-                for y in years() {
-                    let le = ind.targets.get(&y).and_then(|c| c.number());
-                    let vo = ind.actuals.get(&y).and_then(|c| c.number());
-                    if let (Some(le), Some(vo)) = (le, vo) {
-                        if !le.is_zero() {
-                            let a = vo / le * hundred;
-                            divan::black_box(a.round_dp_with_strategy(1, RoundingStrategy::MidpointAwayFromZero));
-                        }
-                        if let Some(lb) = lb.filter(|lb| *lb != le) {
-                            divan::black_box((vo - lb) / (le - lb) * hundred);
-                        }
-                    }
+        each_indicator_year(divan::black_box(&policies), |lb, le, vo| {
+            if let (Some(le), Some(vo)) = (le, vo) {
+                if !le.is_zero() {
+                    let a = vo / le * hundred;
+                    divan::black_box(a.round_dp_with_strategy(1, RoundingStrategy::MidpointAwayFromZero));
+                }
+                if let Some(lb) = lb.filter(|lb| *lb != le) {
+                    divan::black_box((vo - lb) / (le - lb) * hundred);
                 }
             }
-        }
+        })
     });
 }
 
@@ -98,15 +103,8 @@ fn arithmetic_only_ten_years(bencher: divan::Bencher, policies: usize) {
 fn lookups_only_ten_years(bencher: divan::Bencher, policies: usize) {
     let policies = portfolio(policies);
     bencher.bench(|| {
-        for p in divan::black_box(&policies) {
-            for ind in p.indicators() {
-                let lb = ind.baseline.as_ref().and_then(|b| b.value.number());
-                for y in years() {
-                    let le = ind.targets.get(&y).and_then(|c| c.number());
-                    let vo = ind.actuals.get(&y).and_then(|c| c.number());
-                    divan::black_box((lb, le, vo));
-                }
-            }
-        }
+        each_indicator_year(divan::black_box(&policies), |lb, le, vo| {
+            divan::black_box((lb, le, vo));
+        })
     });
 }

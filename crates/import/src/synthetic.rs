@@ -141,7 +141,13 @@ pub fn policy(number: usize, indicators: usize, years: YearRange, seed: u64) -> 
     Policy::new(parts).expect("a consistent synthetic policy")
 }
 
-/// `count` policies of `indicators` indicators each.
+/// `count` policies of `indicators` indicators each, made one at a time as they are asked for, so
+/// that a large portfolio can be written out without holding it all in memory.
+pub fn policies(count: usize, indicators: usize, years: YearRange, seed: u64) -> impl Iterator<Item = Policy> {
+    (1..=count).map(move |n| policy(n, indicators, years, seed))
+}
+
+/// `count` policies of `indicators` indicators each, all in memory.
 pub fn portfolio(count: usize, indicators: usize, years: YearRange, seed: u64) -> Vec<Policy> {
-    (1..=count).map(|n| policy(n, indicators, years, seed)).collect()
+    policies(count, indicators, years, seed).collect()
 }
