@@ -3,11 +3,10 @@
 use std::io::Write as _;
 use std::path::Path;
 
-use avance_core::compute::compute;
 use avance_core::lang::Lang;
 use avance_core::model::{Policy, Year};
 use avance_import::dataset;
-use avance_store::{Location, NewSnapshot, Store, StoreError};
+use avance_store::{Location, Store, StoreError};
 
 use crate::Failure;
 
@@ -83,10 +82,10 @@ pub async fn load(
     reason: &str,
     lang: Lang,
 ) -> Result<String, Failure> {
-    let store = open(location, lang).await?;
-    let out = store.load(policy, &author(who), reason).await.map_err(|e| store_failure(location, e, lang));
-    store.close().await;
-    let out = out?;
+    let app = open_app(location, lang).await?;
+    let out = app.load(&avance_app::Actor::operator(&author(who)), policy, reason).await;
+    app.close().await;
+    let out = out.map_err(|e| app_failure(location, e, lang))?;
     let db = describe(location);
     Ok(match (out.change, lang) {
         (None, Lang::Es) => format!("Sin cambios: {} ya estaba al día en {db}\n", out.policy),
@@ -190,12 +189,6 @@ pub async fn history(
     Ok(o)
 }
 
-/// The figures document that publishing freezes.
-fn figures(policy: &Policy, year: Year) -> String {
-    let result = compute(policy, year);
-    crate::json_text(&avance_report::json::compute(policy, &result, Lang::Es))
-}
-
 pub async fn publish(
     location: &Location,
     code: &str,
@@ -203,27 +196,15 @@ pub async fn publish(
     who: Option<&str>,
     lang: Lang,
 ) -> Result<String, Failure> {
-    let store = open(location, lang).await?;
-    let result = async {
-        let policy = store.policy(code).await?.ok_or_else(|| StoreError::UnknownPolicy(code.to_string()))?;
-        let inputs = dataset::to_json(&policy);
-        let figures = figures(&policy, year);
-        let profile = policy.profile().id();
-        store
-            .publish(&NewSnapshot {
-                policy: code,
-                year,
-                profile: &profile,
-                inputs: &inputs,
-                figures: &figures,
-                published_by: &author(who),
-            })
-            .await
-    }
-    .await
-    .map_err(|e| store_failure(location, e, lang));
-    store.close().await;
-    let s = result?;
+    let app = open_app(location, lang).await?;
+    let result = app.publish(&avance_app::Actor::operator(&author(who)), code, year).await;
+    app.close().await;
+    let s = result.map_err(|e| match e {
+        avance_app::AppError::NotFound(avance_app::Missing::Policy) => {
+            store_failure(location, StoreError::UnknownPolicy(code.to_string()), lang)
+        }
+        e => app_failure(location, e, lang),
+    })?;
     Ok(if lang == Lang::Es {
         format!(
             "Publicado {} {}: instantánea {} con el perfil {}, datos al cambio {}, hash {}\n",
@@ -314,6 +295,14 @@ pub async fn backup(location: &Location, to: &Path, lang: Lang) -> Result<String
     Ok(format!("{} {} → {}\n", lang.pick("Copia coherente:", "Consistent backup:"), describe(location), to.display()))
 }
 
+/// A use case's refusal as the command line reports it.
+fn app_failure(location: &Location, e: avance_app::AppError, lang: Lang) -> Failure {
+    match e {
+        avance_app::AppError::Store(e) => store_failure(location, e, lang),
+        e => Failure::Invalid(vec![e.message(lang)]),
+    }
+}
+
 /// Creates a user of the web application.
 pub async fn add_user(
     location: &Location,
@@ -324,29 +313,26 @@ pub async fn add_user(
     password: &str,
     lang: Lang,
 ) -> Result<String, Failure> {
-    let role = avance_web::security::check_new_user(username, name, role, scope.unwrap_or(""), password, lang)
-        .map_err(|m| Failure::Invalid(vec![m]))?;
-    let hash = avance_web::security::hash_password(password);
-    let store = open(location, lang).await?;
-    let at = avance_store::app::now();
-    let who = author(None);
-    let detail = format!("{username} ({})", role.id());
-    let scope = if role.needs_scope() { scope.map(str::trim) } else { None };
-    let user = avance_store::app::NewUser { username, display_name: name.trim(), role, scope, password_hash: &hash };
-    let entry = avance_store::app::NewAudit {
-        at: &at,
-        actor: &who,
-        action: "create_user",
-        detail: Some(&detail),
-        ..avance_store::app::NewAudit::default()
+    let account = avance_app::NewAccount {
+        username: username.to_string(),
+        name: name.to_string(),
+        role: role.to_string(),
+        scope: scope.unwrap_or("").to_string(),
+        password: password.to_string(),
     };
-    let out = store.create_user(&user, &entry).await.map_err(|e| match e {
-        StoreError::Conflict(m) => Failure::Invalid(vec![m]),
-        e => store_failure(location, e, lang),
-    });
-    store.close().await;
-    out?;
+    // Checked before the database is opened: a bad field says so at once.
+    let role = account.check().map_err(|e| Failure::Invalid(vec![e.message(lang)]))?;
+    let app = open_app(location, lang).await?;
+    let out = app.create_user(&avance_app::Actor::operator(&author(None)), &account).await;
+    app.close().await;
+    out.map_err(|e| app_failure(location, e, lang))?;
     Ok(format!("{} {username} ({})\n", lang.pick("Usuario creado:", "User created:"), role.label(lang)))
+}
+
+/// The application over the database at `location`.
+async fn open_app(location: &Location, lang: Lang) -> Result<avance_app::App, Failure> {
+    let store = open(location, lang).await?;
+    Ok(avance_app::App::new(store, avance_app::Settings::default()))
 }
 
 /// Runs the web application until Ctrl-C.
@@ -373,7 +359,8 @@ pub fn serve(
     rt.block_on(async {
         let store = open(location, lang).await?;
         if demo {
-            avance_web::demo::prepare(&store).await.map_err(|e| Failure::Invalid(vec![e]))?;
+            let app = avance_app::App::new(store.clone(), avance_app::Settings::default());
+            avance_app::demo::prepare(&app).await.map_err(|e| app_failure(location, e, lang))?;
         }
         let listener = tokio::net::TcpListener::bind(addr).await.map_err(|e| {
             Failure::Invalid(vec![format!("{} {addr}: {e}", lang.pick("no se puede escuchar en", "cannot listen on"))])
@@ -395,15 +382,15 @@ pub fn serve(
                     "Demo accounts (role, user, password):"
                 )
             );
-            for a in &avance_web::demo::ACCOUNTS {
+            for a in &avance_app::demo::ACCOUNTS {
                 let scope = a.scope.map(|s| format!(" [{s}]")).unwrap_or_default();
                 let _ = writeln!(out, "  {:<28} {:<14} {}{scope}", a.role.label(lang), a.username, a.password);
             }
         }
-        let state =
-            avance_web::AppState::new(store, avance_web::Config { secure_cookies, ..avance_web::Config::default() });
+        let app = avance_app::App::new(store, avance_app::Settings::default());
+        let state = avance_web::AppState::new(app, avance_web::Config { secure_cookies });
         let started = std::time::Instant::now();
-        let n = state.warm().await.map_err(|e| store_failure(location, e, lang))?;
+        let n = state.warm().await.map_err(|e| app_failure(location, e, lang))?;
         let what = match (n, lang) {
             (1, Lang::Es) => "Cargada y calculada 1 política".to_string(),
             (n, Lang::Es) => format!("Cargadas y calculadas {n} políticas"),

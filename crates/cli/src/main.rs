@@ -24,6 +24,9 @@ struct Cli {
     /// Base de datos: sqlite://ARCHIVO (por defecto avance.db aquí) o postgres://…
     #[arg(long, global = true, env = "AVANCE_DB")]
     db: Option<String>,
+    /// Formato del registro de eventos (en la salida de error): texto legible (por defecto) o json.
+    #[arg(long, global = true, env = "AVANCE_LOG_FORMAT", default_value = "texto", value_parser = ["texto", "json"])]
+    log_format: String,
     #[command(subcommand)]
     command: Command,
 }
@@ -302,8 +305,19 @@ pub(crate) enum Failure {
     Found,
 }
 
+/// The event log (tracing) on standard error: human-readable or JSON lines; the level from
+/// `AVANCE_LOG` (e.g. `debug`), `info` by default, `warn` for commands other than `serve`.
+fn init_logging(format: &str, serving: bool) {
+    let default = if serving { "info" } else { "warn" };
+    let filter = tracing_subscriber::EnvFilter::try_from_env("AVANCE_LOG")
+        .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new(default));
+    let builder = tracing_subscriber::fmt().with_env_filter(filter).with_writer(std::io::stderr);
+    let _ = if format == "json" { builder.json().try_init() } else { builder.try_init() };
+}
+
 fn main() -> ExitCode {
     let cli = Cli::parse();
+    init_logging(&cli.log_format, matches!(cli.command, Command::Serve { .. }));
     match run(&cli) {
         Ok(()) => ExitCode::SUCCESS,
         Err(Failure::Differs(line)) => {

@@ -1,7 +1,12 @@
 //! Who may do what: the roles of the web application and its API, the one authorization rule
 //! ([`can`]), and the reporting workflow (submit, approve, return; deadlines and exceptions).
 //!
-//! Every route and API call of the server asks [`can`]; nothing else decides.
+//! Every use case of the application layer (`avance-app`) asks [`can`] once; nothing else decides.
+//!
+//! **The administrator rule.** The administrator may do everything a planning office may, on every
+//! policy, and alone manages users, deadlines, exceptions and data loads; but the administrator
+//! does not report actuals: a value is reported by the unit that answers for it, so that whoever
+//! approves a value never wrote it (separation of duties).
 
 use std::fmt;
 use std::str::FromStr;
@@ -11,7 +16,8 @@ use crate::lang::Lang;
 /// A role. The public is whoever is not logged in.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum Role {
-    /// Manages users, reporting deadlines and exceptions; may do everything.
+    /// Manages users, reporting deadlines, exceptions and data loads, and may do what any planning
+    /// office may; reports no actuals (see the module's administrator rule).
     Admin,
     /// The planning office of a conducting ministry: its policies.
     Planning,
@@ -97,10 +103,14 @@ pub enum Action {
     ManageDeadlines,
     /// Create users and change their roles.
     ManageUsers,
+    /// Publish a policy-year: freeze its inputs, rules and figures.
+    Publish,
+    /// Load a dataset into the database (a new change set of the policy's content).
+    LoadData,
 }
 
 impl Action {
-    pub const ALL: [Action; 7] = [
+    pub const ALL: [Action; 9] = [
         Action::View,
         Action::ReportActual,
         Action::Review,
@@ -108,6 +118,8 @@ impl Action {
         Action::ViewAuditLog,
         Action::ManageDeadlines,
         Action::ManageUsers,
+        Action::Publish,
+        Action::LoadData,
     ];
 
     pub fn id(self) -> &'static str {
@@ -119,6 +131,8 @@ impl Action {
             Action::ViewAuditLog => "view_audit_log",
             Action::ManageDeadlines => "manage_deadlines",
             Action::ManageUsers => "manage_users",
+            Action::Publish => "publish",
+            Action::LoadData => "load_data",
         }
     }
 }
@@ -156,13 +170,15 @@ pub fn is_responsible(responsible: &str, unit: &str) -> bool {
 ///
 /// - The public and every role may view.
 /// - A responsible unit reports actuals of the indicators it answers for.
-/// - A planning office reviews, changes targets and reads the audit log of the policies its
-///   ministry conducts.
-/// - The administrator may do everything, and alone manages users, deadlines and exceptions.
+/// - A planning office reviews, changes targets, publishes and reads the audit log of the
+///   policies its ministry conducts.
+/// - The administrator may do what any planning office may, on every policy and on the whole
+///   site, and alone manages users, deadlines, exceptions and data loads; it reports no actuals.
 pub fn can(who: &Principal, action: Action, on: &Resource<'_>) -> bool {
     let scope = who.scope.as_deref().unwrap_or("");
     match (who.role, action) {
         (_, Action::View) => true,
+        (Role::Admin, Action::ReportActual) => false,
         (Role::Admin, _) => true,
         (Role::Public, _) => false,
         (Role::Unit, Action::ReportActual) => match on {
@@ -170,10 +186,82 @@ pub fn can(who: &Principal, action: Action, on: &Resource<'_>) -> bool {
             _ => false,
         },
         (Role::Unit, _) => false,
-        (Role::Planning, Action::Review | Action::ChangeTarget | Action::ViewAuditLog) => {
+        (Role::Planning, Action::Review | Action::ChangeTarget | Action::ViewAuditLog | Action::Publish) => {
             on.ministry().is_some_and(|m| !scope.is_empty() && m.eq_ignore_ascii_case(scope))
         }
         (Role::Planning, _) => false,
+    }
+}
+
+/// What the audit log records: every action of the application that changes something, and the
+/// attempts it refuses that an operator must see. Stored by its [`Event::id`]; its words for
+/// people are in `avance-report` (`labels::event`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum Event {
+    Login,
+    LoginFailed,
+    Logout,
+    Submit,
+    Approve,
+    Return,
+    ChangeTarget,
+    CreateUser,
+    ActivateUser,
+    DeactivateUser,
+    SetPassword,
+    SetDeadline,
+    GrantException,
+    CreateToken,
+    Load,
+    Publish,
+}
+
+impl Event {
+    pub const ALL: [Event; 16] = [
+        Event::Login,
+        Event::LoginFailed,
+        Event::Logout,
+        Event::Submit,
+        Event::Approve,
+        Event::Return,
+        Event::ChangeTarget,
+        Event::CreateUser,
+        Event::ActivateUser,
+        Event::DeactivateUser,
+        Event::SetPassword,
+        Event::SetDeadline,
+        Event::GrantException,
+        Event::CreateToken,
+        Event::Load,
+        Event::Publish,
+    ];
+
+    pub fn id(self) -> &'static str {
+        match self {
+            Event::Login => "login",
+            Event::LoginFailed => "login_failed",
+            Event::Logout => "logout",
+            Event::Submit => "submit",
+            Event::Approve => "approve",
+            Event::Return => "return",
+            Event::ChangeTarget => "change_target",
+            Event::CreateUser => "create_user",
+            Event::ActivateUser => "activate_user",
+            Event::DeactivateUser => "deactivate_user",
+            Event::SetPassword => "set_password",
+            Event::SetDeadline => "set_deadline",
+            Event::GrantException => "grant_exception",
+            Event::CreateToken => "create_token",
+            Event::Load => "load",
+            Event::Publish => "publish",
+        }
+    }
+}
+
+impl FromStr for Event {
+    type Err = String;
+    fn from_str(s: &str) -> Result<Event, String> {
+        Event::ALL.into_iter().find(|e| e.id() == s).ok_or_else(|| format!("unknown audit action «{s}»"))
     }
 }
 
@@ -302,6 +390,12 @@ mod tests {
         assert!(!can(&planning, Action::ReportActual, &own));
         assert!(!can(&planning, Action::ManageUsers, &Resource::Site));
         assert!(can(&admin, Action::ManageUsers, &Resource::Site));
+        // The administrator rule: everything but reporting actuals.
+        assert!(!can(&admin, Action::ReportActual, &own));
+        assert!(can(&admin, Action::Review, &other));
+        assert!(can(&admin, Action::Publish, &Resource::Policy { ministry: "010" }));
+        assert!(can(&planning, Action::Publish, &Resource::Policy { ministry: "038" }));
+        assert!(!can(&planning, Action::LoadData, &Resource::Site));
         assert!(!can(&Principal::PUBLIC, Action::ReportActual, &own));
         assert!(can(&Principal::PUBLIC, Action::View, &other));
         // A planning office without a ministry answers for nothing.

@@ -52,3 +52,31 @@ pub fn portfolio_headings(lang: Lang) -> [&'static str; 7] {
         lang.pick("Índice de gestión", "Management index"),
     ]
 }
+
+/// A figure as displayed with the profile's decimals, or "ND".
+pub fn shown(x: Option<avance_core::Decimal>, decimals: u32) -> String {
+    x.map_or_else(|| "ND".to_string(), |x| avance_core::number::format_display(x, decimals))
+}
+
+/// An audit log action's name for people.
+pub fn event(e: avance_core::access::Event, l: Lang) -> &'static str {
+    use avance_core::access::Event;
+    match e {
+        Event::Login => l.pick("ingreso", "login"),
+        Event::LoginFailed => l.pick("ingreso fallido", "failed login"),
+        Event::Logout => l.pick("salida", "logout"),
+        Event::Submit => l.pick("envío de valor", "value submitted"),
+        Event::Approve => l.pick("aprobación", "approval"),
+        Event::Return => l.pick("devolución", "return"),
+        Event::ChangeTarget => l.pick("cambio de meta", "target change"),
+        Event::CreateUser => l.pick("creación de usuario", "user created"),
+        Event::ActivateUser => l.pick("activación de usuario", "user activated"),
+        Event::DeactivateUser => l.pick("desactivación de usuario", "user deactivated"),
+        Event::SetPassword => l.pick("cambio de contraseña", "password changed"),
+        Event::SetDeadline => l.pick("plazo de reporte", "reporting deadline"),
+        Event::GrantException => l.pick("excepción de plazo", "deadline exception"),
+        Event::CreateToken => l.pick("token de API", "API token"),
+        Event::Load => l.pick("carga de datos", "data load"),
+        Event::Publish => l.pick("publicación", "publication"),
+    }
+}

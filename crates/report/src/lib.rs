@@ -4,6 +4,8 @@
 
 pub mod alert_text;
 pub mod audit;
+pub mod csv;
+pub mod explain;
 pub mod html;
 pub mod json;
 pub mod labels;

@@ -5,10 +5,10 @@
 //! (who may, which step follows which) live in `avance_core::access`; this module only keeps the
 //! state and applies `transition` inside the transaction that writes it.
 
-use avance_core::access::{Role, Status, Step, WorkflowError, transition};
+use avance_core::access::{Event, Role, Status, Step, WorkflowError, transition};
 use sqlx::Row;
 
-use crate::{PgStore, SqliteStore, Store, StoreError, rows};
+use crate::{Conflict, PgStore, SqliteStore, Store, StoreError, rows};
 
 /// A user of the web application.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -35,15 +35,22 @@ pub struct NewUser<'a> {
 }
 
 /// What goes into the audit log with a change.
-#[derive(Debug, Clone, Default)]
+#[derive(Debug, Clone)]
 pub struct NewAudit<'a> {
     pub at: &'a str,
     pub actor: &'a str,
-    pub action: &'a str,
+    pub action: Event,
     pub policy: Option<&'a str>,
     pub unit: Option<&'a str>,
     pub subject: Option<&'a str>,
     pub detail: Option<&'a str>,
+}
+
+impl<'a> NewAudit<'a> {
+    /// An entry with only its instant, actor and action; the other fields are set with `..`.
+    pub fn new(at: &'a str, actor: &'a str, action: Event) -> NewAudit<'a> {
+        NewAudit { at, actor, action, policy: None, unit: None, subject: None, detail: None }
+    }
 }
 
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -51,7 +58,7 @@ pub struct AuditEntry {
     pub id: i64,
     pub at: String,
     pub actor: String,
-    pub action: String,
+    pub action: Event,
     pub policy: Option<String>,
     pub unit: Option<String>,
     pub subject: Option<String>,
@@ -122,7 +129,8 @@ pub struct NewSubmission<'a> {
     pub at: &'a str,
 }
 
-/// A target change: a new revision of one target, with its justification.
+/// A target change: a new revision of one target, with the reason its revision records (the
+/// caller words it from the justification).
 #[derive(Debug, Clone)]
 pub struct TargetChange<'a> {
     pub policy: &'a str,
@@ -130,7 +138,7 @@ pub struct TargetChange<'a> {
     pub year: i64,
     pub text: &'a str,
     pub exact: Option<&'a str>,
-    pub justification: &'a str,
+    pub reason: &'a str,
     pub by: &'a str,
     pub at: &'a str,
 }
@@ -205,23 +213,6 @@ const USER_COLUMNS: &str = "id, username, display_name, role, scope, password_ha
 const SUBMISSION_COLUMNS: &str = "s.id, p.code, s.indicator, s.year, s.text, s.comment, s.evidence, s.status, \
      s.submitted_by, s.submitted_at, s.reviewed_by, s.reviewed_at, s.review_reason";
 
-macro_rules! insert_audit {
-    ($tx:expr, $a:expr) => {
-        sqlx::query(
-            "INSERT INTO audit_log (at, actor, action, policy, unit, subject, detail) VALUES ($1, $2, $3, $4, $5, $6, $7)",
-        )
-        .bind($a.at)
-        .bind($a.actor)
-        .bind($a.action)
-        .bind($a.policy)
-        .bind($a.unit)
-        .bind($a.subject)
-        .bind($a.detail)
-        .execute(&mut *$tx)
-        .await?
-    };
-}
-
 /// Appends a change set with one value revision; returns the change's id.
 macro_rules! append_value {
     ($tx:expr, $num:literal, $policy_id:expr, $author:expr, $reason:expr, $indicator:expr, $year:expr, $role:expr, $text:expr, $exact:expr) => {{
@@ -273,7 +264,7 @@ macro_rules! app_operations {
                     .fetch_optional(&mut *tx)
                     .await?;
                 if taken.is_some() {
-                    return Err(StoreError::Conflict(format!("el usuario «{}» ya existe", u.username)));
+                    return Err(StoreError::Conflict(Conflict::UsernameTaken(u.username.to_string())));
                 }
                 let id: i64 = sqlx::query(
                     "INSERT INTO users (username, display_name, role, scope, password_hash, active, created_at) \
@@ -314,7 +305,7 @@ macro_rules! app_operations {
                     .execute(&mut *tx)
                     .await?;
                 if done.rows_affected() == 0 {
-                    return Err(StoreError::Conflict(format!("el usuario «{username}» no existe")));
+                    return Err(StoreError::Conflict(Conflict::NoSuchUser(username.to_string())));
                 }
                 if !active {
                     sqlx::query("DELETE FROM sessions WHERE user_id = (SELECT id FROM users WHERE username = $1)")
@@ -340,7 +331,7 @@ macro_rules! app_operations {
                     .execute(&mut *tx)
                     .await?;
                 if done.rows_affected() == 0 {
-                    return Err(StoreError::Conflict(format!("el usuario «{username}» no existe")));
+                    return Err(StoreError::Conflict(Conflict::NoSuchUser(username.to_string())));
                 }
                 sqlx::query("DELETE FROM sessions WHERE user_id = (SELECT id FROM users WHERE username = $1)")
                     .bind(username)
@@ -558,8 +549,9 @@ macro_rules! app_operations {
             }
 
             /// Approves or returns a submission. Approving appends the value as the indicator's
-            /// actual (a new revision by the reviewer, naming the unit that reported it) and locks it.
-            pub async fn review(&self, id: i64, step: Step, reason: Option<&str>, by: &str, audit: &NewAudit<'_>) -> Result<Submission, StoreError> {
+            /// actual (a new revision by the reviewer, with `revision_reason`, which the caller
+            /// words) and locks it.
+            pub async fn review(&self, id: i64, step: Step, reason: Option<&str>, revision_reason: &str, by: &str, audit: &NewAudit<'_>) -> Result<Submission, StoreError> {
                 let reason = reason.map(str::trim).filter(|r| !r.is_empty());
                 if step == Step::Return && reason.is_none() {
                     return Err(StoreError::Workflow(WorkflowError::ReasonRequired));
@@ -570,7 +562,7 @@ macro_rules! app_operations {
                     .bind(id)
                     .fetch_optional(&mut *tx)
                     .await?
-                    .ok_or_else(|| StoreError::Conflict(format!("el envío {id} no existe")))?;
+                    .ok_or(StoreError::Conflict(Conflict::NoSuchSubmission(id)))?;
                 let sub = submission_from(&row)?;
                 let policy_id = rows::int(&row, 13)?;
                 let exact: Option<String> = row.try_get(14)?;
@@ -586,11 +578,7 @@ macro_rules! app_operations {
                 }
                 let status = transition(Some(sub.status), step).map_err(StoreError::Workflow)?;
                 let change = if status == Status::Approved {
-                    let why = match &sub.comment {
-                        Some(c) if !c.is_empty() => format!("valor reportado por {} y aprobado: {c}", sub.submitted_by),
-                        _ => format!("valor reportado por {} y aprobado", sub.submitted_by),
-                    };
-                    Some(append_value!(tx, $num, policy_id, by, why, &sub.indicator, sub.year as i32, "actual", &sub.text, exact))
+                    Some(append_value!(tx, $num, policy_id, by, revision_reason, &sub.indicator, sub.year as i32, "actual", &sub.text, exact))
                 } else {
                     None
                 };
@@ -610,13 +598,12 @@ macro_rules! app_operations {
 
             /// Changes a target: a new revision with its justification (required).
             pub async fn change_target(&self, t: &TargetChange<'_>, audit: &NewAudit<'_>) -> Result<i64, StoreError> {
-                if t.justification.trim().is_empty() {
+                if t.reason.trim().is_empty() {
                     return Err(StoreError::Workflow(WorkflowError::ReasonRequired));
                 }
                 let mut tx = self.pool.begin().await?;
                 let policy_id = policy_id!(tx, t.policy);
-                let why = format!("cambio de meta: {}", t.justification.trim());
-                let change = append_value!(tx, $num, policy_id, t.by, why, t.indicator, t.year as i32, "target", t.text, t.exact);
+                let change = append_value!(tx, $num, policy_id, t.by, t.reason, t.indicator, t.year as i32, "target", t.text, t.exact);
                 insert_audit!(tx, audit);
                 tx.commit().await?;
                 Ok(change)
@@ -652,7 +639,7 @@ macro_rules! app_operations {
                             id: rows::int(r, 0)?,
                             at: r.try_get(1)?,
                             actor: r.try_get(2)?,
-                            action: r.try_get(3)?,
+                            action: r.try_get::<String, _>(3)?.parse().map_err(|detail| StoreError::Corrupt { policy: String::new(), detail })?,
                             policy: r.try_get(4)?,
                             unit: r.try_get(5)?,
                             subject: r.try_get(6)?,
@@ -770,10 +757,11 @@ impl Store {
         id: i64,
         step: Step,
         reason: Option<&str>,
+        revision_reason: &str,
         by: &str,
         audit: &NewAudit<'_>,
     ) -> Result<Submission, StoreError> {
-        dispatch!(self, s => s.review(id, step, reason, by, audit).await)
+        dispatch!(self, s => s.review(id, step, reason, revision_reason, by, audit).await)
     }
     pub async fn change_target(&self, t: &TargetChange<'_>, audit: &NewAudit<'_>) -> Result<i64, StoreError> {
         dispatch!(self, s => s.change_target(t, audit).await)

@@ -7,6 +7,24 @@
 //! below is instantiated for each); only the schema files differ in column types.
 #![forbid(unsafe_code)]
 
+/// Inserts an audit entry inside the transaction `$tx` (used by every operation that logs).
+macro_rules! insert_audit {
+    ($tx:expr, $a:expr) => {
+        sqlx::query(
+            "INSERT INTO audit_log (at, actor, action, policy, unit, subject, detail) VALUES ($1, $2, $3, $4, $5, $6, $7)",
+        )
+        .bind($a.at)
+        .bind($a.actor)
+        .bind($a.action.id())
+        .bind($a.policy)
+        .bind($a.unit)
+        .bind($a.subject)
+        .bind($a.detail)
+        .execute(&mut *$tx)
+        .await?
+    };
+}
+
 pub mod app;
 mod rows;
 
@@ -37,12 +55,23 @@ pub enum StoreError {
     UnknownPolicy(String),
     #[error("backups of PostgreSQL are made with pg_dump (docs/deployment.md)")]
     BackupNotSupported,
-    /// A name already taken, or a record that does not exist (the message says which, in Spanish).
+    /// A name already taken, or a record that does not exist.
     #[error("{0}")]
-    Conflict(String),
+    Conflict(Conflict),
     /// The reporting workflow does not allow the step.
     #[error("{}", .0.message(avance_core::lang::Lang::Es))]
     Workflow(avance_core::access::WorkflowError),
+}
+
+/// Why a change could not be made: typed, so that the layers above word it in the user's language.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum Conflict {
+    #[error("user name {0} is taken")]
+    UsernameTaken(String),
+    #[error("no user named {0}")]
+    NoSuchUser(String),
+    #[error("no submission {0}")]
+    NoSuchSubmission(i64),
 }
 
 /// What a load changed.
@@ -117,6 +146,8 @@ pub struct NewSnapshot<'a> {
     pub inputs: &'a str,
     pub figures: &'a str,
     pub published_by: &'a str,
+    /// Written to the audit log in the publishing transaction.
+    pub audit: Option<app::NewAudit<'a>>,
 }
 
 /// SHA-256 of the profile, the inputs and the figures: the same content gives the same hash.
@@ -252,6 +283,12 @@ macro_rules! operations {
             /// Loads a policy: one transaction that appends a change set with the revisions that
             /// differ from the current state, or nothing if there are none.
             pub async fn load(&self, policy: &Policy, author: &str, reason: &str) -> Result<LoadOutcome, StoreError> {
+                self.load_audited(policy, author, reason, None).await
+            }
+
+            /// [`Self::load`], writing `audit` to the audit log in the same transaction when
+            /// something changed.
+            pub async fn load_audited(&self, policy: &Policy, author: &str, reason: &str, audit: Option<&app::NewAudit<'_>>) -> Result<LoadOutcome, StoreError> {
                 let code = &policy.meta().code;
                 let mut tx = self.pool.begin().await?;
                 sqlx::query("INSERT INTO policies (code) VALUES ($1) ON CONFLICT (code) DO NOTHING")
@@ -365,6 +402,9 @@ macro_rules! operations {
                 outcome.removed = diff.elements.iter().filter(|(_, e)| e.is_none()).count()
                     + diff.indicators.iter().filter(|(_, i)| i.is_none()).count()
                     + diff.values.iter().filter(|(_, v)| v.is_none()).count();
+                if let Some(a) = audit {
+                    insert_audit!(tx, a);
+                }
                 tx.commit().await?;
                 Ok(outcome)
             }
@@ -478,6 +518,9 @@ macro_rules! operations {
                 .fetch_one(&mut *tx)
                 .await?
                 .try_get(0)?;
+                if let Some(a) = &s.audit {
+                    insert_audit!(tx, a);
+                }
                 tx.commit().await?;
                 self.snapshots(s.policy, Some(s.year))
                     .await?
@@ -632,6 +675,15 @@ impl Store {
     }
     pub async fn load(&self, policy: &Policy, author: &str, reason: &str) -> Result<LoadOutcome, StoreError> {
         dispatch!(self, s => s.load(policy, author, reason).await)
+    }
+    pub async fn load_audited(
+        &self,
+        policy: &Policy,
+        author: &str,
+        reason: &str,
+        audit: Option<&app::NewAudit<'_>>,
+    ) -> Result<LoadOutcome, StoreError> {
+        dispatch!(self, s => s.load_audited(policy, author, reason, audit).await)
     }
     pub async fn policy(&self, code: &str) -> Result<Option<Policy>, StoreError> {
         dispatch!(self, s => s.policy(code).await)

@@ -86,6 +86,7 @@ async fn story(store: Store) {
             inputs: &inputs,
             figures: &published_figures,
             published_by: "ogpp@produce",
+            audit: None,
         })
         .await
         .expect("publish");

@@ -6,12 +6,13 @@
 // Handlers answer errors as ready responses, as axum does; their size does not matter here.
 #![allow(clippy::result_large_err)]
 
-use avance_core::access::{Action, Principal, Resource, Role, Step, WorkflowError};
+use avance_app::store::Submission;
+use avance_app::{Actor, AppError, Missing, OverviewFilter, ReportActual};
+use avance_core::access::Step;
 use avance_core::lang::Lang;
 use avance_core::model::Year;
 use avance_report::json::figure;
-use avance_store::StoreError;
-use avance_store::app::{User, now};
+use avance_report::labels::shown;
 use axum::extract::{FromRequestParts, Path, Query, State};
 use axum::http::request::Parts;
 use axum::http::{StatusCode, header};
@@ -23,9 +24,6 @@ use serde_json::{Value, json};
 use utoipa::{IntoParams, OpenApi, ToSchema};
 
 use crate::AppState;
-use crate::public::{default_year, formula_text, overview_year, selected, shown};
-use crate::security::digest;
-use crate::work::{ReviewFailure, apply_review, check_actual, record_submission, windows};
 
 pub fn routes() -> Router<AppState> {
     Router::new()
@@ -95,56 +93,63 @@ fn fail(status: StatusCode, code: &'static str, message: impl Into<String>, fiel
     (status, Json(body)).into_response()
 }
 
-fn server(e: StoreError) -> Response {
-    eprintln!("avance serve: error de base de datos (API): {e}");
-    fail(StatusCode::INTERNAL_SERVER_ERROR, "server", "error del servidor", None)
+/// A use case's refusal as the API answers it: the one mapping of `/api/v1`.
+#[derive(Debug)]
+pub struct ApiFail(pub AppError, pub Lang);
+
+impl IntoResponse for ApiFail {
+    fn into_response(self) -> Response {
+        let ApiFail(e, l) = self;
+        let field = e.field().map(|f| f.id());
+        let (status, code) = match &e {
+            AppError::Unauthenticated | AppError::BadCredentials => (StatusCode::UNAUTHORIZED, "unauthorized"),
+            AppError::Forbidden => (StatusCode::FORBIDDEN, "forbidden"),
+            AppError::NotFound(_) => (StatusCode::NOT_FOUND, "not_found"),
+            AppError::Invalid { .. } => (StatusCode::UNPROCESSABLE_ENTITY, "invalid"),
+            AppError::Closed => (StatusCode::UNPROCESSABLE_ENTITY, "closed"),
+            AppError::Conflict(_) => (StatusCode::CONFLICT, "conflict"),
+            AppError::TooManyAttempts => (StatusCode::TOO_MANY_REQUESTS, "too_many_attempts"),
+            AppError::Store(err) => {
+                tracing::error!(error = %err, "database error (API)");
+                (StatusCode::INTERNAL_SERVER_ERROR, "server")
+            }
+        };
+        let message = match &e {
+            AppError::Store(_) => l.pick("error del servidor", "server error").to_string(),
+            e => e.message(l),
+        };
+        fail(status, code, message, field)
+    }
 }
 
+/// An API answer: JSON, or a refusal.
+type Answer = Result<Response, ApiFail>;
+
 async fn api_not_found(c: Caller) -> Response {
-    fail(StatusCode::NOT_FOUND, "not_found", c.lang.pick("no existe", "not found"), None)
+    ApiFail(AppError::NotFound(Missing::Policy), c.lang).into_response()
 }
 
 /// Who calls: the user of a bearer token, or the public; and the language asked for.
 #[derive(Debug)]
 pub struct Caller {
-    user: Option<User>,
+    actor: Actor,
     lang: Lang,
 }
 
 impl Caller {
-    fn principal(&self) -> Principal {
-        self.user.as_ref().map_or(Principal::PUBLIC, |u| Principal::new(u.role, u.scope.as_deref()))
+    fn fail(&self, e: AppError) -> ApiFail {
+        ApiFail(e, self.lang)
     }
-    fn need_user(&self) -> Result<&User, Response> {
-        self.user.as_ref().ok_or_else(|| {
-            fail(
-                StatusCode::UNAUTHORIZED,
-                "unauthorized",
-                self.lang.pick(
-                    "se necesita un token: Authorization: Bearer TOKEN",
-                    "a token is needed: Authorization: Bearer TOKEN",
-                ),
-                None,
-            )
-        })
-    }
-    fn forbidden(&self) -> Response {
-        fail(
-            StatusCode::FORBIDDEN,
-            "forbidden",
-            self.lang.pick("su rol no permite esta acción", "your role does not allow this action"),
-            None,
-        )
-    }
-    /// A viewer with this caller's rights, to share the web's checks.
-    fn viewer(&self) -> crate::view::Viewer {
-        crate::view::Viewer {
-            user: self.user.clone(),
-            lang: self.lang,
-            csrf: String::new(),
-            path: String::new(),
-            session: None,
-        }
+}
+
+/// Gives a refusal the caller's language, for `?`.
+trait OrApi<T> {
+    fn or_api(self, c: &Caller) -> Result<T, ApiFail>;
+}
+
+impl<T> OrApi<T> for Result<T, AppError> {
+    fn or_api(self, c: &Caller) -> Result<T, ApiFail> {
+        self.map_err(|e| c.fail(e))
     }
 }
 
@@ -155,11 +160,15 @@ impl FromRequestParts<AppState> for Caller {
         let lang = parts.headers.get(header::ACCEPT_LANGUAGE).and_then(|v| v.to_str().ok()).map_or(Lang::Es, |v| {
             if v.trim_start().to_ascii_lowercase().starts_with("en") { Lang::En } else { Lang::Es }
         });
-        let Some(auth) = parts.headers.get(header::AUTHORIZATION) else { return Ok(Caller { user: None, lang }) };
+        let Some(auth) = parts.headers.get(header::AUTHORIZATION) else {
+            return Ok(Caller { actor: Actor::public(), lang });
+        };
         let token = auth.to_str().ok().and_then(|a| a.strip_prefix("Bearer ")).map(str::trim).unwrap_or("");
-        let user = state.store.token_user(&digest(token)).await.map_err(server)?;
-        match user {
-            Some(u) => Ok(Caller { user: Some(u), lang }),
+        match state.app.token_actor(token).await.map_err(|e| ApiFail(e, lang).into_response())? {
+            Some(actor) => {
+                crate::record_user(&actor);
+                Ok(Caller { actor, lang })
+            }
             None => Err(fail(
                 StatusCode::UNAUTHORIZED,
                 "unauthorized",
@@ -176,6 +185,7 @@ pub struct YearParam {
     year: Option<String>,
 }
 
+/// The year of the query, if any; a malformed one is a bad request (400).
 fn year_of(q: &YearParam, lang: Lang) -> Result<Option<Year>, Response> {
     match q.year.as_deref().filter(|y| !y.is_empty()) {
         None => Ok(None),
@@ -188,17 +198,6 @@ fn year_of(q: &YearParam, lang: Lang) -> Result<Option<Year>, Response> {
             )
         }),
     }
-}
-
-/// The year asked for (if any) and the policies now; or the error to answer.
-async fn year_and_policies(
-    state: &AppState,
-    q: &YearParam,
-    lang: Lang,
-) -> Result<(Option<Year>, std::sync::Arc<crate::cache::Loaded>), Response> {
-    let year = year_of(q, lang)?;
-    let loaded = state.cache.get(&state.store).await.map_err(server)?;
-    Ok((year, loaded))
 }
 
 #[derive(Debug, Serialize, ToSchema)]
@@ -236,15 +235,15 @@ pub struct PolicyLine {
 
 /// Every policy followed up in a year, with its index and counts.
 #[utoipa::path(get, path = "/api/v1/policies", params(YearParam), responses((status = 200, body = [PolicyLine])))]
-async fn policies(State(state): State<AppState>, c: Caller, Query(q): Query<YearParam>) -> Response {
-    let (year, loaded) = match year_and_policies(&state, &q, c.lang).await {
-        Ok(x) => x,
-        Err(answer) => return answer,
+async fn policies(State(state): State<AppState>, c: Caller, Query(q): Query<YearParam>) -> Answer {
+    let year = match year_of(&q, c.lang) {
+        Ok(y) => y,
+        Err(answer) => return Ok(answer),
     };
-    let Some(year) = year.or_else(|| overview_year(&loaded)) else {
-        return Json(Vec::<PolicyLine>::new()).into_response();
-    };
-    let lines: Vec<PolicyLine> = selected(&loaded, year, "", "", "")
+    let view = state.app.overview(&c.actor, &OverviewFilter { year, ..OverviewFilter::default() }).await.or_api(&c)?;
+    let Some(year) = view.year else { return Ok(Json(Vec::<PolicyLine>::new()).into_response()) };
+    let lines: Vec<PolicyLine> = view
+        .items
         .into_iter()
         .map(|(p, r)| {
             let m = p.meta();
@@ -263,7 +262,7 @@ async fn policies(State(state): State<AppState>, c: Caller, Query(q): Query<Year
             }
         })
         .collect();
-    Json(lines).into_response()
+    Ok(Json(lines).into_response())
 }
 
 /// A policy's figures for a year: the `avance-compute/1` document of `avance compute --format json`.
@@ -278,23 +277,13 @@ async fn policy(
     c: Caller,
     Path(code): Path<String>,
     Query(q): Query<YearParam>,
-) -> Response {
-    let (year, loaded) = match year_and_policies(&state, &q, c.lang).await {
-        Ok(x) => x,
-        Err(answer) => return answer,
+) -> Answer {
+    let year = match year_of(&q, c.lang) {
+        Ok(y) => y,
+        Err(answer) => return Ok(answer),
     };
-    let Some(p) = loaded.policies.get(&code) else { return api_not_found(c).await };
-    let year = year.unwrap_or_else(|| default_year(p));
-    if !p.meta().years.contains(year) {
-        return fail(
-            StatusCode::NOT_FOUND,
-            "not_found",
-            c.lang.pick("la política no tiene ese año", "the policy has no such year"),
-            Some("year"),
-        );
-    }
-    let Some(r) = loaded.result(&code, year) else { return api_not_found(c).await };
-    Json(avance_report::json::compute(p, &r, c.lang)).into_response()
+    let view = state.app.policy(&c.actor, &code, year).await.or_api(&c)?;
+    Ok(Json(avance_report::json::compute(&view.policy, &view.result, c.lang)).into_response())
 }
 
 #[derive(Debug, Serialize, ToSchema)]
@@ -338,39 +327,34 @@ async fn indicator(
     c: Caller,
     Path((code, indicator)): Path<(String, String)>,
     Query(q): Query<YearParam>,
-) -> Response {
-    let (year, loaded) = match year_and_policies(&state, &q, c.lang).await {
-        Ok(x) => x,
-        Err(answer) => return answer,
+) -> Answer {
+    let year = match year_of(&q, c.lang) {
+        Ok(y) => y,
+        Err(answer) => return Ok(answer),
     };
-    let Some(p) = loaded.policies.get(&code) else { return api_not_found(c).await };
-    let year = year.unwrap_or_else(|| default_year(p)).max(p.meta().years.first).min(p.meta().years.last);
-    let Some(ind) = p.indicators().iter().find(|i| i.code.as_str() == indicator) else { return api_not_found(c).await };
-    let Some(r) = loaded.result(&code, year) else { return api_not_found(c).await };
-    let Some(ir) = r.indicator(&indicator) else { return api_not_found(c).await };
-    let d = r.profile.decimals;
-    let years = p
-        .meta()
-        .years
+    let view = state.app.indicator(&c.actor, &code, &indicator, year).await.or_api(&c)?;
+    let ind = view.indicator();
+    let r = &view.result;
+    let profile = &view.policy.result.profile;
+    let d = profile.decimals;
+    let year = view.policy.year;
+    let years = view
+        .series
         .iter()
-        .map(|y| {
-            let e = avance_core::avance::evaluate(ind, y, &r.profile);
-            let a = e.avance.ok();
-            YearFigures {
-                year: y.get(),
-                target: ind.targets.get(&y).map(|c| c.text().to_string()),
-                actual: ind.actuals.get(&y).map(|c| c.text().to_string()),
-                avance: shown(a, d),
-                band: r.profile.band(a).id(),
-            }
+        .map(|p| YearFigures {
+            year: p.year.get(),
+            target: ind.targets.get(&p.year).map(|c| c.text().to_string()),
+            actual: ind.actuals.get(&p.year).map(|c| c.text().to_string()),
+            avance: shown(p.avance, d),
+            band: p.band.id(),
         })
         .collect();
-    let tipo2 = match ir.evaluation.tipo2 {
+    let tipo2 = match r.evaluation.tipo2 {
         avance_core::avance::Tipo2::Value(x) => avance_core::number::format_display(x, d),
         avance_core::avance::Tipo2::Nd => "ND".into(),
         avance_core::avance::Tipo2::NotApplicable => "no aplica".into(),
     };
-    Json(IndicatorDetail {
+    Ok(Json(IndicatorDetail {
         policy: code.clone(),
         code: ind.code.to_string(),
         name: ind.name.clone(),
@@ -380,16 +364,16 @@ async fn indicator(
         baseline: ind.baseline.as_ref().map(|b| b.value.text().to_string()),
         baseline_year: ind.baseline.as_ref().map(|b| b.year.get()),
         year: year.get(),
-        avance_tipo1: shown(ir.avance(), d),
+        avance_tipo1: shown(r.avance(), d),
         avance_tipo2: tipo2,
-        band: ir.band.id(),
+        band: r.band.id(),
         years,
-        how: formula_text(&ir.evaluation, &r.profile, year, c.lang)
+        how: avance_report::explain::avance_steps(&r.evaluation, profile, year, c.lang)
             .into_iter()
             .map(|(k, v)| (k.to_string(), v))
             .collect(),
     })
-    .into_response()
+    .into_response())
 }
 
 #[derive(Debug, Deserialize, ToSchema)]
@@ -429,51 +413,24 @@ async fn submit(
     c: Caller,
     Path((code, indicator)): Path<(String, String)>,
     body: Result<Json<NewActual>, axum::extract::rejection::JsonRejection>,
-) -> Response {
-    let user = match c.need_user() {
-        Ok(u) => u.clone(),
-        Err(r) => return r,
-    };
+) -> Answer {
+    if c.actor.user.is_none() {
+        return Err(c.fail(AppError::Unauthenticated));
+    }
     let Json(body) = match body {
         Ok(b) => b,
-        Err(e) => return fail(StatusCode::UNPROCESSABLE_ENTITY, "invalid", e.body_text(), None),
+        Err(e) => return Ok(fail(StatusCode::UNPROCESSABLE_ENTITY, "invalid", e.body_text(), None)),
     };
-    let loaded = match state.cache.get(&state.store).await {
-        Ok(l) => l,
-        Err(e) => return server(e),
+    let req = ReportActual {
+        policy: code,
+        indicator,
+        year: body.year,
+        value: body.value,
+        comment: body.comment.unwrap_or_default(),
+        evidence: body.evidence.unwrap_or_default(),
     };
-    let Some(p) = loaded.policies.get(&code) else { return api_not_found(c).await };
-    let Some(ind) = p.indicators().iter().find(|i| i.code.as_str() == indicator) else { return api_not_found(c).await };
-    let m = p.meta();
-    let on = Resource::Indicator { ministry: &m.ministry.code, responsible: &ind.responsible };
-    if user.role != Role::Unit || !avance_core::access::can(&c.principal(), Action::ReportActual, &on) {
-        return c.forbidden();
-    }
-    let comment = body.comment.clone().unwrap_or_default();
-    let evidence = body.evidence.clone().unwrap_or_default();
-    let (year, cell) = match check_actual(p, ind, &body.year, &body.value, &comment, &evidence, c.lang) {
-        Ok(x) => x,
-        Err((field, msg)) => return fail(StatusCode::UNPROCESSABLE_ENTITY, "invalid", msg, Some(field)),
-    };
-    let at = now();
-    let unit = user.scope.clone().unwrap_or_default();
-    match windows(&state, &unit, &at).await {
-        Ok(w) if w.get(&(code.clone(), year)).is_some_and(|w| w.open) => {}
-        Ok(_) => {
-            return fail(
-                StatusCode::UNPROCESSABLE_ENTITY,
-                "closed",
-                WorkflowError::Closed.message(c.lang),
-                Some("year"),
-            );
-        }
-        Err(e) => return server(e),
-    }
-    match record_submission(&state, &user, p, ind, year, &cell, &comment, &evidence, &at).await {
-        Ok(id) => (StatusCode::CREATED, Json(Created { id, status: "submitted" })).into_response(),
-        Err(StoreError::Workflow(w)) => fail(StatusCode::CONFLICT, "conflict", w.message(c.lang), None),
-        Err(e) => server(e),
-    }
+    let sub = state.app.report_actual(&c.actor, &req).await.or_api(&c)?;
+    Ok((StatusCode::CREATED, Json(Created { id: sub.id, status: "submitted" })).into_response())
 }
 
 #[derive(Debug, Serialize, ToSchema)]
@@ -496,28 +453,10 @@ pub struct SubmissionView {
 /// The submissions the caller may see: a unit's own, or those of the policies a planning office
 /// reviews (everything for the administrator).
 #[utoipa::path(get, path = "/api/v1/submissions", security(("token" = [])), responses((status = 200, body = [SubmissionView]), (status = 401, body = ApiError)))]
-async fn submissions(State(state): State<AppState>, c: Caller) -> Response {
-    let user = match c.need_user() {
-        Ok(u) => u.clone(),
-        Err(r) => return r,
-    };
-    let (loaded, subs) = match (state.cache.get(&state.store).await, state.store.latest_submissions(None).await) {
-        (Ok(l), Ok(s)) => (l, s),
-        (Err(e), _) | (_, Err(e)) => return server(e),
-    };
-    let principal = c.principal();
+async fn submissions(State(state): State<AppState>, c: Caller) -> Answer {
+    let (_, subs) = state.app.submissions(&c.actor).await.or_api(&c)?;
     let list: Vec<SubmissionView> = subs
         .into_iter()
-        .filter(|s| match user.role {
-            Role::Unit => s.submitted_by == user.username,
-            _ => loaded.policies.get(&s.policy).is_some_and(|p| {
-                avance_core::access::can(
-                    &principal,
-                    Action::Review,
-                    &Resource::Policy { ministry: &p.meta().ministry.code },
-                )
-            }),
-        })
         .map(|s| SubmissionView {
             id: s.id,
             policy: s.policy,
@@ -533,7 +472,7 @@ async fn submissions(State(state): State<AppState>, c: Caller) -> Response {
             review_reason: s.review_reason,
         })
         .collect();
-    Json(list).into_response()
+    Ok(Json(list).into_response())
 }
 
 #[derive(Debug, Default, Deserialize, ToSchema)]
@@ -542,22 +481,10 @@ pub struct ReturnBody {
     reason: String,
 }
 
-fn reviewed(c: &Caller, r: Result<avance_store::app::Submission, ReviewFailure>) -> Response {
-    match r {
-        Ok(s) => Json(json!({"id": s.id, "status": s.status.id()})).into_response(),
-        Err(ReviewFailure::Forbidden) => c.forbidden(),
-        Err(ReviewFailure::NotFound) => {
-            fail(StatusCode::NOT_FOUND, "not_found", c.lang.pick("el envío no existe", "no such submission"), None)
-        }
-        Err(ReviewFailure::Workflow(WorkflowError::ReasonRequired)) => fail(
-            StatusCode::UNPROCESSABLE_ENTITY,
-            "invalid",
-            WorkflowError::ReasonRequired.message(c.lang),
-            Some("reason"),
-        ),
-        Err(ReviewFailure::Workflow(w)) => fail(StatusCode::CONFLICT, "conflict", w.message(c.lang), None),
-        Err(ReviewFailure::Store(e)) => server(e),
-    }
+/// The answer of a review: the submission's id and new status.
+fn reviewed(c: &Caller, r: Result<Submission, AppError>) -> Answer {
+    let s = r.or_api(c)?;
+    Ok(Json(json!({"id": s.id, "status": s.status.id()})).into_response())
 }
 
 /// The planning office approves a submitted value: it becomes the indicator's actual, locked.
@@ -568,11 +495,8 @@ fn reviewed(c: &Caller, r: Result<avance_store::app::Submission, ReviewFailure>)
     security(("token" = [])),
     responses((status = 200, description = "approved"), (status = 403, body = ApiError), (status = 409, body = ApiError))
 )]
-async fn approve(State(state): State<AppState>, c: Caller, Path(id): Path<i64>) -> Response {
-    if let Err(r) = c.need_user() {
-        return r;
-    }
-    let r = apply_review(&state, &c.viewer(), id, Step::Approve, "").await;
+async fn approve(State(state): State<AppState>, c: Caller, Path(id): Path<i64>) -> Answer {
+    let r = state.app.review(&c.actor, id, Step::Approve, "").await;
     reviewed(&c, r)
 }
 
@@ -590,11 +514,8 @@ async fn return_(
     c: Caller,
     Path(id): Path<i64>,
     body: Result<Json<ReturnBody>, axum::extract::rejection::JsonRejection>,
-) -> Response {
-    if let Err(r) = c.need_user() {
-        return r;
-    }
+) -> Answer {
     let reason = body.map(|b| b.0.reason).unwrap_or_default();
-    let r = apply_review(&state, &c.viewer(), id, Step::Return, &reason).await;
+    let r = state.app.review(&c.actor, id, Step::Return, &reason).await;
     reviewed(&c, r)
 }

@@ -3,12 +3,11 @@
 //! Public dashboards (national overview, policy, indicator, downloads), reporting of actuals by the
 //! responsible units, review by the planning offices, deadlines and users by the administrator, an
 //! audit log, and `/api/v1` with its OpenAPI document. Server-rendered HTML (askama, escaping on),
-//! usable without JavaScript. Every route asks `avance_core::access::can`.
+//! usable without JavaScript. Each handler extracts the request, calls one use case of
+//! `avance-app` (which alone asks `avance_core::access::can`) and renders its result.
 #![forbid(unsafe_code)]
 
 pub mod api;
-mod cache;
-pub mod demo;
 mod public;
 pub mod security;
 pub mod view;
@@ -16,75 +15,74 @@ mod work;
 
 use std::net::SocketAddr;
 use std::sync::Arc;
+use std::sync::atomic::{AtomicU64, Ordering};
 
-use avance_core::lang::Lang;
-use avance_store::{Store, StoreError};
+use avance_app::{Actor, App, AppError, OverviewFilter};
 use axum::Router;
-use axum::extract::DefaultBodyLimit;
-use axum::http::{StatusCode, header};
+use axum::extract::{DefaultBodyLimit, Request};
+use axum::http::header;
+use axum::middleware::Next;
 use axum::response::{IntoResponse, Response};
 use axum::routing::{get, post};
 
-pub use cache::Cache;
-
 /// How the server behaves.
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, Default)]
 pub struct Config {
     /// Mark cookies `Secure` (behind HTTPS).
     pub secure_cookies: bool,
-    /// How long a session lasts, in hours.
-    pub session_hours: i64,
-}
-
-impl Default for Config {
-    fn default() -> Config {
-        Config { secure_cookies: false, session_hours: 8 }
-    }
 }
 
 /// What every handler shares.
 #[derive(Debug, Clone)]
 pub struct AppState {
-    pub store: Store,
-    pub cache: Arc<Cache>,
-    pub limiter: Arc<security::Limiter>,
+    pub app: App,
     pub config: Arc<Config>,
 }
 
 impl AppState {
-    pub fn new(store: Store, config: Config) -> AppState {
-        AppState {
-            store,
-            cache: Arc::new(Cache::default()),
-            limiter: Arc::new(security::Limiter::default()),
-            config: Arc::new(config),
-        }
+    pub fn new(app: App, config: Config) -> AppState {
+        AppState { app, config: Arc::new(config) }
     }
-}
 
-impl AppState {
     /// Reads every policy and computes the overview's figures before the first visitor asks, so
     /// that a large database's cold start is not paid by a request. Returns how many policies.
-    pub async fn warm(&self) -> Result<usize, StoreError> {
-        let loaded = self.cache.get(&self.store).await?;
-        if let Some(year) = public::overview_year(&loaded) {
-            public::selected(&loaded, year, "", "", "");
-        }
-        Ok(loaded.policies.len())
+    pub async fn warm(&self) -> Result<usize, AppError> {
+        let overview = self.app.overview(&Actor::public(), &OverviewFilter::default()).await?;
+        Ok(overview.loaded.policies.len())
     }
 }
 
-/// A database failure: logged for the operator, a plain message for the user.
-pub fn internal(e: StoreError, lang: Lang) -> Response {
-    eprintln!("avance serve: error de base de datos: {e}");
-    view::error_page(
-        StatusCode::INTERNAL_SERVER_ERROR,
-        lang.pick(
-            "Ocurrió un error en el servidor. Inténtelo de nuevo; si persiste, avise al administrador.",
-            "A server error occurred. Try again; if it persists, tell the administrator.",
-        ),
-        lang,
-    )
+/// Logs every request in a span (request id, method, path, user, status, latency); the user is
+/// recorded by the extractors once known.
+async fn trace(req: Request, next: Next) -> Response {
+    static NEXT_ID: AtomicU64 = AtomicU64::new(1);
+    let id = NEXT_ID.fetch_add(1, Ordering::Relaxed);
+    let span = tracing::info_span!(
+        "request",
+        id,
+        method = %req.method(),
+        path = %req.uri().path(),
+        user = tracing::field::Empty
+    );
+    let started = std::time::Instant::now();
+    let res = tracing::Instrument::instrument(next.run(req), span.clone()).await;
+    let status = res.status().as_u16();
+    let ms = started.elapsed().as_secs_f64() * 1000.0;
+    span.in_scope(|| {
+        if status >= 500 {
+            tracing::error!(status, ms, "answered");
+        } else {
+            tracing::info!(status, ms, "answered");
+        }
+    });
+    res
+}
+
+/// Records the acting user in the request's span.
+pub(crate) fn record_user(actor: &Actor) {
+    if !actor.name.is_empty() {
+        tracing::Span::current().record("user", actor.name.as_str());
+    }
 }
 
 async fn stylesheet() -> Response {
@@ -121,6 +119,7 @@ pub fn router(state: AppState) -> Router {
         .fallback(public::fallback)
         .layer(axum::middleware::from_fn_with_state(state.clone(), security::guard))
         .layer(DefaultBodyLimit::max(security::BODY_LIMIT))
+        .layer(axum::middleware::from_fn(trace))
         .with_state(state)
 }
 

@@ -4,9 +4,9 @@ use std::collections::BTreeMap;
 use std::sync::Arc;
 
 use askama::Template;
+use avance_app::{AppError, Loaded, Missing, OverviewFilter, PolicyView};
 use avance_core::Decimal;
-use avance_core::access::{Action, Resource};
-use avance_core::avance::{Formula, NdReason, Resolved, Tipo2, evaluate};
+use avance_core::avance::{NdReason, Tipo2};
 use avance_core::band::Band;
 use avance_core::code::CodeKind;
 use avance_core::compute::{LevelCounts, PolicyResult};
@@ -14,37 +14,22 @@ use avance_core::lang::Lang;
 use avance_core::model::{Direction, Policy, Year};
 use avance_core::number::format_display;
 use avance_core::profile::RuleProfile;
-use avance_report::{alert_text, labels, svg};
+use avance_report::labels::shown;
+use avance_report::{alert_text, explain, labels, svg};
 use axum::extract::{Path, Query, State};
 use axum::http::{StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use serde::Deserialize;
 
 use crate::AppState;
-use crate::cache::Loaded;
 use crate::security;
-use crate::view::{Frame, Viewer, not_found, render, see_other};
+use crate::view::{Fail, Frame, OrFail, Page, Viewer, not_found, render, see_other};
 
 /// The year asked for (`?anio=`), if it is one.
 #[derive(Debug, Default, Deserialize)]
 pub struct YearQuery {
     #[serde(default)]
     pub anio: String,
-}
-
-/// The calendar year now (UTC).
-pub fn this_year() -> u16 {
-    avance_store::app::now().get(..4).and_then(|y| y.parse().ok()).unwrap_or(2026)
-}
-
-/// The year a policy is shown for by default: its last year, or the current one if earlier.
-pub fn default_year(policy: &Policy) -> Year {
-    let years = policy.meta().years;
-    Year::new(this_year()).ok().filter(|y| years.contains(*y)).unwrap_or(years.last)
-}
-
-pub(crate) fn shown(x: Option<Decimal>, decimals: u32) -> String {
-    x.map_or_else(|| "ND".to_string(), |x| format_display(x, decimals))
 }
 
 /// Switches the language (a cookie) and goes back where the visitor was.
@@ -66,7 +51,7 @@ pub async fn switch_language(
 /// The key of a page in the cache of public pages: only for visitors who are not logged in (their
 /// pages carry nothing personal).
 fn page_key(v: &Viewer) -> Option<String> {
-    v.user.is_none().then(|| format!("{}|{}", v.lang.id(), v.path))
+    v.user().is_none().then(|| format!("{}|{}", v.lang.id(), v.path))
 }
 
 fn html(bytes: axum::body::Bytes) -> Response {
@@ -76,7 +61,7 @@ fn html(bytes: axum::body::Bytes) -> Response {
 /// The policies now and the cache key of the page asked for; or the answer already: the page
 /// itself from the cache, or a database error.
 async fn public_start(state: &AppState, v: &Viewer) -> Result<(Arc<Loaded>, Option<String>), Response> {
-    let loaded = state.cache.get(&state.store).await.map_err(|e| crate::internal(e, v.lang))?;
+    let loaded = state.app.loaded().await.map_err(|e| Fail::new(e, v).into_response())?;
     let key = page_key(v);
     if let Some(bytes) = key.as_ref().and_then(|k| loaded.page(k)) {
         return Err(html(bytes));
@@ -182,34 +167,6 @@ fn choices(values: impl IntoIterator<Item = (String, String)>, selected: &str) -
     map.into_iter().map(|(value, label)| Choice { selected: value == selected, value, label }).collect()
 }
 
-/// Policies that pass the overview's filters and cover `year`, with their figures.
-pub(crate) fn selected(
-    loaded: &Loaded,
-    year: Year,
-    sector: &str,
-    ministry: &str,
-    policy_type: &str,
-) -> Vec<(Arc<Policy>, Arc<PolicyResult>)> {
-    loaded
-        .policies
-        .values()
-        .filter(|p| {
-            let m = p.meta();
-            m.years.contains(year)
-                && (sector.is_empty() || m.sector.code == sector)
-                && (ministry.is_empty() || m.ministry.code == ministry)
-                && (policy_type.is_empty() || m.policy_type.id() == policy_type)
-        })
-        .filter_map(|p| Some((p.clone(), loaded.result(&p.meta().code, year)?)))
-        .collect()
-}
-
-/// The year the overview shows by default: the latest year any policy covers, up to this one.
-pub(crate) fn overview_year(loaded: &Loaded) -> Option<Year> {
-    let now = Year::new(this_year()).ok()?;
-    loaded.policies.values().map(|p| p.meta().years.last.min(now).max(p.meta().years.first)).max()
-}
-
 /// Index chart: each policy's índice as a horizontal bar coloured by its band.
 fn index_chart(items: &[(Arc<Policy>, Arc<PolicyResult>)], lang: Lang) -> String {
     let rows: Vec<(String, Option<Decimal>, Band)> =
@@ -224,10 +181,19 @@ pub async fn overview(State(state): State<AppState>, v: Viewer, Query(q): Query<
         Err(answer) => return answer,
     };
     let l = v.lang;
-    let year = q.anio.parse::<Year>().ok().or_else(|| overview_year(&loaded));
+    let filter = OverviewFilter {
+        year: q.anio.parse::<Year>().ok(),
+        sector: q.sector.clone(),
+        ministry: q.ministerio.clone(),
+        policy_type: q.tipo.clone(),
+    };
+    let view = match state.app.overview(&v.actor, &filter).await {
+        Ok(x) => x,
+        Err(e) => return Fail::new(e, &v).into_response(),
+    };
+    let (year, items) = (view.year, view.items);
     let all_years: Vec<(String, String)> =
         loaded.policies.values().flat_map(|p| p.meta().years.iter()).map(|y| (y.to_string(), y.to_string())).collect();
-    let items = year.map(|y| selected(&loaded, y, &q.sector, &q.ministerio, &q.tipo)).unwrap_or_default();
     let mut total = LevelCounts::default();
     for (_, r) in &items {
         total.merge(&r.counts);
@@ -343,15 +309,12 @@ struct PolicyPage {
     body: String,
 }
 
-fn load_policy(loaded: &Loaded, code: &str) -> Option<Arc<Policy>> {
-    loaded.policies.get(code).cloned()
-}
-
-fn policy_year(policy: &Policy, q: &YearQuery) -> Option<Year> {
+/// The year asked for (`?anio=`): none for the default; not found when it is not a year.
+fn asked_year(q: &YearQuery) -> Result<Option<Year>, AppError> {
     if q.anio.is_empty() {
-        return Some(default_year(policy));
+        return Ok(None);
     }
-    q.anio.parse::<Year>().ok().filter(|y| policy.meta().years.contains(*y))
+    q.anio.parse::<Year>().map(Some).map_err(|_| AppError::NotFound(Missing::Year))
 }
 
 pub async fn policy(
@@ -364,23 +327,16 @@ pub async fn policy(
         Ok(x) => x,
         Err(answer) => return answer,
     };
-    let Some(policy) = load_policy(&loaded, &code) else { return not_found(v.lang) };
-    let Some(year) = policy_year(&policy, &q) else { return not_found(v.lang) };
-    let Some(result) = loaded.result(&code, year) else { return not_found(v.lang) };
+    let asked = async { state.app.policy(&v.actor, &code, asked_year(&q)?).await };
+    let view = match asked.await {
+        Ok(view) => view,
+        Err(e) => return Fail::new(e, &v).into_response(),
+    };
+    let PolicyView { policy, year, result, pending_reviews, .. } = view;
     let l = v.lang;
     let hash = avance_import::dataset::content_hash(&policy);
     let base = format!("/politicas/{code}");
-    let pending = if v.can(Action::Review, &Resource::Policy { ministry: &policy.meta().ministry.code }) {
-        match state.store.latest_submissions(Some(&code)).await {
-            Ok(list) => {
-                let n = list.iter().filter(|s| s.status == avance_core::access::Status::Submitted).count();
-                Some(format!("{} {n}", l.pick("Valores por revisar:", "Values awaiting review:")))
-            }
-            Err(e) => return crate::internal(e, l),
-        }
-    } else {
-        None
-    };
+    let pending = pending_reviews.map(|n| format!("{} {n}", l.pick("Valores por revisar:", "Values awaiting review:")));
     let page = PolicyPage {
         f: v.frame(avance_report::html::title(&policy, &result, l)),
         years: policy.meta().years.iter().map(|y| (y.to_string(), format!("{base}?anio={y}"), y == year)).collect(),
@@ -509,79 +465,6 @@ fn indicator_texts(l: Lang) -> IndicatorTexts {
     }
 }
 
-/// The formula of an avance, in words, with the numbers it used.
-pub(crate) fn formula_text(
-    e: &avance_core::avance::Evaluation,
-    profile: &RuleProfile,
-    year: Year,
-    lang: Lang,
-) -> Vec<(&'static str, String)> {
-    let d = profile.decimals;
-    let num = |x: Option<Decimal>| x.map_or_else(|| "ND".to_string(), |x| x.normalize().to_string());
-    let mut out = vec![];
-    let direction = match e.direction {
-        Resolved::Trend { sense, aggregation, inferred } => format!(
-            "{} · {}{}",
-            labels::sense(sense, lang),
-            aggregation.id(),
-            if inferred {
-                lang.pick(" (sentido inferido de los logros esperados)", " (sense inferred from the targets)")
-            } else {
-                ""
-            }
-        ),
-        Resolved::NoDefinido(s) => format!("no definido · {}", s.id()),
-    };
-    out.push((lang.pick("Sentido y agregación aplicados", "Sense and aggregation applied"), direction));
-    let mut le = num(e.target);
-    let mut vo = num(e.actual);
-    if !e.summed_years.is_empty() {
-        let ys: Vec<String> = e.summed_years.iter().map(ToString::to_string).collect();
-        let note = format!(" ({} {})", lang.pick("suma de", "sum of"), ys.join(", "));
-        le.push_str(&note);
-        vo.push_str(&note);
-    }
-    out.push((lang.pick("Logro esperado usado (LE)", "Target used (LE)"), le));
-    out.push((lang.pick("Valor obtenido usado (VO)", "Actual used (VO)"), vo));
-    let formula = match (e.formula, &e.avance) {
-        (_, Err(reason)) => format!("ND: {}", alert_text::nd_reason(*reason, year, lang)),
-        (Some(f), Ok(a)) => {
-            let shown = format_display(profile.displayed(*a), d);
-            let rule = match f {
-                Formula::ActualOverTarget => format!("VO / LE × 100 = {} / {} × 100", num(e.actual), num(e.target)),
-                Formula::TargetOverActual => format!("LE / VO × 100 = {} / {} × 100", num(e.target), num(e.actual)),
-                Formula::Minimum => lang
-                    .pick("estándar mínimo: 100 si VO ≥ LE, si no 0", "minimum standard: 100 if VO ≥ LE, else 0")
-                    .to_string(),
-                Formula::Maximum => lang
-                    .pick("estándar máximo: 100 si VO ≤ LE, si no 0", "maximum standard: 100 if VO ≤ LE, else 0")
-                    .to_string(),
-                Formula::ZeroReached => lang
-                    .pick("LE = 0: 100 si se alcanzó la meta, si no 0", "LE = 0: 100 if the target was reached, else 0")
-                    .to_string(),
-            };
-            let cap = if e.capped {
-                lang.pick(" (limitado por el tope del perfil)", " (limited by the profile's cap)")
-            } else {
-                ""
-            };
-            format!("{rule} = {shown}{cap}")
-        }
-        (None, Ok(a)) => format_display(*a, d),
-    };
-    out.push((lang.pick("Fórmula", "Formula"), formula));
-    out.push((
-        lang.pick("Redondeo y semáforo", "Rounding and bands"),
-        lang.pick(
-            "un decimal, mitades hacia afuera; el semáforo se aplica a la cifra mostrada: [0–75) bajo, [75–95) medio, ≥ 95 alto",
-            "one decimal, halves away from zero; bands apply to the figure shown: [0–75) low, [75–95) mid, ≥ 95 high",
-        )
-        .to_string(),
-    ));
-    out.push((lang.pick("Perfil de reglas", "Rule profile"), format!("{} — {}", profile.id(), profile.description)));
-    out
-}
-
 #[derive(Debug, Default, Deserialize)]
 pub struct TargetForm {
     #[serde(default)]
@@ -597,7 +480,7 @@ pub async fn indicator(
     v: Viewer,
     Path((code, indicator)): Path<(String, String)>,
     Query(q): Query<YearQuery>,
-) -> Response {
+) -> Page {
     indicator_page(&state, &v, &code, &indicator, &q, None, TargetForm::default()).await
 }
 
@@ -610,19 +493,16 @@ pub(crate) async fn indicator_page(
     q: &YearQuery,
     target_error: Option<String>,
     form: TargetForm,
-) -> Response {
-    let loaded = match state.cache.get(&state.store).await {
-        Ok(l) => l,
-        Err(e) => return crate::internal(e, v.lang),
-    };
+) -> Page {
     let l = v.lang;
-    let Some(policy) = load_policy(&loaded, code) else { return not_found(l) };
-    let Some(year) = policy_year(&policy, q) else { return not_found(l) };
-    let Some(ind) = policy.indicators().iter().find(|i| i.code.as_str() == indicator) else { return not_found(l) };
-    let Some(result) = loaded.result(code, year) else { return not_found(l) };
-    let profile = &result.profile;
+    let year = asked_year(q).or_fail(v)?;
+    let view = state.app.indicator(&v.actor, code, indicator, year).await.or_fail(v)?;
+    let ind = view.indicator();
+    let policy = &view.policy.policy;
+    let year = view.policy.year;
+    let profile = &view.policy.result.profile;
     let d = profile.decimals;
-    let Some(r) = result.indicator(indicator) else { return not_found(l) };
+    let r = &view.result;
     let m = policy.meta();
     let (sentido, aggregation) = match ind.direction {
         Direction::Trend { sense, aggregation } => (
@@ -652,22 +532,17 @@ pub(crate) async fn indicator_page(
             ind.baseline.as_ref().map_or_else(|| "—".to_string(), |b| format!("{} ({})", b.value.text(), b.year)),
         ),
     ];
-    let years = m
-        .years
+    let years = view
+        .series
         .iter()
-        .map(|y| {
-            let e = evaluate(ind, y, profile);
-            let a = e.avance.ok();
-            let band = profile.band(a);
-            YearRow {
-                year: y.to_string(),
-                target: ind.targets.get(&y).map_or_else(String::new, |c| c.text().to_string()),
-                actual: ind.actuals.get(&y).map_or_else(String::new, |c| c.text().to_string()),
-                avance: shown(a, d),
-                band_class: band.id(),
-                band_label: labels::band(band, l),
-                current: y == year,
-            }
+        .map(|p| YearRow {
+            year: p.year.to_string(),
+            target: ind.targets.get(&p.year).map_or_else(String::new, |c| c.text().to_string()),
+            actual: ind.actuals.get(&p.year).map_or_else(String::new, |c| c.text().to_string()),
+            avance: shown(p.avance, d),
+            band_class: p.band.id(),
+            band_label: labels::band(p.band, l),
+            current: p.year == year,
         })
         .collect();
     let e = &r.evaluation;
@@ -682,36 +557,29 @@ pub(crate) async fn indicator_page(
     if matches!(e.avance, Err(NdReason::NoActual | NdReason::NoTargetNorActual)) {
         notes.push(l.pick("Falta el valor obtenido del año.", "The year's actual value is missing.").to_string());
     }
-    let history = match state.store.history(indicator, Some(code)).await {
-        Ok(h) => h
-            .into_iter()
-            .map(|h| HistoryRow {
-                at: h.at.get(..19).unwrap_or(&h.at).replace('T', " "),
-                author: h.author,
-                field: match (h.field.as_str(), h.year) {
-                    ("target", Some(y)) => format!("{} {y}", l.pick("logro esperado", "target")),
-                    ("actual", Some(y)) => format!("{} {y}", l.pick("valor obtenido", "actual")),
-                    _ => l.pick("ficha", "metadata").to_string(),
-                },
-                text: h.text.unwrap_or_else(|| l.pick("(eliminado)", "(removed)").to_string()),
-                reason: h.reason,
-                first: h.first,
-            })
-            .collect(),
-        Err(e) => return crate::internal(e, l),
-    };
-    let status = match state.store.latest_submissions(Some(code)).await {
-        Ok(list) => list.into_iter().find(|s| s.indicator == indicator && i64::from(year.get()) == s.year).map(|s| {
-            let mut t = format!("{}: {} ({})", s.status.label(l), s.text, s.submitted_by);
-            if let Some(r) = s.review_reason {
-                t.push_str(&format!(" — {r}"));
-            }
-            t
-        }),
-        Err(e) => return crate::internal(e, l),
-    };
-    let can_target =
-        v.can(Action::ChangeTarget, &Resource::Indicator { ministry: &m.ministry.code, responsible: &ind.responsible });
+    let history = view
+        .history
+        .iter()
+        .map(|h| HistoryRow {
+            at: h.at.get(..19).unwrap_or(&h.at).replace('T', " "),
+            author: h.author.clone(),
+            field: match (h.field.as_str(), h.year) {
+                ("target", Some(y)) => format!("{} {y}", l.pick("logro esperado", "target")),
+                ("actual", Some(y)) => format!("{} {y}", l.pick("valor obtenido", "actual")),
+                _ => l.pick("ficha", "metadata").to_string(),
+            },
+            text: h.text.clone().unwrap_or_else(|| l.pick("(eliminado)", "(removed)").to_string()),
+            reason: h.reason.clone(),
+            first: h.first,
+        })
+        .collect();
+    let status = view.submission.as_ref().map(|s| {
+        let mut t = format!("{}: {} ({})", s.status.label(l), s.text, s.submitted_by);
+        if let Some(r) = &s.review_reason {
+            t.push_str(&format!(" — {r}"));
+        }
+        t
+    });
     let page = IndicatorPage {
         f: v.frame(format!("{} {}", ind.code, ind.name)),
         t: indicator_texts(l),
@@ -726,18 +594,18 @@ pub(crate) async fn indicator_page(
         tipo1_class: r.band.id(),
         tipo1_label: labels::band(r.band, l),
         tipo2,
-        how: formula_text(e, profile, year, l),
+        how: explain::avance_steps(e, profile, year, l),
         notes,
         history,
         status,
-        can_target,
+        can_target: view.can_change_target,
         target_years: m.years.iter().map(|y| y.to_string()).collect(),
         target_error,
         form_year: if form.anio.is_empty() { year.to_string() } else { form.anio },
         form_value: form.valor,
         form_reason: form.justificacion,
     };
-    render(&page).into_response()
+    Ok(render(&page).into_response())
 }
 
 /// PDF, XLSX, CSV or JSON of a policy-year.
@@ -746,15 +614,10 @@ pub async fn download(
     v: Viewer,
     Path((code, file)): Path<(String, String)>,
     Query(q): Query<YearQuery>,
-) -> Response {
-    let loaded = match state.cache.get(&state.store).await {
-        Ok(l) => l,
-        Err(e) => return crate::internal(e, v.lang),
-    };
+) -> Page {
     let l = v.lang;
-    let Some(policy) = load_policy(&loaded, &code) else { return not_found(l) };
-    let Some(year) = policy_year(&policy, &q) else { return not_found(l) };
-    let Some(result) = loaded.result(&code, year) else { return not_found(l) };
+    let year = asked_year(&q).or_fail(&v)?;
+    let PolicyView { policy, year, result, .. } = state.app.policy(&v.actor, &code, year).await.or_fail(&v)?;
     let name = format!("{code}-{year}");
     let made: Result<(Vec<u8>, &str, String), String> = match file.as_str() {
         "reporte.pdf" => {
@@ -771,16 +634,17 @@ pub async fn download(
         "reporte.xlsx" => avance_report::xlsx::render(&policy, &result, l)
             .map_err(|e| e.to_string())
             .map(|b| (b, "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", format!("{name}.xlsx"))),
-        "indicadores.csv" => csv_of(&policy, &result, l).map(|b| (b, "text/csv; charset=utf-8", format!("{name}.csv"))),
+        "indicadores.csv" => avance_report::csv::indicators(&policy, &result, l)
+            .map(|b| (b, "text/csv; charset=utf-8", format!("{name}.csv"))),
         "cifras.json" => {
             let doc = avance_report::json::compute(&policy, &result, l);
             serde_json::to_vec_pretty(&doc)
                 .map_err(|e| e.to_string())
                 .map(|b| (b, "application/json", format!("{name}.json")))
         }
-        _ => return not_found(l),
+        _ => return Ok(not_found(l)),
     };
-    match made {
+    Ok(match made {
         Ok((bytes, mime, filename)) => (
             StatusCode::OK,
             [
@@ -791,50 +655,12 @@ pub async fn download(
         )
             .into_response(),
         Err(e) => {
-            eprintln!("avance serve: no se pudo generar {file} de {code} {year}: {e}");
+            tracing::error!(file = %file, policy = %code, year = year.get(), error = %e, "download could not be generated");
             crate::view::error_page(
                 StatusCode::INTERNAL_SERVER_ERROR,
                 l.pick("No se pudo generar el archivo.", "The file could not be generated."),
                 l,
             )
         }
-    }
-}
-
-/// One row per indicator: its values for the year and its figures.
-fn csv_of(policy: &Policy, result: &PolicyResult, lang: Lang) -> Result<Vec<u8>, String> {
-    let mut w = csv::Writer::from_writer(Vec::new());
-    let head = match lang {
-        Lang::Es => [
-            "codigo",
-            "nombre",
-            "responsable",
-            "unidad",
-            "anio",
-            "logro_esperado",
-            "valor_obtenido",
-            "avance_tipo1",
-            "semaforo",
-        ],
-        Lang::En => ["code", "name", "responsible", "unit", "year", "target", "actual", "avance_tipo1", "band"],
-    };
-    w.write_record(head).map_err(|e| e.to_string())?;
-    let y = result.year;
-    for ind in policy.indicators() {
-        let Some(r) = result.indicator(ind.code.as_str()) else { continue };
-        let cell = |c: Option<&avance_core::value::Cell>| c.map_or_else(String::new, |c| c.text().to_string());
-        w.write_record([
-            ind.code.to_string(),
-            ind.name.clone(),
-            ind.responsible.clone(),
-            ind.unit.id().to_string(),
-            y.to_string(),
-            cell(ind.targets.get(&y)),
-            cell(ind.actuals.get(&y)),
-            shown(r.avance(), result.profile.decimals),
-            labels::band(r.band, lang).to_string(),
-        ])
-        .map_err(|e| e.to_string())?;
-    }
-    w.into_inner().map_err(|e| e.to_string())
+    })
 }

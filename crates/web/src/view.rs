@@ -2,9 +2,9 @@
 //! switch, CSRF token); error pages.
 
 use askama::Template;
-use avance_core::access::{Action, Principal, Resource, Role, can};
+use avance_app::store::User;
+use avance_app::{Actor, AppError, Sections};
 use avance_core::lang::Lang;
-use avance_store::app::User;
 use axum::extract::FromRequestParts;
 use axum::http::request::Parts;
 use axum::http::{HeaderMap, StatusCode, header};
@@ -21,7 +21,9 @@ pub fn lang_of(headers: &HeaderMap) -> Lang {
 /// The person making a request.
 #[derive(Debug, Clone)]
 pub struct Viewer {
-    pub user: Option<User>,
+    pub actor: Actor,
+    /// What the actor may open (the menu).
+    pub sections: Sections,
     pub lang: Lang,
     pub csrf: String,
     /// The path and query asked for (to come back after switching language or logging in).
@@ -31,23 +33,8 @@ pub struct Viewer {
 }
 
 impl Viewer {
-    pub fn principal(&self) -> Principal {
-        match &self.user {
-            Some(u) => Principal::new(u.role, u.scope.as_deref()),
-            None => Principal::PUBLIC,
-        }
-    }
-
-    pub fn can(&self, action: Action, on: &Resource<'_>) -> bool {
-        can(&self.principal(), action, on)
-    }
-
-    pub fn role(&self) -> Role {
-        self.user.as_ref().map_or(Role::Public, |u| u.role)
-    }
-
-    pub fn name(&self) -> String {
-        self.user.as_ref().map_or_else(String::new, |u| u.username.clone())
+    pub fn user(&self) -> Option<&User> {
+        self.actor.user.as_ref()
     }
 
     pub fn t<'a>(&self, es: &'a str, en: &'a str) -> &'a str {
@@ -58,18 +45,20 @@ impl Viewer {
     pub fn frame(&self, title: impl Into<String>) -> Frame {
         let l = self.lang;
         let mut nav = vec![(String::from("/"), l.pick("Políticas", "Policies").to_string())];
-        let role = self.role();
-        if role == Role::Unit {
+        let s = self.sections;
+        if s.report {
             nav.push(("/mis-indicadores".into(), l.pick("Mis indicadores", "My indicators").into()));
         }
-        if role == Role::Planning || role == Role::Admin {
+        if s.review {
             nav.push(("/revision".into(), l.pick("Revisión", "Review").into()));
+        }
+        if s.audit_log {
             nav.push(("/auditoria".into(), l.pick("Auditoría", "Audit log").into()));
         }
-        if role == Role::Admin {
+        if s.admin {
             nav.push(("/admin".into(), l.pick("Administración", "Administration").into()));
         }
-        if self.user.is_some() {
+        if s.account {
             nav.push(("/cuenta".into(), l.pick("Mi cuenta", "My account").into()));
         }
         let (other, other_label) = match l {
@@ -81,7 +70,7 @@ impl Viewer {
             title: title.into(),
             nav,
             current: self.path.split('?').next().unwrap_or("/").to_string(),
-            user: self.user.as_ref().map(|u| format!("{} · {}", u.display_name, u.role.label(l))),
+            user: self.user().map(|u| format!("{} · {}", u.display_name, u.role.label(l))),
             csrf: self.csrf.clone(),
             switch: format!("/idioma/{other}?volver={}", encode(&self.path)),
             other_lang: other,
@@ -111,16 +100,14 @@ impl FromRequestParts<AppState> for Viewer {
         let csrf = parts.extensions.get::<CsrfToken>().map(|t| t.0.clone()).unwrap_or_default();
         let path = parts.uri.path_and_query().map_or_else(|| "/".to_string(), |p| p.as_str().to_string());
         let session = security::cookie_value(&parts.headers, security::SESSION_COOKIE).filter(|s| s.len() == 64);
-        let user = match &session {
-            Some(s) => state
-                .store
-                .session_user(&security::digest(s), &avance_store::app::now())
-                .await
-                .map_err(|e| crate::internal(e, lang))?,
-            None => None,
+        let actor = match &session {
+            Some(s) => state.app.session_actor(s).await.map_err(|e| fail_page(e, lang, &path))?,
+            None => Actor::public(),
         };
-        let session = if user.is_some() { session } else { None };
-        Ok(Viewer { user, lang, csrf, path, session })
+        let session = if actor.user.is_some() { session } else { None };
+        crate::record_user(&actor);
+        let sections = state.app.sections(&actor);
+        Ok(Viewer { actor, sections, lang, csrf, path, session })
     }
 }
 
@@ -153,7 +140,14 @@ struct ErrorPage {
 
 /// A page that says what went wrong, with its status.
 pub fn error_page(status: StatusCode, message: &str, lang: Lang) -> Response {
-    let v = Viewer { user: None, lang, csrf: String::new(), path: "/".into(), session: None };
+    let v = Viewer {
+        actor: Actor::public(),
+        sections: Sections::default(),
+        lang,
+        csrf: String::new(),
+        path: "/".into(),
+        session: None,
+    };
     let title = match status {
         StatusCode::NOT_FOUND => lang.pick("No encontrado", "Not found"),
         StatusCode::FORBIDDEN => lang.pick("Acceso denegado", "Forbidden"),
@@ -178,16 +172,86 @@ pub fn see_other(to: &str) -> Response {
     (StatusCode::SEE_OTHER, [(header::LOCATION, to.to_string())]).into_response()
 }
 
-/// 403 for a signed-in user without the right, or the login page for the public.
-pub fn forbidden(v: &Viewer) -> Response {
-    if v.user.is_none() {
-        return see_other(&format!("/ingresar?volver={}", encode(&v.path)));
+/// A use case's refusal as a page: the login page for the public, 403, 404, 409, 422, 429, or
+/// 500 (logged for the operator, a plain message for the user). The one mapping of the HTML pages.
+#[derive(Debug)]
+pub struct Fail {
+    pub error: AppError,
+    pub lang: Lang,
+    /// Where to come back after logging in.
+    pub path: String,
+}
+
+impl Fail {
+    pub fn new(error: AppError, v: &Viewer) -> Fail {
+        Fail { error, lang: v.lang, path: v.path.clone() }
     }
-    error_page(
-        StatusCode::FORBIDDEN,
-        v.t("Su rol no permite esta acción.", "Your role does not allow this action."),
-        v.lang,
-    )
+}
+
+/// Turns a use case's refusal into the answer of a page.
+pub fn fail_page(error: AppError, lang: Lang, path: &str) -> Response {
+    Fail { error, lang, path: path.to_string() }.into_response()
+}
+
+/// The status a refusal answers with.
+pub fn status_of(e: &AppError) -> StatusCode {
+    match e {
+        AppError::Unauthenticated | AppError::BadCredentials => StatusCode::UNAUTHORIZED,
+        AppError::Forbidden => StatusCode::FORBIDDEN,
+        AppError::NotFound(_) => StatusCode::NOT_FOUND,
+        AppError::Invalid { .. } | AppError::Closed => StatusCode::UNPROCESSABLE_ENTITY,
+        AppError::Conflict(_) => StatusCode::CONFLICT,
+        AppError::TooManyAttempts => StatusCode::TOO_MANY_REQUESTS,
+        AppError::Store(_) => StatusCode::INTERNAL_SERVER_ERROR,
+    }
+}
+
+impl IntoResponse for Fail {
+    fn into_response(self) -> Response {
+        let l = self.lang;
+        match &self.error {
+            AppError::Unauthenticated => see_other(&format!("/ingresar?volver={}", encode(&self.path))),
+            AppError::Forbidden => error_page(
+                StatusCode::FORBIDDEN,
+                l.pick("Su rol no permite esta acción.", "Your role does not allow this action."),
+                l,
+            ),
+            AppError::NotFound(_) => not_found(l),
+            AppError::Store(e) => {
+                tracing::error!(error = %e, "database error");
+                error_page(StatusCode::INTERNAL_SERVER_ERROR, &self.error.message(l), l)
+            }
+            e => error_page(status_of(e), &self.error.message(l), l),
+        }
+    }
+}
+
+impl From<(AppError, &Viewer)> for Fail {
+    fn from((e, v): (AppError, &Viewer)) -> Fail {
+        Fail::new(e, v)
+    }
+}
+
+/// A page's answer: the page, or a refusal.
+pub type Page = Result<Response, Fail>;
+
+/// Gives a refusal the viewer's language and path, for `?`.
+pub trait OrFail<T> {
+    fn or_fail(self, v: &Viewer) -> Result<T, Fail>;
+}
+
+impl<T> OrFail<T> for Result<T, AppError> {
+    fn or_fail(self, v: &Viewer) -> Result<T, Fail> {
+        self.map_err(|e| Fail::new(e, v))
+    }
+}
+
+/// Sets the status of a page drawn again with a refusal's message next to its field.
+pub fn with_status(mut r: Response, e: &AppError) -> Response {
+    if r.status().is_success() {
+        *r.status_mut() = status_of(e);
+    }
+    r
 }
 
 pub fn not_found(lang: Lang) -> Response {

@@ -93,12 +93,15 @@ async fn logout(c: &Client) {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_unit_reports_the_office_approves_and_the_public_sees_it() {
     let dir = tempfile::tempdir().unwrap();
-    let store = avance_store::Store::Sqlite(avance_store::SqliteStore::open(&dir.path().join("e2e.db")).await.unwrap());
+    let store = avance_app::store::Store::Sqlite(
+        avance_app::store::SqliteStore::open(&dir.path().join("e2e.db")).await.unwrap(),
+    );
     store.migrate().await.unwrap();
-    avance_web::demo::prepare(&store).await.unwrap();
+    let app = avance_app::App::new(store, avance_app::Settings::default());
+    avance_app::demo::prepare(&app).await.unwrap();
     let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
     let base = format!("http://{}", listener.local_addr().unwrap());
-    let state = avance_web::AppState::new(store, avance_web::Config::default());
+    let state = avance_web::AppState::new(app, avance_web::Config::default());
     tokio::spawn(avance_web::serve_on(state, listener));
 
     let (c, _driver) = browser().await;

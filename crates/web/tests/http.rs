@@ -111,7 +111,8 @@ async fn authorization_matrix() {
         )
         .await;
     assert_eq!(sub.status, StatusCode::SEE_OTHER, "{}", sub.text());
-    let id = state.store.latest_submissions(Some("PNDI")).await.unwrap()[0].id;
+    let operator = avance_app::Actor::operator("pruebas");
+    let id = state.app.submissions(&operator).await.unwrap().1[0].id;
 
     let mut clients = vec![("public", Client::new(&app))];
     for who in ["dgde", "itp", "planeamiento", "admin"] {
@@ -261,7 +262,8 @@ async fn reporting_story(app: axum::Router) {
     let id = review.split("id=\"envio-").nth(1).unwrap().split('"').next().unwrap().to_string();
     let path = format!("/revision/{id}");
     let no_reason = opp.post(&path, &[("accion", "devolver"), ("motivo", " ")]).await;
-    assert_eq!(no_reason.status, StatusCode::CONFLICT);
+    // A missing reason is an invalid field (422), as in the API; a refused step is a conflict (409).
+    assert_eq!(no_reason.status, StatusCode::UNPROCESSABLE_ENTITY);
     assert!(no_reason.text().contains("indique el motivo"));
     assert_eq!(
         opp.post(&path, &[("accion", "devolver"), ("motivo", "El informe dice 20%")]).await.status,
@@ -419,11 +421,9 @@ async fn session_fixation_and_cookie_flags() {
 #[tokio::test]
 async fn secure_cookies_when_asked() {
     let dir = tempfile::tempdir().unwrap();
-    let store = avance_store::Store::Sqlite(avance_store::SqliteStore::open(&dir.path().join("s.db")).await.unwrap());
-    store.migrate().await.unwrap();
-    avance_web::demo::prepare(&store).await.unwrap();
-    let state = avance_web::AppState::new(store, avance_web::Config { secure_cookies: true, ..Default::default() });
-    let app = avance_web::router(state);
+    let store =
+        avance_app::store::Store::Sqlite(avance_app::store::SqliteStore::open(&dir.path().join("s.db")).await.unwrap());
+    let (app, _) = common::demo_on(store, avance_web::Config { secure_cookies: true }).await;
     let mut c = Client::new(&app);
     let home = c.get("/").await;
     assert!(home.headers["set-cookie"].to_str().unwrap().contains("Secure"));
@@ -602,7 +602,7 @@ async fn api_reads_for_everyone_and_writes_with_tokens() {
         .header("accept-language", "en-US")
         .body(axum::body::Body::empty())
         .unwrap();
-    assert_eq!(c.send(req).await.json()["error"]["message"], "not found");
+    assert_eq!(c.send(req).await.json()["error"]["message"], "no such policy");
 }
 
 #[tokio::test]

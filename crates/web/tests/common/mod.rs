@@ -4,7 +4,8 @@
 
 use std::collections::BTreeMap;
 
-use avance_store::{PgStore, SqliteStore, Store};
+use avance_app::store::{PgStore, SqliteStore, Store};
+use avance_app::{App, Settings};
 use avance_web::{AppState, Config, router};
 use axum::Router;
 use axum::body::{Body, to_bytes};
@@ -35,13 +36,23 @@ pub struct Client {
     pub cookies: BTreeMap<String, String>,
 }
 
+/// The demo on a store: the reference loaded, the accounts, 2024 open.
+pub async fn demo_on(store: Store, config: Config) -> (Router, AppState) {
+    store.migrate().await.unwrap();
+    let app = App::new(store, Settings::default());
+    avance_app::demo::prepare(&app).await.unwrap();
+    let state = AppState::new(app, config);
+    (router(state.clone()), state)
+}
+
 /// A fresh demo database (SQLite in a temporary directory) and its application.
 pub async fn demo() -> (Router, AppState, tempfile::TempDir) {
     let dir = tempfile::tempdir().unwrap();
     let store = Store::Sqlite(SqliteStore::open(&dir.path().join("web.db")).await.unwrap());
     store.migrate().await.unwrap();
-    avance_web::demo::prepare(&store).await.unwrap();
-    let state = AppState::new(store, Config::default());
+    let app = App::new(store, Settings::default());
+    avance_app::demo::prepare(&app).await.unwrap();
+    let state = AppState::new(app, Config::default());
     (router(state.clone()), state, dir)
 }
 
@@ -56,8 +67,9 @@ pub async fn demo_on_postgres(schema: &str) -> (Router, AppState) {
     admin.close().await;
     let store = Store::Postgres(PgStore::open(&pg_url(), Some(schema)).await.unwrap());
     store.migrate().await.unwrap();
-    avance_web::demo::prepare(&store).await.unwrap();
-    let state = AppState::new(store, Config::default());
+    let app = App::new(store, Settings::default());
+    avance_app::demo::prepare(&app).await.unwrap();
+    let state = AppState::new(app, Config::default());
     (router(state.clone()), state)
 }
 
@@ -142,7 +154,7 @@ impl Client {
 
 /// Logs a demo account in and returns its client.
 pub async fn logged(app: &Router, user: &str) -> Client {
-    let a = avance_web::demo::ACCOUNTS.iter().find(|a| a.username == user).unwrap();
+    let a = avance_app::demo::ACCOUNTS.iter().find(|a| a.username == user).unwrap();
     let mut c = Client::new(app);
     c.login(a.username, a.password).await;
     c

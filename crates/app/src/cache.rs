@@ -1,4 +1,4 @@
-//! The policies, their computed figures and the public pages, kept in memory until the database
+//! The policies, their computed figures and the pages rendered from them, kept in memory until the database
 //! changes: a request recomputes nothing unless a change set was written since (by this server or
 //! any other process), which one cheap query tells; then only the policies that changed are read
 //! again.
@@ -9,7 +9,7 @@ use std::sync::{Arc, Mutex, RwLock};
 use avance_core::compute::{PolicyResult, compute};
 use avance_core::model::{Policy, Year};
 use avance_store::{Store, StoreError};
-use axum::body::Bytes;
+use bytes::Bytes;
 
 /// At most this many rendered pages are kept per version (then the oldest set is dropped), so that
 /// arbitrary query strings cannot fill the memory.
@@ -37,7 +37,8 @@ impl Loaded {
         Some(r)
     }
 
-    /// A page as rendered for visitors who are not logged in (the same for all of them).
+    /// A page kept by a face (the web application keeps the pages of visitors who are not logged
+    /// in, the same for all of them) until the database changes.
     pub fn page(&self, key: &str) -> Option<Bytes> {
         self.pages.lock().unwrap_or_else(|e| e.into_inner()).get(key).cloned()
     }

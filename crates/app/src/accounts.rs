@@ -1,0 +1,273 @@
+//! Logging in and out, sessions, API tokens, and the users of the application.
+
+use std::collections::HashMap;
+use std::sync::Mutex;
+use std::time::{Duration, Instant};
+
+use avance_core::access::{Action, Event, Resource, Role};
+use avance_store::app::{NewAudit, NewUser, User};
+
+use crate::error::{AppError, Field, Problem};
+use crate::secrets::{digest, hash_password, secret, verify_password};
+use crate::{Actor, App};
+
+/// Failed logins by account name and by client address, in a sliding window. Counting by the name
+/// typed (whether or not the account exists) keeps the answer the same for both.
+#[derive(Debug, Default)]
+pub(crate) struct Limiter {
+    failures: Mutex<HashMap<String, Vec<Instant>>>,
+}
+
+pub const WINDOW: Duration = Duration::from_secs(15 * 60);
+pub const PER_ACCOUNT: usize = 5;
+pub const PER_ADDRESS: usize = 30;
+
+impl Limiter {
+    fn keys(username: &str, addr: &str) -> [(String, usize); 2] {
+        [(format!("u:{}", username.trim().to_lowercase()), PER_ACCOUNT), (format!("a:{addr}"), PER_ADDRESS)]
+    }
+
+    fn allowed(&self, username: &str, addr: &str) -> bool {
+        let now = Instant::now();
+        let mut map = self.failures.lock().unwrap_or_else(|e| e.into_inner());
+        Self::keys(username, addr).iter().all(|(k, max)| {
+            let list = map.entry(k.clone()).or_default();
+            list.retain(|t| now.duration_since(*t) < WINDOW);
+            list.len() < *max
+        })
+    }
+
+    fn failed(&self, username: &str, addr: &str) {
+        let mut map = self.failures.lock().unwrap_or_else(|e| e.into_inner());
+        for (k, _) in Self::keys(username, addr) {
+            map.entry(k).or_default().push(Instant::now());
+        }
+    }
+
+    fn succeeded(&self, username: &str) {
+        let mut map = self.failures.lock().unwrap_or_else(|e| e.into_inner());
+        map.remove(&format!("u:{}", username.trim().to_lowercase()));
+    }
+}
+
+/// A login attempt.
+#[derive(Debug, Clone, Default)]
+pub struct Login {
+    pub username: String,
+    pub password: String,
+    /// The client's address, as the face knows it (for the limiter and the audit log).
+    pub client: String,
+    /// The secret of a session the client already had: it is ended (a new secret at each login).
+    pub previous_session: Option<String>,
+}
+
+/// A session just opened: its secret goes to the client, only its hash is stored.
+#[derive(Debug, Clone)]
+pub struct Session {
+    pub secret: String,
+    pub user: User,
+}
+
+/// An API token as its owner sees it in the list.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Token {
+    pub label: String,
+    pub created_at: String,
+    pub revoked_at: Option<String>,
+}
+
+/// A new account, as an administrator fills it in.
+#[derive(Debug, Clone, Default)]
+pub struct NewAccount {
+    pub username: String,
+    pub name: String,
+    /// `admin`, `planning` or `unit`.
+    pub role: String,
+    pub scope: String,
+    pub password: String,
+}
+
+impl NewAccount {
+    /// Checks the fields; the error names the field.
+    pub fn check(&self) -> Result<Role, AppError> {
+        let u = &self.username;
+        let name_ok = !u.is_empty()
+            && u.len() <= 64
+            && u.chars().all(|c| c.is_ascii_alphanumeric() || matches!(c, '.' | '_' | '-'));
+        if !name_ok {
+            return Err(AppError::invalid(Field::Username, Problem::UsernameFormat));
+        }
+        if self.name.trim().is_empty() {
+            return Err(AppError::invalid(Field::Name, Problem::NameRequired));
+        }
+        let role: Role = self
+            .role
+            .trim()
+            .parse()
+            .ok()
+            .filter(|r| *r != Role::Public)
+            .ok_or(AppError::invalid(Field::Role, Problem::RoleUnknown))?;
+        if role.needs_scope() && self.scope.trim().is_empty() {
+            return Err(AppError::invalid(Field::Scope, Problem::ScopeRequired));
+        }
+        if self.password.chars().count() < 12 {
+            return Err(AppError::invalid(Field::Password, Problem::PasswordTooShort));
+        }
+        Ok(role)
+    }
+}
+
+fn unit_of(u: &User) -> Option<&str> {
+    if u.role == Role::Unit { u.scope.as_deref() } else { None }
+}
+
+/// Runs a CPU-heavy password function off the async threads.
+async fn blocking<T: Send + 'static>(f: impl FnOnce() -> T + Send + 'static) -> Result<T, AppError> {
+    tokio::task::spawn_blocking(f).await.map_err(|e| {
+        tracing::error!(error = %e, "password hashing task failed");
+        AppError::Store(avance_store::StoreError::Corrupt { policy: String::new(), detail: e.to_string() })
+    })
+}
+
+impl App {
+    /// Logs a user in: checks the limiter and the password, ends the previous session, opens a
+    /// new one; failures are audited.
+    pub async fn login(&self, req: Login) -> Result<Session, AppError> {
+        let username: String = req.username.trim().chars().take(64).collect();
+        if !self.limiter.allowed(&username, &req.client) {
+            tracing::warn!(user = %username, client = %req.client, "login refused: too many attempts");
+            return Err(AppError::TooManyAttempts);
+        }
+        let user = self.store.user_by_name(&username).await?.filter(|u| u.active);
+        let hash = user.as_ref().map(|u| u.password_hash.clone());
+        let password = req.password.clone();
+        let ok = blocking(move || verify_password(&password, hash.as_deref())).await?;
+        let at = self.now();
+        let detail = format!("desde {}", req.client);
+        let Some(user) = user.filter(|_| ok) else {
+            self.limiter.failed(&username, &req.client);
+            let entry = NewAudit { detail: Some(&detail), ..NewAudit::new(&at, &username, Event::LoginFailed) };
+            self.store.log(&entry).await?;
+            return Err(AppError::BadCredentials);
+        };
+        self.limiter.succeeded(&username);
+        if let Some(old) = &req.previous_session {
+            self.store.end_session(&digest(old), &NewAudit::new(&at, &user.username, Event::Logout)).await?;
+        }
+        let session = secret();
+        let expires = crate::clock::stamp(self.clock.now() + time::Duration::hours(self.settings.session_hours));
+        let entry = NewAudit {
+            detail: Some(&detail),
+            unit: unit_of(&user),
+            ..NewAudit::new(&at, &user.username, Event::Login)
+        };
+        self.store.create_session(&digest(&session), user.id, &expires, &entry).await?;
+        Ok(Session { secret: session, user })
+    }
+
+    /// Ends a session.
+    pub async fn logout(&self, actor: &Actor, session: &str) -> Result<(), AppError> {
+        let at = self.now();
+        self.store.end_session(&digest(session), &NewAudit::new(&at, &actor.name, Event::Logout)).await?;
+        Ok(())
+    }
+
+    /// The actor of a session secret (the public when it is unknown or expired).
+    pub async fn session_actor(&self, session: &str) -> Result<Actor, AppError> {
+        let user = self.store.session_user(&digest(session), &self.now()).await?;
+        Ok(user.map_or_else(Actor::public, Actor::user))
+    }
+
+    /// The actor of an API token; `None` when the token is unknown, revoked or its user inactive.
+    pub async fn token_actor(&self, token: &str) -> Result<Option<Actor>, AppError> {
+        Ok(self.store.token_user(&digest(token)).await?.map(Actor::user))
+    }
+
+    /// Creates an API token for the actor's own account; the token is shown once.
+    pub async fn create_token(&self, actor: &Actor, label: &str) -> Result<String, AppError> {
+        let user = actor.user.as_ref().ok_or(AppError::Unauthenticated)?;
+        let label = label.trim();
+        if label.is_empty() || label.chars().count() > 100 {
+            return Err(AppError::invalid(Field::Label, Problem::TokenLabel));
+        }
+        let token = format!("avk_{}", secret());
+        let at = self.now();
+        let entry = NewAudit {
+            detail: Some(label),
+            unit: unit_of(user),
+            ..NewAudit::new(&at, &user.username, Event::CreateToken)
+        };
+        self.store.create_token(&digest(&token), user.id, label, &entry).await?;
+        Ok(token)
+    }
+
+    /// The actor's own API tokens.
+    pub async fn tokens(&self, actor: &Actor) -> Result<Vec<Token>, AppError> {
+        let user = actor.user.as_ref().ok_or(AppError::Unauthenticated)?;
+        let list = self.store.tokens(user.id).await?;
+        Ok(list.into_iter().map(|(label, created_at, revoked_at)| Token { label, created_at, revoked_at }).collect())
+    }
+
+    /// Creates a user (the administrator, or the command line's operator).
+    pub async fn create_user(&self, actor: &Actor, account: &NewAccount) -> Result<User, AppError> {
+        self.allow(actor, Action::ManageUsers, &Resource::Site)?;
+        let role = account.check()?;
+        let password = account.password.clone();
+        let hash = blocking(move || hash_password(&password)).await?;
+        let at = self.now();
+        let scope = if role.needs_scope() { Some(account.scope.trim()) } else { None };
+        let detail = format!("{} ({})", account.username, role.id());
+        let new = NewUser {
+            username: &account.username,
+            display_name: account.name.trim(),
+            role,
+            scope,
+            password_hash: &hash,
+        };
+        let entry = NewAudit {
+            detail: Some(&detail),
+            unit: if role == Role::Unit { scope } else { None },
+            ..NewAudit::new(&at, &actor.name, Event::CreateUser)
+        };
+        self.store.create_user(&new, &entry).await?;
+        self.store
+            .user_by_name(&account.username)
+            .await?
+            .ok_or(AppError::NotFound(crate::Missing::User(account.username.clone())))
+    }
+
+    /// Activates or deactivates a user; deactivating ends its sessions and tokens. The
+    /// administrator cannot deactivate its own account.
+    pub async fn set_user_active(&self, actor: &Actor, username: &str, active: bool) -> Result<(), AppError> {
+        self.allow(actor, Action::ManageUsers, &Resource::Site)?;
+        if username == actor.name && !active {
+            return Err(AppError::invalid(Field::Username, Problem::OwnAccount));
+        }
+        let at = self.now();
+        let event = if active { Event::ActivateUser } else { Event::DeactivateUser };
+        let entry = NewAudit { detail: Some(username), ..NewAudit::new(&at, &actor.name, event) };
+        self.store.set_user_active(username, active, &entry).await?;
+        Ok(())
+    }
+
+    /// Whether a user of this name exists (the demo creates only the missing accounts).
+    pub async fn user_exists(&self, username: &str) -> Result<bool, AppError> {
+        Ok(self.store.user_by_name(username).await?.is_some())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn limiter_counts_names_and_addresses() {
+        let l = Limiter::default();
+        for _ in 0..PER_ACCOUNT {
+            assert!(l.allowed("Ana", "1.2.3.4"));
+            l.failed("ana", "1.2.3.4");
+        }
+        assert!(!l.allowed("ANA", "5.6.7.8"));
+        assert!(l.allowed("otra", "1.2.3.4"));
+    }
+}

@@ -1,0 +1,79 @@
+//! `avance serve --demo`: the reference policy (PNDI 2024, as published), a reporting window open
+//! for 2024, and one account per role, so that each role can be tried in a browser at once.
+
+use std::path::Path;
+
+use avance_core::access::Role;
+
+use crate::{Actor, App, AppError, NewAccount};
+
+/// The reference dataset, built into the binary.
+pub const DATASET: &str = include_str!("../../../examples/pndi-2024/dataset.json");
+
+/// A demo account, printed when the demo starts.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Account {
+    pub role: Role,
+    pub username: &'static str,
+    pub password: &'static str,
+    pub scope: Option<&'static str>,
+    pub name: &'static str,
+}
+
+/// The demo's accounts. Their passwords are public: the demo listens on loopback only.
+pub const ACCOUNTS: [Account; 4] = [
+    Account {
+        role: Role::Admin,
+        username: "admin",
+        password: "demo-admin-avance",
+        scope: None,
+        name: "Administración (demo)",
+    },
+    Account {
+        role: Role::Planning,
+        username: "planeamiento",
+        password: "demo-planeamiento",
+        scope: Some("038"),
+        name: "Oficina de planeamiento, M. de la Producción (demo)",
+    },
+    Account {
+        role: Role::Unit,
+        username: "dgde",
+        password: "demo-unidad-dgde",
+        scope: Some("DGDE"),
+        name: "DGDE (demo)",
+    },
+    Account { role: Role::Unit, username: "itp", password: "demo-unidad-itp", scope: Some("ITP"), name: "ITP (demo)" },
+];
+
+/// The year the demo opens for reporting.
+pub const YEAR: i64 = 2024;
+
+/// Loads the reference policy into an empty database (on a database that has it, nothing of it
+/// is written: reference data never goes over values users entered), creates the demo accounts
+/// that are missing, and keeps 2024 open for reporting for 90 more days.
+pub async fn prepare(app: &App) -> Result<(), AppError> {
+    let policy =
+        avance_import::dataset::parse(Path::new("examples/pndi-2024/dataset.json"), DATASET).map_err(|issues| {
+            AppError::Store(avance_store::StoreError::Corrupt {
+                policy: "PNDI".into(),
+                detail: format!("el conjunto de datos de demostración no es válido ({} problemas)", issues.len()),
+            })
+        })?;
+    let operator = Actor::operator("demo");
+    app.load_if_absent(&operator, &policy, "datos de demostración: Reporte de seguimiento PNDI 2024 publicado").await?;
+    for a in &ACCOUNTS {
+        if app.user_exists(a.username).await? {
+            continue;
+        }
+        let account = NewAccount {
+            username: a.username.to_string(),
+            name: a.name.to_string(),
+            role: a.role.id().to_string(),
+            scope: a.scope.unwrap_or("").to_string(),
+            password: a.password.to_string(),
+        };
+        app.create_user(&operator, &account).await?;
+    }
+    app.keep_open(&operator, &policy.meta().code, YEAR, 90).await
+}

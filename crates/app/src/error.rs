@@ -1,0 +1,280 @@
+//! What a use case answers when it cannot do what was asked: a typed error that each face (web
+//! page, API, command line) turns into its own answer, with the message worded here once.
+
+use avance_core::access::WorkflowError;
+use avance_core::lang::Lang;
+use avance_core::value::{Unit, ValueError};
+use avance_store::StoreError;
+
+/// The field of a request an [`AppError::Invalid`] is about.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Field {
+    Policy,
+    Indicator,
+    Year,
+    Value,
+    Comment,
+    Evidence,
+    Justification,
+    Reason,
+    Date,
+    Unit,
+    Username,
+    Name,
+    Role,
+    Scope,
+    Password,
+    Label,
+}
+
+impl Field {
+    /// The field's name in the API (`{"error": {"field": …}}`).
+    pub fn id(self) -> &'static str {
+        match self {
+            Field::Policy => "policy",
+            Field::Indicator => "indicator",
+            Field::Year => "year",
+            Field::Value => "value",
+            Field::Comment => "comment",
+            Field::Evidence => "evidence",
+            Field::Justification => "justification",
+            Field::Reason => "reason",
+            Field::Date => "date",
+            Field::Unit => "unit",
+            Field::Username => "username",
+            Field::Name => "name",
+            Field::Role => "role",
+            Field::Scope => "scope",
+            Field::Password => "password",
+            Field::Label => "label",
+        }
+    }
+}
+
+/// What is wrong with a field.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Problem {
+    /// A value that does not parse for the indicator's unit of measure.
+    Value(ValueError, Unit),
+    /// A year that is not one of the policy's (as written).
+    NotAYearOfThePolicy(String),
+    /// A policy that does not exist (as written).
+    NoSuchPolicy(String),
+    CommentTooLong,
+    EvidenceLink,
+    JustificationTooShort,
+    ReasonRequired,
+    DateFormat,
+    UnitAndReasonRequired,
+    UsernameFormat,
+    NameRequired,
+    RoleUnknown,
+    ScopeRequired,
+    PasswordTooShort,
+    TokenLabel,
+    /// The administrator tried to deactivate its own account.
+    OwnAccount,
+    /// The audit log's dates.
+    FilterDates,
+}
+
+/// A record that is not there.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Missing {
+    Policy,
+    Indicator,
+    Year,
+    Submission,
+    User(String),
+}
+
+/// Why a change conflicts with the state it would change.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum ConflictKind {
+    /// The reporting workflow does not allow the step (locked, already reviewed).
+    Workflow(WorkflowError),
+    UsernameTaken(String),
+}
+
+/// A use case's refusal.
+#[derive(Debug, thiserror::Error)]
+pub enum AppError {
+    /// Nobody is logged in and the use case needs someone.
+    #[error("authentication required")]
+    Unauthenticated,
+    /// The actor's role does not allow the action on this resource.
+    #[error("forbidden")]
+    Forbidden,
+    #[error("not found: {0:?}")]
+    NotFound(Missing),
+    #[error("invalid {}: {problem:?}", field.id())]
+    Invalid { field: Field, problem: Problem },
+    /// The year is closed for the unit (deadline passed, no exception).
+    #[error("reporting closed")]
+    Closed,
+    #[error("conflict: {0:?}")]
+    Conflict(ConflictKind),
+    /// Wrong user name or password.
+    #[error("wrong credentials")]
+    BadCredentials,
+    /// Too many failed logins for this account or address.
+    #[error("too many attempts")]
+    TooManyAttempts,
+    /// The database failed; the operator sees it in the log, the user a plain message.
+    #[error("database: {0}")]
+    Store(StoreError),
+}
+
+impl From<StoreError> for AppError {
+    fn from(e: StoreError) -> AppError {
+        match e {
+            StoreError::Workflow(WorkflowError::ReasonRequired) => {
+                AppError::Invalid { field: Field::Reason, problem: Problem::ReasonRequired }
+            }
+            StoreError::Workflow(w) => AppError::Conflict(ConflictKind::Workflow(w)),
+            StoreError::Conflict(avance_store::Conflict::UsernameTaken(u)) => {
+                AppError::Conflict(ConflictKind::UsernameTaken(u))
+            }
+            StoreError::Conflict(avance_store::Conflict::NoSuchUser(u)) => AppError::NotFound(Missing::User(u)),
+            StoreError::Conflict(avance_store::Conflict::NoSuchSubmission(_)) => {
+                AppError::NotFound(Missing::Submission)
+            }
+            StoreError::UnknownPolicy(_) => AppError::NotFound(Missing::Policy),
+            e => AppError::Store(e),
+        }
+    }
+}
+
+impl AppError {
+    pub(crate) fn invalid(field: Field, problem: Problem) -> AppError {
+        AppError::Invalid { field, problem }
+    }
+
+    /// The field at fault, when there is one.
+    pub fn field(&self) -> Option<Field> {
+        match self {
+            AppError::Invalid { field, .. } => Some(*field),
+            AppError::Closed => Some(Field::Year),
+            _ => None,
+        }
+    }
+
+    /// What went wrong, for the person who asked, in `l`.
+    pub fn message(&self, l: Lang) -> String {
+        match self {
+            AppError::Unauthenticated => l
+                .pick(
+                    "se necesita ingresar (o un token: Authorization: Bearer TOKEN)",
+                    "you need to log in (or a token: Authorization: Bearer TOKEN)",
+                )
+                .to_string(),
+            AppError::Forbidden => {
+                l.pick("su rol no permite esta acción", "your role does not allow this action").to_string()
+            }
+            AppError::NotFound(m) => match m {
+                Missing::Policy => l.pick("la política no existe", "no such policy").to_string(),
+                Missing::Indicator => l.pick("el indicador no existe", "no such indicator").to_string(),
+                Missing::Year => l.pick("la política no tiene ese año", "the policy has no such year").to_string(),
+                Missing::Submission => l.pick("el envío no existe", "no such submission").to_string(),
+                Missing::User(u) => {
+                    format!("{} «{u}» {}", l.pick("el usuario", "the user"), l.pick("no existe", "does not exist"))
+                }
+            },
+            AppError::Invalid { problem, .. } => problem.message(l),
+            AppError::Closed => WorkflowError::Closed.message(l).to_string(),
+            AppError::Conflict(ConflictKind::Workflow(w)) => w.message(l).to_string(),
+            AppError::Conflict(ConflictKind::UsernameTaken(u)) => {
+                format!("{} «{u}» {}", l.pick("el usuario", "the user"), l.pick("ya existe", "already exists"))
+            }
+            AppError::BadCredentials => {
+                l.pick("Usuario o contraseña incorrectos.", "Wrong user name or password.").to_string()
+            }
+            AppError::TooManyAttempts => l
+                .pick(
+                    "Demasiados intentos fallidos. Espere 15 minutos e inténtelo de nuevo.",
+                    "Too many failed attempts. Wait 15 minutes and try again.",
+                )
+                .to_string(),
+            AppError::Store(_) => l
+                .pick(
+                    "Ocurrió un error en el servidor. Inténtelo de nuevo; si persiste, avise al administrador.",
+                    "A server error occurred. Try again; if it persists, tell the administrator.",
+                )
+                .to_string(),
+        }
+    }
+}
+
+impl Problem {
+    pub fn message(&self, l: Lang) -> String {
+        match self {
+            Problem::Value(e, unit) => e.message(*unit, l),
+            Problem::NotAYearOfThePolicy(y) => format!(
+                "{} «{y}» {}",
+                l.pick("el año", "the year"),
+                l.pick("no es un año de la política", "is not a year of the policy")
+            ),
+            Problem::NoSuchPolicy(p) => format!(
+                "{} «{p}» {}",
+                l.pick("Política: la política", "Policy: the policy"),
+                l.pick("no existe.", "does not exist.")
+            ),
+            Problem::CommentTooLong => {
+                l.pick("el comentario pasa de 2000 caracteres", "the comment is longer than 2000 characters").to_string()
+            }
+            Problem::EvidenceLink => l
+                .pick(
+                    "el enlace a la evidencia debe ser una dirección que empiece con https:// o http://, sin espacios (máximo 500 caracteres)",
+                    "the evidence link must be an address starting with https:// or http://, without spaces (at most 500 characters)",
+                )
+                .to_string(),
+            Problem::JustificationTooShort => l
+                .pick(
+                    "la justificación es obligatoria (al menos 10 caracteres): diga por qué cambia la meta",
+                    "the justification is required (at least 10 characters): say why the target changes",
+                )
+                .to_string(),
+            Problem::ReasonRequired => WorkflowError::ReasonRequired.message(l).to_string(),
+            Problem::DateFormat => l
+                .pick("Fecha: escriba AAAA-MM-DD, por ejemplo 2025-03-31.", "Date: write YYYY-MM-DD, for example 2025-03-31.")
+                .to_string(),
+            Problem::UnitAndReasonRequired => {
+                l.pick("Unidad y motivo: ambos son obligatorios.", "Unit and reason: both are required.").to_string()
+            }
+            Problem::UsernameFormat => l
+                .pick(
+                    "Usuario: use de 1 a 64 letras sin tilde, cifras, punto, guion o guion bajo.",
+                    "User name: use 1 to 64 unaccented letters, digits, dot, hyphen or underscore.",
+                )
+                .to_string(),
+            Problem::NameRequired => l.pick("Nombre: es obligatorio.", "Name: it is required.").to_string(),
+            Problem::RoleUnknown => l
+                .pick(
+                    "Rol: elija administrador, oficina de planeamiento o unidad responsable.",
+                    "Role: choose administrator, planning office or responsible unit.",
+                )
+                .to_string(),
+            Problem::ScopeRequired => l
+                .pick(
+                    "Ámbito: la oficina de planeamiento necesita el código de su ministerio y la unidad responsable su nombre.",
+                    "Scope: a planning office needs its ministry's code and a responsible unit its name.",
+                )
+                .to_string(),
+            Problem::PasswordTooShort => {
+                l.pick("Contraseña: al menos 12 caracteres.", "Password: at least 12 characters.").to_string()
+            }
+            Problem::TokenLabel => l
+                .pick("Descripción del token: de 1 a 100 caracteres.", "Token description: 1 to 100 characters.")
+                .to_string(),
+            Problem::OwnAccount => {
+                l.pick("No puede desactivar su propia cuenta.", "You cannot deactivate your own account.").to_string()
+            }
+            Problem::FilterDates => l
+                .pick(
+                    "Las fechas «desde» y «hasta» se escriben AAAA-MM-DD, por ejemplo 2025-03-31.",
+                    "The dates «from» and «to» are written YYYY-MM-DD, for example 2025-03-31.",
+                )
+                .to_string(),
+        }
+    }
+}

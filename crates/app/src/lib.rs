@@ -1,0 +1,184 @@
+//! `avance-app`: every use case of avance, called alike by the web pages, the JSON API and the
+//! command line.
+//!
+//! Each use case takes who is acting ([`Actor`]) and a typed request, asks
+//! `avance_core::access::can` (the only place that decides), runs in one store transaction with
+//! its audit entry, and returns a typed result or an [`AppError`]. The clock is passed in
+//! ([`Clock`]), so tests control time. The figures of the policies are read through the
+//! [`Cache`], kept until the database's latest change set moves.
+#![forbid(unsafe_code)]
+
+mod accounts;
+mod admin;
+pub mod cache;
+pub mod clock;
+pub mod demo;
+mod error;
+mod figures;
+mod publishing;
+mod reporting;
+pub mod secrets;
+
+use std::sync::Arc;
+
+use avance_core::access::{Action, Principal, Resource, Role, can};
+use avance_store::Store;
+
+pub use accounts::{Login, NewAccount, Session, Token};
+pub use admin::{AdminView, AuditQuery, AuditView, DeadlineRequest, ExceptionRequest};
+pub use cache::{Cache, Loaded};
+pub use clock::{Clock, FixedClock, SystemClock};
+pub use error::{AppError, ConflictKind, Field, Missing, Problem};
+pub use figures::{IndicatorView, OverviewFilter, OverviewView, PolicyView, SeriesPoint};
+pub use reporting::{MineGroup, MineItem, ReportActual, TargetRequest, Window};
+
+/// The store's types the faces read (results of use cases); the faces never call the store.
+pub mod store {
+    pub use avance_store::app::{AuditEntry, Deadline, Exception, Submission, User};
+    pub use avance_store::{LoadOutcome, Location, PgStore, Revision, Snapshot, SqliteStore, Store, StoreError};
+}
+
+/// How the application behaves.
+#[derive(Debug, Clone)]
+pub struct Settings {
+    /// How long a session lasts, in hours.
+    pub session_hours: i64,
+}
+
+impl Default for Settings {
+    fn default() -> Settings {
+        Settings { session_hours: 8 }
+    }
+}
+
+/// Who is acting: a logged-in user, the public, or the operator of the command line (who has the
+/// database in hand and acts as the administrator, under the system user's name).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Actor {
+    /// The name the audit log records.
+    pub name: String,
+    pub principal: Principal,
+    /// The account, for a logged-in user.
+    pub user: Option<store::User>,
+}
+
+impl Actor {
+    pub fn public() -> Actor {
+        Actor { name: String::new(), principal: Principal::PUBLIC, user: None }
+    }
+
+    pub fn user(u: store::User) -> Actor {
+        Actor { name: u.username.clone(), principal: Principal::new(u.role, u.scope.as_deref()), user: Some(u) }
+    }
+
+    /// The command line's operator, with the administrator's rights.
+    pub fn operator(name: &str) -> Actor {
+        Actor { name: name.to_string(), principal: Principal::new(Role::Admin, None), user: None }
+    }
+
+    pub fn role(&self) -> Role {
+        self.principal.role
+    }
+
+    /// The unit the actor answers for, when it is a responsible unit.
+    pub fn unit(&self) -> Option<&str> {
+        if self.principal.role == Role::Unit { self.principal.scope.as_deref() } else { None }
+    }
+
+    fn is_anonymous(&self) -> bool {
+        self.user.is_none() && self.principal.role == Role::Public
+    }
+
+    /// The resource of the actor's own scope: the policies of its ministry (every policy for the
+    /// administrator).
+    fn own_policies(&self) -> Resource<'_> {
+        Resource::Policy { ministry: self.principal.scope.as_deref().unwrap_or("") }
+    }
+}
+
+/// The application: the store, the cache of figures, the clock, the login limiter.
+#[derive(Debug, Clone)]
+pub struct App {
+    store: Store,
+    cache: Arc<Cache>,
+    clock: Arc<dyn Clock>,
+    limiter: Arc<accounts::Limiter>,
+    settings: Arc<Settings>,
+}
+
+impl App {
+    pub fn new(store: Store, settings: Settings) -> App {
+        App::with_clock(store, settings, Arc::new(SystemClock))
+    }
+
+    pub fn with_clock(store: Store, settings: Settings, clock: Arc<dyn Clock>) -> App {
+        App {
+            store,
+            cache: Arc::new(Cache::default()),
+            clock,
+            limiter: Arc::new(accounts::Limiter::default()),
+            settings: Arc::new(settings),
+        }
+    }
+
+    /// Opens the database at `location` (creating a SQLite file if needed, migrations applied).
+    pub async fn open(location: &store::Location, settings: Settings) -> Result<App, AppError> {
+        Ok(App::new(Store::open(location).await?, settings))
+    }
+
+    /// Closes the database's connections.
+    pub async fn close(&self) {
+        self.store.close().await;
+    }
+
+    /// The instant now, as stored.
+    fn now(&self) -> String {
+        clock::stamp(self.clock.now())
+    }
+
+    /// The one authorization check of a use case: `can`, or [`AppError::Forbidden`]
+    /// ([`AppError::Unauthenticated`] for the public, so that a face can ask for a login).
+    fn allow(&self, actor: &Actor, action: Action, on: &Resource<'_>) -> Result<(), AppError> {
+        if can(&actor.principal, action, on) {
+            Ok(())
+        } else if actor.is_anonymous() {
+            Err(AppError::Unauthenticated)
+        } else {
+            Err(AppError::Forbidden)
+        }
+    }
+
+    /// Every policy and its figures now (through the cache).
+    pub async fn loaded(&self) -> Result<Arc<Loaded>, AppError> {
+        Ok(self.cache.get(&self.store).await?)
+    }
+}
+
+/// The parts of the application an actor may use, for the faces' menus (each asked of `can`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub struct Sections {
+    /// "Mis indicadores": a unit that reports.
+    pub report: bool,
+    /// Review of reported values.
+    pub review: bool,
+    pub audit_log: bool,
+    /// Users, deadlines and exceptions.
+    pub admin: bool,
+    /// "Mi cuenta": anyone logged in.
+    pub account: bool,
+}
+
+impl App {
+    /// What the actor may open.
+    pub fn sections(&self, actor: &Actor) -> Sections {
+        let p = &actor.principal;
+        let unit = actor.unit().unwrap_or("");
+        Sections {
+            report: can(p, Action::ReportActual, &Resource::Indicator { ministry: "", responsible: unit }),
+            review: can(p, Action::Review, &actor.own_policies()),
+            audit_log: can(p, Action::ViewAuditLog, &actor.own_policies()),
+            admin: can(p, Action::ManageUsers, &Resource::Site),
+            account: actor.user.is_some(),
+        }
+    }
+}

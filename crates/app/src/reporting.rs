@@ -1,0 +1,319 @@
+//! Reporting actuals (units), reviewing them (planning offices), changing targets, and where each
+//! reported value stands.
+
+use std::collections::BTreeMap;
+use std::sync::Arc;
+
+use avance_core::access::{Action, Event, Resource, Step, can, is_responsible, reporting_open};
+use avance_core::model::{Indicator, Policy, Year};
+use avance_core::value::Cell;
+use avance_store::app::{NewAudit, NewSubmission, Submission, TargetChange};
+
+use crate::error::{AppError, Field, Missing, Problem};
+use crate::{Actor, App, Loaded};
+
+/// A unit's report of an actual, as typed.
+#[derive(Debug, Clone, Default)]
+pub struct ReportActual {
+    pub policy: String,
+    pub indicator: String,
+    pub year: String,
+    pub value: String,
+    pub comment: String,
+    pub evidence: String,
+}
+
+/// A target change, as typed.
+#[derive(Debug, Clone, Default)]
+pub struct TargetRequest {
+    pub policy: String,
+    pub indicator: String,
+    pub year: String,
+    pub value: String,
+    pub justification: String,
+}
+
+/// The reporting window of a policy-year for a unit.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Window {
+    pub deadline: Option<String>,
+    pub exception: Option<String>,
+    pub open: bool,
+}
+
+/// One indicator a unit reports, and where its value stands.
+#[derive(Debug, Clone)]
+pub struct MineItem {
+    pub indicator: usize,
+    pub submission: Option<Submission>,
+}
+
+/// A policy-year with a window for the unit, and the indicators it reports there.
+#[derive(Debug, Clone)]
+pub struct MineGroup {
+    pub policy: Arc<Policy>,
+    pub year: Year,
+    pub window: Window,
+    pub items: Vec<MineItem>,
+}
+
+impl MineGroup {
+    pub fn indicator(&self, item: &MineItem) -> &Indicator {
+        &self.policy.indicators()[item.indicator]
+    }
+}
+
+fn opt(s: &str) -> Option<&str> {
+    let s = s.trim();
+    (!s.is_empty()).then_some(s)
+}
+
+/// Whether an evidence link is acceptable: empty, or an http(s) address without spaces.
+fn evidence_ok(link: &str) -> bool {
+    let link = link.trim();
+    link.is_empty()
+        || ((link.starts_with("https://") || link.starts_with("http://"))
+            && link.len() <= 500
+            && !link.contains(char::is_whitespace))
+}
+
+/// The year of a policy, as typed.
+fn year_of(policy: &Policy, year: &str) -> Result<Year, AppError> {
+    year.trim()
+        .parse::<Year>()
+        .ok()
+        .filter(|y| policy.meta().years.contains(*y))
+        .ok_or_else(|| AppError::invalid(Field::Year, Problem::NotAYearOfThePolicy(year.to_string())))
+}
+
+/// A policy and one of its indicators.
+fn find<'a>(loaded: &'a Loaded, policy: &str, indicator: &str) -> Result<(&'a Arc<Policy>, &'a Indicator), AppError> {
+    let p = loaded.policies.get(policy).ok_or(AppError::NotFound(Missing::Policy))?;
+    let i =
+        p.indicators().iter().find(|i| i.code.as_str() == indicator).ok_or(AppError::NotFound(Missing::Indicator))?;
+    Ok((p, i))
+}
+
+impl App {
+    /// The reporting windows of every policy-year for `unit`, now.
+    async fn windows(&self, unit: &str) -> Result<BTreeMap<(String, i64), Window>, AppError> {
+        let at = self.now();
+        let deadlines = self.store.deadlines(None).await?;
+        let exceptions = self.store.exceptions(None).await?;
+        let mut out = BTreeMap::new();
+        for d in deadlines {
+            let exception = exceptions
+                .iter()
+                .find(|e| e.policy == d.policy && e.year == d.year && e.unit.eq_ignore_ascii_case(unit))
+                .map(|e| e.until.clone());
+            let open = reporting_open(&at.as_str(), Some(&d.deadline.as_str()), exception.as_deref().as_ref());
+            out.insert((d.policy, d.year), Window { deadline: Some(d.deadline), exception, open });
+        }
+        for e in exceptions.iter().filter(|e| e.unit.eq_ignore_ascii_case(unit)) {
+            out.entry((e.policy.clone(), e.year)).or_insert_with(|| Window {
+                deadline: None,
+                exception: Some(e.until.clone()),
+                open: reporting_open(&at.as_str(), None, Some(&e.until.as_str())),
+            });
+        }
+        Ok(out)
+    }
+
+    /// A unit's indicators in every policy-year that has a reporting window, with where each
+    /// value stands ("Mis indicadores").
+    pub async fn my_indicators(&self, actor: &Actor) -> Result<Vec<MineGroup>, AppError> {
+        // A unit reports; the question is asked of the unit's own indicators.
+        let unit = actor.unit().unwrap_or("").to_string();
+        self.allow(actor, Action::ReportActual, &Resource::Indicator { ministry: "", responsible: &unit })?;
+        let loaded = self.loaded().await?;
+        let windows = self.windows(&unit).await?;
+        let submissions = self.store.latest_submissions(None).await?;
+        let mut groups = Vec::new();
+        for ((code, year), window) in windows {
+            let Some(policy) = loaded.policies.get(&code) else { continue };
+            let Ok(y) = u16::try_from(year).map_err(|_| ()).and_then(|y| Year::new(y).map_err(|_| ())) else {
+                continue;
+            };
+            let items: Vec<MineItem> = policy
+                .indicators()
+                .iter()
+                .enumerate()
+                .filter(|(_, i)| is_responsible(&i.responsible, &unit))
+                .map(|(n, i)| MineItem {
+                    indicator: n,
+                    submission: submissions
+                        .iter()
+                        .find(|s| s.policy == code && s.indicator == i.code.as_str() && s.year == year)
+                        .cloned(),
+                })
+                .collect();
+            if !items.is_empty() {
+                groups.push(MineGroup { policy: policy.clone(), year: y, window, items });
+            }
+        }
+        Ok(groups)
+    }
+
+    /// A unit reports an actual: checked like every importer's value, within the unit's
+    /// reporting window, recorded with its audit entry; it waits for review.
+    pub async fn report_actual(&self, actor: &Actor, req: &ReportActual) -> Result<Submission, AppError> {
+        let loaded = self.loaded().await?;
+        let (policy, ind) = find(&loaded, &req.policy, &req.indicator)?;
+        let m = policy.meta();
+        self.allow(
+            actor,
+            Action::ReportActual,
+            &Resource::Indicator { ministry: &m.ministry.code, responsible: &ind.responsible },
+        )?;
+        let year = year_of(policy, &req.year)?;
+        let cell = Cell::parse(&req.value, ind.unit)
+            .map_err(|e| AppError::invalid(Field::Value, Problem::Value(e, ind.unit)))?;
+        if req.comment.chars().count() > 2000 {
+            return Err(AppError::invalid(Field::Comment, Problem::CommentTooLong));
+        }
+        if !evidence_ok(&req.evidence) {
+            return Err(AppError::invalid(Field::Evidence, Problem::EvidenceLink));
+        }
+        let unit = actor.unit().unwrap_or("").to_string();
+        let y = i64::from(year.get());
+        if !self.windows(&unit).await?.get(&(m.code.clone(), y)).is_some_and(|w| w.open) {
+            return Err(AppError::Closed);
+        }
+        let at = self.now();
+        let exact = cell.number().map(|d| d.to_string());
+        let subject = format!("{} {y}", ind.code);
+        let detail = format!("valor {}", cell.text());
+        let sub = NewSubmission {
+            policy: &m.code,
+            indicator: ind.code.as_str(),
+            year: y,
+            text: cell.text(),
+            exact: exact.as_deref(),
+            comment: opt(&req.comment),
+            evidence: opt(&req.evidence),
+            by: &actor.name,
+            unit: &unit,
+            at: &at,
+        };
+        let entry = NewAudit {
+            policy: Some(&m.code),
+            unit: Some(&unit),
+            subject: Some(&subject),
+            detail: Some(&detail),
+            ..NewAudit::new(&at, &actor.name, Event::Submit)
+        };
+        let id = self.store.submit(&sub, &entry).await?;
+        tracing::info!(user = %actor.name, policy = %m.code, indicator = %ind.code, year = y, id, "actual submitted");
+        self.store.submission(id).await?.ok_or(AppError::NotFound(Missing::Submission))
+    }
+
+    /// Approves or returns a submission (the planning office of its policy's ministry, or the
+    /// administrator). Approving makes it the indicator's actual, locked.
+    pub async fn review(&self, actor: &Actor, id: i64, step: Step, reason: &str) -> Result<Submission, AppError> {
+        let sub = self.store.submission(id).await?.ok_or(AppError::NotFound(Missing::Submission))?;
+        let loaded = self.loaded().await?;
+        let policy = loaded.policies.get(&sub.policy).ok_or(AppError::NotFound(Missing::Submission))?;
+        self.allow(actor, Action::Review, &Resource::Policy { ministry: &policy.meta().ministry.code })?;
+        let at = self.now();
+        let event = if step == Step::Approve { Event::Approve } else { Event::Return };
+        let subject = format!("{} {}", sub.indicator, sub.year);
+        let detail = match step {
+            Step::Approve => format!("valor {} de {}", sub.text, sub.submitted_by),
+            _ => format!("valor {} de {}; motivo: {}", sub.text, sub.submitted_by, reason.trim()),
+        };
+        let unit = self.store.user_by_name(&sub.submitted_by).await?.and_then(|u| u.scope);
+        // The revision an approval appends says who reported the value (and the unit's comment).
+        let revision_reason = match &sub.comment {
+            Some(c) if !c.is_empty() => format!("valor reportado por {} y aprobado: {c}", sub.submitted_by),
+            _ => format!("valor reportado por {} y aprobado", sub.submitted_by),
+        };
+        let entry = NewAudit {
+            policy: Some(&sub.policy),
+            unit: unit.as_deref(),
+            subject: Some(&subject),
+            detail: Some(&detail),
+            ..NewAudit::new(&at, &actor.name, event)
+        };
+        let done = self.store.review(id, step, Some(reason), &revision_reason, &actor.name, &entry).await?;
+        tracing::info!(user = %actor.name, id, status = done.status.id(), "submission reviewed");
+        Ok(done)
+    }
+
+    /// The submissions the actor may see, with the policies they belong to: a unit's own, the
+    /// policies a planning office reviews, everything for the administrator.
+    pub async fn submissions(&self, actor: &Actor) -> Result<(Arc<Loaded>, Vec<Submission>), AppError> {
+        if actor.is_anonymous() {
+            return Err(AppError::Unauthenticated);
+        }
+        let loaded = self.loaded().await?;
+        let all = self.store.latest_submissions(None).await?;
+        let list = all
+            .into_iter()
+            .filter(|s| {
+                s.submitted_by == actor.name
+                    || loaded.policies.get(&s.policy).is_some_and(|p| {
+                        can(&actor.principal, Action::Review, &Resource::Policy { ministry: &p.meta().ministry.code })
+                    })
+            })
+            .collect();
+        Ok((loaded, list))
+    }
+
+    /// The review queue of a planning office (or the administrator): the latest submission of
+    /// each indicator-year of the policies it reviews.
+    pub async fn review_queue(&self, actor: &Actor) -> Result<(Arc<Loaded>, Vec<Submission>), AppError> {
+        self.allow(actor, Action::Review, &actor.own_policies())?;
+        let (loaded, list) = self.submissions(actor).await?;
+        let list = list
+            .into_iter()
+            .filter(|s| {
+                loaded.policies.get(&s.policy).is_some_and(|p| {
+                    can(&actor.principal, Action::Review, &Resource::Policy { ministry: &p.meta().ministry.code })
+                })
+            })
+            .collect();
+        Ok((loaded, list))
+    }
+
+    /// Changes a target: a new revision with its justification (at least 10 characters).
+    pub async fn change_target(&self, actor: &Actor, req: &TargetRequest) -> Result<i64, AppError> {
+        let loaded = self.loaded().await?;
+        let (policy, ind) = find(&loaded, &req.policy, &req.indicator)?;
+        let m = policy.meta();
+        self.allow(
+            actor,
+            Action::ChangeTarget,
+            &Resource::Indicator { ministry: &m.ministry.code, responsible: &ind.responsible },
+        )?;
+        let y = year_of(policy, &req.year)?;
+        let cell = Cell::parse(&req.value, ind.unit)
+            .map_err(|e| AppError::invalid(Field::Value, Problem::Value(e, ind.unit)))?;
+        let justification = req.justification.trim();
+        if justification.chars().count() < 10 {
+            return Err(AppError::invalid(Field::Justification, Problem::JustificationTooShort));
+        }
+        let at = self.now();
+        let exact = cell.number().map(|d| d.to_string());
+        let subject = format!("{} {y}", ind.code);
+        let old = ind.targets.get(&y).map_or_else(|| "—".to_string(), |c| c.text().to_string());
+        let detail = format!("meta {old} → {}; {justification}", cell.text());
+        let reason = format!("cambio de meta: {justification}");
+        let change = TargetChange {
+            policy: &m.code,
+            indicator: ind.code.as_str(),
+            year: i64::from(y.get()),
+            text: cell.text(),
+            exact: exact.as_deref(),
+            reason: &reason,
+            by: &actor.name,
+            at: &at,
+        };
+        let entry = NewAudit {
+            policy: Some(&m.code),
+            subject: Some(&subject),
+            detail: Some(&detail),
+            ..NewAudit::new(&at, &actor.name, Event::ChangeTarget)
+        };
+        Ok(self.store.change_target(&change, &entry).await?)
+    }
+}

@@ -1,0 +1,233 @@
+//! Administration: users, reporting deadlines and exceptions.
+
+use std::collections::BTreeMap;
+
+use askama::Template;
+use avance_app::store::Exception;
+use avance_app::{AppError, DeadlineRequest, ExceptionRequest, NewAccount};
+use avance_core::access::Role;
+use axum::Form;
+use axum::extract::{Query, State};
+use axum::response::{IntoResponse, Response};
+use serde::Deserialize;
+
+use crate::AppState;
+use crate::view::{Fail, Frame, Viewer, render, see_other, with_status};
+
+struct UserRow {
+    username: String,
+    name: String,
+    role: &'static str,
+    scope: String,
+    active: bool,
+}
+
+#[derive(Template)]
+#[template(path = "admin.html")]
+struct AdminPage {
+    f: Frame,
+    t: AdminTexts,
+    error: Option<String>,
+    notice: Option<String>,
+    users: Vec<UserRow>,
+    roles: Vec<(&'static str, &'static str)>,
+    policies: Vec<(String, String)>,
+    deadlines: Vec<(String, i64, String, String)>,
+    exceptions: Vec<Exception>,
+}
+
+struct AdminTexts {
+    users: &'static str,
+    username: &'static str,
+    name: &'static str,
+    role: &'static str,
+    scope: &'static str,
+    scope_hint: &'static str,
+    password: &'static str,
+    password_hint: &'static str,
+    create: &'static str,
+    state: &'static str,
+    active: &'static str,
+    inactive: &'static str,
+    activate: &'static str,
+    deactivate: &'static str,
+    deadlines: &'static str,
+    deadlines_intro: &'static str,
+    policy: &'static str,
+    year: &'static str,
+    deadline: &'static str,
+    set_by: &'static str,
+    save: &'static str,
+    exceptions: &'static str,
+    exceptions_intro: &'static str,
+    unit: &'static str,
+    until: &'static str,
+    reason: &'static str,
+    granted_by: &'static str,
+    grant: &'static str,
+    date_hint: &'static str,
+}
+
+pub async fn admin(State(state): State<AppState>, v: Viewer, Query(q): Query<BTreeMap<String, String>>) -> Response {
+    admin_page(&state, &v, None, q.get("hecho").cloned()).await
+}
+
+async fn admin_page(state: &AppState, v: &Viewer, error: Option<String>, notice: Option<String>) -> Response {
+    let l = v.lang;
+    let view = match state.app.admin_view(&v.actor).await {
+        Ok(x) => x,
+        Err(e) => return Fail::new(e, v).into_response(),
+    };
+    let (users, deadlines, exceptions, loaded) = (view.users, view.deadlines, view.exceptions, view.loaded);
+    let notice = notice.map(|n| {
+        match n.as_str() {
+            "usuario" => l.pick("Usuario creado.", "User created."),
+            "estado" => l.pick("Estado del usuario cambiado.", "User state changed."),
+            "plazo" => l.pick("Plazo guardado.", "Deadline saved."),
+            "excepcion" => l.pick("Excepción concedida.", "Exception granted."),
+            _ => l.pick("Hecho.", "Done."),
+        }
+        .to_string()
+    });
+    let page = AdminPage {
+        f: v.frame(l.pick("Administración", "Administration")),
+        t: AdminTexts {
+            users: l.pick("Usuarios", "Users"),
+            username: l.pick("Usuario", "User name"),
+            name: l.pick("Nombre", "Name"),
+            role: l.pick("Rol", "Role"),
+            scope: l.pick("Ámbito", "Scope"),
+            scope_hint: l.pick(
+                "Código del ministerio conductor (oficina de planeamiento, p. ej. 038) o nombre de la unidad (unidad responsable, p. ej. DGDE).",
+                "Conducting ministry code (planning office, e.g. 038) or unit name (responsible unit, e.g. DGDE).",
+            ),
+            password: l.pick("Contraseña inicial", "Initial password"),
+            password_hint: l.pick("Al menos 12 caracteres.", "At least 12 characters."),
+            create: l.pick("Crear usuario", "Create user"),
+            state: l.pick("Estado", "State"),
+            active: l.pick("activo", "active"),
+            inactive: l.pick("inactivo", "inactive"),
+            activate: l.pick("Activar", "Activate"),
+            deactivate: l.pick("Desactivar", "Deactivate"),
+            deadlines: l.pick("Plazos de reporte", "Reporting deadlines"),
+            deadlines_intro: l.pick(
+                "Un año está abierto para que las unidades reporten hasta el final (UTC) del día del plazo.",
+                "A year is open for the units to report until the end (UTC) of the deadline's day.",
+            ),
+            policy: l.pick("Política", "Policy"),
+            year: l.pick("Año", "Year"),
+            deadline: l.pick("Plazo", "Deadline"),
+            set_by: l.pick("Fijado por", "Set by"),
+            save: l.pick("Guardar plazo", "Save deadline"),
+            exceptions: l.pick("Excepciones por unidad", "Exceptions per unit"),
+            exceptions_intro: l.pick(
+                "Permite a una unidad reportar después del plazo, hasta la fecha indicada.",
+                "Lets one unit report after the deadline, until the given date.",
+            ),
+            unit: l.pick("Unidad", "Unit"),
+            until: l.pick("Hasta", "Until"),
+            reason: l.pick("Motivo", "Reason"),
+            granted_by: l.pick("Concedida por", "Granted by"),
+            grant: l.pick("Conceder excepción", "Grant exception"),
+            date_hint: l.pick("AAAA-MM-DD", "YYYY-MM-DD"),
+        },
+        error,
+        notice,
+        users: users
+            .into_iter()
+            .map(|u| UserRow {
+                name: u.display_name,
+                role: u.role.label(l),
+                scope: u.scope.unwrap_or_default(),
+                active: u.active,
+                username: u.username,
+            })
+            .collect(),
+        roles: [Role::Unit, Role::Planning, Role::Admin].into_iter().map(|r| (r.id(), r.label(l))).collect(),
+        policies: loaded.policies.values().map(|p| (p.meta().code.clone(), p.meta().name.clone())).collect(),
+        deadlines: deadlines
+            .into_iter()
+            .map(|d| (d.policy, d.year, d.deadline.get(..10).unwrap_or(&d.deadline).to_string(), d.set_by))
+            .collect(),
+        exceptions,
+    };
+    render(&page).into_response()
+}
+
+#[derive(Debug, Default, Deserialize)]
+pub struct UserForm {
+    #[serde(default)]
+    usuario: String,
+    #[serde(default)]
+    nombre: String,
+    #[serde(default)]
+    rol: String,
+    #[serde(default)]
+    ambito: String,
+    #[serde(default)]
+    contrasena: String,
+}
+
+/// A refused administration form: the page again, with the message.
+async fn refused(state: &AppState, v: &Viewer, e: AppError) -> Response {
+    match e {
+        e @ (AppError::Invalid { .. } | AppError::Conflict(_) | AppError::NotFound(avance_app::Missing::User(_))) => {
+            with_status(admin_page(state, v, Some(e.message(v.lang)), None).await, &e)
+        }
+        e => Fail::new(e, v).into_response(),
+    }
+}
+
+pub async fn create_user(State(state): State<AppState>, v: Viewer, Form(f): Form<UserForm>) -> Response {
+    let account =
+        NewAccount { username: f.usuario, name: f.nombre, role: f.rol, scope: f.ambito, password: f.contrasena };
+    match state.app.create_user(&v.actor, &account).await {
+        Ok(_) => see_other("/admin?hecho=usuario"),
+        Err(e) => refused(&state, &v, e).await,
+    }
+}
+
+#[derive(Debug, Default, Deserialize)]
+pub struct UserStateForm {
+    #[serde(default)]
+    usuario: String,
+    #[serde(default)]
+    activo: String,
+}
+
+pub async fn user_state(State(state): State<AppState>, v: Viewer, Form(f): Form<UserStateForm>) -> Response {
+    match state.app.set_user_active(&v.actor, &f.usuario, f.activo == "1").await {
+        Ok(()) => see_other("/admin?hecho=estado"),
+        Err(e) => refused(&state, &v, e).await,
+    }
+}
+
+#[derive(Debug, Default, Deserialize)]
+pub struct DeadlineForm {
+    #[serde(default)]
+    politica: String,
+    #[serde(default)]
+    anio: String,
+    #[serde(default)]
+    fecha: String,
+    #[serde(default)]
+    unidad: String,
+    #[serde(default)]
+    motivo: String,
+}
+
+pub async fn set_deadline(State(state): State<AppState>, v: Viewer, Form(f): Form<DeadlineForm>) -> Response {
+    let req = DeadlineRequest { policy: f.politica, year: f.anio, date: f.fecha };
+    match state.app.set_deadline(&v.actor, &req).await {
+        Ok(()) => see_other("/admin?hecho=plazo"),
+        Err(e) => refused(&state, &v, e).await,
+    }
+}
+
+pub async fn grant_exception(State(state): State<AppState>, v: Viewer, Form(f): Form<DeadlineForm>) -> Response {
+    let req = ExceptionRequest { policy: f.politica, year: f.anio, unit: f.unidad, date: f.fecha, reason: f.motivo };
+    match state.app.grant_exception(&v.actor, &req).await {
+        Ok(()) => see_other("/admin?hecho=excepcion"),
+        Err(e) => refused(&state, &v, e).await,
+    }
+}

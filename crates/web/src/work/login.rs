@@ -1,0 +1,126 @@
+//! Logging in and out.
+
+use std::collections::BTreeMap;
+use std::net::SocketAddr;
+
+use askama::Template;
+use axum::extract::{ConnectInfo, Query, State};
+use axum::http::header;
+use axum::response::{IntoResponse, Response};
+use axum::{Extension, Form};
+use serde::Deserialize;
+
+use avance_app::{AppError, Login};
+
+use crate::AppState;
+use crate::security::{self, set_cookie};
+use crate::view::{Fail, Frame, Viewer, render, see_other, with_status};
+
+/// Where to go after logging in: a local path only.
+fn local(path: &str) -> Option<&str> {
+    (path.starts_with('/') && !path.starts_with("//") && !path.starts_with("/\\")).then_some(path)
+}
+
+/// Where a user lands after logging in: the first section its role may open.
+fn home_of(v: &avance_app::Sections) -> &'static str {
+    if v.report {
+        "/mis-indicadores"
+    } else if v.admin {
+        "/admin"
+    } else if v.review {
+        "/revision"
+    } else {
+        "/"
+    }
+}
+
+#[derive(Template)]
+#[template(path = "login.html")]
+struct LoginPage {
+    f: Frame,
+    back: String,
+    error: Option<String>,
+    username: String,
+    t_user: &'static str,
+    t_password: &'static str,
+    t_submit: &'static str,
+    t_intro: &'static str,
+}
+
+fn login_page(v: &Viewer, back: &str, error: Option<String>, username: &str) -> LoginPage {
+    LoginPage {
+        f: v.frame(v.t("Ingresar", "Log in")),
+        back: back.to_string(),
+        error,
+        username: username.to_string(),
+        t_user: v.t("Usuario", "User name"),
+        t_password: v.t("Contraseña", "Password"),
+        t_submit: v.t("Ingresar", "Log in"),
+        t_intro: v.t(
+            "Las unidades responsables, las oficinas de planeamiento y el administrador ingresan con la cuenta que les asignaron. El público no necesita cuenta.",
+            "Responsible units, planning offices and the administrator log in with the account they were given. The public needs no account.",
+        ),
+    }
+}
+
+pub async fn login_form(v: Viewer, Query(q): Query<BTreeMap<String, String>>) -> Response {
+    let back = q.get("volver").and_then(|b| local(b)).unwrap_or("").to_string();
+    render(&login_page(&v, &back, None, "")).into_response()
+}
+
+#[derive(Debug, Deserialize)]
+pub struct LoginForm {
+    #[serde(default)]
+    usuario: String,
+    #[serde(default)]
+    contrasena: String,
+    #[serde(default)]
+    volver: String,
+}
+
+pub async fn login(
+    State(state): State<AppState>,
+    v: Viewer,
+    connect: Option<Extension<ConnectInfo<SocketAddr>>>,
+    Form(form): Form<LoginForm>,
+) -> Response {
+    let client = connect.map_or_else(|| "local".to_string(), |c| c.0.0.ip().to_string());
+    let back = local(&form.volver).unwrap_or("").to_string();
+    let req = Login {
+        username: form.usuario.clone(),
+        password: form.contrasena.clone(),
+        client,
+        previous_session: v.session.clone(),
+    };
+    // A new session secret at every login: a session cookie planted before (session fixation) is
+    // never adopted, and the CSRF token changes too.
+    let session = match state.app.login(req).await {
+        Ok(s) => s,
+        Err(e @ (AppError::BadCredentials | AppError::TooManyAttempts)) => {
+            let username: String = form.usuario.trim().chars().take(64).collect();
+            let page = render(&login_page(&v, &back, Some(e.message(v.lang)), &username)).into_response();
+            return with_status(page, &e);
+        }
+        Err(e) => return Fail::new(e, &v).into_response(),
+    };
+    let sections = state.app.sections(&avance_app::Actor::user(session.user.clone()));
+    let to = if back.is_empty() { home_of(&sections).to_string() } else { back };
+    let mut res = see_other(&to);
+    let secure = state.config.secure_cookies;
+    let h = res.headers_mut();
+    h.append(header::SET_COOKIE, set_cookie(security::SESSION_COOKIE, &session.secret, secure, None));
+    h.append(header::SET_COOKIE, set_cookie(security::CSRF_COOKIE, &avance_app::secrets::secret(), secure, None));
+    res
+}
+
+pub async fn logout(State(state): State<AppState>, v: Viewer) -> Response {
+    if let Some(s) = &v.session
+        && let Err(e) = state.app.logout(&v.actor, s).await
+    {
+        return Fail::new(e, &v).into_response();
+    }
+    let mut res = see_other("/");
+    res.headers_mut()
+        .append(header::SET_COOKIE, set_cookie(security::SESSION_COOKIE, "", state.config.secure_cookies, Some(0)));
+    res
+}

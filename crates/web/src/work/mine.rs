@@ -1,0 +1,208 @@
+//! "Mis indicadores": a unit reports the actuals of its indicators.
+
+use std::collections::BTreeMap;
+
+use askama::Template;
+use avance_app::{AppError, MineGroup as Group, ReportActual};
+use avance_core::access::Status;
+use axum::Form;
+use axum::extract::{Query, State};
+use axum::response::{IntoResponse, Response};
+use serde::Deserialize;
+
+use crate::AppState;
+use crate::view::{Fail, Frame, Viewer, render, see_other, with_status};
+
+struct MineRow {
+    policy: String,
+    code: String,
+    name: String,
+    unit: String,
+    year: String,
+    target: String,
+    actual: String,
+    status: Option<String>,
+    status_class: &'static str,
+    review_reason: Option<String>,
+    open: bool,
+    locked: bool,
+    value: String,
+    comment: String,
+    evidence: String,
+    error: Option<String>,
+    id: String,
+}
+
+struct MineGroup {
+    title: String,
+    window: String,
+    rows: Vec<MineRow>,
+}
+
+#[derive(Template)]
+#[template(path = "mine.html")]
+struct MinePage {
+    f: Frame,
+    t: MineTexts,
+    notice: Option<String>,
+    groups: Vec<MineGroup>,
+}
+
+struct MineTexts {
+    intro: &'static str,
+    target: &'static str,
+    actual: &'static str,
+    status: &'static str,
+    value: &'static str,
+    comment: &'static str,
+    evidence: &'static str,
+    submit: &'static str,
+    closed: &'static str,
+    locked: &'static str,
+    none: &'static str,
+    returned: &'static str,
+}
+
+/// A refused submission, shown next to its field with what was typed.
+#[derive(Debug, Default)]
+struct Refused {
+    form: SubmitForm,
+    message: String,
+}
+
+pub async fn mine(State(state): State<AppState>, v: Viewer, Query(q): Query<BTreeMap<String, String>>) -> Response {
+    // The notice names the indicator only if it is one of the unit's (no echo of arbitrary text).
+    let sent = q.get("enviado").cloned();
+    mine_page(&state, &v, sent, None).await
+}
+
+async fn mine_page(state: &AppState, v: &Viewer, sent: Option<String>, refused: Option<Refused>) -> Response {
+    let l = v.lang;
+    let found = match state.app.my_indicators(&v.actor).await {
+        Ok(g) => g,
+        Err(e) => return Fail::new(e, v).into_response(),
+    };
+    let unit = v.actor.unit().unwrap_or("").to_string();
+    let mut notice = None;
+    let mut groups = Vec::new();
+    for g in &found {
+        let Group { policy, year, window: w, items } = g;
+        let code = &policy.meta().code;
+        let y = i64::from(year.get());
+        let rows: Vec<MineRow> = items
+            .iter()
+            .map(|item| {
+                let i = g.indicator(item);
+                let sub = item.submission.as_ref();
+                if sent.as_deref() == Some(i.code.as_str()) {
+                    notice = Some(format!(
+                        "{} {}.",
+                        l.pick("Se envió para revisión el valor de", "Sent for review: the value of"),
+                        i.code
+                    ));
+                }
+                let mine_refused = refused.as_ref().filter(|r| {
+                    r.form.politica == *code
+                        && r.form.indicador == i.code.as_str()
+                        && r.form.anio.trim() == y.to_string()
+                });
+                MineRow {
+                    policy: code.clone(),
+                    code: i.code.to_string(),
+                    name: i.name.clone(),
+                    unit: i.unit.label(l).to_string(),
+                    year: y.to_string(),
+                    target: i.targets.get(year).map_or_else(|| "—".into(), |c| c.text().to_string()),
+                    actual: i.actuals.get(year).map_or_else(|| "—".into(), |c| c.text().to_string()),
+                    status: sub.map(|s| format!("{}: {}", s.status.label(l), s.text)),
+                    status_class: sub.map_or("", |s| s.status.id()),
+                    review_reason: sub.filter(|s| s.status == Status::Returned).and_then(|s| s.review_reason.clone()),
+                    open: w.open,
+                    locked: sub.is_some_and(|s| s.status == Status::Approved),
+                    value: mine_refused.map_or_else(String::new, |r| r.form.valor.clone()),
+                    comment: mine_refused.map_or_else(String::new, |r| r.form.comentario.clone()),
+                    evidence: mine_refused.map_or_else(String::new, |r| r.form.evidencia.clone()),
+                    error: mine_refused.map(|r| r.message.clone()),
+                    id: format!("{code}-{}-{y}", i.code).replace('.', "-"),
+                }
+            })
+            .collect();
+        let day = |s: &str| s.get(..10).unwrap_or(s).to_string();
+        let window = match (w.open, &w.deadline, &w.exception) {
+            (true, _, Some(e)) => {
+                format!("{} {}", l.pick("Abierto por excepción hasta el", "Open by exception until"), day(e))
+            }
+            (true, Some(d), None) => format!("{} {}", l.pick("Abierto hasta el", "Open until"), day(d)),
+            (false, Some(d), _) => {
+                format!("{} {}", l.pick("Cerrado: el plazo venció el", "Closed: the deadline was"), day(d))
+            }
+            _ => l.pick("Cerrado", "Closed").to_string(),
+        };
+        groups.push(MineGroup {
+            title: format!("{} — {} {y}", policy.meta().name, l.pick("año", "year")),
+            window,
+            rows,
+        });
+    }
+    let page = MinePage {
+        f: v.frame(format!("{} ({unit})", l.pick("Mis indicadores", "My indicators"))),
+        t: MineTexts {
+            intro: l.pick(
+                "Ingrese el valor obtenido de cada indicador que su unidad reporta, con un comentario o un enlace a la evidencia, y envíelo. La oficina de planeamiento lo aprueba o lo devuelve con un motivo; un valor aprobado queda bloqueado.",
+                "Enter the actual value of each indicator your unit reports, with a comment or a link to the evidence, and submit it. The planning office approves it or returns it with a reason; an approved value is locked.",
+            ),
+            target: l.pick("Logro esperado", "Target"),
+            actual: l.pick("Valor vigente", "Current value"),
+            status: l.pick("Estado", "Status"),
+            value: l.pick("Valor obtenido", "Actual value"),
+            comment: l.pick("Comentario", "Comment"),
+            evidence: l.pick("Enlace a la evidencia", "Evidence link"),
+            submit: l.pick("Enviar para revisión", "Submit for review"),
+            closed: l.pick("Plazo cerrado", "Deadline passed"),
+            locked: l.pick("Aprobado: bloqueado", "Approved: locked"),
+            none: l.pick(
+                "No hay años abiertos para reportar, o su unidad no es responsable de ningún indicador.",
+                "No year is open for reporting, or your unit is responsible for no indicator.",
+            ),
+            returned: l.pick("Motivo de la devolución:", "Reason for returning:"),
+        },
+        notice,
+        groups,
+    };
+    render(&page).into_response()
+}
+
+#[derive(Debug, Default, Deserialize)]
+pub struct SubmitForm {
+    #[serde(default)]
+    politica: String,
+    #[serde(default)]
+    indicador: String,
+    #[serde(default)]
+    anio: String,
+    #[serde(default)]
+    valor: String,
+    #[serde(default)]
+    comentario: String,
+    #[serde(default)]
+    evidencia: String,
+}
+
+pub async fn submit(State(state): State<AppState>, v: Viewer, Form(form): Form<SubmitForm>) -> Response {
+    let req = ReportActual {
+        policy: form.politica.clone(),
+        indicator: form.indicador.clone(),
+        year: form.anio.clone(),
+        value: form.valor.clone(),
+        comment: form.comentario.clone(),
+        evidence: form.evidencia.clone(),
+    };
+    match state.app.report_actual(&v.actor, &req).await {
+        Ok(sub) => see_other(&format!("/mis-indicadores?enviado={}", sub.indicator)),
+        Err(e @ (AppError::Invalid { .. } | AppError::Closed | AppError::Conflict(_))) => {
+            let refused = Refused { message: e.message(v.lang), form };
+            with_status(mine_page(&state, &v, None, Some(refused)).await, &e)
+        }
+        Err(e) => Fail::new(e, &v).into_response(),
+    }
+}

@@ -1,0 +1,25 @@
+//! Pages behind a login, one module per family: logging in and out, "Mis indicadores" (units
+//! report actuals), review by the planning office, target changes, the audit log,
+//! administration and the account's API tokens. Each handler parses the form, calls one use case
+//! of `avance-app` and renders its result or its refusal.
+
+mod account;
+mod admin;
+mod audit;
+mod login;
+mod mine;
+mod review;
+mod targets;
+
+pub use account::{account, create_token};
+pub use admin::{admin, create_user, grant_exception, set_deadline, user_state};
+pub use audit::audit_log;
+pub use login::{login, login_form, logout};
+pub use mine::{mine, submit};
+pub use review::{review, review_list};
+pub use targets::change_target;
+
+/// An instant as pages show it (`2025-03-31 23:59:59`).
+fn when(at: &str) -> String {
+    at.replace('T', " ").trim_end_matches('Z').to_string()
+}
