@@ -95,6 +95,29 @@ fn find<'a>(loaded: &'a Loaded, policy: &str, indicator: &str) -> Result<(&'a Ar
 }
 
 impl App {
+    /// The common start of writing a value of an indicator (an actual or a target): the policy
+    /// and indicator, the one authorization check of `action` on that indicator, the year of the
+    /// policy and the value parsed for the indicator's unit, each refusal naming its field.
+    #[allow(clippy::too_many_arguments)]
+    fn value_for<'a>(
+        &self,
+        loaded: &'a Loaded,
+        actor: &Actor,
+        action: Action,
+        policy: &str,
+        indicator: &str,
+        year: &str,
+        value: &str,
+    ) -> Result<(&'a Arc<Policy>, &'a Indicator, Year, Cell), AppError> {
+        let (policy, ind) = find(loaded, policy, indicator)?;
+        let ministry = &policy.meta().ministry.code;
+        self.allow(actor, action, &Resource::Indicator { ministry, responsible: &ind.responsible })?;
+        let year = year_of(policy, year)?;
+        let cell =
+            Cell::parse(value, ind.unit).map_err(|e| AppError::invalid(Field::Value, Problem::Value(e, ind.unit)))?;
+        Ok((policy, ind, year, cell))
+    }
+
     /// The reporting windows of every policy-year for `unit`, now.
     async fn windows(&self, unit: &str) -> Result<BTreeMap<(String, i64), Window>, AppError> {
         let at = self.now();
@@ -158,16 +181,9 @@ impl App {
     /// reporting window, recorded with its audit entry; it waits for review.
     pub async fn report_actual(&self, actor: &Actor, req: &ReportActual) -> Result<Submission, AppError> {
         let loaded = self.loaded().await?;
-        let (policy, ind) = find(&loaded, &req.policy, &req.indicator)?;
+        let (policy, ind, year, cell) =
+            self.value_for(&loaded, actor, Action::ReportActual, &req.policy, &req.indicator, &req.year, &req.value)?;
         let m = policy.meta();
-        self.allow(
-            actor,
-            Action::ReportActual,
-            &Resource::Indicator { ministry: &m.ministry.code, responsible: &ind.responsible },
-        )?;
-        let year = year_of(policy, &req.year)?;
-        let cell = Cell::parse(&req.value, ind.unit)
-            .map_err(|e| AppError::invalid(Field::Value, Problem::Value(e, ind.unit)))?;
         if req.comment.chars().count() > 2000 {
             return Err(AppError::invalid(Field::Comment, Problem::CommentTooLong));
         }
@@ -278,16 +294,9 @@ impl App {
     /// Changes a target: a new revision with its justification (at least 10 characters).
     pub async fn change_target(&self, actor: &Actor, req: &TargetRequest) -> Result<i64, AppError> {
         let loaded = self.loaded().await?;
-        let (policy, ind) = find(&loaded, &req.policy, &req.indicator)?;
+        let (policy, ind, y, cell) =
+            self.value_for(&loaded, actor, Action::ChangeTarget, &req.policy, &req.indicator, &req.year, &req.value)?;
         let m = policy.meta();
-        self.allow(
-            actor,
-            Action::ChangeTarget,
-            &Resource::Indicator { ministry: &m.ministry.code, responsible: &ind.responsible },
-        )?;
-        let y = year_of(policy, &req.year)?;
-        let cell = Cell::parse(&req.value, ind.unit)
-            .map_err(|e| AppError::invalid(Field::Value, Problem::Value(e, ind.unit)))?;
         let justification = req.justification.trim();
         if justification.chars().count() < 10 {
             return Err(AppError::invalid(Field::Justification, Problem::JustificationTooShort));

@@ -45,6 +45,17 @@ async fn actor(app: &App, username: &str, password: &str) -> Actor {
     Actor::user(s.user)
 }
 
+/// A unit's report of `value` for an indicator of PNDI in 2024.
+fn report(indicator: &str, value: &str) -> ReportActual {
+    ReportActual {
+        policy: "PNDI".into(),
+        indicator: indicator.into(),
+        year: "2024".into(),
+        value: value.into(),
+        ..ReportActual::default()
+    }
+}
+
 /// 'S' done, 'F' forbidden, 'U' unauthenticated, 'O' allowed but refused otherwise.
 fn code<T>(r: &Result<T, AppError>) -> char {
     match r {
@@ -70,13 +81,6 @@ async fn the_role_matrix_of_every_use_case() {
     ] {
         who.push((u, actor(&app, u, p).await));
     }
-    let report = |n: &str| ReportActual {
-        policy: "PNDI".into(),
-        indicator: "ISS.01.01.01.02".into(),
-        year: "2024".into(),
-        value: n.into(),
-        ..ReportActual::default()
-    };
     let target = TargetRequest {
         policy: "PNDI".into(),
         indicator: "ISS.01.01.01.01".into(),
@@ -94,7 +98,7 @@ async fn the_role_matrix_of_every_use_case() {
     }
     row("my_indicators", std::mem::take(&mut cells));
     for (_, a) in &who {
-        cells.push(code(&app.report_actual(a, &report("20%")).await));
+        cells.push(code(&app.report_actual(a, &report("ISS.01.01.01.02", "20%")).await));
     }
     row("report_actual", std::mem::take(&mut cells));
     for (_, a) in &who {
@@ -158,13 +162,7 @@ async fn story(app: App, clock: Arc<FixedClock>) {
     let before = app.policy(&Actor::public(), "PNDI", Some(Year::new(2024).unwrap())).await.unwrap();
     assert_eq!(before.result.counts.service_indicators.intermedio, 5);
     // A bad value names the field and says why, in Spanish.
-    let bad = ReportActual {
-        policy: "PNDI".into(),
-        indicator: "ISS.01.01.01.02".into(),
-        year: "2024".into(),
-        value: "12,5%".into(),
-        ..ReportActual::default()
-    };
+    let bad = report("ISS.01.01.01.02", "12,5%");
     let e = app.report_actual(&dgde, &bad).await.unwrap_err();
     assert_eq!(e.field().map(|f| f.id()), Some("value"));
     assert!(e.message(avance_core::lang::Lang::Es).contains("no es un porcentaje válido"));
@@ -189,13 +187,7 @@ async fn story(app: App, clock: Arc<FixedClock>) {
     assert_eq!(&events[..3], &[Event::Publish, Event::Approve, Event::Submit]);
     // The clock is the application's: past the deadline (90 days from the demo's start), closed.
     clock.advance(time::Duration::days(91));
-    let late = ReportActual {
-        policy: "PNDI".into(),
-        indicator: "ISS.01.04.03.01".into(),
-        year: "2024".into(),
-        value: "1".into(),
-        ..ReportActual::default()
-    };
+    let late = report("ISS.01.04.03.01", "1");
     let closed = app.report_actual(&dgde, &late).await.unwrap_err();
     assert!(matches!(closed, AppError::Closed), "{closed:?}");
 }

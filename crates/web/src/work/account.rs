@@ -43,10 +43,11 @@ pub async fn account(State(state): State<AppState>, v: Viewer) -> Response {
 
 async fn account_page(state: &AppState, v: &Viewer, new_token: Option<String>, error: Option<String>) -> Response {
     let l = v.lang;
-    let (Some(user), Ok(tokens)) = (v.user(), state.app.tokens(&v.actor).await) else {
-        let e = state.app.tokens(&v.actor).await.err().unwrap_or(AppError::Unauthenticated);
-        return Fail::new(e, v).into_response();
+    let tokens = match state.app.tokens(&v.actor).await {
+        Ok(t) => t,
+        Err(e) => return Fail::new(e, v).into_response(),
     };
+    let Some(user) = v.user() else { return Fail::new(AppError::Unauthenticated, v).into_response() };
     let page = AccountPage {
         f: v.frame(l.pick("Mi cuenta", "My account")),
         t: AccountTexts {

@@ -93,7 +93,6 @@ async fn review_page(state: &AppState, v: &Viewer, refused: Option<(i64, String)
             error: refused.as_ref().filter(|(id, _)| *id == s.id).map(|(_, m)| m.clone()),
         }
     };
-    let mine: Vec<&Submission> = subs.iter().collect();
     let page = ReviewPage {
         f: v.frame(l.pick("Revisión de valores reportados", "Review of reported values")),
         t: ReviewTexts {
@@ -116,8 +115,8 @@ async fn review_page(state: &AppState, v: &Viewer, refused: Option<(i64, String)
             status: l.pick("Estado", "Status"),
             none: l.pick("No hay valores por revisar.", "No value awaits review."),
         },
-        pending: mine.iter().filter(|s| s.status == Status::Submitted).map(|s| row(s)).collect(),
-        done: mine.iter().filter(|s| s.status != Status::Submitted).map(|s| row(s)).collect(),
+        pending: subs.iter().filter(|s| s.status == Status::Submitted).map(&row).collect(),
+        done: subs.iter().filter(|s| s.status != Status::Submitted).map(&row).collect(),
     };
     render(&page).into_response()
 }
