@@ -27,21 +27,34 @@ impl Limiter {
         [(format!("u:{}", username.trim().to_lowercase()), PER_ACCOUNT), (format!("a:{addr}"), PER_ADDRESS)]
     }
 
-    fn allowed(&self, username: &str, addr: &str) -> bool {
+    /// `Ok` when a login may be tried now; else how long until it may (the oldest failure that
+    /// counts leaves the window).
+    fn allowed(&self, username: &str, addr: &str) -> Result<(), Duration> {
         let now = Instant::now();
         let mut map = self.failures.lock().unwrap_or_else(|e| e.into_inner());
-        Self::keys(username, addr).iter().all(|(k, max)| {
-            let list = map.entry(k.clone()).or_default();
+        let mut wait = Duration::ZERO;
+        for (k, max) in Self::keys(username, addr) {
+            let list = map.entry(k).or_default();
             list.retain(|t| now.duration_since(*t) < WINDOW);
-            list.len() < *max
-        })
+            if list.len() >= max {
+                // The failures are kept in order: the one that must leave for a place to open.
+                let frees = list[list.len() - max];
+                wait = wait.max(WINDOW.saturating_sub(now.duration_since(frees)));
+            }
+        }
+        if wait.is_zero() { Ok(()) } else { Err(wait.max(Duration::from_secs(1))) }
     }
 
-    fn failed(&self, username: &str, addr: &str) {
+    /// Counts a failure; returns whether it locked the account or the address out.
+    fn failed(&self, username: &str, addr: &str) -> bool {
         let mut map = self.failures.lock().unwrap_or_else(|e| e.into_inner());
-        for (k, _) in Self::keys(username, addr) {
-            map.entry(k).or_default().push(Instant::now());
+        let mut locked = false;
+        for (k, max) in Self::keys(username, addr) {
+            let list = map.entry(k).or_default();
+            list.push(Instant::now());
+            locked |= list.len() == max;
         }
+        locked
     }
 
     fn succeeded(&self, username: &str) {
@@ -134,20 +147,29 @@ impl App {
     /// new one; failures are audited.
     pub async fn login(&self, req: Login) -> Result<Session, AppError> {
         let username: String = req.username.trim().chars().take(64).collect();
-        if !self.limiter.allowed(&username, &req.client) {
+        let detail = format!("desde {}", req.client);
+        if let Err(wait) = self.limiter.allowed(&username, &req.client) {
             tracing::warn!(user = %username, client = %req.client, "login refused: too many attempts");
-            return Err(AppError::TooManyAttempts);
+            let at = self.now();
+            self.store
+                .log(&NewAudit { detail: Some(&detail), ..NewAudit::new(&at, &username, Event::LoginRefused) })
+                .await?;
+            return Err(AppError::TooManyAttempts { retry_after: wait.as_secs().max(1) });
         }
         let user = self.store.user_by_name(&username).await?.filter(|u| u.active);
         let hash = user.as_ref().map(|u| u.password_hash.clone());
         let password = req.password.clone();
         let ok = blocking(move || verify_password(&password, hash.as_deref())).await?;
         let at = self.now();
-        let detail = format!("desde {}", req.client);
         let Some(user) = user.filter(|_| ok) else {
-            self.limiter.failed(&username, &req.client);
+            let locked = self.limiter.failed(&username, &req.client);
             let entry = NewAudit { detail: Some(&detail), ..NewAudit::new(&at, &username, Event::LoginFailed) };
             self.store.log(&entry).await?;
+            if locked {
+                tracing::warn!(user = %username, client = %req.client, "locked out after failed logins");
+                let entry = NewAudit { detail: Some(&detail), ..NewAudit::new(&at, &username, Event::LockedOut) };
+                self.store.log(&entry).await?;
+            }
             return Err(AppError::BadCredentials);
         };
         self.limiter.succeeded(&username);
@@ -263,11 +285,13 @@ mod tests {
     #[test]
     fn limiter_counts_names_and_addresses() {
         let l = Limiter::default();
-        for _ in 0..PER_ACCOUNT {
-            assert!(l.allowed("Ana", "1.2.3.4"));
-            l.failed("ana", "1.2.3.4");
+        for n in 1..=PER_ACCOUNT {
+            assert!(l.allowed("Ana", "1.2.3.4").is_ok());
+            // The failure that reaches the limit is the one that locks the account out.
+            assert_eq!(l.failed("ana", "1.2.3.4"), n == PER_ACCOUNT);
         }
-        assert!(!l.allowed("ANA", "5.6.7.8"));
-        assert!(l.allowed("otra", "1.2.3.4"));
+        let wait = l.allowed("ANA", "5.6.7.8").expect_err("locked out");
+        assert!(wait > WINDOW - Duration::from_secs(5) && wait <= WINDOW, "{wait:?}");
+        assert!(l.allowed("otra", "1.2.3.4").is_ok());
     }
 }

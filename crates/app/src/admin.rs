@@ -102,16 +102,16 @@ impl App {
         Ok(self.store.set_deadline(policy, year, deadline, &entry).await?)
     }
 
-    /// Keeps a policy-year open for reporting until at least `days` from now (the demo).
-    pub async fn keep_open(&self, actor: &Actor, policy: &str, year: i64, days: i64) -> Result<(), AppError> {
+    /// Opens a policy-year for reporting until `days` from now, if it has no deadline yet (the
+    /// demo): a deadline someone set is never changed. Returns whether it wrote one.
+    pub async fn open_if_unset(&self, actor: &Actor, policy: &str, year: i64, days: i64) -> Result<bool, AppError> {
         self.allow(actor, Action::ManageDeadlines, &Resource::Site)?;
-        let at = self.now();
         let current = self.store.deadlines(Some(policy)).await?;
-        if current.iter().any(|d| d.year == year && d.deadline.as_str() > at.as_str()) {
-            return Ok(());
+        if current.iter().any(|d| d.year == year) {
+            return Ok(false);
         }
         let wanted = crate::clock::stamp(self.clock.now() + time::Duration::days(days));
-        self.write_deadline(actor, policy, year, &wanted).await
+        self.write_deadline(actor, policy, year, &wanted).await.map(|()| true)
     }
 
     /// Grants (or changes) a unit's exception to a policy-year's deadline.

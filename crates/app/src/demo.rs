@@ -49,10 +49,22 @@ pub const ACCOUNTS: [Account; 4] = [
 /// The year the demo opens for reporting.
 pub const YEAR: i64 = 2024;
 
-/// Loads the reference policy into an empty database (on a database that has it, nothing of it
-/// is written: reference data never goes over values users entered), creates the demo accounts
-/// that are missing, and keeps 2024 open for reporting for 90 more days.
-pub async fn prepare(app: &App) -> Result<(), AppError> {
+/// What [`prepare`] did.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Prepared {
+    /// It wrote what the demo needs (all of it on an empty database, or what a first start
+    /// interrupted had not written yet).
+    Created,
+    /// The database had everything: nothing was written.
+    Existing,
+}
+
+/// Adds to the database only what the demo needs and it does not have: the reference policy if
+/// the database does not have PNDI (reference data never goes over values users entered), the
+/// demo accounts that are missing (an existing account is left as it is), and a reporting window
+/// for 2024 of 90 days if the year has no deadline (one someone set is never changed). On a
+/// database that has them all, nothing is written.
+pub async fn prepare(app: &App) -> Result<Prepared, AppError> {
     let policy =
         avance_import::dataset::parse(Path::new("examples/pndi-2024/dataset.json"), DATASET).map_err(|issues| {
             AppError::Store(avance_store::StoreError::Corrupt {
@@ -61,11 +73,14 @@ pub async fn prepare(app: &App) -> Result<(), AppError> {
             })
         })?;
     let operator = Actor::operator("demo");
-    app.load_if_absent(&operator, &policy, "datos de demostración: Reporte de seguimiento PNDI 2024 publicado").await?;
+    let mut wrote = app
+        .load_if_absent(&operator, &policy, "datos de demostración: Reporte de seguimiento PNDI 2024 publicado")
+        .await?;
     for a in &ACCOUNTS {
         if app.user_exists(a.username).await? {
             continue;
         }
+        wrote = true;
         let account = NewAccount {
             username: a.username.to_string(),
             name: a.name.to_string(),
@@ -75,5 +90,6 @@ pub async fn prepare(app: &App) -> Result<(), AppError> {
         };
         app.create_user(&operator, &account).await?;
     }
-    app.keep_open(&operator, &policy.meta().code, YEAR, 90).await
+    wrote |= app.open_if_unset(&operator, &policy.meta().code, YEAR, 90).await?;
+    Ok(if wrote { Prepared::Created } else { Prepared::Existing })
 }

@@ -117,9 +117,10 @@ pub enum AppError {
     /// Wrong user name or password.
     #[error("wrong credentials")]
     BadCredentials,
-    /// Too many failed logins for this account or address.
+    /// Too many failed logins for this account or address; a login may be tried again after
+    /// `retry_after` seconds.
     #[error("too many attempts")]
-    TooManyAttempts,
+    TooManyAttempts { retry_after: u64 },
     /// The database failed; the operator sees it in the log, the user a plain message.
     #[error("database: {0}")]
     Store(StoreError),
@@ -189,12 +190,15 @@ impl AppError {
             AppError::BadCredentials => {
                 l.pick("Usuario o contraseña incorrectos.", "Wrong user name or password.").to_string()
             }
-            AppError::TooManyAttempts => l
-                .pick(
-                    "Demasiados intentos fallidos. Espere 15 minutos e inténtelo de nuevo.",
-                    "Too many failed attempts. Wait 15 minutes and try again.",
-                )
-                .to_string(),
+            AppError::TooManyAttempts { retry_after } => {
+                let minutes = retry_after.div_ceil(60);
+                match (l, minutes) {
+                    (Lang::Es, 1) => "Demasiados intentos fallidos. Espere 1 minuto e inténtelo de nuevo.".to_string(),
+                    (Lang::Es, m) => format!("Demasiados intentos fallidos. Espere {m} minutos e inténtelo de nuevo."),
+                    (Lang::En, 1) => "Too many failed attempts. Wait 1 minute and try again.".to_string(),
+                    (Lang::En, m) => format!("Too many failed attempts. Wait {m} minutes and try again."),
+                }
+            }
             AppError::Store(_) => l
                 .pick(
                     "Ocurrió un error en el servidor. Inténtelo de nuevo; si persiste, avise al administrador.",

@@ -113,8 +113,8 @@ impl App {
         let ministry = &policy.meta().ministry.code;
         self.allow(actor, action, &Resource::Indicator { ministry, responsible: &ind.responsible })?;
         let year = year_of(policy, year)?;
-        let cell =
-            Cell::parse(value, ind.unit).map_err(|e| AppError::invalid(Field::Value, Problem::Value(e, ind.unit)))?;
+        // Read like every importer reads it: the unit, and the sign the indicator admits.
+        let cell = ind.parse_value(value).map_err(|e| AppError::invalid(Field::Value, Problem::Value(e, ind.unit)))?;
         Ok((policy, ind, year, cell))
     }
 
@@ -273,6 +273,27 @@ impl App {
             })
             .collect();
         Ok((loaded, list))
+    }
+
+    /// Every submission of one indicator-year, oldest first, with where each stands (reviewed,
+    /// waiting, or superseded by a later one): for the unit that reports it and for those who
+    /// review it.
+    pub async fn submission_history(
+        &self,
+        actor: &Actor,
+        policy: &str,
+        indicator: &str,
+        year: i64,
+    ) -> Result<Vec<Submission>, AppError> {
+        let loaded = self.loaded().await?;
+        let (p, ind) = find(&loaded, policy, indicator)?;
+        let ministry = &p.meta().ministry.code;
+        let on = Resource::Indicator { ministry, responsible: &ind.responsible };
+        // The unit that reports it, or whoever reviews it.
+        if !can(&actor.principal, Action::ReportActual, &on) {
+            self.allow(actor, Action::Review, &Resource::Policy { ministry })?;
+        }
+        Ok(self.store.submissions_of(policy, indicator, year).await?)
     }
 
     /// The review queue of a planning office (or the administrator): the latest submission of

@@ -211,3 +211,40 @@ async fn story_on_postgres() {
     let c = clock();
     story(app_on(store, c.clone()).await, c).await;
 }
+
+/// `serve --demo` restarted on its database writes nothing: an approved value stays, the audit
+/// log does not grow, and a deadline the administrator moved is not moved back.
+#[tokio::test]
+async fn restarting_the_demo_writes_nothing() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("demo.db");
+    let location = avance_app::store::Location::Sqlite(path.clone());
+    let first = App::open(&location, Settings::default()).await.unwrap();
+    assert_eq!(avance_app::demo::prepare(&first).await.unwrap(), avance_app::demo::Prepared::Created);
+    let dgde = actor(&first, "dgde", "demo-unidad-dgde").await;
+    let opp = actor(&first, "planeamiento", "demo-planeamiento").await;
+    let sub = first.report_actual(&dgde, &report("ISS.01.01.01.02", "25%")).await.unwrap();
+    first.review(&opp, sub.id, Step::Approve, "").await.unwrap();
+    let admin = Actor::operator("pruebas");
+    let moved = DeadlineRequest { policy: "PNDI".into(), year: "2024".into(), date: "2030-06-30".into() };
+    first.set_deadline(&admin, &moved).await.unwrap();
+    let log = |app: App| async move {
+        app.audit_log(&Actor::operator("pruebas"), &avance_app::AuditQuery::default()).await.unwrap().entries.len()
+    };
+    let entries = log(first.clone()).await;
+    first.close().await;
+
+    let again = App::open(&location, Settings::default()).await.unwrap();
+    assert_eq!(avance_app::demo::prepare(&again).await.unwrap(), avance_app::demo::Prepared::Existing);
+    let year = Year::new(2024).unwrap();
+    let shown = again.indicator(&Actor::public(), "PNDI", "ISS.01.01.01.02", Some(year)).await.unwrap();
+    assert_eq!(shown.indicator().actuals.get(&year).map(|c| c.text().to_string()).as_deref(), Some("25%"));
+    assert_eq!(shown.submission.as_ref().map(|s| s.status), Some(Status::Approved));
+    assert_eq!(log(again.clone()).await, entries, "nothing was written");
+    let view = again.admin_view(&admin).await.unwrap();
+    assert!(
+        view.deadlines.iter().any(|d| d.year == 2024 && d.deadline.starts_with("2030-06-30")),
+        "{:?}",
+        view.deadlines
+    );
+}

@@ -1,6 +1,5 @@
 //! The commands that work on the database: `avance db …` and `compute --db`.
 
-use std::io::Write as _;
 use std::path::Path;
 
 use avance_core::lang::Lang;
@@ -24,7 +23,7 @@ pub fn location(db: Option<&str>) -> Location {
     db.map_or_else(Location::default_from_env, Location::parse)
 }
 
-fn describe(location: &Location) -> String {
+pub fn describe(location: &Location) -> String {
     match location {
         Location::Sqlite(p) => p.display().to_string(),
         // Never print a password that may be in the URL.
@@ -296,7 +295,7 @@ pub async fn backup(location: &Location, to: &Path, lang: Lang) -> Result<String
 }
 
 /// A use case's refusal as the command line reports it.
-fn app_failure(location: &Location, e: avance_app::AppError, lang: Lang) -> Failure {
+pub fn app_failure(location: &Location, e: avance_app::AppError, lang: Lang) -> Failure {
     match e {
         avance_app::AppError::Store(e) => store_failure(location, e, lang),
         e => Failure::Invalid(vec![e.message(lang)]),
@@ -333,75 +332,6 @@ pub async fn add_user(
 async fn open_app(location: &Location, lang: Lang) -> Result<avance_app::App, Failure> {
     let store = open(location, lang).await?;
     Ok(avance_app::App::new(store, avance_app::Settings::default()))
-}
-
-/// Runs the web application until Ctrl-C.
-pub fn serve(
-    location: &Location,
-    addr: std::net::SocketAddr,
-    demo: bool,
-    secure_cookies: bool,
-    lang: Lang,
-) -> Result<(), Failure> {
-    if demo && !addr.ip().is_loopback() {
-        return Err(Failure::Invalid(vec![
-            lang.pick(
-                "--demo solo escucha en la interfaz local (127.0.0.1 o ::1): sus contraseñas son públicas",
-                "--demo only listens on the loopback interface (127.0.0.1 or ::1): its passwords are public",
-            )
-            .to_string(),
-        ]));
-    }
-    let rt = tokio::runtime::Builder::new_multi_thread()
-        .enable_all()
-        .build()
-        .map_err(|e| Failure::Invalid(vec![e.to_string()]))?;
-    rt.block_on(async {
-        let store = open(location, lang).await?;
-        if demo {
-            let app = avance_app::App::new(store.clone(), avance_app::Settings::default());
-            avance_app::demo::prepare(&app).await.map_err(|e| app_failure(location, e, lang))?;
-        }
-        let listener = tokio::net::TcpListener::bind(addr).await.map_err(|e| {
-            Failure::Invalid(vec![format!("{} {addr}: {e}", lang.pick("no se puede escuchar en", "cannot listen on"))])
-        })?;
-        let mut out = std::io::stdout();
-        let _ = writeln!(
-            out,
-            "{} http://{addr}/  ({} {})",
-            lang.pick("avance escucha en", "avance is listening on"),
-            lang.pick("base de datos:", "database:"),
-            describe(location)
-        );
-        if demo {
-            let _ = writeln!(
-                out,
-                "{}",
-                lang.pick(
-                    "Cuentas de demostración (rol, usuario, contraseña):",
-                    "Demo accounts (role, user, password):"
-                )
-            );
-            for a in &avance_app::demo::ACCOUNTS {
-                let scope = a.scope.map(|s| format!(" [{s}]")).unwrap_or_default();
-                let _ = writeln!(out, "  {:<28} {:<14} {}{scope}", a.role.label(lang), a.username, a.password);
-            }
-        }
-        let app = avance_app::App::new(store, avance_app::Settings::default());
-        let state = avance_web::AppState::new(app, avance_web::Config { secure_cookies });
-        let started = std::time::Instant::now();
-        let n = state.warm().await.map_err(|e| app_failure(location, e, lang))?;
-        let what = match (n, lang) {
-            (1, Lang::Es) => "Cargada y calculada 1 política".to_string(),
-            (n, Lang::Es) => format!("Cargadas y calculadas {n} políticas"),
-            (1, Lang::En) => "Loaded and computed 1 policy".to_string(),
-            (n, Lang::En) => format!("Loaded and computed {n} policies"),
-        };
-        let _ = writeln!(out, "{what} {} {:.1} s", lang.pick("en", "in"), started.elapsed().as_secs_f64());
-        let _ = writeln!(out, "{}", lang.pick("Ctrl-C para detener.", "Ctrl-C to stop."));
-        let _ = out.flush();
-        avance_web::serve_on(state, listener).await.map_err(|e| Failure::Invalid(vec![e.to_string()]))
-    })
 }
 
 /// Loads many policies, one transaction each (`avance generate --to-db`); says where they went.

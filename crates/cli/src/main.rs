@@ -3,6 +3,8 @@
 
 mod db;
 mod progress;
+#[cfg(feature = "web")]
+mod serve;
 
 use std::io::Write as _;
 use std::path::{Path, PathBuf};
@@ -34,6 +36,7 @@ struct Cli {
 #[derive(Debug, Subcommand)]
 enum Command {
     /// Sirve la aplicación web: tableros públicos, reporte y aprobación de valores, API JSON (/api/v1).
+    #[cfg(feature = "web")]
     Serve {
         /// Dirección y puerto donde escuchar.
         #[arg(long, default_value = "127.0.0.1:8080")]
@@ -42,9 +45,13 @@ enum Command {
         /// para reportar e imprime una cuenta por rol. Solo escucha en la interfaz local.
         #[arg(long)]
         demo: bool,
-        /// Marca las cookies como Secure (cuando el servidor está detrás de HTTPS).
+        /// Marca las cookies como Secure y envía Strict-Transport-Security (detrás de HTTPS).
         #[arg(long)]
         secure_cookies: bool,
+        /// Dirección de un proxy inverso de confianza (repetible): solo de él se toma la dirección
+        /// del cliente de la cabecera X-Forwarded-For.
+        #[arg(long = "trusted-proxy", value_name = "IP")]
+        trusted_proxies: Vec<std::net::IpAddr>,
     },
     /// Calcula los avances, el índice de gestión, el semáforo y las alertas de una política.
     Compute {
@@ -305,6 +312,16 @@ pub(crate) enum Failure {
     Found,
 }
 
+/// Whether the command runs the web server (its log is at `info` by default).
+fn is_server(command: &Command) -> bool {
+    #[cfg(feature = "web")]
+    if matches!(command, Command::Serve { .. }) {
+        return true;
+    }
+    let _ = command;
+    false
+}
+
 /// The event log (tracing) on standard error: human-readable or JSON lines; the level from
 /// `AVANCE_LOG` (e.g. `debug`), `info` by default, `warn` for commands other than `serve`.
 fn init_logging(format: &str, serving: bool) {
@@ -317,7 +334,7 @@ fn init_logging(format: &str, serving: bool) {
 
 fn main() -> ExitCode {
     let cli = Cli::parse();
-    init_logging(&cli.log_format, matches!(cli.command, Command::Serve { .. }));
+    init_logging(&cli.log_format, is_server(&cli.command));
     match run(&cli) {
         Ok(()) => ExitCode::SUCCESS,
         Err(Failure::Differs(line)) => {
@@ -434,12 +451,19 @@ fn run(cli: &Cli) -> Result<(), Failure> {
             };
             print(&format!("{what} {place}\n"))
         }
-        Command::Serve { addr, demo, secure_cookies } => {
+        #[cfg(feature = "web")]
+        Command::Serve { addr, demo, secure_cookies, trusted_proxies } => {
             let location = match (&cli.db, demo) {
                 (None, true) => avance_store::Location::Sqlite(PathBuf::from("avance-demo.db")),
                 (db, _) => db::location(db.as_deref()),
             };
-            db::serve(&location, *addr, *demo, *secure_cookies, lang)
+            let options = serve::Options {
+                addr: *addr,
+                demo: *demo,
+                secure_cookies: *secure_cookies,
+                trusted_proxies: trusted_proxies.clone(),
+            };
+            serve::serve(&location, &options, lang)
         }
         Command::Db(command) => {
             let location = db::location(cli.db.as_deref());

@@ -200,6 +200,10 @@ pub fn can(who: &Principal, action: Action, on: &Resource<'_>) -> bool {
 pub enum Event {
     Login,
     LoginFailed,
+    /// A login not even tried: too many recent failures for the account or the client address.
+    LoginRefused,
+    /// The failure that locked an account or a client address out for a while.
+    LockedOut,
     Logout,
     Submit,
     Approve,
@@ -217,9 +221,11 @@ pub enum Event {
 }
 
 impl Event {
-    pub const ALL: [Event; 16] = [
+    pub const ALL: [Event; 18] = [
         Event::Login,
         Event::LoginFailed,
+        Event::LoginRefused,
+        Event::LockedOut,
         Event::Logout,
         Event::Submit,
         Event::Approve,
@@ -240,6 +246,8 @@ impl Event {
         match self {
             Event::Login => "login",
             Event::LoginFailed => "login_failed",
+            Event::LoginRefused => "login_refused",
+            Event::LockedOut => "locked_out",
             Event::Logout => "logout",
             Event::Submit => "submit",
             Event::Approve => "approve",
@@ -274,6 +282,8 @@ pub enum Status {
     Approved,
     /// Sent back with a reason; the unit may correct and submit again.
     Returned,
+    /// Replaced by a later submission of the same indicator-year before it was reviewed.
+    Superseded,
 }
 
 impl Status {
@@ -282,6 +292,7 @@ impl Status {
             Status::Submitted => "submitted",
             Status::Approved => "approved",
             Status::Returned => "returned",
+            Status::Superseded => "superseded",
         }
     }
 
@@ -290,6 +301,7 @@ impl Status {
             Status::Submitted => lang.pick("Enviado, por revisar", "Submitted, awaiting review"),
             Status::Approved => lang.pick("Aprobado", "Approved"),
             Status::Returned => lang.pick("Devuelto", "Returned"),
+            Status::Superseded => lang.pick("Reemplazado por un envío posterior", "Superseded by a later submission"),
         }
     }
 }
@@ -297,7 +309,7 @@ impl Status {
 impl FromStr for Status {
     type Err = String;
     fn from_str(s: &str) -> Result<Status, String> {
-        [Status::Submitted, Status::Approved, Status::Returned]
+        [Status::Submitted, Status::Approved, Status::Returned, Status::Superseded]
             .into_iter()
             .find(|x| x.id() == s)
             .ok_or_else(|| format!("estado desconocido «{s}»"))
@@ -323,6 +335,8 @@ pub enum WorkflowError {
     Closed,
     /// Returning needs a reason; changing a target needs a justification.
     ReasonRequired,
+    /// A later submission of the same indicator-year replaced this one: that one is reviewed.
+    Superseded,
 }
 
 impl WorkflowError {
@@ -338,20 +352,34 @@ impl WorkflowError {
                 "the reporting deadline for this year has passed and the unit has no current exception",
             ),
             WorkflowError::ReasonRequired => lang.pick("indique el motivo", "give the reason"),
+            WorkflowError::Superseded => lang.pick(
+                "la unidad envió después otro valor para este indicador y año: revise el envío más reciente",
+                "the unit has since sent another value for this indicator and year: review the latest submission",
+            ),
         }
     }
 }
 
 /// The workflow's transitions: from where a value stands (`None`: never submitted), the step
 /// gives the new status, or why it cannot be taken.
+///
+/// A submission made while an earlier one still waits for review replaces it: the earlier one
+/// becomes [`Status::Superseded`] (see [`supersedes`]) and can no longer be reviewed.
 pub fn transition(current: Option<Status>, step: Step) -> Result<Status, WorkflowError> {
     match (current, step) {
         (Some(Status::Approved), _) => Err(WorkflowError::Locked),
-        (None | Some(Status::Returned | Status::Submitted), Step::Submit) => Ok(Status::Submitted),
+        (None | Some(Status::Returned | Status::Submitted | Status::Superseded), Step::Submit) => Ok(Status::Submitted),
         (Some(Status::Submitted), Step::Approve) => Ok(Status::Approved),
         (Some(Status::Submitted), Step::Return) => Ok(Status::Returned),
+        (Some(Status::Superseded), Step::Approve | Step::Return) => Err(WorkflowError::Superseded),
         (None | Some(Status::Returned), Step::Approve | Step::Return) => Err(WorkflowError::NotSubmitted),
     }
+}
+
+/// Whether a new submission over the latest one (`current`) leaves that one superseded: it was
+/// still waiting for review.
+pub fn supersedes(current: Option<Status>) -> bool {
+    current == Some(Status::Submitted)
 }
 
 /// Whether a unit may still report for a year at instant `now`: before the year's deadline, or
@@ -409,6 +437,10 @@ mod tests {
         assert_eq!(transition(Some(Status::Submitted), Step::Return), Ok(Status::Returned));
         assert_eq!(transition(Some(Status::Returned), Step::Submit), Ok(Status::Submitted));
         assert_eq!(transition(Some(Status::Approved), Step::Submit), Err(WorkflowError::Locked));
+        assert_eq!(transition(Some(Status::Superseded), Step::Approve), Err(WorkflowError::Superseded));
+        assert_eq!(transition(Some(Status::Superseded), Step::Return), Err(WorkflowError::Superseded));
+        assert!(supersedes(Some(Status::Submitted)));
+        assert!(!supersedes(Some(Status::Returned)) && !supersedes(None));
         assert_eq!(transition(None, Step::Approve), Err(WorkflowError::NotSubmitted));
         assert!(reporting_open(&"2025-03-01", Some(&"2025-03-31"), None));
         assert!(!reporting_open(&"2025-04-01", Some(&"2025-03-31"), None));

@@ -163,12 +163,28 @@ pub struct Indicator {
     /// Tipo de indicador: RESULTADO, COBERTURA, CALIDAD, ... (an open set; no formula uses it).
     pub indicator_type: String,
     pub unit: Unit,
+    /// Whether its values may be negative, as its metadata says; `None`: the unit's default
+    /// ([`Unit::negative_by_default`]).
+    pub negative_values: Option<bool>,
     pub direction: Direction,
     pub baseline: Option<Baseline>,
     /// Logros esperados by year. A year absent here is "not provided"; ND is a cell.
     pub targets: BTreeMap<Year, Cell>,
     /// Valores obtenidos by year.
     pub actuals: BTreeMap<Year, Cell>,
+}
+
+impl Indicator {
+    /// Whether the indicator's values may be negative: its metadata, or its unit's default.
+    pub fn admits_negative(&self) -> bool {
+        self.negative_values.unwrap_or_else(|| self.unit.negative_by_default())
+    }
+
+    /// A value typed for this indicator (a target or an actual), read for its unit and checked
+    /// for its sign.
+    pub fn parse_value(&self, text: &str) -> Result<Cell, crate::value::ValueError> {
+        Cell::parse_signed(text, self.unit, self.admits_negative())
+    }
 }
 
 /// Sector or ministry: a code and a name (`38` `PRODUCCION`).

@@ -49,6 +49,13 @@ impl Unit {
     pub fn is_share(self) -> bool {
         self == Unit::Porcentaje
     }
+
+    /// Whether values of this unit may be negative when the indicator does not say: only a rate
+    /// of change (`tasa_variacion`) may; a quantity, a number, a percentage, a ratio, a rate or an
+    /// index may not unless its indicator's metadata allows it (`negative_values`).
+    pub fn negative_by_default(self) -> bool {
+        self == Unit::TasaVariacion
+    }
 }
 
 impl FromStr for Unit {
@@ -104,6 +111,15 @@ pub enum ValueError {
     PercentNotAllowed { text: String, unit: Unit },
     #[error("{text:?} uses ',' but not as a thousands separator (groups of three digits)")]
     BadGrouping { text: String },
+    /// `+5`: a sign is only written for negative values.
+    #[error("{text:?} has an explicit + sign")]
+    ExplicitPlus { text: String },
+    /// `-0`, `-0.00`: zero has no sign.
+    #[error("{text:?} is a negative zero")]
+    NegativeZero { text: String },
+    /// A negative value for an indicator whose values cannot be negative.
+    #[error("{text:?} is negative and the indicator does not admit negative values")]
+    Negative { text: String },
 }
 
 impl Unit {
@@ -162,6 +178,21 @@ impl ValueError {
                 "\"{text}\" has a % sign but the indicator's unit is {}: write the value without %",
                 unit.label(lang)
             ),
+            (ValueError::ExplicitPlus { text }, Lang::Es) => {
+                format!("\"{text}\" lleva el signo +: escriba el valor sin signo (solo los negativos llevan -)")
+            }
+            (ValueError::ExplicitPlus { text }, Lang::En) => {
+                format!("\"{text}\" has a + sign: write the value without a sign (only negative values carry -)")
+            }
+            (ValueError::NegativeZero { text }, Lang::Es) => format!("\"{text}\" es un cero con signo: escriba 0"),
+            (ValueError::NegativeZero { text }, Lang::En) => format!("\"{text}\" is a zero with a sign: write 0"),
+            (ValueError::Negative { text }, Lang::Es) => {
+                format!("\"{text}\" es negativo y este indicador ({}) no admite valores negativos", unit.label(lang))
+            }
+            (ValueError::Negative { text }, Lang::En) => format!(
+                "\"{text}\" is negative and this indicator ({}) does not admit negative values",
+                unit.label(lang)
+            ),
         }
     }
 }
@@ -183,6 +214,13 @@ impl Cell {
             None => (trimmed, false),
         };
         let not_a_number = || ValueError::NotANumber { text: trimmed.to_string() };
+        if let Some(rest) = body.strip_prefix('+') {
+            return Err(if rest.starts_with(['+', '-']) {
+                not_a_number()
+            } else {
+                ValueError::ExplicitPlus { text: trimmed.to_string() }
+            });
+        }
         let digits = strip_grouping(body).map_err(|e| match e {
             Grouping::Bad => ValueError::BadGrouping { text: trimmed.to_string() },
             Grouping::Invalid => not_a_number(),
@@ -191,7 +229,23 @@ impl Cell {
         if percent && !unit.allows_percent_sign() {
             return Err(ValueError::PercentNotAllowed { text: trimmed.to_string(), unit });
         }
+        if exact.is_zero() && digits.starts_with('-') {
+            return Err(ValueError::NegativeZero { text: trimmed.to_string() });
+        }
         Ok(Cell::Value(Value { exact: exact.normalize(), text: trimmed.to_string(), unit }))
+    }
+
+    /// [`Cell::parse`], then the sign checked: a negative value only where `negative_allowed`
+    /// (see [`crate::model::Indicator::admits_negative`]). Every input of values (datasets,
+    /// templates, published reports, the web form and the API) reads values this way.
+    pub fn parse_signed(text: &str, unit: Unit, negative_allowed: bool) -> Result<Cell, ValueError> {
+        let cell = Cell::parse(text, unit)?;
+        match &cell {
+            Cell::Value(v) if v.exact.is_sign_negative() && !negative_allowed => {
+                Err(ValueError::Negative { text: v.text.clone() })
+            }
+            _ => Ok(cell),
+        }
     }
 
     /// The exact number, `None` for ND.
@@ -221,7 +275,7 @@ enum Grouping {
 fn strip_grouping(body: &str) -> Result<String, Grouping> {
     let (sign, unsigned) = match body.strip_prefix('-') {
         Some(rest) => ("-", rest),
-        None => ("", body.strip_prefix('+').unwrap_or(body)),
+        None => ("", body),
     };
     let (int, frac) = match unsigned.split_once('.') {
         Some((i, f)) => (i, Some(f)),
@@ -291,6 +345,30 @@ mod tests {
         assert_eq!(err("1.", Unit::Numero), ValueError::NotANumber { text: "1.".into() });
         assert_eq!(err("--1", Unit::Numero), ValueError::NotANumber { text: "--1".into() });
         assert_eq!(err("20%", Unit::Numero), ValueError::PercentNotAllowed { text: "20%".into(), unit: Unit::Numero });
+        assert_eq!(err("+5", Unit::Numero), ValueError::ExplicitPlus { text: "+5".into() });
+        assert_eq!(err("+-5", Unit::Numero), ValueError::NotANumber { text: "+-5".into() });
+        assert_eq!(err("-0", Unit::TasaVariacion), ValueError::NegativeZero { text: "-0".into() });
+        assert_eq!(err("-0.00%", Unit::TasaVariacion), ValueError::NegativeZero { text: "-0.00%".into() });
+    }
+
+    #[test]
+    fn negative_values_only_where_the_indicator_admits_them() {
+        let signed = |t: &str, u, ok| Cell::parse_signed(t, u, ok);
+        assert_eq!(signed("-5", Unit::Cantidad, false), Err(ValueError::Negative { text: "-5".into() }));
+        assert_eq!(
+            signed("-5", Unit::Cantidad, true).map(|c| c.number().map(|d| d.to_string())),
+            Ok(Some("-5".into()))
+        );
+        assert!(signed("-3.5%", Unit::TasaVariacion, Unit::TasaVariacion.negative_by_default()).is_ok());
+        assert!(signed("0", Unit::Porcentaje, false).is_ok());
+        assert!(signed("ND", Unit::Porcentaje, false).is_ok());
+        assert_eq!(
+            ValueError::Negative { text: "-5".into() }.message(Unit::Cantidad, Lang::Es),
+            "\"-5\" es negativo y este indicador (cantidad) no admite valores negativos"
+        );
+        for u in Unit::ALL {
+            assert_eq!(u.negative_by_default(), u == Unit::TasaVariacion, "{u}");
+        }
     }
 
     proptest::proptest! {

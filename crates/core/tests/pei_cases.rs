@@ -45,6 +45,7 @@ fn every_published_pei_figure() {
             responsible: "IGP".into(),
             indicator_type: row[4].to_string(),
             unit: Unit::Numero,
+            negative_values: None,
             // PEI reports declare no sense: the profile decides.
             direction: Direction::Trend { sense: None, aggregation: Aggregation::NoAcumulado },
             baseline: None,

@@ -32,6 +32,7 @@ fn indicator(direction: Direction, unit: Unit, targets: &[(u16, &str)], actuals:
         responsible: "DGDE".into(),
         indicator_type: "COBERTURA".into(),
         unit,
+        negative_values: None,
         direction,
         baseline: None,
         targets: series(unit, targets),

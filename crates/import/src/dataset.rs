@@ -97,6 +97,7 @@ const INDICATOR: &[&str] = &[
     "responsible",
     "type",
     "unit",
+    "negative_values",
     "sentido",
     "aggregation",
     "standard",
@@ -221,16 +222,27 @@ fn read_indicator(ctx: &mut Ctx, o: &Obj<'_>) -> Option<Indicator> {
     let responsible = o.text(ctx, "responsible");
     let indicator_type = o.text(ctx, "type");
     let unit = o.choice(ctx, "unit", &Unit::ALL, Unit::id);
+    let negative_values = match o.get("negative_values") {
+        None => Some(None),
+        Some(Value::Bool(b)) => Some(Some(*b)),
+        Some(v) => {
+            o.invalid(ctx, "negative_values", Expected::OneOf(vec!["true".into(), "false".into()]), v);
+            None
+        }
+    };
     let direction = read_direction(ctx, o);
     let unit_or_numero = unit.unwrap_or(Unit::Numero);
+    // An unreadable flag is reported once; the signs are then not judged against a guess.
+    let negative = negative_values.is_none_or(|n| n.unwrap_or_else(|| unit_or_numero.negative_by_default()));
+    let signed = (unit_or_numero, negative);
     let baseline = o.get("baseline").and_then(|_| {
         let b = o.object(ctx, "baseline", BASELINE)?;
         let year = b.year(ctx, "year");
-        let value = b.text(ctx, "value").and_then(|t| cell(ctx, &b, "value", t, unit_or_numero));
+        let value = b.text(ctx, "value").and_then(|t| cell(ctx, &b, "value", t, signed));
         Some(Baseline { year: year?, value: value? })
     });
-    let targets = series(ctx, o, "targets", unit_or_numero);
-    let actuals = series(ctx, o, "actuals", unit_or_numero);
+    let targets = series(ctx, o, "targets", signed);
+    let actuals = series(ctx, o, "actuals", signed);
     let baseline_ok = o.get("baseline").is_none() || baseline.is_some();
     if !baseline_ok || unit.is_none() {
         return None;
@@ -241,6 +253,7 @@ fn read_indicator(ctx: &mut Ctx, o: &Obj<'_>) -> Option<Indicator> {
         responsible: responsible?.to_string(),
         indicator_type: indicator_type?.to_string(),
         unit: unit?,
+        negative_values: negative_values?,
         direction: direction?,
         baseline,
         targets: targets?,
@@ -278,8 +291,9 @@ fn read_direction(ctx: &mut Ctx, o: &Obj<'_>) -> Option<Direction> {
     }
 }
 
-fn cell(ctx: &mut Ctx, o: &Obj<'_>, key: &str, text: &str, unit: Unit) -> Option<Cell> {
-    match Cell::parse(text, unit) {
+/// A value read for the indicator's unit, its sign checked (`negative` allowed or not).
+fn cell(ctx: &mut Ctx, o: &Obj<'_>, key: &str, text: &str, (unit, negative): (Unit, bool)) -> Option<Cell> {
+    match Cell::parse_signed(text, unit, negative) {
         Ok(c) => Some(c),
         Err(error) => {
             o.issue(ctx, key, IssueKind::Value { error, unit });
@@ -289,7 +303,7 @@ fn cell(ctx: &mut Ctx, o: &Obj<'_>, key: &str, text: &str, unit: Unit) -> Option
 }
 
 /// A `{"2024": "20%"}` map of yearly values.
-fn series(ctx: &mut Ctx, o: &Obj<'_>, key: &str, unit: Unit) -> Option<BTreeMap<Year, Cell>> {
+fn series(ctx: &mut Ctx, o: &Obj<'_>, key: &str, unit: (Unit, bool)) -> Option<BTreeMap<Year, Cell>> {
     let Some(v) = o.get(key) else {
         return Some(BTreeMap::new());
     };
@@ -348,6 +362,9 @@ pub fn to_json(policy: &Policy) -> String {
                 "sentido": sentido,
             });
             let map = obj.as_object_mut().expect("a json! object");
+            if let Some(n) = i.negative_values {
+                map.insert("negative_values".into(), json!(n));
+            }
             match (aggregation, standard) {
                 (Some(a), _) => map.insert("aggregation".into(), json!(a)),
                 (_, s) => map.insert("standard".into(), json!(s)),

@@ -507,8 +507,9 @@ fn read_row(ctx: &mut Ctx<'_>, line: usize, code: Code, body: &str) -> Option<Ro
     all.extend(values.iter().copied());
     let unit = unit_for(&name, &all);
     let mut cells = Vec::with_capacity(all.len());
+    // A published report says nothing of negative values: the unit's default applies.
     for v in &all {
-        match Cell::parse(v, unit) {
+        match Cell::parse_signed(v, unit, unit.negative_by_default()) {
             Ok(cell) => cells.push(cell),
             Err(error) => ctx.push(Some(line), Some(code.as_str()), IssueKind::Value { error, unit }),
         }
@@ -544,6 +545,7 @@ fn read_row(ctx: &mut Ctx<'_>, line: usize, code: Code, body: &str) -> Option<Ro
             responsible: c["resp"].split_whitespace().collect::<Vec<_>>().join(" "),
             indicator_type: c["type"].to_string(),
             unit,
+            negative_values: None,
             direction,
             baseline: Some(Baseline { year, value: baseline_cell }),
             targets: BTreeMap::new(),

@@ -71,6 +71,7 @@ fn indicator(rng: &mut Lcg, code: Code, years: YearRange) -> Indicator {
         responsible: ["DGDE", "OGEEIE", "ITP", "MINEDU", "DGPAR - ITP"][rng.below(5) as usize].to_string(),
         indicator_type: ["COBERTURA", "CALIDAD", "RESULTADO"][rng.below(3) as usize].to_string(),
         unit,
+        negative_values: None,
         direction,
         baseline: Some(Baseline {
             year: Year::new(years.first.get() - 1).expect("year"),

@@ -89,6 +89,40 @@ fn unparseable_value() {
 }
 
 #[test]
+fn signs_are_checked_against_the_indicator() {
+    let mut doc = example();
+    let (i, ind) = indicator(&mut doc, "ISS.01.01.01.01");
+    ind["actuals"]["2024"] = json!("-5");
+    ind["targets"]["2024"] = json!("+1");
+    ind["actuals"]["2023"] = json!("-0");
+    let at = |k: &str, msg: &str| format!("bad/dataset.json: indicators[{i}].{k} (ISS.01.01.01.01): {msg}");
+    assert_eq!(
+        check(&doc, Lang::Es),
+        [
+            at("targets.2024", "\"+1\" lleva el signo +: escriba el valor sin signo (solo los negativos llevan -)"),
+            at("actuals.2023", "\"-0\" es un cero con signo: escriba 0"),
+            at("actuals.2024", "\"-5\" es negativo y este indicador (número) no admite valores negativos"),
+        ]
+    );
+    // The metadata may allow negative values (a balance, say); a sign and a signed zero stay wrong.
+    let (_, ind) = indicator(&mut doc, "ISS.01.01.01.01");
+    ind["negative_values"] = json!(true);
+    ind["targets"]["2024"] = json!("1");
+    ind["actuals"]["2023"] = json!("0");
+    let text = serde_json::to_string_pretty(&doc).expect("json");
+    let policy = dataset::parse(Path::new("ok/dataset.json"), &text).expect("negative values allowed");
+    let read = policy.indicators().iter().find(|x| x.code.as_str() == "ISS.01.01.01.01").expect("indicator");
+    assert_eq!(read.negative_values, Some(true));
+    assert_eq!(read.actuals.values().last().map(|c| c.text()), Some("-5"));
+    // Written back with the flag, and read again the same.
+    let again = dataset::parse(Path::new("ok/dataset.json"), &dataset::to_json(&policy)).expect("round trip");
+    assert_eq!(again, policy);
+    let (_, ind) = indicator(&mut doc, "ISS.01.01.01.01");
+    ind["negative_values"] = json!("si");
+    assert_eq!(check(&doc, Lang::Es), [at("negative_values", "se esperaba \"true\" o \"false\"; se encontró \"si\"")]);
+}
+
+#[test]
 fn decimal_comma_is_not_read_as_thousands() {
     let mut doc = example();
     let (i, ind) = indicator(&mut doc, "ISS.01.02.01.01");

@@ -64,6 +64,8 @@ pub fn event(e: avance_core::access::Event, l: Lang) -> &'static str {
     match e {
         Event::Login => l.pick("ingreso", "login"),
         Event::LoginFailed => l.pick("ingreso fallido", "failed login"),
+        Event::LoginRefused => l.pick("ingreso rechazado por exceso de intentos", "login refused: too many attempts"),
+        Event::LockedOut => l.pick("bloqueo temporal por intentos fallidos", "locked out after failed attempts"),
         Event::Logout => l.pick("salida", "logout"),
         Event::Submit => l.pick("envío de valor", "value submitted"),
         Event::Approve => l.pick("aprobación", "approval"),

@@ -5,7 +5,7 @@
 //! (who may, which step follows which) live in `avance_core::access`; this module only keeps the
 //! state and applies `transition` inside the transaction that writes it.
 
-use avance_core::access::{Event, Role, Status, Step, WorkflowError, transition};
+use avance_core::access::{Event, Role, Status, Step, WorkflowError, supersedes, transition};
 use sqlx::Row;
 
 use crate::{Conflict, PgStore, SqliteStore, Store, StoreError, rows};
@@ -243,9 +243,15 @@ macro_rules! append_value {
     }};
 }
 
+/// The id of a policy, its row locked until the transaction ends where the database locks rows
+/// (`$lock` is ` FOR UPDATE` on PostgreSQL; a SQLite write transaction holds the whole database),
+/// so that the writes of one policy happen one after another.
 macro_rules! policy_id {
-    ($tx:expr, $code:expr) => {{
-        let row = sqlx::query("SELECT id FROM policies WHERE code = $1").bind($code).fetch_optional(&mut *$tx).await?;
+    ($tx:expr, $code:expr, $lock:literal) => {{
+        let row = sqlx::query(concat!("SELECT id FROM policies WHERE code = $1", $lock))
+            .bind($code)
+            .fetch_optional(&mut *$tx)
+            .await?;
         match row {
             Some(r) => rows::int(&r, 0)?,
             None => return Err(StoreError::UnknownPolicy($code.to_string())),
@@ -254,11 +260,11 @@ macro_rules! policy_id {
 }
 
 macro_rules! app_operations {
-    ($store:ty, $num:literal) => {
+    ($store:ty, $num:literal, $lock:literal) => {
         impl $store {
             /// Creates a user; a taken user name is a [`StoreError::Conflict`].
             pub async fn create_user(&self, u: &NewUser<'_>, audit: &NewAudit<'_>) -> Result<i64, StoreError> {
-                let mut tx = self.pool.begin().await?;
+                let mut tx = self.write().await?;
                 let taken = sqlx::query("SELECT 1 FROM users WHERE username = $1")
                     .bind(u.username)
                     .fetch_optional(&mut *tx)
@@ -298,7 +304,7 @@ macro_rules! app_operations {
 
             /// Activates or deactivates a user; deactivating ends the user's sessions and tokens.
             pub async fn set_user_active(&self, username: &str, active: bool, audit: &NewAudit<'_>) -> Result<(), StoreError> {
-                let mut tx = self.pool.begin().await?;
+                let mut tx = self.write().await?;
                 let done = sqlx::query("UPDATE users SET active = $1 WHERE username = $2")
                     .bind(i64::from(active))
                     .bind(username)
@@ -324,7 +330,7 @@ macro_rules! app_operations {
             }
 
             pub async fn set_password(&self, username: &str, password_hash: &str, audit: &NewAudit<'_>) -> Result<(), StoreError> {
-                let mut tx = self.pool.begin().await?;
+                let mut tx = self.write().await?;
                 let done = sqlx::query("UPDATE users SET password_hash = $1 WHERE username = $2")
                     .bind(password_hash)
                     .bind(username)
@@ -344,7 +350,7 @@ macro_rules! app_operations {
 
             /// Starts a session (only the hash of its secret is kept) and logs the login.
             pub async fn create_session(&self, token_hash: &str, user_id: i64, expires_at: &str, audit: &NewAudit<'_>) -> Result<(), StoreError> {
-                let mut tx = self.pool.begin().await?;
+                let mut tx = self.write().await?;
                 sqlx::query("DELETE FROM sessions WHERE expires_at < $1").bind(audit.at).execute(&mut *tx).await?;
                 sqlx::query("INSERT INTO sessions (token_hash, user_id, created_at, expires_at) VALUES ($1, $2, $3, $4)")
                     .bind(token_hash)
@@ -370,7 +376,7 @@ macro_rules! app_operations {
             }
 
             pub async fn end_session(&self, token_hash: &str, audit: &NewAudit<'_>) -> Result<(), StoreError> {
-                let mut tx = self.pool.begin().await?;
+                let mut tx = self.write().await?;
                 sqlx::query("DELETE FROM sessions WHERE token_hash = $1").bind(token_hash).execute(&mut *tx).await?;
                 insert_audit!(tx, audit);
                 tx.commit().await?;
@@ -378,7 +384,7 @@ macro_rules! app_operations {
             }
 
             pub async fn create_token(&self, token_hash: &str, user_id: i64, label: &str, audit: &NewAudit<'_>) -> Result<(), StoreError> {
-                let mut tx = self.pool.begin().await?;
+                let mut tx = self.write().await?;
                 sqlx::query("INSERT INTO api_tokens (token_hash, user_id, label, created_at) VALUES ($1, $2, $3, $4)")
                     .bind(token_hash)
                     .bind(user_id)
@@ -413,8 +419,8 @@ macro_rules! app_operations {
 
             /// Sets (or moves) the reporting deadline of a policy-year.
             pub async fn set_deadline(&self, policy: &str, year: i64, deadline: &str, audit: &NewAudit<'_>) -> Result<(), StoreError> {
-                let mut tx = self.pool.begin().await?;
-                let id = policy_id!(tx, policy);
+                let mut tx = self.write().await?;
+                let id = policy_id!(tx, policy, $lock);
                 sqlx::query(
                     "INSERT INTO reporting_years (policy_id, year, deadline, set_by) VALUES ($1, $2, $3, $4) \
                      ON CONFLICT (policy_id, year) DO UPDATE SET deadline = excluded.deadline, set_by = excluded.set_by",
@@ -446,8 +452,8 @@ macro_rules! app_operations {
 
             /// Grants (or changes) a unit's exception to a policy-year's deadline.
             pub async fn grant_exception(&self, e: &Exception, audit: &NewAudit<'_>) -> Result<(), StoreError> {
-                let mut tx = self.pool.begin().await?;
-                let id = policy_id!(tx, &e.policy);
+                let mut tx = self.write().await?;
+                let id = policy_id!(tx, &e.policy, $lock);
                 sqlx::query(
                     "INSERT INTO reporting_exceptions (policy_id, year, unit, until, reason, granted_by) VALUES ($1, $2, $3, $4, $5, $6) \
                      ON CONFLICT (policy_id, year, unit) DO UPDATE SET until = excluded.until, reason = excluded.reason, \
@@ -489,22 +495,38 @@ macro_rules! app_operations {
             }
 
             /// Records a unit's submission of an actual, if the workflow allows it (an approved
-            /// value is locked). Deadlines are checked by the caller, which knows the unit's
-            /// exceptions and the clock.
+            /// value is locked). A submission identical to the one still waiting for review (same
+            /// value, comment, evidence and author) is that one: its id is returned and nothing
+            /// is written. A different one supersedes it. Deadlines are checked by the caller,
+            /// which knows the unit's exceptions and the clock.
             pub async fn submit(&self, s: &NewSubmission<'_>, audit: &NewAudit<'_>) -> Result<i64, StoreError> {
-                let mut tx = self.pool.begin().await?;
-                let policy_id = policy_id!(tx, s.policy);
-                let latest = sqlx::query("SELECT status FROM submissions WHERE policy_id = $1 AND indicator = $2 AND year = $3 ORDER BY id DESC LIMIT 1")
+                let mut tx = self.write().await?;
+                let policy_id = policy_id!(tx, s.policy, $lock);
+                let latest = sqlx::query("SELECT id, status, text, comment, evidence, submitted_by FROM submissions WHERE policy_id = $1 AND indicator = $2 AND year = $3 ORDER BY id DESC LIMIT 1")
                     .bind(policy_id)
                     .bind(s.indicator)
                     .bind(s.year as i32)
                     .fetch_optional(&mut *tx)
                     .await?;
-                let current = match latest {
-                    Some(r) => Some(r.try_get::<String, _>(0)?.parse::<Status>().map_err(|detail| StoreError::Corrupt { policy: s.policy.to_string(), detail })?),
+                let current = match &latest {
+                    Some(r) => Some(r.try_get::<String, _>(1)?.parse::<Status>().map_err(|detail| StoreError::Corrupt { policy: s.policy.to_string(), detail })?),
                     None => None,
                 };
                 transition(current, Step::Submit).map_err(StoreError::Workflow)?;
+                if let Some(r) = &latest
+                    && supersedes(current)
+                {
+                    let previous = rows::int(r, 0)?;
+                    let same = r.try_get::<String, _>(2)? == s.text
+                        && r.try_get::<Option<String>, _>(3)?.as_deref() == s.comment
+                        && r.try_get::<Option<String>, _>(4)?.as_deref() == s.evidence
+                        && r.try_get::<String, _>(5)? == s.by;
+                    if same {
+                        tx.rollback().await?;
+                        return Ok(previous);
+                    }
+                    sqlx::query("UPDATE submissions SET status = 'superseded' WHERE id = $1").bind(previous).execute(&mut *tx).await?;
+                }
                 let q = concat!(
                     "INSERT INTO submissions (policy_id, indicator, year, text, exact, comment, evidence, status, submitted_by, submitted_at) \
                      VALUES ($1, $2, $3, $4, $5",
@@ -548,6 +570,17 @@ macro_rules! app_operations {
                 rows.iter().map(submission_from).collect()
             }
 
+            /// Every submission of one indicator-year, oldest first (where each stands: one
+            /// waits for review at most, the earlier ones were reviewed or superseded).
+            pub async fn submissions_of(&self, policy: &str, indicator: &str, year: i64) -> Result<Vec<Submission>, StoreError> {
+                let q = format!(
+                    "SELECT {SUBMISSION_COLUMNS} FROM submissions s JOIN policies p ON p.id = s.policy_id \
+                     WHERE p.code = $1 AND s.indicator = $2 AND s.year = $3 ORDER BY s.id"
+                );
+                let rows = sqlx::query(sqlx::AssertSqlSafe(q)).bind(policy).bind(indicator).bind(year as i32).fetch_all(&self.pool).await?;
+                rows.iter().map(submission_from).collect()
+            }
+
             /// Approves or returns a submission. Approving appends the value as the indicator's
             /// actual (a new revision by the reviewer, with `revision_reason`, which the caller
             /// words) and locks it.
@@ -556,8 +589,11 @@ macro_rules! app_operations {
                 if step == Step::Return && reason.is_none() {
                     return Err(StoreError::Workflow(WorkflowError::ReasonRequired));
                 }
-                let mut tx = self.pool.begin().await?;
-                let q = format!("SELECT {SUBMISSION_COLUMNS}, s.policy_id, CAST(s.exact AS TEXT) FROM submissions s JOIN policies p ON p.id = s.policy_id WHERE s.id = $1");
+                let mut tx = self.write().await?;
+                // The submission and its policy are locked (PostgreSQL) or the database is (SQLite):
+                // of concurrent reviews of one submission, the first wins and the others find it
+                // reviewed.
+                let q = format!("SELECT {SUBMISSION_COLUMNS}, s.policy_id, CAST(s.exact AS TEXT) FROM submissions s JOIN policies p ON p.id = s.policy_id WHERE s.id = $1{}", $lock);
                 let row = sqlx::query(sqlx::AssertSqlSafe(q))
                     .bind(id)
                     .fetch_optional(&mut *tx)
@@ -566,16 +602,6 @@ macro_rules! app_operations {
                 let sub = submission_from(&row)?;
                 let policy_id = rows::int(&row, 13)?;
                 let exact: Option<String> = row.try_get(14)?;
-                let newer = sqlx::query("SELECT 1 FROM submissions WHERE policy_id = $1 AND indicator = $2 AND year = $3 AND id > $4")
-                    .bind(policy_id)
-                    .bind(&sub.indicator)
-                    .bind(sub.year as i32)
-                    .bind(id)
-                    .fetch_optional(&mut *tx)
-                    .await?;
-                if newer.is_some() {
-                    return Err(StoreError::Workflow(WorkflowError::NotSubmitted));
-                }
                 let status = transition(Some(sub.status), step).map_err(StoreError::Workflow)?;
                 let change = if status == Status::Approved {
                     Some(append_value!(tx, $num, policy_id, by, revision_reason, &sub.indicator, sub.year as i32, "actual", &sub.text, exact))
@@ -601,8 +627,8 @@ macro_rules! app_operations {
                 if t.reason.trim().is_empty() {
                     return Err(StoreError::Workflow(WorkflowError::ReasonRequired));
                 }
-                let mut tx = self.pool.begin().await?;
-                let policy_id = policy_id!(tx, t.policy);
+                let mut tx = self.write().await?;
+                let policy_id = policy_id!(tx, t.policy, $lock);
                 let change = append_value!(tx, $num, policy_id, t.by, t.reason, t.indicator, t.year as i32, "target", t.text, t.exact);
                 insert_audit!(tx, audit);
                 tx.commit().await?;
@@ -611,7 +637,7 @@ macro_rules! app_operations {
 
             /// Appends to the audit log an action that changes nothing else (a failed login, say).
             pub async fn log(&self, audit: &NewAudit<'_>) -> Result<(), StoreError> {
-                let mut tx = self.pool.begin().await?;
+                let mut tx = self.write().await?;
                 insert_audit!(tx, audit);
                 tx.commit().await?;
                 Ok(())
@@ -667,21 +693,12 @@ macro_rules! app_operations {
     };
 }
 
-app_operations!(SqliteStore, "");
-app_operations!(PgStore, "::numeric");
-
-macro_rules! dispatch {
-    ($self:expr, $s:ident => $e:expr) => {
-        match $self {
-            Store::Sqlite($s) => $e,
-            Store::Postgres($s) => $e,
-        }
-    };
-}
+app_operations!(SqliteStore, "", "");
+app_operations!(PgStore, "::numeric", " FOR UPDATE");
 
 impl Store {
     pub async fn create_user(&self, u: &NewUser<'_>, audit: &NewAudit<'_>) -> Result<i64, StoreError> {
-        dispatch!(self, s => s.create_user(u, audit).await)
+        dispatch!(write self, s => s.create_user(u, audit).await)
     }
     pub async fn user_by_name(&self, username: &str) -> Result<Option<User>, StoreError> {
         dispatch!(self, s => s.user_by_name(username).await)
@@ -690,10 +707,10 @@ impl Store {
         dispatch!(self, s => s.users().await)
     }
     pub async fn set_user_active(&self, username: &str, active: bool, audit: &NewAudit<'_>) -> Result<(), StoreError> {
-        dispatch!(self, s => s.set_user_active(username, active, audit).await)
+        dispatch!(write self, s => s.set_user_active(username, active, audit).await)
     }
     pub async fn set_password(&self, username: &str, hash: &str, audit: &NewAudit<'_>) -> Result<(), StoreError> {
-        dispatch!(self, s => s.set_password(username, hash, audit).await)
+        dispatch!(write self, s => s.set_password(username, hash, audit).await)
     }
     pub async fn create_session(
         &self,
@@ -702,13 +719,13 @@ impl Store {
         expires: &str,
         audit: &NewAudit<'_>,
     ) -> Result<(), StoreError> {
-        dispatch!(self, s => s.create_session(hash, user, expires, audit).await)
+        dispatch!(write self, s => s.create_session(hash, user, expires, audit).await)
     }
     pub async fn session_user(&self, hash: &str, now: &str) -> Result<Option<User>, StoreError> {
         dispatch!(self, s => s.session_user(hash, now).await)
     }
     pub async fn end_session(&self, hash: &str, audit: &NewAudit<'_>) -> Result<(), StoreError> {
-        dispatch!(self, s => s.end_session(hash, audit).await)
+        dispatch!(write self, s => s.end_session(hash, audit).await)
     }
     pub async fn create_token(
         &self,
@@ -717,7 +734,7 @@ impl Store {
         label: &str,
         audit: &NewAudit<'_>,
     ) -> Result<(), StoreError> {
-        dispatch!(self, s => s.create_token(hash, user, label, audit).await)
+        dispatch!(write self, s => s.create_token(hash, user, label, audit).await)
     }
     pub async fn token_user(&self, hash: &str) -> Result<Option<User>, StoreError> {
         dispatch!(self, s => s.token_user(hash).await)
@@ -732,25 +749,33 @@ impl Store {
         deadline: &str,
         audit: &NewAudit<'_>,
     ) -> Result<(), StoreError> {
-        dispatch!(self, s => s.set_deadline(policy, year, deadline, audit).await)
+        dispatch!(write self, s => s.set_deadline(policy, year, deadline, audit).await)
     }
     pub async fn deadlines(&self, policy: Option<&str>) -> Result<Vec<Deadline>, StoreError> {
         dispatch!(self, s => s.deadlines(policy).await)
     }
     pub async fn grant_exception(&self, e: &Exception, audit: &NewAudit<'_>) -> Result<(), StoreError> {
-        dispatch!(self, s => s.grant_exception(e, audit).await)
+        dispatch!(write self, s => s.grant_exception(e, audit).await)
     }
     pub async fn exceptions(&self, policy: Option<&str>) -> Result<Vec<Exception>, StoreError> {
         dispatch!(self, s => s.exceptions(policy).await)
     }
     pub async fn submit(&self, sub: &NewSubmission<'_>, audit: &NewAudit<'_>) -> Result<i64, StoreError> {
-        dispatch!(self, s => s.submit(sub, audit).await)
+        dispatch!(write self, s => s.submit(sub, audit).await)
     }
     pub async fn submission(&self, id: i64) -> Result<Option<Submission>, StoreError> {
         dispatch!(self, s => s.submission(id).await)
     }
     pub async fn latest_submissions(&self, policy: Option<&str>) -> Result<Vec<Submission>, StoreError> {
         dispatch!(self, s => s.latest_submissions(policy).await)
+    }
+    pub async fn submissions_of(
+        &self,
+        policy: &str,
+        indicator: &str,
+        year: i64,
+    ) -> Result<Vec<Submission>, StoreError> {
+        dispatch!(self, s => s.submissions_of(policy, indicator, year).await)
     }
     pub async fn review(
         &self,
@@ -761,13 +786,13 @@ impl Store {
         by: &str,
         audit: &NewAudit<'_>,
     ) -> Result<Submission, StoreError> {
-        dispatch!(self, s => s.review(id, step, reason, revision_reason, by, audit).await)
+        dispatch!(write self, s => s.review(id, step, reason, revision_reason, by, audit).await)
     }
     pub async fn change_target(&self, t: &TargetChange<'_>, audit: &NewAudit<'_>) -> Result<i64, StoreError> {
-        dispatch!(self, s => s.change_target(t, audit).await)
+        dispatch!(write self, s => s.change_target(t, audit).await)
     }
     pub async fn log(&self, audit: &NewAudit<'_>) -> Result<(), StoreError> {
-        dispatch!(self, s => s.log(audit).await)
+        dispatch!(write self, s => s.log(audit).await)
     }
     pub async fn audit_log(&self, f: &AuditFilter) -> Result<Vec<AuditEntry>, StoreError> {
         dispatch!(self, s => s.audit_log(f).await)

@@ -25,6 +25,39 @@ macro_rules! insert_audit {
     };
 }
 
+/// Dispatches to the store of either kind. `write` marks an operation that is one transaction:
+/// it is run again when the database gave up on it for a transient reason
+/// ([`StoreError::is_transient`]), a few times with a growing pause. A transaction that failed
+/// was rolled back whole, so running it again is safe.
+macro_rules! dispatch {
+    ($self:expr, $s:ident => $e:expr) => {
+        match $self {
+            Store::Sqlite($s) => $e,
+            Store::Postgres($s) => $e,
+        }
+    };
+    (write $self:expr, $s:ident => $e:expr) => {{
+        let mut attempt = 0u32;
+        loop {
+            let outcome = match $self {
+                Store::Sqlite($s) => $e,
+                Store::Postgres($s) => $e,
+            };
+            match outcome {
+                Err(e) if e.is_transient() && attempt < crate::RETRIES => {
+                    attempt += 1;
+                    tracing::warn!(attempt, error = %e, "transaction retried");
+                    tokio::time::sleep(std::time::Duration::from_millis(10 << attempt)).await;
+                }
+                other => break other,
+            }
+        }
+    }};
+}
+
+/// How many times a transaction that failed for a transient reason is run again.
+const RETRIES: u32 = 6;
+
 pub mod app;
 mod rows;
 
@@ -61,6 +94,19 @@ pub enum StoreError {
     /// The reporting workflow does not allow the step.
     #[error("{}", .0.message(avance_core::lang::Lang::Es))]
     Workflow(avance_core::access::WorkflowError),
+}
+
+impl StoreError {
+    /// Whether the database refused the transaction for a reason that passes: a PostgreSQL
+    /// serialization failure (40001) or deadlock (40P01), SQLite busy or locked (5, 6 and their
+    /// extended codes), or the one-waiting-submission index meeting a concurrent submission.
+    pub fn is_transient(&self) -> bool {
+        let StoreError::Database(sqlx::Error::Database(db)) = self else { return false };
+        let code = db.code().map(|c| c.into_owned()).unwrap_or_default();
+        let busy = code.parse::<i64>().is_ok_and(|c| matches!(c & 0xff, 5 | 6));
+        let one_waiting = code == "23505" || code == "2067" || code == "1555";
+        busy || code == "40001" || code == "40P01" || (one_waiting && db.message().contains("submissions"))
+    }
 }
 
 /// Why a change could not be made: typed, so that the layers above word it in the user's language.
@@ -202,6 +248,13 @@ pub struct PgStore {
 }
 
 impl SqliteStore {
+    /// A write transaction. `BEGIN IMMEDIATE` takes the database's write lock at once, waiting for
+    /// it up to the busy timeout: a deferred transaction that read first and then tried to write
+    /// would fail at once (SQLITE_BUSY) when another writer got there between.
+    async fn write(&self) -> Result<sqlx::Transaction<'static, sqlx::Sqlite>, StoreError> {
+        Ok(self.pool.begin_with("BEGIN IMMEDIATE").await?)
+    }
+
     /// Opens (creating it if needed) a SQLite file in WAL mode, with durable commits, foreign keys
     /// and a generous busy timeout so that concurrent writers wait rather than fail.
     pub async fn open(path: &Path) -> Result<SqliteStore, StoreError> {
@@ -247,6 +300,12 @@ impl SqliteStore {
 }
 
 impl PgStore {
+    /// A write transaction (read committed; the policy's row is locked by the operations that
+    /// change it, so the writes of one policy happen one after another).
+    async fn write(&self) -> Result<sqlx::Transaction<'static, sqlx::Postgres>, StoreError> {
+        Ok(self.pool.begin().await?)
+    }
+
     /// Connects to PostgreSQL; `schema`, when given, is the only schema used (tests isolate
     /// themselves this way).
     pub async fn open(url: &str, schema: Option<&str>) -> Result<PgStore, StoreError> {
@@ -278,7 +337,7 @@ impl PgStore {
 /// exact decimal in SQL: nothing for SQLite (TEXT), a cast for PostgreSQL (NUMERIC). `$values` is
 /// the query that returns a policy's current values as one JSON array (see `read_state!`).
 macro_rules! operations {
-    ($store:ty, $num:literal, $values:expr) => {
+    ($store:ty, $num:literal, $lock:literal, $values:expr) => {
         impl $store {
             /// Loads a policy: one transaction that appends a change set with the revisions that
             /// differ from the current state, or nothing if there are none.
@@ -290,13 +349,16 @@ macro_rules! operations {
             /// something changed.
             pub async fn load_audited(&self, policy: &Policy, author: &str, reason: &str, audit: Option<&app::NewAudit<'_>>) -> Result<LoadOutcome, StoreError> {
                 let code = &policy.meta().code;
-                let mut tx = self.pool.begin().await?;
+                let mut tx = self.write().await?;
                 sqlx::query("INSERT INTO policies (code) VALUES ($1) ON CONFLICT (code) DO NOTHING")
                     .bind(code)
                     .execute(&mut *tx)
                     .await?;
-                let policy_id: i64 =
-                    sqlx::query("SELECT id FROM policies WHERE code = $1").bind(code).fetch_one(&mut *tx).await?.try_get(0)?;
+                let policy_id: i64 = sqlx::query(concat!("SELECT id FROM policies WHERE code = $1", $lock))
+                    .bind(code)
+                    .fetch_one(&mut *tx)
+                    .await?
+                    .try_get(0)?;
                 let current = read_state!(&mut *tx, policy_id, $values);
                 let new = State::of(policy);
                 let diff = current.diff(&new);
@@ -351,7 +413,7 @@ macro_rules! operations {
                 for chunk in diff.indicators.chunks(400) {
                     let mut q = QueryBuilder::new(
                         "INSERT INTO indicator_revisions (change_id, policy_id, code, name, responsible, indicator_type, unit, \
-                         sentido, aggregation, standard, baseline_year, baseline_text, deleted) ",
+                         sentido, aggregation, standard, baseline_year, baseline_text, negative_values, deleted) ",
                     );
                     q.push_values(chunk, |mut b, (code, i)| {
                         b.push_bind(change).push_bind(policy_id).push_bind(code.clone());
@@ -366,6 +428,7 @@ macro_rules! operations {
                             .push_bind(i.standard)
                             .push_bind(i.baseline_year)
                             .push_bind(i.baseline_text)
+                            .push_bind(i.negative_values)
                             .push_bind(deleted);
                     });
                     q.build().execute(&mut *tx).await?;
@@ -495,7 +558,7 @@ macro_rules! operations {
 
             /// Freezes a published policy-year.
             pub async fn publish(&self, s: &NewSnapshot<'_>) -> Result<Snapshot, StoreError> {
-                let mut tx = self.pool.begin().await?;
+                let mut tx = self.write().await?;
                 let row = sqlx::query("SELECT p.id, MAX(c.id) FROM policies p JOIN changes c ON c.policy_id = p.id WHERE p.code = $1 GROUP BY p.id")
                     .bind(s.policy)
                     .fetch_optional(&mut *tx)
@@ -602,8 +665,8 @@ macro_rules! read_state {
             state.elements.insert(code, rows::ElementRow { name: r.try_get::<Option<String>, _>(1)?.unwrap_or_default(), analysis: r.try_get(2)? });
         }
         let indicators = sqlx::query(
-            "SELECT code, name, responsible, indicator_type, unit, sentido, aggregation, standard, baseline_year, baseline_text \
-             FROM (SELECT *, ROW_NUMBER() OVER (PARTITION BY code ORDER BY change_id DESC) AS rn FROM indicator_revisions \
+            "SELECT code, name, responsible, indicator_type, unit, sentido, aggregation, standard, baseline_year, baseline_text, \
+             negative_values FROM (SELECT *, ROW_NUMBER() OVER (PARTITION BY code ORDER BY change_id DESC) AS rn FROM indicator_revisions \
              WHERE policy_id = $1) t WHERE rn = 1 AND deleted = 0",
         )
         .bind($id)
@@ -623,6 +686,7 @@ macro_rules! read_state {
                     standard: r.try_get(7)?,
                     baseline_year: rows::opt_int(&r, 8)?,
                     baseline_text: r.try_get(9)?,
+                    negative_values: rows::opt_int(&r, 10)?,
                 },
             );
         }
@@ -645,18 +709,8 @@ const POSTGRES_VALUES: &str = "SELECT COALESCE(json_agg(json_build_array(indicat
      (SELECT indicator, year, role, text, deleted, ROW_NUMBER() OVER (PARTITION BY indicator, year, role ORDER BY change_id DESC) AS rn \
      FROM value_revisions WHERE policy_id = $1) t WHERE rn = 1 AND deleted = 0";
 
-operations!(SqliteStore, "", SQLITE_VALUES);
-operations!(PgStore, "::numeric", POSTGRES_VALUES);
-
-/// Dispatches to the store of either kind.
-macro_rules! dispatch {
-    ($self:expr, $s:ident => $e:expr) => {
-        match $self {
-            Store::Sqlite($s) => $e,
-            Store::Postgres($s) => $e,
-        }
-    };
-}
+operations!(SqliteStore, "", "", SQLITE_VALUES);
+operations!(PgStore, "::numeric", " FOR UPDATE", POSTGRES_VALUES);
 
 impl Store {
     /// Opens the database at `location`, creating a SQLite file if needed, and brings its schema up
@@ -674,7 +728,7 @@ impl Store {
         dispatch!(self, s => s.migrate().await)
     }
     pub async fn load(&self, policy: &Policy, author: &str, reason: &str) -> Result<LoadOutcome, StoreError> {
-        dispatch!(self, s => s.load(policy, author, reason).await)
+        dispatch!(write self, s => s.load(policy, author, reason).await)
     }
     pub async fn load_audited(
         &self,
@@ -683,7 +737,7 @@ impl Store {
         reason: &str,
         audit: Option<&app::NewAudit<'_>>,
     ) -> Result<LoadOutcome, StoreError> {
-        dispatch!(self, s => s.load_audited(policy, author, reason, audit).await)
+        dispatch!(write self, s => s.load_audited(policy, author, reason, audit).await)
     }
     pub async fn policy(&self, code: &str) -> Result<Option<Policy>, StoreError> {
         dispatch!(self, s => s.policy(code).await)
@@ -695,7 +749,7 @@ impl Store {
         dispatch!(self, s => s.history(indicator, policy).await)
     }
     pub async fn publish(&self, snapshot: &NewSnapshot<'_>) -> Result<Snapshot, StoreError> {
-        dispatch!(self, s => s.publish(snapshot).await)
+        dispatch!(write self, s => s.publish(snapshot).await)
     }
     pub async fn snapshots(&self, policy: &str, year: Option<Year>) -> Result<Vec<Snapshot>, StoreError> {
         dispatch!(self, s => s.snapshots(policy, year).await)

@@ -43,6 +43,8 @@ pub struct IndicatorRow {
     pub standard: Option<String>,
     pub baseline_year: Option<i64>,
     pub baseline_text: Option<String>,
+    /// 1 or 0 when the metadata says whether values may be negative; `None`: the unit's default.
+    pub negative_values: Option<i64>,
 }
 
 /// A target or actual: the text as entered, and its exact value (`None` for ND). Revisions compare
@@ -159,6 +161,7 @@ impl State {
                     standard,
                     baseline_year: i.baseline.as_ref().map(|b| i64::from(b.year.get())),
                     baseline_text: i.baseline.as_ref().map(|b| b.value.text().to_string()),
+                    negative_values: i.negative_values.map(i64::from),
                 },
             );
             for (role, map) in [("target", &i.targets), ("actual", &i.actuals)] {
@@ -246,6 +249,7 @@ impl State {
                 responsible: r.responsible.unwrap_or_default(),
                 indicator_type: r.indicator_type.unwrap_or_default(),
                 unit,
+                negative_values: r.negative_values.map(|n| n != 0),
                 direction,
                 baseline,
                 targets: BTreeMap::new(),

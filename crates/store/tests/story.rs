@@ -103,12 +103,22 @@ async fn story(store: Store) {
     assert_eq!(content_hash(&snaps[0].profile, &snaps[0].inputs, &snaps[0].figures), snaps[0].content_hash);
     assert_ne!(figures(&store.policy("PNDI").await.expect("read").expect("stored"), 2024), snaps[0].figures);
 
+    // The metadata's word on negative values is kept, and changing it is a metadata revision.
+    let mut parts = example.clone().into_parts();
+    let ind = parts.indicators.iter_mut().find(|i| i.code.as_str() == "ISS.01.01.01.01").expect("indicator");
+    ind.negative_values = Some(true);
+    ind.actuals.insert(y(2024), Cell::parse_signed("-3", Unit::Numero, true).expect("value"));
+    let signed = Policy::new(parts).expect("valid");
+    let fourth = store.load(&signed, "dgde@produce", "saldo negativo").await.expect("load");
+    assert_eq!((fourth.indicators, fourth.values), (1, 1));
+    assert_eq!(store.policy("PNDI").await.expect("read").expect("stored"), signed);
+
     // The list of policies.
     let list = store.policies().await.expect("list");
     assert_eq!(list.len(), 1);
     assert_eq!(
         (list[0].code.as_str(), list[0].sector.as_str(), list[0].changes, list[0].indicators),
-        ("PNDI", "38 PRODUCCION", 3, 91)
+        ("PNDI", "38 PRODUCCION", 4, 91)
     );
     assert_eq!(store.policy("NADA").await.expect("read"), None);
 }

@@ -7,7 +7,7 @@
 #![allow(clippy::result_large_err)]
 
 use avance_app::store::Submission;
-use avance_app::{Actor, AppError, Missing, OverviewFilter, ReportActual};
+use avance_app::{Actor, AppError, OverviewFilter, ReportActual};
 use avance_core::access::Step;
 use avance_core::lang::Lang;
 use avance_core::model::Year;
@@ -35,7 +35,6 @@ pub fn routes() -> Router<AppState> {
         .route("/api/v1/submissions", get(submissions))
         .route("/api/v1/submissions/{id}/approve", post(approve))
         .route("/api/v1/submissions/{id}/return", post(return_))
-        .fallback(api_not_found)
 }
 
 #[derive(OpenApi)]
@@ -108,7 +107,7 @@ impl IntoResponse for ApiFail {
             AppError::Invalid { .. } => (StatusCode::UNPROCESSABLE_ENTITY, "invalid"),
             AppError::Closed => (StatusCode::UNPROCESSABLE_ENTITY, "closed"),
             AppError::Conflict(_) => (StatusCode::CONFLICT, "conflict"),
-            AppError::TooManyAttempts => (StatusCode::TOO_MANY_REQUESTS, "too_many_attempts"),
+            AppError::TooManyAttempts { .. } => (StatusCode::TOO_MANY_REQUESTS, "too_many_attempts"),
             AppError::Store(err) => {
                 tracing::error!(error = %err, "database error (API)");
                 (StatusCode::INTERNAL_SERVER_ERROR, "server")
@@ -118,15 +117,50 @@ impl IntoResponse for ApiFail {
             AppError::Store(_) => l.pick("error del servidor", "server error").to_string(),
             e => e.message(l),
         };
-        fail(status, code, message, field)
+        crate::view::with_retry_after(fail(status, code, message, field), &e)
     }
 }
 
 /// An API answer: JSON, or a refusal.
 type Answer = Result<Response, ApiFail>;
 
-async fn api_not_found(c: Caller) -> Response {
-    ApiFail(AppError::NotFound(Missing::Policy), c.lang).into_response()
+/// The language an API client asks for: English when `Accept-Language` starts with `en`,
+/// Spanish otherwise.
+pub fn lang_of(headers: &axum::http::HeaderMap) -> Lang {
+    headers
+        .get(header::ACCEPT_LANGUAGE)
+        .and_then(|v| v.to_str().ok())
+        .map_or(Lang::Es, |v| if v.trim_start().to_ascii_lowercase().starts_with("en") { Lang::En } else { Lang::Es })
+}
+
+/// An answer the framework itself wrote (a route that does not exist, a method a route does not
+/// take, a path segment that does not parse), in the API's JSON shape and the caller's language.
+pub fn framework_answer(status: StatusCode, lang: Lang) -> Response {
+    let (status, code, message) = match status {
+        StatusCode::METHOD_NOT_ALLOWED => (
+            status,
+            "method_not_allowed",
+            lang.pick("el método no está permitido en esta dirección", "the method is not allowed at this address"),
+        ),
+        StatusCode::PAYLOAD_TOO_LARGE => (
+            status,
+            "too_large",
+            lang.pick("la solicitud es demasiado grande (máximo 64 KiB)", "the request is too large (at most 64 KiB)"),
+        ),
+        StatusCode::UNSUPPORTED_MEDIA_TYPE => (
+            status,
+            "unsupported_media_type",
+            lang.pick("el tipo de contenido no es el esperado", "the content type is not the expected one"),
+        ),
+        s if s.is_server_error() => (s, "server", lang.pick("error del servidor", "server error")),
+        // A route that does not exist, or a path segment that names nothing (`/submissions/abc`).
+        _ => (
+            StatusCode::NOT_FOUND,
+            "not_found",
+            lang.pick("no existe nada en esta dirección de la API", "there is nothing at this API address"),
+        ),
+    };
+    fail(status, code, message, None)
 }
 
 /// Who calls: the user of a bearer token, or the public; and the language asked for.
@@ -157,9 +191,7 @@ impl FromRequestParts<AppState> for Caller {
     type Rejection = Response;
 
     async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Caller, Response> {
-        let lang = parts.headers.get(header::ACCEPT_LANGUAGE).and_then(|v| v.to_str().ok()).map_or(Lang::Es, |v| {
-            if v.trim_start().to_ascii_lowercase().starts_with("en") { Lang::En } else { Lang::Es }
-        });
+        let lang = lang_of(&parts.headers);
         let Some(auth) = parts.headers.get(header::AUTHORIZATION) else {
             return Ok(Caller { actor: Actor::public(), lang });
         };
@@ -378,13 +410,88 @@ async fn indicator(
 
 #[derive(Debug, Deserialize, ToSchema)]
 pub struct NewActual {
-    /// The follow-up year, e.g. 2024.
-    year: String,
+    /// The follow-up year, as a number (2024) or a text ("2024").
+    year: YearInput,
     /// The value as the unit writes it: `12.5%`, `10,256`, `ND`.
     value: String,
     comment: Option<String>,
     /// An http(s) link to the evidence.
     evidence: Option<String>,
+}
+
+/// A year as a JSON number or text.
+#[derive(Debug, Deserialize, ToSchema)]
+#[serde(untagged)]
+pub enum YearInput {
+    Number(i64),
+    Text(String),
+}
+
+impl YearInput {
+    fn text(self) -> String {
+        match self {
+            YearInput::Number(n) => n.to_string(),
+            YearInput::Text(t) => t,
+        }
+    }
+}
+
+/// A JSON body the API could not take, answered in the caller's language with the field at
+/// fault where serde names one: 415 without `Content-Type: application/json`, 400 for malformed
+/// JSON, 413 past the body limit, 422 for a missing or mistyped field.
+fn bad_body(e: &axum::extract::rejection::JsonRejection, l: Lang) -> Response {
+    use axum::extract::rejection::JsonRejection as R;
+    let detail = e.body_text();
+    // axum words a data error "…target type: PATH: ERROR" for a field with the wrong type and
+    // "…target type: missing field `NAME` at …" for a missing one; the field is PATH or NAME.
+    let after = detail.split_once("target type: ").map_or(detail.as_str(), |(_, rest)| rest);
+    let missing = after.strip_prefix("missing field `").and_then(|r| r.split('`').next());
+    let path = after.split_once(": ").map(|(p, _)| p).filter(|p| !p.contains(' '));
+    let field = missing.or(path).map(str::to_string);
+    let missing = missing.is_some();
+    let (status, code, message) = match e {
+        R::MissingJsonContentType(_) => (
+            StatusCode::UNSUPPORTED_MEDIA_TYPE,
+            "unsupported_media_type",
+            l.pick(
+                "envíe el cuerpo como JSON (Content-Type: application/json)",
+                "send the body as JSON (Content-Type: application/json)",
+            )
+            .to_string(),
+        ),
+        R::JsonSyntaxError(_) => (
+            StatusCode::BAD_REQUEST,
+            "malformed",
+            l.pick("el cuerpo no es JSON válido", "the body is not valid JSON").to_string(),
+        ),
+        R::JsonDataError(_) => {
+            let message = match (&field, missing) {
+                (Some(f), true) => format!("{} «{f}»", l.pick("falta el campo", "missing field")),
+                (Some(f), false) => format!(
+                    "{} «{f}» {}",
+                    l.pick("el campo", "the field"),
+                    l.pick("no tiene el tipo esperado", "does not have the expected type")
+                ),
+                (None, _) => l
+                    .pick("el cuerpo no tiene la forma esperada", "the body does not have the expected shape")
+                    .to_string(),
+            };
+            (StatusCode::UNPROCESSABLE_ENTITY, "invalid", message)
+        }
+        _ if e.status() == StatusCode::PAYLOAD_TOO_LARGE => (
+            StatusCode::PAYLOAD_TOO_LARGE,
+            "too_large",
+            l.pick("la solicitud es demasiado grande (máximo 64 KiB)", "the request is too large (at most 64 KiB)")
+                .to_string(),
+        ),
+        _ => (
+            e.status(),
+            "bad_request",
+            l.pick("no se pudo leer el cuerpo de la solicitud", "the request body could not be read").to_string(),
+        ),
+    };
+    let field = if matches!(e, R::JsonDataError(_)) { field } else { None };
+    fail(status, code, message, field.as_deref())
 }
 
 #[derive(Debug, Serialize, ToSchema)]
@@ -419,12 +526,12 @@ async fn submit(
     }
     let Json(body) = match body {
         Ok(b) => b,
-        Err(e) => return Ok(fail(StatusCode::UNPROCESSABLE_ENTITY, "invalid", e.body_text(), None)),
+        Err(e) => return Ok(bad_body(&e, c.lang)),
     };
     let req = ReportActual {
         policy: code,
         indicator,
-        year: body.year,
+        year: body.year.text(),
         value: body.value,
         comment: body.comment.unwrap_or_default(),
         evidence: body.evidence.unwrap_or_default(),
@@ -515,7 +622,10 @@ async fn return_(
     Path(id): Path<i64>,
     body: Result<Json<ReturnBody>, axum::extract::rejection::JsonRejection>,
 ) -> Answer {
-    let reason = body.map(|b| b.0.reason).unwrap_or_default();
+    let reason = match body {
+        Ok(b) => b.0.reason,
+        Err(e) => return Ok(bad_body(&e, c.lang)),
+    };
     let r = state.app.review(&c.actor, id, Step::Return, &reason).await;
     reviewed(&c, r)
 }

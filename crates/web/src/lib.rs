@@ -28,8 +28,10 @@ use axum::routing::{get, post};
 /// How the server behaves.
 #[derive(Debug, Clone, Default)]
 pub struct Config {
-    /// Mark cookies `Secure` (behind HTTPS).
+    /// Mark cookies `Secure` and send Strict-Transport-Security (behind HTTPS).
     pub secure_cookies: bool,
+    /// Reverse proxies whose `X-Forwarded-For` names the client (`--trusted-proxy`).
+    pub trusted_proxies: Vec<std::net::IpAddr>,
 }
 
 /// What every handler shares.
@@ -91,6 +93,57 @@ async fn stylesheet() -> Response {
         .into_response()
 }
 
+/// Answers the framework wrote itself (plain text, or nothing: a method a route does not take, a
+/// path segment that does not parse, a body it could not read) become the application's own:
+/// JSON under `/api/`, an HTML page elsewhere, in the client's language.
+async fn framework_errors(req: Request, next: Next) -> Response {
+    let api = req.uri().path().starts_with("/api/");
+    let lang = if api { api::lang_of(req.headers()) } else { view::lang_of(req.headers()) };
+    let res = next.run(req).await;
+    let status = res.status();
+    if !(status.is_client_error() || status.is_server_error()) {
+        return res;
+    }
+    let content_type = res.headers().get(header::CONTENT_TYPE).and_then(|v| v.to_str().ok()).unwrap_or("");
+    // Under /api/ every error is JSON (the site's own 404 page included); elsewhere only the
+    // framework's plain text is replaced.
+    let ours = if api { content_type.starts_with("application/json") } else { content_type.starts_with("text/html") };
+    if ours {
+        return res;
+    }
+    tracing::debug!(status = status.as_u16(), "framework answer replaced");
+    if api {
+        return api::framework_answer(status, lang);
+    }
+    match status {
+        axum::http::StatusCode::METHOD_NOT_ALLOWED => view::error_page(
+            status,
+            lang.pick(
+                "Esta dirección no acepta esa clase de solicitud.",
+                "This address does not take that kind of request.",
+            ),
+            lang,
+        ),
+        axum::http::StatusCode::PAYLOAD_TOO_LARGE => view::error_page(
+            status,
+            lang.pick(
+                "La solicitud es demasiado grande (máximo 64 KiB).",
+                "The request is too large (at most 64 KiB).",
+            ),
+            lang,
+        ),
+        s if s.is_server_error() => view::error_page(
+            s,
+            lang.pick(
+                "Ocurrió un error en el servidor. Inténtelo de nuevo; si persiste, avise al administrador.",
+                "A server error occurred. Try again; if it persists, tell the administrator.",
+            ),
+            lang,
+        ),
+        _ => view::not_found(lang),
+    }
+}
+
 /// The whole application.
 pub fn router(state: AppState) -> Router {
     Router::new()
@@ -117,6 +170,7 @@ pub fn router(state: AppState) -> Router {
         .route("/cuenta/tokens", post(work::create_token))
         .merge(api::routes())
         .fallback(public::fallback)
+        .layer(axum::middleware::from_fn(framework_errors))
         .layer(axum::middleware::from_fn_with_state(state.clone(), security::guard))
         .layer(DefaultBodyLimit::max(security::BODY_LIMIT))
         .layer(axum::middleware::from_fn(trace))

@@ -39,7 +39,7 @@ pub async fn switch_language(
     Query(q): Query<BTreeMap<String, String>>,
 ) -> Response {
     let lang: Lang = lang.parse().unwrap_or_default();
-    let back = q.get("volver").filter(|p| p.starts_with('/') && !p.starts_with("//")).map_or("/", String::as_str);
+    let back = q.get("volver").and_then(|p| security::same_site_path(p)).unwrap_or("/");
     let mut res = see_other(back);
     res.headers_mut().append(
         header::SET_COOKIE,

@@ -201,7 +201,7 @@ pub fn status_of(e: &AppError) -> StatusCode {
         AppError::NotFound(_) => StatusCode::NOT_FOUND,
         AppError::Invalid { .. } | AppError::Closed => StatusCode::UNPROCESSABLE_ENTITY,
         AppError::Conflict(_) => StatusCode::CONFLICT,
-        AppError::TooManyAttempts => StatusCode::TOO_MANY_REQUESTS,
+        AppError::TooManyAttempts { .. } => StatusCode::TOO_MANY_REQUESTS,
         AppError::Store(_) => StatusCode::INTERNAL_SERVER_ERROR,
     }
 }
@@ -221,9 +221,17 @@ impl IntoResponse for Fail {
                 tracing::error!(error = %e, "database error");
                 error_page(StatusCode::INTERNAL_SERVER_ERROR, &self.error.message(l), l)
             }
-            e => error_page(status_of(e), &self.error.message(l), l),
+            e => with_retry_after(error_page(status_of(e), &self.error.message(l), l), e),
         }
     }
+}
+
+/// Adds `Retry-After` to the answer of a refusal that says when to try again.
+pub fn with_retry_after(mut r: Response, e: &AppError) -> Response {
+    if let AppError::TooManyAttempts { retry_after } = e {
+        r.headers_mut().insert(header::RETRY_AFTER, header::HeaderValue::from(*retry_after));
+    }
+    r
 }
 
 impl From<(AppError, &Viewer)> for Fail {
@@ -251,7 +259,7 @@ pub fn with_status(mut r: Response, e: &AppError) -> Response {
     if r.status().is_success() {
         *r.status_mut() = status_of(e);
     }
-    r
+    with_retry_after(r, e)
 }
 
 pub fn not_found(lang: Lang) -> Response {

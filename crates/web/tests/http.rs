@@ -423,7 +423,7 @@ async fn secure_cookies_when_asked() {
     let dir = tempfile::tempdir().unwrap();
     let store =
         avance_app::store::Store::Sqlite(avance_app::store::SqliteStore::open(&dir.path().join("s.db")).await.unwrap());
-    let (app, _) = common::demo_on(store, avance_web::Config { secure_cookies: true }).await;
+    let (app, _) = common::demo_on(store, avance_web::Config { secure_cookies: true, ..Default::default() }).await;
     let mut c = Client::new(&app);
     let home = c.get("/").await;
     assert!(home.headers["set-cookie"].to_str().unwrap().contains("Secure"));
@@ -458,6 +458,8 @@ async fn login_does_not_reveal_accounts_and_is_rate_limited() {
     assert_eq!(limited.status, StatusCode::TOO_MANY_REQUESTS);
     assert_eq!(limited_ghost.status, StatusCode::TOO_MANY_REQUESTS);
     assert!(limited.text().contains("Demasiados intentos fallidos. Espere 15 minutos"));
+    let wait: u64 = limited.headers["retry-after"].to_str().unwrap().parse().unwrap();
+    assert!((890..=900).contains(&wait), "Retry-After: {wait}");
     // Another account is not affected.
     c.login("dgde", "demo-unidad-dgde").await;
 }
@@ -671,4 +673,235 @@ async fn remaining_routes_stylesheet_login_form_and_deactivation() {
     assert!(ghost.text().contains("el usuario «nadie» no existe"));
     let log = admin.get("/auditoria?usuario=admin").await.text();
     assert!(log.contains("desactivación de usuario") && log.contains("activación de usuario"));
+}
+
+/// Redirect targets stay on this site: every trick that browsers read as another host is sent
+/// to the start page instead.
+#[tokio::test]
+async fn redirects_stay_on_this_site() {
+    let (app, _state, _dir) = demo().await;
+    let mut c = Client::new(&app);
+    for trick in [
+        "/%5Cevil.example/",
+        "/%09/evil.example",
+        "//evil.example",
+        "https://evil.example/",
+        "/%2F/evil.example",
+        "%2F%5Cevil",
+        "/\\evil",
+        "/a%0d%0aSet-Cookie:x=1",
+        "javascript:alert(1)",
+    ] {
+        let a = c.get(&format!("/idioma/en?volver={trick}")).await;
+        assert_eq!(a.status, StatusCode::SEE_OTHER, "{trick}");
+        assert_eq!(a.location(), "/", "{trick} must not be followed");
+    }
+    assert_eq!(c.get("/idioma/es?volver=/politicas/PNDI%3Fanio%3D2024").await.location(), "/politicas/PNDI?anio=2024");
+    // After logging in, likewise.
+    for trick in ["/\\evil.example/", "/\tevil", "//evil.example"] {
+        let mut u = Client::new(&app);
+        let a =
+            u.post("/ingresar", &[("usuario", "dgde"), ("contrasena", "demo-unidad-dgde"), ("volver", trick)]).await;
+        assert_eq!(a.location(), "/mis-indicadores", "{trick}");
+    }
+    let mut u = Client::new(&app);
+    let a = u
+        .post("/ingresar", &[("usuario", "dgde"), ("contrasena", "demo-unidad-dgde"), ("volver", "/politicas/PNDI")])
+        .await;
+    assert_eq!(a.location(), "/politicas/PNDI");
+}
+
+/// A failed login from `peer` (the TCP peer), forwarded for `forwarded` when given.
+async fn login_from(c: &mut Client, peer: &str, forwarded: Option<&str>, user: &str, password: &str) -> common::Answer {
+    use axum::extract::ConnectInfo;
+    if c.csrf().is_empty() {
+        c.get("/").await;
+    }
+    let body = serde_urlencoded::to_string([("csrf", c.csrf().as_str()), ("usuario", user), ("contrasena", password)])
+        .unwrap();
+    let mut req = axum::http::Request::post("/ingresar")
+        .header("cookie", format!("avance_csrf={}", c.csrf()))
+        .header("content-type", "application/x-www-form-urlencoded");
+    if let Some(f) = forwarded {
+        req = req.header("x-forwarded-for", f);
+    }
+    let mut req = req.body(axum::body::Body::from(body)).unwrap();
+    let addr: std::net::SocketAddr = format!("{peer}:40000").parse().unwrap();
+    req.extensions_mut().insert(ConnectInfo(addr));
+    c.send(req).await
+}
+
+/// Behind a trusted reverse proxy the limiter counts the client named in X-Forwarded-For: one
+/// client's failures lock that client out, not everyone behind the proxy; a peer that is not a
+/// trusted proxy cannot choose its address with the header. Lockouts and refused attempts are
+/// in the audit log.
+#[tokio::test]
+async fn the_login_limiter_behind_a_proxy() {
+    let dir = tempfile::tempdir().unwrap();
+    let store =
+        avance_app::store::Store::Sqlite(avance_app::store::SqliteStore::open(&dir.path().join("p.db")).await.unwrap());
+    let proxy: std::net::IpAddr = "10.1.1.1".parse().unwrap();
+    let config = avance_web::Config { trusted_proxies: vec![proxy], ..Default::default() };
+    let (app, state) = common::demo_on(store, config).await;
+    let mut c = Client::new(&app);
+    // 30 failures of one client, each with another user name: the client is locked out.
+    for n in 0..30 {
+        let a = login_from(&mut c, "10.1.1.1", Some("198.51.100.7"), &format!("nadie{n}"), "x").await;
+        assert_eq!(a.status, StatusCode::UNAUTHORIZED, "attempt {n}");
+    }
+    let locked = login_from(&mut c, "10.1.1.1", Some("198.51.100.7"), "admin", "demo-admin-avance").await;
+    assert_eq!(locked.status, StatusCode::TOO_MANY_REQUESTS);
+    assert!(locked.headers.contains_key("retry-after"));
+    // Another client behind the same proxy logs in.
+    let other = login_from(&mut c, "10.1.1.1", Some("203.0.113.9, 198.51.100.99"), "admin", "demo-admin-avance").await;
+    assert_eq!(other.status, StatusCode::SEE_OTHER, "{}", other.text());
+    // A peer that is not the proxy: its own address counts, whatever the header says.
+    let mut d = Client::new(&app);
+    for n in 0..30 {
+        let spoof = format!("192.0.2.{n}");
+        login_from(&mut d, "10.9.9.9", Some(&spoof), &format!("otro{n}"), "x").await;
+    }
+    let spoofed = login_from(&mut d, "10.9.9.9", Some("192.0.2.200"), "dgde", "demo-unidad-dgde").await;
+    assert_eq!(spoofed.status, StatusCode::TOO_MANY_REQUESTS);
+
+    let log = state
+        .app
+        .audit_log(&avance_app::Actor::operator("pruebas"), &avance_app::AuditQuery::default())
+        .await
+        .unwrap()
+        .entries;
+    let of = |e: avance_core::access::Event| log.iter().filter(move |x| x.action == e);
+    assert_eq!(of(avance_core::access::Event::LockedOut).count(), 2, "one lockout per client");
+    let refused: Vec<_> = of(avance_core::access::Event::LoginRefused).collect();
+    assert_eq!(refused.len(), 2);
+    assert!(refused.iter().any(|e| e.actor == "admin" && e.detail.as_deref() == Some("desde 198.51.100.7")));
+    assert!(refused.iter().any(|e| e.actor == "dgde" && e.detail.as_deref() == Some("desde 10.9.9.9")));
+}
+
+/// Every answer carries the security headers, refusals included; HSTS with --secure-cookies.
+#[tokio::test]
+async fn security_headers_on_every_answer() {
+    let dir = tempfile::tempdir().unwrap();
+    let store =
+        avance_app::store::Store::Sqlite(avance_app::store::SqliteStore::open(&dir.path().join("h.db")).await.unwrap());
+    let (app, _) = common::demo_on(store, avance_web::Config { secure_cookies: true, ..Default::default() }).await;
+    let mut c = Client::new(&app);
+    c.get("/").await;
+    let big = "x".repeat(100 * 1024);
+    let answers = [
+        c.get("/").await,
+        c.get("/no-existe").await,
+        c.post_raw("/ingresar", &format!("csrf={}&usuario={big}", c.csrf())).await,
+        c.post_raw("/ingresar", "csrf=malo").await,
+        c.api("GET", "/api/v1/no-existe", None, None).await,
+    ];
+    for a in &answers {
+        assert_eq!(a.headers["x-content-type-options"], "nosniff", "{}", a.status);
+        assert!(a.headers.contains_key("content-security-policy"), "{}", a.status);
+        assert_eq!(a.headers["strict-transport-security"], "max-age=31536000; includeSubDomains", "{}", a.status);
+    }
+    assert_eq!(answers[2].status, StatusCode::PAYLOAD_TOO_LARGE);
+    let (plain, _, _) = demo().await;
+    assert!(!Client::new(&plain).get("/").await.headers.contains_key("strict-transport-security"));
+}
+
+/// A count cannot be negative, and no value is written with `+` or as `-0`: the form and the
+/// API refuse them with the importers' message, naming the field.
+#[tokio::test]
+async fn values_are_checked_against_the_indicator() {
+    let (app, _state, _dir) = demo().await;
+    let mut dgde = logged(&app, "dgde").await;
+    // ISS.01.01.01.01 is a number (numero) reported by DGDE.
+    for (value, message) in [
+        ("-5", "&quot;-5&quot; es negativo y este indicador (número) no admite valores negativos"),
+        ("+5", "&quot;+5&quot; lleva el signo +: escriba el valor sin signo"),
+        ("-0", "&quot;-0&quot; es un cero con signo: escriba 0"),
+    ] {
+        let form = [("politica", "PNDI"), ("indicador", "ISS.01.01.01.01"), ("anio", "2024"), ("valor", value)];
+        let a = dgde.post("/mis-indicadores/enviar", &form).await;
+        assert_eq!(a.status, StatusCode::UNPROCESSABLE_ENTITY, "{value}");
+        let t = a.text().replace("&#34;", "&quot;");
+        assert!(t.contains(message), "{value}: {t}");
+    }
+    let unit_token = token(&mut dgde).await;
+    let path = "/api/v1/policies/PNDI/indicators/ISS.01.01.01.01/actuals";
+    let mut c = Client::new(&app);
+    let a = c.api("POST", path, Some(&unit_token), Some(serde_json::json!({"year": 2024, "value": "-5"}))).await;
+    assert_eq!(a.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert_eq!(a.json()["error"]["field"], "value");
+    assert_eq!(
+        a.json()["error"]["message"],
+        "\"-5\" es negativo y este indicador (número) no admite valores negativos"
+    );
+    // A JSON number for the year is a year.
+    let ok = c.api("POST", path, Some(&unit_token), Some(serde_json::json!({"year": 2024, "value": "5"}))).await;
+    assert_eq!(ok.status, StatusCode::CREATED, "{}", ok.text());
+}
+
+/// The API answers bodies it cannot take in JSON, in the caller's language, naming the field.
+#[tokio::test]
+async fn api_bodies_it_cannot_take() {
+    let (app, _state, _dir) = demo().await;
+    let mut dgde = logged(&app, "dgde").await;
+    let t = token(&mut dgde).await;
+    let path = "/api/v1/policies/PNDI/indicators/ISS.01.01.01.01/actuals";
+    let mut c = Client::new(&app);
+    let missing = c.api("POST", path, Some(&t), Some(serde_json::json!({"year": 2024}))).await;
+    assert_eq!(missing.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert_eq!(missing.json()["error"]["message"], "falta el campo «value»");
+    assert_eq!(missing.json()["error"]["field"], "value");
+    let wrong = c.api("POST", path, Some(&t), Some(serde_json::json!({"year": 2024, "value": 5}))).await;
+    assert_eq!(wrong.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert_eq!(wrong.json()["error"]["field"], "value");
+    let req = axum::http::Request::post(path)
+        .header("authorization", format!("Bearer {t}"))
+        .header("content-type", "application/json")
+        .header("accept-language", "en")
+        .body(axum::body::Body::from("{\"year\": 2024,"))
+        .unwrap();
+    let malformed = c.send(req).await;
+    assert_eq!(malformed.status, StatusCode::BAD_REQUEST);
+    assert_eq!(malformed.json()["error"]["message"], "the body is not valid JSON");
+    let req = axum::http::Request::post(path)
+        .header("authorization", format!("Bearer {t}"))
+        .body(axum::body::Body::from("year=2024"))
+        .unwrap();
+    assert_eq!(c.send(req).await.status, StatusCode::UNSUPPORTED_MEDIA_TYPE);
+    let huge = serde_json::json!({"year": 2024, "value": "5", "comment": "x".repeat(10 * 1024 * 1024)});
+    let too_large = c.api("POST", path, Some(&t), Some(huge)).await;
+    assert_eq!(too_large.status, StatusCode::PAYLOAD_TOO_LARGE);
+    assert_eq!(too_large.json()["error"]["message"], "la solicitud es demasiado grande (máximo 64 KiB)");
+    assert_eq!(too_large.headers["x-frame-options"], "DENY");
+}
+
+/// What the framework would answer by itself (no such route, a method a route does not take, a
+/// path segment that does not parse) is answered as the application answers: JSON under /api/v1,
+/// a page elsewhere, in the client's language, with the security headers.
+#[tokio::test]
+async fn framework_answers_are_the_applications() {
+    let (app, _state, _dir) = demo().await;
+    let mut c = Client::new(&app);
+    for (method, path, status) in [
+        ("GET", "/api/v1/no-existe", StatusCode::NOT_FOUND),
+        ("DELETE", "/api/v1/policies", StatusCode::METHOD_NOT_ALLOWED),
+        ("POST", "/api/v1/submissions/abc/approve", StatusCode::NOT_FOUND),
+    ] {
+        let a = c.api(method, path, None, None).await;
+        assert_eq!(a.status, status, "{method} {path}");
+        assert_eq!(a.headers["content-type"], "application/json", "{method} {path}");
+        assert!(a.json()["error"]["message"].as_str().is_some_and(|m| !m.is_empty()), "{}", a.text());
+        assert_eq!(a.headers["x-content-type-options"], "nosniff");
+    }
+    let req = axum::http::Request::delete("/api/v1/policies")
+        .header("accept-language", "en")
+        .body(axum::body::Body::empty())
+        .unwrap();
+    assert_eq!(c.send(req).await.json()["error"]["message"], "the method is not allowed at this address");
+    let mut opp = logged(&app, "planeamiento").await;
+    let bad_id = opp.post("/revision/abc", &[("accion", "aprobar")]).await;
+    assert_eq!(bad_id.status, StatusCode::NOT_FOUND);
+    assert!(bad_id.text().contains("La página que busca no existe."), "{}", bad_id.text());
+    let wrong_method = opp.post("/", &[]).await;
+    assert_eq!(wrong_method.status, StatusCode::METHOD_NOT_ALLOWED);
+    assert!(wrong_method.text().contains("Esta dirección no acepta esa clase de solicitud."));
 }

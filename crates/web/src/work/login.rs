@@ -16,11 +16,6 @@ use crate::AppState;
 use crate::security::{self, set_cookie};
 use crate::view::{Fail, Frame, Viewer, render, see_other, with_status};
 
-/// Where to go after logging in: a local path only.
-fn local(path: &str) -> Option<&str> {
-    (path.starts_with('/') && !path.starts_with("//") && !path.starts_with("/\\")).then_some(path)
-}
-
 /// Where a user lands after logging in: the first section its role may open.
 fn home_of(v: &avance_app::Sections) -> &'static str {
     if v.report {
@@ -64,7 +59,7 @@ fn login_page(v: &Viewer, back: &str, error: Option<String>, username: &str) -> 
 }
 
 pub async fn login_form(v: Viewer, Query(q): Query<BTreeMap<String, String>>) -> Response {
-    let back = q.get("volver").and_then(|b| local(b)).unwrap_or("").to_string();
+    let back = q.get("volver").and_then(|b| security::same_site_path(b)).unwrap_or("").to_string();
     render(&login_page(&v, &back, None, "")).into_response()
 }
 
@@ -82,10 +77,11 @@ pub async fn login(
     State(state): State<AppState>,
     v: Viewer,
     connect: Option<Extension<ConnectInfo<SocketAddr>>>,
+    headers: axum::http::HeaderMap,
     Form(form): Form<LoginForm>,
 ) -> Response {
-    let client = connect.map_or_else(|| "local".to_string(), |c| c.0.0.ip().to_string());
-    let back = local(&form.volver).unwrap_or("").to_string();
+    let client = security::client_address(connect.map(|c| c.0.0.ip()), &headers, &state.config.trusted_proxies);
+    let back = security::same_site_path(&form.volver).unwrap_or("").to_string();
     let req = Login {
         username: form.usuario.clone(),
         password: form.contrasena.clone(),
@@ -96,7 +92,7 @@ pub async fn login(
     // never adopted, and the CSRF token changes too.
     let session = match state.app.login(req).await {
         Ok(s) => s,
-        Err(e @ (AppError::BadCredentials | AppError::TooManyAttempts)) => {
+        Err(e @ (AppError::BadCredentials | AppError::TooManyAttempts { .. })) => {
             let username: String = form.usuario.trim().chars().take(64).collect();
             let page = render(&login_page(&v, &back, Some(e.message(v.lang)), &username)).into_response();
             return with_status(page, &e);

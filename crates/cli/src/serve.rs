@@ -1,0 +1,100 @@
+//! `avance serve`: starts the web application (the only use of `avance-web`, behind the `web`
+//! feature, on by default).
+
+use std::io::Write as _;
+use std::net::{IpAddr, SocketAddr};
+
+use avance_core::lang::Lang;
+use avance_store::Location;
+
+use crate::Failure;
+use crate::db::{app_failure, describe, open};
+
+/// How `avance serve` was asked to run.
+#[derive(Debug, Clone)]
+pub struct Options {
+    pub addr: SocketAddr,
+    pub demo: bool,
+    pub secure_cookies: bool,
+    /// Reverse proxies whose `X-Forwarded-For` names the client.
+    pub trusted_proxies: Vec<IpAddr>,
+}
+
+/// Runs the web application until Ctrl-C (or SIGTERM).
+pub fn serve(location: &Location, o: &Options, lang: Lang) -> Result<(), Failure> {
+    if o.demo && !o.addr.ip().is_loopback() {
+        return Err(Failure::Invalid(vec![
+            lang.pick(
+                "--demo solo escucha en la interfaz local (127.0.0.1 o ::1): sus contraseñas son públicas",
+                "--demo only listens on the loopback interface (127.0.0.1 or ::1): its passwords are public",
+            )
+            .to_string(),
+        ]));
+    }
+    let rt = tokio::runtime::Builder::new_multi_thread()
+        .enable_all()
+        .build()
+        .map_err(|e| Failure::Invalid(vec![e.to_string()]))?;
+    rt.block_on(async {
+        let store = open(location, lang).await?;
+        let app = avance_app::App::new(store, avance_app::Settings::default());
+        let prepared = if o.demo {
+            Some(avance_app::demo::prepare(&app).await.map_err(|e| app_failure(location, e, lang))?)
+        } else {
+            None
+        };
+        let addr = o.addr;
+        let listener = tokio::net::TcpListener::bind(addr).await.map_err(|e| {
+            Failure::Invalid(vec![format!("{} {addr}: {e}", lang.pick("no se puede escuchar en", "cannot listen on"))])
+        })?;
+        let mut out = std::io::stdout();
+        let _ = writeln!(
+            out,
+            "{} http://{addr}/  ({} {})",
+            lang.pick("avance escucha en", "avance is listening on"),
+            lang.pick("base de datos:", "database:"),
+            describe(location)
+        );
+        match prepared {
+            Some(avance_app::demo::Prepared::Created) => {
+                let _ = writeln!(
+                    out,
+                    "{}",
+                    lang.pick(
+                        "Cuentas de demostración (rol, usuario, contraseña):",
+                        "Demo accounts (role, user, password):"
+                    )
+                );
+                for a in &avance_app::demo::ACCOUNTS {
+                    let scope = a.scope.map(|s| format!(" [{s}]")).unwrap_or_default();
+                    let _ = writeln!(out, "  {:<28} {:<14} {}{scope}", a.role.label(lang), a.username, a.password);
+                }
+            }
+            Some(avance_app::demo::Prepared::Existing) => {
+                let _ = writeln!(
+                    out,
+                    "{}",
+                    lang.pick(
+                        "La base de datos ya tenía datos: no se escribió nada en ella (las cuentas de demostración, si existen, siguen con sus contraseñas).",
+                        "The database already had data: nothing was written to it (the demo accounts, where they exist, keep their passwords)."
+                    )
+                );
+            }
+            None => {}
+        }
+        let config = avance_web::Config { secure_cookies: o.secure_cookies, trusted_proxies: o.trusted_proxies.clone() };
+        let state = avance_web::AppState::new(app, config);
+        let started = std::time::Instant::now();
+        let n = state.warm().await.map_err(|e| app_failure(location, e, lang))?;
+        let what = match (n, lang) {
+            (1, Lang::Es) => "Cargada y calculada 1 política".to_string(),
+            (n, Lang::Es) => format!("Cargadas y calculadas {n} políticas"),
+            (1, Lang::En) => "Loaded and computed 1 policy".to_string(),
+            (n, Lang::En) => format!("Loaded and computed {n} policies"),
+        };
+        let _ = writeln!(out, "{what} {} {:.1} s", lang.pick("en", "in"), started.elapsed().as_secs_f64());
+        let _ = writeln!(out, "{}", lang.pick("Ctrl-C para detener.", "Ctrl-C to stop."));
+        let _ = out.flush();
+        avance_web::serve_on(state, listener).await.map_err(|e| Failure::Invalid(vec![e.to_string()]))
+    })
+}
