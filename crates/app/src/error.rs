@@ -25,6 +25,8 @@ pub enum Field {
     Scope,
     Password,
     Label,
+    /// The list of a bulk call.
+    Items,
 }
 
 impl Field {
@@ -47,6 +49,7 @@ impl Field {
             Field::Scope => "scope",
             Field::Password => "password",
             Field::Label => "label",
+            Field::Items => "items",
         }
     }
 }
@@ -76,6 +79,10 @@ pub enum Problem {
     OwnAccount,
     /// The audit log's dates.
     FilterDates,
+    /// A bulk call with no item or more than the most it takes.
+    ItemCount(usize),
+    /// The same indicator-year twice in one bulk call.
+    RepeatedItem,
 }
 
 /// A record that is not there.
@@ -121,6 +128,10 @@ pub enum AppError {
     /// `retry_after` seconds.
     #[error("too many attempts")]
     TooManyAttempts { retry_after: u64 },
+    /// Items of a bulk call that were refused (their position in the call and why); nothing was
+    /// recorded.
+    #[error("{} items refused", .0.len())]
+    Items(Vec<(usize, AppError)>),
     /// The database failed; the operator sees it in the log, the user a plain message.
     #[error("database: {0}")]
     Store(StoreError),
@@ -199,6 +210,12 @@ impl AppError {
                     (Lang::En, m) => format!("Too many failed attempts. Wait {m} minutes and try again."),
                 }
             }
+            AppError::Items(list) => match (l, list.len()) {
+                (Lang::Es, 1) => "1 valor no se aceptó; no se guardó ninguno.".to_string(),
+                (Lang::Es, n) => format!("{n} valores no se aceptaron; no se guardó ninguno."),
+                (Lang::En, 1) => "1 value was refused; none was recorded.".to_string(),
+                (Lang::En, n) => format!("{n} values were refused; none was recorded."),
+            },
             AppError::Store(_) => l
                 .pick(
                     "Ocurrió un error en el servidor. Inténtelo de nuevo; si persiste, avise al administrador.",
@@ -273,6 +290,16 @@ impl Problem {
             Problem::OwnAccount => {
                 l.pick("No puede desactivar su propia cuenta.", "You cannot deactivate your own account.").to_string()
             }
+            Problem::ItemCount(max) => match l {
+                Lang::Es => format!("envíe de 1 a {max} valores en una llamada"),
+                Lang::En => format!("send 1 to {max} values in one call"),
+            },
+            Problem::RepeatedItem => l
+                .pick(
+                    "el mismo indicador y año aparece más de una vez en la llamada",
+                    "the same indicator and year appears more than once in the call",
+                )
+                .to_string(),
             Problem::FilterDates => l
                 .pick(
                     "Las fechas «desde» y «hasta» se escriben AAAA-MM-DD, por ejemplo 2025-03-31.",

@@ -23,6 +23,50 @@ pub struct ReportActual {
     pub evidence: String,
 }
 
+/// The most values one bulk call may report.
+pub const MAX_BULK: usize = 1000;
+
+/// A report of an actual, checked: what the store records and the audit log says.
+#[derive(Debug)]
+struct Checked {
+    policy: String,
+    indicator: String,
+    year: i64,
+    text: String,
+    exact: Option<String>,
+    comment: Option<String>,
+    evidence: Option<String>,
+    subject: String,
+    detail: String,
+}
+
+impl Checked {
+    fn submission<'a>(&'a self, actor: &'a Actor, unit: &'a str, at: &'a str) -> NewSubmission<'a> {
+        NewSubmission {
+            policy: &self.policy,
+            indicator: &self.indicator,
+            year: self.year,
+            text: &self.text,
+            exact: self.exact.as_deref(),
+            comment: self.comment.as_deref(),
+            evidence: self.evidence.as_deref(),
+            by: &actor.name,
+            unit,
+            at,
+        }
+    }
+
+    fn audit<'a>(&'a self, actor: &'a Actor, unit: &'a str, at: &'a str) -> NewAudit<'a> {
+        NewAudit {
+            policy: Some(&self.policy),
+            unit: Some(unit),
+            subject: Some(&self.subject),
+            detail: Some(&self.detail),
+            ..NewAudit::new(at, &actor.name, Event::Submit)
+        }
+    }
+}
+
 /// A target change, as typed.
 #[derive(Debug, Clone, Default)]
 pub struct TargetRequest {
@@ -177,50 +221,110 @@ impl App {
         Ok(groups)
     }
 
-    /// A unit reports an actual: checked like every importer's value, within the unit's
-    /// reporting window, recorded with its audit entry; it waits for review.
-    pub async fn report_actual(&self, actor: &Actor, req: &ReportActual) -> Result<Submission, AppError> {
-        let loaded = self.loaded().await?;
+    /// Checks a unit's report of an actual (the indicator, the unit's right to report it, the
+    /// year, the value as every importer reads it, comment and evidence) and words what goes into
+    /// the store; the reporting window is checked by the caller (once for many values).
+    fn checked_actual(&self, loaded: &Loaded, actor: &Actor, req: &ReportActual) -> Result<Checked, AppError> {
         let (policy, ind, year, cell) =
-            self.value_for(&loaded, actor, Action::ReportActual, &req.policy, &req.indicator, &req.year, &req.value)?;
-        let m = policy.meta();
+            self.value_for(loaded, actor, Action::ReportActual, &req.policy, &req.indicator, &req.year, &req.value)?;
         if req.comment.chars().count() > 2000 {
             return Err(AppError::invalid(Field::Comment, Problem::CommentTooLong));
         }
         if !evidence_ok(&req.evidence) {
             return Err(AppError::invalid(Field::Evidence, Problem::EvidenceLink));
         }
-        let unit = actor.unit().unwrap_or("").to_string();
         let y = i64::from(year.get());
-        if !self.windows(&unit).await?.get(&(m.code.clone(), y)).is_some_and(|w| w.open) {
-            return Err(AppError::Closed);
+        Ok(Checked {
+            policy: policy.meta().code.clone(),
+            indicator: ind.code.as_str().to_string(),
+            year: y,
+            text: cell.text().to_string(),
+            exact: cell.number().map(|d| d.to_string()),
+            comment: opt(&req.comment).map(str::to_string),
+            evidence: opt(&req.evidence).map(str::to_string),
+            subject: format!("{} {y}", ind.code),
+            detail: format!("valor {}", cell.text()),
+        })
+    }
+
+    /// Whether the unit may report for the policy-year now.
+    async fn check_open(&self, unit: &str, policy: &str, year: i64) -> Result<(), AppError> {
+        if self.windows(unit).await?.get(&(policy.to_string(), year)).is_some_and(|w| w.open) {
+            Ok(())
+        } else {
+            Err(AppError::Closed)
+        }
+    }
+
+    /// A unit reports an actual: checked like every importer's value, within the unit's
+    /// reporting window, recorded with its audit entry; it waits for review.
+    pub async fn report_actual(&self, actor: &Actor, req: &ReportActual) -> Result<Submission, AppError> {
+        let loaded = self.loaded().await?;
+        let c = self.checked_actual(&loaded, actor, req)?;
+        let unit = actor.unit().unwrap_or("").to_string();
+        self.check_open(&unit, &c.policy, c.year).await?;
+        let at = self.now();
+        let id = self.store.submit(&c.submission(actor, &unit, &at), &c.audit(actor, &unit, &at)).await?;
+        tracing::info!(user = %actor.name, policy = %c.policy, indicator = %c.indicator, year = c.year, id, "actual submitted");
+        self.store.submission(id).await?.ok_or(AppError::NotFound(Missing::Submission))
+    }
+
+    /// A unit's system reports many actuals of one policy at once (the API's bulk call): all are
+    /// checked first and recorded in one transaction, or none is and every refusal is returned with
+    /// the position of its item ([`AppError::Items`]).
+    pub async fn report_actuals(&self, actor: &Actor, reqs: &[ReportActual]) -> Result<Vec<Submission>, AppError> {
+        if reqs.is_empty() || reqs.len() > MAX_BULK {
+            return Err(AppError::invalid(Field::Items, Problem::ItemCount(MAX_BULK)));
+        }
+        let loaded = self.loaded().await?;
+        let unit = actor.unit().unwrap_or("").to_string();
+        let mut checked = Vec::with_capacity(reqs.len());
+        let mut refused = Vec::new();
+        for (n, req) in reqs.iter().enumerate() {
+            match self.checked_actual(&loaded, actor, req) {
+                Ok(c) => checked.push(c),
+                Err(
+                    e @ (AppError::Invalid { .. }
+                    | AppError::NotFound(_)
+                    | AppError::Forbidden
+                    | AppError::Unauthenticated),
+                ) => {
+                    refused.push((n, e));
+                }
+                Err(e) => return Err(e),
+            }
+        }
+        if refused.is_empty() {
+            let mut seen = std::collections::BTreeSet::new();
+            for (n, c) in checked.iter().enumerate() {
+                if !seen.insert((&c.policy, &c.indicator, c.year)) {
+                    refused.push((n, AppError::invalid(Field::Indicator, Problem::RepeatedItem)));
+                } else if let Err(e) = self.check_open(&unit, &c.policy, c.year).await {
+                    refused.push((n, e));
+                }
+            }
+        }
+        if !refused.is_empty() {
+            return Err(AppError::Items(refused));
         }
         let at = self.now();
-        let exact = cell.number().map(|d| d.to_string());
-        let subject = format!("{} {y}", ind.code);
-        let detail = format!("valor {}", cell.text());
-        let sub = NewSubmission {
-            policy: &m.code,
-            indicator: ind.code.as_str(),
-            year: y,
-            text: cell.text(),
-            exact: exact.as_deref(),
-            comment: opt(&req.comment),
-            evidence: opt(&req.evidence),
-            by: &actor.name,
-            unit: &unit,
-            at: &at,
+        let list: Vec<_> =
+            checked.iter().map(|c| (c.submission(actor, &unit, &at), c.audit(actor, &unit, &at))).collect();
+        let ids = match self.store.submit_many(&list).await {
+            Ok(ids) => ids,
+            Err((n, e)) => {
+                return Err(match AppError::from(e) {
+                    e @ AppError::Store(_) => e,
+                    e => AppError::Items(vec![(n, e)]),
+                });
+            }
         };
-        let entry = NewAudit {
-            policy: Some(&m.code),
-            unit: Some(&unit),
-            subject: Some(&subject),
-            detail: Some(&detail),
-            ..NewAudit::new(&at, &actor.name, Event::Submit)
-        };
-        let id = self.store.submit(&sub, &entry).await?;
-        tracing::info!(user = %actor.name, policy = %m.code, indicator = %ind.code, year = y, id, "actual submitted");
-        self.store.submission(id).await?.ok_or(AppError::NotFound(Missing::Submission))
+        tracing::info!(user = %actor.name, count = ids.len(), "actuals submitted in one call");
+        let mut out = Vec::with_capacity(ids.len());
+        for id in ids {
+            out.push(self.store.submission(id).await?.ok_or(AppError::NotFound(Missing::Submission))?);
+        }
+        Ok(out)
     }
 
     /// Approves or returns a submission (the planning office of its policy's ministry, or the

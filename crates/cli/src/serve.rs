@@ -75,8 +75,8 @@ pub fn serve(location: &Location, o: &Options, lang: Lang) -> Result<(), Failure
                     out,
                     "{}",
                     lang.pick(
-                        "La base de datos ya tenía datos: no se escribió nada en ella (las cuentas de demostración, si existen, siguen con sus contraseñas).",
-                        "The database already had data: nothing was written to it (the demo accounts, where they exist, keep their passwords)."
+                        "La base de datos ya tiene la política de referencia, las cuentas de demostración y un plazo para 2024: no se escribió nada en ella.",
+                        "The database already has the reference policy, the demo accounts and a deadline for 2024: nothing was written to it."
                     )
                 );
             }

@@ -259,6 +259,63 @@ macro_rules! policy_id {
     }};
 }
 
+/// Records one submission inside the transaction `$tx` (see `submit`); evaluates to its id (the
+/// waiting one's when it is identical, with nothing written).
+macro_rules! submit_in {
+    ($tx:ident, $s:expr, $audit:expr, $num:literal, $lock:literal) => {{
+        let s = $s;
+        let audit = $audit;
+        'one: {
+            let policy_id = policy_id!($tx, s.policy, $lock);
+            let latest = sqlx::query("SELECT id, status, text, comment, evidence, submitted_by FROM submissions WHERE policy_id = $1 AND indicator = $2 AND year = $3 ORDER BY id DESC LIMIT 1")
+                .bind(policy_id)
+                .bind(s.indicator)
+                .bind(s.year as i32)
+                .fetch_optional(&mut *$tx)
+                .await?;
+            let current = match &latest {
+                Some(r) => Some(r.try_get::<String, _>(1)?.parse::<Status>().map_err(|detail| StoreError::Corrupt { policy: s.policy.to_string(), detail })?),
+                None => None,
+            };
+            transition(current, Step::Submit).map_err(StoreError::Workflow)?;
+            if let Some(r) = &latest
+                && supersedes(current)
+            {
+                let previous = rows::int(r, 0)?;
+                let same = r.try_get::<String, _>(2)? == s.text
+                    && r.try_get::<Option<String>, _>(3)?.as_deref() == s.comment
+                    && r.try_get::<Option<String>, _>(4)?.as_deref() == s.evidence
+                    && r.try_get::<String, _>(5)? == s.by;
+                if same {
+                    break 'one previous;
+                }
+                sqlx::query("UPDATE submissions SET status = 'superseded' WHERE id = $1").bind(previous).execute(&mut *$tx).await?;
+            }
+            let q = concat!(
+                "INSERT INTO submissions (policy_id, indicator, year, text, exact, comment, evidence, status, submitted_by, submitted_at) \
+                 VALUES ($1, $2, $3, $4, $5",
+                $num,
+                ", $6, $7, 'submitted', $8, $9) RETURNING id"
+            );
+            let id: i64 = sqlx::query(q)
+                .bind(policy_id)
+                .bind(s.indicator)
+                .bind(s.year as i32)
+                .bind(s.text)
+                .bind(s.exact)
+                .bind(s.comment)
+                .bind(s.evidence)
+                .bind(s.by)
+                .bind(s.at)
+                .fetch_one(&mut *$tx)
+                .await?
+                .try_get(0)?;
+            insert_audit!($tx, audit);
+            id
+        }
+    }};
+}
+
 macro_rules! app_operations {
     ($store:ty, $num:literal, $lock:literal) => {
         impl $store {
@@ -501,54 +558,22 @@ macro_rules! app_operations {
             /// which knows the unit's exceptions and the clock.
             pub async fn submit(&self, s: &NewSubmission<'_>, audit: &NewAudit<'_>) -> Result<i64, StoreError> {
                 let mut tx = self.write().await?;
-                let policy_id = policy_id!(tx, s.policy, $lock);
-                let latest = sqlx::query("SELECT id, status, text, comment, evidence, submitted_by FROM submissions WHERE policy_id = $1 AND indicator = $2 AND year = $3 ORDER BY id DESC LIMIT 1")
-                    .bind(policy_id)
-                    .bind(s.indicator)
-                    .bind(s.year as i32)
-                    .fetch_optional(&mut *tx)
-                    .await?;
-                let current = match &latest {
-                    Some(r) => Some(r.try_get::<String, _>(1)?.parse::<Status>().map_err(|detail| StoreError::Corrupt { policy: s.policy.to_string(), detail })?),
-                    None => None,
-                };
-                transition(current, Step::Submit).map_err(StoreError::Workflow)?;
-                if let Some(r) = &latest
-                    && supersedes(current)
-                {
-                    let previous = rows::int(r, 0)?;
-                    let same = r.try_get::<String, _>(2)? == s.text
-                        && r.try_get::<Option<String>, _>(3)?.as_deref() == s.comment
-                        && r.try_get::<Option<String>, _>(4)?.as_deref() == s.evidence
-                        && r.try_get::<String, _>(5)? == s.by;
-                    if same {
-                        tx.rollback().await?;
-                        return Ok(previous);
-                    }
-                    sqlx::query("UPDATE submissions SET status = 'superseded' WHERE id = $1").bind(previous).execute(&mut *tx).await?;
-                }
-                let q = concat!(
-                    "INSERT INTO submissions (policy_id, indicator, year, text, exact, comment, evidence, status, submitted_by, submitted_at) \
-                     VALUES ($1, $2, $3, $4, $5",
-                    $num,
-                    ", $6, $7, 'submitted', $8, $9) RETURNING id"
-                );
-                let id: i64 = sqlx::query(q)
-                    .bind(policy_id)
-                    .bind(s.indicator)
-                    .bind(s.year as i32)
-                    .bind(s.text)
-                    .bind(s.exact)
-                    .bind(s.comment)
-                    .bind(s.evidence)
-                    .bind(s.by)
-                    .bind(s.at)
-                    .fetch_one(&mut *tx)
-                    .await?
-                    .try_get(0)?;
-                insert_audit!(tx, audit);
+                let id = submit_in!(tx, s, audit, $num, $lock);
                 tx.commit().await?;
                 Ok(id)
+            }
+
+            /// Records several submissions in one transaction: all of them, or none when one is
+            /// refused (its index and why).
+            pub async fn submit_many(&self, list: &[(NewSubmission<'_>, NewAudit<'_>)]) -> Result<Vec<i64>, (usize, StoreError)> {
+                let mut tx = self.write().await.map_err(|e| (0, e))?;
+                let mut ids = Vec::with_capacity(list.len());
+                for (n, (s, audit)) in list.iter().enumerate() {
+                    let one: Result<i64, StoreError> = async { Ok(submit_in!(tx, s, audit, $num, $lock)) }.await;
+                    ids.push(one.map_err(|e| (n, e))?);
+                }
+                tx.commit().await.map_err(|e| (0, e.into()))?;
+                Ok(ids)
             }
 
             pub async fn submission(&self, id: i64) -> Result<Option<Submission>, StoreError> {
@@ -762,6 +787,25 @@ impl Store {
     }
     pub async fn submit(&self, sub: &NewSubmission<'_>, audit: &NewAudit<'_>) -> Result<i64, StoreError> {
         dispatch!(write self, s => s.submit(sub, audit).await)
+    }
+    pub async fn submit_many(
+        &self,
+        list: &[(NewSubmission<'_>, NewAudit<'_>)],
+    ) -> Result<Vec<i64>, (usize, StoreError)> {
+        let mut attempt = 0u32;
+        loop {
+            let outcome = match self {
+                Store::Sqlite(s) => s.submit_many(list).await,
+                Store::Postgres(s) => s.submit_many(list).await,
+            };
+            match outcome {
+                Err((_, e)) if e.is_transient() && attempt < crate::RETRIES => {
+                    attempt += 1;
+                    tokio::time::sleep(std::time::Duration::from_millis(10 << attempt)).await;
+                }
+                other => break other,
+            }
+        }
     }
     pub async fn submission(&self, id: i64) -> Result<Option<Submission>, StoreError> {
         dispatch!(self, s => s.submission(id).await)

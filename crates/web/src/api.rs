@@ -32,6 +32,7 @@ pub fn routes() -> Router<AppState> {
         .route("/api/v1/policies/{code}", get(policy))
         .route("/api/v1/policies/{code}/indicators/{indicator}", get(indicator))
         .route("/api/v1/policies/{code}/indicators/{indicator}/actuals", post(submit))
+        .route("/api/v1/policies/{code}/actuals", post(submit_many))
         .route("/api/v1/submissions", get(submissions))
         .route("/api/v1/submissions/{id}/approve", post(approve))
         .route("/api/v1/submissions/{id}/return", post(return_))
@@ -44,8 +45,8 @@ pub fn routes() -> Router<AppState> {
         version = "1",
         description = "Seguimiento de políticas nacionales (método CEPLAN): cifras, indicadores y reporte de valores. Lectura pública; escritura con token de usuario (Authorization: Bearer)."
     ),
-    paths(policies, policy, indicator, submit, submissions, approve, return_),
-    components(schemas(PolicyLine, Counts, IndicatorDetail, YearFigures, NewActual, Created, SubmissionView, ReturnBody, ApiError, ErrorBody)),
+    paths(policies, policy, indicator, submit, submit_many, submissions, approve, return_),
+    components(schemas(PolicyLine, Counts, IndicatorDetail, YearFigures, NewActual, YearInput, NewActuals, BulkValue, Created, CreatedItem, SubmissionView, ReturnBody, ApiError, ErrorBody, ItemError)),
     modifiers(&BearerAuth)
 )]
 struct ApiDoc;
@@ -80,6 +81,19 @@ pub struct ErrorBody {
     message: String,
     /// The field the message is about, when there is one.
     field: Option<String>,
+    /// In a bulk call, each refused item: its position in `values` and why.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    items: Option<Vec<ItemError>>,
+}
+
+/// A refused item of a bulk call.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct ItemError {
+    /// The position in `values`, from 0.
+    index: usize,
+    code: &'static str,
+    message: String,
+    field: Option<String>,
 }
 
 #[derive(Debug, Serialize, ToSchema)]
@@ -88,8 +102,23 @@ pub struct ApiError {
 }
 
 fn fail(status: StatusCode, code: &'static str, message: impl Into<String>, field: Option<&str>) -> Response {
-    let body = ApiError { error: ErrorBody { code, message: message.into(), field: field.map(str::to_string) } };
+    let body =
+        ApiError { error: ErrorBody { code, message: message.into(), field: field.map(str::to_string), items: None } };
     (status, Json(body)).into_response()
+}
+
+/// The status and stable code of a refusal.
+fn status_code(e: &AppError) -> (StatusCode, &'static str) {
+    match e {
+        AppError::Unauthenticated | AppError::BadCredentials => (StatusCode::UNAUTHORIZED, "unauthorized"),
+        AppError::Forbidden => (StatusCode::FORBIDDEN, "forbidden"),
+        AppError::NotFound(_) => (StatusCode::NOT_FOUND, "not_found"),
+        AppError::Invalid { .. } | AppError::Items(_) => (StatusCode::UNPROCESSABLE_ENTITY, "invalid"),
+        AppError::Closed => (StatusCode::UNPROCESSABLE_ENTITY, "closed"),
+        AppError::Conflict(_) => (StatusCode::CONFLICT, "conflict"),
+        AppError::TooManyAttempts { .. } => (StatusCode::TOO_MANY_REQUESTS, "too_many_attempts"),
+        AppError::Store(_) => (StatusCode::INTERNAL_SERVER_ERROR, "server"),
+    }
 }
 
 /// A use case's refusal as the API answers it: the one mapping of `/api/v1`.
@@ -99,25 +128,30 @@ pub struct ApiFail(pub AppError, pub Lang);
 impl IntoResponse for ApiFail {
     fn into_response(self) -> Response {
         let ApiFail(e, l) = self;
-        let field = e.field().map(|f| f.id());
-        let (status, code) = match &e {
-            AppError::Unauthenticated | AppError::BadCredentials => (StatusCode::UNAUTHORIZED, "unauthorized"),
-            AppError::Forbidden => (StatusCode::FORBIDDEN, "forbidden"),
-            AppError::NotFound(_) => (StatusCode::NOT_FOUND, "not_found"),
-            AppError::Invalid { .. } => (StatusCode::UNPROCESSABLE_ENTITY, "invalid"),
-            AppError::Closed => (StatusCode::UNPROCESSABLE_ENTITY, "closed"),
-            AppError::Conflict(_) => (StatusCode::CONFLICT, "conflict"),
-            AppError::TooManyAttempts { .. } => (StatusCode::TOO_MANY_REQUESTS, "too_many_attempts"),
+        let field = e.field().map(|f| f.id().to_string());
+        let (status, code) = status_code(&e);
+        let message = match &e {
             AppError::Store(err) => {
                 tracing::error!(error = %err, "database error (API)");
-                (StatusCode::INTERNAL_SERVER_ERROR, "server")
+                l.pick("error del servidor", "server error").to_string()
             }
-        };
-        let message = match &e {
-            AppError::Store(_) => l.pick("error del servidor", "server error").to_string(),
             e => e.message(l),
         };
-        crate::view::with_retry_after(fail(status, code, message, field), &e)
+        let items = match &e {
+            AppError::Items(list) => Some(
+                list.iter()
+                    .map(|(index, e)| ItemError {
+                        index: *index,
+                        code: status_code(e).1,
+                        message: e.message(l),
+                        field: e.field().map(|f| f.id().to_string()),
+                    })
+                    .collect(),
+            ),
+            _ => None,
+        };
+        let body = ApiError { error: ErrorBody { code, message, field, items } };
+        crate::view::with_retry_after((status, Json(body)).into_response(), &e)
     }
 }
 
@@ -212,6 +246,7 @@ impl FromRequestParts<AppState> for Caller {
 }
 
 #[derive(Debug, Default, Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
 pub struct YearParam {
     /// The follow-up year (default: the policy's latest year up to the current one).
     year: Option<String>,
@@ -540,6 +575,79 @@ async fn submit(
     Ok((StatusCode::CREATED, Json(Created { id: sub.id, status: "submitted" })).into_response())
 }
 
+/// A year's values of several indicators of one policy, reported at once.
+#[derive(Debug, Deserialize, ToSchema)]
+pub struct NewActuals {
+    /// The follow-up year, as a number (2024) or a text ("2024").
+    year: YearInput,
+    /// One value per indicator (at most 1,000).
+    values: Vec<BulkValue>,
+}
+
+#[derive(Debug, Deserialize, ToSchema)]
+pub struct BulkValue {
+    /// The indicator's code, e.g. ISS.01.01.01.02.
+    indicator: String,
+    /// The value as the unit writes it: `12.5%`, `10,256`, `ND`.
+    value: String,
+    comment: Option<String>,
+    evidence: Option<String>,
+}
+
+#[derive(Debug, Serialize, ToSchema)]
+pub struct CreatedItem {
+    id: i64,
+    indicator: String,
+    status: &'static str,
+}
+
+/// A unit's system reports a year's values of many indicators in one call: all are recorded, or
+/// none is and the answer names every refused item (`error.items`, by position in `values`).
+#[utoipa::path(
+    post,
+    path = "/api/v1/policies/{code}/actuals",
+    params(("code" = String, Path, description = "Policy code, e.g. PNDI")),
+    request_body = NewActuals,
+    security(("token" = [])),
+    responses(
+        (status = 201, body = [CreatedItem]),
+        (status = 401, body = ApiError),
+        (status = 403, body = ApiError),
+        (status = 422, description = "some items refused (none recorded), or the year is closed", body = ApiError)
+    )
+)]
+async fn submit_many(
+    State(state): State<AppState>,
+    c: Caller,
+    Path(code): Path<String>,
+    body: Result<Json<NewActuals>, axum::extract::rejection::JsonRejection>,
+) -> Answer {
+    if c.actor.user.is_none() {
+        return Err(c.fail(AppError::Unauthenticated));
+    }
+    let Json(body) = match body {
+        Ok(b) => b,
+        Err(e) => return Ok(bad_body(&e, c.lang)),
+    };
+    let year = body.year.text();
+    let reqs: Vec<ReportActual> = body
+        .values
+        .into_iter()
+        .map(|v| ReportActual {
+            policy: code.clone(),
+            indicator: v.indicator,
+            year: year.clone(),
+            value: v.value,
+            comment: v.comment.unwrap_or_default(),
+            evidence: v.evidence.unwrap_or_default(),
+        })
+        .collect();
+    let subs = state.app.report_actuals(&c.actor, &reqs).await.or_api(&c)?;
+    let list: Vec<CreatedItem> =
+        subs.into_iter().map(|s| CreatedItem { id: s.id, indicator: s.indicator, status: s.status.id() }).collect();
+    Ok((StatusCode::CREATED, Json(list)).into_response())
+}
+
 #[derive(Debug, Serialize, ToSchema)]
 pub struct SubmissionView {
     id: i64,
@@ -549,7 +657,7 @@ pub struct SubmissionView {
     value: String,
     comment: Option<String>,
     evidence: Option<String>,
-    /// submitted, approved or returned.
+    /// submitted, approved, returned or superseded.
     status: &'static str,
     submitted_by: String,
     submitted_at: String,

@@ -626,6 +626,33 @@ async fn openapi_describes_every_route() {
         assert!(paths.contains_key(p), "{p} missing from the OpenAPI document");
     }
     assert!(doc["components"]["securitySchemes"]["token"].is_object());
+    // `year` is a query parameter wherever it is one.
+    for p in ["/api/v1/policies", "/api/v1/policies/{code}", "/api/v1/policies/{code}/indicators/{indicator}"] {
+        let params = doc["paths"][p]["get"]["parameters"].as_array().unwrap();
+        let year = params.iter().find(|x| x["name"] == "year").unwrap();
+        assert_eq!(year["in"], "query", "{p}");
+    }
+    // An independent validator (openapi-spec-validator, installed by .ci/run) accepts it.
+    let file = tempfile::NamedTempFile::new().unwrap();
+    std::fs::write(file.path(), doc.to_string()).unwrap();
+    let validator =
+        std::process::Command::new("python3").arg("-m").arg("openapi_spec_validator").arg(file.path()).output();
+    let missing = |out: &std::process::Output| String::from_utf8_lossy(&out.stderr).contains("No module named");
+    match validator {
+        Ok(out) if missing(&out) && std::env::var_os("CI").is_none() => {
+            eprintln!("openapi-spec-validator not run: `pip install openapi-spec-validator` (CI installs it)")
+        }
+        Ok(out) => assert!(
+            out.status.success(),
+            "openapi-spec-validator: {}{}",
+            String::from_utf8_lossy(&out.stdout),
+            String::from_utf8_lossy(&out.stderr)
+        ),
+        Err(e) if std::env::var_os("CI").is_none() => {
+            eprintln!("openapi-spec-validator not run ({e}); `pip install openapi-spec-validator` (CI installs it)")
+        }
+        Err(e) => panic!("openapi-spec-validator is needed in CI: {e}"),
+    }
 }
 
 #[tokio::test]
@@ -904,4 +931,70 @@ async fn framework_answers_are_the_applications() {
     let wrong_method = opp.post("/", &[]).await;
     assert_eq!(wrong_method.status, StatusCode::METHOD_NOT_ALLOWED);
     assert!(wrong_method.text().contains("Esta dirección no acepta esa clase de solicitud."));
+}
+
+/// A unit's system reports a year's values in one call: all or nothing, with an error per item.
+#[tokio::test]
+async fn bulk_actuals_all_or_nothing() {
+    let (app, state, _dir) = demo().await;
+    let mut dgde = logged(&app, "dgde").await;
+    let t = token(&mut dgde).await;
+    let mut c = Client::new(&app);
+    let path = "/api/v1/policies/PNDI/actuals";
+    let bad = serde_json::json!({"year": 2024, "values": [
+        {"indicator": "ISS.01.01.01.01", "value": "3"},
+        {"indicator": "ISS.01.01.01.02", "value": "12,5%"},
+        {"indicator": "ISS.01.02.01.01", "value": "5"},
+        {"indicator": "ISS.99.01.01.01", "value": "5"},
+        {"indicator": "ISS.01.01.01.01", "value": "-1"}
+    ]});
+    let refused = c.api("POST", path, Some(&t), Some(bad)).await;
+    assert_eq!(refused.status, StatusCode::UNPROCESSABLE_ENTITY, "{}", refused.text());
+    let e = refused.json();
+    assert_eq!(e["error"]["message"], "4 valores no se aceptaron; no se guardó ninguno.");
+    let items: Vec<(u64, String, String)> = e["error"]["items"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|i| {
+            (
+                i["index"].as_u64().unwrap(),
+                i["code"].as_str().unwrap().to_string(),
+                i["field"].as_str().unwrap_or("").to_string(),
+            )
+        })
+        .collect();
+    assert_eq!(
+        items,
+        [
+            (1, "invalid".to_string(), "value".to_string()),
+            (2, "forbidden".to_string(), String::new()),
+            (3, "not_found".to_string(), String::new()),
+            (4, "invalid".to_string(), "value".to_string()),
+        ]
+    );
+    let none = state
+        .app
+        .submission_history(&avance_app::Actor::operator("prueba"), "PNDI", "ISS.01.01.01.01", 2024)
+        .await
+        .unwrap();
+    assert!(none.is_empty(), "nothing was recorded");
+    let repeated = serde_json::json!({"year": "2024", "values": [
+        {"indicator": "ISS.01.01.01.01", "value": "3"}, {"indicator": "ISS.01.01.01.01", "value": "4"}
+    ]});
+    let r = c.api("POST", path, Some(&t), Some(repeated)).await.json();
+    assert_eq!(r["error"]["items"][0]["index"], 1);
+    assert_eq!(r["error"]["items"][0]["message"], "el mismo indicador y año aparece más de una vez en la llamada");
+    let good = serde_json::json!({"year": 2024, "values": [
+        {"indicator": "ISS.01.01.01.01", "value": "3", "comment": "informe anual"},
+        {"indicator": "ISS.01.01.01.02", "value": "21%", "evidence": "https://www.gob.pe/produce"}
+    ]});
+    let created = c.api("POST", path, Some(&t), Some(good)).await;
+    assert_eq!(created.status, StatusCode::CREATED, "{}", created.text());
+    let list = created.json();
+    assert_eq!(list.as_array().unwrap().len(), 2);
+    assert_eq!(list[1]["indicator"], "ISS.01.01.01.02");
+    assert_eq!(list[1]["status"], "submitted");
+    let empty = c.api("POST", path, Some(&t), Some(serde_json::json!({"year": 2024, "values": []}))).await;
+    assert_eq!(empty.json()["error"]["field"], "items");
 }
