@@ -5,7 +5,7 @@ use std::sync::Mutex;
 use std::time::{Duration, Instant};
 
 use avance_core::access::{Action, Event, Resource, Role};
-use avance_store::app::{NewAudit, NewUser, User};
+use avance_store::app::{NewAudit, NewToken, NewUser, User};
 
 use crate::error::{AppError, Field, Problem};
 use crate::secrets::{digest, hash_password, secret, verify_password};
@@ -84,9 +84,15 @@ pub struct Session {
 /// An API token as its owner sees it in the list.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Token {
+    /// What names the token to revoke it (the SHA-256 of its secret, never the secret).
+    pub id: String,
     pub label: String,
     pub created_at: String,
+    pub expires_at: Option<String>,
+    pub last_used_at: Option<String>,
     pub revoked_at: Option<String>,
+    /// Whether it still opens the API now (not revoked, not expired).
+    pub active: bool,
 }
 
 /// A new account, as an administrator fills it in.
@@ -200,12 +206,19 @@ impl App {
         Ok(user.map_or_else(Actor::public, Actor::user))
     }
 
-    /// The actor of an API token; `None` when the token is unknown, revoked or its user inactive.
+    /// The actor of an API token; `None` when the token is unknown, revoked, expired or its user
+    /// inactive. Its last use is recorded (to the nearest ten minutes).
     pub async fn token_actor(&self, token: &str) -> Result<Option<Actor>, AppError> {
-        Ok(self.store.token_user(&digest(token)).await?.map(Actor::user))
+        let hash = digest(token);
+        let now = self.clock.now();
+        let Some(user) = self.store.token_user(&hash, &crate::clock::stamp(now)).await? else { return Ok(None) };
+        let since = crate::clock::stamp(now - time::Duration::minutes(10));
+        self.store.touch_token(&hash, &crate::clock::stamp(now), &since).await?;
+        Ok(Some(Actor::user(user)))
     }
 
-    /// Creates an API token for the actor's own account; the token is shown once.
+    /// Creates an API token for the actor's own account, valid for the configured days; the
+    /// token is shown once.
     pub async fn create_token(&self, actor: &Actor, label: &str) -> Result<String, AppError> {
         let user = actor.user.as_ref().ok_or(AppError::Unauthenticated)?;
         let label = label.trim();
@@ -214,26 +227,89 @@ impl App {
         }
         let token = format!("avk_{}", secret());
         let at = self.now();
+        let expires = crate::clock::stamp(self.clock.now() + time::Duration::days(self.settings.token_days));
         let entry = NewAudit {
             detail: Some(label),
             unit: unit_of(user),
             ..NewAudit::new(&at, &user.username, Event::CreateToken)
         };
-        self.store.create_token(&digest(&token), user.id, label, &entry).await?;
+        let hash = digest(&token);
+        let new = NewToken { token_hash: &hash, user_id: user.id, label, expires_at: &expires };
+        self.store.create_token(&new, &entry).await?;
         Ok(token)
     }
 
-    /// The actor's own API tokens.
+    /// The actor's own API tokens, with their expiry, last use and state.
     pub async fn tokens(&self, actor: &Actor) -> Result<Vec<Token>, AppError> {
         let user = actor.user.as_ref().ok_or(AppError::Unauthenticated)?;
+        let now = self.now();
         let list = self.store.tokens(user.id).await?;
-        Ok(list.into_iter().map(|(label, created_at, revoked_at)| Token { label, created_at, revoked_at }).collect())
+        Ok(list
+            .into_iter()
+            .map(|t| Token {
+                active: t.revoked_at.is_none() && t.expires_at.as_deref().is_none_or(|e| e > now.as_str()),
+                id: t.token_hash,
+                label: t.label,
+                created_at: t.created_at,
+                expires_at: t.expires_at,
+                last_used_at: t.last_used_at,
+                revoked_at: t.revoked_at,
+            })
+            .collect())
+    }
+
+    /// Revokes one of the actor's own tokens: it stops opening the API at once.
+    pub async fn revoke_token(&self, actor: &Actor, id: &str) -> Result<(), AppError> {
+        let user = actor.user.as_ref().ok_or(AppError::Unauthenticated)?;
+        let label = self.store.tokens(user.id).await?.into_iter().find(|t| t.token_hash == id).map(|t| t.label);
+        let Some(label) = label else { return Err(AppError::NotFound(crate::Missing::Token)) };
+        let at = self.now();
+        let entry = NewAudit {
+            detail: Some(&label),
+            unit: unit_of(user),
+            ..NewAudit::new(&at, &user.username, Event::RevokeToken)
+        };
+        self.store.revoke_token(user.id, id, &entry).await?;
+        Ok(())
+    }
+
+    /// Changes the actor's own password, given the current one (a wrong one counts as a failed
+    /// login). Every session of the account ends: the user logs in again with the new password.
+    pub async fn change_password(&self, actor: &Actor, current: &str, new: &str, client: &str) -> Result<(), AppError> {
+        let user = actor.user.as_ref().ok_or(AppError::Unauthenticated)?;
+        if let Err(wait) = self.limiter.allowed(&user.username, client) {
+            return Err(AppError::TooManyAttempts { retry_after: wait.as_secs().max(1) });
+        }
+        let (hash, typed) = (user.password_hash.clone(), current.to_string());
+        if !blocking(move || verify_password(&typed, Some(&hash))).await? {
+            self.limiter.failed(&user.username, client);
+            return Err(AppError::invalid(Field::CurrentPassword, Problem::WrongPassword));
+        }
+        if new.chars().count() < 12 {
+            return Err(AppError::invalid(Field::Password, Problem::PasswordTooShort));
+        }
+        if new == current {
+            return Err(AppError::invalid(Field::Password, Problem::SamePassword));
+        }
+        let password = new.to_string();
+        let hash = blocking(move || hash_password(&password)).await?;
+        let at = self.now();
+        let entry = NewAudit {
+            detail: Some("propia"),
+            unit: unit_of(user),
+            ..NewAudit::new(&at, &user.username, Event::SetPassword)
+        };
+        self.store.set_password(&user.username, &hash, &entry).await?;
+        Ok(())
     }
 
     /// Creates a user (the administrator, or the command line's operator).
     pub async fn create_user(&self, actor: &Actor, account: &NewAccount) -> Result<User, AppError> {
         self.allow(actor, Action::ManageUsers, &Resource::Site)?;
         let role = account.check()?;
+        if role.needs_scope() {
+            self.check_scope(role, account.scope.trim()).await?;
+        }
         let password = account.password.clone();
         let hash = blocking(move || hash_password(&password)).await?;
         let at = self.now();
@@ -256,6 +332,21 @@ impl App {
             .user_by_name(&account.username)
             .await?
             .ok_or(AppError::NotFound(crate::Missing::User(account.username.clone())))
+    }
+
+    /// A scope must name what the loaded policies have: a conducting ministry's code for a
+    /// planning office, a responsible unit of some indicator for a unit.
+    async fn check_scope(&self, role: Role, scope: &str) -> Result<(), AppError> {
+        let loaded = self.loaded().await?;
+        let known = loaded.policies.values().any(|p| match role {
+            Role::Planning => p.meta().ministry.code == scope,
+            _ => p.indicators().iter().any(|i| avance_core::access::is_responsible(&i.responsible, scope)),
+        });
+        if known {
+            Ok(())
+        } else {
+            Err(AppError::invalid(Field::Scope, Problem::ScopeUnknown { role, scope: scope.to_string() }))
+        }
     }
 
     /// Activates or deactivates a user; deactivating ends its sessions and tokens. The

@@ -1,6 +1,5 @@
 //! Reporting deadlines and exceptions, the administration's view, and the audit log.
 
-use std::collections::BTreeSet;
 use std::sync::Arc;
 
 use avance_core::access::{Action, Event, Resource, can};
@@ -46,12 +45,21 @@ pub struct AuditQuery {
     /// `AAAA-MM-DD`.
     pub from: String,
     pub to: String,
+    /// The next page: entries older than this id.
+    pub before: Option<i64>,
 }
+
+/// How many audit entries a page shows.
+pub const AUDIT_PAGE: usize = 100;
+/// The most entries one CSV download holds.
+pub const AUDIT_CSV_MAX: usize = 100_000;
 
 /// The audit log as the actor may read it.
 #[derive(Debug)]
 pub struct AuditView {
     pub entries: Vec<AuditEntry>,
+    /// Where the next (older) page starts, when there is one.
+    pub next: Option<i64>,
     /// The dates did not read as `AAAA-MM-DD` and were not applied.
     pub bad_dates: Option<AppError>,
 }
@@ -154,20 +162,31 @@ impl App {
     }
 
     /// The audit log the actor may read: everything for the administrator, the entries of its
-    /// ministry's policies for a planning office; newest first, at most 1,000.
+    /// ministry's policies for a planning office; newest first, a page of [`AUDIT_PAGE`] entries
+    /// from `q.before`.
     pub async fn audit_log(&self, actor: &Actor, q: &AuditQuery) -> Result<AuditView, AppError> {
+        self.audit_entries(actor, q, AUDIT_PAGE).await
+    }
+
+    /// The same entries as [`App::audit_log`], all of them (at most [`AUDIT_CSV_MAX`]), for a
+    /// download.
+    pub async fn audit_log_all(&self, actor: &Actor, q: &AuditQuery) -> Result<AuditView, AppError> {
+        self.audit_entries(actor, q, AUDIT_CSV_MAX).await
+    }
+
+    async fn audit_entries(&self, actor: &Actor, q: &AuditQuery, size: usize) -> Result<AuditView, AppError> {
         self.allow(actor, Action::ViewAuditLog, &actor.own_policies())?;
         let loaded = self.loaded().await?;
         // What the actor may read of the log: the entries of each policy it may audit, and those
         // of the whole site (logins, users) when it may audit the site.
         let site = can(&actor.principal, Action::ViewAuditLog, &Resource::Site);
-        let allowed: BTreeSet<&str> = loaded
+        let allowed: Vec<String> = loaded
             .policies
             .values()
             .filter(|p| {
                 can(&actor.principal, Action::ViewAuditLog, &Resource::Policy { ministry: &p.meta().ministry.code })
             })
-            .map(|p| p.meta().code.as_str())
+            .map(|p| p.meta().code.clone())
             .collect();
         let bad_dates =
             (!valid_date(&q.from) || !valid_date(&q.to)).then(|| AppError::invalid(Field::Date, Problem::FilterDates));
@@ -177,15 +196,43 @@ impl App {
             actor: q.actor.clone(),
             from: if bad_dates.is_none() { q.from.clone() } else { String::new() },
             to: if bad_dates.is_none() { q.to.clone() } else { String::new() },
-            limit: 1000,
+            policies: (!site).then_some(allowed),
+            before: q.before,
+            limit: i64::try_from(size + 1).unwrap_or(i64::MAX),
         };
-        let entries = self
-            .store
-            .audit_log(&filter)
-            .await?
-            .into_iter()
-            .filter(|e| site || e.policy.as_deref().is_some_and(|p| allowed.contains(p)))
+        let mut entries = self.store.audit_log(&filter).await?;
+        let next = if entries.len() > size {
+            entries.truncate(size);
+            entries.last().map(|e| e.id)
+        } else {
+            None
+        };
+        Ok(AuditView { entries, next, bad_dates })
+    }
+
+    /// The audit log's entries the actor may read, as a CSV download in `lang` (all of them, at
+    /// most [`AUDIT_CSV_MAX`]).
+    pub async fn audit_csv(
+        &self,
+        actor: &Actor,
+        q: &AuditQuery,
+        lang: avance_core::lang::Lang,
+    ) -> Result<Vec<u8>, AppError> {
+        let view = self.audit_log_all(actor, q).await?;
+        let rows: Vec<avance_report::csv::AuditRow<'_>> = view
+            .entries
+            .iter()
+            .map(|e| avance_report::csv::AuditRow {
+                at: &e.at,
+                actor: &e.actor,
+                action: e.action,
+                policy: e.policy.as_deref(),
+                unit: e.unit.as_deref(),
+                subject: e.subject.as_deref(),
+                detail: e.detail.as_deref(),
+            })
             .collect();
-        Ok(AuditView { entries, bad_dates })
+        avance_report::csv::audit(&rows, lang)
+            .map_err(|detail| AppError::Store(avance_store::StoreError::Corrupt { policy: String::new(), detail }))
     }
 }

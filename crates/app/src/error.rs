@@ -24,6 +24,8 @@ pub enum Field {
     Role,
     Scope,
     Password,
+    /// The current password, when changing it.
+    CurrentPassword,
     Label,
     /// The list of a bulk call.
     Items,
@@ -48,6 +50,7 @@ impl Field {
             Field::Role => "role",
             Field::Scope => "scope",
             Field::Password => "password",
+            Field::CurrentPassword => "current_password",
             Field::Label => "label",
             Field::Items => "items",
         }
@@ -74,6 +77,16 @@ pub enum Problem {
     RoleUnknown,
     ScopeRequired,
     PasswordTooShort,
+    /// The current password typed is not the account's.
+    WrongPassword,
+    /// The new password is the current one.
+    SamePassword,
+    /// A scope that names no ministry (planning office) or unit (responsible unit) of the loaded
+    /// policies.
+    ScopeUnknown {
+        role: avance_core::access::Role,
+        scope: String,
+    },
     TokenLabel,
     /// The administrator tried to deactivate its own account.
     OwnAccount,
@@ -93,6 +106,7 @@ pub enum Missing {
     Year,
     Submission,
     User(String),
+    Token,
 }
 
 /// Why a change conflicts with the state it would change.
@@ -151,6 +165,7 @@ impl From<StoreError> for AppError {
             StoreError::Conflict(avance_store::Conflict::NoSuchSubmission(_)) => {
                 AppError::NotFound(Missing::Submission)
             }
+            StoreError::Conflict(avance_store::Conflict::NoSuchToken) => AppError::NotFound(Missing::Token),
             StoreError::UnknownPolicy(_) => AppError::NotFound(Missing::Policy),
             e => AppError::Store(e),
         }
@@ -188,6 +203,9 @@ impl AppError {
                 Missing::Indicator => l.pick("el indicador no existe", "no such indicator").to_string(),
                 Missing::Year => l.pick("la política no tiene ese año", "the policy has no such year").to_string(),
                 Missing::Submission => l.pick("el envío no existe", "no such submission").to_string(),
+                Missing::Token => l
+                    .pick("el token no existe o ya fue revocado", "no such token, or it was already revoked")
+                    .to_string(),
                 Missing::User(u) => {
                     format!("{} «{u}» {}", l.pick("el usuario", "the user"), l.pick("no existe", "does not exist"))
                 }
@@ -284,6 +302,29 @@ impl Problem {
             Problem::PasswordTooShort => {
                 l.pick("Contraseña: al menos 12 caracteres.", "Password: at least 12 characters.").to_string()
             }
+            Problem::WrongPassword => l
+                .pick("Contraseña actual: no es la de su cuenta.", "Current password: it is not your account's.")
+                .to_string(),
+            Problem::SamePassword => l
+                .pick(
+                    "Contraseña nueva: debe ser distinta de la actual.",
+                    "New password: it must differ from the current one.",
+                )
+                .to_string(),
+            Problem::ScopeUnknown { role, scope } => match (role, l) {
+                (avance_core::access::Role::Planning, Lang::Es) => format!(
+                    "Ámbito: «{scope}» no es el código del ministerio conductor de ninguna política cargada (por ejemplo, 038)."
+                ),
+                (avance_core::access::Role::Planning, Lang::En) => format!(
+                    "Scope: «{scope}» is not the conducting ministry's code of any loaded policy (for example, 038)."
+                ),
+                (_, Lang::Es) => format!(
+                    "Ámbito: «{scope}» no es la unidad responsable de ningún indicador de las políticas cargadas (por ejemplo, DGDE)."
+                ),
+                (_, Lang::En) => format!(
+                    "Scope: «{scope}» is not the responsible unit of any indicator of the loaded policies (for example, DGDE)."
+                ),
+            },
             Problem::TokenLabel => l
                 .pick("Descripción del token: de 1 a 100 caracteres.", "Token description: 1 to 100 characters.")
                 .to_string(),

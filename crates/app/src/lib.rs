@@ -25,16 +25,16 @@ use avance_core::access::{Action, Principal, Resource, Role, can};
 use avance_store::Store;
 
 pub use accounts::{Login, NewAccount, Session, Token};
-pub use admin::{AdminView, AuditQuery, AuditView, DeadlineRequest, ExceptionRequest};
+pub use admin::{AUDIT_CSV_MAX, AUDIT_PAGE, AdminView, AuditQuery, AuditView, DeadlineRequest, ExceptionRequest};
 pub use cache::{Cache, Loaded};
 pub use clock::{Clock, FixedClock, SystemClock};
 pub use error::{AppError, ConflictKind, Field, Missing, Problem};
 pub use figures::{IndicatorView, OverviewFilter, OverviewView, PolicyView, SeriesPoint};
-pub use reporting::{MineGroup, MineItem, ReportActual, TargetRequest, Window};
+pub use reporting::{MAX_BULK, MineGroup, MineItem, ReportActual, TargetRequest, Window};
 
 /// The store's types the faces read (results of use cases); the faces never call the store.
 pub mod store {
-    pub use avance_store::app::{AuditEntry, Deadline, Exception, Submission, User};
+    pub use avance_store::app::{AuditEntry, Deadline, Exception, Submission, TokenRow, User};
     pub use avance_store::{LoadOutcome, Location, PgStore, Revision, Snapshot, SqliteStore, Store, StoreError};
 }
 
@@ -43,11 +43,16 @@ pub mod store {
 pub struct Settings {
     /// How long a session lasts, in hours.
     pub session_hours: i64,
+    /// How long an API token lasts, in days (`avance serve --token-days`).
+    pub token_days: i64,
 }
+
+/// Tokens last 90 days unless configured otherwise.
+pub const TOKEN_DAYS: i64 = 90;
 
 impl Default for Settings {
     fn default() -> Settings {
-        Settings { session_hours: 8 }
+        Settings { session_hours: 8, token_days: TOKEN_DAYS }
     }
 }
 

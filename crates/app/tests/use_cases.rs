@@ -21,6 +21,9 @@ async fn app_on(store: Store, clock: Arc<FixedClock>) -> App {
     let app = App::with_clock(store, Settings::default(), clock);
     avance_app::demo::prepare(&app).await.unwrap();
     let operator = Actor::operator("pruebas");
+    // A policy of another ministry (010), so that a planning office there exists.
+    let years = avance_core::model::YearRange { first: Year::new(2021).unwrap(), last: Year::new(2025).unwrap() };
+    app.load(&operator, &avance_import::synthetic::policy(2, 10, years, 1), "otra política").await.unwrap();
     for (u, role, scope) in [("otra", "planning", "010"), ("admin2", "admin", "")] {
         let account = NewAccount {
             username: u.into(),
@@ -247,4 +250,102 @@ async fn restarting_the_demo_writes_nothing() {
         "{:?}",
         view.deadlines
     );
+}
+
+/// API tokens expire (90 days by default), record their last use and can be revoked; a password
+/// changes only with the current one and ends every session; scopes must name what the loaded
+/// policies have; the audit log comes in pages and as CSV.
+#[tokio::test]
+async fn accounts_tokens_scopes_and_the_audit_log() {
+    let dir = tempfile::tempdir().unwrap();
+    let store = Store::Sqlite(SqliteStore::open(&dir.path().join("a.db")).await.unwrap());
+    let clock = clock();
+    let app = app_on(store, clock.clone()).await;
+    let dgde = actor(&app, "dgde", "demo-unidad-dgde").await;
+    let token = app.create_token(&dgde, "sistema de la DGDE").await.unwrap();
+    assert!(app.token_actor(&token).await.unwrap().is_some());
+    let list = app.tokens(&dgde).await.unwrap();
+    assert_eq!(list.len(), 1);
+    assert_eq!(list[0].expires_at.as_deref(), Some("2025-06-08T12:00:00Z"), "90 days after 2025-03-10 12:00");
+    assert_eq!(list[0].last_used_at.as_deref(), Some("2025-03-10T12:00:00Z"));
+    assert!(list[0].active);
+    clock.advance(time::Duration::days(89));
+    assert!(app.token_actor(&token).await.unwrap().is_some(), "still valid on day 89");
+    assert_eq!(app.tokens(&dgde).await.unwrap()[0].last_used_at.as_deref(), Some("2025-06-07T12:00:00Z"));
+    clock.advance(time::Duration::days(2));
+    assert!(app.token_actor(&token).await.unwrap().is_none(), "expired after 90 days");
+    assert!(!app.tokens(&dgde).await.unwrap()[0].active);
+    // Revoking: at once, once.
+    let second = app.create_token(&dgde, "otro").await.unwrap();
+    let id = app.tokens(&dgde).await.unwrap().into_iter().find(|t| t.label == "otro").unwrap().id;
+    let itp = actor(&app, "itp", "demo-unidad-itp").await;
+    assert!(matches!(app.revoke_token(&itp, &id).await, Err(AppError::NotFound(_))), "not another user's");
+    app.revoke_token(&dgde, &id).await.unwrap();
+    assert!(app.token_actor(&second).await.unwrap().is_none());
+    assert!(matches!(app.revoke_token(&dgde, &id).await, Err(AppError::NotFound(_))));
+
+    // Passwords.
+    let wrong = app.change_password(&dgde, "no-es-esta", "una-clave-nueva-larga", "test").await.unwrap_err();
+    assert_eq!(wrong.field().map(|f| f.id()), Some("current_password"));
+    let short = app.change_password(&dgde, "demo-unidad-dgde", "corta", "test").await.unwrap_err();
+    assert_eq!(short.message(avance_core::lang::Lang::Es), "Contraseña: al menos 12 caracteres.");
+    let same = app.change_password(&dgde, "demo-unidad-dgde", "demo-unidad-dgde", "test").await.unwrap_err();
+    assert_eq!(same.field().map(|f| f.id()), Some("password"));
+    let login = avance_app::Login {
+        username: "dgde".into(),
+        password: "demo-unidad-dgde".into(),
+        client: "t".into(),
+        previous_session: None,
+    };
+    let session = app.login(login).await.unwrap();
+    app.change_password(&dgde, "demo-unidad-dgde", "una-clave-nueva-larga", "test").await.unwrap();
+    assert_eq!(app.session_actor(&session.secret).await.unwrap(), Actor::public(), "sessions ended");
+    actor(&app, "dgde", "una-clave-nueva-larga").await;
+
+    // Scopes.
+    let admin = Actor::operator("pruebas");
+    let account = |u: &str, role: &str, scope: &str| NewAccount {
+        username: u.into(),
+        name: u.into(),
+        role: role.into(),
+        scope: scope.into(),
+        password: "una-contrasena-larga".into(),
+    };
+    let e = app.create_user(&admin, &account("x", "planning", "999")).await.unwrap_err();
+    assert_eq!(
+        e.message(avance_core::lang::Lang::Es),
+        "Ámbito: «999» no es el código del ministerio conductor de ninguna política cargada (por ejemplo, 038)."
+    );
+    let e = app.create_user(&admin, &account("y", "unit", "TP")).await.unwrap_err();
+    assert_eq!(e.field().map(|f| f.id()), Some("scope"));
+    app.create_user(&admin, &account("pnte", "unit", "PNTE")).await.unwrap();
+
+    // The audit log in pages of 100, newest first, and whole as CSV.
+    for n in 0..130 {
+        let d =
+            DeadlineRequest { policy: "PNDI".into(), year: "2024".into(), date: format!("2030-01-{:02}", 1 + n % 28) };
+        app.set_deadline(&admin, &d).await.unwrap();
+    }
+    let q = avance_app::AuditQuery { policy: "PNDI".into(), ..Default::default() };
+    let first = app.audit_log(&admin, &q).await.unwrap();
+    assert_eq!(first.entries.len(), avance_app::AUDIT_PAGE);
+    let next = first.next.expect("a second page");
+    let second = app.audit_log(&admin, &avance_app::AuditQuery { before: Some(next), ..q.clone() }).await.unwrap();
+    assert!(second.entries.iter().all(|e| e.id < next));
+    let total = first.entries.len() + second.entries.len() + {
+        let mut more = second.next;
+        let mut n = 0;
+        while let Some(b) = more {
+            let page = app.audit_log(&admin, &avance_app::AuditQuery { before: Some(b), ..q.clone() }).await.unwrap();
+            n += page.entries.len();
+            more = page.next;
+        }
+        n
+    };
+    let csv = app.audit_csv(&admin, &q, avance_core::lang::Lang::Es).await.unwrap();
+    assert!(csv.starts_with(b"\xEF\xBB\xBF"), "a byte-order mark for spreadsheets");
+    let text = String::from_utf8(csv[3..].to_vec()).unwrap();
+    assert_eq!(text.lines().next(), Some("fecha_utc,usuario,accion,accion_id,politica,unidad,objeto,detalle"));
+    assert_eq!(text.lines().count(), total + 1, "every entry, not one page");
+    assert!(text.lines().nth(1).unwrap().contains(",plazo de reporte,set_deadline,PNDI,"));
 }

@@ -52,6 +52,9 @@ enum Command {
         /// del cliente de la cabecera X-Forwarded-For.
         #[arg(long = "trusted-proxy", value_name = "IP")]
         trusted_proxies: Vec<std::net::IpAddr>,
+        /// Días de validez de un token de la API nuevo.
+        #[arg(long, default_value_t = 90, value_parser = clap::value_parser!(i64).range(1..=3650))]
+        token_days: i64,
     },
     /// Calcula los avances, el índice de gestión, el semáforo y las alertas de una política.
     Compute {
@@ -81,6 +84,10 @@ enum Command {
         /// Perfil de reglas del conjunto de datos.
         #[arg(long, default_value = "ceplan-pn@1")]
         profile: String,
+        /// Rechaza un reporte que parece incompleto (termina dentro de la tabla, le falta el
+        /// índice o las alertas, o sus conteos no cuadran con lo leído) en vez de advertirlo.
+        #[arg(long)]
+        strict: bool,
     },
     /// Recalcula un reporte publicado desde sus datos y lista cada discrepancia.
     Audit {
@@ -454,7 +461,7 @@ fn run(cli: &Cli) -> Result<(), Failure> {
             print(&format!("{what} {place}\n"))
         }
         #[cfg(feature = "web")]
-        Command::Serve { addr, demo, secure_cookies, trusted_proxies } => {
+        Command::Serve { addr, demo, secure_cookies, trusted_proxies, token_days } => {
             let location = match (&cli.db, demo) {
                 (None, true) => avance_store::Location::Sqlite(PathBuf::from("avance-demo.db")),
                 (db, _) => db::location(db.as_deref()),
@@ -464,6 +471,7 @@ fn run(cli: &Cli) -> Result<(), Failure> {
                 demo: *demo,
                 secure_cookies: *secure_cookies,
                 trusted_proxies: trusted_proxies.clone(),
+                token_days: *token_days,
             };
             serve::serve(&location, &options, lang)
         }
@@ -494,7 +502,9 @@ fn run(cli: &Cli) -> Result<(), Failure> {
             }?;
             print(&out)
         }
-        Command::ImportReport { file, out, code, profile } => import_report(file, out.as_deref(), code, profile, lang),
+        Command::ImportReport { file, out, code, profile, strict } => {
+            import_report(file, out.as_deref(), code, profile, *strict, lang)
+        }
         Command::Audit { input, format } => audit(input, *format, lang),
         Command::Template { out, policy, years } => template(out, policy.as_deref(), years.as_deref(), lang),
         Command::Import { input, out } => {
@@ -599,6 +609,7 @@ fn import_report(
     out: Option<&Path>,
     code: &Option<String>,
     profile: &str,
+    strict: bool,
     lang: Lang,
 ) -> Result<(), Failure> {
     use avance_import::report_text::{self, Evidence};
@@ -606,6 +617,24 @@ fn import_report(
     let mut bar = progress::Bar::new(lang.pick("Leyendo el reporte", "Reading the report"), lang);
     let imported = report_text::read_with(file, &options, &mut |s| bar.step(s)).map_err(|i| issues(i, lang))?;
     drop(bar);
+    // A report cut short reads without error: say what is missing, or refuse with --strict.
+    let gaps = avance_core::audit::gaps(&imported.policy, &imported.published);
+    let lines: Vec<String> =
+        gaps.iter().map(|g| format!("{}: {}", file.display(), avance_report::audit::gap(g, lang))).collect();
+    if strict && !lines.is_empty() {
+        let mut out = lines;
+        out.push(
+            lang.pick(
+                "No se escribió nada: el reporte parece incompleto (--strict).",
+                "Nothing was written: the report looks incomplete (--strict).",
+            )
+            .to_string(),
+        );
+        return Err(Failure::Invalid(out));
+    }
+    for l in &lines {
+        eprintln!("{}: {l}", lang.pick("aviso", "warning"));
+    }
     let Some(dir) = out else {
         return print(&dataset::to_json(&imported.policy));
     };

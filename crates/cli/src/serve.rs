@@ -18,6 +18,8 @@ pub struct Options {
     pub secure_cookies: bool,
     /// Reverse proxies whose `X-Forwarded-For` names the client.
     pub trusted_proxies: Vec<IpAddr>,
+    /// How long a new API token lasts.
+    pub token_days: i64,
 }
 
 /// Runs the web application until Ctrl-C (or SIGTERM).
@@ -37,7 +39,8 @@ pub fn serve(location: &Location, o: &Options, lang: Lang) -> Result<(), Failure
         .map_err(|e| Failure::Invalid(vec![e.to_string()]))?;
     rt.block_on(async {
         let store = open(location, lang).await?;
-        let app = avance_app::App::new(store, avance_app::Settings::default());
+        let settings = avance_app::Settings { token_days: o.token_days, ..avance_app::Settings::default() };
+        let app = avance_app::App::new(store, settings);
         let prepared = if o.demo {
             Some(avance_app::demo::prepare(&app).await.map_err(|e| app_failure(location, e, lang))?)
         } else {

@@ -269,6 +269,54 @@ mod report {
         assert_eq!(out.stdout, std::fs::read(root().join("examples/pndi-2024/dataset.json")).expect("example"));
     }
 
+    /// A report cut short (a partial download) is not imported silently: each gap is a warning,
+    /// `--strict` refuses it and writes nothing, and `audit` lists the gaps first.
+    #[test]
+    fn a_report_cut_short_is_said_to_be_incomplete() {
+        let dir = tempfile::tempdir().expect("tempdir");
+        let full = std::fs::read_to_string(root().join(REFERENCE)).expect("reference");
+        // The text up to the end of ISS.01.04.01.01's row, as a download cut there would leave it.
+        let cut: String = full.lines().take(141).map(|l| format!("{l}\n")).collect();
+        let file = dir.path().join("cortado.txt");
+        std::fs::write(&file, cut).expect("write");
+        let file = file.to_str().expect("utf-8");
+        let warned = dir.path().join("advertido");
+        let out = avance(&["import-report", file, "--out", warned.to_str().expect("utf-8")]);
+        assert!(out.status.success(), "{}", stderr(&out));
+        assert_eq!(
+            stderr(&out),
+            format!(
+                "aviso: {file}: el texto termina dentro de la tabla de objetivos: falta el final del reporte (¿descarga incompleta?)\n\
+                 aviso: {file}: el semáforo del propio reporte cuenta 4 objetivos prioritarios, pero el texto tiene 1\n\
+                 aviso: {file}: el semáforo del propio reporte cuenta 5 indicadores de objetivo prioritario, pero el texto tiene 1\n\
+                 aviso: {file}: el semáforo del propio reporte cuenta 86 indicadores de servicio, pero el texto tiene 15\n"
+            )
+        );
+        let strict = dir.path().join("estricto");
+        let out = avance(&["import-report", file, "--strict", "--out", strict.to_str().expect("utf-8")]);
+        assert_eq!(out.status.code(), Some(2));
+        assert!(
+            stderr(&out).ends_with("error: No se escribió nada: el reporte parece incompleto (--strict).\n"),
+            "{}",
+            stderr(&out)
+        );
+        assert!(!strict.exists(), "nothing written");
+        let audit = avance(&["audit", file, "--format", "json"]);
+        assert_eq!(audit.status.code(), Some(1));
+        let v: serde_json::Value = serde_json::from_slice(&audit.stdout).expect("JSON");
+        let gaps: Vec<&str> = v["findings"]
+            .as_array()
+            .expect("findings")
+            .iter()
+            .filter(|f| f["kind"] == "incomplete")
+            .map(|f| f["gap"].as_str().unwrap_or(""))
+            .collect();
+        assert_eq!(gaps, ["ends_inside_table", "level_total", "level_total", "level_total"]);
+        // The whole report: no warning.
+        let whole = avance(&["import-report", REFERENCE, "--strict"]);
+        assert!(whole.status.success() && stderr(&whole).is_empty(), "{}", stderr(&whole));
+    }
+
     #[test]
     fn audit_of_the_reference_lists_its_contradictions_and_exits_1() {
         let out = avance(&["audit", REFERENCE]);

@@ -216,12 +216,13 @@ pub enum Event {
     SetDeadline,
     GrantException,
     CreateToken,
+    RevokeToken,
     Load,
     Publish,
 }
 
 impl Event {
-    pub const ALL: [Event; 18] = [
+    pub const ALL: [Event; 19] = [
         Event::Login,
         Event::LoginFailed,
         Event::LoginRefused,
@@ -238,6 +239,7 @@ impl Event {
         Event::SetDeadline,
         Event::GrantException,
         Event::CreateToken,
+        Event::RevokeToken,
         Event::Load,
         Event::Publish,
     ];
@@ -260,6 +262,7 @@ impl Event {
             Event::SetDeadline => "set_deadline",
             Event::GrantException => "grant_exception",
             Event::CreateToken => "create_token",
+            Event::RevokeToken => "revoke_token",
             Event::Load => "load",
             Event::Publish => "publish",
         }

@@ -7,7 +7,7 @@ use rust_decimal::Decimal;
 use crate::alert::{AlertKind, AlertLevel};
 use crate::avance::{Formula, Role};
 use crate::band::{Band, BandCounts};
-use crate::code::Code;
+use crate::code::{Code, CodeKind};
 use crate::compute::PolicyResult;
 use crate::model::Policy;
 use crate::published::{AlertParagraph, Printed, Published};
@@ -33,8 +33,55 @@ pub enum CountRow {
     ServiceIndicators,
 }
 
+/// Why a report's text looks incomplete (a partial download, a page missing).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Gap {
+    /// The text ends inside the objectives' table.
+    EndsInsideTable,
+    /// No índice de gestión line.
+    NoIndex,
+    /// No "Alertas identificadas" section.
+    NoAlertSection,
+    /// The report's own semáforo counts `printed` elements of a level; the text has `read`.
+    LevelTotal { row: CountRow, read: usize, printed: usize },
+}
+
+/// What is missing from a report, by its own layout and its own counts.
+pub fn gaps(policy: &Policy, published: &Published) -> Vec<Gap> {
+    let mut out = Vec::new();
+    if let Some(s) = published.sections {
+        if s.ends_inside_table {
+            out.push(Gap::EndsInsideTable);
+        } else {
+            if !s.index {
+                out.push(Gap::NoIndex);
+            }
+            if !s.alerts {
+                out.push(Gap::NoAlertSection);
+            }
+        }
+    }
+    if let Some(c) = &published.counts {
+        let p = policy.parts();
+        let of = |k: CodeKind| p.indicators.iter().filter(|i| i.code.kind() == k).count();
+        let read = [
+            (CountRow::Objectives, p.objectives.len(), c.objectives.total()),
+            (CountRow::ObjectiveIndicators, of(CodeKind::ObjectiveIndicator), c.objective_indicators.total()),
+            (CountRow::ServiceIndicators, of(CodeKind::ServiceIndicator), c.service_indicators.total()),
+        ];
+        for (row, read, printed) in read {
+            if read != printed {
+                out.push(Gap::LevelTotal { row, read, printed });
+            }
+        }
+    }
+    out
+}
+
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Finding {
+    /// The report looks incomplete (see [`Gap`]): its figures cannot all be checked.
+    Incomplete(Gap),
     /// An indicator's published avance differs from the one its printed inputs give.
     IndicatorAvance {
         code: Code,
@@ -102,7 +149,7 @@ fn service_alerts(result: &PolicyResult) -> BTreeMap<(Code, AlertKind), Vec<Code
 
 /// Compares what a report published with what the rules give from its data.
 pub fn audit(policy: &Policy, result: &PolicyResult, published: &Published) -> Vec<Finding> {
-    let mut out = Vec::new();
+    let mut out: Vec<Finding> = gaps(policy, published).into_iter().map(Finding::Incomplete).collect();
     let same = |p: &Printed, c: Option<Decimal>| match (p.value, c) {
         (None, None) => true,
         (Some(p_value), Some(c)) => crate::number::round_display(c, p.decimals()) == p_value,

@@ -62,4 +62,19 @@ pub struct Published {
     pub index: Option<Printed>,
     pub counts: Option<LevelCounts>,
     pub alerts: Vec<AlertParagraph>,
+    /// Which parts of a report's layout the text had, when it was read from the text (`None`
+    /// when not known, e.g. figures written by hand).
+    pub sections: Option<Sections>,
+}
+
+/// The parts of a Reporte de seguimiento found in its text: a report cut short (a partial
+/// download) lacks the last ones.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Sections {
+    /// The line "Índice de gestión de la política nacional … N".
+    pub index: bool,
+    /// The heading "Alertas identificadas".
+    pub alerts: bool,
+    /// The text ends inside the objectives' table: nothing of the report follows its last row.
+    pub ends_inside_table: bool,
 }

@@ -30,6 +30,17 @@ struct File {
     counts: Option<Counts>,
     alerts: Vec<Paragraph>,
     decisions: Vec<Decision>,
+    /// Which parts of the report the text had (absent in files of earlier versions).
+    #[serde(skip_serializing_if = "Option::is_none", default)]
+    sections: Option<SectionsRecord>,
+}
+
+#[derive(Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct SectionsRecord {
+    index: bool,
+    alerts: bool,
+    ends_inside_table: bool,
 }
 
 #[derive(Serialize, Deserialize)]
@@ -145,6 +156,11 @@ pub fn to_json(published: &Published, decisions: &[YearDecision], source: &str) 
             })
             .collect(),
         decisions: decisions.iter().map(Decision::from).collect(),
+        sections: published.sections.map(|s| SectionsRecord {
+            index: s.index,
+            alerts: s.alerts,
+            ends_inside_table: s.ends_inside_table,
+        }),
     };
     let mut s = serde_json::to_string_pretty(&file).expect("plain data always serializes");
     s.push('\n');
@@ -177,6 +193,11 @@ pub fn read(path: &Path) -> Result<(Published, Vec<Decision>), Vec<Issue>> {
     let mut published = Published {
         year: f.year.map(Year::new).transpose().map_err(|e| invalid(&file, e.to_string()))?,
         index: f.index.as_deref().map(printed).transpose()?,
+        sections: f.sections.as_ref().map(|s| avance_core::published::Sections {
+            index: s.index,
+            alerts: s.alerts,
+            ends_inside_table: s.ends_inside_table,
+        }),
         ..Published::default()
     };
     for fig in &f.objectives {

@@ -396,6 +396,14 @@ pub fn parse_with(
     };
     published.year = Some(year);
     published.counts = counts;
+    // What of the report's layout the text has: a text cut short ends inside the table.
+    let index_line = table_end < lines.len();
+    let after_table = alerts_start.is_some_and(|a| a >= first_code) || index_line;
+    published.sections = Some(avance_core::published::Sections {
+        index: index_line,
+        alerts: alerts_start.is_some(),
+        ends_inside_table: !after_table,
+    });
 
     let decisions = place_values(&mut ctx, &mut rows, &targets_years, &actual_years, year, &profile);
 

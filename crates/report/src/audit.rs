@@ -5,7 +5,7 @@ use std::fmt::Write as _;
 
 use avance_core::Decimal;
 use avance_core::alert::{AlertKind, AlertLevel};
-use avance_core::audit::{CountRow, Explanation, Finding};
+use avance_core::audit::{CountRow, Explanation, Finding, Gap};
 use avance_core::avance::Role;
 use avance_core::code::Code;
 use avance_core::compute::PolicyResult;
@@ -86,11 +86,51 @@ fn behind(result: &PolicyResult, service: &Code, kind: AlertKind) -> Vec<String>
         .unwrap_or_default()
 }
 
+/// Why a report looks incomplete, in words (also the warnings of `import-report`).
+pub fn gap(g: &Gap, lang: Lang) -> String {
+    match g {
+        Gap::EndsInsideTable => lang
+            .pick(
+                "el texto termina dentro de la tabla de objetivos: falta el final del reporte (¿descarga incompleta?)",
+                "the text ends inside the objectives' table: the end of the report is missing (an incomplete download?)",
+            )
+            .to_string(),
+        Gap::NoIndex => lang
+            .pick(
+                "no se encontró la línea del índice de gestión de la política nacional",
+                "the line of the policy's management index was not found",
+            )
+            .to_string(),
+        Gap::NoAlertSection => lang
+            .pick("no se encontró la sección «Alertas identificadas»", "the section «Alertas identificadas» was not found")
+            .to_string(),
+        Gap::LevelTotal { row, read, printed } => match lang {
+            Lang::Es => format!(
+                "el semáforo del propio reporte cuenta {printed} {}, pero el texto tiene {read}",
+                row_label(*row, lang)
+            ),
+            Lang::En => {
+                format!("the report's own semáforo counts {printed} {}, but the text has {read}", row_label(*row, lang))
+            }
+        },
+    }
+}
+
+fn gap_id(g: &Gap) -> &'static str {
+    match g {
+        Gap::EndsInsideTable => "ends_inside_table",
+        Gap::NoIndex => "no_index",
+        Gap::NoAlertSection => "no_alert_section",
+        Gap::LevelTotal { .. } => "level_total",
+    }
+}
+
 /// One finding in words.
 pub fn sentence(f: &Finding, policy: &Policy, result: &PolicyResult, lang: Lang) -> String {
     let es = lang == Lang::Es;
     let d = result.profile.decimals;
     match f {
+        Finding::Incomplete(g) => gap(g, lang),
         Finding::IndicatorAvance { code, published, computed, explanations } => {
             let ind = policy.indicator(code);
             let inputs = ind
@@ -233,24 +273,26 @@ pub fn sentence(f: &Finding, policy: &Policy, result: &PolicyResult, lang: Lang)
 /// The section a finding belongs to, in the order they are printed.
 fn section(f: &Finding) -> (u8, Option<Code>) {
     match f {
-        Finding::IndicatorAvance { .. } | Finding::IndicatorMissing { .. } => (0, None),
-        Finding::ObjectiveAvance { .. } => (1, None),
-        Finding::Index { .. } => (2, None),
-        Finding::Count { .. } => (3, None),
-        Finding::ObjectiveState { code, .. } => (4, Some(code.clone())),
+        Finding::Incomplete(_) => (0, None),
+        Finding::IndicatorAvance { .. } | Finding::IndicatorMissing { .. } => (1, None),
+        Finding::ObjectiveAvance { .. } => (2, None),
+        Finding::Index { .. } => (3, None),
+        Finding::Count { .. } => (4, None),
+        Finding::ObjectiveState { code, .. } => (5, Some(code.clone())),
         Finding::NamedWrongly { paragraph, .. }
         | Finding::WrongHeading { paragraph, .. }
-        | Finding::Missing { paragraph, .. } => (if paragraph.is_some() { 4 } else { 5 }, paragraph.clone()),
+        | Finding::Missing { paragraph, .. } => (if paragraph.is_some() { 5 } else { 6 }, paragraph.clone()),
     }
 }
 
 fn section_title(s: &(u8, Option<Code>), lang: Lang) -> String {
     match s {
-        (0, _) => lang.pick("Avances de indicadores", "Indicator avances").into(),
-        (1, _) => lang.pick("Avances de objetivos prioritarios", "Priority objective avances").into(),
-        (2, _) => lang.pick("Índice de gestión", "Management index").into(),
-        (3, _) => lang.pick("Conteos del semáforo", "Traffic-light counts").into(),
-        (4, Some(c)) => format!("{} — {c}", lang.pick("Texto de alertas", "Alert text")),
+        (0, _) => lang.pick("Reporte incompleto", "Incomplete report").into(),
+        (1, _) => lang.pick("Avances de indicadores", "Indicator avances").into(),
+        (2, _) => lang.pick("Avances de objetivos prioritarios", "Priority objective avances").into(),
+        (3, _) => lang.pick("Índice de gestión", "Management index").into(),
+        (4, _) => lang.pick("Conteos del semáforo", "Traffic-light counts").into(),
+        (5, Some(c)) => format!("{} — {c}", lang.pick("Texto de alertas", "Alert text")),
         _ => lang
             .pick(
                 "Texto de alertas — síntesis (nombra servicios \"como\" ejemplos; se listan todos los que faltan)",
@@ -311,6 +353,7 @@ pub fn text(findings: &[Finding], policy: &Policy, result: &PolicyResult, lang: 
 
 fn kind_id(f: &Finding) -> &'static str {
     match f {
+        Finding::Incomplete(_) => "incomplete",
         Finding::IndicatorAvance { .. } => "indicator_avance",
         Finding::IndicatorMissing { .. } => "indicator_missing",
         Finding::ObjectiveAvance { .. } => "objective_avance",
@@ -335,6 +378,14 @@ pub fn json(findings: &[Finding], policy: &Policy, result: &PolicyResult, lang: 
                 map.insert(k.into(), x);
             };
             match f {
+                Finding::Incomplete(g) => {
+                    put("gap", json!(gap_id(g)));
+                    if let Gap::LevelTotal { row, read, printed } = g {
+                        put("row", json!(row_id(*row)));
+                        put("read", json!(read));
+                        put("published", json!(printed));
+                    }
+                }
                 Finding::IndicatorAvance { code, published, computed, explanations } => {
                     put("code", json!(code.as_str()));
                     put("published", json!(published.text));

@@ -1,4 +1,6 @@
-//! The indicators of a policy-year as CSV: one row per indicator, its values and figures.
+//! Downloads as CSV: the indicators of a policy-year (one row per indicator, its values and
+//! figures), and the audit log. UTF-8 with a byte-order mark, so that spreadsheet programs read
+//! the accents right.
 
 use avance_core::compute::PolicyResult;
 use avance_core::lang::Lang;
@@ -9,7 +11,7 @@ use crate::labels::{self, shown};
 
 /// The CSV download of a policy-year (UTF-8, comma-separated, a header row in `lang`).
 pub fn indicators(policy: &Policy, result: &PolicyResult, lang: Lang) -> Result<Vec<u8>, String> {
-    let mut w = csv::Writer::from_writer(Vec::new());
+    let mut w = csv::Writer::from_writer(BOM.to_vec());
     let head = match lang {
         Lang::Es => [
             "codigo",
@@ -44,3 +46,42 @@ pub fn indicators(policy: &Policy, result: &PolicyResult, lang: Lang) -> Result<
     }
     w.into_inner().map_err(|e| e.to_string())
 }
+
+/// One entry of the audit log, as the CSV download writes it.
+#[derive(Debug, Clone, Copy)]
+pub struct AuditRow<'a> {
+    pub at: &'a str,
+    pub actor: &'a str,
+    pub action: avance_core::access::Event,
+    pub policy: Option<&'a str>,
+    pub unit: Option<&'a str>,
+    pub subject: Option<&'a str>,
+    pub detail: Option<&'a str>,
+}
+
+/// The audit log as CSV (a header row in `lang`, the action named in `lang` and by its id).
+pub fn audit(rows: &[AuditRow<'_>], lang: Lang) -> Result<Vec<u8>, String> {
+    let mut w = csv::Writer::from_writer(BOM.to_vec());
+    let head = match lang {
+        Lang::Es => ["fecha_utc", "usuario", "accion", "accion_id", "politica", "unidad", "objeto", "detalle"],
+        Lang::En => ["time_utc", "user", "action", "action_id", "policy", "unit", "subject", "detail"],
+    };
+    w.write_record(head).map_err(|e| e.to_string())?;
+    for r in rows {
+        w.write_record([
+            r.at,
+            r.actor,
+            labels::event(r.action, lang),
+            r.action.id(),
+            r.policy.unwrap_or(""),
+            r.unit.unwrap_or(""),
+            r.subject.unwrap_or(""),
+            r.detail.unwrap_or(""),
+        ])
+        .map_err(|e| e.to_string())?;
+    }
+    w.into_inner().map_err(|e| e.to_string())
+}
+
+/// The UTF-8 byte-order mark.
+const BOM: &[u8] = b"\xEF\xBB\xBF";

@@ -78,6 +78,7 @@ pub fn event(e: avance_core::access::Event, l: Lang) -> &'static str {
         Event::SetDeadline => l.pick("plazo de reporte", "reporting deadline"),
         Event::GrantException => l.pick("excepción de plazo", "deadline exception"),
         Event::CreateToken => l.pick("token de API", "API token"),
+        Event::RevokeToken => l.pick("revocación de token de API", "API token revoked"),
         Event::Load => l.pick("carga de datos", "data load"),
         Event::Publish => l.pick("publicación", "publication"),
     }

@@ -53,6 +53,28 @@ impl<'a> NewAudit<'a> {
     }
 }
 
+/// A new API token: only the hash of its secret is kept.
+#[derive(Debug, Clone)]
+pub struct NewToken<'a> {
+    pub token_hash: &'a str,
+    pub user_id: i64,
+    pub label: &'a str,
+    pub expires_at: &'a str,
+}
+
+/// An API token as stored (never its secret).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct TokenRow {
+    /// SHA-256 of the secret: names the token (to revoke it) without revealing it.
+    pub token_hash: String,
+    pub label: String,
+    pub created_at: String,
+    /// `None` for a token made before tokens expired (none is made so now).
+    pub expires_at: Option<String>,
+    pub last_used_at: Option<String>,
+    pub revoked_at: Option<String>,
+}
+
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct AuditEntry {
     pub id: i64,
@@ -74,6 +96,10 @@ pub struct AuditFilter {
     pub actor: String,
     pub from: String,
     pub to: String,
+    /// Only the entries of these policies (and none of the site's), when given.
+    pub policies: Option<Vec<String>>,
+    /// Only entries older than this id (the next page), when given.
+    pub before: Option<i64>,
     pub limit: i64,
 }
 
@@ -440,13 +466,14 @@ macro_rules! app_operations {
                 Ok(())
             }
 
-            pub async fn create_token(&self, token_hash: &str, user_id: i64, label: &str, audit: &NewAudit<'_>) -> Result<(), StoreError> {
+            pub async fn create_token(&self, t: &NewToken<'_>, audit: &NewAudit<'_>) -> Result<(), StoreError> {
                 let mut tx = self.write().await?;
-                sqlx::query("INSERT INTO api_tokens (token_hash, user_id, label, created_at) VALUES ($1, $2, $3, $4)")
-                    .bind(token_hash)
-                    .bind(user_id)
-                    .bind(label)
+                sqlx::query("INSERT INTO api_tokens (token_hash, user_id, label, created_at, expires_at) VALUES ($1, $2, $3, $4, $5)")
+                    .bind(t.token_hash)
+                    .bind(t.user_id)
+                    .bind(t.label)
                     .bind(audit.at)
+                    .bind(t.expires_at)
                     .execute(&mut *tx)
                     .await?;
                 insert_audit!(tx, audit);
@@ -454,24 +481,67 @@ macro_rules! app_operations {
                 Ok(())
             }
 
-            /// The active user of a token that was not revoked.
-            pub async fn token_user(&self, token_hash: &str) -> Result<Option<User>, StoreError> {
+            /// The active user of a token that was neither revoked nor expired at `now`.
+            pub async fn token_user(&self, token_hash: &str, now: &str) -> Result<Option<User>, StoreError> {
                 let q = format!(
                     "SELECT {} FROM api_tokens t JOIN users u ON u.id = t.user_id \
-                     WHERE t.token_hash = $1 AND t.revoked_at IS NULL AND u.active = 1",
+                     WHERE t.token_hash = $1 AND t.revoked_at IS NULL AND (t.expires_at IS NULL OR t.expires_at > $2) AND u.active = 1",
                     USER_COLUMNS.split(", ").map(|c| format!("u.{c}")).collect::<Vec<_>>().join(", ")
                 );
-                let row = sqlx::query(sqlx::AssertSqlSafe(q)).bind(token_hash).fetch_optional(&self.pool).await?;
+                let row = sqlx::query(sqlx::AssertSqlSafe(q)).bind(token_hash).bind(now).fetch_optional(&self.pool).await?;
                 row.as_ref().map(user_from).transpose()
             }
 
-            /// A user's tokens: label, creation, revocation.
-            pub async fn tokens(&self, user_id: i64) -> Result<Vec<(String, String, Option<String>)>, StoreError> {
-                let rows = sqlx::query("SELECT label, created_at, revoked_at FROM api_tokens WHERE user_id = $1 ORDER BY created_at, label")
+            /// Records that a token was used at `now`, unless its last use is at or after `since`
+            /// (a token used all day is written once in a while, not on every request).
+            pub async fn touch_token(&self, token_hash: &str, now: &str, since: &str) -> Result<(), StoreError> {
+                let mut tx = self.write().await?;
+                sqlx::query("UPDATE api_tokens SET last_used_at = $1 WHERE token_hash = $2 AND (last_used_at IS NULL OR last_used_at < $3)")
+                    .bind(now)
+                    .bind(token_hash)
+                    .bind(since)
+                    .execute(&mut *tx)
+                    .await?;
+                tx.commit().await?;
+                Ok(())
+            }
+
+            /// A user's tokens, oldest first.
+            pub async fn tokens(&self, user_id: i64) -> Result<Vec<TokenRow>, StoreError> {
+                let rows = sqlx::query("SELECT token_hash, label, created_at, expires_at, last_used_at, revoked_at FROM api_tokens WHERE user_id = $1 ORDER BY created_at, label")
                     .bind(user_id)
                     .fetch_all(&self.pool)
                     .await?;
-                rows.iter().map(|r| Ok((r.try_get(0)?, r.try_get(1)?, r.try_get(2)?))).collect()
+                rows.iter()
+                    .map(|r| {
+                        Ok(TokenRow {
+                            token_hash: r.try_get(0)?,
+                            label: r.try_get(1)?,
+                            created_at: r.try_get(2)?,
+                            expires_at: r.try_get(3)?,
+                            last_used_at: r.try_get(4)?,
+                            revoked_at: r.try_get(5)?,
+                        })
+                    })
+                    .collect()
+            }
+
+            /// Revokes one of a user's tokens (from `audit.at` on); a token that is not the user's,
+            /// or already revoked, is [`Conflict::NoSuchToken`].
+            pub async fn revoke_token(&self, user_id: i64, token_hash: &str, audit: &NewAudit<'_>) -> Result<(), StoreError> {
+                let mut tx = self.write().await?;
+                let done = sqlx::query("UPDATE api_tokens SET revoked_at = $1 WHERE token_hash = $2 AND user_id = $3 AND revoked_at IS NULL")
+                    .bind(audit.at)
+                    .bind(token_hash)
+                    .bind(user_id)
+                    .execute(&mut *tx)
+                    .await?;
+                if done.rows_affected() == 0 {
+                    return Err(StoreError::Conflict(Conflict::NoSuchToken));
+                }
+                insert_audit!(tx, audit);
+                tx.commit().await?;
+                Ok(())
             }
 
             /// Sets (or moves) the reporting deadline of a policy-year.
@@ -671,19 +741,33 @@ macro_rules! app_operations {
             /// The audit log, newest first.
             pub async fn audit_log(&self, f: &AuditFilter) -> Result<Vec<AuditEntry>, StoreError> {
                 let to = if f.to.len() == 10 { format!("{}T23:59:59Z", f.to) } else { f.to.clone() };
-                let rows = sqlx::query(
-                    "SELECT id, at, actor, action, policy, unit, subject, detail FROM audit_log \
-                     WHERE ($1 = '' OR policy = $1) AND ($2 = '' OR unit = $2) AND ($3 = '' OR actor = $3) \
-                     AND ($4 = '' OR at >= $4) AND ($5 = '' OR at <= $5) ORDER BY id DESC LIMIT $6",
-                )
-                .bind(&f.policy)
-                .bind(&f.unit)
-                .bind(&f.actor)
-                .bind(&f.from)
-                .bind(&to)
-                .bind(if f.limit > 0 { f.limit } else { 500 })
-                .fetch_all(&self.pool)
-                .await?;
+                let mut q = sqlx::QueryBuilder::new(
+                    "SELECT id, at, actor, action, policy, unit, subject, detail FROM audit_log WHERE 1 = 1",
+                );
+                for (column, value) in [("policy", &f.policy), ("unit", &f.unit), ("actor", &f.actor)] {
+                    if !value.is_empty() {
+                        q.push(format!(" AND {column} = ")).push_bind(value.clone());
+                    }
+                }
+                if !f.from.is_empty() {
+                    q.push(" AND at >= ").push_bind(f.from.clone());
+                }
+                if !to.is_empty() {
+                    q.push(" AND at <= ").push_bind(to);
+                }
+                if let Some(list) = &f.policies {
+                    q.push(" AND policy IN ('', ");
+                    let mut sep = q.separated(", ");
+                    for p in list {
+                        sep.push_bind(p.clone());
+                    }
+                    q.push(")");
+                }
+                if let Some(before) = f.before {
+                    q.push(" AND id < ").push_bind(before);
+                }
+                q.push(" ORDER BY id DESC LIMIT ").push_bind(if f.limit > 0 { f.limit } else { 500 });
+                let rows = q.build().fetch_all(&self.pool).await?;
                 rows.iter()
                     .map(|r| {
                         Ok(AuditEntry {
@@ -752,20 +836,20 @@ impl Store {
     pub async fn end_session(&self, hash: &str, audit: &NewAudit<'_>) -> Result<(), StoreError> {
         dispatch!(write self, s => s.end_session(hash, audit).await)
     }
-    pub async fn create_token(
-        &self,
-        hash: &str,
-        user: i64,
-        label: &str,
-        audit: &NewAudit<'_>,
-    ) -> Result<(), StoreError> {
-        dispatch!(write self, s => s.create_token(hash, user, label, audit).await)
+    pub async fn create_token(&self, t: &NewToken<'_>, audit: &NewAudit<'_>) -> Result<(), StoreError> {
+        dispatch!(write self, s => s.create_token(t, audit).await)
     }
-    pub async fn token_user(&self, hash: &str) -> Result<Option<User>, StoreError> {
-        dispatch!(self, s => s.token_user(hash).await)
+    pub async fn token_user(&self, hash: &str, now: &str) -> Result<Option<User>, StoreError> {
+        dispatch!(self, s => s.token_user(hash, now).await)
     }
-    pub async fn tokens(&self, user: i64) -> Result<Vec<(String, String, Option<String>)>, StoreError> {
+    pub async fn touch_token(&self, hash: &str, now: &str, since: &str) -> Result<(), StoreError> {
+        dispatch!(write self, s => s.touch_token(hash, now, since).await)
+    }
+    pub async fn tokens(&self, user: i64) -> Result<Vec<TokenRow>, StoreError> {
         dispatch!(self, s => s.tokens(user).await)
+    }
+    pub async fn revoke_token(&self, user: i64, hash: &str, audit: &NewAudit<'_>) -> Result<(), StoreError> {
+        dispatch!(write self, s => s.revoke_token(user, hash, audit).await)
     }
     pub async fn set_deadline(
         &self,

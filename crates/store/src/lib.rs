@@ -118,6 +118,8 @@ pub enum Conflict {
     NoSuchUser(String),
     #[error("no submission {0}")]
     NoSuchSubmission(i64),
+    #[error("no such API token of this user, or already revoked")]
+    NoSuchToken,
 }
 
 /// What a load changed.

@@ -70,6 +70,8 @@ async fn downloads_in_four_formats() {
     let xlsx = c.get("/politicas/PNDI/descargas/reporte.xlsx").await;
     assert!(xlsx.body.starts_with(b"PK"));
     let csv = c.get("/politicas/PNDI/descargas/indicadores.csv").await.text();
+    // A byte-order mark first, so that spreadsheet programs read "Número" and not "NÃºmero".
+    let csv = csv.strip_prefix('\u{feff}').expect("byte-order mark").to_string();
     assert!(
         csv.starts_with("codigo,nombre,responsable,unidad,anio,logro_esperado,valor_obtenido,avance_tipo1,semaforo")
     );
@@ -88,7 +90,13 @@ type Act<'a> = (&'a str, &'a str, &'a str, Vec<(&'a str, &'a str)>);
 #[tokio::test]
 async fn authorization_matrix() {
     let (app, state, _dir) = demo().await;
-    // A planning office of another ministry, to check the scope.
+    // A planning office of another ministry (a policy of 010 loaded), to check the scope.
+    let years = avance_core::model::YearRange {
+        first: avance_core::model::Year::new(2021).unwrap(),
+        last: avance_core::model::Year::new(2025).unwrap(),
+    };
+    let other = avance_import::synthetic::policy(2, 10, years, 1);
+    state.app.load(&avance_app::Actor::operator("pruebas"), &other, "otra política").await.unwrap();
     let mut admin = logged(&app, "admin").await;
     let made = admin
         .post(
@@ -997,4 +1005,47 @@ async fn bulk_actuals_all_or_nothing() {
     assert_eq!(list[1]["status"], "submitted");
     let empty = c.api("POST", path, Some(&t), Some(serde_json::json!({"year": 2024, "values": []}))).await;
     assert_eq!(empty.json()["error"]["field"], "items");
+}
+
+/// "Mi cuenta": tokens with expiry and last use, revoked from the page; the password changed
+/// from the page ends the session. The audit log downloads as CSV.
+#[tokio::test]
+async fn account_tokens_password_and_audit_download() {
+    let (app, _state, _dir) = demo().await;
+    let mut dgde = logged(&app, "dgde").await;
+    let t = token(&mut dgde).await;
+    let mut api = Client::new(&app);
+    assert_eq!(api.api("GET", "/api/v1/submissions", Some(&t), None).await.status, StatusCode::OK);
+    let page = dgde.get("/cuenta").await.text();
+    assert!(page.contains("Vence") && page.contains("Último uso") && page.contains("vigente"), "{page}");
+    let id = page.split("name=\"token\" value=\"").nth(1).unwrap().split('"').next().unwrap().to_string();
+    assert_eq!(id.len(), 64, "the token is named by its hash, never by its secret");
+    assert!(!page.contains(&t), "the secret is not shown again");
+    let revoked = dgde.post("/cuenta/tokens/revocar", &[("token", &id)]).await;
+    assert_eq!(revoked.status, StatusCode::OK);
+    assert!(revoked.text().contains("Token revocado: ya no abre la API."));
+    assert!(revoked.text().contains("revocado"));
+    assert_eq!(api.api("GET", "/api/v1/submissions", Some(&t), None).await.status, StatusCode::UNAUTHORIZED);
+    let again = dgde.post("/cuenta/tokens/revocar", &[("token", &id)]).await;
+    assert_eq!(again.status, StatusCode::NOT_FOUND);
+
+    let wrong = dgde.post("/cuenta/contrasena", &[("actual", "otra"), ("nueva", "una-clave-nueva-larga")]).await;
+    assert_eq!(wrong.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(wrong.text().contains("Contraseña actual: no es la de su cuenta."));
+    let changed =
+        dgde.post("/cuenta/contrasena", &[("actual", "demo-unidad-dgde"), ("nueva", "una-clave-nueva-larga")]).await;
+    assert_eq!(changed.status, StatusCode::SEE_OTHER);
+    assert_eq!(changed.location(), "/ingresar?contrasena=cambiada");
+    assert!(dgde.get(&changed.location()).await.text().contains("Su contraseña cambió y sus sesiones se cerraron"));
+    assert_eq!(dgde.get("/mis-indicadores").await.status, StatusCode::SEE_OTHER, "logged out");
+    dgde.login("dgde", "una-clave-nueva-larga").await;
+
+    let mut opp = logged(&app, "planeamiento").await;
+    let csv = opp.get("/auditoria.csv?politica=PNDI").await;
+    assert_eq!(csv.status, StatusCode::OK);
+    assert_eq!(csv.headers["content-type"], "text/csv; charset=utf-8");
+    assert!(csv.body.starts_with(b"\xEF\xBB\xBF"));
+    let page = opp.get("/auditoria").await.text();
+    assert!(page.contains("href=\"/auditoria.csv\""), "{page}");
+    assert_eq!(Client::new(&app).get("/auditoria.csv").await.status, StatusCode::SEE_OTHER, "the public logs in first");
 }

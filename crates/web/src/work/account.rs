@@ -20,8 +20,30 @@ struct AccountPage {
     role: String,
     scope: String,
     new_token: Option<String>,
-    tokens: Vec<(String, String, String)>,
+    tokens: Vec<TokenLine>,
+    /// A refusal about the tokens, or about the password.
     error: Option<String>,
+    password_error: Option<String>,
+    notice: Option<String>,
+}
+
+struct TokenLine {
+    id: String,
+    label: String,
+    created: String,
+    expires: String,
+    last_used: String,
+    state: &'static str,
+    active: bool,
+}
+
+/// What the page shows besides the account: a token just made, a notice, a refusal.
+#[derive(Debug, Default)]
+struct Shown {
+    new_token: Option<String>,
+    notice: Option<String>,
+    error: Option<String>,
+    password_error: Option<String>,
 }
 
 struct AccountTexts {
@@ -35,13 +57,21 @@ struct AccountTexts {
     created: &'static str,
     shown_once: &'static str,
     state: &'static str,
+    expires: &'static str,
+    last_used: &'static str,
+    revoke: &'static str,
+    password: &'static str,
+    password_intro: &'static str,
+    current: &'static str,
+    new_password: &'static str,
+    change: &'static str,
 }
 
 pub async fn account(State(state): State<AppState>, v: Viewer) -> Response {
-    account_page(&state, &v, None, None).await
+    account_page(&state, &v, Shown::default()).await
 }
 
-async fn account_page(state: &AppState, v: &Viewer, new_token: Option<String>, error: Option<String>) -> Response {
+async fn account_page(state: &AppState, v: &Viewer, shown: Shown) -> Response {
     let l = v.lang;
     let tokens = match state.app.tokens(&v.actor).await {
         Ok(t) => t,
@@ -67,19 +97,45 @@ async fn account_page(state: &AppState, v: &Viewer, new_token: Option<String>, e
                 "Copy this token now: it will not be shown again.",
             ),
             state: l.pick("Estado", "State"),
+            expires: l.pick("Vence", "Expires"),
+            last_used: l.pick("Último uso", "Last used"),
+            revoke: l.pick("Revocar", "Revoke"),
+            password: l.pick("Contraseña", "Password"),
+            password_intro: l.pick(
+                "Al cambiarla se cierran todas las sesiones de su cuenta, esta incluida: vuelva a ingresar con la nueva (al menos 12 caracteres).",
+                "Changing it ends every session of your account, this one included: log in again with the new one (at least 12 characters).",
+            ),
+            current: l.pick("Contraseña actual", "Current password"),
+            new_password: l.pick("Contraseña nueva", "New password"),
+            change: l.pick("Cambiar la contraseña", "Change the password"),
         },
         user: format!("{} ({})", user.display_name, user.username),
         role: user.role.label(l).to_string(),
         scope: user.scope.clone().unwrap_or_else(|| "—".into()),
-        new_token,
+        new_token: shown.new_token,
         tokens: tokens
             .into_iter()
             .map(|t| {
-                let state = if t.revoked_at.is_some() { l.pick("revocado", "revoked") } else { l.pick("vigente", "active") };
-                (t.label, when(&t.created_at), state.to_string())
+                let state = match (&t.revoked_at, t.active) {
+                    (Some(_), _) => l.pick("revocado", "revoked"),
+                    (None, true) => l.pick("vigente", "active"),
+                    (None, false) => l.pick("vencido", "expired"),
+                };
+                let never = l.pick("nunca", "never");
+                TokenLine {
+                    label: t.label,
+                    created: when(&t.created_at),
+                    expires: t.expires_at.as_deref().map_or_else(|| "—".to_string(), when),
+                    last_used: t.last_used_at.as_deref().map_or_else(|| never.to_string(), when),
+                    state,
+                    active: t.active,
+                    id: t.id,
+                }
             })
             .collect(),
-        error,
+        error: shown.error,
+        password_error: shown.password_error,
+        notice: shown.notice,
     };
     render(&page).into_response()
 }
@@ -92,9 +148,66 @@ pub struct TokenForm {
 
 pub async fn create_token(State(state): State<AppState>, v: Viewer, Form(f): Form<TokenForm>) -> Response {
     match state.app.create_token(&v.actor, &f.descripcion).await {
-        Ok(token) => account_page(&state, &v, Some(token), None).await,
-        Err(e @ AppError::Invalid { .. }) => {
-            with_status(account_page(&state, &v, None, Some(e.message(v.lang))).await, &e)
+        Ok(token) => account_page(&state, &v, Shown { new_token: Some(token), ..Shown::default() }).await,
+        Err(e @ AppError::Invalid { .. }) => with_status(
+            account_page(&state, &v, Shown { error: Some(e.message(v.lang)), ..Shown::default() }).await,
+            &e,
+        ),
+        Err(e) => Fail::new(e, &v).into_response(),
+    }
+}
+
+#[derive(Debug, Default, Deserialize)]
+pub struct RevokeForm {
+    #[serde(default)]
+    token: String,
+}
+
+/// Revokes one of the user's own tokens.
+pub async fn revoke_token(State(state): State<AppState>, v: Viewer, Form(f): Form<RevokeForm>) -> Response {
+    match state.app.revoke_token(&v.actor, f.token.trim()).await {
+        Ok(()) => {
+            let notice =
+                v.lang.pick("Token revocado: ya no abre la API.", "Token revoked: it no longer opens the API.");
+            account_page(&state, &v, Shown { notice: Some(notice.to_string()), ..Shown::default() }).await
+        }
+        Err(e @ AppError::NotFound(_)) => with_status(
+            account_page(&state, &v, Shown { error: Some(e.message(v.lang)), ..Shown::default() }).await,
+            &e,
+        ),
+        Err(e) => Fail::new(e, &v).into_response(),
+    }
+}
+
+#[derive(Debug, Default, Deserialize)]
+pub struct PasswordForm {
+    #[serde(default)]
+    actual: String,
+    #[serde(default)]
+    nueva: String,
+}
+
+/// Changes the user's own password; every session ends, so the user logs in again.
+pub async fn change_password(
+    State(state): State<AppState>,
+    v: Viewer,
+    connect: Option<axum::Extension<axum::extract::ConnectInfo<std::net::SocketAddr>>>,
+    headers: axum::http::HeaderMap,
+    Form(f): Form<PasswordForm>,
+) -> Response {
+    let client = crate::security::client_address(connect.map(|c| c.0.0.ip()), &headers, &state.config.trusted_proxies);
+    match state.app.change_password(&v.actor, &f.actual, &f.nueva, &client).await {
+        Ok(()) => {
+            let mut res = crate::view::see_other("/ingresar?contrasena=cambiada");
+            res.headers_mut().append(
+                axum::http::header::SET_COOKIE,
+                crate::security::set_cookie(crate::security::SESSION_COOKIE, "", state.config.secure_cookies, Some(0)),
+            );
+            res
+        }
+        Err(e @ (AppError::Invalid { .. } | AppError::TooManyAttempts { .. })) => {
+            let shown = Shown { password_error: Some(e.message(v.lang)), ..Shown::default() };
+            with_status(account_page(&state, &v, shown).await, &e)
         }
         Err(e) => Fail::new(e, &v).into_response(),
     }

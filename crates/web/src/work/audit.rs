@@ -33,6 +33,9 @@ struct AuditPage {
     to: String,
     error: Option<String>,
     rows: Vec<AuditRow>,
+    /// The link to the CSV download of these filters, and to the next (older) page.
+    csv: String,
+    older: Option<String>,
 }
 
 struct AuditTexts {
@@ -49,6 +52,57 @@ struct AuditTexts {
     detail: &'static str,
     none: &'static str,
     date_hint: &'static str,
+    download: &'static str,
+    older: &'static str,
+}
+
+/// The filters of the page as typed (`politica`, `unidad`, `usuario`, `desde`, `hasta`) and the
+/// page (`antes`).
+fn query_of(q: &BTreeMap<String, String>) -> AuditQuery {
+    let get = |k: &str| q.get(k).map(|s| s.trim().to_string()).unwrap_or_default();
+    AuditQuery {
+        policy: get("politica"),
+        unit: get("unidad"),
+        actor: get("usuario"),
+        from: get("desde"),
+        to: get("hasta"),
+        before: q.get("antes").and_then(|b| b.trim().parse().ok()),
+    }
+}
+
+/// A link to `path` with the filters of `q` (and a page).
+fn link(path: &str, q: &AuditQuery, before: Option<i64>) -> String {
+    let mut pairs: Vec<(&str, String)> =
+        [("politica", &q.policy), ("unidad", &q.unit), ("usuario", &q.actor), ("desde", &q.from), ("hasta", &q.to)]
+            .into_iter()
+            .filter(|(_, v)| !v.is_empty())
+            .map(|(k, v)| (k, v.clone()))
+            .collect();
+    if let Some(b) = before {
+        pairs.push(("antes", b.to_string()));
+    }
+    let query = serde_urlencoded::to_string(&pairs).unwrap_or_default();
+    if query.is_empty() { path.to_string() } else { format!("{path}?{query}") }
+}
+
+/// The audit log's entries of these filters as CSV (all of them, not one page).
+pub async fn audit_csv(
+    State(state): State<AppState>,
+    v: Viewer,
+    Query(q): Query<BTreeMap<String, String>>,
+) -> Response {
+    let query = AuditQuery { before: None, ..query_of(&q) };
+    match state.app.audit_csv(&v.actor, &query, v.lang).await {
+        Ok(bytes) => (
+            [
+                (axum::http::header::CONTENT_TYPE, "text/csv; charset=utf-8"),
+                (axum::http::header::CONTENT_DISPOSITION, "attachment; filename=\"auditoria.csv\""),
+            ],
+            bytes,
+        )
+            .into_response(),
+        Err(e) => Fail::new(e, &v).into_response(),
+    }
 }
 
 pub async fn audit_log(
@@ -57,15 +111,7 @@ pub async fn audit_log(
     Query(q): Query<BTreeMap<String, String>>,
 ) -> Response {
     let l = v.lang;
-    let get = |k: &str| q.get(k).map(|s| s.trim().to_string()).unwrap_or_default();
-    let (policy, unit, actor, from, to) = (get("politica"), get("unidad"), get("usuario"), get("desde"), get("hasta"));
-    let query = AuditQuery {
-        policy: policy.clone(),
-        unit: unit.clone(),
-        actor: actor.clone(),
-        from: from.clone(),
-        to: to.clone(),
-    };
+    let query = query_of(&q);
     let view = match state.app.audit_log(&v.actor, &query).await {
         Ok(x) => x,
         Err(e) => return Fail::new(e, &v).into_response(),
@@ -103,12 +149,16 @@ pub async fn audit_log(
             detail: l.pick("Detalle", "Detail"),
             none: l.pick("No hay acciones para estos filtros.", "No action matches these filters."),
             date_hint: l.pick("AAAA-MM-DD", "YYYY-MM-DD"),
+            download: l.pick("Descargar estas acciones (CSV)", "Download these actions (CSV)"),
+            older: l.pick("Acciones anteriores", "Older actions"),
         },
-        policy,
-        unit,
-        actor,
-        from,
-        to,
+        csv: link("/auditoria.csv", &query, None),
+        older: view.next.map(|n| link("/auditoria", &query, Some(n))),
+        policy: query.policy,
+        unit: query.unit,
+        actor: query.actor,
+        from: query.from,
+        to: query.to,
         error,
         rows,
     };

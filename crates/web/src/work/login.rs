@@ -35,6 +35,7 @@ struct LoginPage {
     f: Frame,
     back: String,
     error: Option<String>,
+    notice: Option<&'static str>,
     username: String,
     t_user: &'static str,
     t_password: &'static str,
@@ -47,6 +48,7 @@ fn login_page(v: &Viewer, back: &str, error: Option<String>, username: &str) -> 
         f: v.frame(v.t("Ingresar", "Log in")),
         back: back.to_string(),
         error,
+        notice: None,
         username: username.to_string(),
         t_user: v.t("Usuario", "User name"),
         t_password: v.t("Contraseña", "Password"),
@@ -60,7 +62,14 @@ fn login_page(v: &Viewer, back: &str, error: Option<String>, username: &str) -> 
 
 pub async fn login_form(v: Viewer, Query(q): Query<BTreeMap<String, String>>) -> Response {
     let back = q.get("volver").and_then(|b| security::same_site_path(b)).unwrap_or("").to_string();
-    render(&login_page(&v, &back, None, "")).into_response()
+    let mut page = login_page(&v, &back, None, "");
+    if q.get("contrasena").is_some_and(|c| c == "cambiada") {
+        page.notice = Some(v.t(
+            "Su contraseña cambió y sus sesiones se cerraron: ingrese con la nueva.",
+            "Your password changed and your sessions ended: log in with the new one.",
+        ));
+    }
+    render(&page).into_response()
 }
 
 #[derive(Debug, Deserialize)]

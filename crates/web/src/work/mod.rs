@@ -11,9 +11,9 @@ mod mine;
 mod review;
 mod targets;
 
-pub use account::{account, create_token};
+pub use account::{account, change_password, create_token, revoke_token};
 pub use admin::{admin, create_user, grant_exception, set_deadline, user_state};
-pub use audit::audit_log;
+pub use audit::{audit_csv, audit_log};
 pub use login::{login, login_form, logout};
 pub use mine::{mine, submit};
 pub use review::{review, review_list};
