@@ -529,6 +529,18 @@ fn bad_body(e: &axum::extract::rejection::JsonRejection, l: Lang) -> Response {
     fail(status, code, message, field.as_deref())
 }
 
+/// The body of a write: someone must be calling (a token), and the JSON must read; the inner
+/// `Err` is the answer to a body that does not.
+fn write_body<T>(
+    c: &Caller,
+    body: Result<Json<T>, axum::extract::rejection::JsonRejection>,
+) -> Result<Result<T, Response>, ApiFail> {
+    if c.actor.user.is_none() {
+        return Err(c.fail(AppError::Unauthenticated));
+    }
+    Ok(body.map(|Json(b)| b).map_err(|e| bad_body(&e, c.lang)))
+}
+
 #[derive(Debug, Serialize, ToSchema)]
 pub struct Created {
     id: i64,
@@ -556,12 +568,9 @@ async fn submit(
     Path((code, indicator)): Path<(String, String)>,
     body: Result<Json<NewActual>, axum::extract::rejection::JsonRejection>,
 ) -> Answer {
-    if c.actor.user.is_none() {
-        return Err(c.fail(AppError::Unauthenticated));
-    }
-    let Json(body) = match body {
+    let body = match write_body(&c, body)? {
         Ok(b) => b,
-        Err(e) => return Ok(bad_body(&e, c.lang)),
+        Err(refused) => return Ok(refused),
     };
     let req = ReportActual {
         policy: code,
@@ -622,12 +631,9 @@ async fn submit_many(
     Path(code): Path<String>,
     body: Result<Json<NewActuals>, axum::extract::rejection::JsonRejection>,
 ) -> Answer {
-    if c.actor.user.is_none() {
-        return Err(c.fail(AppError::Unauthenticated));
-    }
-    let Json(body) = match body {
+    let body = match write_body(&c, body)? {
         Ok(b) => b,
-        Err(e) => return Ok(bad_body(&e, c.lang)),
+        Err(refused) => return Ok(refused),
     };
     let year = body.year.text();
     let reqs: Vec<ReportActual> = body
