@@ -5,7 +5,7 @@ use std::sync::Mutex;
 use std::time::{Duration, Instant};
 
 use avance_core::access::{Action, Event, Resource, Role};
-use avance_store::app::{NewAudit, NewToken, NewUser, User};
+use avance_store::app::{NewAudit, NewToken, NewUser, TokenRow, User};
 
 use crate::error::{AppError, Field, Problem};
 use crate::secrets::{digest, hash_password, secret, verify_password};
@@ -81,17 +81,11 @@ pub struct Session {
     pub user: User,
 }
 
-/// An API token as its owner sees it in the list.
+/// An API token as its owner sees it in the list: as stored (named by the SHA-256 of its secret,
+/// never the secret), and whether it still opens the API now (not revoked, not expired).
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Token {
-    /// What names the token to revoke it (the SHA-256 of its secret, never the secret).
-    pub id: String,
-    pub label: String,
-    pub created_at: String,
-    pub expires_at: Option<String>,
-    pub last_used_at: Option<String>,
-    pub revoked_at: Option<String>,
-    /// Whether it still opens the API now (not revoked, not expired).
+    pub stored: TokenRow,
     pub active: bool,
 }
 
@@ -248,12 +242,7 @@ impl App {
             .into_iter()
             .map(|t| Token {
                 active: t.revoked_at.is_none() && t.expires_at.as_deref().is_none_or(|e| e > now.as_str()),
-                id: t.token_hash,
-                label: t.label,
-                created_at: t.created_at,
-                expires_at: t.expires_at,
-                last_used_at: t.last_used_at,
-                revoked_at: t.revoked_at,
+                stored: t,
             })
             .collect())
     }

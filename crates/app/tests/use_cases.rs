@@ -266,18 +266,18 @@ async fn accounts_tokens_scopes_and_the_audit_log() {
     assert!(app.token_actor(&token).await.unwrap().is_some());
     let list = app.tokens(&dgde).await.unwrap();
     assert_eq!(list.len(), 1);
-    assert_eq!(list[0].expires_at.as_deref(), Some("2025-06-08T12:00:00Z"), "90 days after 2025-03-10 12:00");
-    assert_eq!(list[0].last_used_at.as_deref(), Some("2025-03-10T12:00:00Z"));
+    assert_eq!(list[0].stored.expires_at.as_deref(), Some("2025-06-08T12:00:00Z"), "90 days after 2025-03-10 12:00");
+    assert_eq!(list[0].stored.last_used_at.as_deref(), Some("2025-03-10T12:00:00Z"));
     assert!(list[0].active);
     clock.advance(time::Duration::days(89));
     assert!(app.token_actor(&token).await.unwrap().is_some(), "still valid on day 89");
-    assert_eq!(app.tokens(&dgde).await.unwrap()[0].last_used_at.as_deref(), Some("2025-06-07T12:00:00Z"));
+    assert_eq!(app.tokens(&dgde).await.unwrap()[0].stored.last_used_at.as_deref(), Some("2025-06-07T12:00:00Z"));
     clock.advance(time::Duration::days(2));
     assert!(app.token_actor(&token).await.unwrap().is_none(), "expired after 90 days");
     assert!(!app.tokens(&dgde).await.unwrap()[0].active);
     // Revoking: at once, once.
     let second = app.create_token(&dgde, "otro").await.unwrap();
-    let id = app.tokens(&dgde).await.unwrap().into_iter().find(|t| t.label == "otro").unwrap().id;
+    let id = app.tokens(&dgde).await.unwrap().into_iter().find(|t| t.stored.label == "otro").unwrap().stored.token_hash;
     let itp = actor(&app, "itp", "demo-unidad-itp").await;
     assert!(matches!(app.revoke_token(&itp, &id).await, Err(AppError::NotFound(_))), "not another user's");
     app.revoke_token(&dgde, &id).await.unwrap();

@@ -428,10 +428,7 @@ async fn session_fixation_and_cookie_flags() {
 
 #[tokio::test]
 async fn secure_cookies_when_asked() {
-    let dir = tempfile::tempdir().unwrap();
-    let store =
-        avance_app::store::Store::Sqlite(avance_app::store::SqliteStore::open(&dir.path().join("s.db")).await.unwrap());
-    let (app, _) = common::demo_on(store, avance_web::Config { secure_cookies: true, ..Default::default() }).await;
+    let (app, _, _dir) = common::demo_with(avance_web::Config { secure_cookies: true, ..Default::default() }).await;
     let mut c = Client::new(&app);
     let home = c.get("/").await;
     assert!(home.headers["set-cookie"].to_str().unwrap().contains("Secure"));
@@ -772,12 +769,9 @@ async fn login_from(c: &mut Client, peer: &str, forwarded: Option<&str>, user: &
 /// in the audit log.
 #[tokio::test]
 async fn the_login_limiter_behind_a_proxy() {
-    let dir = tempfile::tempdir().unwrap();
-    let store =
-        avance_app::store::Store::Sqlite(avance_app::store::SqliteStore::open(&dir.path().join("p.db")).await.unwrap());
     let proxy: std::net::IpAddr = "10.1.1.1".parse().unwrap();
     let config = avance_web::Config { trusted_proxies: vec![proxy], ..Default::default() };
-    let (app, state) = common::demo_on(store, config).await;
+    let (app, state, _dir) = common::demo_with(config).await;
     let mut c = Client::new(&app);
     // 30 failures of one client, each with another user name: the client is locked out.
     for n in 0..30 {
@@ -816,10 +810,7 @@ async fn the_login_limiter_behind_a_proxy() {
 /// Every answer carries the security headers, refusals included; HSTS with --secure-cookies.
 #[tokio::test]
 async fn security_headers_on_every_answer() {
-    let dir = tempfile::tempdir().unwrap();
-    let store =
-        avance_app::store::Store::Sqlite(avance_app::store::SqliteStore::open(&dir.path().join("h.db")).await.unwrap());
-    let (app, _) = common::demo_on(store, avance_web::Config { secure_cookies: true, ..Default::default() }).await;
+    let (app, _, _dir) = common::demo_with(avance_web::Config { secure_cookies: true, ..Default::default() }).await;
     let mut c = Client::new(&app);
     c.get("/").await;
     let big = "x".repeat(100 * 1024);

@@ -1,7 +1,7 @@
 //! "Mi cuenta": the account, and its API tokens.
 
 use askama::Template;
-use avance_app::AppError;
+use avance_app::{AppError, Token};
 use axum::Form;
 use axum::extract::State;
 use axum::response::{IntoResponse, Response};
@@ -115,8 +115,8 @@ async fn account_page(state: &AppState, v: &Viewer, shown: Shown) -> Response {
         new_token: shown.new_token,
         tokens: tokens
             .into_iter()
-            .map(|t| {
-                let state = match (&t.revoked_at, t.active) {
+            .map(|Token { stored: t, active }| {
+                let state = match (&t.revoked_at, active) {
                     (Some(_), _) => l.pick("revocado", "revoked"),
                     (None, true) => l.pick("vigente", "active"),
                     (None, false) => l.pick("vencido", "expired"),
@@ -128,8 +128,8 @@ async fn account_page(state: &AppState, v: &Viewer, shown: Shown) -> Response {
                     expires: t.expires_at.as_deref().map_or_else(|| "—".to_string(), when),
                     last_used: t.last_used_at.as_deref().map_or_else(|| never.to_string(), when),
                     state,
-                    active: t.active,
-                    id: t.id,
+                    active,
+                    id: t.token_hash,
                 }
             })
             .collect(),
@@ -149,12 +149,14 @@ pub struct TokenForm {
 pub async fn create_token(State(state): State<AppState>, v: Viewer, Form(f): Form<TokenForm>) -> Response {
     match state.app.create_token(&v.actor, &f.descripcion).await {
         Ok(token) => account_page(&state, &v, Shown { new_token: Some(token), ..Shown::default() }).await,
-        Err(e @ AppError::Invalid { .. }) => with_status(
-            account_page(&state, &v, Shown { error: Some(e.message(v.lang)), ..Shown::default() }).await,
-            &e,
-        ),
+        Err(e @ AppError::Invalid { .. }) => refused(&state, &v, e).await,
         Err(e) => Fail::new(e, &v).into_response(),
     }
+}
+
+/// The page drawn again with a refusal about the tokens, and the refusal's status.
+async fn refused(state: &AppState, v: &Viewer, e: AppError) -> Response {
+    with_status(account_page(state, v, Shown { error: Some(e.message(v.lang)), ..Shown::default() }).await, &e)
 }
 
 #[derive(Debug, Default, Deserialize)]
@@ -171,10 +173,7 @@ pub async fn revoke_token(State(state): State<AppState>, v: Viewer, Form(f): For
                 v.lang.pick("Token revocado: ya no abre la API.", "Token revoked: it no longer opens the API.");
             account_page(&state, &v, Shown { notice: Some(notice.to_string()), ..Shown::default() }).await
         }
-        Err(e @ AppError::NotFound(_)) => with_status(
-            account_page(&state, &v, Shown { error: Some(e.message(v.lang)), ..Shown::default() }).await,
-            &e,
-        ),
+        Err(e @ AppError::NotFound(_)) => refused(&state, &v, e).await,
         Err(e) => Fail::new(e, &v).into_response(),
     }
 }

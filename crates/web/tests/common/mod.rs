@@ -47,13 +47,15 @@ pub async fn demo_on(store: Store, config: Config) -> (Router, AppState) {
 
 /// A fresh demo database (SQLite in a temporary directory) and its application.
 pub async fn demo() -> (Router, AppState, tempfile::TempDir) {
+    demo_with(Config::default()).await
+}
+
+/// [`demo`] with a server configuration of the test's own.
+pub async fn demo_with(config: Config) -> (Router, AppState, tempfile::TempDir) {
     let dir = tempfile::tempdir().unwrap();
     let store = Store::Sqlite(SqliteStore::open(&dir.path().join("web.db")).await.unwrap());
-    store.migrate().await.unwrap();
-    let app = App::new(store, Settings::default());
-    avance_app::demo::prepare(&app).await.unwrap();
-    let state = AppState::new(app, Config::default());
-    (router(state.clone()), state, dir)
+    let (router, state) = demo_on(store, config).await;
+    (router, state, dir)
 }
 
 pub fn pg_url() -> String {
