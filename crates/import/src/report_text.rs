@@ -89,35 +89,28 @@ static SECTOR: LazyLock<Regex> =
     LazyLock::new(|| re(r"(?im)^\s*sector\s*:\s*([^:\s]+)\s*:\s*(.*?)\s*(?:(?:\d+\s+){4}\d+)?\s*$"));
 static MINISTRY: LazyLock<Regex> =
     LazyLock::new(|| re(r"(?im)^\s*ministerio\s+conductor\s*:\s*([^:\s]+)\s*:\s*(.*?)\s*(?:(?:\d+\s+){4}\d+)?\s*$"));
-static POLICY_TYPE: LazyLock<Regex> = LazyLock::new(|| re(r"(?im)^\s*tipo\s*:\s*(SECTORIAL|MULTISECTORIAL)\b"));
+static POLICY_TYPE: LazyLock<Regex> = LazyLock::new(|| re(r"(?im)^\s*tipo\s*:\s*(SECTORIAL|MULTISECTORIAL)(?-u:\b)"));
 static COUNTS: LazyLock<Regex> = LazyLock::new(|| re(r"(\d+)\s+(\d+)\s+(\d+)\s+(\d+)\s+(\d+)\s*$"));
 /// The header of the year columns: `Año valor 2022 2023 2024 2022 2023 2024 2024`, alone on its
 /// line or ending a line of column headings.
 static YEARS: LazyLock<Regex> = LazyLock::new(|| re(r"(?i)(?:^|\s)a[ñn]o\s+valor\s+((?:\d{4}\s+)*\d{4})\s*$"));
 /// Column headings of the table wherever they fall in a line (a repeated table header).
 static HEADINGS: LazyLock<Regex> = LazyLock::new(|| re(r"(?i)logros\s+esperados|valores\s+obtenidos"));
-static CODE_LINE: LazyLock<Regex> =
-    LazyLock::new(|| re(r"^\s*((?:OP|IOP|LN|SS|ISS)\.\d{1,3}(?:\.\d{1,3}){0,3})(?:\s+(.*?))?\s*$"));
-static INDEX: LazyLock<Regex> = LazyLock::new(|| re(r"(?i)^\s*[ií]ndice\s+de\s+gesti[oó]n\b.*?(\d+(?:\.\d+)?|ND)\s*$"));
+static INDEX: LazyLock<Regex> =
+    LazyLock::new(|| re(r"(?i)^\s*[ií]ndice\s+de\s+gesti[oó]n(?-u:\b).*?(\d+(?:\.\d+)?|ND)\s*$"));
 static ALERTS: LazyLock<Regex> = LazyLock::new(|| re(r"(?i)^\s*alertas\s+identificadas\s*$"));
 static NOISE: LazyLock<Regex> = LazyLock::new(|| {
     re(r"(?ix)^\s*(?:
-        reporte\s+de\s+seguimiento\b | correspondiente\s+al\s+a[ñn]o\b | tipo\s+de\s+indicador\b |
-        avance\s+tipo\s+[12]\b | \(%\)\s*$ | a[ñn]o\s+valor\b | cumplimiento\s*$ | sentido\s+esperado\b |
+        reporte\s+de\s+seguimiento(?-u:\b) | correspondiente\s+al\s+a[ñn]o(?-u:\b) | tipo\s+de\s+indicador(?-u:\b) |
+        avance\s+tipo\s+[12](?-u:\b) | \(%\)\s*$ | a[ñn]o\s+valor(?-u:\b) | cumplimiento\s*$ | sentido\s+esperado(?-u:\b) |
         c[oó]digo\s*$ | lineamiento\s*/ | servicio\s*/ | objetivo\s+prioritario\s*/ | responsable\s+de\s+indicador |
         valores\s+obtenidos | logros\s+esperados | l[ií]nea\s+de\s+base\s*$ | l[ií]nea\s+base\s*$ |
         nombre\s+del\s+indicador | indicador\s*$ | p[aá]g(?:ina|\.)\s*\d+ | \d+\s*/\s*\d+\s*$ | \[0-75 |
         .*correspondiente\s+al\s+a[ñn]o\s+\d{4}\s*$
     )")
 });
-static ROW: LazyLock<Regex> = LazyLock::new(|| {
-    re(r"(?x)^(?P<name>.*?)(?:^|\s+)
-        (?P<resp>[A-ZÁÉÍÓÚÑ0-9]+(?:\s+-\s+[A-ZÁÉÍÓÚÑ0-9]+)*)\s+
-        (?P<type>[A-ZÁÉÍÓÚÑ]+)\s+
-        (?P<sentido>ascendente|descendente|no[_\ ]definido)\s+
-        (?P<agg>no\ acumulado|acumulado|m[ií]nimo\ permisible|m[aá]ximo\ permisible)\s+
-        (?P<year>\d{4})\s+(?P<values>.*)$")
-});
+/// A code alone, the first word of a table line.
+static CODE: LazyLock<Regex> = LazyLock::new(|| re(r"^(?:OP|IOP|LN|SS|ISS)\.\d{1,3}(?:\.\d{1,3}){0,3}$"));
 static SERVICE_REF: LazyLock<Regex> =
     LazyLock::new(|| re(r"(?:^|[^\d.])(\d{1,3}\.\d{1,3}\.\d{1,3})(?:[^\d.]|\.(?:\s|$)|$)"));
 static KIND_BAJO: LazyLock<Regex> = LazyLock::new(|| re(r"(?i)bajo\s+avance|avances?\s+bajos?"));
@@ -133,7 +126,7 @@ static STATE: LazyLock<Regex> = LazyLock::new(|| re(r"(?i)presenta\s+un\s+avance
 static STATE_ND: LazyLock<Regex> = LazyLock::new(|| re(r"(?i)no\s+cuenta\s+con\s+informaci[oó]n"));
 /// The start of the synthesis: a block about several objectives, or a heading for it.
 static SYNTHESIS: LazyLock<Regex> =
-    LazyLock::new(|| re(r"(?i)\bobjetivos\s+prioritarios\b|^\s*(s[ií]ntesis|en\s+general|conclusi[oó]n)"));
+    LazyLock::new(|| re(r"(?i)(?-u:\b)objetivos\s+prioritarios(?-u:\b)|^\s*(s[ií]ntesis|en\s+general|conclusi[oó]n)"));
 static SYNTHESIS_HEAD: LazyLock<Regex> = LazyLock::new(|| re(r"(?i)^\s*(s[ií]ntesis|conclusi[oó]n)\s*:"));
 static OP_PARAGRAPH: LazyLock<Regex> = LazyLock::new(|| re(r"^\s*OP\s*\.?\s*(\d{1,3})\s*:\s*(.*)$"));
 
@@ -268,7 +261,7 @@ pub fn parse_with(
         return Err(ctx.issues);
     };
 
-    let first_code = lines.iter().position(|l| CODE_LINE.is_match(l));
+    let first_code = lines.iter().position(|l| split_code_line(l).is_some());
     let Some(first_code) = first_code else {
         ctx.push(None, None, IssueKind::Unreadable { text: String::new(), reason: Unreadable::NoTable });
         return Err(ctx.issues);
@@ -321,8 +314,8 @@ pub fn parse_with(
         if NOISE.is_match(l) || HEADINGS.is_match(l) {
             continue;
         }
-        if let Some(c) = CODE_LINE.captures(l) {
-            entries.push((i + 1, c[1].to_string(), c.get(2).map(|m| m.as_str()).into_iter().collect()));
+        if let Some((code, rest)) = split_code_line(l) {
+            entries.push((i + 1, code.to_string(), rest.into_iter().collect()));
         } else if let Some(e) = entries.last_mut() {
             e.2.push(l);
         }
@@ -485,15 +478,90 @@ fn columns(years: &str) -> Option<(Vec<Year>, Vec<Year>, Year)> {
     (increasing(&ys) && increasing(&actuals) && !ys.is_empty() && !actuals.is_empty()).then_some((ys, actuals, report))
 }
 
+/// A table line that starts with a code: the code and what follows it on the line.
+fn split_code_line(line: &str) -> Option<(&str, Option<&str>)> {
+    let line = line.trim();
+    let (code, rest) = line.split_once(char::is_whitespace).unwrap_or((line, ""));
+    let rest = rest.trim();
+    CODE.is_match(code).then_some((code, (!rest.is_empty()).then_some(rest)))
+}
+
+/// The parts of an indicator's row, in the order the report prints them.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+struct RowParts<'a> {
+    name: &'a str,
+    responsible: &'a str,
+    indicator_type: &'a str,
+    sentido: &'a str,
+    aggregation: &'a str,
+    year: &'a str,
+    values: &'a str,
+}
+
+/// Splits a row's text (words joined by single spaces, as [`join`] leaves it) into its parts:
+/// `name RESPONSIBLE[ - RESPONSIBLE…] TYPE sentido aggregation year values…`. The first sentido
+/// that is followed by an aggregation and a year, and preceded by a type and a responsible, wins,
+/// and the responsible takes every `A - B` it can: the name is as short as it can be.
+fn row_parts(body: &str) -> Option<RowParts<'_>> {
+    let words: Vec<(usize, &str)> = body
+        .split(' ')
+        .scan(0, |at, w| {
+            let start = *at;
+            *at += w.len() + 1;
+            Some((start, w))
+        })
+        .collect();
+    let word = |i: usize| words.get(i).map(|w| w.1);
+    let span = |from: usize, to: usize| &body[words[from].0..words[to].0 + words[to].1.len()];
+    let upper = |w: &str, digits: bool| {
+        !w.is_empty()
+            && w.chars().all(|c| c.is_ascii_uppercase() || "ÁÉÍÓÚÑ".contains(c) || (digits && c.is_ascii_digit()))
+    };
+    for i in 2..words.len() {
+        let sentido = match (words[i].1, word(i + 1)) {
+            ("ascendente" | "descendente" | "no_definido", _) => 1,
+            ("no", Some("definido")) => 2,
+            _ => continue,
+        };
+        let j = i + sentido;
+        let aggregation = match (word(j), word(j + 1)) {
+            (Some("no"), Some("acumulado")) => 2,
+            (Some("acumulado"), _) => 1,
+            (Some("mínimo" | "minimo" | "máximo" | "maximo"), Some("permisible")) => 2,
+            _ => continue,
+        };
+        let k = j + aggregation;
+        let year_ok = word(k).is_some_and(|y| y.len() == 4 && y.bytes().all(|b| b.is_ascii_digit()));
+        if !year_ok || k + 1 >= words.len() || !upper(words[i - 1].1, false) || !upper(words[i - 2].1, true) {
+            continue;
+        }
+        let mut first = i - 2;
+        while first >= 2 && words[first - 1].1 == "-" && upper(words[first - 2].1, true) {
+            first -= 2;
+        }
+        let name = if first == 0 { "" } else { &body[..words[first].0 - 1] };
+        return Some(RowParts {
+            name,
+            responsible: span(first, i - 2),
+            indicator_type: words[i - 1].1,
+            sentido: span(i, j - 1),
+            aggregation: span(j, k - 1),
+            year: words[k].1,
+            values: &body[words[k + 1].0..],
+        });
+    }
+    None
+}
+
 fn read_row(ctx: &mut Ctx<'_>, line: usize, code: Code, body: &str) -> Option<Row> {
     let unreadable = |ctx: &mut Ctx<'_>, reason| {
         ctx.push(Some(line), Some(code.as_str()), IssueKind::Unreadable { text: body.to_string(), reason });
     };
-    let Some(c) = ROW.captures(body) else {
+    let Some(c) = row_parts(body) else {
         unreadable(ctx, Unreadable::RowNotRecognized);
         return None;
     };
-    let tokens: Vec<&str> = c["values"].split_whitespace().collect();
+    let tokens: Vec<&str> = c.values.split_whitespace().collect();
     let Some((last, values)) = tokens.split_last() else {
         unreadable(ctx, Unreadable::NoAvance);
         return None;
@@ -506,7 +574,7 @@ fn read_row(ctx: &mut Ctx<'_>, line: usize, code: Code, body: &str) -> Option<Ro
         unreadable(ctx, Unreadable::NoBaseline);
         return None;
     };
-    let name = c["name"].trim().to_string();
+    let name = c.name.trim().to_string();
     if name.is_empty() {
         unreadable(ctx, Unreadable::NoName);
         return None;
@@ -525,8 +593,8 @@ fn read_row(ctx: &mut Ctx<'_>, line: usize, code: Code, body: &str) -> Option<Ro
     if cells.len() != all.len() {
         return None;
     }
-    let agg = c["agg"].to_lowercase().replace('í', "i").replace('á', "a");
-    let direction = if c["sentido"].replace(' ', "_") == "no_definido" {
+    let agg = c.aggregation.to_lowercase().replace('í', "i").replace('á', "a");
+    let direction = if c.sentido.replace(' ', "_") == "no_definido" {
         let Some(standard) = Standard::parse(&agg) else {
             unreadable(ctx, Unreadable::AggregationOnNoDefinido);
             return None;
@@ -537,10 +605,10 @@ fn read_row(ctx: &mut Ctx<'_>, line: usize, code: Code, body: &str) -> Option<Ro
             unreadable(ctx, Unreadable::StandardOnTrend);
             return None;
         };
-        let sense = if &c["sentido"] == "descendente" { Sense::Descendente } else { Sense::Ascendente };
+        let sense = if c.sentido == "descendente" { Sense::Descendente } else { Sense::Ascendente };
         Direction::Trend { sense: Some(sense), aggregation }
     };
-    let Ok(year) = c["year"].parse::<Year>() else {
+    let Ok(year) = c.year.parse::<Year>() else {
         unreadable(ctx, Unreadable::BadBaselineYear);
         return None;
     };
@@ -550,8 +618,8 @@ fn read_row(ctx: &mut Ctx<'_>, line: usize, code: Code, body: &str) -> Option<Ro
         indicator: Indicator {
             code,
             name,
-            responsible: c["resp"].split_whitespace().collect::<Vec<_>>().join(" "),
-            indicator_type: c["type"].to_string(),
+            responsible: c.responsible.split_whitespace().collect::<Vec<_>>().join(" "),
+            indicator_type: c.indicator_type.to_string(),
             unit,
             negative_values: None,
             direction,
@@ -778,4 +846,84 @@ fn alert_paragraphs(lines: &[&str]) -> (Vec<AlertParagraph>, Analysis) {
         }
     }
     paragraphs.into_iter().map(|(o, t)| read_paragraph(o, &t)).map(|(p, a)| (p.clone(), (p.objective, a))).unzip()
+}
+
+#[cfg(test)]
+mod tests {
+    use proptest::prelude::*;
+
+    use super::*;
+
+    /// The row pattern the reader used before [`row_parts`]: the reference its result must equal.
+    static ROW: LazyLock<Regex> = LazyLock::new(|| {
+        re(r"(?x)^(?P<name>.*?)(?:^|\s+)
+            (?P<resp>[A-ZÁÉÍÓÚÑ0-9]+(?:\s+-\s+[A-ZÁÉÍÓÚÑ0-9]+)*)\s+
+            (?P<type>[A-ZÁÉÍÓÚÑ]+)\s+
+            (?P<sentido>ascendente|descendente|no[_\ ]definido)\s+
+            (?P<agg>no\ acumulado|acumulado|m[ií]nimo\ permisible|m[aá]ximo\ permisible)\s+
+            (?P<year>[0-9]{4})\s+(?P<values>.*)$")
+    });
+
+    fn by_pattern(body: &str) -> Option<RowParts<'_>> {
+        let c = ROW.captures(body)?;
+        let part = |n: &str| c.name(n).map_or("", |m| m.as_str());
+        Some(RowParts {
+            name: part("name"),
+            responsible: part("resp"),
+            indicator_type: part("type"),
+            sentido: part("sentido"),
+            aggregation: part("agg"),
+            year: part("year"),
+            values: part("values"),
+        })
+    }
+
+    /// Each slot of a row, with right and wrong words for it.
+    const SLOTS: &[&[&str]] = &[
+        &["", "Porcentaje de", "Tasa - de", "ascendente acumulado 2020", "DGDE"],
+        &["DGDE", "ITP - 05", "Ñ1 - DGDE - ITP", "abc", "- ITP", ""],
+        &["EFICACIA", "É", "A1", "abc", ""],
+        &["ascendente", "descendente", "no definido", "no_definido", "Ascendente", "no"],
+        &["acumulado", "no acumulado", "mínimo permisible", "maximo permisible", "permisible", ""],
+        &["2020", "20201", "abc", ""],
+        &["", "12.5", "ND 3 4"],
+    ];
+
+    #[test]
+    fn a_printed_row_splits_into_its_parts() {
+        let body = "Número de empresas DGDE - ITP - 05 EFICACIA ascendente no acumulado 2019 100 120 130 118 98.3";
+        assert_eq!(
+            row_parts(body),
+            Some(RowParts {
+                name: "Número de empresas",
+                responsible: "DGDE - ITP - 05",
+                indicator_type: "EFICACIA",
+                sentido: "ascendente",
+                aggregation: "no acumulado",
+                year: "2019",
+                values: "100 120 130 118 98.3",
+            })
+        );
+        assert_eq!(row_parts("Nombre DGDE EFICACIA ascendente acumulado 2019"), None, "no values after the year");
+        assert_eq!(
+            split_code_line("  ISS.01.02.03  Nombre del indicador  "),
+            Some(("ISS.01.02.03", Some("Nombre del indicador")))
+        );
+        assert_eq!(split_code_line("OP.01"), Some(("OP.01", None)));
+        assert_eq!(split_code_line("OP.1234 x"), None);
+    }
+
+    proptest! {
+        #![proptest_config(ProptestConfig::with_cases(20_000))]
+        #[test]
+        fn rows_split_as_the_pattern_does(picks in proptest::collection::vec(0..6usize, SLOTS.len() * 2)) {
+            // Two rows' worth of slots, so that an earlier row-like part competes with a later one.
+            let text = picks.iter().enumerate().map(|(i, &p)| {
+                let slot = SLOTS[i % SLOTS.len()];
+                slot[p % slot.len()]
+            });
+            let body = text.collect::<Vec<_>>().join(" ").split_whitespace().collect::<Vec<_>>().join(" ");
+            prop_assert_eq!(row_parts(&body), by_pattern(&body), "{}", body);
+        }
+    }
 }
