@@ -229,14 +229,16 @@ enum DbCommand {
 /// Which policy a command works on: a dataset, one policy of the database, or all of them.
 #[derive(Debug, clap::Args)]
 struct Source {
-    /// Conjunto de datos: un directorio con dataset.json, o el archivo mismo. Sin él, la política
-    /// se toma de la base de datos con --policy, o todas con --all.
-    #[arg(required_unless_present_any = ["policy", "all"], conflicts_with_all = ["policy", "all"])]
+    /// Conjunto de datos: un directorio con dataset.json, o el archivo mismo; con --all, un
+    /// directorio de carpetas con dataset.json (lo que escribe generate --out). Sin él, la
+    /// política se toma de la base de datos con --policy, o todas con --all.
+    #[arg(required_unless_present_any = ["policy", "all"], conflicts_with = "policy")]
     dataset: Option<PathBuf>,
     /// Código de una política de la base de datos.
     #[arg(long, conflicts_with = "all")]
     policy: Option<String>,
-    /// Todas las políticas de la base de datos, con conteos por sector, ministerio conductor y tipo.
+    /// Todas las políticas (de la base de datos, o del directorio dado), con conteos por sector,
+    /// ministerio conductor y tipo.
     #[arg(long)]
     all: bool,
 }
@@ -371,7 +373,7 @@ fn run(cli: &Cli) -> Result<(), Failure> {
         Command::Compute { source, published, year, format } => {
             let location = db::location(cli.db.as_deref());
             if source.all {
-                let (policies, results, year) = portfolio(&location, *year, lang)?;
+                let (policies, results, year) = portfolio(source, &location, *year, lang)?;
                 let items: Vec<_> = policies.iter().zip(&results).collect();
                 return print(&match format {
                     Format::Table => avance_report::text::portfolio(&items, year, lang),
@@ -393,7 +395,7 @@ fn run(cli: &Cli) -> Result<(), Failure> {
                 print(&format!("{} {}\n", lang.pick("Escrito:", "Written:"), out.display()))
             };
             if source.all {
-                let (policies, results, year) = portfolio(&location, *year, lang)?;
+                let (policies, results, year) = portfolio(source, &location, *year, lang)?;
                 let items: Vec<_> = policies.iter().zip(&results).collect();
                 return write(match format {
                     ReportFormat::Html => avance_report::html::render_portfolio(&items, year, lang).into_bytes(),
@@ -714,12 +716,19 @@ fn audit(input: &Path, format: AuditFormat, lang: Lang) -> Result<(), Failure> {
 }
 
 /// Every policy in the database computed for `--year`, or for the latest year of any of them.
+/// Every policy of the portfolio (the folders of the dataset directory given, or the database)
+/// and its figures for the year.
 fn portfolio(
+    source: &Source,
     location: &avance_store::Location,
     year: Option<u16>,
     lang: Lang,
 ) -> Result<(Vec<Policy>, Vec<avance_core::compute::PolicyResult>, Year), Failure> {
-    let policies = db::block_on(db::all(location, lang))??;
+    let policies = match &source.dataset {
+        Some(dir) => dataset::read_portfolio(dir)
+            .map_err(|issues| Failure::Invalid(issues.iter().map(|i| i.render(lang)).collect()))?,
+        None => db::block_on(db::all(location, lang))??,
+    };
     let year = match year {
         Some(y) => Year::new(y).map_err(|_| Failure::Invalid(vec![format!("--year {y}")]))?,
         None => policies.iter().map(|p| p.meta().years.last).max().ok_or_else(|| {

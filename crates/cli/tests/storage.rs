@@ -255,6 +255,55 @@ fn generate_straight_into_the_database_gives_what_loading_the_files_gives() {
 }
 
 #[test]
+fn a_directory_of_datasets_computes_like_the_database() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let db = format!("sqlite://{}", dir.path().join("avance.db").display());
+    ok(&avance(&db, &["generate", "--policies", "4", "--indicators", "30", "--seed", "5", "--to-db"]));
+    let gen_dir = dir.path().join("gen");
+    generate(&gen_dir, 4, 30, 5);
+    let folders = gen_dir.to_str().expect("utf-8");
+    for format in ["json", "table"] {
+        let from_db = ok(&avance(&db, &["compute", "--all", "--year", "2024", "--format", format]));
+        let from_files = ok(&avance(&db, &["compute", folders, "--all", "--year", "2024", "--format", format]));
+        assert_eq!(from_files, from_db, "{format}");
+    }
+    let json: serde_json::Value =
+        serde_json::from_str(&ok(&avance(&db, &["compute", folders, "--all", "--format", "json"]))).expect("JSON");
+    assert_eq!(json["policies"].as_array().map(Vec::len), Some(4));
+
+    // What is wrong with the directory is said, naming the file.
+    let empty = dir.path().join("vacio");
+    std::fs::create_dir(&empty).expect("mkdir");
+    let o = avance(&db, &["compute", empty.to_str().expect("utf-8"), "--all"]);
+    assert_eq!(o.status.code(), Some(2));
+    assert_eq!(
+        String::from_utf8_lossy(&o.stderr),
+        format!(
+            "error: {}: el directorio no tiene carpetas con dataset.json (lo que escribe avance generate --out)\n",
+            empty.display()
+        )
+    );
+    std::fs::create_dir(gen_dir.join("copia")).expect("mkdir");
+    std::fs::copy(gen_dir.join("SYN002/dataset.json"), gen_dir.join("copia/dataset.json")).expect("copy");
+    std::fs::write(gen_dir.join("SYN003/dataset.json"), "{").expect("write");
+    let o = avance(&db, &["compute", folders, "--all"]);
+    assert_eq!(o.status.code(), Some(2));
+    let err = String::from_utf8_lossy(&o.stderr);
+    assert!(
+        err.contains(&format!(
+            "{}: la política SYN002 ya se leyó de {}",
+            gen_dir.join("copia/dataset.json").display(),
+            gen_dir.join("SYN002/dataset.json").display()
+        )),
+        "{err}"
+    );
+    assert!(
+        err.contains(&format!("{}: JSON no válido en la línea 1", gen_dir.join("SYN003/dataset.json").display())),
+        "{err}"
+    );
+}
+
+#[test]
 fn add_user_reads_the_password_from_standard_input() {
     use std::io::Write as _;
     let dir = tempfile::tempdir().expect("tempdir");

@@ -34,6 +34,61 @@ pub fn read(path: &Path) -> Result<Policy, Vec<Issue>> {
     parse(&file, &text)
 }
 
+/// Reads a portfolio: every folder of `dir` that holds a `dataset.json` (what `avance generate
+/// --out` writes), in the order of the folders' names, read in parallel on every core. All
+/// issues of all files are reported, and two folders may not hold the same policy.
+pub fn read_portfolio(dir: &Path) -> Result<Vec<Policy>, Vec<Issue>> {
+    let entries = fs::read_dir(dir).map_err(|e| vec![Issue::io(dir, &e)])?;
+    let mut folders: Vec<PathBuf> = Vec::new();
+    for entry in entries {
+        let path = entry.map_err(|e| vec![Issue::io(dir, &e)])?.path();
+        if path.join(FILE_NAME).is_file() {
+            folders.push(path);
+        }
+    }
+    folders.sort();
+    if folders.is_empty() {
+        return Err(vec![Issue {
+            file: dir.to_path_buf(),
+            location: crate::issue::Location::File,
+            code: None,
+            kind: IssueKind::NoDatasets,
+        }]);
+    }
+    let threads = std::thread::available_parallelism().map_or(1, |n| n.get()).min(folders.len());
+    let chunk = folders.len().div_ceil(threads);
+    let read: Vec<Result<Policy, Vec<Issue>>> = std::thread::scope(|scope| {
+        let handles: Vec<_> = folders
+            .chunks(chunk)
+            .map(|part| scope.spawn(move || part.iter().map(|f| read(f)).collect::<Vec<_>>()))
+            .collect();
+        handles.into_iter().flat_map(|h| h.join().unwrap_or_else(|panic| std::panic::resume_unwind(panic))).collect()
+    });
+    let mut policies = Vec::with_capacity(read.len());
+    let mut issues = Vec::new();
+    let mut seen: std::collections::HashMap<String, PathBuf> = std::collections::HashMap::new();
+    for (folder, result) in folders.iter().zip(read) {
+        match result {
+            Ok(policy) => {
+                let code = policy.meta().code.clone();
+                if let Some(first) = seen.get(&code) {
+                    issues.push(Issue {
+                        file: folder.join(FILE_NAME),
+                        location: crate::issue::Location::File,
+                        code: None,
+                        kind: IssueKind::DuplicatePolicy { code, first: first.join(FILE_NAME) },
+                    });
+                } else {
+                    seen.insert(code, folder.clone());
+                    policies.push(policy);
+                }
+            }
+            Err(found) => issues.extend(found),
+        }
+    }
+    if issues.is_empty() { Ok(policies) } else { Err(issues) }
+}
+
 /// Parses a dataset's text; `file` only names it in issues.
 pub fn parse(file: &Path, text: &str) -> Result<Policy, Vec<Issue>> {
     let mut ctx = Ctx::new(file);

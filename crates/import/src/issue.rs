@@ -105,6 +105,13 @@ pub enum IssueKind {
         code: String,
         sheet: String,
     },
+    /// A directory of datasets with none in it.
+    NoDatasets,
+    /// A second dataset of a policy already read from another folder.
+    DuplicatePolicy {
+        code: String,
+        first: PathBuf,
+    },
 }
 
 /// Why a part of a published report cannot be read.
@@ -272,6 +279,19 @@ impl Issue {
         match &self.kind {
             IssueKind::Io { message } => {
                 format!("{}: {message}", lang.pick("no se puede leer el archivo", "cannot read the file"))
+            }
+            IssueKind::NoDatasets => lang
+                .pick(
+                    "el directorio no tiene carpetas con dataset.json (lo que escribe avance generate --out)",
+                    "the directory has no folders with a dataset.json (what avance generate --out writes)",
+                )
+                .to_string(),
+            IssueKind::DuplicatePolicy { code, first } => {
+                if es {
+                    format!("la política {code} ya se leyó de {}", first.display())
+                } else {
+                    format!("policy {code} was already read from {}", first.display())
+                }
             }
             IssueKind::Syntax { line, column, message } => {
                 if es {

@@ -37,6 +37,9 @@ const SECTORS: [(&str, &str, &str, &str); 6] = [
     ("13", "AGRARIO Y DE RIEGO", "013", "M. DE DESARROLLO AGRARIO Y RIEGO"),
 ];
 
+/// The largest number a segment of a code can have (`OP.999`).
+const MAX_CODE_NUMBER: usize = 999;
+
 fn code(s: String) -> Code {
     s.parse().expect("generated codes are valid")
 }
@@ -83,8 +86,12 @@ fn indicator(rng: &mut Lcg, code: Code, years: YearRange) -> Indicator {
 }
 
 /// A policy with `indicators` indicators (2 per objective, the rest 2 per service, 2 services per
-/// lineamiento, 5 lineamientos per objective).
+/// lineamiento, 5 lineamientos per objective; more lineamientos per objective where 999
+/// objectives, the most a code can number, would not hold them all).
 pub fn policy(number: usize, indicators: usize, years: YearRange, seed: u64) -> Policy {
+    // Each objective holds 2 indicators and 4 per lineamiento.
+    let per_objective = indicators.div_ceil(MAX_CODE_NUMBER);
+    let lineamientos = per_objective.saturating_sub(2).div_ceil(4).clamp(5, MAX_CODE_NUMBER);
     let mut rng = Lcg::new(seed.wrapping_add(number as u64));
     let (sc, sn, mc, mn) = SECTORS[number % SECTORS.len()];
     let mut parts = PolicyParts {
@@ -117,7 +124,7 @@ pub fn policy(number: usize, indicators: usize, years: YearRange, seed: u64) -> 
             parts.indicators.push(indicator(&mut rng, code(format!("IOP.{o:02}.{i:02}")), years));
             left -= 1;
         }
-        for l in 1..=5 {
+        for l in 1..=lineamientos {
             if left == 0 {
                 break;
             }
@@ -151,4 +158,20 @@ pub fn policies(count: usize, indicators: usize, years: YearRange, seed: u64) ->
 /// `count` policies of `indicators` indicators each, all in memory.
 pub fn portfolio(count: usize, indicators: usize, years: YearRange, seed: u64) -> Vec<Policy> {
     policies(count, indicators, years, seed).collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_largest_policy_the_command_accepts_is_made() {
+        let years = YearRange { first: Year::new(2023).expect("year"), last: Year::new(2024).expect("year") };
+        let p = policy(1, 40_000, years, 7);
+        assert_eq!(p.indicators().len(), 40_000);
+        assert_eq!(p.objectives().len(), 953, "42 indicators per objective: 2 + 10 lineamientos × 4");
+        // Up to 21,978 indicators the shape stays 22 per objective, as before.
+        assert_eq!(policy(1, 21_978, years, 7).objectives().len(), 999);
+        assert_eq!(policy(1, 21_979, years, 7).objectives().len(), 846, "26 per objective");
+    }
 }
