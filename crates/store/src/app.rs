@@ -239,7 +239,8 @@ const USER_COLUMNS: &str = "id, username, display_name, role, scope, password_ha
 const SUBMISSION_COLUMNS: &str = "s.id, p.code, s.indicator, s.year, s.text, s.comment, s.evidence, s.status, \
      s.submitted_by, s.submitted_at, s.reviewed_by, s.reviewed_at, s.review_reason";
 
-/// Appends a change set with one value revision; returns the change's id.
+/// Appends a change set with one value revision and makes it the current value; returns the
+/// change's id.
 macro_rules! append_value {
     ($tx:expr, $num:literal, $policy_id:expr, $author:expr, $reason:expr, $indicator:expr, $year:expr, $role:expr, $text:expr, $exact:expr) => {{
         let change: i64 =
@@ -263,6 +264,19 @@ macro_rules! append_value {
         .bind($role)
         .bind($text)
         .bind($exact)
+        .execute(&mut *$tx)
+        .await?;
+        // The current value, kept beside the history (migration 0004).
+        sqlx::query(
+            "INSERT INTO current_values (policy_id, indicator, year, role, change_id, text) VALUES ($1, $2, $3, $4, $5, $6) \
+             ON CONFLICT (policy_id, indicator, year, role) DO UPDATE SET change_id = excluded.change_id, text = excluded.text",
+        )
+        .bind($policy_id)
+        .bind($indicator)
+        .bind($year)
+        .bind($role)
+        .bind(change)
+        .bind($text)
         .execute(&mut *$tx)
         .await?;
         change

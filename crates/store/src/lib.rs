@@ -461,6 +461,10 @@ macro_rules! operations {
                     });
                     q.build().execute(&mut *tx).await?;
                 }
+                if !diff.values.is_empty() {
+                    sqlx::query(CURRENT_FROM_CHANGE).bind(policy_id).bind(change).execute(&mut *tx).await?;
+                    sqlx::query(CURRENT_REMOVED_BY_CHANGE).bind(policy_id).bind(change).execute(&mut *tx).await?;
+                }
                 outcome.elements = diff.elements.iter().filter(|(_, e)| e.is_some()).count();
                 outcome.indicators = diff.indicators.iter().filter(|(_, i)| i.is_some()).count();
                 outcome.values = diff.values.iter().filter(|(_, v)| v.is_some()).count();
@@ -702,14 +706,23 @@ macro_rules! read_state {
     }};
 }
 
-/// A policy's current values (the latest revision of each key, unless removed) as one JSON array
-/// of `[indicator, year, role, text]`.
-const SQLITE_VALUES: &str = "SELECT COALESCE(json_group_array(json_array(indicator, year, role, text)), '[]') FROM \
-     (SELECT indicator, year, role, text, deleted, ROW_NUMBER() OVER (PARTITION BY indicator, year, role ORDER BY change_id DESC) AS rn \
-     FROM value_revisions WHERE policy_id = $1) t WHERE rn = 1 AND deleted = 0";
-const POSTGRES_VALUES: &str = "SELECT COALESCE(json_agg(json_build_array(indicator, year, role, text)), '[]')::text FROM \
-     (SELECT indicator, year, role, text, deleted, ROW_NUMBER() OVER (PARTITION BY indicator, year, role ORDER BY change_id DESC) AS rn \
-     FROM value_revisions WHERE policy_id = $1) t WHERE rn = 1 AND deleted = 0";
+/// A policy's current values (`current_values`: the latest revision of each key, unless removed)
+/// as one JSON array of `[indicator, year, role, text]`.
+const SQLITE_VALUES: &str = "SELECT COALESCE(json_group_array(json_array(indicator, year, role, text)), '[]') \
+     FROM current_values WHERE policy_id = $1";
+const POSTGRES_VALUES: &str = "SELECT COALESCE(json_agg(json_build_array(indicator, year, role, text)), '[]')::text \
+     FROM current_values WHERE policy_id = $1";
+
+/// After a change set's value revisions are written (`$1` the policy, `$2` the change): the current
+/// values they set…
+const CURRENT_FROM_CHANGE: &str = "INSERT INTO current_values (policy_id, indicator, year, role, change_id, text) \
+     SELECT policy_id, indicator, year, role, change_id, text FROM value_revisions \
+     WHERE policy_id = $1 AND change_id = $2 AND deleted = 0 \
+     ON CONFLICT (policy_id, indicator, year, role) DO UPDATE SET change_id = excluded.change_id, text = excluded.text";
+/// … and those they remove.
+const CURRENT_REMOVED_BY_CHANGE: &str = "DELETE FROM current_values WHERE policy_id = $1 AND EXISTS \
+     (SELECT 1 FROM value_revisions v WHERE v.policy_id = $1 AND v.change_id = $2 AND v.deleted = 1 \
+     AND v.indicator = current_values.indicator AND v.year = current_values.year AND v.role = current_values.role)";
 
 operations!(SqliteStore, "", "", SQLITE_VALUES);
 operations!(PgStore, "::numeric", " FOR UPDATE", POSTGRES_VALUES);

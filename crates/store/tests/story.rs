@@ -132,6 +132,44 @@ async fn story_on_sqlite() {
     assert_eq!(store.integrity_check().await.expect("check"), "ok");
 }
 
+/// The current values kept with every write are what migration 0004 derives from the whole
+/// history: after loads that add, change and remove values, rebuilding the table from
+/// `value_revisions` gives the same rows.
+#[tokio::test]
+async fn current_values_are_what_the_history_says() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let path = dir.path().join("avance.db");
+    let store = SqliteStore::open(&path).await.expect("open");
+    store.migrate().await.expect("migrate");
+    let example = example();
+    let store = Store::Sqlite(store);
+    for (policy, reason) in [(&example, "carga"), (&corrected(&example), "corrección"), (&example, "vuelta")] {
+        store.load(policy, "ogpp@produce", reason).await.expect("load");
+    }
+    store.close().await;
+    let pool = sqlx::SqlitePool::connect(&format!("sqlite://{}", path.display())).await.expect("connect");
+    let rows = || async {
+        sqlx::query_as::<_, (i64, String, i64, String, i64, Option<String>)>(
+            "SELECT policy_id, indicator, year, role, change_id, text FROM current_values ORDER BY 1, 2, 3, 4",
+        )
+        .fetch_all(&pool)
+        .await
+        .expect("rows")
+    };
+    let kept = rows().await;
+    let cells: usize = example.indicators().iter().map(|i| i.targets.len() + i.actuals.len()).sum();
+    assert_eq!(kept.len(), cells);
+    assert!(kept.iter().any(|r| r.4 > 1), "the values changed later come from later changes");
+    let migration = std::fs::read_to_string(
+        Path::new(env!("CARGO_MANIFEST_DIR")).join("migrations/sqlite/0004_current_values.sql"),
+    )
+    .expect("migration");
+    let backfill = &migration[migration.find("INSERT INTO current_values").expect("the backfill")..];
+    sqlx::query("DELETE FROM current_values").execute(&pool).await.expect("delete");
+    sqlx::raw_sql(sqlx::AssertSqlSafe(backfill.to_string())).execute(&pool).await.expect("backfill");
+    assert_eq!(rows().await, kept);
+}
+
 /// The PostgreSQL of this machine (CI starts it): `AVANCE_TEST_PG`, or the local trust-auth server.
 pub fn pg_url() -> String {
     std::env::var("AVANCE_TEST_PG").unwrap_or_else(|_| "postgres://postgres@127.0.0.1:5432/test".into())
