@@ -737,7 +737,7 @@ fn portfolio(
             ])
         })?,
     };
-    let results = policies.iter().map(|p| compute(p, year)).collect();
+    let results = avance_core::compute::compute_all(&policies, year);
     Ok((policies, results, year))
 }
 

@@ -174,4 +174,14 @@ mod tests {
         assert_eq!(policy(1, 21_978, years, 7).objectives().len(), 999);
         assert_eq!(policy(1, 21_979, years, 7).objectives().len(), 846, "26 per objective");
     }
+
+    #[test]
+    fn a_portfolio_computed_on_every_core_is_computed_in_order() {
+        let years = YearRange { first: Year::new(2021).expect("year"), last: Year::new(2024).expect("year") };
+        let year = Year::new(2024).expect("year");
+        let policies = portfolio(7, 40, years, 3);
+        let one_by_one: Vec<_> = policies.iter().map(|p| avance_core::compute::compute(p, year)).collect();
+        assert_eq!(avance_core::compute::compute_all(&policies, year), one_by_one);
+        assert!(avance_core::compute::compute_all(&[], year).is_empty());
+    }
 }
