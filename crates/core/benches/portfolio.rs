@@ -4,7 +4,8 @@
 //!
 //! `cargo bench -p avance-core --bench portfolio`; results in docs/performance.md.
 
-use avance_core::compute::{compute, compute_years};
+use avance_core::compute::{Prepared, compute, compute_years};
+use avance_core::exact::{Arithmetic, Fixed};
 use avance_core::model::{Policy, Year, YearRange};
 use avance_import::synthetic;
 use rust_decimal::{Decimal, RoundingStrategy};
@@ -42,6 +43,22 @@ fn compute_one_year(bencher: divan::Bencher, policies: usize) {
 fn compute_ten_years(bencher: divan::Bencher, policies: usize) {
     let policies = portfolio(policies);
     bencher.bench(|| policies.iter().map(|p| alerts(compute_years(divan::black_box(p), years()))).sum::<usize>());
+}
+
+/// `compute_ten_years` with the decimal arithmetic only (`Prepared::compute_decimal`): what the
+/// integers replaced.
+#[divan::bench(sample_count = 3, args = [10, 100, 300])]
+fn compute_ten_years_decimal(bencher: divan::Bencher, policies: usize) {
+    let policies = portfolio(policies);
+    bencher.bench(|| {
+        policies
+            .iter()
+            .map(|p| {
+                let prepared = Prepared::new(divan::black_box(p), p.profile());
+                alerts(years().map(|y| prepared.compute_decimal(y)).collect())
+            })
+            .sum::<usize>()
+    });
 }
 
 /// The same on both cores: policies are independent, so the portfolio splits in two halves.
@@ -92,6 +109,27 @@ fn arithmetic_only_ten_years(bencher: divan::Bencher, policies: usize) {
                 }
                 if let Some(lb) = lb.filter(|lb| *lb != le) {
                     divan::black_box((vo - lb) / (le - lb) * hundred);
+                }
+            }
+        })
+    });
+}
+
+/// `arithmetic_only_ten_years` with the integers (`avance_core::exact::Fixed`): the same quotients,
+/// the displayed rounding and the figure as the results hold it.
+#[divan::bench(sample_count = 3, args = [10, 100, 300, 1000])]
+fn arithmetic_only_ten_years_integers(bencher: divan::Bencher, policies: usize) {
+    let policies = portfolio(policies);
+    bencher.bench(|| {
+        each_indicator_year(divan::black_box(&policies), |lb, le, vo| {
+            if let (Some(le), Some(vo)) = (le, vo) {
+                if !le.is_zero()
+                    && let Ok(a) = Fixed::percent(vo, le)
+                {
+                    let _ = divan::black_box((Fixed::displayed(a, 1), Fixed::settle(a)));
+                }
+                if let Some(lb) = lb.filter(|lb| *lb != le) {
+                    let _ = divan::black_box(Fixed::percent_of_change(vo, lb, le).and_then(Fixed::settle));
                 }
             }
         })

@@ -2,6 +2,7 @@
 
 use rust_decimal::Decimal;
 
+use crate::exact::{Arithmetic, Decimals, Fixed};
 use crate::model::{Aggregation, Direction, Indicator, Sense, Standard, Year};
 use crate::profile::{AccumulationReading, DescendingFormula, RuleProfile, SenseInference, ZeroDivision};
 use crate::value::Cell;
@@ -195,8 +196,36 @@ pub fn evaluate(ind: &Indicator, year: Year, profile: &RuleProfile) -> Evaluatio
 }
 
 /// [`evaluate`] with the indicator's [`SeriesFacts`] already worked out (they must be those of
-/// `ind` under `profile`).
+/// `ind` under `profile`). Computed with integers, or with decimals where the integers refuse
+/// (`crate::exact`): the figures are the same.
 pub fn evaluate_series(ind: &Indicator, facts: &SeriesFacts, year: Year, profile: &RuleProfile) -> Evaluation {
+    evaluate_fixed(ind, facts, year, profile).unwrap_or_else(|_| evaluate_decimal(ind, facts, year, profile))
+}
+
+/// [`evaluate_series`] with integers only, or why the integers could not settle it.
+pub fn evaluate_fixed(
+    ind: &Indicator,
+    facts: &SeriesFacts,
+    year: Year,
+    profile: &RuleProfile,
+) -> Result<Evaluation, crate::exact::Unsettled> {
+    evaluate_in::<Fixed>(ind, facts, year, profile).map(|(evaluation, _)| evaluation)
+}
+
+/// [`evaluate_series`] with `rust_decimal`'s decimals only: the reference.
+pub fn evaluate_decimal(ind: &Indicator, facts: &SeriesFacts, year: Year, profile: &RuleProfile) -> Evaluation {
+    let Ok((evaluation, _)) = evaluate_in::<Decimals>(ind, facts, year, profile);
+    evaluation
+}
+
+/// The rules of one indicator-year in arithmetic `A`: the evaluation and its avance as a figure
+/// of `A` (for the means).
+pub(crate) fn evaluate_in<A: Arithmetic>(
+    ind: &Indicator,
+    facts: &SeriesFacts,
+    year: Year,
+    profile: &RuleProfile,
+) -> Result<(Evaluation, Option<A::Figure>), A::Refusal> {
     let direction = facts.direction;
     let hundred = Decimal::ONE_HUNDRED;
     let mut quality = facts.quality_up_to(year);
@@ -213,7 +242,8 @@ pub fn evaluate_series(ind: &Indicator, facts: &SeriesFacts, year: Year, profile
     };
 
     let mut formula = None;
-    let raw: Result<Decimal, NdReason> = match (target, actual) {
+    let whole = |reached: bool| A::constant(if reached { hundred } else { Decimal::ZERO });
+    let raw: Result<A::Figure, NdReason> = match (target, actual) {
         (None, None) => Err(NdReason::NoTargetNorActual),
         (None, Some(_)) => Err(NdReason::NoTarget),
         (Some(_), None) => Err(NdReason::NoActual),
@@ -224,29 +254,35 @@ pub fn evaluate_series(ind: &Indicator, facts: &SeriesFacts, year: Year, profile
             match direction {
                 Resolved::NoDefinido(Standard::MinimoPermisible) => {
                     formula = Some(Formula::Minimum);
-                    Ok(if vo >= le { hundred } else { Decimal::ZERO })
+                    Ok(whole(vo >= le)?)
                 }
                 Resolved::NoDefinido(Standard::MaximoPermisible) => {
                     formula = Some(Formula::Maximum);
-                    Ok(if vo <= le { hundred } else { Decimal::ZERO })
+                    Ok(whole(vo <= le)?)
                 }
                 Resolved::Trend { sense: Sense::Ascendente, .. } => {
                     if le.is_zero() {
                         quality.push(QualityIssue::ZeroTarget { year });
-                        zero_division(profile, vo >= le, NdReason::ZeroTarget, &mut formula)
+                        match zero_division(profile, vo >= le, NdReason::ZeroTarget, &mut formula) {
+                            Ok(reached) => Ok(whole(reached)?),
+                            Err(reason) => Err(reason),
+                        }
                     } else {
                         formula = Some(Formula::ActualOverTarget);
-                        Ok(vo / le * hundred)
+                        Ok(A::percent(vo, le)?)
                     }
                 }
                 Resolved::Trend { sense: Sense::Descendente, .. } => match profile.descending {
                     DescendingFormula::TargetOverActual => {
                         if vo.is_zero() {
                             quality.push(QualityIssue::ZeroActual { year });
-                            zero_division(profile, vo <= le, NdReason::ZeroActual, &mut formula)
+                            match zero_division(profile, vo <= le, NdReason::ZeroActual, &mut formula) {
+                                Ok(reached) => Ok(whole(reached)?),
+                                Err(reason) => Err(reason),
+                            }
                         } else {
                             formula = Some(Formula::TargetOverActual);
-                            Ok(le / vo * hundred)
+                            Ok(A::percent(le, vo)?)
                         }
                     }
                 },
@@ -255,29 +291,36 @@ pub fn evaluate_series(ind: &Indicator, facts: &SeriesFacts, year: Year, profile
     };
 
     let mut capped = false;
-    let avance = raw.map(|a| match profile.cap {
-        Some(cap) if a > cap => {
+    let figure = match (raw, profile.cap) {
+        (Ok(a), Some(cap)) if A::above(a, cap)? => {
             capped = true;
-            cap
+            Ok(A::constant(cap)?)
         }
-        _ => a,
-    });
+        (raw, _) => raw,
+    };
+    let avance = match figure {
+        Ok(a) => Ok(A::settle(a)?),
+        Err(reason) => Err(reason),
+    };
 
-    let tipo2 = tipo2(ind, year_target, year_actual, direction);
-    Evaluation { year, direction, target, actual, summed_years, avance, formula, capped, tipo2, quality }
+    let tipo2 = tipo2::<A>(ind, year_target, year_actual, direction)?;
+    let evaluation =
+        Evaluation { year, direction, target, actual, summed_years, avance, formula, capped, tipo2, quality };
+    Ok((evaluation, figure.ok()))
 }
 
+/// A zero divisor: ND, or under [`ZeroDivision::FullWhenReached`] whether the target was reached.
 fn zero_division(
     profile: &RuleProfile,
     reached: bool,
     reason: NdReason,
     formula: &mut Option<Formula>,
-) -> Result<Decimal, NdReason> {
+) -> Result<bool, NdReason> {
     match profile.zero_division {
         ZeroDivision::NotComputed => Err(reason),
         ZeroDivision::FullWhenReached => {
             *formula = Some(Formula::ZeroReached);
-            Ok(if reached { Decimal::ONE_HUNDRED } else { Decimal::ZERO })
+            Ok(reached)
         }
     }
 }
@@ -295,20 +338,23 @@ fn summed(ind: &Indicator, year: Year) -> (Option<Decimal>, Option<Decimal>, Vec
     (Some(target), actual, years)
 }
 
-fn tipo2(ind: &Indicator, le: Option<Decimal>, vo: Option<Decimal>, direction: Resolved) -> Tipo2 {
-    let Resolved::Trend { sense, .. } = direction else {
-        return Tipo2::NotApplicable;
-    };
+fn tipo2<A: Arithmetic>(
+    ind: &Indicator,
+    le: Option<Decimal>,
+    vo: Option<Decimal>,
+    direction: Resolved,
+) -> Result<Tipo2, A::Refusal> {
+    if !matches!(direction, Resolved::Trend { .. }) {
+        return Ok(Tipo2::NotApplicable);
+    }
     let lb = ind.baseline.as_ref().and_then(|b| b.value.number());
     let (Some(lb), Some(le), Some(vo)) = (lb, le, vo) else {
-        return Tipo2::Nd;
+        return Ok(Tipo2::Nd);
     };
     if le == lb {
-        return Tipo2::Nd;
+        return Ok(Tipo2::Nd);
     }
-    let hundred = Decimal::ONE_HUNDRED;
-    Tipo2::Value(match sense {
-        Sense::Ascendente => (vo - lb) / (le - lb) * hundred,
-        Sense::Descendente => (lb - vo) / (lb - le) * hundred,
-    })
+    // Ascendente (VO − LB) / (LE − LB) × 100; descendente (LB − VO) / (LB − LE) × 100, the same
+    // quotient.
+    Ok(Tipo2::Value(A::settle(A::percent_of_change(vo, lb, le)?)?))
 }

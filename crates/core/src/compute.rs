@@ -6,11 +6,11 @@ use std::ops::Range;
 use rust_decimal::Decimal;
 
 use crate::alert::{Alert, AlertDetail, AlertKind, AlertLevel};
-use crate::avance::{Evaluation, SeriesFacts, evaluate_series};
+use crate::avance::{Evaluation, SeriesFacts, evaluate_in};
 use crate::band::{Band, BandCounts};
 use crate::code::{Code, CodeKind};
+use crate::exact::{Arithmetic, Decimals, Fixed, Unsettled};
 use crate::model::{Element, Indicator, Policy, Year};
-use crate::number::mean;
 use crate::profile::RuleProfile;
 
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -182,54 +182,82 @@ impl<'p> Prepared<'p> {
         }
     }
 
-    /// The policy's figures for `year`.
+    /// The policy's figures for `year`: computed with integers, or with decimals where the
+    /// integers refuse (`crate::exact`); the figures are the same either way.
     pub fn compute(&self, year: Year) -> PolicyResult {
+        self.compute_fixed(year).unwrap_or_else(|_| self.compute_decimal(year))
+    }
+
+    /// The figures computed with integers only, or why they could not be.
+    pub fn compute_fixed(&self, year: Year) -> Result<PolicyResult, Unsettled> {
+        self.compute_in::<Fixed>(year)
+    }
+
+    /// The figures computed with `rust_decimal`'s decimals only: the reference the integers are
+    /// checked against, and what [`Prepared::compute`] falls back to.
+    pub fn compute_decimal(&self, year: Year) -> PolicyResult {
+        let Ok(result) = self.compute_in::<Decimals>(year);
+        result
+    }
+
+    fn compute_in<A: Arithmetic>(&self, year: Year) -> Result<PolicyResult, A::Refusal> {
         let (policy, profile) = (self.policy, self.profile);
+        let d = profile.decimals;
+        let judge = |figure: Option<A::Figure>| -> Result<_, A::Refusal> {
+            Ok(profile.judge_displayed(figure.map(|f| A::displayed(f, d)).transpose()?))
+        };
         let mut indicators = Vec::with_capacity(self.facts.len());
+        let mut figures = Vec::with_capacity(self.facts.len());
         // Each indicator's first alert (bajo, sin información or atípico), if any.
         let mut signals = Vec::with_capacity(self.facts.len());
         for (ind, facts) in policy.indicators().iter().zip(&self.facts) {
-            let evaluation = evaluate_series(ind, facts, year, profile);
-            let judgement = profile.judge(evaluation.avance.ok());
+            let (evaluation, figure) = evaluate_in::<A>(ind, facts, year, profile)?;
+            let judgement = judge(figure)?;
             signals.push(match judgement.band {
                 Band::Nd => Some(AlertKind::SinInformacion),
                 Band::Bajo => Some(AlertKind::BajoAvance),
                 _ if judgement.atypical => Some(AlertKind::AvanceAtipico),
                 _ => None,
             });
+            figures.push(figure);
             indicators.push(IndicatorResult { code: ind.code.clone(), evaluation, band: judgement.band });
         }
 
-        let capped_mean = |values: &mut dyn Iterator<Item = Decimal>| {
-            mean(values).map(|m| match profile.mean_cap {
-                Some(cap) if m > cap => cap,
-                _ => m,
-            })
+        let capped_mean = |values: &mut dyn Iterator<Item = A::Figure>| -> Result<Option<A::Figure>, A::Refusal> {
+            match (A::mean(values)?, profile.mean_cap) {
+                (Some(m), Some(cap)) if A::above(m, cap)? => Ok(Some(A::constant(cap)?)),
+                (m, _) => Ok(m),
+            }
         };
         let group = |range: &Range<usize>| &indicators[range.clone()];
         let codes = |range: &Range<usize>| group(range).iter().map(|r| r.code.clone()).collect();
+        let settle = |figure: Option<A::Figure>| figure.map(A::settle).transpose();
 
-        let objectives: Vec<ObjectiveResult> = policy
-            .objectives()
-            .iter()
-            .zip(&self.objective_indicators)
-            .map(|(o, range)| {
-                let avance = capped_mean(&mut group(range).iter().filter_map(IndicatorResult::avance));
-                ObjectiveResult { code: o.code.clone(), avance, band: profile.band(avance), indicators: codes(range) }
-            })
-            .collect();
+        let mut objective_figures = Vec::with_capacity(self.objective_indicators.len());
+        let mut objectives = Vec::with_capacity(self.objective_indicators.len());
+        for (o, range) in policy.objectives().iter().zip(&self.objective_indicators) {
+            let figure = capped_mean(&mut figures[range.clone()].iter().flatten().copied())?;
+            objective_figures.push(figure);
+            objectives.push(ObjectiveResult {
+                code: o.code.clone(),
+                avance: settle(figure)?,
+                band: judge(figure)?.band,
+                indicators: codes(range),
+            });
+        }
 
-        let services: Vec<ServiceResult> = policy
-            .services()
-            .iter()
-            .zip(&self.service_indicators)
-            .map(|(s, range)| {
-                let avance = mean(group(range).iter().filter_map(IndicatorResult::avance));
-                ServiceResult { code: s.code.clone(), avance, band: profile.band(avance), indicators: codes(range) }
-            })
-            .collect();
+        let mut services = Vec::with_capacity(self.service_indicators.len());
+        for (s, range) in policy.services().iter().zip(&self.service_indicators) {
+            let figure = A::mean(&mut figures[range.clone()].iter().flatten().copied())?;
+            services.push(ServiceResult {
+                code: s.code.clone(),
+                avance: settle(figure)?,
+                band: judge(figure)?.band,
+                indicators: codes(range),
+            });
+        }
 
-        let index = capped_mean(&mut objectives.iter().filter_map(|o| o.avance));
+        let index = capped_mean(&mut objective_figures.iter().flatten().copied())?;
 
         let mut counts = LevelCounts::default();
         for o in &objectives {
@@ -243,17 +271,17 @@ impl<'p> Prepared<'p> {
         }
 
         let alerts = self.alerts(&indicators, &signals, &objectives);
-        PolicyResult {
+        Ok(PolicyResult {
             year,
             profile: profile.clone(),
             indicators,
             objectives,
             services,
-            index,
-            index_band: profile.band(index),
+            index: settle(index)?,
+            index_band: judge(index)?.band,
             counts,
             alerts,
-        }
+        })
     }
 
     /// In the order of the structure: each objective's alert and its indicators' alerts, then
@@ -264,7 +292,6 @@ impl<'p> Prepared<'p> {
         signals: &[Option<AlertKind>],
         objectives: &[ObjectiveResult],
     ) -> Vec<Alert> {
-        let profile = self.profile;
         let with_signal = |range: &Range<usize>, kind: AlertKind| -> Vec<Code> {
             range.clone().filter(|&i| signals[i] == Some(kind)).map(|i| indicators[i].code.clone()).collect()
         };
@@ -276,7 +303,7 @@ impl<'p> Prepared<'p> {
         };
         for ((o, iops), services) in objectives.iter().zip(&self.objective_indicators).zip(&self.objective_services) {
             match o.avance {
-                Some(a) if profile.is_low(a) => out.push(Alert {
+                Some(a) if o.band == Band::Bajo => out.push(Alert {
                     level: AlertLevel::Objective,
                     code: o.code.clone(),
                     kind: AlertKind::BajoAvance,

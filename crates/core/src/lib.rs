@@ -18,6 +18,7 @@ pub mod avance;
 pub mod band;
 pub mod code;
 pub mod compute;
+pub mod exact;
 pub mod lang;
 pub mod model;
 pub mod number;

@@ -23,10 +23,24 @@ pub fn format_display(x: Decimal, decimals: u32) -> String {
     r.to_string()
 }
 
-/// Arithmetic mean of the values, `None` for an empty set. Exact: no intermediate rounding.
-pub fn mean(values: impl IntoIterator<Item = Decimal>) -> Option<Decimal> {
-    let (sum, n) = values.into_iter().fold((Decimal::ZERO, 0u32), |(s, n), v| (s + v, n + 1));
-    (n > 0).then(|| sum / Decimal::from(n))
+/// Arithmetic mean of the values, `None` for an empty set: the sum divided by the count. Where
+/// the sum would not fit a decimal (thousands of avances near 10²⁵ %, the most a value's range
+/// allows), the mean of the values each divided by the count, which always fits.
+pub fn mean(values: impl IntoIterator<Item = Decimal> + Clone) -> Option<Decimal> {
+    let mut sum = Some(Decimal::ZERO);
+    let mut n = 0u32;
+    for v in values.clone() {
+        sum = sum.and_then(|s| s.checked_add(v));
+        n += 1;
+    }
+    if n == 0 {
+        return None;
+    }
+    let count = Decimal::from(n);
+    Some(match sum {
+        Some(sum) => sum / count,
+        None => values.into_iter().map(|v| v / count).sum(),
+    })
 }
 
 #[cfg(test)]
@@ -59,6 +73,12 @@ mod tests {
         // The architecture's example of why f64 is never used for published figures.
         let x = d("0.29") / d("4") * d("100");
         assert_eq!(format_display(x, 1), "7.3");
+    }
+
+    #[test]
+    fn mean_of_values_whose_sum_overflows() {
+        let huge = Decimal::new(7, 0) * Decimal::from(10u64.pow(18)) * Decimal::from(10u64.pow(9));
+        assert_eq!(mean(vec![huge; 20]), Some(huge));
     }
 
     #[test]

@@ -147,12 +147,14 @@ impl RuleProfile {
 
     /// The band of an avance and whether it is atypical, from the one displayed figure.
     pub fn judge(&self, avance: Option<Decimal>) -> Judgement {
-        match avance {
+        self.judge_displayed(avance.map(|a| self.displayed(a)))
+    }
+
+    /// [`RuleProfile::judge`] of a figure already rounded as [`RuleProfile::displayed`] does.
+    pub fn judge_displayed(&self, shown: Option<Decimal>) -> Judgement {
+        match shown {
             None => Judgement { band: Band::Nd, atypical: false },
-            Some(a) => {
-                let shown = self.displayed(a);
-                Judgement { band: self.bands.classify(shown), atypical: shown > self.atypical_above }
-            }
+            Some(shown) => Judgement { band: self.bands.classify(shown), atypical: shown > self.atypical_above },
         }
     }
 }

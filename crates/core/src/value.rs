@@ -120,7 +120,16 @@ pub enum ValueError {
     /// A negative value for an indicator whose values cannot be negative.
     #[error("{text:?} is negative and the indicator does not admit negative values")]
     Negative { text: String },
+    /// More than [`MAX_INTEGER_DIGITS`] digits before the point or [`MAX_DECIMALS`] after it
+    /// (trailing zeros aside): the figures' arithmetic is proven free of overflow within them.
+    #[error("{text:?} is out of range: at most 15 integer digits and 8 decimals")]
+    OutOfRange { text: String },
 }
+
+/// Digits a value may have before the decimal point: up to 999,999,999,999,999.
+pub const MAX_INTEGER_DIGITS: u32 = 15;
+/// Decimals a value may have (trailing zeros do not count: `100.000000000%` is 100).
+pub const MAX_DECIMALS: u32 = 8;
 
 impl Unit {
     /// The unit's name for people.
@@ -193,6 +202,12 @@ impl ValueError {
                 "\"{text}\" is negative and this indicator ({}) does not admit negative values",
                 unit.label(lang)
             ),
+            (ValueError::OutOfRange { text }, Lang::Es) => format!(
+                "\"{text}\" está fuera del rango admitido: hasta {MAX_INTEGER_DIGITS} cifras enteras y {MAX_DECIMALS} decimales"
+            ),
+            (ValueError::OutOfRange { text }, Lang::En) => format!(
+                "\"{text}\" is out of the accepted range: at most {MAX_INTEGER_DIGITS} integer digits and {MAX_DECIMALS} decimals"
+            ),
         }
     }
 }
@@ -232,7 +247,11 @@ impl Cell {
         if exact.is_zero() && digits.starts_with('-') {
             return Err(ValueError::NegativeZero { text: trimmed.to_string() });
         }
-        Ok(Cell::Value(Value { exact: exact.normalize(), text: trimmed.to_string(), unit }))
+        let exact = exact.normalize();
+        if exact.scale() > MAX_DECIMALS || exact.abs() >= Decimal::from(10u64.pow(MAX_INTEGER_DIGITS)) {
+            return Err(ValueError::OutOfRange { text: trimmed.to_string() });
+        }
+        Ok(Cell::Value(Value { exact, text: trimmed.to_string(), unit }))
     }
 
     /// [`Cell::parse`], then the sign checked: a negative value only where `negative_allowed`
@@ -346,6 +365,16 @@ mod tests {
         assert_eq!(err("--1", Unit::Numero), ValueError::NotANumber { text: "--1".into() });
         assert_eq!(err("20%", Unit::Numero), ValueError::PercentNotAllowed { text: "20%".into(), unit: Unit::Numero });
         assert_eq!(err("+5", Unit::Numero), ValueError::ExplicitPlus { text: "+5".into() });
+        // The range the arithmetic is proven within: 15 integer digits, 8 decimals.
+        assert_eq!(num("999,999,999,999,999.99999999", Unit::Numero), "999999999999999.99999999");
+        assert_eq!(num("12.500000000000%", Unit::Porcentaje), "12.5");
+        for text in ["1000000000000000", "0.000000001", "79228162514264337593543950335"] {
+            assert_eq!(err(text, Unit::Numero), ValueError::OutOfRange { text: text.into() }, "{text}");
+        }
+        assert_eq!(
+            ValueError::OutOfRange { text: "0.000000001".into() }.message(Unit::Numero, Lang::Es),
+            "\"0.000000001\" está fuera del rango admitido: hasta 15 cifras enteras y 8 decimales"
+        );
         assert_eq!(err("+-5", Unit::Numero), ValueError::NotANumber { text: "+-5".into() });
         assert_eq!(err("-0", Unit::TasaVariacion), ValueError::NegativeZero { text: "-0".into() });
         assert_eq!(err("-0.00%", Unit::TasaVariacion), ValueError::NegativeZero { text: "-0.00%".into() });

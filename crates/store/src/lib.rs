@@ -486,8 +486,12 @@ macro_rules! operations {
                     return Ok(None);
                 };
                 let id: i64 = row.try_get(0)?;
-                let state = read_state!(&mut *conn, id, $values);
-                state.into_policy(code).map(Some).map_err(|detail| StoreError::Corrupt { policy: code.to_string(), detail })
+                let state = read_structure!(&mut *conn, id);
+                let values: String = sqlx::query($values).bind(id).fetch_one(&mut *conn).await?.try_get(0)?;
+                state
+                    .into_policy_from_json(code, &values)
+                    .map(Some)
+                    .map_err(|detail| StoreError::Corrupt { policy: code.to_string(), detail })
             }
 
             /// Every loaded policy, by code.
@@ -635,6 +639,23 @@ macro_rules! operations {
 /// one from sqlx's SQLite worker thread costs more than the query itself.
 macro_rules! read_state {
     ($conn:expr, $id:expr, $values:expr) => {{
+        let mut state = read_structure!($conn, $id);
+        let values: String = sqlx::query($values).bind($id).fetch_one(&mut *$conn).await?.try_get(0)?;
+        let values: Vec<(String, i64, String, Option<String>)> = serde_json::from_str(&values)
+            .map_err(|e| StoreError::Corrupt { policy: $id.to_string(), detail: e.to_string() })?;
+        for (indicator, year, role, text) in values {
+            state
+                .values
+                .insert((indicator, year, role), rows::ValueRow { text: text.unwrap_or_default(), exact: None });
+        }
+        state
+    }};
+}
+
+/// Reads a policy's metadata, elements and indicators (the latest revision of each) into a
+/// [`State`] without values.
+macro_rules! read_structure {
+    ($conn:expr, $id:expr) => {{
         let mut state = State::default();
         let meta = sqlx::query(
             "SELECT name, policy_type, sector_code, sector_name, ministry_code, ministry_name, norm, first_year, last_year, \
@@ -695,12 +716,6 @@ macro_rules! read_state {
                     negative_values: rows::opt_int(&r, 10)?,
                 },
             );
-        }
-        let values: String = sqlx::query($values).bind($id).fetch_one(&mut *$conn).await?.try_get(0)?;
-        let values: Vec<(String, i64, String, Option<String>)> = serde_json::from_str(&values)
-            .map_err(|e| StoreError::Corrupt { policy: $id.to_string(), detail: e.to_string() })?;
-        for (indicator, year, role, text) in values {
-            state.values.insert((indicator, year, role), rows::ValueRow { text: text.unwrap_or_default(), exact: None });
         }
         state
     }};

@@ -188,7 +188,42 @@ impl State {
 
     /// The policy these rows describe (its code is kept apart, in `policies`), or why they do not
     /// make one.
-    pub fn into_policy(self, policy_code: &str) -> Result<Policy, String> {
+    /// The policy this state describes.
+    pub fn into_policy(mut self, policy_code: &str) -> Result<Policy, String> {
+        let values = std::mem::take(&mut self.values);
+        let rows = values.iter().map(|((i, y, r), v)| (i.as_str(), *y, r.as_str(), v.text.as_str())).collect();
+        self.into_policy_with(policy_code, rows)
+    }
+
+    /// The policy from this state's structure (its `values` left empty) and its current values as
+    /// the values query returns them, one JSON array of `[indicator, year, role, text]`: read
+    /// straight into the indicators, without the map of values a load compares against.
+    pub fn into_policy_from_json(self, policy_code: &str, json: &str) -> Result<Policy, String> {
+        // Borrowed from the JSON text where no string has an escape (values never need one), owned
+        // otherwise.
+        match serde_json::from_str::<Vec<(&str, i64, &str, Option<&str>)>>(json) {
+            Ok(rows) => {
+                let rows = rows.into_iter().map(|(i, y, r, t)| (i, y, r, t.unwrap_or_default())).collect();
+                self.into_policy_with(policy_code, rows)
+            }
+            Err(_) => {
+                let owned: Vec<(String, i64, String, Option<String>)> =
+                    serde_json::from_str(json).map_err(|e| format!("values: {e}"))?;
+                let rows = owned
+                    .iter()
+                    .map(|(i, y, r, t)| (i.as_str(), *y, r.as_str(), t.as_deref().unwrap_or_default()))
+                    .collect();
+                self.into_policy_with(policy_code, rows)
+            }
+        }
+    }
+
+    /// `values`: indicator, year, role, text, in any order.
+    fn into_policy_with(self, policy_code: &str, mut values: Vec<(&str, i64, &str, &str)>) -> Result<Policy, String> {
+        // By indicator (the database's order is its collation's, not necessarily byte order).
+        if !values.is_sorted_by(|a, b| a.0 <= b.0) {
+            values.sort_by(|a, b| a.0.cmp(b.0));
+        }
         let m = self.meta.ok_or("no metadata")?;
         let year = |y: i64| u16::try_from(y).ok().and_then(|y| Year::new(y).ok()).ok_or(format!("year {y}"));
         let code = |c: &str| c.parse::<Code>().map_err(|e| e.to_string());
@@ -216,10 +251,6 @@ impl State {
                 CodeKind::Lineamiento => parts.lineamientos.push(Element { code: c, name: e.name }),
                 _ => parts.services.push(Element { code: c, name: e.name }),
             }
-        }
-        let mut values: BTreeMap<String, Vec<(i64, String, String)>> = BTreeMap::new();
-        for ((ind, y, role), v) in self.values {
-            values.entry(ind).or_default().push((y, role, v.text));
         }
         for (c, r) in self.indicators {
             let unit: Unit = r.unit.as_deref().unwrap_or("").parse().map_err(|()| format!("{c}: unit"))?;
@@ -255,9 +286,10 @@ impl State {
                 targets: BTreeMap::new(),
                 actuals: BTreeMap::new(),
             };
-            for (y, role, text) in values.remove(&c).unwrap_or_default() {
+            let start = values.partition_point(|v| v.0 < c.as_str());
+            for &(_, y, role, text) in values[start..].iter().take_while(|v| v.0 == c.as_str()) {
                 let map = if role == "target" { &mut ind.targets } else { &mut ind.actuals };
-                map.insert(year(y)?, cell(&text)?);
+                map.insert(year(y)?, cell(text)?);
             }
             parts.indicators.push(ind);
         }
