@@ -248,25 +248,14 @@ fn policy(rng: &mut Lcg, number: usize, profile: &RuleProfile, tame: bool) -> Po
             name: "Objetivo".into(),
             analysis: None,
         });
-        for i in 1..=1 + rng.below(6) {
-            parts.indicators.push(indicator(
-                rng,
-                &format!("IOP.{o:02}.{i:02}"),
-                &[2022, 2023, 2024],
-                profile.decimals,
-                tame,
-            ));
-        }
         parts.lineamientos.push(Element { code: format!("LN.{o:02}.01").parse().expect("code"), name: "L".into() });
         parts.services.push(Element { code: format!("SS.{o:02}.01.01").parse().expect("code"), name: "S".into() });
-        for i in 1..=1 + rng.below(5) {
-            parts.indicators.push(indicator(
-                rng,
-                &format!("ISS.{o:02}.01.01.{i:02}"),
-                &[2022, 2023, 2024],
-                profile.decimals,
-                tame,
-            ));
+        // Up to 6 objective indicators, then up to 5 of the objective's one service.
+        for (prefix, most) in [(format!("IOP.{o:02}"), 6), (format!("ISS.{o:02}.01.01"), 5)] {
+            for i in 1..=1 + rng.below(most) {
+                let code = format!("{prefix}.{i:02}");
+                parts.indicators.push(indicator(rng, &code, &[2022, 2023, 2024], profile.decimals, tame));
+            }
         }
     }
     Policy::new(parts).expect("a consistent policy")

@@ -2,16 +2,18 @@
 //! (`avance_core::exact`): the reference in every year of its range, the 270 PEI cases under
 //! their profiles, and a synthetic portfolio under every built-in profile.
 
+// This test reads each case's indicator and cut, not the printed figures.
+#[allow(dead_code)]
+#[path = "../../../tests/support/pei_cases.rs"]
+mod pei_cases;
+
 use std::path::Path;
 
 use avance_core::code::Code;
 use avance_core::compute::{PolicyResult, Prepared};
 use avance_core::lang::Lang;
-use avance_core::model::{
-    Aggregation, Direction, Entity, Indicator, Objective, Policy, PolicyMeta, PolicyParts, PolicyType, Year, YearRange,
-};
+use avance_core::model::{Entity, Objective, Policy, PolicyMeta, PolicyParts, PolicyType, Year, YearRange};
 use avance_core::profile::RuleProfile;
-use avance_core::value::{Cell, Unit};
 use avance_import::{dataset, synthetic};
 use avance_report::json;
 
@@ -51,35 +53,22 @@ fn the_reference_in_every_year() {
 
 #[test]
 fn the_pei_cases_under_their_profiles() {
-    let file = Path::new(env!("CARGO_MANIFEST_DIR")).join("../../tests/fixtures/pei-igp/cases.csv");
-    let mut reader = csv::Reader::from_path(file).expect("cases.csv");
     let (mut fixed, mut all) = (0, 0);
-    for (n, row) in reader.records().enumerate() {
-        let row = row.expect("row");
-        let (period, cut, year, obtained, sequence) = (&row[1], &row[2], &row[7], &row[11], &row[13]);
-        let first: u16 = period[..4].parse().expect("period");
-        let year: u16 = year.parse().expect("year");
-        let targets = sequence
-            .split_whitespace()
-            .enumerate()
-            .map(|(i, t)| (y(first + i as u16), Cell::parse(t, Unit::Numero).expect(t)))
-            .collect();
-        let profile = match cut {
-            "2018" => "ceplan-pei@2018",
-            "2019" => "ceplan-pei@2019",
-            _ => "ceplan-pei@2020",
-        };
-        let last = first + sequence.split_whitespace().count() as u16 - 1;
+    for (n, case) in pei_cases::cases().into_iter().enumerate() {
+        let last = case.indicator.targets.keys().next_back().copied().unwrap_or(case.year);
+        let profile = case.profile();
+        let mut indicator = case.indicator;
+        indicator.code = "IOP.01.01".parse::<Code>().expect("code");
         let policy = Policy::new(PolicyParts {
             meta: PolicyMeta {
                 code: format!("PEI{n}"),
-                name: row[5].to_string(),
+                name: indicator.name.clone(),
                 policy_type: PolicyType::Sectorial,
                 sector: Entity { code: "IGP".into(), name: "IGP".into() },
                 ministry: Entity { code: "IGP".into(), name: "IGP".into() },
                 norm: None,
-                years: YearRange { first: y(first), last: y(last.max(year)) },
-                profile: profile.into(),
+                years: YearRange { first: case.first, last: last.max(case.year) },
+                profile: profile.id(),
                 synthesis: None,
             },
             objectives: vec![Objective {
@@ -89,21 +78,10 @@ fn the_pei_cases_under_their_profiles() {
             }],
             lineamientos: Vec::new(),
             services: Vec::new(),
-            indicators: vec![Indicator {
-                code: "IOP.01.01".parse::<Code>().expect("code"),
-                name: row[5].to_string(),
-                responsible: "IGP".into(),
-                indicator_type: row[4].to_string(),
-                unit: Unit::Numero,
-                negative_values: None,
-                direction: Direction::Trend { sense: None, aggregation: Aggregation::NoAcumulado },
-                baseline: None,
-                targets,
-                actuals: [(y(year), Cell::parse(obtained, Unit::Numero).expect(obtained))].into_iter().collect(),
-            }],
+            indicators: vec![indicator],
         })
         .expect("policy");
-        let (f, a) = same_json(&policy, policy.profile(), std::iter::once(y(year)));
+        let (f, a) = same_json(&policy, policy.profile(), std::iter::once(case.year));
         fixed += f;
         all += a;
     }
