@@ -8,7 +8,7 @@ use std::sync::{Arc, Mutex, RwLock};
 
 use avance_core::compute::{PolicyResult, compute};
 use avance_core::model::{Policy, Year};
-use avance_store::{Store, StoreError};
+use avance_store::{Store, StoreError, Values};
 use bytes::Bytes;
 
 /// At most this many rendered pages are kept per version (then the oldest set is dropped), so that
@@ -79,10 +79,10 @@ impl Cache {
         let changed = store.changed_since(current.version).await?;
         let mut policies = current.policies.clone();
         for code in &changed {
-            match store.policy(code).await? {
-                Some(p) => policies.insert(code.clone(), Arc::new(p)),
-                None => policies.remove(code),
-            };
+            policies.remove(code);
+        }
+        for p in store.read_policies(Some(&changed), Values::All).await? {
+            policies.insert(p.meta().code.clone(), Arc::new(p));
         }
         let kept: HashMap<(String, Year), Arc<PolicyResult>> = current
             .results

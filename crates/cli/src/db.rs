@@ -5,7 +5,7 @@ use std::path::Path;
 use avance_core::lang::Lang;
 use avance_core::model::{Policy, Year};
 use avance_import::dataset;
-use avance_store::{Location, Store, StoreError};
+use avance_store::{Location, Store, StoreError, Values};
 
 use crate::Failure;
 
@@ -255,17 +255,18 @@ pub async fn policy_for_compute(
     })
 }
 
-pub async fn all(location: &Location, lang: Lang) -> Result<Vec<Policy>, Failure> {
+/// Every policy in the database, with the `values` asked for, by code.
+pub async fn all(location: &Location, values: Values, lang: Lang) -> Result<Vec<Policy>, Failure> {
     let store = open(location, lang).await?;
-    let all = avance_store::all_policies(&store).await.map_err(|e| store_failure(location, e, lang));
+    let all = store.read_policies(None, values).await.map_err(|e| store_failure(location, e, lang));
     store.close().await;
-    Ok(all?.into_values().collect())
+    all
 }
 
 pub async fn export(location: &Location, code: Option<&str>, out: &Path, lang: Lang) -> Result<String, Failure> {
     let policies = match code {
         Some(c) => vec![policy_for_compute(location, c, None, false, lang).await?],
-        None => all(location, lang).await?,
+        None => all(location, Values::All, lang).await?,
     };
     let mut o = String::new();
     for p in &policies {

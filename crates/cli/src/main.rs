@@ -14,6 +14,7 @@ use avance_core::compute::compute;
 use avance_core::lang::Lang;
 use avance_core::model::{Policy, Year};
 use avance_import::dataset;
+use avance_store::Values;
 use clap::{Parser, Subcommand, ValueEnum};
 
 /// Seguimiento de políticas nacionales según el método de CEPLAN (Sinaplan).
@@ -375,10 +376,15 @@ fn run(cli: &Cli) -> Result<(), Failure> {
             if source.all {
                 let (policies, results, year) = portfolio(source, &location, *year, lang)?;
                 let items: Vec<_> = policies.iter().zip(&results).collect();
-                return print(&match format {
+                let out = print(&match format {
                     Format::Table => avance_report::text::portfolio(&items, year, lang),
                     Format::Json => json_text(&avance_report::json::portfolio(&items, year)),
                 });
+                drop(items);
+                // The process ends here: the system takes its memory back at once, where freeing
+                // a national portfolio's millions of values one by one takes seconds.
+                std::mem::forget((policies, results));
+                return out;
             }
             let policy = source.policy(&location, *year, *published, lang)?;
             let year = year_of(&policy, *year, lang)?;
@@ -727,7 +733,12 @@ fn portfolio(
     let policies = match &source.dataset {
         Some(dir) => dataset::read_portfolio(dir)
             .map_err(|issues| Failure::Invalid(issues.iter().map(|i| i.render(lang)).collect()))?,
-        None => db::block_on(db::all(location, lang))??,
+        // Only what computing the year needs is read: every target, the actuals up to the year.
+        None => db::block_on(db::all(
+            location,
+            year.and_then(|y| Year::new(y).ok()).map_or(Values::All, Values::For),
+            lang,
+        ))??,
     };
     let year = match year {
         Some(y) => Year::new(y).map_err(|_| Failure::Invalid(vec![format!("--year {y}")]))?,

@@ -59,6 +59,7 @@ macro_rules! dispatch {
 const RETRIES: u32 = 6;
 
 pub mod app;
+mod read;
 mod rows;
 
 use std::collections::BTreeMap;
@@ -72,7 +73,8 @@ use sqlx::postgres::{PgConnectOptions, PgPool, PgPoolOptions};
 use sqlx::sqlite::{SqliteConnectOptions, SqliteJournalMode, SqlitePool, SqlitePoolOptions, SqliteSynchronous};
 use sqlx::{QueryBuilder, Row};
 
-pub use rows::State;
+pub use read::Values;
+pub use rows::{Building, State};
 
 /// What went wrong with the database.
 #[derive(Debug, thiserror::Error)]
@@ -81,6 +83,9 @@ pub enum StoreError {
     Database(#[from] sqlx::Error),
     #[error("{0}")]
     Migration(#[from] sqlx::migrate::MigrateError),
+    /// From the connections that read whole policies from a SQLite file (`read`).
+    #[error("{0}")]
+    Sqlite(#[from] rusqlite::Error),
     /// The stored data cannot be read back as a valid policy (written by another program?).
     #[error("stored data of policy {policy} is not consistent: {detail}")]
     Corrupt { policy: String, detail: String },
@@ -242,6 +247,8 @@ pub enum Store {
 #[derive(Debug, Clone)]
 pub struct SqliteStore {
     pool: SqlitePool,
+    /// The file, which bulk reads open connections of their own to (`read`).
+    path: PathBuf,
 }
 
 #[derive(Debug, Clone)]
@@ -268,7 +275,7 @@ impl SqliteStore {
             .foreign_keys(true)
             .busy_timeout(Duration::from_secs(60));
         let pool = SqlitePoolOptions::new().max_connections(4).connect_with(options).await?;
-        Ok(SqliteStore { pool })
+        Ok(SqliteStore { pool, path: path.to_path_buf() })
     }
 
     pub async fn migrate(&self) -> Result<(), StoreError> {
@@ -336,10 +343,10 @@ impl PgStore {
 }
 
 /// The store's operations, written once for both databases. `$num` is how a bound text becomes an
-/// exact decimal in SQL: nothing for SQLite (TEXT), a cast for PostgreSQL (NUMERIC). `$values` is
-/// the query that returns a policy's current values as one JSON array (see `read_state!`).
+/// exact decimal in SQL: nothing for SQLite (TEXT), a cast for PostgreSQL (NUMERIC); `$lock` what
+/// locks the policy's row in a write (PostgreSQL).
 macro_rules! operations {
-    ($store:ty, $num:literal, $lock:literal, $values:expr) => {
+    ($store:ty, $num:literal, $lock:literal) => {
         impl $store {
             /// Loads a policy: one transaction that appends a change set with the revisions that
             /// differ from the current state, or nothing if there are none.
@@ -361,7 +368,7 @@ macro_rules! operations {
                     .fetch_one(&mut *tx)
                     .await?
                     .try_get(0)?;
-                let current = read_state!(&mut *tx, policy_id, $values);
+                let current = read_state!(&mut *tx, policy_id);
                 let new = State::of(policy);
                 let diff = current.diff(&new);
                 let mut outcome = LoadOutcome { policy: code.clone(), ..LoadOutcome::default() };
@@ -480,18 +487,21 @@ macro_rules! operations {
 
             /// The current state of a policy, `None` if it was never loaded.
             pub async fn policy(&self, code: &str) -> Result<Option<Policy>, StoreError> {
-                let mut conn = self.pool.acquire().await?;
-                let Some(row) = sqlx::query("SELECT id FROM policies WHERE code = $1").bind(code).fetch_optional(&mut *conn).await?
-                else {
-                    return Ok(None);
-                };
-                let id: i64 = row.try_get(0)?;
-                let state = read_structure!(&mut *conn, id);
-                let values: String = sqlx::query($values).bind(id).fetch_one(&mut *conn).await?.try_get(0)?;
-                state
-                    .into_policy_from_json(code, &values)
-                    .map(Some)
-                    .map_err(|detail| StoreError::Corrupt { policy: code.to_string(), detail })
+                Ok(self.read_policies(Some(&[code.to_string()]), Values::All).await?.pop())
+            }
+
+            /// The policies that were loaded, as `(id, code)` by code: all, or those of `codes`.
+            async fn loaded(&self, codes: Option<&[String]>) -> Result<Vec<(i64, String)>, StoreError> {
+                let rows = sqlx::query(read::LOADED).fetch_all(&self.pool).await?;
+                let codes: Option<std::collections::HashSet<&str>> = codes.map(|c| c.iter().map(String::as_str).collect());
+                let mut out = Vec::with_capacity(rows.len());
+                for r in rows {
+                    let code: String = r.try_get(1)?;
+                    if codes.as_ref().is_none_or(|c| c.contains(code.as_str())) {
+                        out.push((r.try_get(0)?, code));
+                    }
+                }
+                Ok(out)
             }
 
             /// Every loaded policy, by code.
@@ -500,8 +510,8 @@ macro_rules! operations {
                     "SELECT p.code, m.name, m.policy_type, m.sector_code || ' ' || m.sector_name, \
                      m.ministry_code || ' ' || m.ministry_name, m.first_year, m.last_year, m.profile, \
                      (SELECT COUNT(*) FROM changes c WHERE c.policy_id = p.id), \
-                     (SELECT COUNT(*) FROM (SELECT code, deleted, ROW_NUMBER() OVER (PARTITION BY code ORDER BY change_id DESC) AS rn \
-                        FROM indicator_revisions i WHERE i.policy_id = p.id) t WHERE rn = 1 AND deleted = 0) \
+                     (SELECT COUNT(*) FROM indicator_revisions r WHERE r.policy_id = p.id AND r.deleted = 0 AND r.change_id = \
+                        (SELECT MAX(x.change_id) FROM indicator_revisions x WHERE x.policy_id = p.id AND x.code = r.code)) \
                      FROM policies p JOIN meta_revisions m ON m.policy_id = p.id \
                      WHERE m.change_id = (SELECT MAX(x.change_id) FROM meta_revisions x WHERE x.policy_id = p.id) \
                      ORDER BY p.code",
@@ -634,19 +644,18 @@ macro_rules! operations {
     };
 }
 
-/// Reads the current state of a policy on a connection (the latest revision of every key). The
-/// values, the bulk of a policy, come as one JSON array in one row (`$values`): handing rows one by
-/// one from sqlx's SQLite worker thread costs more than the query itself.
+/// Reads the current state of a policy on a connection (the latest revision of every key), to
+/// compare a load against.
 macro_rules! read_state {
-    ($conn:expr, $id:expr, $values:expr) => {{
+    ($conn:expr, $id:expr) => {{
         let mut state = read_structure!($conn, $id);
-        let values: String = sqlx::query($values).bind($id).fetch_one(&mut *$conn).await?.try_get(0)?;
-        let values: Vec<(String, i64, String, Option<String>)> = serde_json::from_str(&values)
-            .map_err(|e| StoreError::Corrupt { policy: $id.to_string(), detail: e.to_string() })?;
-        for (indicator, year, role, text) in values {
-            state
-                .values
-                .insert((indicator, year, role), rows::ValueRow { text: text.unwrap_or_default(), exact: None });
+        let values = sqlx::query(read::VALUES).bind($id).bind(i64::MAX).fetch_all(&mut *$conn).await?;
+        for r in values {
+            let key = (r.try_get(0)?, rows::int(&r, 1)?, r.try_get(2)?);
+            state.values.insert(
+                key,
+                rows::ValueRow { text: r.try_get::<Option<String>, _>(3)?.unwrap_or_default(), exact: None },
+            );
         }
         state
     }};
@@ -657,13 +666,7 @@ macro_rules! read_state {
 macro_rules! read_structure {
     ($conn:expr, $id:expr) => {{
         let mut state = State::default();
-        let meta = sqlx::query(
-            "SELECT name, policy_type, sector_code, sector_name, ministry_code, ministry_name, norm, first_year, last_year, \
-             profile, synthesis FROM meta_revisions WHERE policy_id = $1 ORDER BY change_id DESC LIMIT 1",
-        )
-        .bind($id)
-        .fetch_optional(&mut *$conn)
-        .await?;
+        let meta = sqlx::query(read::META).bind($id).fetch_optional(&mut *$conn).await?;
         if let Some(r) = meta {
             state.meta = Some(rows::MetaRow {
                 name: r.try_get(0)?,
@@ -679,26 +682,18 @@ macro_rules! read_structure {
                 synthesis: r.try_get(10)?,
             });
         }
-        let elements = sqlx::query(
-            "SELECT code, name, analysis FROM (SELECT code, name, analysis, deleted, \
-             ROW_NUMBER() OVER (PARTITION BY code ORDER BY change_id DESC) AS rn FROM element_revisions WHERE policy_id = $1) t \
-             WHERE rn = 1 AND deleted = 0",
-        )
-        .bind($id)
-        .fetch_all(&mut *$conn)
-        .await?;
+        let elements = sqlx::query(read::ELEMENTS).bind($id).fetch_all(&mut *$conn).await?;
         for r in elements {
             let code: String = r.try_get(0)?;
-            state.elements.insert(code, rows::ElementRow { name: r.try_get::<Option<String>, _>(1)?.unwrap_or_default(), analysis: r.try_get(2)? });
+            state.elements.insert(
+                code,
+                rows::ElementRow {
+                    name: r.try_get::<Option<String>, _>(1)?.unwrap_or_default(),
+                    analysis: r.try_get(2)?,
+                },
+            );
         }
-        let indicators = sqlx::query(
-            "SELECT code, name, responsible, indicator_type, unit, sentido, aggregation, standard, baseline_year, baseline_text, \
-             negative_values FROM (SELECT *, ROW_NUMBER() OVER (PARTITION BY code ORDER BY change_id DESC) AS rn FROM indicator_revisions \
-             WHERE policy_id = $1) t WHERE rn = 1 AND deleted = 0",
-        )
-        .bind($id)
-        .fetch_all(&mut *$conn)
-        .await?;
+        let indicators = sqlx::query(read::INDICATORS).bind($id).fetch_all(&mut *$conn).await?;
         for r in indicators {
             let code: String = r.try_get(0)?;
             state.indicators.insert(
@@ -721,13 +716,6 @@ macro_rules! read_structure {
     }};
 }
 
-/// A policy's current values (`current_values`: the latest revision of each key, unless removed)
-/// as one JSON array of `[indicator, year, role, text]`.
-const SQLITE_VALUES: &str = "SELECT COALESCE(json_group_array(json_array(indicator, year, role, text)), '[]') \
-     FROM current_values WHERE policy_id = $1";
-const POSTGRES_VALUES: &str = "SELECT COALESCE(json_agg(json_build_array(indicator, year, role, text)), '[]')::text \
-     FROM current_values WHERE policy_id = $1";
-
 /// After a change set's value revisions are written (`$1` the policy, `$2` the change): the current
 /// values they set…
 const CURRENT_FROM_CHANGE: &str = "INSERT INTO current_values (policy_id, indicator, year, role, change_id, text) \
@@ -739,8 +727,82 @@ const CURRENT_REMOVED_BY_CHANGE: &str = "DELETE FROM current_values WHERE policy
      (SELECT 1 FROM value_revisions v WHERE v.policy_id = $1 AND v.change_id = $2 AND v.deleted = 1 \
      AND v.indicator = current_values.indicator AND v.year = current_values.year AND v.role = current_values.role)";
 
-operations!(SqliteStore, "", "", SQLITE_VALUES);
-operations!(PgStore, "::numeric", " FOR UPDATE", POSTGRES_VALUES);
+operations!(SqliteStore, "", "");
+operations!(PgStore, "::numeric", " FOR UPDATE");
+
+impl SqliteStore {
+    /// The current state of the policies of `codes` (every loaded policy when `None`), with the
+    /// `values` asked for, by code; codes not in the database are left out. Read on connections
+    /// of their own, one per core (`read`).
+    pub async fn read_policies(&self, codes: Option<&[String]>, values: Values) -> Result<Vec<Policy>, StoreError> {
+        let wanted = self.loaded(codes).await?;
+        if wanted.is_empty() {
+            return Ok(Vec::new());
+        }
+        let path = self.path.clone();
+        tokio::task::spawn_blocking(move || read::sqlite_policies(&path, &wanted, values)).await.unwrap_or_else(|e| {
+            match e.try_into_panic() {
+                Ok(panic) => std::panic::resume_unwind(panic),
+                Err(e) => Err(StoreError::Database(sqlx::Error::Io(std::io::Error::other(e)))),
+            }
+        })
+    }
+}
+
+impl PgStore {
+    /// The current state of the policies of `codes` (every loaded policy when `None`), with the
+    /// `values` asked for, by code; codes not in the database are left out. Each policy is read
+    /// in one read-only transaction; as many at once as the pool has connections.
+    pub async fn read_policies(&self, codes: Option<&[String]>, values: Values) -> Result<Vec<Policy>, StoreError> {
+        let wanted = self.loaded(codes).await?;
+        let per_task = wanted.len().div_ceil(PG_READERS).max(1);
+        let mut tasks = tokio::task::JoinSet::new();
+        for (k, part) in wanted.chunks(per_task).enumerate() {
+            let (store, part) = (self.clone(), part.to_vec());
+            tasks.spawn(async move {
+                let mut out = Vec::with_capacity(part.len());
+                for (id, code) in part {
+                    out.push(store.read_policy(id, &code, values).await?);
+                }
+                Ok::<_, StoreError>((k, out))
+            });
+        }
+        let mut parts = Vec::new();
+        while let Some(done) = tasks.join_next().await {
+            match done {
+                Ok(part) => parts.push(part?),
+                Err(e) => match e.try_into_panic() {
+                    Ok(panic) => std::panic::resume_unwind(panic),
+                    Err(e) => return Err(StoreError::Database(sqlx::Error::Io(std::io::Error::other(e)))),
+                },
+            }
+        }
+        parts.sort_unstable_by_key(|(k, _)| *k);
+        Ok(parts.into_iter().flat_map(|(_, p)| p).collect())
+    }
+
+    async fn read_policy(&self, id: i64, code: &str, values: Values) -> Result<Policy, StoreError> {
+        use futures_util::TryStreamExt;
+        let corrupt = |detail: String| StoreError::Corrupt { policy: code.to_string(), detail };
+        let mut tx = self.pool.begin_with("BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY").await?;
+        let state = read_structure!(&mut *tx, id);
+        let mut building = state.into_building(code).map_err(corrupt)?;
+        {
+            let mut rows = sqlx::query(read::VALUES).bind(id).bind(values.actuals_up_to()).fetch(&mut *tx);
+            while let Some(r) = rows.try_next().await? {
+                let indicator: &str = r.try_get(0)?;
+                let role: &str = r.try_get(2)?;
+                let text: Option<&str> = r.try_get(3)?;
+                building.value(indicator, rows::int(&r, 1)?, role, text.unwrap_or_default()).map_err(corrupt)?;
+            }
+        }
+        tx.commit().await?;
+        building.finish().map_err(corrupt)
+    }
+}
+
+/// How many policies a PostgreSQL read reads at once (the pool's connections).
+const PG_READERS: usize = 4;
 
 impl Store {
     /// Opens the database at `location`, creating a SQLite file if needed, and brings its schema up
@@ -775,6 +837,11 @@ impl Store {
     pub async fn policies(&self) -> Result<Vec<PolicySummary>, StoreError> {
         dispatch!(self, s => s.policies().await)
     }
+    /// The current state of the policies of `codes` (every loaded policy when `None`), with the
+    /// `values` asked for, by code, read in parallel; codes not in the database are left out.
+    pub async fn read_policies(&self, codes: Option<&[String]>, values: Values) -> Result<Vec<Policy>, StoreError> {
+        dispatch!(self, s => s.read_policies(codes, values).await)
+    }
     pub async fn history(&self, indicator: &str, policy: Option<&str>) -> Result<Vec<Revision>, StoreError> {
         dispatch!(self, s => s.history(indicator, policy).await)
     }
@@ -797,11 +864,5 @@ impl Store {
 
 /// Every policy's current state, by code.
 pub async fn all_policies(store: &Store) -> Result<BTreeMap<String, Policy>, StoreError> {
-    let mut out = BTreeMap::new();
-    for p in store.policies().await? {
-        if let Some(policy) = store.policy(&p.code).await? {
-            out.insert(p.code, policy);
-        }
-    }
-    Ok(out)
+    Ok(store.read_policies(None, Values::All).await?.into_iter().map(|p| (p.meta().code.clone(), p)).collect())
 }

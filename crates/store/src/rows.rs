@@ -188,45 +188,19 @@ impl State {
 
     /// The policy these rows describe (its code is kept apart, in `policies`), or why they do not
     /// make one.
-    /// The policy this state describes.
     pub fn into_policy(mut self, policy_code: &str) -> Result<Policy, String> {
         let values = std::mem::take(&mut self.values);
-        let rows = values.iter().map(|((i, y, r), v)| (i.as_str(), *y, r.as_str(), v.text.as_str())).collect();
-        self.into_policy_with(policy_code, rows)
+        let mut building = self.into_building(policy_code)?;
+        for ((i, y, r), v) in &values {
+            building.value(i, *y, r, &v.text)?;
+        }
+        building.finish()
     }
 
-    /// The policy from this state's structure (its `values` left empty) and its current values as
-    /// the values query returns them, one JSON array of `[indicator, year, role, text]`: read
-    /// straight into the indicators, without the map of values a load compares against.
-    pub fn into_policy_from_json(self, policy_code: &str, json: &str) -> Result<Policy, String> {
-        // Borrowed from the JSON text where no string has an escape (values never need one), owned
-        // otherwise.
-        match serde_json::from_str::<Vec<(&str, i64, &str, Option<&str>)>>(json) {
-            Ok(rows) => {
-                let rows = rows.into_iter().map(|(i, y, r, t)| (i, y, r, t.unwrap_or_default())).collect();
-                self.into_policy_with(policy_code, rows)
-            }
-            Err(_) => {
-                let owned: Vec<(String, i64, String, Option<String>)> =
-                    serde_json::from_str(json).map_err(|e| format!("values: {e}"))?;
-                let rows = owned
-                    .iter()
-                    .map(|(i, y, r, t)| (i.as_str(), *y, r.as_str(), t.as_deref().unwrap_or_default()))
-                    .collect();
-                self.into_policy_with(policy_code, rows)
-            }
-        }
-    }
-
-    /// `values`: indicator, year, role, text, in any order.
-    fn into_policy_with(self, policy_code: &str, mut values: Vec<(&str, i64, &str, &str)>) -> Result<Policy, String> {
-        // By indicator (the database's order is its collation's, not necessarily byte order).
-        if !values.is_sorted_by(|a, b| a.0 <= b.0) {
-            values.sort_by(|a, b| a.0.cmp(b.0));
-        }
+    /// The policy's structure from this state (its `values` are not used), ready to take its
+    /// values one row at a time ([`Building::value`]) as a query returns them.
+    pub fn into_building(self, policy_code: &str) -> Result<Building, String> {
         let m = self.meta.ok_or("no metadata")?;
-        let year = |y: i64| u16::try_from(y).ok().and_then(|y| Year::new(y).ok()).ok_or(format!("year {y}"));
-        let code = |c: &str| c.parse::<Code>().map_err(|e| e.to_string());
         let mut parts = PolicyParts {
             meta: PolicyMeta {
                 code: policy_code.to_string(),
@@ -242,7 +216,7 @@ impl State {
             objectives: Vec::new(),
             lineamientos: Vec::new(),
             services: Vec::new(),
-            indicators: Vec::new(),
+            indicators: Vec::with_capacity(self.indicators.len()),
         };
         for (c, e) in self.elements {
             let c = code(&c)?;
@@ -252,6 +226,7 @@ impl State {
                 _ => parts.services.push(Element { code: c, name: e.name }),
             }
         }
+        let mut texts = Vec::with_capacity(self.indicators.len());
         for (c, r) in self.indicators {
             let unit: Unit = r.unit.as_deref().unwrap_or("").parse().map_err(|()| format!("{c}: unit"))?;
             let direction = match (r.sentido.as_deref(), r.aggregation.as_deref(), r.standard.as_deref()) {
@@ -269,12 +244,13 @@ impl State {
                 },
                 _ => return Err(format!("{c}: direction")),
             };
-            let cell = |t: &str| Cell::parse(t, unit).map_err(|e| format!("{c}: {e}"));
             let baseline = match (r.baseline_year, r.baseline_text) {
-                (Some(y), Some(t)) => Some(Baseline { year: year(y)?, value: cell(&t)? }),
+                (Some(y), Some(t)) => {
+                    Some(Baseline { year: year(y)?, value: Cell::parse(&t, unit).map_err(|e| format!("{c}: {e}"))? })
+                }
                 _ => None,
             };
-            let mut ind = Indicator {
+            parts.indicators.push(Indicator {
                 code: code(&c)?,
                 name: r.name.unwrap_or_default(),
                 responsible: r.responsible.unwrap_or_default(),
@@ -285,14 +261,57 @@ impl State {
                 baseline,
                 targets: BTreeMap::new(),
                 actuals: BTreeMap::new(),
-            };
-            let start = values.partition_point(|v| v.0 < c.as_str());
-            for &(_, y, role, text) in values[start..].iter().take_while(|v| v.0 == c.as_str()) {
-                let map = if role == "target" { &mut ind.targets } else { &mut ind.actuals };
-                map.insert(year(y)?, cell(text)?);
-            }
-            parts.indicators.push(ind);
+            });
+            texts.push(c);
         }
-        Policy::new(parts).map_err(|issues| format!("{issues:?}"))
+        Ok(Building { parts, texts, last: 0 })
+    }
+}
+
+fn year(y: i64) -> Result<Year, String> {
+    u16::try_from(y).ok().and_then(|y| Year::new(y).ok()).ok_or(format!("year {y}"))
+}
+
+fn code(c: &str) -> Result<Code, String> {
+    c.parse::<Code>().map_err(|e| e.to_string())
+}
+
+/// A policy being read: its structure, taking its current values one row at a time.
+#[derive(Debug)]
+pub struct Building {
+    parts: PolicyParts,
+    /// Each indicator's code as stored, in byte order: `parts.indicators[i]` is `texts[i]`'s.
+    texts: Vec<String>,
+    /// The indicator of the previous row (rows usually come grouped by indicator).
+    last: usize,
+}
+
+impl Building {
+    /// One current value: indicator, year, role (`target` or `actual`) and text as entered. A
+    /// value of an indicator the structure does not have (removed) is left out.
+    pub fn value(&mut self, indicator: &str, y: i64, role: &str, text: &str) -> Result<(), String> {
+        let i = if self.texts.get(self.last).is_some_and(|t| t == indicator) {
+            self.last
+        } else {
+            match self.texts.binary_search_by(|t| t.as_str().cmp(indicator)) {
+                Ok(i) => i,
+                Err(_) => return Ok(()),
+            }
+        };
+        self.last = i;
+        let ind = &mut self.parts.indicators[i];
+        let cell = Cell::parse(text, ind.unit).map_err(|e| format!("{indicator}: {e}"))?;
+        let map = match role {
+            "target" => &mut ind.targets,
+            "actual" => &mut ind.actuals,
+            other => return Err(format!("{indicator}: role {other}")),
+        };
+        map.insert(year(y)?, cell);
+        Ok(())
+    }
+
+    /// The policy, its structure checked.
+    pub fn finish(self) -> Result<Policy, String> {
+        Policy::new(self.parts).map_err(|issues| format!("{issues:?}"))
     }
 }

@@ -195,3 +195,60 @@ async fn story_on_postgres() {
     story(Store::Postgres(store.clone())).await;
     store.execute_raw(&format!("DROP SCHEMA {schema} CASCADE")).await.expect("drop");
 }
+
+/// Reading many policies at once (`read_policies`, policies read in parallel): each exactly as
+/// loaded, in code order, only the codes asked for; reading only what a year needs leaves out the
+/// later actuals and gives that year's figures unchanged.
+async fn portfolio_reads(store: Store) {
+    use avance_core::model::YearRange;
+    use avance_store::Values;
+    let years = YearRange { first: y(2021), last: y(2030) };
+    let mut loaded = avance_import::synthetic::portfolio(5, 120, years, 11);
+    let example = example();
+    store.load(&example, "ogpp", "carga").await.expect("load");
+    store.load(&corrected(&example), "dgde", "corrección").await.expect("load");
+    loaded.push(corrected(&example));
+    for p in &loaded[..5] {
+        store.load(p, "generador", "cartera").await.expect("load");
+    }
+    loaded.sort_by(|a, b| a.meta().code.cmp(&b.meta().code));
+
+    let all = store.read_policies(None, Values::All).await.expect("read");
+    assert_eq!(all.len(), 6);
+    assert!(all == loaded, "every policy as loaded, in code order");
+
+    let asked = ["SYN003".to_string(), "NADA".to_string(), "PNDI".to_string()];
+    let some = store.read_policies(Some(&asked), Values::All).await.expect("read");
+    assert_eq!(some.iter().map(|p| p.meta().code.as_str()).collect::<Vec<_>>(), ["PNDI", "SYN003"]);
+
+    for year in [2022, 2024, 2030] {
+        let trimmed = store.read_policies(None, Values::For(y(year))).await.expect("read");
+        for (t, full) in trimmed.iter().zip(&loaded) {
+            assert_eq!(figures(t, year), figures(full, year), "{} {year}", full.meta().code);
+            for (ti, fi) in t.indicators().iter().zip(full.indicators()) {
+                assert_eq!(ti.targets, fi.targets, "every target is read");
+                let up_to: Vec<_> = fi.actuals.iter().filter(|(y, _)| y.get() <= year).collect();
+                assert_eq!(ti.actuals.iter().collect::<Vec<_>>(), up_to, "{} {year}", fi.code);
+            }
+        }
+    }
+    let later = store.read_policies(None, Values::For(y(2022))).await.expect("read");
+    assert!(later.iter().flat_map(|p| p.indicators()).all(|i| i.actuals.keys().all(|y| y.get() <= 2022)));
+    assert!(loaded.iter().flat_map(|p| p.indicators()).any(|i| i.actuals.keys().any(|y| y.get() > 2022)));
+    assert!(store.read_policies(Some(&[]), Values::All).await.expect("read").is_empty());
+}
+
+#[tokio::test]
+async fn portfolio_reads_on_sqlite() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let store = SqliteStore::open(&dir.path().join("avance.db")).await.expect("open");
+    store.migrate().await.expect("migrate");
+    portfolio_reads(Store::Sqlite(store)).await;
+}
+
+#[tokio::test]
+async fn portfolio_reads_on_postgres() {
+    let (store, schema) = pg_schema("portfolio").await;
+    portfolio_reads(Store::Postgres(store.clone())).await;
+    store.execute_raw(&format!("DROP SCHEMA {schema} CASCADE")).await.expect("drop");
+}

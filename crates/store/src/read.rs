@@ -1,0 +1,175 @@
+//! Reading whole policies: the structure (the latest revision of each element and indicator) and
+//! the current values (`current_values`) as plain rows, decoded straight into the core's
+//! [`Policy`], several policies at once.
+//!
+//! SQLite is read through `rusqlite` on connections of its own, one per core: sqlx's SQLite
+//! driver hands every row from a worker thread to the async runtime, which costs more than the
+//! query itself when a portfolio has millions of values; here each row is stepped and decoded in
+//! the thread that reads it, without a copy. PostgreSQL is read through sqlx, one transaction per
+//! policy, several policies at once.
+
+use std::path::Path;
+use std::sync::atomic::{AtomicUsize, Ordering};
+
+use avance_core::model::{Policy, Year};
+
+use crate::StoreError;
+use crate::rows::{ElementRow, IndicatorRow, MetaRow, State};
+
+/// Which of a policy's values a read brings.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Values {
+    /// Every year's targets and actuals.
+    All,
+    /// What computing this year needs, and nothing more: the targets of every year (an undeclared
+    /// sense is inferred from the first and last), the actuals of this year and the years before
+    /// (sums of years, shares above 100% up to the year). The figures of the year are the same
+    /// as with [`Values::All`].
+    For(Year),
+}
+
+impl Values {
+    /// The last year whose actuals are read.
+    pub(crate) fn actuals_up_to(self) -> i64 {
+        match self {
+            Values::All => i64::MAX,
+            Values::For(y) => i64::from(y.get()),
+        }
+    }
+}
+
+/// The latest metadata of a policy.
+pub(crate) const META: &str = "SELECT name, policy_type, sector_code, sector_name, ministry_code, ministry_name, norm, \
+     first_year, last_year, profile, synthesis FROM meta_revisions WHERE policy_id = $1 ORDER BY change_id DESC LIMIT 1";
+/// The latest revision of each element, unless it removes it (found through the primary key).
+pub(crate) const ELEMENTS: &str = "SELECT code, name, analysis FROM element_revisions r WHERE policy_id = $1 \
+     AND change_id = (SELECT MAX(x.change_id) FROM element_revisions x WHERE x.policy_id = $1 AND x.code = r.code) \
+     AND deleted = 0";
+/// The latest revision of each indicator's metadata, unless it removes it.
+pub(crate) const INDICATORS: &str = "SELECT code, name, responsible, indicator_type, unit, sentido, aggregation, \
+     standard, baseline_year, baseline_text, negative_values FROM indicator_revisions r WHERE policy_id = $1 \
+     AND change_id = (SELECT MAX(x.change_id) FROM indicator_revisions x WHERE x.policy_id = $1 AND x.code = r.code) \
+     AND deleted = 0";
+/// A policy's current values: the targets of every year, the actuals up to `$2`.
+pub(crate) const VALUES: &str = "SELECT indicator, year, role, text FROM current_values \
+     WHERE policy_id = $1 AND (role = 'target' OR year <= $2)";
+/// The policies that have metadata (were loaded), by code.
+pub(crate) const LOADED: &str = "SELECT p.id, p.code FROM policies p \
+     WHERE EXISTS (SELECT 1 FROM meta_revisions m WHERE m.policy_id = p.id) ORDER BY p.code";
+
+/// Reads `wanted` (id, code) from the SQLite file at `path`, on as many connections and threads
+/// as the machine has cores, each policy in one read transaction. In the order of `wanted`.
+pub(crate) fn sqlite_policies(
+    path: &Path,
+    wanted: &[(i64, String)],
+    values: Values,
+) -> Result<Vec<Policy>, StoreError> {
+    let threads = std::thread::available_parallelism().map_or(1, |n| n.get()).min(wanted.len());
+    let next = AtomicUsize::new(0);
+    let parts = std::thread::scope(|scope| {
+        let handles: Vec<_> = (0..threads)
+            .map(|_| {
+                scope.spawn(|| -> Result<Vec<(usize, Policy)>, StoreError> {
+                    let conn = sqlite_connection(path)?;
+                    let mut out = Vec::new();
+                    loop {
+                        let i = next.fetch_add(1, Ordering::Relaxed);
+                        let Some((id, code)) = wanted.get(i) else { break };
+                        out.push((i, sqlite_policy(&conn, *id, code, values)?));
+                    }
+                    Ok(out)
+                })
+            })
+            .collect();
+        handles
+            .into_iter()
+            .map(|h| h.join().unwrap_or_else(|panic| std::panic::resume_unwind(panic)))
+            .collect::<Result<Vec<_>, _>>()
+    })?;
+    let mut all: Vec<(usize, Policy)> = parts.into_iter().flatten().collect();
+    all.sort_unstable_by_key(|(i, _)| *i);
+    Ok(all.into_iter().map(|(_, p)| p).collect())
+}
+
+/// A connection that only reads, waiting for a writer's lock as the store's pool does.
+fn sqlite_connection(path: &Path) -> Result<rusqlite::Connection, StoreError> {
+    use rusqlite::OpenFlags;
+    let conn = rusqlite::Connection::open_with_flags(
+        path,
+        OpenFlags::SQLITE_OPEN_READ_WRITE | OpenFlags::SQLITE_OPEN_NO_MUTEX,
+    )?;
+    conn.busy_timeout(std::time::Duration::from_secs(60))?;
+    conn.pragma_update(None, "query_only", true)?;
+    Ok(conn)
+}
+
+fn text(r: &rusqlite::Row<'_>, i: usize) -> rusqlite::Result<Option<String>> {
+    r.get(i)
+}
+
+/// One policy, in one read transaction (its structure and values from the same state).
+fn sqlite_policy(conn: &rusqlite::Connection, id: i64, code: &str, values: Values) -> Result<Policy, StoreError> {
+    let corrupt = |detail: String| StoreError::Corrupt { policy: code.to_string(), detail };
+    let tx = conn.unchecked_transaction()?;
+    let mut state = State::default();
+    let mut meta = tx.prepare(META)?;
+    let mut rows = meta.query([id])?;
+    if let Some(r) = rows.next()? {
+        state.meta = Some(MetaRow {
+            name: r.get(0)?,
+            policy_type: r.get(1)?,
+            sector_code: r.get(2)?,
+            sector_name: r.get(3)?,
+            ministry_code: r.get(4)?,
+            ministry_name: r.get(5)?,
+            norm: r.get(6)?,
+            first_year: r.get(7)?,
+            last_year: r.get(8)?,
+            profile: r.get(9)?,
+            synthesis: r.get(10)?,
+        });
+    }
+    drop(rows);
+    let mut elements = tx.prepare(ELEMENTS)?;
+    let mut rows = elements.query([id])?;
+    while let Some(r) = rows.next()? {
+        state.elements.insert(r.get(0)?, ElementRow { name: text(r, 1)?.unwrap_or_default(), analysis: r.get(2)? });
+    }
+    drop(rows);
+    let mut indicators = tx.prepare(INDICATORS)?;
+    let mut rows = indicators.query([id])?;
+    while let Some(r) = rows.next()? {
+        state.indicators.insert(
+            r.get(0)?,
+            IndicatorRow {
+                name: r.get(1)?,
+                responsible: r.get(2)?,
+                indicator_type: r.get(3)?,
+                unit: r.get(4)?,
+                sentido: r.get(5)?,
+                aggregation: r.get(6)?,
+                standard: r.get(7)?,
+                baseline_year: r.get(8)?,
+                baseline_text: r.get(9)?,
+                negative_values: r.get(10)?,
+            },
+        );
+    }
+    drop(rows);
+    let mut building = state.into_building(code).map_err(corrupt)?;
+    let mut current = tx.prepare(VALUES)?;
+    let mut rows = current.query((id, values.actuals_up_to()))?;
+    while let Some(r) = rows.next()? {
+        // Borrowed from SQLite's own buffers: nothing is copied but the value's text, once.
+        let bad = |e: rusqlite::types::FromSqlError| corrupt(format!("current_values: {e}"));
+        let indicator = r.get_ref(0)?.as_str().map_err(bad)?;
+        let year = r.get_ref(1)?.as_i64().map_err(bad)?;
+        let role = r.get_ref(2)?.as_str().map_err(bad)?;
+        let value = r.get_ref(3)?.as_str_or_null().map_err(bad)?.unwrap_or_default();
+        building.value(indicator, year, role, value).map_err(corrupt)?;
+    }
+    drop(rows);
+    drop((meta, elements, indicators, current));
+    tx.commit()?;
+    building.finish().map_err(corrupt)
+}
