@@ -2,7 +2,6 @@
 //! Geofísico del Perú, README there) as indicators, for the tests of several crates: included with
 //! `#[path = "../../../tests/support/pei_cases.rs"] mod pei_cases;`.
 
-use std::collections::BTreeMap;
 use std::path::Path;
 
 use avance_core::code::Code;
@@ -56,7 +55,7 @@ pub fn cases() -> Vec<PeiCase> {
         let (expected, obtained, published, sequence) = (&row[10], &row[11], &row[12], &row[13]);
         let first: u16 = period[..4].parse().expect("period");
         let year = y(year.parse().expect("year"));
-        let targets: BTreeMap<Year, Cell> = sequence
+        let targets: avance_core::model::Series = sequence
             .split_whitespace()
             .enumerate()
             .map(|(i, t)| (y(first + i as u16), Cell::parse(t, Unit::Numero).expect(t)))

@@ -37,6 +37,30 @@ impl Loaded {
         Some(r)
     }
 
+    /// The figures of every policy of `codes` for `year` (those not in this version are left
+    /// out), in that order; the ones not computed yet are computed together, on every core.
+    pub fn results(&self, codes: &[&str], year: Year) -> Vec<(Arc<Policy>, Arc<PolicyResult>)> {
+        let found: Vec<(&str, &Arc<Policy>)> =
+            codes.iter().filter_map(|c| self.policies.get(*c).map(|p| (*c, p))).collect();
+        let missing: Vec<&Policy> = {
+            let results = self.results.lock().unwrap_or_else(|e| e.into_inner());
+            found
+                .iter()
+                .filter(|(c, _)| !results.contains_key(&(c.to_string(), year)))
+                .map(|(_, p)| p.as_ref())
+                .collect()
+        };
+        if !missing.is_empty() {
+            let computed = avance_core::compute::compute_all(&missing, year);
+            let mut results = self.results.lock().unwrap_or_else(|e| e.into_inner());
+            for (p, r) in missing.iter().zip(computed) {
+                results.entry((p.meta().code.clone(), year)).or_insert_with(|| Arc::new(r));
+            }
+        }
+        let results = self.results.lock().unwrap_or_else(|e| e.into_inner());
+        found.into_iter().filter_map(|(c, p)| Some((p.clone(), results.get(&(c.to_string(), year))?.clone()))).collect()
+    }
+
     /// A page kept by a face (the web application keeps the pages of visitors who are not logged
     /// in, the same for all of them) until the database changes.
     pub fn page(&self, key: &str) -> Option<Bytes> {

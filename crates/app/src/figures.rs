@@ -94,18 +94,21 @@ impl App {
             loaded.policies.values().map(|p| p.meta().years.last.min(now).max(p.meta().years.first)).max()
         });
         let items = match year {
-            Some(y) => loaded
-                .policies
-                .values()
-                .filter(|p| {
-                    let m = p.meta();
-                    m.years.contains(y)
-                        && (f.sector.is_empty() || m.sector.code == f.sector)
-                        && (f.ministry.is_empty() || m.ministry.code == f.ministry)
-                        && (f.policy_type.is_empty() || m.policy_type.id() == f.policy_type)
-                })
-                .filter_map(|p| Some((p.clone(), loaded.result(&p.meta().code, y)?)))
-                .collect(),
+            Some(y) => {
+                let codes: Vec<&str> = loaded
+                    .policies
+                    .values()
+                    .filter(|p| {
+                        let m = p.meta();
+                        m.years.contains(y)
+                            && (f.sector.is_empty() || m.sector.code == f.sector)
+                            && (f.ministry.is_empty() || m.ministry.code == f.ministry)
+                            && (f.policy_type.is_empty() || m.policy_type.id() == f.policy_type)
+                    })
+                    .map(|p| p.meta().code.as_str())
+                    .collect();
+                loaded.results(&codes, y)
+            }
             None => Vec::new(),
         };
         Ok(OverviewView { loaded, year, items })

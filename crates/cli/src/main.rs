@@ -730,6 +730,7 @@ fn portfolio(
     year: Option<u16>,
     lang: Lang,
 ) -> Result<(Vec<Policy>, Vec<avance_core::compute::PolicyResult>, Year), Failure> {
+    let started = std::time::Instant::now();
     let policies = match &source.dataset {
         Some(dir) => dataset::read_portfolio(dir)
             .map_err(|issues| Failure::Invalid(issues.iter().map(|i| i.render(lang)).collect()))?,
@@ -748,7 +749,14 @@ fn portfolio(
             ])
         })?,
     };
+    let read = started.elapsed();
     let results = avance_core::compute::compute_all(&policies, year);
+    tracing::info!(
+        policies = policies.len(),
+        read_ms = read.as_millis() as u64,
+        compute_ms = (started.elapsed() - read).as_millis() as u64,
+        "portfolio read and computed"
+    );
     Ok((policies, results, year))
 }
 

@@ -133,7 +133,7 @@ pub fn resolve(ind: &Indicator, profile: &RuleProfile) -> Resolved {
     }
 }
 
-fn number_at(map: &std::collections::BTreeMap<Year, Cell>, year: Year) -> Option<Decimal> {
+fn number_at(map: &crate::model::Series, year: Year) -> Option<Decimal> {
     map.get(&year).and_then(Cell::number)
 }
 

@@ -97,13 +97,13 @@ pub fn compute(policy: &Policy, year: Year) -> PolicyResult {
 
 /// Computes every policy's figures for `year` (each under its own profile), in order, sharing the
 /// policies out among the machine's cores: policies are independent.
-pub fn compute_all(policies: &[Policy], year: Year) -> Vec<PolicyResult> {
+pub fn compute_all<P: std::borrow::Borrow<Policy> + Sync>(policies: &[P], year: Year) -> Vec<PolicyResult> {
     let threads = std::thread::available_parallelism().map_or(1, |n| n.get()).min(policies.len().max(1));
     let chunk = policies.len().div_ceil(threads).max(1);
     std::thread::scope(|scope| {
         let parts: Vec<_> = policies
             .chunks(chunk)
-            .map(|part| scope.spawn(move || part.iter().map(|p| compute(p, year)).collect::<Vec<_>>()))
+            .map(|part| scope.spawn(move || part.iter().map(|p| compute(p.borrow(), year)).collect::<Vec<_>>()))
             .collect();
         parts.into_iter().flat_map(|h| h.join().unwrap_or_else(|panic| std::panic::resume_unwind(panic))).collect()
     })

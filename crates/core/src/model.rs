@@ -1,6 +1,6 @@
 //! A national policy as followed up: objectives, lineamientos, services and their indicators.
 
-use std::collections::{BTreeMap, HashSet};
+use std::collections::HashSet;
 use std::fmt;
 use std::str::FromStr;
 
@@ -153,6 +153,99 @@ pub struct Baseline {
     pub value: Cell,
 }
 
+/// An indicator's values by year (its targets, or its actuals): a map from year to cell, kept as
+/// one sorted vector. An indicator has a handful of years, and a national portfolio millions of
+/// indicators: a vector of exactly the years present takes one allocation and no tree nodes.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Series(Vec<(Year, Cell)>);
+
+impl Series {
+    pub fn new() -> Series {
+        Series(Vec::new())
+    }
+
+    /// Room for `n` years.
+    pub fn with_capacity(n: usize) -> Series {
+        Series(Vec::with_capacity(n))
+    }
+
+    fn find(&self, year: &Year) -> Result<usize, usize> {
+        self.0.binary_search_by(|(y, _)| y.cmp(year))
+    }
+
+    pub fn get(&self, year: &Year) -> Option<&Cell> {
+        self.find(year).ok().map(|i| &self.0[i].1)
+    }
+
+    pub fn contains_key(&self, year: &Year) -> bool {
+        self.find(year).is_ok()
+    }
+
+    /// Sets the year's cell, returning the one it replaces.
+    pub fn insert(&mut self, year: Year, cell: Cell) -> Option<Cell> {
+        match self.find(&year) {
+            Ok(i) => Some(std::mem::replace(&mut self.0[i].1, cell)),
+            Err(i) => {
+                self.0.insert(i, (year, cell));
+                None
+            }
+        }
+    }
+
+    pub fn remove(&mut self, year: &Year) -> Option<Cell> {
+        self.find(year).ok().map(|i| self.0.remove(i).1)
+    }
+
+    pub fn len(&self) -> usize {
+        self.0.len()
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.0.is_empty()
+    }
+
+    /// Years and cells, by year.
+    pub fn iter(&self) -> impl DoubleEndedIterator<Item = (&Year, &Cell)> + ExactSizeIterator + Clone {
+        self.0.iter().map(|(y, c)| (y, c))
+    }
+
+    pub fn keys(&self) -> impl DoubleEndedIterator<Item = &Year> + ExactSizeIterator + Clone {
+        self.0.iter().map(|(y, _)| y)
+    }
+
+    pub fn values(&self) -> impl DoubleEndedIterator<Item = &Cell> + ExactSizeIterator + Clone {
+        self.0.iter().map(|(_, c)| c)
+    }
+}
+
+impl FromIterator<(Year, Cell)> for Series {
+    /// In any order; a year given twice keeps its last cell, as a map would.
+    fn from_iter<I: IntoIterator<Item = (Year, Cell)>>(iter: I) -> Series {
+        let mut v: Vec<(Year, Cell)> = iter.into_iter().collect();
+        if !v.is_sorted_by(|a, b| a.0 < b.0) {
+            // Stable: of equal years, the last given ends last and is the one kept.
+            v.sort_by_key(|(y, _)| *y);
+            let mut out: Vec<(Year, Cell)> = Vec::with_capacity(v.len());
+            for (y, c) in v {
+                match out.last_mut() {
+                    Some(last) if last.0 == y => last.1 = c,
+                    _ => out.push((y, c)),
+                }
+            }
+            v = out;
+        }
+        Series(v)
+    }
+}
+
+impl<'a> IntoIterator for &'a Series {
+    type Item = (&'a Year, &'a Cell);
+    type IntoIter = std::iter::Map<std::slice::Iter<'a, (Year, Cell)>, fn(&'a (Year, Cell)) -> (&'a Year, &'a Cell)>;
+    fn into_iter(self) -> Self::IntoIter {
+        self.0.iter().map(|(y, c)| (y, c))
+    }
+}
+
 /// An objective (IOP) or service (ISS) indicator with its yearly targets and actuals.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Indicator {
@@ -169,9 +262,9 @@ pub struct Indicator {
     pub direction: Direction,
     pub baseline: Option<Baseline>,
     /// Logros esperados by year. A year absent here is "not provided"; ND is a cell.
-    pub targets: BTreeMap<Year, Cell>,
+    pub targets: Series,
     /// Valores obtenidos by year.
-    pub actuals: BTreeMap<Year, Cell>,
+    pub actuals: Series,
 }
 
 impl Indicator {

@@ -6,6 +6,7 @@
 use std::fmt;
 use std::str::FromStr;
 
+use compact_str::CompactString;
 use rust_decimal::Decimal;
 
 use crate::lang::Lang;
@@ -75,7 +76,7 @@ impl fmt::Display for Unit {
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Value {
     exact: Decimal,
-    text: String,
+    text: CompactString,
     unit: Unit,
 }
 
@@ -97,7 +98,7 @@ impl Value {
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Cell {
     Value(Value),
-    Nd { text: String },
+    Nd { text: CompactString },
 }
 
 /// Why a text is not a value of the indicator's unit.
@@ -222,7 +223,7 @@ impl Cell {
             return Err(ValueError::Empty);
         }
         if trimmed.eq_ignore_ascii_case("nd") {
-            return Ok(Cell::Nd { text: trimmed.to_string() });
+            return Ok(Cell::Nd { text: trimmed.into() });
         }
         let (body, percent) = match trimmed.strip_suffix('%') {
             Some(b) => (b.trim_end(), true),
@@ -251,7 +252,7 @@ impl Cell {
         if exact.scale() > MAX_DECIMALS || exact.abs() >= Decimal::from(10u64.pow(MAX_INTEGER_DIGITS)) {
             return Err(ValueError::OutOfRange { text: trimmed.to_string() });
         }
-        Ok(Cell::Value(Value { exact, text: trimmed.to_string(), unit }))
+        Ok(Cell::Value(Value { exact, text: trimmed.into(), unit }))
     }
 
     /// [`Cell::parse`], then the sign checked: a negative value only where `negative_allowed`
@@ -261,7 +262,7 @@ impl Cell {
         let cell = Cell::parse(text, unit)?;
         match &cell {
             Cell::Value(v) if v.exact.is_sign_negative() && !negative_allowed => {
-                Err(ValueError::Negative { text: v.text.clone() })
+                Err(ValueError::Negative { text: v.text.to_string() })
             }
             _ => Ok(cell),
         }
@@ -291,11 +292,8 @@ enum Grouping {
 
 /// Removes thousands separators after checking they group digits by three; only a plain
 /// `-?digits(.digits)?` is accepted.
-fn strip_grouping(body: &str) -> Result<String, Grouping> {
-    let (sign, unsigned) = match body.strip_prefix('-') {
-        Some(rest) => ("-", rest),
-        None => ("", body),
-    };
+fn strip_grouping(body: &str) -> Result<std::borrow::Cow<'_, str>, Grouping> {
+    let unsigned = body.strip_prefix('-').unwrap_or(body);
     let (int, frac) = match unsigned.split_once('.') {
         Some((i, f)) => (i, Some(f)),
         None => (unsigned, None),
@@ -305,25 +303,19 @@ fn strip_grouping(body: &str) -> Result<String, Grouping> {
     {
         return Err(if f.contains(',') { Grouping::Bad } else { Grouping::Invalid });
     }
-    let groups: Vec<&str> = int.split(',').collect();
-    if groups.iter().any(|g| g.is_empty() || !g.bytes().all(|b| b.is_ascii_digit())) {
-        return Err(if groups.iter().all(|g| g.bytes().all(|b| b.is_ascii_digit())) {
-            Grouping::Bad
-        } else {
-            Grouping::Invalid
-        });
+    let digits = |g: &str| g.bytes().all(|b| b.is_ascii_digit());
+    if int.split(',').any(|g| g.is_empty() || !digits(g)) {
+        return Err(if int.split(',').all(digits) { Grouping::Bad } else { Grouping::Invalid });
     }
-    if groups.len() > 1 && (groups[0].len() > 3 || groups[1..].iter().any(|g| g.len() != 3)) {
+    // Most values have no separator: the text itself is the number.
+    if !int.contains(',') {
+        return Ok(std::borrow::Cow::Borrowed(body));
+    }
+    let mut groups = int.split(',');
+    if groups.next().is_some_and(|g| g.len() > 3) || groups.any(|g| g.len() != 3) {
         return Err(Grouping::Bad);
     }
-    let mut out = String::with_capacity(body.len());
-    out.push_str(sign);
-    out.extend(groups);
-    if let Some(f) = frac {
-        out.push('.');
-        out.push_str(f);
-    }
-    Ok(out)
+    Ok(std::borrow::Cow::Owned(body.replace(',', "")))
 }
 
 #[cfg(test)]

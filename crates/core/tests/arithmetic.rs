@@ -3,8 +3,6 @@
 //! zeros, negatives, huge and tiny magnitudes, thirds — under every rule, sense, standard and
 //! profile, one indicator at a time and whole policies with their means, caps and alerts.
 
-use std::collections::BTreeMap;
-
 use avance_core::Decimal;
 use avance_core::alert::AlertDetail;
 use avance_core::avance::{Evaluation, SeriesFacts, Tipo2, evaluate_decimal, evaluate_fixed};
@@ -101,8 +99,8 @@ fn cell(x: Decimal, unit: Unit) -> Cell {
 fn indicator(rng: &mut Lcg, code: &str, years: &[u16], decimals: u32, tame: bool) -> Indicator {
     let unit = if rng.below(3) == 0 { Unit::Porcentaje } else { Unit::TasaVariacion };
     let negatives = unit == Unit::TasaVariacion;
-    let mut targets = BTreeMap::new();
-    let mut actuals = BTreeMap::new();
+    let mut targets = avance_core::model::Series::new();
+    let mut actuals = avance_core::model::Series::new();
     for &year in years {
         let le = value(rng, negatives, tame);
         let vo = if rng.below(3) == 0 && !le.is_zero() {

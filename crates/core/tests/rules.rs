@@ -1,11 +1,9 @@
 //! The rules of the method on small, hand-made indicators: what the reference cannot show.
 
-use std::collections::BTreeMap;
-
 use avance_core::avance::{NdReason, QualityIssue, Tipo2, evaluate};
 use avance_core::band::Band;
 use avance_core::code::Code;
-use avance_core::model::{Aggregation, Baseline, Direction, Indicator, Sense, Standard, Year};
+use avance_core::model::{Aggregation, Baseline, Direction, Indicator, Sense, Series, Standard, Year};
 use avance_core::number::format_display;
 use avance_core::profile::{AccumulationReading, RuleProfile};
 use avance_core::value::{Cell, Unit};
@@ -21,7 +19,7 @@ fn y(n: u16) -> Year {
     Year::new(n).expect("year")
 }
 
-fn series(unit: Unit, values: &[(u16, &str)]) -> BTreeMap<Year, Cell> {
+fn series(unit: Unit, values: &[(u16, &str)]) -> Series {
     values.iter().map(|(year, t)| (y(*year), Cell::parse(t, unit).expect(t))).collect()
 }
 

@@ -1,7 +1,6 @@
 //! The canonical dataset of one policy: `dataset.json` (format `avance-dataset/1`, described in
 //! `docs/formats.md` and `docs/dataset.schema.json`).
 
-use std::collections::BTreeMap;
 use std::fs;
 use std::io;
 use std::path::{Path, PathBuf};
@@ -9,7 +8,7 @@ use std::path::{Path, PathBuf};
 use avance_core::code::{Code, CodeKind};
 use avance_core::model::{
     Aggregation, Baseline, Direction, Element, Entity, Indicator, Objective, Place, Policy, PolicyMeta, PolicyParts,
-    PolicyType, Sense, Sentido, Standard, Year, YearRange,
+    PolicyType, Sense, Sentido, Series, Standard, Year, YearRange,
 };
 use avance_core::value::{Cell, Unit};
 use serde_json::{Value, json};
@@ -358,15 +357,15 @@ fn cell(ctx: &mut Ctx, o: &Obj<'_>, key: &str, text: &str, (unit, negative): (Un
 }
 
 /// A `{"2024": "20%"}` map of yearly values.
-fn series(ctx: &mut Ctx, o: &Obj<'_>, key: &str, unit: (Unit, bool)) -> Option<BTreeMap<Year, Cell>> {
+fn series(ctx: &mut Ctx, o: &Obj<'_>, key: &str, unit: (Unit, bool)) -> Option<Series> {
     let Some(v) = o.get(key) else {
-        return Some(BTreeMap::new());
+        return Some(Series::new());
     };
     let Value::Object(map) = v else {
         o.invalid(ctx, key, Expected::Object, v);
         return None;
     };
-    let mut out = BTreeMap::new();
+    let mut out = Series::with_capacity(map.len());
     let mut ok = true;
     for (k, v) in map {
         let field = format!("{key}.{k}");
@@ -397,7 +396,7 @@ fn series(ctx: &mut Ctx, o: &Obj<'_>, key: &str, unit: (Unit, bool)) -> Option<B
 pub fn to_json(policy: &Policy) -> String {
     let p = policy.parts();
     let m = &p.meta;
-    let series = |map: &BTreeMap<Year, Cell>| -> Value {
+    let series = |map: &Series| -> Value {
         Value::Object(map.iter().map(|(y, c)| (y.to_string(), Value::String(c.text().to_string()))).collect())
     };
     let indicators: Vec<Value> = p

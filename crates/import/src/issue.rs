@@ -56,6 +56,11 @@ pub enum IssueKind {
     Io {
         message: String,
     },
+    /// A workbook's sheet whose XML the reader cannot make sense of (a cell reference beyond any
+    /// spreadsheet's size, say).
+    MalformedSheet {
+        sheet: String,
+    },
     /// The file is not valid JSON.
     Syntax {
         line: usize,
@@ -279,6 +284,13 @@ impl Issue {
         match &self.kind {
             IssueKind::Io { message } => {
                 format!("{}: {message}", lang.pick("no se puede leer el archivo", "cannot read the file"))
+            }
+            IssueKind::MalformedSheet { sheet } => {
+                if es {
+                    format!("la hoja \"{sheet}\" está dañada: su XML no es el de una hoja de cálculo válida")
+                } else {
+                    format!("the sheet \"{sheet}\" is damaged: its XML is not that of a valid spreadsheet")
+                }
             }
             IssueKind::NoDatasets => lang
                 .pick(

@@ -6,7 +6,7 @@
 //! índice and the claims of its alert text). Which years a row's values belong to is decided from
 //! evidence (the printed avance), and the decision is kept per indicator.
 
-use std::collections::{BTreeMap, HashMap};
+use std::collections::HashMap;
 use std::path::Path;
 use std::sync::LazyLock;
 
@@ -17,7 +17,7 @@ use avance_core::code::{Code, CodeKind};
 use avance_core::compute::LevelCounts;
 use avance_core::model::{
     Aggregation, Baseline, Direction, Element, Entity, Indicator, Objective, Place, Policy, PolicyMeta, PolicyParts,
-    PolicyType, Sense, Standard, Year, YearRange,
+    PolicyType, Sense, Series, Standard, Year, YearRange,
 };
 use avance_core::profile::RuleProfile;
 use avance_core::published::{AlertParagraph, Claim, Printed, Published};
@@ -624,8 +624,8 @@ fn read_row(ctx: &mut Ctx<'_>, line: usize, code: Code, body: &str) -> Option<Ro
             negative_values: None,
             direction,
             baseline: Some(Baseline { year, value: baseline_cell }),
-            targets: BTreeMap::new(),
-            actuals: BTreeMap::new(),
+            targets: Series::new(),
+            actuals: Series::new(),
         },
         values: cells,
         published,

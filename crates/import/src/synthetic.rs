@@ -2,12 +2,10 @@
 //! the same policies on every machine. The mix of sentidos, standards, units and ND values is close
 //! to the reference's.
 
-use std::collections::BTreeMap;
-
 use avance_core::code::Code;
 use avance_core::model::{
     Aggregation, Baseline, Direction, Element, Entity, Indicator, Objective, Policy, PolicyMeta, PolicyParts,
-    PolicyType, Sense, Standard, Year, YearRange,
+    PolicyType, Sense, Series, Standard, Year, YearRange,
 };
 use avance_core::value::{Cell, Unit};
 
@@ -66,8 +64,8 @@ fn indicator(rng: &mut Lcg, code: Code, years: YearRange) -> Indicator {
         Cell::parse(&text, unit).expect("generated values are valid")
     };
     let base = 1 + rng.below(5000);
-    let targets: BTreeMap<Year, Cell> = years.iter().map(|y| (y, cell(rng, base))).collect();
-    let actuals: BTreeMap<Year, Cell> = years.iter().map(|y| (y, cell(rng, base))).collect();
+    let targets: Series = years.iter().map(|y| (y, cell(rng, base))).collect();
+    let actuals: Series = years.iter().map(|y| (y, cell(rng, base))).collect();
     Indicator {
         code,
         name: format!("Número de beneficiarios del servicio {}", rng.below(1000)),
@@ -182,6 +180,6 @@ mod tests {
         let policies = portfolio(7, 40, years, 3);
         let one_by_one: Vec<_> = policies.iter().map(|p| avance_core::compute::compute(p, year)).collect();
         assert_eq!(avance_core::compute::compute_all(&policies, year), one_by_one);
-        assert!(avance_core::compute::compute_all(&[], year).is_empty());
+        assert!(avance_core::compute::compute_all::<Policy>(&[], year).is_empty());
     }
 }

@@ -181,8 +181,19 @@ fn tables_from_bytes(path: &Path, bytes: Vec<u8>, progress: Progress<'_>) -> Res
     let mut tables = Tables::default();
     for (done, name) in tables::SHEETS.into_iter().enumerate() {
         progress(Step::Reading { done, total: tables::SHEETS.len() });
-        let Ok(range) = wb.worksheet_range(name) else {
-            continue;
+        // The XLSX reader panics on some malformed sheets (found by fuzzing: a cell reference
+        // whose row overflows); a bad file must be an error, not a crash.
+        let range = match std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| wb.worksheet_range(name))) {
+            Ok(Ok(range)) => range,
+            Ok(Err(_)) => continue,
+            Err(_) => {
+                return Err(vec![Issue {
+                    file: path.to_path_buf(),
+                    location: Location::File,
+                    code: None,
+                    kind: IssueKind::MalformedSheet { sheet: name.to_string() },
+                }]);
+            }
         };
         let mut sheet = Sheet::default();
         // Rows and columns as the spreadsheet numbers them, even if the used range starts later.

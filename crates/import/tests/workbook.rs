@@ -205,3 +205,20 @@ fn not_a_workbook_is_an_error() {
     assert_eq!(messages.len(), 1);
     assert!(messages[0].starts_with(&format!("{}: no se puede leer el archivo: ", file.display())), "{messages:?}");
 }
+
+/// Found by fuzzing (`workbook_xlsx`, docs/robustness.md): a sheet whose cell reference has a row
+/// beyond any spreadsheet's made the XLSX reader's arithmetic overflow and panic. Now an error
+/// naming the sheet, in debug and in release builds alike (the root Cargo.toml checks that
+/// reader's overflows in release too).
+#[test]
+fn a_sheet_with_an_impossible_cell_reference_is_an_error() {
+    let file = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/fuzz-cell-row-overflow.xlsx");
+    let messages = rendered(workbook::read(&file));
+    assert_eq!(
+        messages,
+        [format!(
+            "{}: la hoja \"estructura\" está dañada: su XML no es el de una hoja de cálculo válida",
+            file.display()
+        )]
+    );
+}

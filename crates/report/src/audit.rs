@@ -135,7 +135,7 @@ pub fn sentence(f: &Finding, policy: &Policy, result: &PolicyResult, lang: Lang)
             let ind = policy.indicator(code);
             let inputs = ind
                 .map(|i| {
-                    let t = |m: &std::collections::BTreeMap<_, avance_core::value::Cell>| {
+                    let t = |m: &avance_core::model::Series| {
                         m.get(&result.year).map_or("—".to_string(), |c| c.text().to_string())
                     };
                     format!("VO {}, LE {}", t(&i.actuals), t(&i.targets))

@@ -200,9 +200,7 @@ pub fn render_body(policy: &Policy, result: &PolicyResult, lang: Lang, data_hash
             ),
             Direction::NoDefinido(s) => ("no_definido".to_string(), s.id().to_string()),
         };
-        let cell = |map: &std::collections::BTreeMap<avance_core::model::Year, avance_core::value::Cell>, y| {
-            map.get(y).map(|c| c.text().to_string()).unwrap_or_default()
-        };
+        let cell = |map: &avance_core::model::Series, y| map.get(y).map(|c| c.text().to_string()).unwrap_or_default();
         Some(Row {
             kind: "ind",
             code: code.to_string(),

@@ -786,7 +786,7 @@ impl PgStore {
         let corrupt = |detail: String| StoreError::Corrupt { policy: code.to_string(), detail };
         let mut tx = self.pool.begin_with("BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY").await?;
         let state = read_structure!(&mut *tx, id);
-        let mut building = state.into_building(code).map_err(corrupt)?;
+        let mut building = state.into_building(code, values.actuals_up_to()).map_err(corrupt)?;
         {
             let mut rows = sqlx::query(read::VALUES).bind(id).bind(values.actuals_up_to()).fetch(&mut *tx);
             while let Some(r) = rows.try_next().await? {

@@ -156,7 +156,7 @@ fn sqlite_policy(conn: &rusqlite::Connection, id: i64, code: &str, values: Value
         );
     }
     drop(rows);
-    let mut building = state.into_building(code).map_err(corrupt)?;
+    let mut building = state.into_building(code, values.actuals_up_to()).map_err(corrupt)?;
     let mut current = tx.prepare(VALUES)?;
     let mut rows = current.query((id, values.actuals_up_to()))?;
     while let Some(r) = rows.next()? {

@@ -6,7 +6,7 @@ use std::collections::BTreeMap;
 use avance_core::code::{Code, CodeKind};
 use avance_core::model::{
     Aggregation, Baseline, Direction, Element, Entity, Indicator, Objective, Policy, PolicyMeta, PolicyParts,
-    PolicyType, Sense, Sentido, Standard, Year, YearRange,
+    PolicyType, Sense, Sentido, Series, Standard, Year, YearRange,
 };
 use avance_core::value::{Cell, Unit};
 use sqlx::Row;
@@ -190,7 +190,7 @@ impl State {
     /// make one.
     pub fn into_policy(mut self, policy_code: &str) -> Result<Policy, String> {
         let values = std::mem::take(&mut self.values);
-        let mut building = self.into_building(policy_code)?;
+        let mut building = self.into_building(policy_code, i64::MAX)?;
         for ((i, y, r), v) in &values {
             building.value(i, *y, r, &v.text)?;
         }
@@ -198,14 +198,16 @@ impl State {
     }
 
     /// The policy's structure from this state (its `values` are not used), ready to take its
-    /// values one row at a time ([`Building::value`]) as a query returns them.
-    pub fn into_building(self, policy_code: &str) -> Result<Building, String> {
+    /// values one row at a time ([`Building::value`]) as a query returns them; `actuals_up_to`,
+    /// the last year whose actuals will come, sizes each indicator's series once.
+    pub fn into_building(self, policy_code: &str, actuals_up_to: i64) -> Result<Building, String> {
         let m = self.meta.ok_or("no metadata")?;
         let mut parts = PolicyParts {
             meta: PolicyMeta {
                 code: policy_code.to_string(),
                 name: m.name,
-                policy_type: PolicyType::parse(&m.policy_type).ok_or(format!("policy type {}", m.policy_type))?,
+                policy_type: PolicyType::parse(&m.policy_type)
+                    .ok_or_else(|| format!("policy type {}", m.policy_type))?,
                 sector: Entity { code: m.sector_code, name: m.sector_name },
                 ministry: Entity { code: m.ministry_code, name: m.ministry_name },
                 norm: m.norm,
@@ -226,12 +228,17 @@ impl State {
                 _ => parts.services.push(Element { code: c, name: e.name }),
             }
         }
+        let years = parts.meta.years;
+        let span = |last: i64| {
+            usize::try_from(last.min(i64::from(years.last.get())) - i64::from(years.first.get()) + 1).unwrap_or(0)
+        };
+        let (target_years, actual_years) = (span(i64::MAX), span(actuals_up_to));
         let mut texts = Vec::with_capacity(self.indicators.len());
         for (c, r) in self.indicators {
             let unit: Unit = r.unit.as_deref().unwrap_or("").parse().map_err(|()| format!("{c}: unit"))?;
             let direction = match (r.sentido.as_deref(), r.aggregation.as_deref(), r.standard.as_deref()) {
                 (Some("no_definido"), _, Some(st)) => {
-                    Direction::NoDefinido(Standard::parse(st).ok_or(format!("{c}: standard"))?)
+                    Direction::NoDefinido(Standard::parse(st).ok_or_else(|| format!("{c}: standard"))?)
                 }
                 (s, Some(a), _) => Direction::Trend {
                     sense: match s {
@@ -240,7 +247,7 @@ impl State {
                         Some("ascendente") => Some(Sense::Ascendente),
                         Some(other) => return Err(format!("{c}: sentido {other}")),
                     },
-                    aggregation: Aggregation::parse(a).ok_or(format!("{c}: aggregation"))?,
+                    aggregation: Aggregation::parse(a).ok_or_else(|| format!("{c}: aggregation"))?,
                 },
                 _ => return Err(format!("{c}: direction")),
             };
@@ -259,8 +266,8 @@ impl State {
                 negative_values: r.negative_values.map(|n| n != 0),
                 direction,
                 baseline,
-                targets: BTreeMap::new(),
-                actuals: BTreeMap::new(),
+                targets: Series::with_capacity(target_years),
+                actuals: Series::with_capacity(actual_years),
             });
             texts.push(c);
         }
@@ -269,7 +276,7 @@ impl State {
 }
 
 fn year(y: i64) -> Result<Year, String> {
-    u16::try_from(y).ok().and_then(|y| Year::new(y).ok()).ok_or(format!("year {y}"))
+    u16::try_from(y).ok().and_then(|y| Year::new(y).ok()).ok_or_else(|| format!("year {y}"))
 }
 
 fn code(c: &str) -> Result<Code, String> {
