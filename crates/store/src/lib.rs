@@ -668,49 +668,15 @@ macro_rules! read_structure {
         let mut state = State::default();
         let meta = sqlx::query(read::META).bind($id).fetch_optional(&mut *$conn).await?;
         if let Some(r) = meta {
-            state.meta = Some(rows::MetaRow {
-                name: r.try_get(0)?,
-                policy_type: r.try_get(1)?,
-                sector_code: r.try_get(2)?,
-                sector_name: r.try_get(3)?,
-                ministry_code: r.try_get(4)?,
-                ministry_name: r.try_get(5)?,
-                norm: r.try_get(6)?,
-                first_year: rows::int(&r, 7)?,
-                last_year: rows::int(&r, 8)?,
-                profile: r.try_get(9)?,
-                synthesis: r.try_get(10)?,
-            });
+            state.meta = Some(rows::MetaRow::from_row(&r)?);
         }
-        let elements = sqlx::query(read::ELEMENTS).bind($id).fetch_all(&mut *$conn).await?;
-        for r in elements {
-            let code: String = r.try_get(0)?;
-            state.elements.insert(
-                code,
-                rows::ElementRow {
-                    name: r.try_get::<Option<String>, _>(1)?.unwrap_or_default(),
-                    analysis: r.try_get(2)?,
-                },
-            );
+        for r in sqlx::query(read::ELEMENTS).bind($id).fetch_all(&mut *$conn).await? {
+            let (code, row) = rows::ElementRow::from_row(&r)?;
+            state.elements.insert(code, row);
         }
-        let indicators = sqlx::query(read::INDICATORS).bind($id).fetch_all(&mut *$conn).await?;
-        for r in indicators {
-            let code: String = r.try_get(0)?;
-            state.indicators.insert(
-                code,
-                rows::IndicatorRow {
-                    name: r.try_get(1)?,
-                    responsible: r.try_get(2)?,
-                    indicator_type: r.try_get(3)?,
-                    unit: r.try_get(4)?,
-                    sentido: r.try_get(5)?,
-                    aggregation: r.try_get(6)?,
-                    standard: r.try_get(7)?,
-                    baseline_year: rows::opt_int(&r, 8)?,
-                    baseline_text: r.try_get(9)?,
-                    negative_values: rows::opt_int(&r, 10)?,
-                },
-            );
+        for r in sqlx::query(read::INDICATORS).bind($id).fetch_all(&mut *$conn).await? {
+            let (code, row) = rows::IndicatorRow::from_row(&r)?;
+            state.indicators.insert(code, row);
         }
         state
     }};

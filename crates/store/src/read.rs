@@ -57,6 +57,87 @@ pub(crate) const VALUES: &str = "SELECT indicator, year, role, text FROM current
 pub(crate) const LOADED: &str = "SELECT p.id, p.code FROM policies p \
      WHERE EXISTS (SELECT 1 FROM meta_revisions m WHERE m.policy_id = p.id) ORDER BY p.code";
 
+/// A result row's columns by position, whichever driver read it: the structure queries above are
+/// decoded once, by [`MetaRow::from_row`], [`ElementRow::from_row`] and [`IndicatorRow::from_row`].
+pub(crate) trait Columns {
+    fn text(&self, i: usize) -> Result<Option<String>, StoreError>;
+    fn int(&self, i: usize) -> Result<Option<i64>, StoreError>;
+}
+
+impl Columns for rusqlite::Row<'_> {
+    fn text(&self, i: usize) -> Result<Option<String>, StoreError> {
+        Ok(self.get(i)?)
+    }
+    fn int(&self, i: usize) -> Result<Option<i64>, StoreError> {
+        Ok(self.get(i)?)
+    }
+}
+
+macro_rules! sqlx_columns {
+    ($row:ty) => {
+        impl Columns for $row {
+            fn text(&self, i: usize) -> Result<Option<String>, StoreError> {
+                Ok(sqlx::Row::try_get(self, i)?)
+            }
+            fn int(&self, i: usize) -> Result<Option<i64>, StoreError> {
+                Ok(crate::rows::opt_int(self, i)?)
+            }
+        }
+    };
+}
+sqlx_columns!(sqlx::sqlite::SqliteRow);
+sqlx_columns!(sqlx::postgres::PgRow);
+
+/// A column the schema declares `NOT NULL`.
+fn needed<T>(value: Option<T>, column: &str) -> Result<T, StoreError> {
+    value.ok_or_else(|| StoreError::Corrupt { policy: String::new(), detail: format!("{column} is NULL") })
+}
+
+impl MetaRow {
+    /// A row of [`META`].
+    pub(crate) fn from_row(r: &impl Columns) -> Result<MetaRow, StoreError> {
+        Ok(MetaRow {
+            name: needed(r.text(0)?, "name")?,
+            policy_type: needed(r.text(1)?, "policy_type")?,
+            sector_code: needed(r.text(2)?, "sector_code")?,
+            sector_name: needed(r.text(3)?, "sector_name")?,
+            ministry_code: needed(r.text(4)?, "ministry_code")?,
+            ministry_name: needed(r.text(5)?, "ministry_name")?,
+            norm: r.text(6)?,
+            first_year: needed(r.int(7)?, "first_year")?,
+            last_year: needed(r.int(8)?, "last_year")?,
+            profile: needed(r.text(9)?, "profile")?,
+            synthesis: r.text(10)?,
+        })
+    }
+}
+
+impl ElementRow {
+    /// A row of [`ELEMENTS`], with its code.
+    pub(crate) fn from_row(r: &impl Columns) -> Result<(String, ElementRow), StoreError> {
+        Ok((needed(r.text(0)?, "code")?, ElementRow { name: r.text(1)?.unwrap_or_default(), analysis: r.text(2)? }))
+    }
+}
+
+impl IndicatorRow {
+    /// A row of [`INDICATORS`], with its code.
+    pub(crate) fn from_row(r: &impl Columns) -> Result<(String, IndicatorRow), StoreError> {
+        let row = IndicatorRow {
+            name: r.text(1)?,
+            responsible: r.text(2)?,
+            indicator_type: r.text(3)?,
+            unit: r.text(4)?,
+            sentido: r.text(5)?,
+            aggregation: r.text(6)?,
+            standard: r.text(7)?,
+            baseline_year: r.int(8)?,
+            baseline_text: r.text(9)?,
+            negative_values: r.int(10)?,
+        };
+        Ok((needed(r.text(0)?, "code")?, row))
+    }
+}
+
 /// Reads `wanted` (id, code) from the SQLite file at `path`, on as many connections and threads
 /// as the machine has cores, each policy in one read transaction. In the order of `wanted`.
 pub(crate) fn sqlite_policies(
@@ -103,10 +184,6 @@ fn sqlite_connection(path: &Path) -> Result<rusqlite::Connection, StoreError> {
     Ok(conn)
 }
 
-fn text(r: &rusqlite::Row<'_>, i: usize) -> rusqlite::Result<Option<String>> {
-    r.get(i)
-}
-
 /// One policy, in one read transaction (its structure and values from the same state).
 fn sqlite_policy(conn: &rusqlite::Connection, id: i64, code: &str, values: Values) -> Result<Policy, StoreError> {
     let corrupt = |detail: String| StoreError::Corrupt { policy: code.to_string(), detail };
@@ -115,45 +192,21 @@ fn sqlite_policy(conn: &rusqlite::Connection, id: i64, code: &str, values: Value
     let mut meta = tx.prepare(META)?;
     let mut rows = meta.query([id])?;
     if let Some(r) = rows.next()? {
-        state.meta = Some(MetaRow {
-            name: r.get(0)?,
-            policy_type: r.get(1)?,
-            sector_code: r.get(2)?,
-            sector_name: r.get(3)?,
-            ministry_code: r.get(4)?,
-            ministry_name: r.get(5)?,
-            norm: r.get(6)?,
-            first_year: r.get(7)?,
-            last_year: r.get(8)?,
-            profile: r.get(9)?,
-            synthesis: r.get(10)?,
-        });
+        state.meta = Some(MetaRow::from_row(r)?);
     }
     drop(rows);
     let mut elements = tx.prepare(ELEMENTS)?;
     let mut rows = elements.query([id])?;
     while let Some(r) = rows.next()? {
-        state.elements.insert(r.get(0)?, ElementRow { name: text(r, 1)?.unwrap_or_default(), analysis: r.get(2)? });
+        let (code, row) = ElementRow::from_row(r)?;
+        state.elements.insert(code, row);
     }
     drop(rows);
     let mut indicators = tx.prepare(INDICATORS)?;
     let mut rows = indicators.query([id])?;
     while let Some(r) = rows.next()? {
-        state.indicators.insert(
-            r.get(0)?,
-            IndicatorRow {
-                name: r.get(1)?,
-                responsible: r.get(2)?,
-                indicator_type: r.get(3)?,
-                unit: r.get(4)?,
-                sentido: r.get(5)?,
-                aggregation: r.get(6)?,
-                standard: r.get(7)?,
-                baseline_year: r.get(8)?,
-                baseline_text: r.get(9)?,
-                negative_values: r.get(10)?,
-            },
-        );
+        let (code, row) = IndicatorRow::from_row(r)?;
+        state.indicators.insert(code, row);
     }
     drop(rows);
     let mut building = state.into_building(code, values.actuals_up_to()).map_err(corrupt)?;
