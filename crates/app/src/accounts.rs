@@ -303,7 +303,7 @@ impl App {
         let hash = blocking(move || hash_password(&password)).await?;
         let at = self.now();
         let scope = if role.needs_scope() { Some(account.scope.trim()) } else { None };
-        let detail = format!("{} ({})", account.username, role.id());
+        let detail = format!("{} ({})", account.username, role.label(avance_core::lang::Lang::Es));
         let new = NewUser {
             username: &account.username,
             display_name: account.name.trim(),

@@ -66,17 +66,28 @@ pub struct AuditView {
 
 /// Whether `s` is empty or a calendar date `AAAA-MM-DD`.
 pub(crate) fn valid_date(s: &str) -> bool {
-    if s.is_empty() {
-        return true;
-    }
+    s.is_empty() || date_of(s).is_some()
+}
+
+/// The calendar date `AAAA-MM-DD`, if `s` is one.
+pub(crate) fn date_of(s: &str) -> Option<time::Date> {
     let parts: Vec<&str> = s.split('-').collect();
-    let [y, m, d] = parts.as_slice() else { return false };
-    let (Ok(y), Ok(m), Ok(d)) = (y.parse::<i32>(), m.parse::<u8>(), d.parse::<u8>()) else { return false };
-    s.len() == 10 && time::Month::try_from(m).is_ok_and(|m| time::Date::from_calendar_date(y, m, d).is_ok())
+    let [y, m, d] = parts.as_slice() else { return None };
+    let (Ok(y), Ok(m), Ok(d)) = (y.parse::<i32>(), m.parse::<u8>(), d.parse::<u8>()) else { return None };
+    let month = time::Month::try_from(m).ok()?;
+    (s.len() == 10).then(|| time::Date::from_calendar_date(y, month, d).ok()).flatten()
+}
+
+/// The first and the last second of a Lima calendar day, as stored (UTC).
+pub(crate) fn lima_day(day: time::Date) -> (String, String) {
+    let start = time::PrimitiveDateTime::new(day, time::Time::MIDNIGHT).assume_offset(avance_report::labels::LIMA);
+    let end = start + time::Duration::days(1) - time::Duration::seconds(1);
+    (crate::clock::stamp(start), crate::clock::stamp(end))
 }
 
 impl App {
-    /// The policy and year of a deadline or exception, and the end of its date's day.
+    /// The policy and year of a deadline or exception, and the end of its date's day in Lima
+    /// (23:59:59 at UTC−5 is 04:59:59 UTC of the next day), as stored.
     async fn check_window(&self, policy: &str, year: &str, date: &str) -> Result<(i64, String), AppError> {
         let loaded = self.loaded().await?;
         let Some(p) = loaded.policies.get(policy) else {
@@ -85,10 +96,10 @@ impl App {
         let Some(year) = year.parse::<Year>().ok().filter(|y| p.meta().years.contains(*y)) else {
             return Err(AppError::invalid(Field::Year, Problem::NotAYearOfThePolicy(year.to_string())));
         };
-        if date.is_empty() || !valid_date(date) {
+        let Some(day) = date_of(date) else {
             return Err(AppError::invalid(Field::Date, Problem::DateFormat));
-        }
-        Ok((i64::from(year.get()), format!("{date}T23:59:59Z")))
+        };
+        Ok((i64::from(year.get()), lima_day(day).1))
     }
 
     /// Sets (or moves) the reporting deadline of a policy-year.
@@ -194,8 +205,9 @@ impl App {
             policy: q.policy.clone(),
             unit: q.unit.clone(),
             actor: q.actor.clone(),
-            from: if bad_dates.is_none() { q.from.clone() } else { String::new() },
-            to: if bad_dates.is_none() { q.to.clone() } else { String::new() },
+            // The days are Lima's: from its first second to its last.
+            from: date_of(&q.from).map(|d| lima_day(d).0).unwrap_or_default(),
+            to: date_of(&q.to).map(|d| lima_day(d).1).unwrap_or_default(),
             policies: (!site).then_some(allowed),
             before: q.before,
             limit: i64::try_from(size + 1).unwrap_or(i64::MAX),

@@ -43,6 +43,27 @@ pub struct PolicyView {
     pub pending_reviews: Option<usize>,
 }
 
+impl PolicyView {
+    /// The policy's índice de gestión in each year of its horizon, from the cached figures (ND
+    /// where a year has no objective with an avance).
+    pub fn index_series(&self) -> Vec<SeriesPoint> {
+        let code = &self.policy.meta().code;
+        self.policy
+            .meta()
+            .years
+            .iter()
+            .map(|y| {
+                let r = self.loaded.result(code, y);
+                SeriesPoint {
+                    year: y,
+                    avance: r.as_ref().and_then(|r| r.index),
+                    band: r.as_ref().map_or(Band::Nd, |r| r.index_band),
+                }
+            })
+            .collect()
+    }
+}
+
 /// One year of an indicator's series.
 #[derive(Debug, Clone)]
 pub struct SeriesPoint {

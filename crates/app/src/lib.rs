@@ -136,6 +136,11 @@ impl App {
         self.store.close().await;
     }
 
+    /// The instant now by the application's clock (which tests move).
+    pub fn instant(&self) -> time::OffsetDateTime {
+        self.clock.now()
+    }
+
     /// The instant now, as stored.
     fn now(&self) -> String {
         clock::stamp(self.clock.now())

@@ -178,6 +178,19 @@ pub fn report(policy: &Policy, result: &PolicyResult, lang: Lang, data_hash: &st
             shown(result.index)
         ))
     );
+    // The índice of each year of the horizon: the same chart as the web page's.
+    let _ = writeln!(
+        o,
+        "#image(bytes({}), format: \"svg\", width: 50%)\n#text(size: 8pt, fill: luma(70), {})\n",
+        s(&svg::yearly(
+            avance_report::labels::index_trend_title(lang),
+            &avance_report::html::index_trend(policy),
+            &result.profile,
+            lang,
+            None,
+        )),
+        s(avance_report::labels::index_trend_caption(lang))
+    );
     let mut analysis: Vec<(String, String)> = policy
         .objectives()
         .iter()

@@ -25,11 +25,16 @@ struct Texts {
     baseline: &'static str,
     targets: &'static str,
     actuals: &'static str,
+    target_one: &'static str,
+    actual_one: &'static str,
     avance_tipo1: &'static str,
     trend: &'static str,
     year: &'static str,
     value: &'static str,
     index: &'static str,
+    index_trend: &'static str,
+    index_table: &'static str,
+    band: &'static str,
     alerts: &'static str,
     generated_note: &'static str,
     analysis: &'static str,
@@ -64,11 +69,16 @@ fn texts(lang: Lang) -> Texts {
         baseline: p("Línea base", "Baseline"),
         targets: p("Logros esperados", "Targets"),
         actuals: p("Valores obtenidos", "Actual values"),
+        target_one: p("Logro esperado", "Target"),
+        actual_one: p("Valor obtenido", "Actual value"),
         avance_tipo1: p("Avance Tipo 1 (%)", "Avance Tipo 1 (%)"),
         trend: p("Evolución", "Trend"),
         year: p("Año", "Year"),
         value: p("Valor", "Value"),
         index: p("Índice de gestión de la política nacional", "National policy management index"),
+        index_trend: labels::index_trend_caption(lang),
+        index_table: p("Las cifras del gráfico, año por año", "The chart's figures, year by year"),
+        band: p("Semáforo", "Traffic light"),
         alerts: p("Alertas identificadas", "Alerts identified"),
         generated_note: p(
             "Texto generado a partir de las cifras de este reporte.",
@@ -143,6 +153,10 @@ struct Body {
     title: String,
     /// Where indicator pages are (the web application): codes become links `{links}/{code}`.
     links: Option<String>,
+    /// Markup placed right under the title (the web application's year switch and downloads).
+    after_title: String,
+    index_trend: String,
+    index_years: Vec<(String, String, &'static str)>,
     t: Texts,
     header: Vec<(String, String)>,
     band_heads: Vec<&'static str>,
@@ -157,6 +171,7 @@ struct Body {
     span_plus: usize,
     index: String,
     index_band: &'static str,
+    index_class: &'static str,
     paragraphs: Vec<(String, String)>,
     analysis: Vec<(String, String)>,
     profile_id: String,
@@ -173,19 +188,48 @@ pub fn title(policy: &Policy, result: &PolicyResult, lang: Lang) -> String {
     }
 }
 
+/// A year's figure and its band, for the charts over a policy's horizon.
+pub type YearFigure = (avance_core::model::Year, Option<avance_core::Decimal>, avance_core::band::Band);
+
+/// The policy's índice de gestión in each year of its horizon (computed by the core's rules; the
+/// web application passes its cached figures instead).
+pub fn index_trend(policy: &Policy) -> Vec<YearFigure> {
+    policy
+        .meta()
+        .years
+        .iter()
+        .map(|y| {
+            let r = avance_core::compute::compute(policy, y);
+            (y, r.index, r.index_band)
+        })
+        .collect()
+}
+
 /// The whole page. `data_hash` fingerprints the data the figures come from.
 pub fn render(policy: &Policy, result: &PolicyResult, lang: Lang, data_hash: &str) -> String {
+    let trend = index_trend(policy);
     let page = Page {
         lang: lang.id(),
         title: title(policy, result, lang),
-        body: render_body(policy, result, lang, data_hash, None),
+        body: render_body(policy, result, lang, data_hash, &Extras { index_trend: &trend, ..Extras::default() }),
     };
     page.render().unwrap_or_else(|e| format!("<!-- template error: {e} -->"))
 }
 
+/// What the web application adds to the report's content.
+#[derive(Debug, Default, Clone, Copy)]
+pub struct Extras<'a> {
+    /// Where indicator pages are: codes become links `{links}/{code}`.
+    pub links: Option<&'a str>,
+    /// Markup (trusted, not escaped) put under the title: the year switch and the downloads.
+    pub after_title: &'a str,
+    /// The índice de gestión of each year of the horizon: a chart and its table under the índice.
+    pub index_trend: &'a [YearFigure],
+}
+
 /// The report's content without the document around it (the web application's policy page):
-/// header, tables, alerts and annex. With `links`, indicator codes link to `{links}/{code}`.
-pub fn render_body(policy: &Policy, result: &PolicyResult, lang: Lang, data_hash: &str, links: Option<&str>) -> String {
+/// title, índice, semáforo summary, objectives, alerts and annex.
+pub fn render_body(policy: &Policy, result: &PolicyResult, lang: Lang, data_hash: &str, extras: &Extras<'_>) -> String {
     let d = result.profile.decimals;
     let m = policy.meta();
     let shown = |a: Option<avance_core::Decimal>| a.map_or_else(|| "ND".to_string(), |a| format_display(a, d));
@@ -264,7 +308,24 @@ pub fn render_body(policy: &Policy, result: &PolicyResult, lang: Lang, data_hash
     let n = years.len();
     let page = Body {
         title: title(policy, result, lang),
-        links: links.map(str::to_string),
+        links: extras.links.map(str::to_string),
+        after_title: extras.after_title.to_string(),
+        index_trend: if extras.index_trend.is_empty() {
+            String::new()
+        } else {
+            svg::yearly(
+                labels::index_trend_title(lang),
+                extras.index_trend,
+                &result.profile,
+                lang,
+                Some("tabla-indice-anual"),
+            )
+        },
+        index_years: extras
+            .index_trend
+            .iter()
+            .map(|(y, v, b)| (y.to_string(), shown(*v), labels::band(*b, lang)))
+            .collect(),
         t: texts(lang),
         header: vec![
             (lang.pick("Sector", "Sector").into(), format!("{}: {}", m.sector.code, m.sector.name)),
@@ -286,6 +347,7 @@ pub fn render_body(policy: &Policy, result: &PolicyResult, lang: Lang, data_hash
         span_plus: 9 + 2 * n,
         index: shown(result.index),
         index_band: labels::band(result.index_band, lang),
+        index_class: result.index_band.id(),
         paragraphs,
         analysis,
         profile_id: result.profile.id(),

@@ -83,3 +83,64 @@ pub fn event(e: avance_core::access::Event, l: Lang) -> &'static str {
         Event::Publish => l.pick("publicación", "publication"),
     }
 }
+
+/// Lima's offset from UTC: America/Lima keeps UTC−5 all year (no daylight saving since 1994).
+pub const LIMA: time::UtcOffset = match time::UtcOffset::from_hms(-5, 0, 0) {
+    Ok(o) => o,
+    Err(_) => time::UtcOffset::UTC,
+};
+
+/// An instant as stored (RFC 3339, UTC) shown in Lima's time with the zone named:
+/// `2026-12-02 09:35:07 (hora de Lima)`. A text that is not an instant is shown as it is.
+pub fn lima_time(at: &str, lang: Lang) -> String {
+    match time::OffsetDateTime::parse(at, &time::format_description::well_known::Rfc3339) {
+        Ok(t) => {
+            let t = t.to_offset(LIMA);
+            format!(
+                "{:04}-{:02}-{:02} {:02}:{:02}:{:02} ({})",
+                t.year(),
+                u8::from(t.month()),
+                t.day(),
+                t.hour(),
+                t.minute(),
+                t.second(),
+                lang.pick("hora de Lima", "Lima time")
+            )
+        }
+        Err(_) => at.to_string(),
+    }
+}
+
+/// The Lima calendar day of an instant as stored (RFC 3339), `2026-12-02`; a text that is not an
+/// instant is shown as it is.
+pub fn lima_day(at: &str) -> String {
+    time::OffsetDateTime::parse(at, &time::format_description::well_known::Rfc3339)
+        .map_or_else(|_| at.to_string(), lima_date)
+}
+
+/// The date in Lima of an instant, `2026-12-02`.
+pub fn lima_date(t: time::OffsetDateTime) -> String {
+    let d = t.to_offset(LIMA).date();
+    format!("{:04}-{:02}-{:02}", d.year(), u8::from(d.month()), d.day())
+}
+
+/// A download's file name: what it is, of which policy and year, made on which day (Lima), e.g.
+/// `PNDI-2024-reporte-2026-12-02.pdf`.
+pub fn download_name(policy: &str, year: avance_core::model::Year, what: &str, made: &str, extension: &str) -> String {
+    let safe: String =
+        policy.chars().map(|c| if c.is_ascii_alphanumeric() || c == '-' || c == '_' { c } else { '_' }).collect();
+    format!("{safe}-{year}-{what}-{made}.{extension}")
+}
+
+/// The title of the chart of a policy's índice in each year of its horizon.
+pub fn index_trend_title(lang: Lang) -> &'static str {
+    lang.pick("Índice de gestión en cada año", "Management index in each year")
+}
+
+/// What the chart of the índice in each year shows.
+pub fn index_trend_caption(lang: Lang) -> &'static str {
+    lang.pick(
+        "Índice de gestión de cada año del horizonte de la política; las líneas marcan 75 y 95.",
+        "The management index of each year of the policy's horizon; the lines mark 75 and 95.",
+    )
+}

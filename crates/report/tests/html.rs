@@ -40,7 +40,7 @@ fn every_figure_of_the_reference_is_in_the_page() {
             page.find(&format!("<tr><td class=\"code\">{}</td>", f[0])).unwrap_or_else(|| panic!("row {}", f[0]));
         let row = &page[row_start..row_start + page[row_start..].find("</tr>").expect("row end")];
         assert!(row.contains(&format!("<td class=\"band {band}\" ")), "{}: {row}", f[0]);
-        assert!(row.contains(&format!(">{}</td>", f[2])), "{}: {}", f[0], f[2]);
+        assert!(row.contains(&format!(">{} <span class=\"visually-hidden\">(", f[2])), "{}: {}", f[0], f[2]);
     }
     for op in [
         "OP.01 Incrementar la productividad de las empresas del sector manufactura — avance 86.5 (intermedio)",
@@ -50,7 +50,14 @@ fn every_figure_of_the_reference_is_in_the_page() {
     ] {
         assert!(page.contains(op), "{op}");
     }
-    assert!(page.contains("<p><strong>79.3</strong> (intermedio)</p>"));
+    // The índice first, then its value in every year of the horizon (chart and table).
+    let index = "<p class=\"index-figure\"><span class=\"band intermedio\">79.3</span> <span class=\"index-band\">intermedio</span></p>";
+    assert!(page.contains(index));
+    assert!(page.find(index) < page.find("Resumen del semáforo"), "the índice opens the report");
+    for (year, index, band) in [(2022, "98.2", "alto"), (2023, "86.2", "intermedio"), (2024, "79.3", "intermedio")] {
+        let row = format!("<tr><th scope=\"row\">{year}</th><td class=\"num\">{index}</td><td>{band}</td></tr>");
+        assert!(page.contains(&row), "{row}");
+    }
     // The count rows.
     for row in [
         "<th scope=\"row\">Objetivos prioritarios</th><td class=\"num\">1</td><td class=\"num\">2</td><td class=\"num\">0</td><td class=\"num\">1</td><td class=\"num\">4</td>",
@@ -60,8 +67,8 @@ fn every_figure_of_the_reference_is_in_the_page() {
         assert!(page.contains(row), "{row}");
     }
     // Values as entered.
-    assert!(page.contains("<td class=\"num\">10,256</td>"));
-    assert!(page.contains("<td class=\"num\">100.00%</td>"));
+    assert!(page.contains(">10,256</td>"));
+    assert!(page.contains(">100.00%</td>"));
     // Generated alerts and the analysts' text, apart.
     assert!(page.contains("OP.03:</strong> El objetivo prioritario 3 presenta un avance bajo (71.4). Su indicador IOP.03.02 (sin valor obtenido para 2024) no cuenta con información y no entra en el promedio."));
     assert!(page.contains("<div class=\"analysts\">"));
@@ -70,7 +77,7 @@ fn every_figure_of_the_reference_is_in_the_page() {
     assert!(page.contains("ceplan-pn@1 — "));
     assert!(page.contains(&format!("<code>{}</code>", dataset::content_hash(&example()))));
     // Charts.
-    assert_eq!(page.matches("<svg").count(), 2 + 91);
+    assert_eq!(page.matches("<svg").count(), 3 + 91);
 }
 
 #[test]

@@ -8,6 +8,7 @@
 #![forbid(unsafe_code)]
 
 pub mod api;
+mod draft;
 mod public;
 pub mod security;
 pub mod view;

@@ -172,7 +172,12 @@ fn index_chart(items: &[(Arc<Policy>, Arc<PolicyResult>)], lang: Lang) -> String
     let rows: Vec<(String, Option<Decimal>, Band)> =
         items.iter().map(|(p, r)| (p.meta().code.clone(), r.index, r.index_band)).collect();
     let profile = items.first().map_or_else(RuleProfile::ceplan_pn_v1, |(_, r)| r.profile.clone());
-    svg::bars(lang.pick("Índice de gestión por política", "Management index by policy"), &rows, &profile)
+    svg::bars_described(
+        lang.pick("Índice de gestión por política", "Management index by policy"),
+        &rows,
+        &profile,
+        Some("tabla-politicas"),
+    )
 }
 
 pub async fn overview(State(state): State<AppState>, v: Viewer, Query(q): Query<OverviewQuery>) -> Response {
@@ -245,12 +250,12 @@ pub async fn overview(State(state): State<AppState>, v: Viewer, Query(q): Query<
             heads: [
                 l.pick("Código", "Code"),
                 l.pick("Política", "Policy"),
+                l.pick("Índice de gestión", "Management index"),
                 l.pick("Sector", "Sector"),
                 l.pick("Ministerio conductor", "Conducting ministry"),
                 l.pick("Tipo", "Type"),
-                l.pick("Índice de gestión", "Management index"),
-                l.pick("Objetivos (bajo / medio / alto / ND)", "Objectives (low / mid / high / ND)"),
-                l.pick("Indicadores (bajo / medio / alto / ND)", "Indicators (low / mid / high / ND)"),
+                l.pick("Objetivos (bajo / intermedio / alto / ND)", "Objectives (low / intermediate / high / ND)"),
+                l.pick("Indicadores (bajo / intermedio / alto / ND)", "Indicators (low / intermediate / high / ND)"),
                 l.pick("Alertas", "Alerts"),
             ],
             totals: l.pick("Semáforo de las políticas seleccionadas", "Traffic light of the selected policies"),
@@ -286,7 +291,7 @@ pub async fn overview(State(state): State<AppState>, v: Viewer, Query(q): Query<
         rows,
         band_heads: Band::ALL.iter().map(|b| labels::band_range(*b)).collect(),
         counts: count_rows(&total, l),
-        chart: svg::band_distribution(&total, l),
+        chart: svg::band_distribution_described(&total, l, Some("tabla-semaforo")),
         chart_index: index_chart(&items, l),
     };
     finish(&loaded, key, render(&page).0)
@@ -301,12 +306,18 @@ struct Download {
 #[template(path = "policy.html")]
 struct PolicyPage {
     f: Frame,
+    pending: Option<String>,
+    body: String,
+}
+
+/// The year switch and the downloads, under the policy's title.
+#[derive(Template)]
+#[template(path = "policy_nav.html")]
+struct PolicyNav {
     years: Vec<(String, String, bool)>,
     year_label: &'static str,
     downloads_label: &'static str,
     downloads: Vec<Download>,
-    pending: Option<String>,
-    body: String,
 }
 
 /// The year asked for (`?anio=`): none for the default; not found when it is not a year.
@@ -332,13 +343,13 @@ pub async fn policy(
         Ok(view) => view,
         Err(e) => return Fail::new(e, &v).into_response(),
     };
+    let trend: Vec<_> = view.index_series().into_iter().map(|p| (p.year, p.avance, p.band)).collect();
     let PolicyView { policy, year, result, pending_reviews, .. } = view;
     let l = v.lang;
     let hash = avance_import::dataset::content_hash(&policy);
     let base = format!("/politicas/{code}");
     let pending = pending_reviews.map(|n| format!("{} {n}", l.pick("Valores por revisar:", "Values awaiting review:")));
-    let page = PolicyPage {
-        f: v.frame(avance_report::html::title(&policy, &result, l)),
+    let nav = PolicyNav {
         years: policy.meta().years.iter().map(|y| (y.to_string(), format!("{base}?anio={y}"), y == year)).collect(),
         year_label: l.pick("Año de seguimiento", "Follow-up year"),
         downloads_label: l.pick("Descargas", "Downloads"),
@@ -351,8 +362,18 @@ pub async fn policy(
         .into_iter()
         .map(|(file, label)| Download { href: format!("{base}/descargas/{file}?anio={year}"), label })
         .collect(),
+    };
+    let links = format!("{base}/indicadores");
+    let page = PolicyPage {
+        f: v.frame(avance_report::html::title(&policy, &result, l)),
         pending,
-        body: avance_report::html::render_body(&policy, &result, l, &hash, Some(&format!("{base}/indicadores"))),
+        body: avance_report::html::render_body(
+            &policy,
+            &result,
+            l,
+            &hash,
+            &avance_report::html::Extras { links: Some(&links), after_title: &render(&nav).0, index_trend: &trend },
+        ),
     };
     finish(&loaded, key, render(&page).0)
 }
@@ -365,6 +386,17 @@ struct YearRow {
     band_class: &'static str,
     band_label: &'static str,
     current: bool,
+}
+
+/// One submission of the year's value, as the unit and its reviewers see it.
+struct SubmissionRow {
+    at: String,
+    by: String,
+    text: String,
+    status: String,
+    comment: String,
+    evidence: String,
+    review: String,
 }
 
 struct HistoryRow {
@@ -395,6 +427,7 @@ struct IndicatorPage {
     how: Vec<(&'static str, String)>,
     notes: Vec<String>,
     history: Vec<HistoryRow>,
+    submissions: Vec<SubmissionRow>,
     status: Option<String>,
     can_target: bool,
     target_years: Vec<String>,
@@ -408,6 +441,7 @@ struct IndicatorTexts {
     back: &'static str,
     data: &'static str,
     series: &'static str,
+    chart_caption: &'static str,
     year: &'static str,
     target: &'static str,
     actual: &'static str,
@@ -430,6 +464,11 @@ struct IndicatorTexts {
     justification: &'static str,
     save: &'static str,
     status: &'static str,
+    submissions: &'static str,
+    submitted_by: &'static str,
+    comment: &'static str,
+    evidence: &'static str,
+    review: &'static str,
 }
 
 fn indicator_texts(l: Lang) -> IndicatorTexts {
@@ -437,6 +476,10 @@ fn indicator_texts(l: Lang) -> IndicatorTexts {
         back: l.pick("Volver a la política", "Back to the policy"),
         data: l.pick("Ficha del indicador", "Indicator sheet"),
         series: l.pick("Logros esperados y valores obtenidos", "Targets and actual values"),
+        chart_caption: l.pick(
+            "Logro esperado y valor obtenido de cada año, la línea base y, bajo cada año, el semáforo de su avance. Las cifras están en la tabla siguiente.",
+            "Each year's target and actual value, the baseline and, under each year, the band of its avance. The figures are in the table below.",
+        ),
         year: l.pick("Año", "Year"),
         target: l.pick("Logro esperado", "Target"),
         actual: l.pick("Valor obtenido", "Actual value"),
@@ -462,6 +505,11 @@ fn indicator_texts(l: Lang) -> IndicatorTexts {
         justification: l.pick("Justificación (obligatoria)", "Justification (required)"),
         save: l.pick("Guardar el cambio", "Save the change"),
         status: l.pick("Reporte del año", "Reporting for the year"),
+        submissions: l.pick("Envíos del valor del año", "Submissions of the year's value"),
+        submitted_by: l.pick("Enviado por", "Submitted by"),
+        comment: l.pick("Comentario", "Comment"),
+        evidence: l.pick("Evidencia", "Evidence"),
+        review: l.pick("Revisión", "Review"),
     }
 }
 
@@ -480,8 +528,22 @@ pub async fn indicator(
     v: Viewer,
     Path((code, indicator)): Path<(String, String)>,
     Query(q): Query<YearQuery>,
+    headers: axum::http::HeaderMap,
 ) -> Page {
-    indicator_page(&state, &v, &code, &indicator, &q, None, TargetForm::default()).await
+    // A target change typed before the session expired, back in its form.
+    let kept =
+        v.user().and_then(|_| crate::draft::for_page(&headers, &format!("/politicas/{code}/indicadores/{indicator}")));
+    let Some(mut kept) = kept else {
+        return indicator_page(&state, &v, &code, &indicator, &q, None, TargetForm::default()).await;
+    };
+    let form = TargetForm {
+        anio: kept.remove("anio").unwrap_or_default(),
+        valor: kept.remove("valor").unwrap_or_default(),
+        justificacion: kept.remove("justificacion").unwrap_or_default(),
+    };
+    let mut res = indicator_page(&state, &v, &code, &indicator, &q, None, form).await?;
+    crate::draft::forget(&mut res, state.config.secure_cookies);
+    Ok(res)
 }
 
 /// The indicator page, with an error next to the target form when a change was refused.
@@ -561,7 +623,7 @@ pub(crate) async fn indicator_page(
         .history
         .iter()
         .map(|h| HistoryRow {
-            at: h.at.get(..19).unwrap_or(&h.at).replace('T', " "),
+            at: labels::lima_time(&h.at, l),
             author: h.author.clone(),
             field: match (h.field.as_str(), h.year) {
                 ("target", Some(y)) => format!("{} {y}", l.pick("logro esperado", "target")),
@@ -573,6 +635,32 @@ pub(crate) async fn indicator_page(
             first: h.first,
         })
         .collect();
+    // The year's submissions, with their evidence, for the unit that reports and its reviewers.
+    let submissions = if v.user().is_some() {
+        match state.app.submission_history(&v.actor, code, indicator, i64::from(year.get())).await {
+            Ok(list) => list,
+            Err(AppError::Forbidden | AppError::Unauthenticated) => Vec::new(),
+            Err(e) => return Err(Fail::new(e, v)),
+        }
+        .into_iter()
+        .rev()
+        .map(|s| SubmissionRow {
+            at: labels::lima_time(&s.submitted_at, l),
+            by: s.submitted_by,
+            text: s.text,
+            status: s.status.label(l).to_string(),
+            comment: s.comment.unwrap_or_default(),
+            evidence: s.evidence.unwrap_or_default(),
+            review: match (s.reviewed_by, s.review_reason) {
+                (Some(by), Some(why)) => format!("{by}: {why}"),
+                (Some(by), None) => by,
+                _ => String::new(),
+            },
+        })
+        .collect()
+    } else {
+        Vec::new()
+    };
     let status = view.submission.as_ref().map(|s| {
         let mut t = format!("{}: {} ({})", s.status.label(l), s.text, s.submitted_by);
         if let Some(r) = &s.review_reason {
@@ -589,7 +677,12 @@ pub(crate) async fn indicator_page(
         year: year.to_string(),
         meta,
         years,
-        chart: svg::indicator_trend(ind, l),
+        chart: svg::indicator_chart(
+            ind,
+            &view.series.iter().map(|p| (p.year, p.band, p.avance.map(|a| format_display(a, d)))).collect::<Vec<_>>(),
+            l,
+            Some("tabla-serie"),
+        ),
         tipo1: shown(r.avance(), d),
         tipo1_class: r.band.id(),
         tipo1_label: labels::band(r.band, l),
@@ -597,6 +690,7 @@ pub(crate) async fn indicator_page(
         how: explain::avance_steps(e, profile, year, l),
         notes,
         history,
+        submissions,
         status,
         can_target: view.can_change_target,
         target_years: m.years.iter().map(|y| y.to_string()).collect(),
@@ -618,7 +712,8 @@ pub async fn download(
     let l = v.lang;
     let year = asked_year(&q).or_fail(&v)?;
     let PolicyView { policy, year, result, .. } = state.app.policy(&v.actor, &code, year).await.or_fail(&v)?;
-    let name = format!("{code}-{year}");
+    let made = labels::lima_date(state.app.instant());
+    let name = |what: &str, ext: &str| labels::download_name(&code, year, what, &made, ext);
     let made: Result<(Vec<u8>, &str, String), String> = match file.as_str() {
         "reporte.pdf" => {
             let (p, r) = (policy.clone(), result.clone());
@@ -629,18 +724,22 @@ pub async fn download(
             .await
             .map_err(|e| e.to_string())
             .and_then(|x| x)
-            .map(|b| (b, "application/pdf", format!("{name}.pdf")))
+            .map(|b| (b, "application/pdf", name(l.pick("reporte", "report"), "pdf")))
         }
-        "reporte.xlsx" => avance_report::xlsx::render(&policy, &result, l)
-            .map_err(|e| e.to_string())
-            .map(|b| (b, "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", format!("{name}.xlsx"))),
+        "reporte.xlsx" => avance_report::xlsx::render(&policy, &result, l).map_err(|e| e.to_string()).map(|b| {
+            (
+                b,
+                "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+                name(l.pick("reporte", "report"), "xlsx"),
+            )
+        }),
         "indicadores.csv" => avance_report::csv::indicators(&policy, &result, l)
-            .map(|b| (b, "text/csv; charset=utf-8", format!("{name}.csv"))),
+            .map(|b| (b, "text/csv; charset=utf-8", name(l.pick("indicadores", "indicators"), "csv"))),
         "cifras.json" => {
             let doc = avance_report::json::compute(&policy, &result, l);
             serde_json::to_vec_pretty(&doc)
                 .map_err(|e| e.to_string())
-                .map(|b| (b, "application/json", format!("{name}.json")))
+                .map(|b| (b, "application/json", name(l.pick("cifras", "figures"), "json")))
         }
         _ => return Ok(not_found(l)),
     };

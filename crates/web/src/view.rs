@@ -70,7 +70,7 @@ impl Viewer {
             title: title.into(),
             nav,
             current: self.path.split('?').next().unwrap_or("/").to_string(),
-            user: self.user().map(|u| format!("{} · {}", u.display_name, u.role.label(l))),
+            user: self.user().map(|u| u.display_name.clone()),
             csrf: self.csrf.clone(),
             switch: format!("/idioma/{other}?volver={}", encode(&self.path)),
             other_lang: other,

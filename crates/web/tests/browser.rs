@@ -4,106 +4,15 @@
 //! PDF downloads. Screenshots of the main pages are written to `target/screenshots/`.
 #![allow(clippy::unwrap_used)]
 
-use std::net::TcpListener as StdListener;
-use std::os::unix::process::CommandExt as _;
-use std::path::PathBuf;
-use std::process::{Child, Command, Stdio};
-use std::time::Duration;
+mod chrome;
 
-use fantoccini::{Client, ClientBuilder, Locator};
+use chrome::{browser, login, logout, screenshots, serve_demo, shot};
+use fantoccini::Locator;
 use hyper_util::client::legacy::connect::HttpConnector;
-
-struct Driver(Child);
-
-/// chromedriver in its own process group, so that Chromium, its child, goes with it even when
-/// the test fails halfway.
-impl Drop for Driver {
-    fn drop(&mut self) {
-        // The group's id is chromedriver's pid (process_group(0) below). Not through the `kill`
-        // program: procps 4.0.2 does not read `kill -KILL -1234` as a process group; it sent
-        // SIGKILL to every process of the machine, CI included.
-        let group = rustix::process::Pid::from_child(&self.0);
-        let _ = rustix::process::kill_process_group(group, rustix::process::Signal::KILL);
-        let _ = self.0.kill();
-        let _ = self.0.wait();
-    }
-}
-
-fn free_port() -> u16 {
-    StdListener::bind("127.0.0.1:0").unwrap().local_addr().unwrap().port()
-}
-
-fn screenshots() -> PathBuf {
-    let dir = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../../target/screenshots");
-    std::fs::create_dir_all(&dir).unwrap();
-    dir
-}
-
-async fn shot(c: &Client, name: &str) {
-    let png = c.screenshot().await.unwrap();
-    std::fs::write(screenshots().join(format!("{name}.png")), png).unwrap();
-}
-
-async fn browser() -> (Client, Driver) {
-    let port = free_port();
-    let driver = Command::new("chromedriver")
-        .arg(format!("--port={port}"))
-        .process_group(0)
-        .stdout(Stdio::null())
-        .stderr(Stdio::null())
-        .spawn()
-        .expect("chromedriver (Debian package chromium-driver; .ci/run installs it)");
-    let driver = Driver(driver);
-    let mut caps = serde_json::Map::new();
-    caps.insert(
-        "goog:chromeOptions".into(),
-        serde_json::json!({
-            "binary": "/usr/bin/chromium",
-            "args": ["--headless", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage", "--disable-background-networking",
-                     "--disable-component-update", "--disable-sync", "--no-first-run", "--window-size=1280,1000"]
-        }),
-    );
-    let url = format!("http://127.0.0.1:{port}");
-    for attempt in 0.. {
-        match ClientBuilder::new(HttpConnector::new()).capabilities(caps.clone()).connect(&url).await {
-            Ok(c) => return (c, driver),
-            Err(e) if attempt < 50 => {
-                let _ = e;
-                tokio::time::sleep(Duration::from_millis(200)).await;
-            }
-            Err(e) => panic!("cannot start Chromium through chromedriver: {e}"),
-        }
-    }
-    unreachable!()
-}
-
-async fn login(c: &Client, base: &str, user: &str, password: &str) {
-    c.goto(&format!("{base}/ingresar")).await.unwrap();
-    c.find(Locator::Id("usuario")).await.unwrap().send_keys(user).await.unwrap();
-    c.find(Locator::Id("contrasena")).await.unwrap().send_keys(password).await.unwrap();
-    c.find(Locator::Css("form.stack button[type=submit]")).await.unwrap().click().await.unwrap();
-    c.wait().for_element(Locator::Css("form[action='/salir']")).await.unwrap();
-}
-
-async fn logout(c: &Client) {
-    c.find(Locator::Css("form[action='/salir'] button")).await.unwrap().click().await.unwrap();
-    c.wait().for_element(Locator::Css("header.site a[href='/ingresar']")).await.unwrap();
-}
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_unit_reports_the_office_approves_and_the_public_sees_it() {
-    let dir = tempfile::tempdir().unwrap();
-    let store = avance_app::store::Store::Sqlite(
-        avance_app::store::SqliteStore::open(&dir.path().join("e2e.db")).await.unwrap(),
-    );
-    store.migrate().await.unwrap();
-    let app = avance_app::App::new(store, avance_app::Settings::default());
-    avance_app::demo::prepare(&app).await.unwrap();
-    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
-    let base = format!("http://{}", listener.local_addr().unwrap());
-    let state = avance_web::AppState::new(app, avance_web::Config::default());
-    tokio::spawn(avance_web::serve_on(state, listener));
-
+    let (base, _dir) = serve_demo().await;
     let (c, _driver) = browser().await;
 
     // The public dashboard as a visitor sees it.

@@ -66,10 +66,16 @@ async fn downloads_in_four_formats() {
     let pdf = c.get("/politicas/PNDI/descargas/reporte.pdf?anio=2024").await;
     assert_eq!(pdf.status, StatusCode::OK);
     assert!(pdf.body.starts_with(b"%PDF"));
-    assert_eq!(pdf.headers["content-disposition"], "attachment; filename=\"PNDI-2024.pdf\"");
+    // Each file names its policy, year and the day it was made (Lima).
+    let today = avance_report::labels::lima_date(time::OffsetDateTime::now_utc());
+    let named = |a: &common::Answer| a.headers["content-disposition"].to_str().unwrap().to_string();
+    assert_eq!(named(&pdf), format!("attachment; filename=\"PNDI-2024-reporte-{today}.pdf\""));
     let xlsx = c.get("/politicas/PNDI/descargas/reporte.xlsx").await;
     assert!(xlsx.body.starts_with(b"PK"));
-    let csv = c.get("/politicas/PNDI/descargas/indicadores.csv").await.text();
+    assert_eq!(named(&xlsx), format!("attachment; filename=\"PNDI-2024-reporte-{today}.xlsx\""));
+    let csv = c.get("/politicas/PNDI/descargas/indicadores.csv").await;
+    assert_eq!(named(&csv), format!("attachment; filename=\"PNDI-2024-indicadores-{today}.csv\""));
+    let csv = csv.text();
     // A byte-order mark first, so that spreadsheet programs read "Número" and not "NÃºmero".
     let csv = csv.strip_prefix('\u{feff}').expect("byte-order mark").to_string();
     assert!(
@@ -77,7 +83,9 @@ async fn downloads_in_four_formats() {
     );
     assert_eq!(csv.lines().count(), 92);
     assert!(csv.lines().any(|l| l.starts_with("IOP.01.01,") && l.contains(",86.5,")));
-    let json = c.get("/politicas/PNDI/descargas/cifras.json").await.json();
+    let json = c.get("/politicas/PNDI/descargas/cifras.json").await;
+    assert_eq!(named(&json), format!("attachment; filename=\"PNDI-2024-cifras-{today}.json\""));
+    let json = json.json();
     assert_eq!(json["format"], "avance-compute/1");
     assert_eq!(json["policy"]["index"], 79.3);
     assert_eq!(c.get("/politicas/PNDI/descargas/otro.exe").await.status, StatusCode::NOT_FOUND);
@@ -1039,4 +1047,73 @@ async fn account_tokens_password_and_audit_download() {
     let page = opp.get("/auditoria").await.text();
     assert!(page.contains("href=\"/auditoria.csv\""), "{page}");
     assert_eq!(Client::new(&app).get("/auditoria.csv").await.status, StatusCode::SEE_OTHER, "the public logs in first");
+}
+
+/// A session that expires while a form is being filled: the post leads to the login page (not to
+/// a 405 after it), and once logged in again the user is back on the form with what was typed in
+/// it, shown once; nothing was submitted meanwhile. The same for a target change.
+#[tokio::test]
+async fn an_expired_session_keeps_what_was_typed() {
+    let (app, _state, _dir) = common::demo().await;
+    let mut c = common::logged(&app, "dgde").await;
+    // The session ends (expired or closed elsewhere): the server no longer knows it.
+    c.cookies.insert("avance_session".into(), "0".repeat(64));
+    let typed = [
+        ("politica", "PNDI"),
+        ("indicador", "ISS.01.01.01.02"),
+        ("anio", "2024"),
+        ("valor", "20%"),
+        ("comentario", "Informe anual <b>2024</b>"),
+        ("evidencia", "https://example.org/informe.pdf"),
+    ];
+    let a = c.post("/mis-indicadores/enviar", &typed).await;
+    assert_eq!(a.status, StatusCode::SEE_OTHER);
+    assert_eq!(a.location(), "/ingresar?volver=%2Fmis-indicadores&sesion=vencida");
+    let login = c.get(&a.location()).await;
+    assert_eq!(login.status, StatusCode::OK);
+    assert!(login.text().contains("Su sesión venció. Ingrese de nuevo para continuar"), "{}", login.text());
+    assert!(login.text().contains(r#"name="volver" value="/mis-indicadores""#), "{}", login.text());
+    let a = c
+        .post("/ingresar", &[("usuario", "dgde"), ("contrasena", "demo-unidad-dgde"), ("volver", "/mis-indicadores")])
+        .await;
+    assert_eq!(a.location(), "/mis-indicadores");
+    let page = c.get("/mis-indicadores").await;
+    let t = page.text();
+    assert_eq!(page.status, StatusCode::OK);
+    assert!(t.contains(r#"id="valor-PNDI-ISS-01-01-01-02-2024" name="valor" value="20%""#), "{t}");
+    assert!(t.contains("Informe anual &#60;b&#62;2024&#60;/b&#62;"), "{t}");
+    assert!(t.contains("https://example.org/informe.pdf"), "{t}");
+    assert!(
+        t.contains("Su sesión había vencido. Lo que escribió para ISS.01.01.01.02 se conservó en su formulario"),
+        "{t}"
+    );
+    // Nothing was submitted while logged out; the draft is shown once.
+    let planner = &mut common::logged(&app, "planeamiento").await;
+    assert!(!planner.get("/revision").await.text().contains("20%"));
+    let again = c.get("/mis-indicadores").await.text();
+    assert!(!again.contains(r#"value="20%""#) && !again.contains("Su sesión había vencido"), "{again}");
+
+    // A target change, on the indicator's page.
+    let mut p = common::logged(&app, "planeamiento").await;
+    p.cookies.insert("avance_session".into(), "0".repeat(64));
+    let a = p
+        .post(
+            "/politicas/PNDI/indicadores/IOP.01.01/meta",
+            &[("anio", "2023"), ("valor", "51000"), ("justificacion", "Revisión del plan de la meta")],
+        )
+        .await;
+    assert_eq!(a.location(), "/ingresar?volver=%2Fpoliticas%2FPNDI%2Findicadores%2FIOP.01.01&sesion=vencida");
+    p.post(
+        "/ingresar",
+        &[
+            ("usuario", "planeamiento"),
+            ("contrasena", "demo-planeamiento"),
+            ("volver", "/politicas/PNDI/indicadores/IOP.01.01"),
+        ],
+    )
+    .await;
+    let t = p.get("/politicas/PNDI/indicadores/IOP.01.01").await.text();
+    assert!(t.contains(r#"name="valor" value="51000""#), "{t}");
+    assert!(t.contains("Revisión del plan de la meta</textarea>"), "{t}");
+    assert!(t.contains(r#"<option value="2023" selected>"#), "{t}");
 }

@@ -124,9 +124,9 @@ async fn account_page(state: &AppState, v: &Viewer, shown: Shown) -> Response {
                 let never = l.pick("nunca", "never");
                 TokenLine {
                     label: t.label,
-                    created: when(&t.created_at),
-                    expires: t.expires_at.as_deref().map_or_else(|| "—".to_string(), when),
-                    last_used: t.last_used_at.as_deref().map_or_else(|| never.to_string(), when),
+                    created: when(&t.created_at, l),
+                    expires: t.expires_at.as_deref().map_or_else(|| "—".to_string(), |x| when(x, l)),
+                    last_used: t.last_used_at.as_deref().map_or_else(|| never.to_string(), |x| when(x, l)),
                     state,
                     active,
                     id: t.token_hash,

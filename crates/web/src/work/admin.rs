@@ -111,8 +111,8 @@ async fn admin_page(state: &AppState, v: &Viewer, error: Option<String>, notice:
             deactivate: l.pick("Desactivar", "Deactivate"),
             deadlines: l.pick("Plazos de reporte", "Reporting deadlines"),
             deadlines_intro: l.pick(
-                "Un año está abierto para que las unidades reporten hasta el final (UTC) del día del plazo.",
-                "A year is open for the units to report until the end (UTC) of the deadline's day.",
+                "Un año está abierto para que las unidades reporten hasta el final del día del plazo (hora de Lima).",
+                "A year is open for the units to report until the end of the deadline's day (Lima time).",
             ),
             policy: l.pick("Política", "Policy"),
             year: l.pick("Año", "Year"),
@@ -147,9 +147,12 @@ async fn admin_page(state: &AppState, v: &Viewer, error: Option<String>, notice:
         policies: loaded.policies.values().map(|p| (p.meta().code.clone(), p.meta().name.clone())).collect(),
         deadlines: deadlines
             .into_iter()
-            .map(|d| (d.policy, d.year, d.deadline.get(..10).unwrap_or(&d.deadline).to_string(), d.set_by))
+            .map(|d| (d.policy, d.year, avance_report::labels::lima_day(&d.deadline), d.set_by))
             .collect(),
-        exceptions,
+        exceptions: exceptions
+            .into_iter()
+            .map(|e| Exception { until: avance_report::labels::lima_day(&e.until), ..e })
+            .collect(),
     };
     render(&page).into_response()
 }

@@ -95,8 +95,15 @@ pub async fn audit_csv(
     match state.app.audit_csv(&v.actor, &query, v.lang).await {
         Ok(bytes) => (
             [
-                (axum::http::header::CONTENT_TYPE, "text/csv; charset=utf-8"),
-                (axum::http::header::CONTENT_DISPOSITION, "attachment; filename=\"auditoria.csv\""),
+                (axum::http::header::CONTENT_TYPE, "text/csv; charset=utf-8".to_string()),
+                (
+                    axum::http::header::CONTENT_DISPOSITION,
+                    format!(
+                        "attachment; filename=\"{}-{}.csv\"",
+                        v.t("auditoria", "audit-log"),
+                        avance_report::labels::lima_date(state.app.instant())
+                    ),
+                ),
             ],
             bytes,
         )
@@ -121,7 +128,7 @@ pub async fn audit_log(
         .entries
         .into_iter()
         .map(|e| AuditRow {
-            at: when(&e.at),
+            at: when(&e.at, l),
             actor: e.actor,
             action: avance_report::labels::event(e.action, l).to_string(),
             policy: e.policy.unwrap_or_default(),
@@ -134,8 +141,8 @@ pub async fn audit_log(
         f: v.frame(l.pick("Registro de auditoría", "Audit log")),
         t: AuditTexts {
             intro: l.pick(
-                "Cada acción en la aplicación: quién, cuándo, sobre qué y con qué detalle (horas en UTC).",
-                "Every action in the application: who, when, on what and with which detail (times in UTC).",
+                "Cada acción en la aplicación: quién, cuándo, sobre qué y con qué detalle (horas de Lima).",
+                "Every action in the application: who, when, on what and with which detail (Lima time).",
             ),
             policy: l.pick("Política", "Policy"),
             unit: l.pick("Unidad", "Unit"),

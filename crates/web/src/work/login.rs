@@ -63,6 +63,12 @@ fn login_page(v: &Viewer, back: &str, error: Option<String>, username: &str) -> 
 pub async fn login_form(v: Viewer, Query(q): Query<BTreeMap<String, String>>) -> Response {
     let back = q.get("volver").and_then(|b| security::same_site_path(b)).unwrap_or("").to_string();
     let mut page = login_page(&v, &back, None, "");
+    if q.get("sesion").is_some_and(|c| c == "vencida") {
+        page.notice = Some(v.t(
+            "Su sesión venció. Ingrese de nuevo para continuar: lo que escribió en el formulario se conservó.",
+            "Your session expired. Log in again to go on: what you typed in the form was kept.",
+        ));
+    }
     if q.get("contrasena").is_some_and(|c| c == "cambiada") {
         page.notice = Some(v.t(
             "Su contraseña cambió y sus sesiones se cerraron: ingrese con la nueva.",

@@ -11,6 +11,7 @@ use axum::response::{IntoResponse, Response};
 use serde::Deserialize;
 
 use crate::AppState;
+use crate::draft;
 use crate::view::{Fail, Frame, Viewer, render, see_other, with_status};
 
 struct MineRow {
@@ -70,13 +71,41 @@ struct Refused {
     message: String,
 }
 
-pub async fn mine(State(state): State<AppState>, v: Viewer, Query(q): Query<BTreeMap<String, String>>) -> Response {
+/// The page of the reporting form.
+const PAGE: &str = "/mis-indicadores";
+
+pub async fn mine(
+    State(state): State<AppState>,
+    v: Viewer,
+    Query(q): Query<BTreeMap<String, String>>,
+    headers: axum::http::HeaderMap,
+) -> Response {
     // The notice names the indicator only if it is one of the unit's (no echo of arbitrary text).
     let sent = q.get("enviado").cloned();
-    mine_page(&state, &v, sent, None).await
+    // What was typed before the session expired, back in its form.
+    let kept = draft::for_page(&headers, PAGE).map(|mut d| SubmitForm {
+        politica: d.remove("politica").unwrap_or_default(),
+        indicador: d.remove("indicador").unwrap_or_default(),
+        anio: d.remove("anio").unwrap_or_default(),
+        valor: d.remove("valor").unwrap_or_default(),
+        comentario: d.remove("comentario").unwrap_or_default(),
+        evidencia: d.remove("evidencia").unwrap_or_default(),
+    });
+    let had_draft = kept.is_some();
+    let mut res = mine_page(&state, &v, sent, None, kept).await;
+    if had_draft && res.status().is_success() {
+        draft::forget(&mut res, state.config.secure_cookies);
+    }
+    res
 }
 
-async fn mine_page(state: &AppState, v: &Viewer, sent: Option<String>, refused: Option<Refused>) -> Response {
+async fn mine_page(
+    state: &AppState,
+    v: &Viewer,
+    sent: Option<String>,
+    refused: Option<Refused>,
+    kept: Option<SubmitForm>,
+) -> Response {
     let l = v.lang;
     let found = match state.app.my_indicators(&v.actor).await {
         Ok(g) => g,
@@ -101,11 +130,26 @@ async fn mine_page(state: &AppState, v: &Viewer, sent: Option<String>, refused: 
                         i.code
                     ));
                 }
-                let mine_refused = refused.as_ref().filter(|r| {
-                    r.form.politica == *code
-                        && r.form.indicador == i.code.as_str()
-                        && r.form.anio.trim() == y.to_string()
-                });
+                let this = |form: &SubmitForm| {
+                    form.politica == *code && form.indicador == i.code.as_str() && form.anio.trim() == y.to_string()
+                };
+                let mine_refused = refused.as_ref().filter(|r| this(&r.form));
+                let mine_kept = kept.as_ref().filter(|k| this(k) && mine_refused.is_none());
+                if let Some(k) = mine_kept {
+                    notice = Some(format!(
+                        "{} {} {}",
+                        l.pick(
+                            "Su sesión había vencido. Lo que escribió para",
+                            "Your session had expired. What you typed for"
+                        ),
+                        k.indicador,
+                        l.pick(
+                            "se conservó en su formulario: revíselo y envíelo.",
+                            "was kept in its form: check it and submit it.",
+                        )
+                    ));
+                }
+                let typed = mine_refused.map(|r| &r.form).or(mine_kept);
                 MineRow {
                     policy: code.clone(),
                     code: i.code.to_string(),
@@ -119,15 +163,15 @@ async fn mine_page(state: &AppState, v: &Viewer, sent: Option<String>, refused: 
                     review_reason: sub.filter(|s| s.status == Status::Returned).and_then(|s| s.review_reason.clone()),
                     open: w.open,
                     locked: sub.is_some_and(|s| s.status == Status::Approved),
-                    value: mine_refused.map_or_else(String::new, |r| r.form.valor.clone()),
-                    comment: mine_refused.map_or_else(String::new, |r| r.form.comentario.clone()),
-                    evidence: mine_refused.map_or_else(String::new, |r| r.form.evidencia.clone()),
+                    value: typed.map_or_else(String::new, |f| f.valor.clone()),
+                    comment: typed.map_or_else(String::new, |f| f.comentario.clone()),
+                    evidence: typed.map_or_else(String::new, |f| f.evidencia.clone()),
                     error: mine_refused.map(|r| r.message.clone()),
                     id: format!("{code}-{}-{y}", i.code).replace('.', "-"),
                 }
             })
             .collect();
-        let day = |s: &str| s.get(..10).unwrap_or(s).to_string();
+        let day = avance_report::labels::lima_day;
         let window = match (w.open, &w.deadline, &w.exception) {
             (true, _, Some(e)) => {
                 format!("{} {}", l.pick("Abierto por excepción hasta el", "Open by exception until"), day(e))
@@ -201,8 +245,20 @@ pub async fn submit(State(state): State<AppState>, v: Viewer, Form(form): Form<S
         Ok(sub) => see_other(&format!("/mis-indicadores?enviado={}", sub.indicator)),
         Err(e @ (AppError::Invalid { .. } | AppError::Closed | AppError::Conflict(_))) => {
             let refused = Refused { message: e.message(v.lang), form };
-            with_status(mine_page(&state, &v, None, Some(refused)).await, &e)
+            with_status(mine_page(&state, &v, None, Some(refused), None).await, &e)
         }
+        Err(AppError::Unauthenticated) => draft::keep_and_log_in(
+            PAGE,
+            &[
+                ("politica", &form.politica),
+                ("indicador", &form.indicador),
+                ("anio", &form.anio),
+                ("valor", &form.valor),
+                ("comentario", &form.comentario),
+                ("evidencia", &form.evidencia),
+            ],
+            state.config.secure_cookies,
+        ),
         Err(e) => Fail::new(e, &v).into_response(),
     }
 }

@@ -19,7 +19,7 @@ pub use mine::{mine, submit};
 pub use review::{review, review_list};
 pub use targets::change_target;
 
-/// An instant as pages show it (`2025-03-31 23:59:59`).
-fn when(at: &str) -> String {
-    at.replace('T', " ").trim_end_matches('Z').to_string()
+/// An instant as pages show it: Lima's time, the zone named.
+fn when(at: &str, lang: avance_core::lang::Lang) -> String {
+    avance_report::labels::lima_time(at, lang)
 }

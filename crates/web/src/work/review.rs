@@ -13,6 +13,7 @@ use serde::Deserialize;
 
 use super::when;
 use crate::AppState;
+use crate::draft;
 use crate::view::{Fail, Frame, Viewer, error_page, render, see_other, with_status};
 
 struct ReviewRow {
@@ -29,6 +30,8 @@ struct ReviewRow {
     evidence: String,
     status: String,
     reason: String,
+    /// The return reason typed before the session expired.
+    draft: String,
     error: Option<String>,
 }
 
@@ -59,11 +62,27 @@ struct ReviewTexts {
     none: &'static str,
 }
 
-pub async fn review_list(State(state): State<AppState>, v: Viewer) -> Response {
-    review_page(&state, &v, None).await
+/// The page of the review forms.
+const PAGE: &str = "/revision";
+
+pub async fn review_list(State(state): State<AppState>, v: Viewer, headers: axum::http::HeaderMap) -> Response {
+    // A return reason typed before the session expired, back in its form.
+    let kept = draft::for_page(&headers, PAGE)
+        .and_then(|d| Some((d.get("envio")?.parse::<i64>().ok()?, d.get("motivo")?.clone())));
+    let had_draft = kept.is_some();
+    let mut res = review_page(&state, &v, None, kept).await;
+    if had_draft && res.status().is_success() {
+        draft::forget(&mut res, state.config.secure_cookies);
+    }
+    res
 }
 
-async fn review_page(state: &AppState, v: &Viewer, refused: Option<(i64, String)>) -> Response {
+async fn review_page(
+    state: &AppState,
+    v: &Viewer,
+    refused: Option<(i64, String)>,
+    kept: Option<(i64, String)>,
+) -> Response {
     let l = v.lang;
     let (loaded, subs) = match state.app.review_queue(&v.actor).await {
         Ok(x) => x,
@@ -85,11 +104,12 @@ async fn review_page(state: &AppState, v: &Viewer, refused: Option<(i64, String)
             target,
             text: s.text.clone(),
             by: s.submitted_by.clone(),
-            at: when(&s.submitted_at),
+            at: when(&s.submitted_at, l),
             comment: s.comment.clone().unwrap_or_default(),
             evidence: s.evidence.clone().unwrap_or_default(),
             status: s.status.label(l).to_string(),
             reason: s.review_reason.clone().unwrap_or_default(),
+            draft: kept.as_ref().filter(|(id, _)| *id == s.id).map(|(_, m)| m.clone()).unwrap_or_default(),
             error: refused.as_ref().filter(|(id, _)| *id == s.id).map(|(_, m)| m.clone()),
         }
     };
@@ -143,8 +163,13 @@ pub async fn review(
     match state.app.review(&v.actor, id, step, &form.motivo).await {
         Ok(_) => see_other("/revision"),
         Err(e @ (AppError::Conflict(_) | AppError::Invalid { .. })) => {
-            with_status(review_page(&state, &v, Some((id, e.message(v.lang)))).await, &e)
+            with_status(review_page(&state, &v, Some((id, e.message(v.lang))), None).await, &e)
         }
+        Err(AppError::Unauthenticated) => draft::keep_and_log_in(
+            PAGE,
+            &[("envio", &id.to_string()), ("motivo", &form.motivo)],
+            state.config.secure_cookies,
+        ),
         Err(e) => Fail::new(e, &v).into_response(),
     }
 }

@@ -6,6 +6,7 @@ use axum::extract::{Path, State};
 use axum::response::{IntoResponse, Response};
 
 use crate::AppState;
+use crate::draft;
 use crate::public::{TargetForm, YearQuery, indicator_page};
 use crate::view::{Fail, Viewer, see_other, with_status};
 
@@ -29,6 +30,11 @@ pub async fn change_target(
             let page = indicator_page(&state, &v, &code, &indicator, &q, Some(e.message(v.lang)), form).await;
             with_status(page.unwrap_or_else(IntoResponse::into_response), &e)
         }
+        Err(AppError::Unauthenticated) => draft::keep_and_log_in(
+            &format!("/politicas/{code}/indicadores/{indicator}"),
+            &[("anio", &form.anio), ("valor", &form.valor), ("justificacion", &form.justificacion)],
+            state.config.secure_cookies,
+        ),
         Err(e) => Fail::new(e, &v).into_response(),
     }
 }
