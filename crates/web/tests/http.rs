@@ -292,8 +292,16 @@ async fn reporting_story(app: axum::Router) {
     let review = opp.get("/revision").await.text();
     let id = review.split("id=\"envio-").nth(1).unwrap().split('"').next().unwrap().to_string();
     assert_eq!(opp.post(&format!("/revision/{id}"), &[("accion", "aprobar")]).await.status, StatusCode::SEE_OTHER);
-    // Approving twice is refused: the value is locked.
-    assert_eq!(opp.post(&format!("/revision/{id}"), &[("accion", "aprobar")]).await.status, StatusCode::CONFLICT);
+    // Approving twice is refused: the value is locked, and the page says so.
+    let twice = opp.post(&format!("/revision/{id}"), &[("accion", "aprobar")]).await;
+    assert_eq!(twice.status, StatusCode::CONFLICT);
+    assert!(
+        twice.text().contains(&format!(
+            "<p class=\"error\" role=\"alert\">Envío {id}: el valor ya fue aprobado y está bloqueado</p>"
+        )),
+        "{}",
+        twice.text()
+    );
 
     // The public sees the new figure at once: 20 / 22 × 100 = 90.9, intermedio.
     let after = public.get("/").await.text();

@@ -42,6 +42,8 @@ struct ReviewPage {
     t: ReviewTexts,
     pending: Vec<ReviewRow>,
     done: Vec<ReviewRow>,
+    /// A refusal about a submission no longer waiting (reviewed meanwhile): said at the top.
+    error: Option<String>,
 }
 
 struct ReviewTexts {
@@ -137,6 +139,10 @@ async fn review_page(
         },
         pending: subs.iter().filter(|s| s.status == Status::Submitted).map(&row).collect(),
         done: subs.iter().filter(|s| s.status != Status::Submitted).map(&row).collect(),
+        error: refused
+            .as_ref()
+            .filter(|(id, _)| !subs.iter().any(|s| s.id == *id && s.status == Status::Submitted))
+            .map(|(id, m)| format!("{} {id}: {m}", l.pick("Envío", "Submission"))),
     };
     render(&page).into_response()
 }
