@@ -24,6 +24,7 @@ pub mod model;
 pub mod number;
 pub mod portfolio;
 pub mod profile;
+pub mod progress;
 pub mod published;
 pub mod value;
 

@@ -60,6 +60,9 @@ pub struct RuleProfile {
     pub decimals: u32,
     /// Upper bound of objective avances and the index (`None`: no cap).
     pub mean_cap: Option<Decimal>,
+    /// How the outlook to the horizon is assessed (`progress`): an estimate beside the method's
+    /// figures, which it never changes.
+    pub progress: crate::progress::ProgressMethod,
 }
 
 impl RuleProfile {
@@ -79,6 +82,7 @@ impl RuleProfile {
             atypical_above: Decimal::from(150),
             decimals: 1,
             mean_cap: None,
+            progress: crate::progress::ProgressMethod::UnsdGrowthRatio,
         }
     }
 
@@ -97,6 +101,7 @@ impl RuleProfile {
             atypical_above: Decimal::from(150),
             decimals: 2,
             mean_cap: Some(Decimal::ONE_HUNDRED),
+            progress: crate::progress::ProgressMethod::UnsdGrowthRatio,
         }
     }
 
