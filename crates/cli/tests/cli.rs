@@ -54,6 +54,27 @@ mod feature {
         assert_eq!(row("objectives"), [1, 2, 0, 1, 4]);
         assert_eq!(row("objective_indicators"), [1, 2, 0, 2, 5]);
         assert_eq!(row("service_indicators"), [18, 5, 40, 23, 86]);
+        // The outlook to the horizon. The dataset's horizon is 2024 (the published report prints
+        // no later target), so it compares the latest actual with the 2024 target from the
+        // baseline. IOP.01.01: 44328 (2019) → 42391 (2024), required 49007:
+        // (42391/44328)^(1/5) − 1 = −0.0089 a year against (49007/44328)^(1/5) − 1 = 0.0203.
+        let o = &v["outlook"];
+        assert_eq!(o["method"], "unsd-ratio-de-tasas");
+        let c = &o["counts"];
+        assert_eq!(
+            ["meta_alcanzada", "en_camino", "requiere_aceleracion", "estancado", "retroceso", "sin_datos"]
+                .map(|k| c[k].as_u64().unwrap_or(99)),
+            [37, 1, 7, 9, 8, 29]
+        );
+        assert_eq!(c["share_on_track"].to_string(), "0.6129");
+        assert_eq!(o["at_risk"].as_array().map(Vec::len), Some(24));
+        assert!(o["alert"].as_str().unwrap_or("").starts_with("en riesgo de no alcanzar la meta al 2024: IOP.01.01, "));
+        let iop = v["indicators"].as_array().and_then(|a| a.iter().find(|i| i["code"] == "IOP.01.01")).expect("IOP");
+        let out = &iop["outlook"];
+        assert_eq!(
+            (out["category"].as_str(), out["observed_rate"].to_string(), out["required_rate"].to_string()),
+            (Some("retroceso"), "-0.0089".to_string(), "0.0203".to_string())
+        );
 
         // Every indicator against the fixture of expected avances.
         let fixture = std::fs::read_to_string(root().join("tests/fixtures/pndi-2024/avances.csv")).expect("fixture");
@@ -486,7 +507,9 @@ mod html_report {
         assert!(o.status.success(), "{}", stderr(&o));
         let page = std::fs::read_to_string(&out).expect("written");
         assert!(page.starts_with("<!DOCTYPE html>\n<html lang=\"es\">"));
-        assert!(page.contains("<p><strong>79.3</strong> (intermedio)</p>"));
+        assert!(page.contains(
+            "<p class=\"index-figure\"><span class=\"band intermedio\">79.3</span> <span class=\"index-band\">intermedio</span></p>"
+        ));
         let o = avance(&["report", "examples/pndi-2024", "--year", "2031", "--out", out.to_str().expect("utf-8")]);
         assert_eq!(o.status.code(), Some(2));
         let pdf = dir.path().join("r.pdf");

@@ -12,7 +12,7 @@ use avance_core::model::{Policy, Sense};
 use avance_core::number::round_display;
 use serde_json::{Value, json};
 
-use crate::alert_text;
+use crate::{alert_text, labels};
 
 pub const FORMAT: &str = "avance-compute/1";
 
@@ -49,10 +49,55 @@ fn formula(f: Option<Formula>) -> Value {
     }))
 }
 
+/// An estimate rounded to four decimals, as a JSON number.
+fn estimate(x: f64) -> Value {
+    serde_json::Number::from_f64((x * 10_000.0).round() / 10_000.0).map_or(Value::Null, Value::Number)
+}
+
+/// An indicator's outlook to its horizon (added to `avance-compute/1`): the category, or the
+/// reason there is none.
+pub fn outlook(r: &Result<avance_core::progress::Assessment, avance_core::progress::NoOutlook>, lang: Lang) -> Value {
+    match r {
+        Ok(a) => json!({
+            "category": a.outlook.id(),
+            "label": labels::outlook(a.outlook, lang),
+            "reaches_target": a.outlook.reaches(),
+            "start": {"year": a.start.0.get(), "value": estimate(a.start.1)},
+            "latest": {"year": a.latest.0.get(), "value": estimate(a.latest.1)},
+            "horizon": {"year": a.horizon.0.get(), "target": estimate(a.horizon.1)},
+            "rates": if a.compound { "compound" } else { "linear" },
+            "observed_rate": estimate(a.observed_rate),
+            "required_rate": estimate(a.required_rate),
+            "ratio": estimate(a.ratio),
+            "projected": estimate(a.projected),
+        }),
+        Err(reason) => json!({
+            "category": null,
+            "reason": reason.id(),
+            "label": labels::no_outlook(*reason, lang),
+        }),
+    }
+}
+
+fn outlook_counts(c: &avance_core::progress::OutlookCounts) -> Value {
+    let mut m = serde_json::Map::new();
+    for o in avance_core::progress::Outlook::ALL {
+        m.insert(o.id().into(), json!(c.get(o)));
+    }
+    m.insert("sin_datos".into(), json!(c.not_assessed));
+    m.insert("share_on_track".into(), c.share_on_track().map_or(Value::Null, estimate));
+    Value::Object(m)
+}
+
 /// The whole document for one policy and year.
 pub fn compute(policy: &Policy, result: &PolicyResult, lang: Lang) -> Value {
     let d = result.profile.decimals;
     let meta = policy.meta();
+    let prospects = avance_core::progress::assess_policy(policy, result.year, &result.profile);
+    let by_code: std::collections::HashMap<&str, _> =
+        prospects.indicators.iter().map(|(c, r)| (c.as_str(), r)).collect();
+    let outlook_of =
+        |code: &avance_core::code::Code| by_code.get(code.as_str()).map_or(Value::Null, |r| outlook(r, lang));
     let objectives: Vec<Value> = result
         .objectives
         .iter()
@@ -94,6 +139,7 @@ pub fn compute(policy: &Policy, result: &PolicyResult, lang: Lang) -> Value {
                 "capped": ev.capped,
                 "sentido": sentido,
                 "sentido_inferred": inferred,
+                "outlook": outlook_of(&r.code),
             })
         })
         .collect();
@@ -145,6 +191,13 @@ pub fn compute(policy: &Policy, result: &PolicyResult, lang: Lang) -> Value {
             "service_indicators": counts(&result.counts.service_indicators),
         },
         "alerts": alerts,
+        "outlook": {
+            "method": prospects.method.id(),
+            "counts": outlook_counts(&prospects.policy),
+            "objectives": prospects.objectives.iter().map(|(c, n)| json!({"code": c.as_str(), "counts": outlook_counts(n)})).collect::<Vec<_>>(),
+            "at_risk": prospects.at_risk.iter().map(|(c, y)| json!({"code": c.as_str(), "horizon": y.get()})).collect::<Vec<_>>(),
+            "alert": labels::at_risk(&prospects.at_risk, lang),
+        },
     })
 }
 

@@ -144,3 +144,58 @@ pub fn index_trend_caption(lang: Lang) -> &'static str {
         "The management index of each year of the policy's horizon; the lines mark 75 and 95.",
     )
 }
+
+/// An outlook category's name for people.
+pub fn outlook(o: avance_core::progress::Outlook, lang: Lang) -> &'static str {
+    use avance_core::progress::Outlook;
+    match o {
+        Outlook::Achieved => lang.pick("meta ya alcanzada", "target already met"),
+        Outlook::OnTrack => lang.pick("en camino", "on track"),
+        Outlook::NeedsAcceleration => {
+            lang.pick("avance insuficiente, requiere aceleración", "insufficient progress, needs acceleration")
+        }
+        Outlook::Stagnant => lang.pick("estancado", "stagnant"),
+        Outlook::Regressing => lang.pick("retroceso", "going backwards"),
+    }
+}
+
+/// Why an indicator has no outlook, for people.
+pub fn no_outlook(r: avance_core::progress::NoOutlook, lang: Lang) -> &'static str {
+    use avance_core::progress::NoOutlook;
+    match r {
+        NoOutlook::FewActuals => lang.pick(
+            "sin datos suficientes: menos de dos valores obtenidos hasta el año",
+            "not enough data: fewer than two actual values up to the year",
+        ),
+        NoOutlook::NoTarget => {
+            lang.pick("sin datos suficientes: no tiene logros esperados", "not enough data: no targets")
+        }
+        NoOutlook::NoProgressRequired => lang.pick(
+            "sin datos suficientes: la meta del horizonte no pide avanzar desde el inicio en el sentido del indicador",
+            "not enough data: the horizon target asks for no progress from the start in the indicator's sense",
+        ),
+        NoOutlook::HorizonNotAfterStart => lang.pick(
+            "sin datos suficientes: el horizonte no es posterior al inicio",
+            "not enough data: the horizon is not after the start",
+        ),
+    }
+}
+
+/// The alert of the indicators that do not reach their horizon target at the observed pace.
+pub fn at_risk(codes: &[(avance_core::code::Code, avance_core::model::Year)], lang: Lang) -> Option<String> {
+    if codes.is_empty() {
+        return None;
+    }
+    let mut by_year: std::collections::BTreeMap<avance_core::model::Year, Vec<&str>> = Default::default();
+    for (c, y) in codes {
+        by_year.entry(*y).or_default().push(c.as_str());
+    }
+    let parts: Vec<String> = by_year
+        .iter()
+        .map(|(y, cs)| match lang {
+            Lang::Es => format!("en riesgo de no alcanzar la meta al {y}: {}", cs.join(", ")),
+            Lang::En => format!("at risk of not reaching the target by {y}: {}", cs.join(", ")),
+        })
+        .collect();
+    Some(parts.join("; "))
+}
