@@ -85,6 +85,8 @@ pub struct IndicatorView {
     pub submission: Option<Submission>,
     /// Whether the actor may change this indicator's targets.
     pub can_change_target: bool,
+    /// The outlook to the horizon in the year (an estimate beside the figures).
+    pub outlook: Result<avance_core::progress::Assessment, avance_core::progress::NoOutlook>,
 }
 
 impl IndicatorView {
@@ -197,6 +199,7 @@ impl App {
             Action::ChangeTarget,
             &Resource::Indicator { ministry: &m.ministry.code, responsible: &ind.responsible },
         );
-        Ok(IndicatorView { policy, index, result, series, history, submission, can_change_target })
+        let outlook = avance_core::progress::assess(ind, policy.year, &policy.result.profile);
+        Ok(IndicatorView { policy, index, result, series, history, submission, can_change_target, outlook })
     }
 }

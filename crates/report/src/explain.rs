@@ -105,6 +105,84 @@ pub fn rounding_and_bands(profile: &RuleProfile, lang: Lang) -> String {
     }
 }
 
+/// A rate per year as people read it: a percentage when compound, units a year when linear.
+fn rate(x: f64, compound: bool, lang: Lang) -> String {
+    if compound {
+        format!("{:.2} % {}", x * 100.0, lang.pick("anual", "a year"))
+    } else {
+        format!("{:.2} {}", x, lang.pick("por año", "a year"))
+    }
+}
+
+/// "¿Llegará a la meta?": the steps of an indicator's outlook to its horizon, each a label and its
+/// text, or the reason there is none.
+pub fn outlook_steps(
+    r: &Result<avance_core::progress::Assessment, avance_core::progress::NoOutlook>,
+    lang: Lang,
+) -> Vec<(&'static str, String)> {
+    use avance_core::progress::ProgressMethod;
+    let a = match r {
+        Ok(a) => a,
+        Err(reason) => return vec![(lang.pick("Resultado", "Result"), labels::no_outlook(*reason, lang).to_string())],
+    };
+    let v = |x: f64| {
+        let t = format!("{x:.4}");
+        t.trim_end_matches('0').trim_end_matches('.').to_string()
+    };
+    let method = match a.method {
+        ProgressMethod::UnsdGrowthRatio => lang.pick(
+            "razón de tasas (UNSD, Gráfico de progreso de los ODS): tasa observada ÷ tasa requerida",
+            "ratio of rates (UNSD, SDG Progress Chart): observed rate ÷ required rate",
+        ),
+        ProgressMethod::EscapAnticipated => lang.pick(
+            "progreso anticipado (ESCAP): recta ajustada con más peso a los años recientes, proyectada al horizonte",
+            "anticipated progress (ESCAP): a line fitted with more weight on recent years, projected to the horizon",
+        ),
+    };
+    let mut out = vec![
+        (lang.pick("Método", "Method"), method.to_string()),
+        (lang.pick("Sentido", "Sense"), labels::sense(a.sense, lang).to_string()),
+        (lang.pick("Inicio", "Start"), format!("{} ({})", v(a.start.1), a.start.0)),
+        (lang.pick("Último valor obtenido", "Latest actual value"), format!("{} ({})", v(a.latest.1), a.latest.0)),
+        (lang.pick("Meta al horizonte", "Horizon target"), format!("{} ({})", v(a.horizon.1), a.horizon.0)),
+    ];
+    let kind = if a.compound {
+        lang.pick("tasas de crecimiento anual compuesto", "compound annual growth rates")
+    } else {
+        lang.pick(
+            "cambio lineal por año (el inicio o la meta no son positivos)",
+            "linear change a year (the start or the target is not positive)",
+        )
+    };
+    out.push((lang.pick("Tasas", "Rates"), kind.to_string()));
+    match a.method {
+        ProgressMethod::UnsdGrowthRatio => {
+            out.push((lang.pick("Tasa observada", "Observed rate"), rate(a.observed_rate, a.compound, lang)));
+            out.push((lang.pick("Tasa requerida", "Required rate"), rate(a.required_rate, a.compound, lang)));
+        }
+        ProgressMethod::EscapAnticipated => {
+            out.push((lang.pick("Pendiente ajustada", "Fitted slope"), rate(a.observed_rate, false, lang)));
+        }
+    }
+    out.push((lang.pick("Razón ρ", "Ratio ρ"), format!("{:.2}", a.ratio)));
+    out.push((
+        lang.pick("Proyección al horizonte", "Projection to the horizon"),
+        format!("{} ({})", v(a.projected), a.horizon.0),
+    ));
+    out.push((
+        lang.pick("Categoría", "Category"),
+        format!(
+            "{} — {}",
+            labels::outlook(a.outlook, lang),
+            lang.pick(
+                "meta ya alcanzada si el último valor la cumple; si no, ρ ≥ 0.95 en camino, 0.5–0.95 requiere aceleración, −0.1–0.5 estancado, < −0.1 retroceso",
+                "target met if the latest value meets it; otherwise ρ ≥ 0.95 on track, 0.5–0.95 needs acceleration, −0.1–0.5 stagnant, < −0.1 going backwards",
+            )
+        ),
+    ));
+    out
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -335,9 +335,13 @@ fn tick_label(v: f64) -> String {
 pub fn indicator_chart(
     ind: &Indicator,
     points: &[(avance_core::model::Year, Band, Option<String>)],
+    projection: Option<(avance_core::progress::Point, avance_core::progress::Point)>,
     lang: Lang,
     describedby: Option<&str>,
 ) -> String {
+    // The projection is drawn when both its ends are years of the chart and it goes somewhere.
+    let projection = projection
+        .filter(|(from, to)| to.0 > from.0 && [from.0, to.0].iter().all(|y| points.iter().any(|p| p.0 == *y)));
     let title = format!(
         "{} {}",
         lang.pick("Logros esperados y valores obtenidos de", "Targets and actual values of"),
@@ -351,32 +355,46 @@ pub fn indicator_chart(
         .flatten()
         .collect();
     values.extend(base.as_ref().map(|b| b.1));
+    values.extend(projection.map(|(_, to)| to.1));
     let (h, left, right, top_pad, bottom) = (290.0, 62.0, 12.0, 44.0, 52.0);
     let mut s = open(W, h, &title, describedby);
     // Legend.
     let mut lx = 0.0;
-    for (text, stroke, dash, fill) in [
+    let mut entries = vec![
         (lang.pick("Logro esperado", "Target"), "#4a4f55", "5 4", "#fff"),
         (lang.pick("Valor obtenido", "Actual value"), "#1f5fa8", "", "#1f5fa8"),
         (lang.pick("Línea base", "Baseline"), "#4a4f55", "1 3", "none"),
-    ] {
+    ];
+    if projection.is_some() {
+        entries.push((lang.pick("Proyección", "Projection"), PROJECTION, "2 3", "none"));
+    }
+    let (mut ly, legend_w) = (10.0, W - 8.0);
+    for (text, stroke, dash, fill) in entries {
+        let width = 42.0 + 7.6 * text.chars().count() as f64;
+        if lx + width > legend_w {
+            lx = 0.0;
+            ly += 18.0;
+        }
         let _ = write!(
             s,
-            r#"<line x1="{}" y1="10" x2="{}" y2="10" stroke="{stroke}" stroke-width="2" stroke-dasharray="{dash}"/>"#,
+            r#"<line x1="{}" y1="{y}" x2="{}" y2="{y}" stroke="{stroke}" stroke-width="2" stroke-dasharray="{dash}"/>"#,
             f(lx),
-            f(lx + 24.0)
+            f(lx + 24.0),
+            y = f(ly),
         );
         if fill != "none" {
             let _ = write!(
                 s,
-                r#"<circle cx="{}" cy="10" r="4" fill="{fill}" stroke="{stroke}" stroke-width="1.5"/>"#,
-                f(lx + 12.0)
+                r#"<circle cx="{}" cy="{}" r="4" fill="{fill}" stroke="{stroke}" stroke-width="1.5"/>"#,
+                f(lx + 12.0),
+                f(ly)
             );
         }
-        let _ = write!(s, r#"<text x="{}" y="14">{}</text>"#, f(lx + 30.0), esc(text));
-        lx += 42.0 + 7.6 * text.chars().count() as f64;
+        let _ = write!(s, r#"<text x="{}" y="{}">{}</text>"#, f(lx + 30.0), f(ly + 4.0), esc(text));
+        lx += width;
     }
-    let _ = write!(s, r#"<text x="0" y="34" font-style="italic">{}</text>"#, esc(ind.unit.label(lang)));
+    let _ = write!(s, r#"<text x="0" y="{}" font-style="italic">{}</text>"#, f(ly + 24.0), esc(ind.unit.label(lang)));
+    let top_pad = top_pad + (ly - 10.0);
     if points.is_empty() || values.is_empty() {
         let _ = write!(
             s,
@@ -482,9 +500,28 @@ pub fn indicator_chart(
         }
         s.push_str(&marks);
     }
+    if let Some((from, to)) = projection {
+        let at = |y: avance_core::model::Year| points.iter().position(|p| p.0 == y).map(x_of);
+        if let (Some(x1), Some(x2)) = (at(from.0), at(to.0)) {
+            let _ = write!(
+                s,
+                r#"<line x1="{}" y1="{}" x2="{}" y2="{}" stroke="{PROJECTION}" stroke-width="2.5" stroke-dasharray="2 3"><title>{} {}: {}</title></line>"#,
+                f(x1),
+                f(y_of(from.1)),
+                f(x2),
+                f(y_of(to.1)),
+                esc(lang.pick("Proyección al", "Projection to")),
+                to.0,
+                esc(&tick_label(to.1)),
+            );
+        }
+    }
     s.push_str("</svg>");
     s
 }
+
+/// The colour of the projection line (7:1 on white).
+const PROJECTION: &str = "#6a3d9a";
 
 /// A small chart of an indicator's targets (dashed) and actuals (solid) over the years; ND leaves
 /// a gap.

@@ -42,6 +42,18 @@ async fn public_pages_show_the_reference_figures() {
     assert!(i.contains("ceplan-pn@1"));
     assert!(i.contains(r#"id="avance-tipo2">-41.4"#) || i.contains(r#"id="avance-tipo2">−41.4"#), "Tipo 2: {i}");
     assert!(i.contains("primer reporte"), "history shows the value as first reported");
+    // The outlook to the horizon, explained: 44328 (2019) → 42391 (2024) against 49007 (2024).
+    assert!(i.contains(r#"<span class="band bajo outlook" id="perspectiva-categoria">retroceso</span>"#), "{i}");
+    for step in [
+        "<dt>Inicio</dt><dd>44328 (2019)</dd>",
+        "<dt>Último valor obtenido</dt><dd>42391 (2024)</dd>",
+        "<dt>Meta al horizonte</dt><dd>49007 (2024)</dd>",
+        "<dt>Tasa observada</dt><dd>-0.89 % anual</dd>",
+        "<dt>Tasa requerida</dt><dd>2.03 % anual</dd>",
+        "<dt>Razón ρ</dt><dd>-0.44</dd>",
+    ] {
+        assert!(i.contains(step), "{step}: {i}");
+    }
 
     assert_eq!(c.get("/politicas/NOPE").await.status, StatusCode::NOT_FOUND);
     assert_eq!(c.get("/politicas/PNDI?anio=1990").await.status, StatusCode::NOT_FOUND);
