@@ -237,6 +237,29 @@ pub fn report(policy: &Policy, result: &PolicyResult, lang: Lang, data_hash: &st
         "#{}\n",
         s(&format!("{} {data_hash}", lang.pick("Huella de los datos (SHA-256):", "Data fingerprint (SHA-256):")))
     );
+    // The outlook to the horizon, summed up.
+    let sum = avance_report::outlook::summary(policy, result, lang);
+    let _ = writeln!(o, "#text(size: 10pt, weight: \"bold\", {})\n", s(sum.title));
+    let _ = writeln!(o, "#text(size: 8pt, fill: luma(70), {})\n", s(&sum.intro));
+    let _ = write!(
+        o,
+        "#table(columns: {}, align: (left, {}),\n  table.header(",
+        sum.heads.len(),
+        vec!["right"; sum.heads.len() - 1].join(", ")
+    );
+    let heads: Vec<String> = sum.heads.iter().map(|h| s(h)).collect();
+    let _ = writeln!(o, "{}),", heads.join(", "));
+    for l in &sum.lines {
+        let mut cells = vec![s(&l.label)];
+        cells.extend(l.counts.iter().map(|c| s(&c.to_string())));
+        cells.push(s(&l.not_assessed.to_string()));
+        cells.push(s(&l.share));
+        let _ = writeln!(o, "  {},", cells.join(", "));
+    }
+    let _ = writeln!(o, ")\n");
+    if let Some(a) = &sum.alert {
+        let _ = writeln!(o, "#text(weight: \"bold\", {})\n", s(a));
+    }
     let _ = writeln!(
         o,
         "#text(size: 10pt, weight: \"bold\", {})\n",

@@ -157,6 +157,7 @@ struct Body {
     after_title: String,
     index_trend: String,
     index_years: Vec<(String, String, &'static str)>,
+    outlook: crate::outlook::Summary,
     t: Texts,
     header: Vec<(String, String)>,
     band_heads: Vec<&'static str>,
@@ -321,6 +322,7 @@ pub fn render_body(policy: &Policy, result: &PolicyResult, lang: Lang, data_hash
                 Some("tabla-indice-anual"),
             )
         },
+        outlook: crate::outlook::summary(policy, result, lang),
         index_years: extras
             .index_trend
             .iter()

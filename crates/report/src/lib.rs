@@ -10,6 +10,7 @@ pub mod html;
 pub mod json;
 pub mod labels;
 pub mod narrative;
+pub mod outlook;
 pub mod svg;
 pub mod text;
 pub mod xlsx;

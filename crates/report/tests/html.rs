@@ -76,6 +76,10 @@ fn every_figure_of_the_reference_is_in_the_page() {
     // The annex: profile and the data's fingerprint.
     assert!(page.contains("ceplan-pn@1 — "));
     assert!(page.contains(&format!("<code>{}</code>", dataset::content_hash(&example()))));
+    // The outlook to the horizon, summed up (the figures are the CLI test's, pinned there).
+    assert!(page.contains("<h2 id=\"outlook\">Perspectivas al horizonte</h2>"));
+    assert!(page.contains("<tr><th scope=\"row\">Política</th><td class=\"num\">37</td><td class=\"num\">1</td><td class=\"num\">7</td><td class=\"num\">9</td><td class=\"num\">8</td><td class=\"num\">29</td><td class=\"num\">61.3%</td></tr>"));
+    assert!(page.contains("<strong>en riesgo de no alcanzar la meta al 2024: IOP.01.01, "));
     // Charts.
     assert_eq!(page.matches("<svg").count(), 3 + 91);
 }
