@@ -43,6 +43,14 @@ pub struct PolicyView {
     pub pending_reviews: Option<usize>,
 }
 
+impl OverviewView {
+    /// The outlook to the horizon of each item's indicators (counts per category), in the order
+    /// of `items`, by each policy's profile.
+    pub fn outlooks(&self) -> Vec<avance_core::progress::OutlookCounts> {
+        self.items.iter().map(|(p, r)| avance_core::progress::assess_policy(p, r.year, &r.profile).policy).collect()
+    }
+}
+
 impl PolicyView {
     /// The policy's índice de gestión in each year of its horizon, from the cached figures (ND
     /// where a year has no objective with an avance).

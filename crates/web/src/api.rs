@@ -46,7 +46,7 @@ pub fn routes() -> Router<AppState> {
         description = "Seguimiento de políticas nacionales (método CEPLAN): cifras, indicadores y reporte de valores. Lectura pública; escritura con token de usuario (Authorization: Bearer)."
     ),
     paths(policies, policy, indicator, submit, submit_many, submissions, approve, return_),
-    components(schemas(PolicyLine, Counts, IndicatorDetail, YearFigures, NewActual, YearInput, NewActuals, BulkValue, Created, CreatedItem, SubmissionView, ReturnBody, ApiError, ErrorBody, ItemError)),
+    components(schemas(PolicyLine, Counts, IndicatorDetail, OutlookView, YearFigures, NewActual, YearInput, NewActuals, BulkValue, Created, CreatedItem, SubmissionView, ReturnBody, ApiError, ErrorBody, ItemError)),
     modifiers(&BearerAuth)
 )]
 struct ApiDoc;
@@ -380,6 +380,68 @@ pub struct IndicatorDetail {
     years: Vec<YearFigures>,
     /// "¿Cómo se calculó?": each step as a label and its text.
     how: Vec<(String, String)>,
+    /// The outlook to the horizon in the year.
+    outlook: OutlookView,
+}
+
+/// Whether the indicator reaches its horizon target at the pace observed so far: an estimate
+/// beside the figures, which it does not change (docs/rules.md, "Outlook to the horizon").
+#[derive(Debug, Serialize, ToSchema)]
+pub struct OutlookView {
+    /// `unsd-ratio-de-tasas` or `escap-progreso-anticipado`.
+    method: &'static str,
+    /// `meta_alcanzada`, `en_camino`, `requiere_aceleracion`, `estancado` or `retroceso`; null
+    /// when there is no assessment.
+    category: Option<&'static str>,
+    /// Why there is no assessment: `menos_de_dos_valores`, `sin_meta`,
+    /// `meta_sin_progreso_requerido`, `horizonte_no_posterior`; null when assessed.
+    reason: Option<&'static str>,
+    /// The category or the reason in words, in the client's language.
+    label: String,
+    start_year: Option<u16>,
+    start_value: Option<f64>,
+    latest_year: Option<u16>,
+    latest_value: Option<f64>,
+    horizon_year: Option<u16>,
+    horizon_target: Option<f64>,
+    /// Per year: a fraction for compound growth rates, units for linear ones.
+    observed_rate: Option<f64>,
+    required_rate: Option<f64>,
+    /// ρ: observed ÷ required (UNSD), or the share of the required progress anticipated (ESCAP).
+    ratio: Option<f64>,
+    /// The value expected at the horizon year at the observed pace.
+    projected: Option<f64>,
+    /// The assessment explained: each step as a label and its text.
+    how: Vec<(String, String)>,
+}
+
+fn outlook_view(
+    r: &Result<avance_core::progress::Assessment, avance_core::progress::NoOutlook>,
+    method: avance_core::progress::ProgressMethod,
+    lang: avance_core::lang::Lang,
+) -> OutlookView {
+    let round = |x: f64| (x * 10_000.0).round() / 10_000.0;
+    let a = r.as_ref().ok();
+    OutlookView {
+        method: method.id(),
+        category: a.map(|a| a.outlook.id()),
+        reason: r.as_ref().err().map(|e| e.id()),
+        label: match r {
+            Ok(a) => avance_report::labels::outlook(a.outlook, lang).to_string(),
+            Err(e) => avance_report::labels::no_outlook(*e, lang).to_string(),
+        },
+        start_year: a.map(|a| a.start.0.get()),
+        start_value: a.map(|a| round(a.start.1)),
+        latest_year: a.map(|a| a.latest.0.get()),
+        latest_value: a.map(|a| round(a.latest.1)),
+        horizon_year: a.map(|a| a.horizon.0.get()),
+        horizon_target: a.map(|a| round(a.horizon.1)),
+        observed_rate: a.map(|a| round(a.observed_rate)),
+        required_rate: a.map(|a| round(a.required_rate)),
+        ratio: a.map(|a| round(a.ratio)),
+        projected: a.map(|a| round(a.projected)),
+        how: avance_report::explain::outlook_steps(r, lang).into_iter().map(|(k, v)| (k.to_string(), v)).collect(),
+    }
 }
 
 /// One indicator: metadata, every year's values and avance, and how the year's avance was computed.
@@ -439,6 +501,7 @@ async fn indicator(
             .into_iter()
             .map(|(k, v)| (k.to_string(), v))
             .collect(),
+        outlook: outlook_view(&view.outlook, profile.progress, c.lang),
     })
     .into_response())
 }

@@ -106,6 +106,9 @@ struct OverviewRow {
     objectives: String,
     indicators: String,
     alerts: usize,
+    /// The share of assessed indicators that reach their horizon target at the observed pace.
+    on_track: String,
+    on_track_value: Option<f64>,
 }
 
 struct Choice {
@@ -130,6 +133,7 @@ struct Overview {
     chart: String,
     chart_index: String,
     empty: bool,
+    by_on_track: bool,
 }
 
 struct OverviewTexts {
@@ -142,7 +146,10 @@ struct OverviewTexts {
     all: &'static str,
     apply: &'static str,
     policies: &'static str,
-    heads: [&'static str; 9],
+    heads: [&'static str; 10],
+    order: &'static str,
+    order_code: &'static str,
+    order_on_track: &'static str,
     totals: &'static str,
     level: &'static str,
     chart: &'static str,
@@ -160,6 +167,9 @@ pub struct OverviewQuery {
     ministerio: String,
     #[serde(default)]
     tipo: String,
+    /// `en-camino` to rank by the share of indicators on track; else by code.
+    #[serde(default)]
+    orden: String,
 }
 
 fn choices(values: impl IntoIterator<Item = (String, String)>, selected: &str) -> Vec<Choice> {
@@ -196,6 +206,7 @@ pub async fn overview(State(state): State<AppState>, v: Viewer, Query(q): Query<
         Ok(x) => x,
         Err(e) => return Fail::new(e, &v).into_response(),
     };
+    let outlooks = view.outlooks();
     let (year, items) = (view.year, view.items);
     let all_years: Vec<(String, String)> =
         loaded.policies.values().flat_map(|p| p.meta().years.iter()).map(|y| (y.to_string(), y.to_string())).collect();
@@ -203,9 +214,10 @@ pub async fn overview(State(state): State<AppState>, v: Viewer, Query(q): Query<
     for (_, r) in &items {
         total.merge(&r.counts);
     }
-    let rows = items
+    let mut rows = items
         .iter()
-        .map(|(p, r)| {
+        .zip(&outlooks)
+        .map(|((p, r), o)| {
             let m = p.meta();
             let d = r.profile.decimals;
             let obj = &r.counts.objectives;
@@ -226,9 +238,15 @@ pub async fn overview(State(state): State<AppState>, v: Viewer, Query(q): Query<
                 objectives: format!("{} / {} / {} / {}", obj.bajo, obj.intermedio, obj.alto, obj.nd),
                 indicators: format!("{} / {} / {} / {}", ind.bajo, ind.intermedio, ind.alto, ind.nd),
                 alerts: r.alerts.len(),
+                on_track: o.share_on_track().map_or_else(|| "—".to_string(), |x| format!("{:.1}%", x * 100.0)),
+                on_track_value: o.share_on_track(),
             }
         })
         .collect::<Vec<_>>();
+    // `?orden=en-camino`: the policies with the largest share of indicators on track first.
+    if q.orden == "en-camino" {
+        rows.sort_by(|a, b| b.on_track_value.unwrap_or(-1.0).total_cmp(&a.on_track_value.unwrap_or(-1.0)));
+    }
     let page = Overview {
         f: v.frame(match year {
             Some(y) => format!("{} {y}", l.pick("Seguimiento de las políticas nacionales,", "Follow-up of national policies,")),
@@ -257,7 +275,11 @@ pub async fn overview(State(state): State<AppState>, v: Viewer, Query(q): Query<
                 l.pick("Objetivos (bajo / intermedio / alto / ND)", "Objectives (low / intermediate / high / ND)"),
                 l.pick("Indicadores (bajo / intermedio / alto / ND)", "Indicators (low / intermediate / high / ND)"),
                 l.pick("Alertas", "Alerts"),
+                l.pick("Indicadores en camino a la meta del horizonte", "Indicators on track to the horizon's target"),
             ],
+            order: l.pick("Ordenar", "Sort"),
+            order_code: l.pick("por código", "by code"),
+            order_on_track: l.pick("por indicadores en camino a la meta", "by indicators on track"),
             totals: l.pick("Semáforo de las políticas seleccionadas", "Traffic light of the selected policies"),
             level: l.pick("Nivel", "Level"),
             chart: l.pick(
@@ -288,6 +310,7 @@ pub async fn overview(State(state): State<AppState>, v: Viewer, Query(q): Query<
             &q.tipo,
         ),
         empty: rows.is_empty(),
+        by_on_track: q.orden == "en-camino",
         rows,
         band_heads: Band::ALL.iter().map(|b| labels::band_range(*b)).collect(),
         counts: count_rows(&total, l),

@@ -20,6 +20,13 @@ async fn public_pages_show_the_reference_figures() {
     // Objectives 1 alto / 2 intermedio / 0 bajo / 1 ND; indicators (5 IOP + 86 ISS).
     assert!(t.contains("1 / 2 / 0 / 1"));
     assert!(t.contains("19 / 7 / 40 / 25"), "indicator counts: {t}");
+    // The share of indicators on track to the horizon's target (38 of 62 assessed), and the ranking by it.
+    assert!(
+        t.contains(r#"<td class="num" data-label="Indicadores en camino a la meta del horizonte">61.3%</td>"#),
+        "{t}"
+    );
+    let ranked = c.get("/?orden=en-camino").await.text();
+    assert!(ranked.contains(r#"<option value="en-camino" selected>"#) && ranked.contains("61.3%"), "{ranked}");
     // Filters: a ministry without policies shows none.
     let none = c.get("/?ministerio=999").await.text();
     assert!(none.contains("No hay políticas con seguimiento para estos filtros."));
@@ -582,6 +589,19 @@ async fn api_reads_for_everyone_and_writes_with_tokens() {
     let doc = c.api("GET", "/api/v1/policies/PNDI", None, None).await.json();
     assert_eq!(doc["format"], "avance-compute/1");
     let ind = c.api("GET", "/api/v1/policies/PNDI/indicators/IOP.01.01?year=2024", None, None).await.json();
+    // The outlook to the horizon: 44328 (2019) → 42391 (2024) against 49007 (2024).
+    let o = &ind["outlook"];
+    assert_eq!(o["method"], "unsd-ratio-de-tasas");
+    assert_eq!(o["category"], "retroceso");
+    assert_eq!(o["reason"], serde_json::Value::Null);
+    assert_eq!(
+        (o["start_year"].as_u64(), o["latest_year"].as_u64(), o["horizon_year"].as_u64()),
+        (Some(2019), Some(2024), Some(2024))
+    );
+    assert_eq!(
+        (o["observed_rate"].to_string(), o["required_rate"].to_string()),
+        ("-0.0089".to_string(), "0.0203".to_string())
+    );
     assert_eq!(ind["avance_tipo1"], "86.5");
     assert_eq!(ind["years"].as_array().unwrap().len(), 3);
     assert_eq!(c.api("GET", "/api/v1/policies/NOPE", None, None).await.status, StatusCode::NOT_FOUND);
