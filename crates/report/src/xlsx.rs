@@ -148,6 +148,10 @@ pub fn render(policy: &Policy, result: &PolicyResult, lang: Lang) -> Result<Vec<
     ws.set_landscape();
     ws.set_print_fit_to_pages(1, 0);
 
+    let prospects = avance_core::progress::assess_policy(policy, result.year, &result.profile);
+    let outlook_of: std::collections::HashMap<&str, _> =
+        prospects.indicators.iter().map(|(c, r)| (c.as_str(), r)).collect();
+
     // One sheet per indicator level.
     for (kind, name) in [
         (CodeKind::ObjectiveIndicator, lang.pick("Indicadores de objetivo", "Objective indicators")),
@@ -173,6 +177,9 @@ pub fn render(policy: &Policy, result: &PolicyResult, lang: Lang) -> Result<Vec<
         header.extend(years.iter().map(|y| format!("{} {y}", lang.pick("Valor obtenido", "Actual"))));
         header.push(format!("{} {} (%)", lang.pick("Avance Tipo 1", "Avance Tipo 1"), result.year));
         header.push(lang.pick("Semáforo", "Band").to_string());
+        header.push(lang.pick("Perspectiva al horizonte", "Outlook to the horizon").to_string());
+        header.push(lang.pick("Año del horizonte", "Horizon year").to_string());
+        header.push(lang.pick("Proyección al horizonte", "Projection to the horizon").to_string());
         for (j, h) in header.iter().enumerate() {
             ws.write_string_with_format(0, j as u16, h, &head)?;
         }
@@ -202,6 +209,17 @@ pub fn render(policy: &Policy, result: &PolicyResult, lang: Lang) -> Result<Vec<
             }
             avance_cell(ws, r, 9 + 2 * n, res.avance(), res.band, d)?;
             ws.write_string(r, 10 + 2 * n, labels::band(res.band, lang))?;
+            match outlook_of.get(res.code.as_str()) {
+                Some(Ok(a)) => {
+                    ws.write_string(r, 11 + 2 * n, labels::outlook(a.outlook, lang))?;
+                    ws.write_number(r, 12 + 2 * n, f64::from(a.horizon.0.get()))?;
+                    ws.write_number(r, 13 + 2 * n, (a.projected * 100.0).round() / 100.0)?;
+                }
+                Some(Err(reason)) => {
+                    ws.write_string(r, 11 + 2 * n, labels::no_outlook(*reason, lang))?;
+                }
+                None => {}
+            }
         }
         let widths = [18.0, 14.0, 70.0, 18.0, 14.0, 14.0, 18.0, 10.0, 12.0];
         for (j, w) in widths.iter().enumerate() {
@@ -215,6 +233,31 @@ pub fn render(policy: &Policy, result: &PolicyResult, lang: Lang) -> Result<Vec<
         ws.set_landscape();
         ws.set_print_fit_to_pages(1, 0);
         ws.set_repeat_rows(0, 0)?;
+    }
+    // The outlook to the horizon, summed up.
+    let summary = crate::outlook::summary(policy, result, lang);
+    let ws = wb.add_worksheet().set_name(lang.pick("Perspectivas", "Outlook"))?;
+    ws.write_string_with_format(0, 0, summary.title, &Format::new().set_bold())?;
+    ws.write_string(1, 0, &summary.intro)?;
+    for (j, h) in summary.heads.iter().enumerate() {
+        ws.write_string_with_format(3, j as u16, *h, &head)?;
+    }
+    for (i, l) in summary.lines.iter().enumerate() {
+        let r = 4 + i as u32;
+        ws.write_string(r, 0, &l.label)?;
+        for (j, c) in l.counts.iter().enumerate() {
+            ws.write_number(r, 1 + j as u16, *c as f64)?;
+        }
+        let n = l.counts.len() as u16;
+        ws.write_number(r, 1 + n, l.not_assessed as f64)?;
+        ws.write_string(r, 2 + n, &l.share)?;
+    }
+    if let Some(a) = &summary.alert {
+        ws.write_string_with_format(5 + summary.lines.len() as u32, 0, a, &Format::new().set_bold())?;
+    }
+    ws.set_column_width(0, 18.0)?;
+    for j in 1..summary.heads.len() {
+        ws.set_column_width(j as u16, 16.0)?;
     }
     wb.save_to_buffer()
 }

@@ -15,7 +15,31 @@ fn the_reference_workbook_reads_back() {
     let result = compute(&policy, Year::new(2024).expect("year"));
     let bytes = avance_report::xlsx::render(&policy, &result, Lang::Es).expect("xlsx");
     let mut wb: Xlsx<_> = Xlsx::new(std::io::Cursor::new(bytes)).expect("a workbook");
-    assert_eq!(wb.sheet_names(), ["Resumen", "Objetivos", "Indicadores de objetivo", "Indicadores de servicio"]);
+    assert_eq!(
+        wb.sheet_names(),
+        ["Resumen", "Objetivos", "Indicadores de objetivo", "Indicadores de servicio", "Perspectivas"]
+    );
+    // The outlook to the horizon: the policy's line, and each indicator's category.
+    let outlook = wb.worksheet_range("Perspectivas").expect("outlook");
+    let policy_line: Vec<Data> = (0..8).map(|c| outlook.get_value((8, c)).cloned().unwrap_or(Data::Empty)).collect();
+    assert_eq!(
+        policy_line,
+        [
+            Data::String("Política".into()),
+            Data::Float(37.0),
+            Data::Float(1.0),
+            Data::Float(7.0),
+            Data::Float(9.0),
+            Data::Float(8.0),
+            Data::Float(29.0),
+            Data::String("61.3%".into())
+        ]
+    );
+    let iop = wb.worksheet_range("Indicadores de objetivo").expect("IOP sheet");
+    let head =
+        iop.rows().next().expect("header").iter().position(|c| c == &Data::String("Perspectiva al horizonte".into()));
+    let column = head.expect("outlook column") as u32;
+    assert_eq!(iop.get_value((1, column)), Some(&Data::String("retroceso".into())), "IOP.01.01");
 
     let summary = wb.worksheet_range("Resumen").expect("summary");
     let counts: Vec<Vec<f64>> = (8..11)
