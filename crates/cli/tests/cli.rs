@@ -127,6 +127,8 @@ mod feature {
         let s = stdout(&out);
         assert!(s.starts_with("Política Nacional de Desarrollo Industrial (PNDI) — año 2024\n"), "{s}");
         assert!(s.contains("Índice de gestión de la política nacional: 79.3 (intermedio)"));
+        assert!(s.contains("\nPerspectivas al horizonte\n"), "{s}");
+        assert!(s.contains("  Política   61.3% en camino o alcanzada  (meta ya alcanzada 37 · en camino 1 · "), "{s}");
         assert!(s.contains("  OP.03       71.4  bajo "));
         assert!(
             s.contains("  Indicadores de servicio                      18        5       40       23     86"),

@@ -112,6 +112,24 @@ pub fn compute(policy: &Policy, result: &PolicyResult, lang: Lang) -> String {
             alert_text::detail(a, &result.profile, result.year, lang)
         );
     }
+
+    // The outlook to the horizon: indicators per category, by objective and for the policy.
+    let sum = crate::outlook::summary(policy, result, lang);
+    let _ = writeln!(o, "\n{}", sum.title);
+    let _ = writeln!(o, "  {}", sum.intro);
+    for l in &sum.lines {
+        let cells: Vec<String> = sum.heads[1..sum.heads.len() - 2]
+            .iter()
+            .zip(&l.counts)
+            .map(|(h, c)| format!("{h} {c}"))
+            .chain([format!("{} {}", sum.heads[sum.heads.len() - 2], l.not_assessed)])
+            .collect();
+        let _ =
+            writeln!(o, "  {:<9} {:>6} {}  ({})", l.label, l.share, sum.heads[sum.heads.len() - 1], cells.join(" · "));
+    }
+    if let Some(a) = &sum.alert {
+        let _ = writeln!(o, "  {a}");
+    }
     o
 }
 
