@@ -261,7 +261,13 @@ pub fn render_body(policy: &Policy, result: &PolicyResult, lang: Lang, data_hash
             avance: shown(r.avance()),
             band_class: r.band.id(),
             band_label: labels::band(r.band, lang),
-            trend: svg::indicator_trend(ind, lang),
+            trend: svg::indicator_trend_projected(
+                ind,
+                avance_core::progress::assess(ind, result.year, &result.profile)
+                    .ok()
+                    .map(|a| (a.latest, (a.horizon.0, a.projected))),
+                lang,
+            ),
         })
     };
     let objectives = result

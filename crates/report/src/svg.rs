@@ -526,11 +526,22 @@ const PROJECTION: &str = "#6a3d9a";
 /// A small chart of an indicator's targets (dashed) and actuals (solid) over the years; ND leaves
 /// a gap.
 pub fn indicator_trend(ind: &Indicator, lang: Lang) -> String {
+    indicator_trend_projected(ind, None, lang)
+}
+
+/// [`indicator_trend`] with the projection to the horizon (from the latest actual to the value
+/// expected at the horizon year) as a dotted purple line.
+pub fn indicator_trend_projected(
+    ind: &Indicator,
+    projection: Option<(avance_core::progress::Point, avance_core::progress::Point)>,
+    lang: Lang,
+) -> String {
     let years: Vec<_> = ind
         .targets
         .keys()
         .chain(ind.actuals.keys())
         .copied()
+        .chain(projection.map(|(_, to)| to.0))
         .collect::<std::collections::BTreeSet<_>>()
         .into_iter()
         .collect();
@@ -548,7 +559,8 @@ pub fn indicator_trend(ind: &Indicator, lang: Lang) -> String {
         esc(&title)
     );
     let num = |c: &avance_core::value::Cell| c.number().and_then(|d| d.to_string().parse::<f64>().ok());
-    let values: Vec<f64> = ind.targets.values().chain(ind.actuals.values()).filter_map(num).collect();
+    let mut values: Vec<f64> = ind.targets.values().chain(ind.actuals.values()).filter_map(num).collect();
+    values.extend(projection.map(|(_, to)| to.1).filter(|v| v.is_finite()));
     if years.len() < 2 || values.is_empty() {
         let _ =
             write!(s, r##"<text x="4" y="26" font-family="sans-serif" font-size="11" fill="#4a4f55">ND</text></svg>"##);
@@ -580,6 +592,19 @@ pub fn indicator_trend(ind: &Indicator, lang: Lang) -> String {
         if !path.is_empty() {
             let _ =
                 write!(s, r#"<path d="{}" fill="none" stroke="{stroke}" stroke-width="1.5"{dash}/>"#, path.trim_end());
+        }
+    }
+    if let Some((from, to)) = projection.filter(|(from, to)| to.0 > from.0) {
+        let at = |y: avance_core::model::Year| years.iter().position(|x| *x == y).map(x_of);
+        if let (Some(x1), Some(x2)) = (at(from.0), at(to.0)) {
+            let _ = write!(
+                s,
+                r#"<line x1="{}" y1="{}" x2="{}" y2="{}" stroke="{PROJECTION}" stroke-width="1.5" stroke-dasharray="2 2"/>"#,
+                f(x1),
+                f(y_of(from.1)),
+                f(x2),
+                f(y_of(to.1))
+            );
         }
     }
     s.push_str("</svg>");
