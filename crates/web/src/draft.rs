@@ -50,7 +50,11 @@ pub fn for_page(headers: &HeaderMap, page: &str) -> Option<BTreeMap<String, Stri
     (fields.get(PAGE).map(String::as_str) == Some(page)).then_some(fields)
 }
 
-/// Removes the draft once its form has been shown with it.
-pub fn forget(res: &mut Response, secure: bool) {
-    res.headers_mut().append(header::SET_COOKIE, security::set_cookie(DRAFT_COOKIE, "", secure, Some(0)));
+/// The answer of a page that put a draft back in its form (`had_draft`): the draft is removed
+/// once the page has been shown with it.
+pub fn shown_once(mut res: Response, had_draft: bool, secure: bool) -> Response {
+    if had_draft && res.status().is_success() {
+        res.headers_mut().append(header::SET_COOKIE, security::set_cookie(DRAFT_COOKIE, "", secure, Some(0)));
+    }
+    res
 }

@@ -574,9 +574,8 @@ pub async fn indicator(
         valor: kept.remove("valor").unwrap_or_default(),
         justificacion: kept.remove("justificacion").unwrap_or_default(),
     };
-    let mut res = indicator_page(&state, &v, &code, &indicator, &q, None, form).await?;
-    crate::draft::forget(&mut res, state.config.secure_cookies);
-    Ok(res)
+    let res = indicator_page(&state, &v, &code, &indicator, &q, None, form).await?;
+    Ok(crate::draft::shown_once(res, true, state.config.secure_cookies))
 }
 
 /// The indicator page, with an error next to the target form when a change was refused.

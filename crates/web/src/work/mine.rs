@@ -92,11 +92,7 @@ pub async fn mine(
         evidencia: d.remove("evidencia").unwrap_or_default(),
     });
     let had_draft = kept.is_some();
-    let mut res = mine_page(&state, &v, sent, None, kept).await;
-    if had_draft && res.status().is_success() {
-        draft::forget(&mut res, state.config.secure_cookies);
-    }
-    res
+    draft::shown_once(mine_page(&state, &v, sent, None, kept).await, had_draft, state.config.secure_cookies)
 }
 
 async fn mine_page(

@@ -72,11 +72,7 @@ pub async fn review_list(State(state): State<AppState>, v: Viewer, headers: axum
     let kept = draft::for_page(&headers, PAGE)
         .and_then(|d| Some((d.get("envio")?.parse::<i64>().ok()?, d.get("motivo")?.clone())));
     let had_draft = kept.is_some();
-    let mut res = review_page(&state, &v, None, kept).await;
-    if had_draft && res.status().is_success() {
-        draft::forget(&mut res, state.config.secure_cookies);
-    }
-    res
+    draft::shown_once(review_page(&state, &v, None, kept).await, had_draft, state.config.secure_cookies)
 }
 
 async fn review_page(
