@@ -61,6 +61,13 @@ pub enum IssueKind {
     MalformedSheet {
         sheet: String,
     },
+    /// A workbook's sheet that reaches a cell so far away that reading it whole would take more
+    /// cells than any template has (a cell at XFD1048576, say).
+    SheetTooLarge {
+        sheet: String,
+        /// The farthest cell, as a spreadsheet names it (`XFD1048576`).
+        cell: String,
+    },
     /// The file is not valid JSON.
     Syntax {
         line: usize,
@@ -284,6 +291,17 @@ impl Issue {
         match &self.kind {
             IssueKind::Io { message } => {
                 format!("{}: {message}", lang.pick("no se puede leer el archivo", "cannot read the file"))
+            }
+            IssueKind::SheetTooLarge { sheet, cell } => {
+                if es {
+                    format!(
+                        "la hoja \"{sheet}\" llega hasta la celda {cell}: más de 5,000,000 celdas, que ninguna plantilla usa; borre las celdas lejanas"
+                    )
+                } else {
+                    format!(
+                        "the sheet \"{sheet}\" reaches the cell {cell}: more than 5,000,000 cells, which no template uses; delete the far cells"
+                    )
+                }
             }
             IssueKind::MalformedSheet { sheet } => {
                 if es {

@@ -175,39 +175,98 @@ pub fn read_xlsx_bytes(path: &Path, bytes: Vec<u8>) -> Result<Policy, Vec<Issue>
     tables::to_policy(path, &tables, true)
 }
 
+/// The most cells (rows × columns, from A1 to the farthest cell) a sheet may span: far more than
+/// any template, far less than the 17 billion a sheet can address (the message of
+/// `IssueKind::SheetTooLarge` says this number).
+pub const MAX_SHEET_CELLS: usize = 5_000_000;
+
+/// The name a spreadsheet gives the cell at (row, column), counted from 0: `XFD1048576`.
+fn cell_name(row: u32, col: u32) -> String {
+    let mut letters = Vec::new();
+    let mut c = u64::from(col) + 1;
+    while c > 0 {
+        let rem = ((c - 1) % 26) as u8;
+        letters.push(char::from(b'A' + rem));
+        c = (c - 1) / 26;
+    }
+    letters.iter().rev().collect::<String>() + &(u64::from(row) + 1).to_string()
+}
+
+/// A sheet's non-empty cells: row, column (from 0) and value.
+type Cells = Vec<(u32, u32, Data)>;
+
+/// Why a sheet cannot be read.
+enum SheetProblem {
+    /// The reader cannot make sense of it (or panicked on it).
+    Malformed,
+    /// It reaches this cell, beyond [`MAX_SHEET_CELLS`].
+    TooLarge(String),
+}
+
+/// A sheet's non-empty cells (row, column, value), or `None` when the workbook has no such sheet.
+/// An XLSX sheet is read cell by cell, so that a far cell (XFD1048576) is refused before anything
+/// is allocated for the cells between; other formats go through the reader's whole range.
+fn sheet_cells(wb: &mut calamine::Sheets<std::io::Cursor<Vec<u8>>>, name: &str) -> Result<Option<Cells>, SheetProblem> {
+    let too_large = |r: u32, c: u32| (r as usize + 1).saturating_mul(c as usize + 1) > MAX_SHEET_CELLS;
+    // The reader panics on some malformed sheets (found by fuzzing: a cell reference whose row
+    // overflows); a bad file must be an error, not a crash.
+    let read = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| match wb {
+        calamine::Sheets::Xlsx(x) => {
+            let mut reader = match x.worksheet_cells_reader(name) {
+                Ok(r) => r,
+                Err(calamine::XlsxError::WorksheetNotFound(_)) => return Ok(None),
+                Err(_) => return Err(SheetProblem::Malformed),
+            };
+            let mut cells = Vec::new();
+            while let Some(cell) = reader.next_cell().map_err(|_| SheetProblem::Malformed)? {
+                let (r, c) = cell.get_position();
+                if too_large(r, c) {
+                    return Err(SheetProblem::TooLarge(cell_name(r, c)));
+                }
+                let value = Data::from(cell.get_value().clone());
+                if value != Data::Empty {
+                    cells.push((r, c, value));
+                }
+            }
+            Ok(Some(cells))
+        }
+        other => {
+            let Ok(range) = other.worksheet_range(name) else { return Ok(None) };
+            if let Some((r, c)) = range.end().filter(|(r, c)| too_large(*r, *c)) {
+                return Err(SheetProblem::TooLarge(cell_name(r, c)));
+            }
+            Ok(Some(range.used_cells().map(|(r, c, d)| (r as u32, c as u32, d.clone())).collect()))
+        }
+    }));
+    read.unwrap_or(Err(SheetProblem::Malformed))
+}
+
 fn tables_from_bytes(path: &Path, bytes: Vec<u8>, progress: Progress<'_>) -> Result<Tables, Vec<Issue>> {
     let unreadable = |e: String| vec![Issue::io(path, &std::io::Error::other(e))];
     let mut wb = open_workbook_auto_from_rs(std::io::Cursor::new(bytes)).map_err(|e| unreadable(e.to_string()))?;
     let mut tables = Tables::default();
     for (done, name) in tables::SHEETS.into_iter().enumerate() {
         progress(Step::Reading { done, total: tables::SHEETS.len() });
-        // The XLSX reader panics on some malformed sheets (found by fuzzing: a cell reference
-        // whose row overflows); a bad file must be an error, not a crash.
-        let range = match std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| wb.worksheet_range(name))) {
-            Ok(Ok(range)) => range,
-            Ok(Err(_)) => continue,
-            Err(_) => {
-                return Err(vec![Issue {
-                    file: path.to_path_buf(),
-                    location: Location::File,
-                    code: None,
-                    kind: IssueKind::MalformedSheet { sheet: name.to_string() },
-                }]);
+        let issue = |kind| vec![Issue { file: path.to_path_buf(), location: Location::File, code: None, kind }];
+        let cells = match sheet_cells(&mut wb, name) {
+            Ok(Some(cells)) => cells,
+            Ok(None) => continue,
+            Err(SheetProblem::Malformed) => return Err(issue(IssueKind::MalformedSheet { sheet: name.to_string() })),
+            Err(SheetProblem::TooLarge(cell)) => {
+                return Err(issue(IssueKind::SheetTooLarge { sheet: name.to_string(), cell }));
             }
         };
         let mut sheet = Sheet::default();
-        // Rows and columns as the spreadsheet numbers them, even if the used range starts later.
-        let (r0, c0) = range.start().map_or((0, 0), |(r, c)| (r as usize, c as usize));
-        let height = r0 + range.height();
-        let width = c0 + range.width();
+        // Rows and columns as the spreadsheet numbers them, from A1.
+        let height = cells.iter().map(|(r, _, _)| *r as usize + 1).max().unwrap_or(0);
+        let width = cells.iter().map(|(_, c, _)| *c as usize + 1).max().unwrap_or(0);
         let mut grid = vec![vec![String::new(); width]; height];
-        for (r, row) in range.rows().enumerate() {
-            for (c, d) in row.iter().enumerate() {
-                let (text, numeric) = cell_text(d);
-                grid[r0 + r][c0 + c] = text;
-                if numeric && r0 + r > 0 {
-                    sheet.numeric.insert((r0 + r - 1, c0 + c));
-                }
+        for (r, c, d) in &cells {
+            let (r, c) = (*r as usize, *c as usize);
+            let (text, numeric) = cell_text(d);
+            grid[r][c] = text;
+            if numeric && r > 0 {
+                sheet.numeric.insert((r - 1, c));
             }
         }
         let mut rows = grid.into_iter();

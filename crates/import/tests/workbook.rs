@@ -222,3 +222,19 @@ fn a_sheet_with_an_impossible_cell_reference_is_an_error() {
         )]
     );
 }
+
+/// A sheet with a cell at XFD1048576 (the last cell a sheet can address): refused with the cell
+/// named, before anything is allocated for the 17 billion cells up to it (found by fuzzing: the
+/// reader's whole range made the process abort on a 512 GiB allocation).
+#[test]
+fn a_sheet_reaching_the_last_cell_is_refused_without_allocating_it() {
+    let file = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/sheet-cell-at-xfd1048576.xlsx");
+    let messages = rendered(workbook::read(&file));
+    assert_eq!(
+        messages,
+        [format!(
+            "{}: la hoja \"politica\" llega hasta la celda XFD1048576: más de 5,000,000 celdas, que ninguna plantilla usa; borre las celdas lejanas",
+            file.display()
+        )]
+    );
+}
