@@ -212,15 +212,16 @@ fn not_a_workbook_is_an_error() {
 /// reader's overflows in release too).
 #[test]
 fn a_sheet_with_an_impossible_cell_reference_is_an_error() {
-    let file = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/fuzz-cell-row-overflow.xlsx");
-    let messages = rendered(workbook::read(&file));
-    assert_eq!(
-        messages,
-        [format!(
-            "{}: la hoja \"estructura\" está dañada: su XML no es el de una hoja de cálculo válida",
-            file.display()
-        )]
+    refused_with(
+        "fuzz-cell-row-overflow.xlsx",
+        "la hoja \"estructura\" está dañada: su XML no es el de una hoja de cálculo válida",
     );
+}
+
+/// Reading the fixture `name` gives exactly one message: the file's path, then `message`.
+fn refused_with(name: &str, message: &str) {
+    let file = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures").join(name);
+    assert_eq!(rendered(workbook::read(&file)), [format!("{}: {message}", file.display())]);
 }
 
 /// A sheet with a cell at XFD1048576 (the last cell a sheet can address): refused with the cell
@@ -228,13 +229,8 @@ fn a_sheet_with_an_impossible_cell_reference_is_an_error() {
 /// reader's whole range made the process abort on a 512 GiB allocation).
 #[test]
 fn a_sheet_reaching_the_last_cell_is_refused_without_allocating_it() {
-    let file = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/sheet-cell-at-xfd1048576.xlsx");
-    let messages = rendered(workbook::read(&file));
-    assert_eq!(
-        messages,
-        [format!(
-            "{}: la hoja \"politica\" llega hasta la celda XFD1048576: más de 5,000,000 celdas, que ninguna plantilla usa; borre las celdas lejanas",
-            file.display()
-        )]
+    refused_with(
+        "sheet-cell-at-xfd1048576.xlsx",
+        "la hoja \"politica\" llega hasta la celda XFD1048576: más de 5,000,000 celdas, que ninguna plantilla usa; borre las celdas lejanas",
     );
 }

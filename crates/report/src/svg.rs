@@ -474,31 +474,22 @@ pub fn indicator_chart(
     for (series, stroke, dash, filled) in
         [(&ind.targets, "#4a4f55", " stroke-dasharray=\"5 4\"", false), (&ind.actuals, "#1f5fa8", "", true)]
     {
-        let mut path = String::new();
-        let mut pen_down = false;
-        let mut marks = String::new();
-        for (i, (year, band, _)) in points.iter().enumerate() {
-            match series.get(year).and_then(num) {
-                Some(v) => {
-                    let _ = write!(path, "{}{} {} ", if pen_down { "L" } else { "M" }, f(x_of(i)), f(y_of(v)));
-                    pen_down = true;
-                    let fill = if filled { color(*band) } else { "#fff" };
-                    let _ = write!(
-                        marks,
-                        r#"<circle cx="{}" cy="{}" r="4.5" fill="{fill}" stroke="{stroke}" stroke-width="1.5"><title>{year}: {}</title></circle>"#,
-                        f(x_of(i)),
-                        f(y_of(v)),
-                        esc(series.get(year).map_or("", |c| c.text()))
-                    );
-                }
-                None => pen_down = false,
-            }
-        }
+        let years: Vec<_> = points.iter().map(|p| p.0).collect();
+        let (path, marks) = gapped_line(series, &years, num, &x_of, &y_of);
         if !path.is_empty() {
-            let _ =
-                write!(s, r#"<path d="{}" fill="none" stroke="{stroke}" stroke-width="2"{dash}/>"#, path.trim_end());
+            let _ = write!(s, r#"<path d="{path}" fill="none" stroke="{stroke}" stroke-width="2"{dash}/>"#);
         }
-        s.push_str(&marks);
+        for (i, x, y, text) in marks {
+            let fill = if filled { color(points[i].1) } else { "#fff" };
+            let _ = write!(
+                s,
+                r#"<circle cx="{}" cy="{}" r="4.5" fill="{fill}" stroke="{stroke}" stroke-width="1.5"><title>{}: {}</title></circle>"#,
+                f(x),
+                f(y),
+                years[i],
+                esc(text)
+            );
+        }
     }
     if let Some((from, to)) = projection {
         let at = |y: avance_core::model::Year| points.iter().position(|p| p.0 == y).map(x_of);
@@ -518,6 +509,32 @@ pub fn indicator_chart(
     }
     s.push_str("</svg>");
     s
+}
+
+/// A series over `years` as a line that leaves a gap where a year has no number (ND or not
+/// provided): the path's `d`, and each point drawn (index in `years`, x, y, the value as written).
+fn gapped_line<'a>(
+    series: &'a avance_core::model::Series,
+    years: &[avance_core::model::Year],
+    num: impl Fn(&avance_core::value::Cell) -> Option<f64>,
+    x_of: &impl Fn(usize) -> f64,
+    y_of: &impl Fn(f64) -> f64,
+) -> (String, Vec<(usize, f64, f64, &'a str)>) {
+    let mut path = String::new();
+    let mut marks = Vec::new();
+    let mut pen_down = false;
+    for (i, year) in years.iter().enumerate() {
+        let cell = series.get(year);
+        match cell.and_then(&num) {
+            Some(v) => {
+                let _ = write!(path, "{}{} {} ", if pen_down { "L" } else { "M" }, f(x_of(i)), f(y_of(v)));
+                pen_down = true;
+                marks.push((i, x_of(i), y_of(v), cell.map_or("", |c| c.text())));
+            }
+            None => pen_down = false,
+        }
+    }
+    (path.trim_end().to_string(), marks)
 }
 
 /// The colour of the projection line (7:1 on white).
@@ -571,27 +588,19 @@ pub fn indicator_trend_projected(
     let x_of = |i: usize| pad + (w - 2.0 * pad) * i as f64 / (years.len() - 1) as f64;
     let y_of = |v: f64| pad + (h - 2.0 * pad) * (1.0 - (v - lo) / (hi - lo));
     for (series, stroke, dash) in [(&ind.targets, "#555", " stroke-dasharray=\"4 3\""), (&ind.actuals, "#1f5fa8", "")] {
-        let mut path = String::new();
-        let mut pen_down = false;
-        for (i, y) in years.iter().enumerate() {
-            match series.get(y).and_then(num) {
-                Some(v) => {
-                    let _ = write!(path, "{}{} {} ", if pen_down { "L" } else { "M" }, f(x_of(i)), f(y_of(v)));
-                    pen_down = true;
-                    let _ = write!(
-                        s,
-                        r#"<circle cx="{}" cy="{}" r="2" fill="{stroke}"><title>{y}: {}</title></circle>"#,
-                        f(x_of(i)),
-                        f(y_of(v)),
-                        esc(series.get(y).map_or("", |c| c.text()))
-                    );
-                }
-                None => pen_down = false,
-            }
+        let (path, marks) = gapped_line(series, &years, num, &x_of, &y_of);
+        for (i, x, y, text) in marks {
+            let _ = write!(
+                s,
+                r#"<circle cx="{}" cy="{}" r="2" fill="{stroke}"><title>{}: {}</title></circle>"#,
+                f(x),
+                f(y),
+                years[i],
+                esc(text)
+            );
         }
         if !path.is_empty() {
-            let _ =
-                write!(s, r#"<path d="{}" fill="none" stroke="{stroke}" stroke-width="1.5"{dash}/>"#, path.trim_end());
+            let _ = write!(s, r#"<path d="{path}" fill="none" stroke="{stroke}" stroke-width="1.5"{dash}/>"#);
         }
     }
     if let Some((from, to)) = projection.filter(|(from, to)| to.0 > from.0) {
