@@ -70,6 +70,11 @@ enum Command {
         /// Formato de salida.
         #[arg(long, value_enum, default_value_t = Format::Table)]
         format: Format,
+        /// Método de las perspectivas al horizonte (por defecto, el del perfil de reglas): unsd
+        /// (razón entre la tasa observada y la requerida, de la ONU) o escap (progreso anticipado
+        /// por regresión ponderada, de la CESPAP). No cambia los avances ni el índice.
+        #[arg(long, value_enum)]
+        perspectiva: Option<OutlookMethod>,
     },
     /// Lee un Reporte de seguimiento publicado (texto o PDF) y escribe el conjunto de datos.
     ImportReport {
@@ -146,6 +151,11 @@ enum Command {
         /// Archivo a escribir.
         #[arg(long)]
         out: PathBuf,
+        /// Método de las perspectivas al horizonte (por defecto, el del perfil de reglas): unsd
+        /// (razón entre la tasa observada y la requerida, de la ONU) o escap (progreso anticipado
+        /// por regresión ponderada, de la CESPAP). No cambia los avances ni el índice.
+        #[arg(long, value_enum)]
+        perspectiva: Option<OutlookMethod>,
     },
     /// Genera una cartera sintética y determinista de políticas (pruebas y mediciones).
     Generate {
@@ -265,6 +275,25 @@ impl Source {
     }
 }
 
+/// `--perspectiva`: the method of the outlook to the horizon, named after its source.
+#[derive(Debug, Clone, Copy, ValueEnum)]
+enum OutlookMethod {
+    Unsd,
+    Escap,
+}
+
+impl OutlookMethod {
+    /// Sets the method on a result's profile, where the reports read it.
+    fn apply(method: Option<OutlookMethod>, result: &mut avance_core::compute::PolicyResult) {
+        if let Some(m) = method {
+            result.profile.progress = match m {
+                OutlookMethod::Unsd => avance_core::progress::ProgressMethod::UnsdGrowthRatio,
+                OutlookMethod::Escap => avance_core::progress::ProgressMethod::EscapAnticipated,
+            };
+        }
+    }
+}
+
 #[derive(Debug, Clone, Copy, ValueEnum)]
 enum ReportFormat {
     Html,
@@ -371,10 +400,10 @@ fn load(path: &Path, lang: Lang) -> Result<Policy, Failure> {
 fn run(cli: &Cli) -> Result<(), Failure> {
     let lang = cli.lang;
     match &cli.command {
-        Command::Compute { source, published, year, format } => {
+        Command::Compute { source, published, year, format, perspectiva } => {
             let location = db::location(cli.db.as_deref());
             if source.all {
-                let (policies, results, year) = portfolio(source, &location, *year, lang)?;
+                let (policies, results, year) = portfolio(source, &location, *year, *perspectiva, lang)?;
                 let items: Vec<_> = policies.iter().zip(&results).collect();
                 let out = print(&match format {
                     Format::Table => avance_report::text::portfolio(&items, year, lang),
@@ -388,32 +417,34 @@ fn run(cli: &Cli) -> Result<(), Failure> {
             }
             let policy = source.policy(&location, *year, *published, lang)?;
             let year = year_of(&policy, *year, lang)?;
-            let result = compute(&policy, year);
+            let mut result = compute(&policy, year);
+            OutlookMethod::apply(*perspectiva, &mut result);
             print(&match format {
                 Format::Table => avance_report::text::compute(&policy, &result, lang),
                 Format::Json => json_text(&avance_report::json::compute(&policy, &result, lang)),
             })
         }
-        Command::Report { source, year, format, out } => {
+        Command::Report { source, year, format, out, perspectiva } => {
             let location = db::location(cli.db.as_deref());
             let write = |bytes: Vec<u8>| {
                 std::fs::write(out, bytes).map_err(|e| cannot_write(out, e, lang))?;
                 print(&format!("{} {}\n", lang.pick("Escrito:", "Written:"), out.display()))
             };
             if source.all {
-                let (policies, results, year) = portfolio(source, &location, *year, lang)?;
+                let (policies, results, year) = portfolio(source, &location, *year, *perspectiva, lang)?;
                 let items: Vec<_> = policies.iter().zip(&results).collect();
                 return write(match format {
                     ReportFormat::Html => avance_report::html::render_portfolio(&items, year, lang).into_bytes(),
                     ReportFormat::Pdf => avance_pdf::render_portfolio(&items, year, lang)
                         .map_err(|e| Failure::Invalid(vec![format!("{}: {e}", out.display())]))?,
-                    ReportFormat::Xlsx => avance_report::xlsx::render_portfolio(&items, lang)
+                    ReportFormat::Xlsx => avance_report::xlsx::render_portfolio(&items, year, lang)
                         .map_err(|e| Failure::Invalid(vec![format!("{}: {e}", out.display())]))?,
                 });
             }
             let policy = source.policy(&location, None, false, lang)?;
             let year = year_of(&policy, *year, lang)?;
-            let result = compute(&policy, year);
+            let mut result = compute(&policy, year);
+            OutlookMethod::apply(*perspectiva, &mut result);
             let bytes = match format {
                 ReportFormat::Html => {
                     avance_report::html::render(&policy, &result, lang, &dataset::content_hash(&policy)).into_bytes()
@@ -728,6 +759,7 @@ fn portfolio(
     source: &Source,
     location: &avance_store::Location,
     year: Option<u16>,
+    method: Option<OutlookMethod>,
     lang: Lang,
 ) -> Result<(Vec<Policy>, Vec<avance_core::compute::PolicyResult>, Year), Failure> {
     let started = std::time::Instant::now();
@@ -750,7 +782,10 @@ fn portfolio(
         })?,
     };
     let read = started.elapsed();
-    let results = avance_core::compute::compute_all(&policies, year);
+    let mut results = avance_core::compute::compute_all(&policies, year);
+    for r in &mut results {
+        OutlookMethod::apply(method, r);
+    }
     tracing::info!(
         policies = policies.len(),
         read_ms = read.as_millis() as u64,

@@ -120,6 +120,125 @@ mod feature {
         assert_eq!(q["subkind"], "porcentaje_mayor_a_100");
     }
 
+    /// The synthetic policy with targets to 2030 (examples/sintetica-2030, its README has the
+    /// table worked by hand): every category of the outlook, both senses, standards, an acumulado
+    /// starting at zero, a negative target, one actual only.
+    #[test]
+    fn synthetic_2030_outlook() {
+        let json = |extra: &[&str]| {
+            let mut args = vec!["compute", "examples/sintetica-2030", "--year", "2025", "--format", "json"];
+            args.extend(extra);
+            let out = avance(&args);
+            assert!(out.status.success(), "{}", stderr(&out));
+            serde_json::from_slice::<serde_json::Value>(&out.stdout).expect("JSON")
+        };
+        let rows = |v: &serde_json::Value| -> Vec<String> {
+            v["indicators"]
+                .as_array()
+                .expect("indicators")
+                .iter()
+                .map(|i| {
+                    let o = &i["outlook"];
+                    format!(
+                        "{} {} {} {}",
+                        i["code"].as_str().unwrap_or(""),
+                        o["category"].as_str().or(o["reason"].as_str()).unwrap_or(""),
+                        o["ratio"],
+                        o["projected"]
+                    )
+                })
+                .collect()
+        };
+        let v = json(&[]);
+        assert_eq!(v["outlook"]["method"], "unsd-ratio-de-tasas");
+        assert_eq!(
+            rows(&v),
+            [
+                "IOP.01.01 en_camino 0.9924 94.8772",
+                "IOP.01.02 requiere_aceleracion 0.6741 82.9866",
+                "IOP.02.01 meta_alcanzada 2.2995 1.3875",
+                "IOP.02.02 retroceso -0.3998 41.6951",
+                "IOP.02.03 en_camino 1.152 8.3581",
+                "ISS.01.01.01.01 en_camino 1.0167 1372.5",
+                "ISS.01.01.01.02 estancado 0.0877 44.6412",
+                "ISS.01.02.01.01 requiere_aceleracion 0.7556 52.7504",
+                "ISS.02.01.01.01 requiere_aceleracion 0.81 -2.05",
+                "ISS.02.01.01.02 menos_de_dos_valores null null",
+                "ISS.02.02.01.01 retroceso -0.3813 51.3132",
+                "ISS.02.02.01.02 meta_alcanzada 2.7097 112.6861",
+            ]
+        );
+        let ind = |code: &str| {
+            v["indicators"].as_array().and_then(|a| a.iter().find(|i| i["code"] == code)).expect(code)["outlook"]
+                .clone()
+        };
+        // Compound rates where every value is positive, linear ones from zero or across it.
+        assert_eq!(
+            ["IOP.02.03", "ISS.01.01.01.01", "ISS.02.01.01.01"].map(|c| {
+                let o = ind(c);
+                format!("{} {} {}", o["rates"], o["observed_rate"], o["required_rate"])
+            }),
+            ["\"compound\" -0.1324 -0.1149", "\"linear\" 152.5 150.0", "\"linear\" -0.45 -0.5556"]
+        );
+        assert_eq!(ind("IOP.01.01")["horizon"], serde_json::json!({"year": 2030, "target": 95.0}));
+        let c = &v["outlook"]["counts"];
+        assert_eq!(
+            ["meta_alcanzada", "en_camino", "requiere_aceleracion", "estancado", "retroceso", "sin_datos"]
+                .map(|k| c[k].as_u64().unwrap_or(99)),
+            [2, 3, 3, 1, 2, 1]
+        );
+        assert_eq!(c["share_on_track"].to_string(), "0.4545");
+        assert_eq!(
+            v["outlook"]["alert"],
+            "en riesgo de no alcanzar la meta al 2030: IOP.01.02, IOP.02.02, ISS.01.01.01.02, ISS.01.02.01.01, \
+             ISS.02.01.01.01, ISS.02.02.01.01"
+        );
+
+        // ESCAP's weighted regression, chosen on the command line: same categories here, other
+        // figures.
+        let e = json(&["--perspectiva", "escap"]);
+        assert_eq!(e["outlook"]["method"], "escap-progreso-anticipado");
+        let categories = |v: &serde_json::Value| -> Vec<String> {
+            rows(v).iter().map(|r| r.split(' ').take(2).collect::<Vec<_>>().join(" ")).collect()
+        };
+        assert_eq!(categories(&e), categories(&v));
+        assert_eq!(rows(&e)[0], "IOP.01.01 en_camino 0.9731 94.5971");
+        // The avances do not change with the method.
+        assert_eq!(e["indicators"][0]["avance"], v["indicators"][0]["avance"]);
+        let bad = avance(&["compute", "examples/sintetica-2030", "--perspectiva", "otra"]);
+        assert_eq!(bad.status.code(), Some(2));
+        assert!(stderr(&bad).contains("'otra'"), "{}", stderr(&bad));
+    }
+
+    /// `compute --all`: each policy's outlook and the total, ranked by share on track in the table.
+    #[test]
+    fn portfolio_outlook() {
+        let out = avance(&["compute", "--all", "examples", "--year", "2024", "--format", "json"]);
+        assert!(out.status.success(), "{}", stderr(&out));
+        let v: serde_json::Value = serde_json::from_slice(&out.stdout).expect("JSON");
+        let counts = |c: &serde_json::Value| {
+            ["meta_alcanzada", "en_camino", "requiere_aceleracion", "estancado", "retroceso", "sin_datos"]
+                .map(|k| c[k].as_u64().unwrap_or(99))
+        };
+        let policy = |code: &str| {
+            v["policies"].as_array().and_then(|a| a.iter().find(|p| p["code"] == code)).expect(code)["outlook"].clone()
+        };
+        assert_eq!(policy("PNDI")["method"], "unsd-ratio-de-tasas");
+        assert_eq!(counts(&policy("PNDI")["counts"]), [37, 1, 7, 9, 8, 29]);
+        assert_eq!(counts(&policy("EJ2030")["counts"]), [0, 5, 3, 1, 2, 1]);
+        assert_eq!(counts(&v["outlook_total"]), [37, 6, 10, 10, 10, 30]);
+        assert_eq!(v["outlook_total"]["share_on_track"].to_string(), "0.589");
+
+        let out = avance(&["compute", "--all", "examples", "--year", "2024"]);
+        let s = stdout(&out);
+        let at = |needle: &str| s.find(needle).unwrap_or_else(|| panic!("{needle} not in {s}"));
+        assert!(
+            at("\n  PNDI                 61.3% en camino o alcanzada  (meta ya alcanzada 37 · ")
+                < at("\n  EJ2030               45.5% en camino o alcanzada")
+        );
+        at("\n  Todas las políticas  58.9% en camino o alcanzada  (meta ya alcanzada 37 · en camino 6 · ");
+    }
+
     #[test]
     fn compute_table_is_a_readable_spanish_summary() {
         let out = avance(&["compute", "examples/pndi-2024"]);

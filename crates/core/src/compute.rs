@@ -98,13 +98,17 @@ pub fn compute(policy: &Policy, year: Year) -> PolicyResult {
 /// Computes every policy's figures for `year` (each under its own profile), in order, sharing the
 /// policies out among the machine's cores: policies are independent.
 pub fn compute_all<P: std::borrow::Borrow<Policy> + Sync>(policies: &[P], year: Year) -> Vec<PolicyResult> {
-    let threads = std::thread::available_parallelism().map_or(1, |n| n.get()).min(policies.len().max(1));
-    let chunk = policies.len().div_ceil(threads).max(1);
+    on_every_core(policies, |p| compute(p.borrow(), year))
+}
+
+/// `f` of each item, in order, the items shared out in one chunk per core.
+pub(crate) fn on_every_core<T: Sync, R: Send>(items: &[T], f: impl Fn(&T) -> R + Sync) -> Vec<R> {
+    let threads = std::thread::available_parallelism().map_or(1, |n| n.get()).min(items.len().max(1));
+    let chunk = items.len().div_ceil(threads).max(1);
+    let f = &f;
     std::thread::scope(|scope| {
-        let parts: Vec<_> = policies
-            .chunks(chunk)
-            .map(|part| scope.spawn(move || part.iter().map(|p| compute(p.borrow(), year)).collect::<Vec<_>>()))
-            .collect();
+        let parts: Vec<_> =
+            items.chunks(chunk).map(|part| scope.spawn(move || part.iter().map(f).collect::<Vec<_>>())).collect();
         parts.into_iter().flat_map(|h| h.join().unwrap_or_else(|panic| std::panic::resume_unwind(panic))).collect()
     })
 }

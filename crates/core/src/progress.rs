@@ -154,6 +154,16 @@ pub struct Assessment {
     pub outlook: Outlook,
 }
 
+impl Assessment {
+    /// The projection line a chart draws: from the latest actual to the value expected at the
+    /// horizon year; none when the target is already met (the pace no longer matters, and a pace
+    /// carried on past the target would only stretch the chart's scale).
+    pub fn projection_line(&self) -> Option<(Point, Point)> {
+        (self.outlook != Outlook::Achieved && self.projected.is_finite())
+            .then_some((self.latest, (self.horizon.0, self.projected)))
+    }
+}
+
 fn to_f64(c: &Cell) -> Option<f64> {
     c.number().and_then(|d| d.to_f64()).filter(|x| x.is_finite())
 }
@@ -358,6 +368,28 @@ impl OutlookCounts {
         let n = self.assessed();
         (n > 0).then(|| (self.achieved + self.on_track) as f64 / n as f64)
     }
+}
+
+impl OutlookCounts {
+    /// Adds another count to this one.
+    pub fn merge(&mut self, other: &OutlookCounts) {
+        self.achieved += other.achieved;
+        self.on_track += other.on_track;
+        self.needs_acceleration += other.needs_acceleration;
+        self.stagnant += other.stagnant;
+        self.regressing += other.regressing;
+        self.not_assessed += other.not_assessed;
+    }
+}
+
+/// How many of `policy`'s indicators, followed up in `year`, fall in each outlook by `method`
+/// (what [`assess_policy`] counts for the policy, without keeping each assessment).
+pub fn count_policy(policy: &crate::model::Policy, year: Year, profile: &RuleProfile) -> OutlookCounts {
+    let mut c = OutlookCounts::default();
+    for i in policy.indicators() {
+        c.add(&assess(i, year, profile));
+    }
+    c
 }
 
 /// A policy's outlook in a follow-up year: each indicator's, counts per objective (its objective

@@ -58,7 +58,7 @@ pub fn report(policy: &Policy, result: &PolicyResult, lang: Lang, data_hash: &st
     // The semáforo summary.
     let _ = writeln!(
         o,
-        "#v(4pt)\n#text(size: 10pt, weight: \"bold\", {})\n",
+        "#v(4pt)\n#block(sticky: true, text(size: 10pt, weight: \"bold\", {}))\n",
         s(lang.pick("Resumen del semáforo", "Traffic-light summary"))
     );
     counts_table(&mut o, &result.counts, lang);
@@ -171,7 +171,7 @@ pub fn report(policy: &Policy, result: &PolicyResult, lang: Lang, data_hash: &st
     // The índice, the analysts' text, the annex; the generated alerts last, as CEPLAN prints them.
     let _ = writeln!(
         o,
-        "#v(6pt)\n#text(size: 10pt, weight: \"bold\", {})\n",
+        "#v(6pt)\n#block(sticky: true, text(size: 10pt, weight: \"bold\", {}))\n",
         s(&format!(
             "{} {}",
             lang.pick("Indice de gestión de la política nacional", "National policy management index"),
@@ -202,7 +202,7 @@ pub fn report(policy: &Policy, result: &PolicyResult, lang: Lang, data_hash: &st
     if !analysis.is_empty() {
         let _ = writeln!(
             o,
-            "#text(size: 10pt, weight: \"bold\", {})\n",
+            "#block(sticky: true, text(size: 10pt, weight: \"bold\", {}))\n",
             s(lang.pick("Análisis de los analistas", "Analysts' analysis"))
         );
         let _ = writeln!(
@@ -219,7 +219,7 @@ pub fn report(policy: &Policy, result: &PolicyResult, lang: Lang, data_hash: &st
     }
     let _ = writeln!(
         o,
-        "#text(size: 10pt, weight: \"bold\", {})\n",
+        "#block(sticky: true, text(size: 10pt, weight: \"bold\", {}))\n",
         s(lang.pick("Anexo: reglas y datos", "Annex: rules and data"))
     );
     let _ = writeln!(
@@ -238,12 +238,55 @@ pub fn report(policy: &Policy, result: &PolicyResult, lang: Lang, data_hash: &st
         s(&format!("{} {data_hash}", lang.pick("Huella de los datos (SHA-256):", "Data fingerprint (SHA-256):")))
     );
     // The outlook to the horizon, summed up.
-    let sum = avance_report::outlook::summary(policy, result, lang);
-    let _ = writeln!(o, "#text(size: 10pt, weight: \"bold\", {})\n", s(sum.title));
+    outlook_table(&mut o, &avance_report::outlook::summary(policy, result, lang));
+    let _ = writeln!(
+        o,
+        "#block(sticky: true, text(size: 10pt, weight: \"bold\", {}))\n",
+        s(lang.pick("ALERTAS IDENTIFICADAS", "ALERTS IDENTIFIED"))
+    );
+    for p in narrative::paragraphs(result, lang) {
+        let head = p.objective.map_or_else(|| lang.pick("Síntesis:", "Synthesis:").to_string(), |c| format!("{c}:"));
+        let _ = writeln!(o, "#text(weight: \"bold\", {}) #{}\n", s(&head), s(&p.text));
+    }
+    trajectories(&mut o, policy, result, lang);
+    o
+}
+
+/// The annex of charts: each indicator's targets, actuals and projection to the horizon, three
+/// to a row.
+fn trajectories(o: &mut String, policy: &Policy, result: &PolicyResult, lang: Lang) {
+    let charts = avance_report::outlook::trajectories(policy, result, lang);
+    if charts.is_empty() {
+        return;
+    }
+    let _ = writeln!(
+        o,
+        "#pagebreak(weak: true)\n#block(sticky: true, text(size: 10pt, weight: \"bold\", {}))\n",
+        s(lang
+            .pick("Anexo: trayectoria de cada indicador al horizonte", "Annex: each indicator's path to the horizon"))
+    );
+    let _ = writeln!(o, "#text(size: 8pt, fill: luma(70), {})\n", s(avance_report::labels::trajectory_caption(lang)));
+    let _ = writeln!(o, "#grid(columns: (1fr, 1fr, 1fr), column-gutter: 10pt, row-gutter: 8pt,");
+    for t in charts {
+        let _ = writeln!(
+            o,
+            "  block(breakable: false)[#text(size: 7.5pt, weight: \"bold\", {}) #text(size: 7.5pt, {})\n#image(bytes({}), format: \"svg\", width: 100%)\n#text(size: 7.5pt, {})],",
+            s(&t.code),
+            s(&t.name),
+            s(&t.chart),
+            s(&format!("{}: {}", lang.pick("Perspectiva", "Outlook"), t.verdict))
+        );
+    }
+    let _ = writeln!(o, ")\n");
+}
+
+/// "Perspectivas al horizonte": its title, intro, table and alert.
+fn outlook_table(o: &mut String, sum: &avance_report::outlook::Summary) {
+    let _ = writeln!(o, "#block(sticky: true, text(size: 10pt, weight: \"bold\", {}))\n", s(sum.title));
     let _ = writeln!(o, "#text(size: 8pt, fill: luma(70), {})\n", s(&sum.intro));
     let _ = write!(
         o,
-        "#table(columns: {}, align: (left, {}),\n  table.header(",
+        "#table(columns: {}, align: (left, {}),\n  table.header(repeat: true, ",
         sum.heads.len(),
         vec!["right"; sum.heads.len() - 1].join(", ")
     );
@@ -260,16 +303,6 @@ pub fn report(policy: &Policy, result: &PolicyResult, lang: Lang, data_hash: &st
     if let Some(a) = &sum.alert {
         let _ = writeln!(o, "#text(weight: \"bold\", {})\n", s(a));
     }
-    let _ = writeln!(
-        o,
-        "#text(size: 10pt, weight: \"bold\", {})\n",
-        s(lang.pick("ALERTAS IDENTIFICADAS", "ALERTS IDENTIFIED"))
-    );
-    for p in narrative::paragraphs(result, lang) {
-        let head = p.objective.map_or_else(|| lang.pick("Síntesis:", "Synthesis:").to_string(), |c| format!("{c}:"));
-        let _ = writeln!(o, "#text(weight: \"bold\", {}) #{}\n", s(&head), s(&p.text));
-    }
-    o
 }
 
 /// Page, text and table settings shared by every document: A4 landscape, running header from the
@@ -324,7 +357,7 @@ pub fn portfolio(items: &[(&Policy, &PolicyResult)], year: avance_core::model::Y
     let _ = writeln!(o, "#text(size: 14pt, weight: \"bold\", {})\n", s(&title));
     let _ = writeln!(
         o,
-        "#text(size: 10pt, weight: \"bold\", {})\n",
+        "#block(sticky: true, text(size: 10pt, weight: \"bold\", {}))\n",
         s(lang.pick("Índice de gestión por política", "Management index by policy"))
     );
     let _ = write!(o, "#table(columns: (auto, 1fr, auto, auto, auto, auto, auto),\n  table.header(repeat: true");
@@ -348,12 +381,13 @@ pub fn portfolio(items: &[(&Policy, &PolicyResult)], year: avance_core::model::Y
         );
     }
     let _ = writeln!(o, ")\n");
+    outlook_table(&mut o, &avance_report::outlook::portfolio_summary(items, &p, year, lang));
     for (title, groups) in [
         (lang.pick("Por sector", "By sector"), &p.by_sector),
         (lang.pick("Por ministerio conductor", "By conducting ministry"), &p.by_ministry),
         (lang.pick("Por tipo de política", "By policy type"), &p.by_type),
     ] {
-        let _ = writeln!(o, "#v(4pt)\n#text(size: 10pt, weight: \"bold\", {})\n", s(title));
+        let _ = writeln!(o, "#v(4pt)\n#block(sticky: true, text(size: 10pt, weight: \"bold\", {}))\n", s(title));
         for g in groups {
             let label = if g.code == g.name { g.code.clone() } else { format!("{} {}", g.code, g.name) };
             let _ = writeln!(o, "#block(breakable: false)[");

@@ -117,3 +117,26 @@ fn another_policy_round_trips_too() {
         .policy;
     round_trip(&policy, 2023);
 }
+
+/// The annex of the synthetic policy with targets to 2030: a chart per indicator with a numeric
+/// value, the projection drawn for the nine assessed indicators that have not met their target,
+/// and the outlook of each under its chart.
+#[test]
+fn each_indicator_has_its_chart_with_the_projection() {
+    let policy =
+        dataset::read(&Path::new(env!("CARGO_MANIFEST_DIR")).join("../../examples/sintetica-2030")).expect("example");
+    let result = compute(&policy, Year::new(2025).expect("year"));
+    let source = avance_pdf::source(&policy, &result, Lang::Es, "h");
+    let annex = source.split("Anexo: trayectoria de cada indicador al horizonte").nth(1).expect("the annex");
+    assert_eq!(annex.matches("<title>Logros esperados y valores obtenidos de ").count(), 12);
+    assert_eq!(annex.matches(">Proyección</text>").count(), 9);
+    for verdict in
+        ["en camino", "avance insuficiente, requiere aceleración", "estancado", "retroceso", "meta ya alcanzada"]
+    {
+        assert!(annex.contains(&format!("\"Perspectiva: {verdict}\"")), "{verdict}");
+    }
+    let bytes = avance_pdf::render(&policy, &result, Lang::Es, "h").expect("a PDF");
+    let text = pdf_extract::extract_text_from_mem(&bytes).expect("text layer");
+    assert!(text.contains("Anexo: trayectoria de cada indicador al horizonte"));
+    assert!(text.contains("Perspectiva: sin datos suficientes: menos de dos valores obtenidos hasta el año"), "{text}");
+}

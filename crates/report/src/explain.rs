@@ -167,7 +167,13 @@ pub fn outlook_steps(
     out.push((lang.pick("Razón ρ", "Ratio ρ"), format!("{:.2}", a.ratio)));
     out.push((
         lang.pick("Proyección al horizonte", "Projection to the horizon"),
-        format!("{} ({})", v(a.projected), a.horizon.0),
+        format!(
+            "{} ({}; {})",
+            avance_core::Decimal::try_from(a.projected)
+                .map_or_else(|_| v(a.projected), |d| avance_core::number::format_display(d, 1)),
+            a.horizon.0,
+            lang.pick("estimación, a un decimal", "an estimate, to one decimal")
+        ),
     ));
     out.push((
         lang.pick("Categoría", "Category"),

@@ -263,9 +263,7 @@ pub fn render_body(policy: &Policy, result: &PolicyResult, lang: Lang, data_hash
             band_label: labels::band(r.band, lang),
             trend: svg::indicator_trend_projected(
                 ind,
-                avance_core::progress::assess(ind, result.year, &result.profile)
-                    .ok()
-                    .map(|a| (a.latest, (a.horizon.0, a.projected))),
+                avance_core::progress::assess(ind, result.year, &result.profile).ok().and_then(|a| a.projection_line()),
                 lang,
             ),
         })
@@ -421,6 +419,7 @@ struct PortfolioPage {
     band_heads: Vec<&'static str>,
     policies: Vec<PolicyLine>,
     sections: Vec<SectionView>,
+    outlook: crate::outlook::Summary,
 }
 
 fn count_rows(c: &avance_core::compute::LevelCounts, lang: Lang) -> Vec<CountRow> {
@@ -487,6 +486,7 @@ pub fn render_portfolio(items: &[(&Policy, &PolicyResult)], year: avance_core::m
                 groups: groups(&p.by_type),
             },
         ],
+        outlook: crate::outlook::portfolio_summary(items, &p, year, lang),
     };
     page.render().unwrap_or_else(|e| format!("<!-- template error: {e} -->"))
 }

@@ -220,7 +220,7 @@ pub fn portfolio(items: &[(&Policy, &PolicyResult)], year: avance_core::model::Y
     json!({
         "format": "avance-portfolio/1",
         "year": year.get(),
-        "policies": items.iter().map(|(policy, r)| json!({
+        "policies": items.iter().zip(&p.outlooks).map(|((policy, r), o)| json!({
             "code": policy.meta().code,
             "name": policy.meta().name,
             "type": policy.meta().policy_type.id(),
@@ -230,10 +230,12 @@ pub fn portfolio(items: &[(&Policy, &PolicyResult)], year: avance_core::model::Y
             "index": figure(r.index, r.profile.decimals),
             "band": r.index_band.id(),
             "counts": level_counts(&r.counts),
+            "outlook": {"method": r.profile.progress.id(), "counts": outlook_counts(o)},
         })).collect::<Vec<_>>(),
         "by_sector": groups(&p.by_sector),
         "by_ministry": groups(&p.by_ministry),
         "by_type": groups(&p.by_type),
         "total": level_counts(&p.total),
+        "outlook_total": outlook_counts(&p.outlook_total),
     })
 }

@@ -199,3 +199,15 @@ pub fn at_risk(codes: &[(avance_core::code::Code, avance_core::model::Year)], la
         .collect();
     Some(parts.join("; "))
 }
+
+/// What the charts of indicators show, said once under their heading.
+pub fn trajectory_caption(lang: Lang) -> &'static str {
+    lang.pick(
+        "Logros esperados (línea discontinua), valores obtenidos (línea continua, con el color del semáforo de cada año), \
+         línea base (punteada) y, cuando hay perspectiva, la proyección del último valor obtenido al año del horizonte al \
+         ritmo observado (punteada, morada). Los indicadores sin ningún valor numérico no tienen gráfico.",
+        "Targets (dashed line), actual values (solid line, in each year's traffic-light colour), baseline (dotted) and, \
+         when there is an outlook, the projection of the latest actual value to the horizon year at the observed pace \
+         (dotted, purple). Indicators with no numeric value have no chart.",
+    )
+}

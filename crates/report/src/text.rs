@@ -114,22 +114,7 @@ pub fn compute(policy: &Policy, result: &PolicyResult, lang: Lang) -> String {
     }
 
     // The outlook to the horizon: indicators per category, by objective and for the policy.
-    let sum = crate::outlook::summary(policy, result, lang);
-    let _ = writeln!(o, "\n{}", sum.title);
-    let _ = writeln!(o, "  {}", sum.intro);
-    for l in &sum.lines {
-        let cells: Vec<String> = sum.heads[1..sum.heads.len() - 2]
-            .iter()
-            .zip(&l.counts)
-            .map(|(h, c)| format!("{h} {c}"))
-            .chain([format!("{} {}", sum.heads[sum.heads.len() - 2], l.not_assessed)])
-            .collect();
-        let _ =
-            writeln!(o, "  {:<9} {:>6} {}  ({})", l.label, l.share, sum.heads[sum.heads.len() - 1], cells.join(" · "));
-    }
-    if let Some(a) = &sum.alert {
-        let _ = writeln!(o, "  {a}");
-    }
+    write_outlook(&mut o, &crate::outlook::summary(policy, result, lang));
     o
 }
 
@@ -164,7 +149,35 @@ pub fn portfolio(items: &[(&Policy, &PolicyResult)], year: avance_core::model::Y
             write_counts(&mut o, "    ", &g.counts, lang);
         }
     }
+    write_outlook(&mut o, &crate::outlook::portfolio_summary(items, &p, year, lang));
     o
+}
+
+/// "Perspectivas al horizonte": the intro, a line per row (share on track, then the counts), the
+/// alert.
+fn write_outlook(o: &mut String, sum: &crate::outlook::Summary) {
+    let _ = writeln!(o, "\n{}", sum.title);
+    let _ = writeln!(o, "  {}", sum.intro);
+    let width = sum.lines.iter().map(|l| l.label.chars().count()).max().unwrap_or(0).max(9);
+    for l in &sum.lines {
+        let cells: Vec<String> = sum.heads[1..sum.heads.len() - 2]
+            .iter()
+            .zip(&l.counts)
+            .map(|(h, c)| format!("{h} {c}"))
+            .chain([format!("{} {}", sum.heads[sum.heads.len() - 2], l.not_assessed)])
+            .collect();
+        let _ = writeln!(
+            o,
+            "  {:<width$} {:>6} {}  ({})",
+            l.label,
+            l.share,
+            sum.heads[sum.heads.len() - 1],
+            cells.join(" · ")
+        );
+    }
+    if let Some(a) = &sum.alert {
+        let _ = writeln!(o, "  {a}");
+    }
 }
 
 /// The semáforo table: a heading row and a row per level, indented.

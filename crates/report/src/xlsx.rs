@@ -235,7 +235,13 @@ pub fn render(policy: &Policy, result: &PolicyResult, lang: Lang) -> Result<Vec<
         ws.set_repeat_rows(0, 0)?;
     }
     // The outlook to the horizon, summed up.
-    let summary = crate::outlook::summary(policy, result, lang);
+    outlook_sheet(&mut wb, &crate::outlook::summary(policy, result, lang), lang)?;
+    wb.save_to_buffer()
+}
+
+/// The sheet "Perspectivas": the summary's title, intro, table and alert.
+fn outlook_sheet(wb: &mut Workbook, summary: &crate::outlook::Summary, lang: Lang) -> Result<(), XlsxError> {
+    let head = header_format();
     let ws = wb.add_worksheet().set_name(lang.pick("Perspectivas", "Outlook"))?;
     ws.write_string_with_format(0, 0, summary.title, &Format::new().set_bold())?;
     ws.write_string(1, 0, &summary.intro)?;
@@ -259,12 +265,16 @@ pub fn render(policy: &Policy, result: &PolicyResult, lang: Lang) -> Result<Vec<
     for j in 1..summary.heads.len() {
         ws.set_column_width(j as u16, 16.0)?;
     }
-    wb.save_to_buffer()
+    Ok(())
 }
 
 /// The national summary as a workbook: the policies with their índice, then counts by sector,
 /// conducting ministry and type (one sheet each).
-pub fn render_portfolio(items: &[(&Policy, &PolicyResult)], lang: Lang) -> Result<Vec<u8>, XlsxError> {
+pub fn render_portfolio(
+    items: &[(&Policy, &PolicyResult)],
+    year: avance_core::model::Year,
+    lang: Lang,
+) -> Result<Vec<u8>, XlsxError> {
     let p = avance_core::portfolio::portfolio(items);
     let head = header_format();
     let mut wb = Workbook::new();
@@ -322,5 +332,6 @@ pub fn render_portfolio(items: &[(&Policy, &PolicyResult)], lang: Lang) -> Resul
         ws.set_freeze_panes(1, 0)?;
         ws.autofilter(0, 0, row, 7)?;
     }
+    outlook_sheet(&mut wb, &crate::outlook::portfolio_summary(items, &p, year, lang), lang)?;
     wb.save_to_buffer()
 }
