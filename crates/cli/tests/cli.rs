@@ -210,6 +210,55 @@ mod feature {
         assert!(stderr(&bad).contains("'otra'"), "{}", stderr(&bad));
     }
 
+    /// A published-report variant whose targets run to 2026 (two years past the report): the
+    /// outlook measured to 2026, worked by hand. IOP.01.01: 100 (2021) → 125 (2024), target 150
+    /// (2026): (125/100)^(1/3) − 1 = 0.0772 against (150/100)^(1/5) − 1 = 0.0845, ρ = 0.9141.
+    /// ISS.01.01.01.01 starts at 0 (linear): 24/3 = 8 a year, as required (40/5), ρ = 1.
+    /// ISS.01.01.02.01 (descending): (26/45)^(1/3) − 1 = −0.1671 against (15/45)^(1/5) − 1 =
+    /// −0.1973, ρ = 0.8472.
+    #[test]
+    fn variant_with_a_2026_horizon_outlook() {
+        let dir = tempfile::tempdir().expect("tempdir");
+        let out = dir.path().to_str().expect("utf-8");
+        let o = avance(&[
+            "import-report",
+            "tests/fixtures/report-variants/transporte-2024-horizonte-2026.txt",
+            "--out",
+            out,
+        ]);
+        assert!(o.status.success(), "{}", stderr(&o));
+        let o = avance(&["compute", out, "--year", "2024", "--format", "json"]);
+        assert!(o.status.success(), "{}", stderr(&o));
+        let v: serde_json::Value = serde_json::from_slice(&o.stdout).expect("JSON");
+        let rows: Vec<String> = v["indicators"]
+            .as_array()
+            .expect("indicators")
+            .iter()
+            .map(|i| {
+                let o = &i["outlook"];
+                format!(
+                    "{} {} {} {} {} {}",
+                    i["code"].as_str().unwrap_or(""),
+                    o["category"].as_str().unwrap_or(""),
+                    o["horizon"]["year"],
+                    o["observed_rate"],
+                    o["required_rate"],
+                    o["ratio"]
+                )
+            })
+            .collect();
+        assert_eq!(
+            rows,
+            [
+                "IOP.01.01 requiere_aceleracion 2026 0.0772 0.0845 0.9141",
+                "ISS.01.01.01.01 en_camino 2026 8.0 8.0 1.0",
+                "ISS.01.01.01.02 meta_alcanzada 2026 0.6667 0.2 3.3333",
+                "ISS.01.01.02.01 requiere_aceleracion 2026 -0.1671 -0.1973 0.8472",
+            ]
+        );
+        assert_eq!(v["outlook"]["alert"], "en riesgo de no alcanzar la meta al 2026: IOP.01.01, ISS.01.01.02.01");
+    }
+
     /// `compute --all`: each policy's outlook and the total, ranked by share on track in the table.
     #[test]
     fn portfolio_outlook() {
