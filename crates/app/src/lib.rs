@@ -18,6 +18,7 @@ mod figures;
 mod publishing;
 mod reporting;
 pub mod secrets;
+mod tracking;
 
 use std::sync::Arc;
 
@@ -31,6 +32,7 @@ pub use clock::{Clock, FixedClock, SystemClock};
 pub use error::{AppError, ConflictKind, Field, Missing, Problem};
 pub use figures::{IndicatorView, OverviewFilter, OverviewView, PolicyView, SeriesPoint};
 pub use reporting::{MAX_BULK, MineGroup, MineItem, ReportActual, TargetRequest, Window};
+pub use tracking::{Tracked, TrackingView, UnitTracking};
 
 /// The store's types the faces read (results of use cases); the faces never call the store.
 pub mod store {
@@ -174,6 +176,8 @@ pub struct Sections {
     pub audit_log: bool,
     /// Users, deadlines and exceptions.
     pub admin: bool,
+    /// "Seguimiento del reporte": who has reported what (those who review).
+    pub tracking: bool,
     /// "Mi cuenta": anyone logged in.
     pub account: bool,
 }
@@ -188,6 +192,7 @@ impl App {
             review: can(p, Action::Review, &actor.own_policies()),
             audit_log: can(p, Action::ViewAuditLog, &actor.own_policies()),
             admin: can(p, Action::ManageUsers, &Resource::Site),
+            tracking: can(p, Action::Review, &actor.own_policies()),
             account: actor.user.is_some(),
         }
     }

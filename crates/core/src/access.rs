@@ -162,8 +162,13 @@ impl Resource<'_> {
 /// case or surrounding spaces.
 pub fn is_responsible(responsible: &str, unit: &str) -> bool {
     let unit = unit.trim();
-    !unit.is_empty()
-        && responsible.split([',', ';', '/']).flat_map(|p| p.split(" - ")).any(|p| p.trim().eq_ignore_ascii_case(unit))
+    !unit.is_empty() && responsible_units(responsible).any(|p| p.eq_ignore_ascii_case(unit))
+}
+
+/// The units named in an indicator's responsible field (`PNTE - ITP` → `PNTE`, `ITP`), trimmed,
+/// empty parts left out, in the order written.
+pub fn responsible_units(responsible: &str) -> impl Iterator<Item = &str> {
+    responsible.split([',', ';', '/']).flat_map(|p| p.split(" - ")).map(str::trim).filter(|p| !p.is_empty())
 }
 
 /// The authorization rule: whether `who` may do `action` on `on`.
@@ -287,6 +292,53 @@ pub enum Status {
     Returned,
     /// Replaced by a later submission of the same indicator-year before it was reviewed.
     Superseded,
+}
+
+/// Where the year's value of one indicator stands in the reporting.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub enum Standing {
+    /// Neither submitted nor in the data: the unit owes it.
+    Due,
+    /// Sent back to the unit with a reason: the unit owes it again.
+    Returned,
+    /// Submitted, waiting for review.
+    Submitted,
+    /// Approved.
+    Approved,
+    /// Not submitted through the application, but the year's actual is in the data already (loaded
+    /// by the planning office).
+    InData,
+}
+
+impl Standing {
+    /// In the order of the page's and the CSV's columns.
+    pub const ALL: [Standing; 5] =
+        [Standing::Due, Standing::Returned, Standing::Submitted, Standing::Approved, Standing::InData];
+
+    pub fn id(self) -> &'static str {
+        match self {
+            Standing::Due => "por_reportar",
+            Standing::Returned => "devuelto",
+            Standing::Submitted => "por_revisar",
+            Standing::Approved => "aprobado",
+            Standing::InData => "en_los_datos",
+        }
+    }
+
+    pub fn label(self, lang: Lang) -> &'static str {
+        match self {
+            Standing::Due => lang.pick("por reportar", "due"),
+            Standing::Returned => lang.pick("devuelto", "returned"),
+            Standing::Submitted => lang.pick("enviado, por revisar", "submitted, awaiting review"),
+            Standing::Approved => lang.pick("aprobado", "approved"),
+            Standing::InData => lang.pick("ya en los datos", "already in the data"),
+        }
+    }
+
+    /// Whether the unit still has to send this value.
+    pub fn owed(self) -> bool {
+        matches!(self, Standing::Due | Standing::Returned)
+    }
 }
 
 impl Status {

@@ -83,5 +83,78 @@ pub fn audit(rows: &[AuditRow<'_>], lang: Lang) -> Result<Vec<u8>, String> {
     w.into_inner().map_err(|e| e.to_string())
 }
 
+/// One unit and indicator of the reporting tracker, as the CSV download writes it.
+#[derive(Debug, Clone, Copy)]
+pub struct TrackingRow<'a> {
+    pub unit: &'a str,
+    /// The unit's deadline as stored (RFC 3339, UTC).
+    pub deadline: Option<&'a str>,
+    pub exception: bool,
+    /// Days left to the deadline's day (negative: late).
+    pub days: Option<i64>,
+    pub indicator: &'a str,
+    pub name: &'a str,
+    pub standing: &'static str,
+    pub standing_label: &'static str,
+    pub submitted_at: Option<&'a str>,
+}
+
+/// The reporting tracker of a policy-year as CSV: a row per unit and indicator, the deadline as a
+/// Lima day, the days left (negative when late), where the value stands (in words and by id).
+pub fn tracking(
+    policy: &str,
+    year: avance_core::model::Year,
+    rows: &[TrackingRow<'_>],
+    lang: Lang,
+) -> Result<Vec<u8>, String> {
+    let mut w = csv::Writer::from_writer(BOM.to_vec());
+    let head = match lang {
+        Lang::Es => [
+            "politica",
+            "anio",
+            "unidad",
+            "plazo_dia_lima",
+            "excepcion",
+            "dias_restantes",
+            "indicador",
+            "nombre",
+            "estado",
+            "estado_id",
+            "enviado_utc",
+        ],
+        Lang::En => [
+            "policy",
+            "year",
+            "unit",
+            "deadline_lima_day",
+            "exception",
+            "days_left",
+            "indicator",
+            "name",
+            "standing",
+            "standing_id",
+            "submitted_utc",
+        ],
+    };
+    w.write_record(head).map_err(|e| e.to_string())?;
+    for r in rows {
+        w.write_record([
+            policy,
+            &year.to_string(),
+            r.unit,
+            &r.deadline.map(labels::lima_day).unwrap_or_default(),
+            if r.exception { lang.pick("sí", "yes") } else { "no" },
+            &r.days.map(|d| d.to_string()).unwrap_or_default(),
+            r.indicator,
+            r.name,
+            r.standing_label,
+            r.standing,
+            r.submitted_at.unwrap_or(""),
+        ])
+        .map_err(|e| e.to_string())?;
+    }
+    w.into_inner().map_err(|e| e.to_string())
+}
+
 /// The UTF-8 byte-order mark.
 const BOM: &[u8] = b"\xEF\xBB\xBF";

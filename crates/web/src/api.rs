@@ -33,6 +33,7 @@ pub fn routes() -> Router<AppState> {
         .route("/api/v1/policies/{code}/indicators/{indicator}", get(indicator))
         .route("/api/v1/policies/{code}/indicators/{indicator}/actuals", post(submit))
         .route("/api/v1/policies/{code}/actuals", post(submit_many))
+        .route("/api/v1/policies/{code}/reporting", get(reporting))
         .route("/api/v1/submissions", get(submissions))
         .route("/api/v1/submissions/{id}/approve", post(approve))
         .route("/api/v1/submissions/{id}/return", post(return_))
@@ -45,8 +46,8 @@ pub fn routes() -> Router<AppState> {
         version = "1",
         description = "Seguimiento de políticas nacionales (método CEPLAN): cifras, indicadores y reporte de valores. Lectura pública; escritura con token de usuario (Authorization: Bearer)."
     ),
-    paths(policies, policy, indicator, submit, submit_many, submissions, approve, return_),
-    components(schemas(PolicyLine, Counts, IndicatorDetail, OutlookView, YearFigures, NewActual, YearInput, NewActuals, BulkValue, Created, CreatedItem, SubmissionView, ReturnBody, ApiError, ErrorBody, ItemError)),
+    paths(policies, policy, indicator, submit, submit_many, reporting, submissions, approve, return_),
+    components(schemas(ReportingView, UnitReporting, IndicatorReporting, PolicyLine, Counts, IndicatorDetail, OutlookView, YearFigures, NewActual, YearInput, NewActuals, BulkValue, Created, CreatedItem, SubmissionView, ReturnBody, ApiError, ErrorBody, ItemError)),
     modifiers(&BearerAuth)
 )]
 struct ApiDoc;
@@ -715,6 +716,94 @@ async fn submit_many(
     let list: Vec<CreatedItem> =
         subs.into_iter().map(|s| CreatedItem { id: s.id, indicator: s.indicator, status: s.status.id() }).collect();
     Ok((StatusCode::CREATED, Json(list)).into_response())
+}
+
+/// Where one indicator's value of the year stands for a unit.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct IndicatorReporting {
+    code: String,
+    /// por_reportar, devuelto, por_revisar, aprobado or en_los_datos.
+    standing: &'static str,
+    /// When the latest submission was sent (RFC 3339, UTC).
+    submitted_at: Option<String>,
+}
+
+/// A responsible unit in the reporting follow-up.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct UnitReporting {
+    unit: String,
+    /// The unit's deadline (RFC 3339, UTC): its exception's when it has one.
+    deadline: Option<String>,
+    exception: bool,
+    /// Days from today to the deadline's day, both in Lima; negative when late.
+    days_left: Option<i64>,
+    /// Past its deadline with values still owed.
+    late: bool,
+    /// Indicators per standing (por_reportar, devuelto, por_revisar, aprobado, en_los_datos).
+    #[schema(value_type = Object)]
+    counts: Value,
+    indicators: Vec<IndicatorReporting>,
+}
+
+/// The reporting follow-up of a policy-year.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct ReportingView {
+    policy: String,
+    year: u16,
+    deadline: Option<String>,
+    /// Today in Lima (AAAA-MM-DD).
+    today: String,
+    units: Vec<UnitReporting>,
+}
+
+/// Which units have reported what in a policy-year, and the days each has left or is late (the
+/// planning office of the policy's ministry, the administrator). Without `year`: the latest year
+/// with a deadline, else the policy's last.
+#[utoipa::path(
+    get,
+    path = "/api/v1/policies/{code}/reporting",
+    params(("code" = String, Path, description = "Policy code, e.g. PNDI"), YearParam),
+    security(("token" = [])),
+    responses((status = 200, body = ReportingView), (status = 401, body = ApiError), (status = 403, body = ApiError), (status = 404, body = ApiError), (status = 422, body = ApiError))
+)]
+async fn reporting(
+    State(state): State<AppState>,
+    c: Caller,
+    Path(code): Path<String>,
+    Query(q): Query<YearParam>,
+) -> Answer {
+    let view = state.app.reporting_tracking(&c.actor, Some(&code), q.year.as_deref()).await.or_api(&c)?;
+    let units = view
+        .units
+        .iter()
+        .map(|u| UnitReporting {
+            unit: u.unit.clone(),
+            deadline: u.deadline.clone(),
+            exception: u.exception,
+            days_left: u.days,
+            late: u.late(),
+            counts: Value::Object(
+                avance_core::access::Standing::ALL.iter().map(|s| (s.id().to_string(), json!(u.count(*s)))).collect(),
+            ),
+            indicators: u
+                .indicators
+                .iter()
+                .map(|i| IndicatorReporting {
+                    code: i.code.clone(),
+                    standing: i.standing.id(),
+                    submitted_at: i.submitted_at.clone(),
+                })
+                .collect(),
+        })
+        .collect();
+    Ok(Json(ReportingView {
+        policy: view.policy.meta().code.clone(),
+        year: view.year.get(),
+        deadline: view.deadline.clone(),
+        today: view.today.clone(),
+        units,
+    })
+    .into_response())
 }
 
 #[derive(Debug, Serialize, ToSchema)]

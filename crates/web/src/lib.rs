@@ -161,6 +161,8 @@ pub fn router(state: AppState) -> Router {
         .route("/revision", get(work::review_list))
         .route("/revision/{id}", post(work::review))
         .route("/politicas/{code}/indicadores/{indicator}/meta", post(work::change_target))
+        .route("/seguimiento", get(work::tracking))
+        .route("/seguimiento.csv", get(work::tracking_csv))
         .route("/auditoria", get(work::audit_log))
         .route("/auditoria.csv", get(work::audit_csv))
         .route("/admin", get(work::admin))

@@ -52,6 +52,9 @@ impl Viewer {
         if s.review {
             nav.push(("/revision".into(), l.pick("Revisión", "Review").into()));
         }
+        if s.tracking {
+            nav.push(("/seguimiento".into(), l.pick("Seguimiento del reporte", "Reporting follow-up").into()));
+        }
         if s.audit_log {
             nav.push(("/auditoria".into(), l.pick("Auditoría", "Audit log").into()));
         }

@@ -27,7 +27,7 @@ const ROLES: [(&str, &str, &[&str]); 3] = [
     (
         "planeamiento",
         "demo-planeamiento",
-        &["/revision", "/auditoria", "/politicas/PNDI/indicadores/IOP.01.01", "/cuenta", "/"],
+        &["/revision", "/seguimiento", "/auditoria", "/politicas/PNDI/indicadores/IOP.01.01", "/cuenta", "/"],
     ),
     ("admin", "demo-admin-avance", &["/admin", "/auditoria", "/cuenta"]),
 ];
@@ -177,7 +177,7 @@ type Shot = (&'static str, &'static str, Option<(&'static str, &'static str)>);
 async fn pages_fit_phones_tablets_and_laptops() {
     let (base, _dir) = serve_demo().await;
     let (c, _driver) = browser_sized(390, 900).await;
-    let pages: [Shot; 8] = [
+    let pages: [Shot; 9] = [
         ("panorama", "/", None),
         ("politica", "/politicas/PNDI", None),
         ("indicador", "/politicas/PNDI/indicadores/IOP.01.01", None),
@@ -185,6 +185,7 @@ async fn pages_fit_phones_tablets_and_laptops() {
         ("mis-indicadores", "/mis-indicadores", Some(("dgde", "demo-unidad-dgde"))),
         ("revision", "/revision", Some(("planeamiento", "demo-planeamiento"))),
         ("auditoria", "/auditoria", Some(("planeamiento", "demo-planeamiento"))),
+        ("seguimiento", "/seguimiento", Some(("planeamiento", "demo-planeamiento"))),
         ("admin", "/admin", Some(("admin", "demo-admin-avance"))),
     ];
     let mut wide = Vec::new();

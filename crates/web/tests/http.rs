@@ -176,6 +176,9 @@ async fn authorization_matrix() {
             vec![("anio", "2024"), ("valor", "1"), ("justificacion", "reprogramación aprobada por resolución")],
         ),
         ("audit", "GET", "/auditoria", vec![]),
+        ("tracking", "GET", "/seguimiento?politica=PNDI&anio=2024", vec![]),
+        ("tracking_csv", "GET", "/seguimiento.csv?politica=PNDI", vec![]),
+        ("own_tracking", "GET", "/seguimiento", vec![]),
         ("admin", "GET", "/admin", vec![]),
         (
             "create_user",
@@ -207,13 +210,16 @@ async fn authorization_matrix() {
     ];
     // Expected: 'L' login page (303 to /ingresar), 'F' forbidden (403), 'S' success (200 or 303
     // elsewhere), 'C' allowed but refused by the workflow (409: already returned by another). Columns: public, dgde, itp, planeamiento, admin, otra (planning of 010).
-    let expected: [(&str, &str); 12] = [
+    let expected: [(&str, &str); 15] = [
         ("mine", "LSSFFF"),
         ("submit", "LSFFFF"),
         ("review_list", "LFFSSS"),
         ("return", "LFFSCF"),
         ("target", "LFFSSF"),
         ("audit", "LFFSSS"),
+        ("tracking", "LFFSSF"),
+        ("tracking_csv", "LFFSSF"),
+        ("own_tracking", "LFFSSS"),
         ("admin", "LFFFSF"),
         ("create_user", "LFFFSF"),
         ("deadline", "LFFFSF"),
@@ -672,6 +678,7 @@ async fn openapi_describes_every_route() {
         "/api/v1/policies/{code}",
         "/api/v1/policies/{code}/indicators/{indicator}",
         "/api/v1/policies/{code}/indicators/{indicator}/actuals",
+        "/api/v1/policies/{code}/reporting",
         "/api/v1/submissions",
         "/api/v1/submissions/{id}/approve",
         "/api/v1/submissions/{id}/return",
@@ -1156,4 +1163,108 @@ async fn an_expired_session_keeps_what_was_typed() {
     assert!(t.contains(r#"name="valor" value="51000""#), "{t}");
     assert!(t.contains("Revisión del plan de la meta</textarea>"), "{t}");
     assert!(t.contains(r#"<option value="2023" selected>"#), "{t}");
+}
+
+/// "Seguimiento del reporte": per unit, the values due, submitted, returned, approved and already
+/// in the data, with the days left to its deadline (an exception extends it) or late; the same as
+/// CSV and in the API.
+#[tokio::test]
+async fn reporting_follow_up_per_unit() {
+    let (app, _state, _dir) = demo().await;
+    let lima = time::UtcOffset::from_hms(-5, 0, 0).unwrap();
+    let today = time::OffsetDateTime::now_utc().to_offset(lima).date();
+    let day = |d: time::Date| format!("{:04}-{:02}-{:02}", d.year(), u8::from(d.month()), d.day());
+    let past = day(today - time::Duration::days(3));
+    let later = day(today + time::Duration::days(10));
+    let mut admin = logged(&app, "admin").await;
+    let set = admin.post("/admin/plazos", &[("politica", "PNDI"), ("anio", "2024"), ("fecha", &past)]).await;
+    assert_eq!(set.status, StatusCode::SEE_OTHER, "{}", set.text());
+    let exc = admin
+        .post(
+            "/admin/excepciones",
+            &[
+                ("politica", "PNDI"),
+                ("anio", "2024"),
+                ("unidad", "DGDE"),
+                ("fecha", &later),
+                ("motivo", "cambio de jefatura"),
+            ],
+        )
+        .await;
+    assert_eq!(exc.status, StatusCode::SEE_OTHER, "{}", exc.text());
+    let mut dgde = logged(&app, "dgde").await;
+    let sent = dgde
+        .post(
+            "/mis-indicadores/enviar",
+            &[("politica", "PNDI"), ("indicador", "ISS.01.01.01.02"), ("anio", "2024"), ("valor", "21%")],
+        )
+        .await;
+    assert_eq!(sent.status, StatusCode::SEE_OTHER, "{}", sent.text());
+
+    let mut opp = logged(&app, "planeamiento").await;
+    let page = opp.get("/seguimiento?politica=PNDI&anio=2024").await;
+    assert_eq!(page.status, StatusCode::OK);
+    let t = page.text();
+    assert!(t.contains("<h1>Seguimiento del reporte — PNDI 2024</h1>"), "{t}");
+    // A row per unit: DGDE has 18 indicators, 9 with a 2024 actual in the data; of the other 9 it
+    // sent one. Its exception gives it 10 days; ITP, without one, is 3 days late with 5 due.
+    let row = |unit: &str| {
+        let start = t.find(&format!("data-label=\"Unidad\">{unit}</th>")).unwrap_or_else(|| panic!("{unit} in {t}"));
+        let from = t[..start].rfind("<tr").unwrap();
+        t[from..start + t[start..].find("</tr>").unwrap()].to_string()
+    };
+    let cells = |r: &str| -> Vec<String> {
+        r.split("class=\"num\"")
+            .skip(1)
+            .map(|c| c.split('>').nth(1).unwrap().split('<').next().unwrap().to_string())
+            .collect()
+    };
+    let dgde_row = row("DGDE");
+    assert!(dgde_row.contains(&format!("{later} (excepción)")), "{dgde_row}");
+    assert!(dgde_row.contains("10 días restantes"), "{dgde_row}");
+    assert_eq!(cells(&dgde_row), ["8", "0", "1", "0", "9", "18"]);
+    let itp_row = row("ITP");
+    assert!(itp_row.starts_with("<tr class=\"late\">"), "{itp_row}");
+    assert!(itp_row.contains("<strong>3 días de atraso</strong>"), "{itp_row}");
+    assert_eq!(cells(&itp_row), ["5", "0", "0", "0", "7", "12"]);
+    // CONCYTEC has every value in the data: nothing owed, no emphasis even though late.
+    assert!(row("CONCYTEC").starts_with("<tr>"));
+    assert!(t.contains("href=\"/politicas/PNDI/indicadores/ISS.01.06.04.02?anio=2024\">ISS.01.06.04.02</a>"));
+    assert!(!t.contains(">ISS.01.01.01.02</a>"), "the value sent is not owed any more");
+
+    // The same as CSV, a row per unit and indicator.
+    let csv = opp.get("/seguimiento.csv?politica=PNDI&anio=2024").await;
+    assert_eq!(csv.status, StatusCode::OK);
+    assert!(
+        csv.headers["content-disposition"]
+            .to_str()
+            .unwrap()
+            .contains(&format!("PNDI-2024-seguimiento-del-reporte-{}.csv", day(today)))
+    );
+    let body = csv.text();
+    assert!(body.starts_with("\u{feff}politica,anio,unidad,plazo_dia_lima,excepcion,dias_restantes,indicador,nombre,estado,estado_id,enviado_utc\n"), "{body}");
+    assert!(body.contains(&format!("PNDI,2024,DGDE,{later},sí,10,ISS.01.01.01.02,")), "{body}");
+    assert!(
+        body.contains(",\"enviado, por revisar\",por_revisar,")
+            || body.contains(",\"enviado, por revisar\",por_revisar"),
+        "{body}"
+    );
+    assert!(body.contains(&format!("PNDI,2024,ITP,{past},no,-3,ISS.01.06.04.02,")), "{body}");
+    assert_eq!(body.lines().count(), 1 + 91 + 4, "91 indicators, four of them answered by two units");
+
+    // And in the API, for a token of the planning office; a unit's token is refused.
+    let opp_token = token(&mut opp).await;
+    let mut c = Client::new(&app);
+    let api = c.api("GET", "/api/v1/policies/PNDI/reporting?year=2024", Some(&opp_token), None).await;
+    assert_eq!(api.status, StatusCode::OK, "{}", api.text());
+    let v = api.json();
+    let unit = |u: &str| v["units"].as_array().unwrap().iter().find(|x| x["unit"] == u).unwrap().clone();
+    assert_eq!((unit("ITP")["days_left"].as_i64(), unit("ITP")["late"].as_bool()), (Some(-3), Some(true)));
+    assert_eq!(unit("DGDE")["counts"]["por_revisar"], 1);
+    assert_eq!(unit("DGDE")["exception"], true);
+    let unit_token = token(&mut dgde).await;
+    let refused = c.api("GET", "/api/v1/policies/PNDI/reporting", Some(&unit_token), None).await;
+    assert_eq!(refused.status, StatusCode::FORBIDDEN);
+    let bad_year = c.api("GET", "/api/v1/policies/PNDI/reporting?year=1990", Some(&opp_token), None).await;
+    assert_eq!(bad_year.status, StatusCode::UNPROCESSABLE_ENTITY, "{}", bad_year.text());
 }

@@ -10,6 +10,7 @@ mod login;
 mod mine;
 mod review;
 mod targets;
+mod tracking;
 
 pub use account::{account, change_password, create_token, revoke_token};
 pub use admin::{admin, create_user, grant_exception, set_deadline, user_state};
@@ -18,6 +19,7 @@ pub use login::{login, login_form, logout};
 pub use mine::{mine, submit};
 pub use review::{review, review_list};
 pub use targets::change_target;
+pub use tracking::{tracking, tracking_csv};
 
 /// An instant as pages show it: Lima's time, the zone named.
 fn when(at: &str, lang: avance_core::lang::Lang) -> String {
