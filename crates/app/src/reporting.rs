@@ -83,6 +83,16 @@ pub struct Window {
     pub deadline: Option<String>,
     pub exception: Option<String>,
     pub open: bool,
+    /// Days from today to the day of the unit's deadline (the later of the two), both in Lima;
+    /// negative when past.
+    pub days: Option<i64>,
+}
+
+impl Window {
+    /// The unit's deadline: the later of the policy-year's and its exception's.
+    pub fn unit_deadline(&self) -> Option<String> {
+        crate::tracking::effective_deadline(self.deadline.as_deref(), self.exception.as_deref())
+    }
 }
 
 /// One indicator a unit reports, and where its value stands.
@@ -90,6 +100,8 @@ pub struct Window {
 pub struct MineItem {
     pub indicator: usize,
     pub submission: Option<Submission>,
+    /// Where the year's value stands (as "Seguimiento del reporte" counts it).
+    pub standing: avance_core::access::Standing,
 }
 
 /// A policy-year with a window for the unit, and the indicators it reports there.
@@ -165,6 +177,7 @@ impl App {
     /// The reporting windows of every policy-year for `unit`, now.
     async fn windows(&self, unit: &str) -> Result<BTreeMap<(String, i64), Window>, AppError> {
         let at = self.now();
+        let today = crate::tracking::lima_today(self.instant());
         let deadlines = self.store.deadlines(None).await?;
         let exceptions = self.store.exceptions(None).await?;
         let mut out = BTreeMap::new();
@@ -174,13 +187,16 @@ impl App {
                 .find(|e| e.policy == d.policy && e.year == d.year && e.unit.eq_ignore_ascii_case(unit))
                 .map(|e| e.until.clone());
             let open = reporting_open(&at.as_str(), Some(&d.deadline.as_str()), exception.as_deref().as_ref());
-            out.insert((d.policy, d.year), Window { deadline: Some(d.deadline), exception, open });
+            let mut w = Window { deadline: Some(d.deadline), exception, open, days: None };
+            w.days = w.unit_deadline().and_then(|e| crate::tracking::days_until(today, &e));
+            out.insert((d.policy, d.year), w);
         }
         for e in exceptions.iter().filter(|e| e.unit.eq_ignore_ascii_case(unit)) {
             out.entry((e.policy.clone(), e.year)).or_insert_with(|| Window {
                 deadline: None,
                 exception: Some(e.until.clone()),
                 open: reporting_open(&at.as_str(), None, Some(&e.until.as_str())),
+                days: crate::tracking::days_until(today, &e.until),
             });
         }
         Ok(out)
@@ -206,12 +222,16 @@ impl App {
                 .iter()
                 .enumerate()
                 .filter(|(_, i)| is_responsible(&i.responsible, &unit))
-                .map(|(n, i)| MineItem {
-                    indicator: n,
-                    submission: submissions
+                .map(|(n, i)| {
+                    let submission = submissions
                         .iter()
                         .find(|s| s.policy == code && s.indicator == i.code.as_str() && s.year == year)
-                        .cloned(),
+                        .cloned();
+                    let standing = avance_core::access::Standing::of(
+                        submission.as_ref().map(|s| s.status),
+                        i.actuals.get(&y).is_some_and(|c| c.number().is_some()),
+                    );
+                    MineItem { indicator: n, submission, standing }
                 })
                 .collect();
             if !items.is_empty() {

@@ -5,7 +5,7 @@
 use std::collections::BTreeMap;
 use std::sync::Arc;
 
-use avance_core::access::{Action, Resource, Standing, Status, can, responsible_units};
+use avance_core::access::{Action, Resource, Standing, can, responsible_units};
 use avance_core::lang::Lang;
 use avance_core::model::{Policy, Year};
 
@@ -66,12 +66,26 @@ pub struct TrackingView {
     pub choices: Vec<(String, String)>,
 }
 
-fn instant_of(at: &str) -> Option<time::OffsetDateTime> {
+pub(crate) fn instant_of(at: &str) -> Option<time::OffsetDateTime> {
     time::OffsetDateTime::parse(at, &time::format_description::well_known::Rfc3339).ok()
 }
 
+/// A unit's deadline: the later of the policy-year's and its exception's (an exception extends
+/// the unit's window, never shortens it, as `reporting_open` reads them).
+pub(crate) fn effective_deadline(deadline: Option<&str>, exception: Option<&str>) -> Option<String> {
+    match (exception, deadline) {
+        (Some(e), Some(d)) => Some(if instant_of(e) > instant_of(d) { e } else { d }.to_string()),
+        (e, d) => e.or(d).map(str::to_string),
+    }
+}
+
+/// Today's date in Lima by the application's clock.
+pub(crate) fn lima_today(at: time::OffsetDateTime) -> time::Date {
+    at.to_offset(avance_report::labels::LIMA).date()
+}
+
 /// Whole days from `today` to the Lima day of `deadline` (an instant as stored).
-fn days_until(today: time::Date, deadline: &str) -> Option<i64> {
+pub(crate) fn days_until(today: time::Date, deadline: &str) -> Option<i64> {
     let d = instant_of(deadline)?;
     Some((d.to_offset(avance_report::labels::LIMA).date() - today).whole_days())
 }
@@ -128,26 +142,17 @@ impl App {
             .filter(|s| s.year == y)
             .map(|s| (s.indicator.clone(), s))
             .collect();
-        let today = self.instant().to_offset(avance_report::labels::LIMA).date();
+        let today = lima_today(self.instant());
         let mut units: BTreeMap<String, UnitTracking> = BTreeMap::new();
         for ind in p.indicators() {
             let s = submissions.get(ind.code.as_str());
-            let standing = match s.map(|s| s.status) {
-                Some(Status::Approved) => Standing::Approved,
-                Some(Status::Returned) => Standing::Returned,
-                Some(Status::Submitted | Status::Superseded) => Standing::Submitted,
-                None if ind.actuals.get(&year).is_some_and(|c| c.number().is_some()) => Standing::InData,
-                None => Standing::Due,
-            };
+            let standing =
+                Standing::of(s.map(|s| s.status), ind.actuals.get(&year).is_some_and(|c| c.number().is_some()));
             for unit in responsible_units(&ind.responsible) {
                 let key = unit.to_uppercase();
                 let entry = units.entry(key).or_insert_with(|| {
                     let exception = exceptions.iter().find(|e| e.unit.eq_ignore_ascii_case(unit));
-                    // An exception extends the unit's window, never shortens it (`reporting_open`).
-                    let own = match (exception.map(|e| e.until.clone()), deadline.clone()) {
-                        (Some(e), Some(d)) => Some(if instant_of(&e) > instant_of(&d) { e } else { d }),
-                        (e, d) => e.or(d),
-                    };
+                    let own = effective_deadline(deadline.as_deref(), exception.map(|e| e.until.as_str()));
                     UnitTracking {
                         unit: unit.to_string(),
                         days: own.as_deref().and_then(|d| days_until(today, d)),

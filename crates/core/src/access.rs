@@ -335,6 +335,18 @@ impl Standing {
         }
     }
 
+    /// Where a value stands from its latest submission's status (if any) and whether the year's
+    /// actual is already in the data.
+    pub fn of(latest: Option<Status>, in_data: bool) -> Standing {
+        match latest {
+            Some(Status::Approved) => Standing::Approved,
+            Some(Status::Returned) => Standing::Returned,
+            Some(Status::Submitted | Status::Superseded) => Standing::Submitted,
+            None if in_data => Standing::InData,
+            None => Standing::Due,
+        }
+    }
+
     /// Whether the unit still has to send this value.
     pub fn owed(self) -> bool {
         matches!(self, Standing::Due | Standing::Returned)

@@ -211,3 +211,21 @@ pub fn trajectory_caption(lang: Lang) -> &'static str {
          (dotted, purple). Indicators with no numeric value have no chart.",
     )
 }
+
+/// Days left to a deadline, or late, in words ("90 días restantes", "vence hoy", "3 días de atraso").
+pub fn days_left(days: Option<i64>, l: Lang) -> String {
+    match days {
+        None => l.pick("sin plazo", "no deadline").to_string(),
+        Some(0) => l.pick("vence hoy", "due today").to_string(),
+        Some(1) => l.pick("1 día restante", "1 day left").to_string(),
+        Some(d) if d > 1 => match l {
+            Lang::Es => format!("{d} días restantes"),
+            Lang::En => format!("{d} days left"),
+        },
+        Some(-1) => l.pick("1 día de atraso", "1 day late").to_string(),
+        Some(d) => match l {
+            Lang::Es => format!("{} días de atraso", -d),
+            Lang::En => format!("{} days late", -d),
+        },
+    }
+}

@@ -1201,6 +1201,15 @@ async fn reporting_follow_up_per_unit() {
         .await;
     assert_eq!(sent.status, StatusCode::SEE_OTHER, "{}", sent.text());
 
+    // The unit sees what it still owes at the top of "Mis indicadores", with its deadline.
+    let mine = dgde.get("/mis-indicadores").await.text();
+    let top = &mine[mine.find("<h2 id=\"pendientes\">Valores por enviar</h2>").expect("pending list")..];
+    let top = &top[..top.find("</section>").unwrap()];
+    assert!(top.contains(&format!("<strong>PNDI 2024</strong> — plazo {later} (10 días restantes):")), "{top}");
+    assert!(top.contains("<a href=\"#PNDI-ISS-01-04-03-01-2024\">ISS.01.04.03.01</a> (por reportar)"), "{top}");
+    assert!(!top.contains("ISS.01.01.01.02"), "the value sent is not owed: {top}");
+    assert_eq!(top.matches("<li>").count(), 8);
+
     let mut opp = logged(&app, "planeamiento").await;
     let page = opp.get("/seguimiento?politica=PNDI&anio=2024").await;
     assert_eq!(page.status, StatusCode::OK);

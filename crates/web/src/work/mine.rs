@@ -46,7 +46,18 @@ struct MinePage {
     f: Frame,
     t: MineTexts,
     notice: Option<String>,
+    /// What the unit still owes, per open policy-year, at the top.
+    pending: Vec<Pending>,
     groups: Vec<MineGroup>,
+}
+
+/// The values a unit owes in one policy-year: its deadline in words and a link to each card.
+struct Pending {
+    title: String,
+    deadline: String,
+    late: bool,
+    /// (card id, code, standing in words)
+    items: Vec<(String, String, &'static str)>,
 }
 
 struct MineTexts {
@@ -61,6 +72,7 @@ struct MineTexts {
     closed: &'static str,
     locked: &'static str,
     none: &'static str,
+    pending: &'static str,
     returned: &'static str,
 }
 
@@ -110,6 +122,7 @@ async fn mine_page(
     let unit = v.actor.unit().unwrap_or("").to_string();
     let mut notice = None;
     let mut groups = Vec::new();
+    let mut pending = Vec::new();
     for g in &found {
         let Group { policy, year, window: w, items } = g;
         let code = &policy.meta().code;
@@ -178,6 +191,27 @@ async fn mine_page(
             }
             _ => l.pick("Cerrado", "Closed").to_string(),
         };
+        let owed: Vec<(String, String, &'static str)> = items
+            .iter()
+            .filter(|item| item.standing.owed())
+            .map(|item| {
+                let i = g.indicator(item);
+                (format!("{code}-{}-{y}", i.code).replace('.', "-"), i.code.to_string(), item.standing.label(l))
+            })
+            .collect();
+        if !owed.is_empty() && w.open {
+            pending.push(Pending {
+                title: format!("{code} {y}"),
+                deadline: format!(
+                    "{} {} ({})",
+                    l.pick("plazo", "deadline"),
+                    w.unit_deadline().as_deref().map(avance_report::labels::lima_day).unwrap_or_default(),
+                    avance_report::labels::days_left(w.days, l)
+                ),
+                late: w.days.is_some_and(|d| d < 0),
+                items: owed,
+            });
+        }
         groups.push(MineGroup {
             title: format!("{} — {} {y}", policy.meta().name, l.pick("año", "year")),
             window,
@@ -200,6 +234,7 @@ async fn mine_page(
             submit: l.pick("Enviar para revisión", "Submit for review"),
             closed: l.pick("Plazo cerrado", "Deadline passed"),
             locked: l.pick("Aprobado: bloqueado", "Approved: locked"),
+            pending: l.pick("Valores por enviar", "Values to send"),
             none: l.pick(
                 "No hay años abiertos para reportar, o su unidad no es responsable de ningún indicador.",
                 "No year is open for reporting, or your unit is responsible for no indicator.",
@@ -207,6 +242,7 @@ async fn mine_page(
             returned: l.pick("Motivo de la devolución:", "Reason for returning:"),
         },
         notice,
+        pending,
         groups,
     };
     render(&page).into_response()

@@ -72,24 +72,6 @@ fn params(q: &BTreeMap<String, String>) -> (Option<&str>, Option<&str>) {
     (q.get("politica").map(String::as_str), q.get("anio").map(String::as_str))
 }
 
-/// Days left or late, in words.
-fn days_text(days: Option<i64>, l: avance_core::lang::Lang) -> String {
-    match days {
-        None => l.pick("sin plazo", "no deadline").to_string(),
-        Some(0) => l.pick("vence hoy", "due today").to_string(),
-        Some(1) => l.pick("1 día restante", "1 day left").to_string(),
-        Some(d) if d > 1 => match l {
-            avance_core::lang::Lang::Es => format!("{d} días restantes"),
-            avance_core::lang::Lang::En => format!("{d} days left"),
-        },
-        Some(-1) => l.pick("1 día de atraso", "1 day late").to_string(),
-        Some(d) => match l {
-            avance_core::lang::Lang::Es => format!("{} días de atraso", -d),
-            avance_core::lang::Lang::En => format!("{} days late", -d),
-        },
-    }
-}
-
 pub async fn tracking(State(state): State<AppState>, v: Viewer, Query(q): Query<BTreeMap<String, String>>) -> Response {
     let l = v.lang;
     let (policy, year) = params(&q);
@@ -110,7 +92,7 @@ pub async fn tracking(State(state): State<AppState>, v: Viewer, Query(q): Query<
                     if u.exception { format!("{day} ({})", l.pick("excepción", "exception")) } else { day }
                 },
             ),
-            days: days_text(u.days, l),
+            days: avance_report::labels::days_left(u.days, l),
             class: if u.late() {
                 "late"
             } else if u.owed() > 0 && u.days.is_some_and(|d| d <= 3) {
