@@ -4,17 +4,22 @@ use std::sync::Arc;
 
 use avance_core::access::{Action, Event, Resource, can};
 use avance_core::model::Year;
-use avance_store::app::{AuditEntry, AuditFilter, Deadline, Exception, NewAudit, User};
+use avance_store::app::{AuditEntry, AuditFilter, Calendar, Deadline, Exception, NewAudit, User};
 
-use crate::error::{AppError, Field, Problem};
+use crate::error::{AppError, CalendarDate, Field, Problem};
 use crate::{Actor, App, Loaded};
 
-/// A deadline for a policy-year: the day (`AAAA-MM-DD`) until whose end units may report.
+/// The reporting calendar of a policy-year: the deadline (`AAAA-MM-DD`, units may report until
+/// the end of that day in Lima) and, optional (empty: not set), the opening day (from its start),
+/// the last day of review and the publication day.
 #[derive(Debug, Clone, Default)]
 pub struct DeadlineRequest {
     pub policy: String,
     pub year: String,
     pub date: String,
+    pub opens: String,
+    pub review_until: String,
+    pub publication: String,
 }
 
 /// An exception for one unit: it may report until the end of `date`.
@@ -102,23 +107,68 @@ impl App {
         Ok((i64::from(year.get()), lima_day(day).1))
     }
 
-    /// Sets (or moves) the reporting deadline of a policy-year.
+    /// Sets (or moves) the reporting calendar of a policy-year: its deadline, and its opening,
+    /// end of review and publication when given (in that order, each on or after the one before).
     pub async fn set_deadline(&self, actor: &Actor, req: &DeadlineRequest) -> Result<(), AppError> {
         self.allow(actor, Action::ManageDeadlines, &Resource::Site)?;
         let (year, deadline) = self.check_window(&req.policy, &req.year, &req.date).await?;
-        self.write_deadline(actor, &req.policy, year, &deadline).await
+        let day = |text: &str, which: CalendarDate| -> Result<Option<time::Date>, AppError> {
+            let text = text.trim();
+            if text.is_empty() {
+                return Ok(None);
+            }
+            date_of(text)
+                .map(Some)
+                .ok_or_else(|| AppError::invalid(Field::Calendar(which), Problem::CalendarDateFormat(which)))
+        };
+        let opens = day(&req.opens, CalendarDate::Opens)?;
+        let review = day(&req.review_until, CalendarDate::ReviewUntil)?;
+        let publication = day(&req.publication, CalendarDate::Publication)?;
+        let due = date_of(req.date.trim());
+        // Each date given is on or after the one before it.
+        let order = [
+            (CalendarDate::Opens, opens),
+            (CalendarDate::Deadline, due),
+            (CalendarDate::ReviewUntil, review),
+            (CalendarDate::Publication, publication),
+        ];
+        let given: Vec<_> = order.iter().filter_map(|(w, d)| d.map(|d| (*w, d))).collect();
+        for pair in given.windows(2) {
+            let ((a, da), (b, db)) = (pair[0], pair[1]);
+            if da > db {
+                return Err(AppError::invalid(Field::Calendar(a), Problem::CalendarOrder(a, b)));
+            }
+        }
+        let opens = opens.map(|d| lima_day(d).0);
+        let review = review.map(|d| lima_day(d).1);
+        let publication = publication.map(|d| lima_day(d).0);
+        let cal = Calendar {
+            opens: opens.as_deref(),
+            deadline: &deadline,
+            review_until: review.as_deref(),
+            publication: publication.as_deref(),
+        };
+        self.write_deadline(actor, &req.policy, year, &cal).await
     }
 
-    async fn write_deadline(&self, actor: &Actor, policy: &str, year: i64, deadline: &str) -> Result<(), AppError> {
+    async fn write_deadline(&self, actor: &Actor, policy: &str, year: i64, cal: &Calendar<'_>) -> Result<(), AppError> {
         let at = self.now();
         let subject = year.to_string();
+        let mut detail = cal.deadline.to_string();
+        for (name, d) in
+            [("apertura", cal.opens), ("revisión hasta", cal.review_until), ("publicación", cal.publication)]
+        {
+            if let Some(d) = d {
+                detail.push_str(&format!("; {name} {d}"));
+            }
+        }
         let entry = NewAudit {
             policy: Some(policy),
             subject: Some(&subject),
-            detail: Some(deadline),
+            detail: Some(&detail),
             ..NewAudit::new(&at, &actor.name, Event::SetDeadline)
         };
-        Ok(self.store.set_deadline(policy, year, deadline, &entry).await?)
+        Ok(self.store.set_deadline(policy, year, cal, &entry).await?)
     }
 
     /// Opens a policy-year for reporting until `days` from now, if it has no deadline yet (the
@@ -130,7 +180,8 @@ impl App {
             return Ok(false);
         }
         let wanted = crate::clock::stamp(self.clock.now() + time::Duration::days(days));
-        self.write_deadline(actor, policy, year, &wanted).await.map(|()| true)
+        let cal = Calendar { opens: None, deadline: &wanted, review_until: None, publication: None };
+        self.write_deadline(actor, policy, year, &cal).await.map(|()| true)
     }
 
     /// Grants (or changes) a unit's exception to a policy-year's deadline.

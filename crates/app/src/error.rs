@@ -29,6 +29,38 @@ pub enum Field {
     Label,
     /// The list of a bulk call.
     Items,
+    /// A date of the reporting calendar other than the deadline.
+    Calendar(CalendarDate),
+}
+
+/// The dates of a policy-year's reporting calendar.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum CalendarDate {
+    Opens,
+    Deadline,
+    ReviewUntil,
+    Publication,
+}
+
+impl CalendarDate {
+    pub fn id(self) -> &'static str {
+        match self {
+            CalendarDate::Opens => "opens",
+            CalendarDate::Deadline => "date",
+            CalendarDate::ReviewUntil => "review_until",
+            CalendarDate::Publication => "publication",
+        }
+    }
+
+    /// Its name as a field label.
+    pub fn label(self, l: Lang) -> &'static str {
+        match self {
+            CalendarDate::Opens => l.pick("Apertura", "Opening"),
+            CalendarDate::Deadline => l.pick("Plazo de reporte", "Reporting deadline"),
+            CalendarDate::ReviewUntil => l.pick("Fin de la revisión", "End of review"),
+            CalendarDate::Publication => l.pick("Publicación", "Publication"),
+        }
+    }
 }
 
 impl Field {
@@ -53,6 +85,7 @@ impl Field {
             Field::CurrentPassword => "current_password",
             Field::Label => "label",
             Field::Items => "items",
+            Field::Calendar(d) => d.id(),
         }
     }
 }
@@ -96,6 +129,10 @@ pub enum Problem {
     ItemCount(usize),
     /// The same indicator-year twice in one bulk call.
     RepeatedItem,
+    /// A calendar date that is not `AAAA-MM-DD`.
+    CalendarDateFormat(CalendarDate),
+    /// Two calendar dates out of order: the first must not be after the second.
+    CalendarOrder(CalendarDate, CalendarDate),
 }
 
 /// A record that is not there.
@@ -133,6 +170,9 @@ pub enum AppError {
     /// The year is closed for the unit (deadline passed, no exception).
     #[error("reporting closed")]
     Closed,
+    /// The year opens for reporting later (on this day in Lima, `AAAA-MM-DD`).
+    #[error("reporting not open yet")]
+    NotYetOpen(String),
     #[error("conflict: {0:?}")]
     Conflict(ConflictKind),
     /// Wrong user name or password.
@@ -181,7 +221,7 @@ impl AppError {
     pub fn field(&self) -> Option<Field> {
         match self {
             AppError::Invalid { field, .. } => Some(*field),
-            AppError::Closed => Some(Field::Year),
+            AppError::Closed | AppError::NotYetOpen(_) => Some(Field::Year),
             _ => None,
         }
     }
@@ -212,6 +252,10 @@ impl AppError {
             },
             AppError::Invalid { problem, .. } => problem.message(l),
             AppError::Closed => WorkflowError::Closed.message(l).to_string(),
+            AppError::NotYetOpen(day) => match l {
+                Lang::Es => format!("el reporte de este año aún no se abre: se abre el {day}"),
+                Lang::En => format!("reporting for this year is not open yet: it opens on {day}"),
+            },
             AppError::Conflict(ConflictKind::Workflow(w)) => w.message(l).to_string(),
             AppError::Conflict(ConflictKind::UsernameTaken(u)) => {
                 format!("{} «{u}» {}", l.pick("el usuario", "the user"), l.pick("ya existe", "already exists"))
@@ -274,6 +318,18 @@ impl Problem {
                 )
                 .to_string(),
             Problem::ReasonRequired => WorkflowError::ReasonRequired.message(l).to_string(),
+            Problem::CalendarDateFormat(d) => match l {
+                Lang::Es => format!("{}: escriba AAAA-MM-DD, por ejemplo 2025-03-31.", d.label(l)),
+                Lang::En => format!("{}: write YYYY-MM-DD, for example 2025-03-31.", d.label(l)),
+            },
+            Problem::CalendarOrder(a, b) => match l {
+                Lang::Es => format!(
+                    "{}: no puede ser posterior a la fecha de «{}».",
+                    a.label(l),
+                    b.label(l).to_lowercase()
+                ),
+                Lang::En => format!("{}: cannot be after the «{}» date.", a.label(l), b.label(l).to_lowercase()),
+            },
             Problem::DateFormat => l
                 .pick("Fecha: escriba AAAA-MM-DD, por ejemplo 2025-03-31.", "Date: write YYYY-MM-DD, for example 2025-03-31.")
                 .to_string(),

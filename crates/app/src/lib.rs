@@ -29,7 +29,7 @@ pub use accounts::{Login, NewAccount, Session, Token};
 pub use admin::{AUDIT_CSV_MAX, AUDIT_PAGE, AdminView, AuditQuery, AuditView, DeadlineRequest, ExceptionRequest};
 pub use cache::{Cache, Loaded};
 pub use clock::{Clock, FixedClock, SystemClock};
-pub use error::{AppError, ConflictKind, Field, Missing, Problem};
+pub use error::{AppError, CalendarDate, ConflictKind, Field, Missing, Problem};
 pub use figures::{IndicatorView, OverviewFilter, OverviewView, PolicyView, SeriesPoint};
 pub use reporting::{MAX_BULK, MineGroup, MineItem, ReportActual, TargetRequest, Window};
 pub use tracking::{Tracked, TrackingView, UnitTracking};

@@ -80,6 +80,10 @@ pub struct TargetRequest {
 /// The reporting window of a policy-year for a unit.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Window {
+    /// When the year opens for reporting, if set.
+    pub opens: Option<String>,
+    /// The opening is still to come.
+    pub before_opening: bool,
     pub deadline: Option<String>,
     pub exception: Option<String>,
     pub open: bool,
@@ -186,16 +190,25 @@ impl App {
                 .iter()
                 .find(|e| e.policy == d.policy && e.year == d.year && e.unit.eq_ignore_ascii_case(unit))
                 .map(|e| e.until.clone());
-            let open = reporting_open(&at.as_str(), Some(&d.deadline.as_str()), exception.as_deref().as_ref());
-            let mut w = Window { deadline: Some(d.deadline), exception, open, days: None };
+            let open = reporting_open(
+                &at.as_str(),
+                d.opens.as_deref().as_ref(),
+                Some(&d.deadline.as_str()),
+                exception.as_deref().as_ref(),
+            );
+            let before_opening = d.opens.as_deref().is_some_and(|o| at.as_str() < o);
+            let mut w =
+                Window { opens: d.opens, before_opening, deadline: Some(d.deadline), exception, open, days: None };
             w.days = w.unit_deadline().and_then(|e| crate::tracking::days_until(today, &e));
             out.insert((d.policy, d.year), w);
         }
         for e in exceptions.iter().filter(|e| e.unit.eq_ignore_ascii_case(unit)) {
             out.entry((e.policy.clone(), e.year)).or_insert_with(|| Window {
+                opens: None,
+                before_opening: false,
                 deadline: None,
                 exception: Some(e.until.clone()),
-                open: reporting_open(&at.as_str(), None, Some(&e.until.as_str())),
+                open: reporting_open(&at.as_str(), None, None, Some(&e.until.as_str())),
                 days: crate::tracking::days_until(today, &e.until),
             });
         }
@@ -269,10 +282,12 @@ impl App {
 
     /// Whether the unit may report for the policy-year now.
     async fn check_open(&self, unit: &str, policy: &str, year: i64) -> Result<(), AppError> {
-        if self.windows(unit).await?.get(&(policy.to_string(), year)).is_some_and(|w| w.open) {
-            Ok(())
-        } else {
-            Err(AppError::Closed)
+        match self.windows(unit).await?.get(&(policy.to_string(), year)) {
+            Some(w) if w.open => Ok(()),
+            Some(Window { before_opening: true, opens: Some(o), .. }) => {
+                Err(AppError::NotYetOpen(avance_report::labels::lima_day(o)))
+            }
+            _ => Err(AppError::Closed),
         }
     }
 

@@ -56,8 +56,11 @@ impl UnitTracking {
 pub struct TrackingView {
     pub policy: Arc<Policy>,
     pub year: Year,
-    /// The policy-year's deadline, when set.
+    /// The policy-year's calendar, when set: its deadline, opening, end of review, publication.
     pub deadline: Option<String>,
+    pub opens: Option<String>,
+    pub review_until: Option<String>,
+    pub publication: Option<String>,
     /// Today in Lima, `AAAA-MM-DD`.
     pub today: String,
     /// Units in alphabetical order; an indicator answered jointly is listed under each unit.
@@ -131,7 +134,8 @@ impl App {
                 .unwrap_or(p.meta().years.last),
         };
         let y = i64::from(year.get());
-        let deadline = deadlines.iter().find(|d| d.year == y).map(|d| d.deadline.clone());
+        let calendar = deadlines.iter().find(|d| d.year == y);
+        let deadline = calendar.map(|d| d.deadline.clone());
         let exceptions: Vec<_> =
             self.store.exceptions(Some(&code)).await?.into_iter().filter(|e| e.year == y).collect();
         let submissions: BTreeMap<String, _> = self
@@ -172,6 +176,9 @@ impl App {
         Ok(TrackingView {
             policy: p,
             year,
+            opens: calendar.and_then(|c| c.opens.clone()),
+            review_until: calendar.and_then(|c| c.review_until.clone()),
+            publication: calendar.and_then(|c| c.publication.clone()),
             deadline,
             today: avance_report::labels::lima_date(self.instant()),
             units: units.into_values().collect(),

@@ -91,7 +91,12 @@ async fn the_role_matrix_of_every_use_case() {
         value: "1".into(),
         justification: "reprogramación aprobada".into(),
     };
-    let deadline = DeadlineRequest { policy: "PNDI".into(), year: "2024".into(), date: "2099-12-31".into() };
+    let deadline = DeadlineRequest {
+        policy: "PNDI".into(),
+        year: "2024".into(),
+        date: "2099-12-31".into(),
+        ..DeadlineRequest::default()
+    };
     // Columns: public, dgde, itp, planeamiento, admin, otra (planning office of ministry 010).
     let mut got: Vec<(&str, String)> = Vec::new();
     let mut row = |name: &'static str, cells: String| got.push((name, cells));
@@ -229,7 +234,8 @@ async fn restarting_the_demo_writes_nothing() {
     let sub = first.report_actual(&dgde, &report("ISS.01.01.01.02", "25%")).await.unwrap();
     first.review(&opp, sub.id, Step::Approve, "").await.unwrap();
     let admin = Actor::operator("pruebas");
-    let moved = DeadlineRequest { policy: "PNDI".into(), year: "2024".into(), date: "2030-06-30".into() };
+    let moved =
+        DeadlineRequest { policy: "PNDI".into(), year: "2024".into(), date: "2030-06-30".into(), ..Default::default() };
     first.set_deadline(&admin, &moved).await.unwrap();
     let log = |app: App| async move {
         app.audit_log(&Actor::operator("pruebas"), &avance_app::AuditQuery::default()).await.unwrap().entries.len()
@@ -323,8 +329,12 @@ async fn accounts_tokens_scopes_and_the_audit_log() {
 
     // The audit log in pages of 100, newest first, and whole as CSV.
     for n in 0..130 {
-        let d =
-            DeadlineRequest { policy: "PNDI".into(), year: "2024".into(), date: format!("2030-01-{:02}", 1 + n % 28) };
+        let d = DeadlineRequest {
+            policy: "PNDI".into(),
+            year: "2024".into(),
+            date: format!("2030-01-{:02}", 1 + n % 28),
+            ..Default::default()
+        };
         app.set_deadline(&admin, &d).await.unwrap();
     }
     let q = avance_app::AuditQuery { policy: "PNDI".into(), ..Default::default() };

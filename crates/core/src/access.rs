@@ -449,11 +449,17 @@ pub fn supersedes(current: Option<Status>) -> bool {
     current == Some(Status::Submitted)
 }
 
-/// Whether a unit may still report for a year at instant `now`: before the year's deadline, or
-/// before the end of an exception granted to it. Instants compare as RFC 3339 UTC texts of the
-/// same shape, or any totally ordered representation; a year without a deadline is not open.
-pub fn reporting_open<T: PartialOrd>(now: &T, deadline: Option<&T>, exception_until: Option<&T>) -> bool {
-    deadline.is_some_and(|d| now <= d) || exception_until.is_some_and(|e| now <= e)
+/// Whether a unit may report for a year at instant `now`: from the year's opening (when one is
+/// set; an exception does not open a year early) and before the year's deadline, or before the
+/// end of an exception granted to it. Instants compare as RFC 3339 UTC texts of the same shape, or
+/// any totally ordered representation; a year without a deadline nor exception is not open.
+pub fn reporting_open<T: PartialOrd>(
+    now: &T,
+    opens: Option<&T>,
+    deadline: Option<&T>,
+    exception_until: Option<&T>,
+) -> bool {
+    opens.is_none_or(|o| now >= o) && (deadline.is_some_and(|d| now <= d) || exception_until.is_some_and(|e| now <= e))
 }
 
 #[cfg(test)]
@@ -509,9 +515,12 @@ mod tests {
         assert!(supersedes(Some(Status::Submitted)));
         assert!(!supersedes(Some(Status::Returned)) && !supersedes(None));
         assert_eq!(transition(None, Step::Approve), Err(WorkflowError::NotSubmitted));
-        assert!(reporting_open(&"2025-03-01", Some(&"2025-03-31"), None));
-        assert!(!reporting_open(&"2025-04-01", Some(&"2025-03-31"), None));
-        assert!(reporting_open(&"2025-04-01", Some(&"2025-03-31"), Some(&"2025-04-15")));
-        assert!(!reporting_open(&"2025-04-01", None, None));
+        assert!(reporting_open(&"2025-03-01", None, Some(&"2025-03-31"), None));
+        assert!(!reporting_open(&"2025-04-01", None, Some(&"2025-03-31"), None));
+        assert!(reporting_open(&"2025-04-01", None, Some(&"2025-03-31"), Some(&"2025-04-15")));
+        assert!(!reporting_open(&"2025-04-01", None, None, None));
+        // Before the opening, not even an exception opens the year.
+        assert!(!reporting_open(&"2025-01-15", Some(&"2025-02-01"), Some(&"2025-03-31"), Some(&"2025-04-15")));
+        assert!(reporting_open(&"2025-02-01", Some(&"2025-02-01"), Some(&"2025-03-31"), None));
     }
 }

@@ -103,12 +103,28 @@ pub struct AuditFilter {
     pub limit: i64,
 }
 
+/// A policy-year's reporting calendar (instants as stored, RFC 3339 UTC).
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Deadline {
     pub policy: String,
     pub year: i64,
     pub deadline: String,
     pub set_by: String,
+    /// When reporting opens (before it, units may not report).
+    pub opens: Option<String>,
+    /// Until when the planning office reviews the values submitted.
+    pub review_until: Option<String>,
+    /// When the figures are to be published.
+    pub publication: Option<String>,
+}
+
+/// The dates to write of a policy-year's calendar.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Calendar<'a> {
+    pub opens: Option<&'a str>,
+    pub deadline: &'a str,
+    pub review_until: Option<&'a str>,
+    pub publication: Option<&'a str>,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -559,17 +575,22 @@ macro_rules! app_operations {
             }
 
             /// Sets (or moves) the reporting deadline of a policy-year.
-            pub async fn set_deadline(&self, policy: &str, year: i64, deadline: &str, audit: &NewAudit<'_>) -> Result<(), StoreError> {
+            pub async fn set_deadline(&self, policy: &str, year: i64, cal: &Calendar<'_>, audit: &NewAudit<'_>) -> Result<(), StoreError> {
                 let mut tx = self.write().await?;
                 let id = policy_id!(tx, policy, $lock);
                 sqlx::query(
-                    "INSERT INTO reporting_years (policy_id, year, deadline, set_by) VALUES ($1, $2, $3, $4) \
-                     ON CONFLICT (policy_id, year) DO UPDATE SET deadline = excluded.deadline, set_by = excluded.set_by",
+                    "INSERT INTO reporting_years (policy_id, year, deadline, set_by, opens, review_until, publication) \
+                     VALUES ($1, $2, $3, $4, $5, $6, $7) \
+                     ON CONFLICT (policy_id, year) DO UPDATE SET deadline = excluded.deadline, set_by = excluded.set_by, \
+                     opens = excluded.opens, review_until = excluded.review_until, publication = excluded.publication",
                 )
                 .bind(id)
                 .bind(year as i32)
-                .bind(deadline)
+                .bind(cal.deadline)
                 .bind(audit.actor)
+                .bind(cal.opens)
+                .bind(cal.review_until)
+                .bind(cal.publication)
                 .execute(&mut *tx)
                 .await?;
                 insert_audit!(tx, audit);
@@ -580,14 +601,25 @@ macro_rules! app_operations {
             /// Deadlines of every policy-year (or of one policy), by policy and year.
             pub async fn deadlines(&self, policy: Option<&str>) -> Result<Vec<Deadline>, StoreError> {
                 let rows = sqlx::query(
-                    "SELECT p.code, r.year, r.deadline, r.set_by FROM reporting_years r JOIN policies p ON p.id = r.policy_id \
+                    "SELECT p.code, r.year, r.deadline, r.set_by, r.opens, r.review_until, r.publication \
+                     FROM reporting_years r JOIN policies p ON p.id = r.policy_id \
                      WHERE $1 = '' OR p.code = $1 ORDER BY p.code, r.year",
                 )
                 .bind(policy.unwrap_or(""))
                 .fetch_all(&self.pool)
                 .await?;
                 rows.iter()
-                    .map(|r| Ok(Deadline { policy: r.try_get(0)?, year: rows::int(r, 1)?, deadline: r.try_get(2)?, set_by: r.try_get(3)? }))
+                    .map(|r| {
+                        Ok(Deadline {
+                            policy: r.try_get(0)?,
+                            year: rows::int(r, 1)?,
+                            deadline: r.try_get(2)?,
+                            set_by: r.try_get(3)?,
+                            opens: r.try_get(4)?,
+                            review_until: r.try_get(5)?,
+                            publication: r.try_get(6)?,
+                        })
+                    })
                     .collect()
             }
 
@@ -869,10 +901,10 @@ impl Store {
         &self,
         policy: &str,
         year: i64,
-        deadline: &str,
+        cal: &Calendar<'_>,
         audit: &NewAudit<'_>,
     ) -> Result<(), StoreError> {
-        dispatch!(write self, s => s.set_deadline(policy, year, deadline, audit).await)
+        dispatch!(write self, s => s.set_deadline(policy, year, cal, audit).await)
     }
     pub async fn deadlines(&self, policy: Option<&str>) -> Result<Vec<Deadline>, StoreError> {
         dispatch!(self, s => s.deadlines(policy).await)

@@ -116,6 +116,7 @@ fn status_code(e: &AppError) -> (StatusCode, &'static str) {
         AppError::NotFound(_) => (StatusCode::NOT_FOUND, "not_found"),
         AppError::Invalid { .. } | AppError::Items(_) => (StatusCode::UNPROCESSABLE_ENTITY, "invalid"),
         AppError::Closed => (StatusCode::UNPROCESSABLE_ENTITY, "closed"),
+        AppError::NotYetOpen(_) => (StatusCode::UNPROCESSABLE_ENTITY, "not_open_yet"),
         AppError::Conflict(_) => (StatusCode::CONFLICT, "conflict"),
         AppError::TooManyAttempts { .. } => (StatusCode::TOO_MANY_REQUESTS, "too_many_attempts"),
         AppError::Store(_) => (StatusCode::INTERNAL_SERVER_ERROR, "server"),
@@ -750,7 +751,11 @@ pub struct UnitReporting {
 pub struct ReportingView {
     policy: String,
     year: u16,
+    /// The calendar (RFC 3339, UTC), each null when not set.
     deadline: Option<String>,
+    opens: Option<String>,
+    review_until: Option<String>,
+    publication: Option<String>,
     /// Today in Lima (AAAA-MM-DD).
     today: String,
     units: Vec<UnitReporting>,
@@ -800,6 +805,9 @@ async fn reporting(
         policy: view.policy.meta().code.clone(),
         year: view.year.get(),
         deadline: view.deadline.clone(),
+        opens: view.opens.clone(),
+        review_until: view.review_until.clone(),
+        publication: view.publication.clone(),
         today: view.today.clone(),
         units,
     })

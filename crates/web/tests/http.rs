@@ -364,6 +364,43 @@ async fn reporting_story(app: axum::Router) {
     assert!(!by_user.contains("envío de valor"));
     let bad_date = opp.get("/auditoria?desde=31/12/2024").await.text();
     assert!(bad_date.contains("se escriben AAAA-MM-DD"));
+
+    // The reporting calendar: opening, deadline, end of review, publication, in order; written
+    // and read back by either database.
+    let mut admin = logged(&app, "admin").await;
+    let calendar = |opens: &'static str, due: &'static str, review: &'static str, publication: &'static str| {
+        vec![
+            ("politica", "PNDI"),
+            ("anio", "2024"),
+            ("apertura", opens),
+            ("fecha", due),
+            ("revision", review),
+            ("publicacion", publication),
+        ]
+    };
+    let set = admin.post("/admin/plazos", &calendar("2020-01-01", "2099-12-31", "2100-01-15", "2100-02-01")).await;
+    assert_eq!(set.status, StatusCode::SEE_OTHER, "{}", set.text());
+    let page = admin.get("/admin").await.text();
+    for d in ["2020-01-01", "2099-12-31", "2100-01-15", "2100-02-01"] {
+        assert!(page.contains(&format!(">{d}</td>")), "{d} in {page}");
+    }
+    let tracker = opp.get("/seguimiento?politica=PNDI&anio=2024").await.text();
+    assert!(tracker.contains("<dt>Fin de la revisión</dt><dd>2100-01-15</dd><dt>Publicación</dt><dd>2100-02-01</dd>"));
+    let disorder = admin.post("/admin/plazos", &calendar("2099-12-31", "2099-06-30", "", "")).await;
+    assert_eq!(disorder.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(disorder.text().contains("Apertura: no puede ser posterior a la fecha de «plazo de reporte»."));
+    let late_review = admin.post("/admin/plazos", &calendar("", "2099-06-30", "2099-07-31", "2099-07-01")).await;
+    assert!(late_review.text().contains("Fin de la revisión: no puede ser posterior a la fecha de «publicación»."));
+    let badly = admin.post("/admin/plazos", &calendar("", "2099-06-30", "15/07/2099", "")).await;
+    assert_eq!(badly.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(badly.text().contains("Fin de la revisión: escriba AAAA-MM-DD, por ejemplo 2025-03-31."));
+    // Before its opening, a year is closed even to a unit with an exception.
+    let later = admin.post("/admin/plazos", &calendar("2099-01-01", "2099-12-31", "", "")).await;
+    assert_eq!(later.status, StatusCode::SEE_OTHER);
+    assert!(dgde.get("/mis-indicadores").await.text().contains("Aún no abierto: se abre el 2099-01-01"));
+    let early = dgde.post("/mis-indicadores/enviar", &with("21%")).await;
+    assert_eq!(early.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(early.text().contains("el reporte de este año aún no se abre: se abre el 2099-01-01"), "{}", early.text());
 }
 
 #[tokio::test]

@@ -14,6 +14,17 @@ use serde::Deserialize;
 use crate::AppState;
 use crate::view::{Fail, Frame, Viewer, render, see_other, with_status};
 
+/// A policy-year's calendar as the page shows it (Lima days; empty when not set).
+struct DeadlineRow {
+    policy: String,
+    year: i64,
+    opens: String,
+    deadline: String,
+    review_until: String,
+    publication: String,
+    set_by: String,
+}
+
 struct UserRow {
     username: String,
     name: String,
@@ -32,7 +43,7 @@ struct AdminPage {
     users: Vec<UserRow>,
     roles: Vec<(&'static str, &'static str)>,
     policies: Vec<(String, String)>,
-    deadlines: Vec<(String, i64, String, String)>,
+    deadlines: Vec<DeadlineRow>,
     exceptions: Vec<Exception>,
 }
 
@@ -53,6 +64,10 @@ struct AdminTexts {
     deactivate: &'static str,
     deadlines: &'static str,
     deadlines_intro: &'static str,
+    opens: &'static str,
+    review_until: &'static str,
+    publication: &'static str,
+    optional: &'static str,
     policy: &'static str,
     year: &'static str,
     deadline: &'static str,
@@ -109,16 +124,20 @@ async fn admin_page(state: &AppState, v: &Viewer, error: Option<String>, notice:
             inactive: l.pick("inactivo", "inactive"),
             activate: l.pick("Activar", "Activate"),
             deactivate: l.pick("Desactivar", "Deactivate"),
-            deadlines: l.pick("Plazos de reporte", "Reporting deadlines"),
+            deadlines: l.pick("Calendario de reporte", "Reporting calendar"),
             deadlines_intro: l.pick(
-                "Un año está abierto para que las unidades reporten hasta el final del día del plazo (hora de Lima).",
-                "A year is open for the units to report until the end of the deadline's day (Lima time).",
+                "Un año está abierto para que las unidades reporten desde el inicio del día de apertura (si se fija) hasta el final del día del plazo (hora de Lima). El fin de la revisión y la publicación orientan a la oficina de planeamiento y se muestran en el seguimiento del reporte.",
+                "A year is open for the units to report from the start of the opening day (if set) until the end of the deadline's day (Lima time). The end of review and the publication guide the planning office and are shown in the reporting follow-up.",
             ),
+            opens: l.pick("Apertura", "Opening"),
+            review_until: l.pick("Fin de la revisión", "End of review"),
+            publication: l.pick("Publicación", "Publication"),
+            optional: l.pick("opcional", "optional"),
             policy: l.pick("Política", "Policy"),
             year: l.pick("Año", "Year"),
             deadline: l.pick("Plazo", "Deadline"),
             set_by: l.pick("Fijado por", "Set by"),
-            save: l.pick("Guardar plazo", "Save deadline"),
+            save: l.pick("Guardar calendario", "Save calendar"),
             exceptions: l.pick("Excepciones por unidad", "Exceptions per unit"),
             exceptions_intro: l.pick(
                 "Permite a una unidad reportar después del plazo, hasta la fecha indicada.",
@@ -147,7 +166,18 @@ async fn admin_page(state: &AppState, v: &Viewer, error: Option<String>, notice:
         policies: loaded.policies.values().map(|p| (p.meta().code.clone(), p.meta().name.clone())).collect(),
         deadlines: deadlines
             .into_iter()
-            .map(|d| (d.policy, d.year, avance_report::labels::lima_day(&d.deadline), d.set_by))
+            .map(|d| {
+                let day = |x: &Option<String>| x.as_deref().map(avance_report::labels::lima_day).unwrap_or_default();
+                DeadlineRow {
+                    opens: day(&d.opens),
+                    deadline: avance_report::labels::lima_day(&d.deadline),
+                    review_until: day(&d.review_until),
+                    publication: day(&d.publication),
+                    policy: d.policy,
+                    year: d.year,
+                    set_by: d.set_by,
+                }
+            })
             .collect(),
         exceptions: exceptions
             .into_iter()
@@ -217,10 +247,23 @@ pub struct DeadlineForm {
     unidad: String,
     #[serde(default)]
     motivo: String,
+    #[serde(default)]
+    apertura: String,
+    #[serde(default)]
+    revision: String,
+    #[serde(default)]
+    publicacion: String,
 }
 
 pub async fn set_deadline(State(state): State<AppState>, v: Viewer, Form(f): Form<DeadlineForm>) -> Response {
-    let req = DeadlineRequest { policy: f.politica, year: f.anio, date: f.fecha };
+    let req = DeadlineRequest {
+        policy: f.politica,
+        year: f.anio,
+        date: f.fecha,
+        opens: f.apertura,
+        review_until: f.revision,
+        publication: f.publicacion,
+    };
     match state.app.set_deadline(&v.actor, &req).await {
         Ok(()) => see_other("/admin?hecho=plazo"),
         Err(e) => refused(&state, &v, e).await,

@@ -182,6 +182,11 @@ async fn mine_page(
             .collect();
         let day = avance_report::labels::lima_day;
         let window = match (w.open, &w.deadline, &w.exception) {
+            (false, _, _) if w.before_opening => format!(
+                "{} {}",
+                l.pick("Aún no abierto: se abre el", "Not open yet: opens on"),
+                w.opens.as_deref().map(day).unwrap_or_default()
+            ),
             (true, _, Some(e)) => {
                 format!("{} {}", l.pick("Abierto por excepción hasta el", "Open by exception until"), day(e))
             }
@@ -275,7 +280,7 @@ pub async fn submit(State(state): State<AppState>, v: Viewer, Form(form): Form<S
     };
     match state.app.report_actual(&v.actor, &req).await {
         Ok(sub) => see_other(&format!("/mis-indicadores?enviado={}", sub.indicator)),
-        Err(e @ (AppError::Invalid { .. } | AppError::Closed | AppError::Conflict(_))) => {
+        Err(e @ (AppError::Invalid { .. } | AppError::Closed | AppError::NotYetOpen(_) | AppError::Conflict(_))) => {
             let refused = Refused { message: e.message(v.lang), form };
             with_status(mine_page(&state, &v, None, Some(refused), None).await, &e)
         }

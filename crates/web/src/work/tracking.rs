@@ -41,6 +41,8 @@ struct TrackingPage {
     years: Vec<u16>,
     year: u16,
     deadline: String,
+    /// (label, Lima day) of the calendar's other dates that are set.
+    calendar: Vec<(&'static str, String)>,
     today: String,
     heads: Vec<&'static str>,
     units: Vec<UnitRow>,
@@ -155,6 +157,14 @@ pub async fn tracking(State(state): State<AppState>, v: Viewer, Query(q): Query<
             .deadline
             .as_deref()
             .map_or_else(|| l.pick("sin plazo fijado", "no deadline set").to_string(), avance_report::labels::lima_day),
+        calendar: [
+            (l.pick("Apertura", "Opening"), &view.opens),
+            (l.pick("Fin de la revisión", "End of review"), &view.review_until),
+            (l.pick("Publicación", "Publication"), &view.publication),
+        ]
+        .into_iter()
+        .filter_map(|(k, d)| d.as_deref().map(|d| (k, avance_report::labels::lima_day(d))))
+        .collect(),
         today: view.today.clone(),
         heads: Standing::ALL.iter().map(|s| s.label(l)).collect(),
         units,
