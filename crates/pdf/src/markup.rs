@@ -239,9 +239,12 @@ pub fn report(policy: &Policy, result: &PolicyResult, lang: Lang, data_hash: &st
     );
     // The outlook to the horizon, summed up.
     outlook_table(&mut o, &avance_report::outlook::summary(policy, result, lang));
+    // On a page of its own, under a plain heading line: the importer of published reports finds
+    // the section by that line (a sticky block, which would keep it with its first paragraph,
+    // changes how the text layer reads), and a new page keeps the heading from ending a page alone.
     let _ = writeln!(
         o,
-        "#block(sticky: true, text(size: 10pt, weight: \"bold\", {}))\n",
+        "#pagebreak(weak: true)\n#text(size: 10pt, weight: \"bold\", {})\n",
         s(lang.pick("ALERTAS IDENTIFICADAS", "ALERTS IDENTIFIED"))
     );
     for p in narrative::paragraphs(result, lang) {
