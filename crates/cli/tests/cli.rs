@@ -16,6 +16,26 @@ fn avance(args: &[&str]) -> Output {
         .expect("run avance")
 }
 
+/// Each indicator of an `avance-compute/1` document on a line: its code, its outlook's category
+/// (or the reason there is none) and the outlook's fields at `paths` (JSON pointers; `null` when
+/// absent).
+fn outlook_rows(v: &serde_json::Value, paths: &[&str]) -> Vec<String> {
+    v["indicators"]
+        .as_array()
+        .expect("indicators")
+        .iter()
+        .map(|i| {
+            let o = &i["outlook"];
+            let mut cells = vec![
+                i["code"].as_str().unwrap_or("").to_string(),
+                o["category"].as_str().or(o["reason"].as_str()).unwrap_or("").to_string(),
+            ];
+            cells.extend(paths.iter().map(|p| o.pointer(p).map_or_else(|| "null".to_string(), |x| x.to_string())));
+            cells.join(" ")
+        })
+        .collect()
+}
+
 fn stdout(o: &Output) -> String {
     String::from_utf8_lossy(&o.stdout).into_owned()
 }
@@ -132,23 +152,7 @@ mod feature {
             assert!(out.status.success(), "{}", stderr(&out));
             serde_json::from_slice::<serde_json::Value>(&out.stdout).expect("JSON")
         };
-        let rows = |v: &serde_json::Value| -> Vec<String> {
-            v["indicators"]
-                .as_array()
-                .expect("indicators")
-                .iter()
-                .map(|i| {
-                    let o = &i["outlook"];
-                    format!(
-                        "{} {} {} {}",
-                        i["code"].as_str().unwrap_or(""),
-                        o["category"].as_str().or(o["reason"].as_str()).unwrap_or(""),
-                        o["ratio"],
-                        o["projected"]
-                    )
-                })
-                .collect()
-        };
+        let rows = |v: &serde_json::Value| outlook_rows(v, &["/ratio", "/projected"]);
         let v = json(&[]);
         assert_eq!(v["outlook"]["method"], "unsd-ratio-de-tasas");
         assert_eq!(
@@ -230,23 +234,7 @@ mod feature {
         let o = avance(&["compute", out, "--year", "2024", "--format", "json"]);
         assert!(o.status.success(), "{}", stderr(&o));
         let v: serde_json::Value = serde_json::from_slice(&o.stdout).expect("JSON");
-        let rows: Vec<String> = v["indicators"]
-            .as_array()
-            .expect("indicators")
-            .iter()
-            .map(|i| {
-                let o = &i["outlook"];
-                format!(
-                    "{} {} {} {} {} {}",
-                    i["code"].as_str().unwrap_or(""),
-                    o["category"].as_str().unwrap_or(""),
-                    o["horizon"]["year"],
-                    o["observed_rate"],
-                    o["required_rate"],
-                    o["ratio"]
-                )
-            })
-            .collect();
+        let rows = outlook_rows(&v, &["/horizon/year", "/observed_rate", "/required_rate", "/ratio"]);
         assert_eq!(
             rows,
             [

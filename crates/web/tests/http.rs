@@ -6,7 +6,7 @@
 mod common;
 
 use axum::http::StatusCode;
-use common::{Client, demo, demo_on_postgres, logged, token};
+use common::{Client, demo, demo_on_postgres, logged, report_2024, token};
 
 #[tokio::test]
 async fn public_pages_show_the_reference_figures() {
@@ -139,13 +139,7 @@ async fn authorization_matrix() {
         .await;
     assert_eq!(made.status, StatusCode::SEE_OTHER, "{}", made.text());
     let mut dgde = logged(&app, "dgde").await;
-    let sub = dgde
-        .post(
-            "/mis-indicadores/enviar",
-            &[("politica", "PNDI"), ("indicador", "ISS.01.04.03.01"), ("anio", "2024"), ("valor", "1")],
-        )
-        .await;
-    assert_eq!(sub.status, StatusCode::SEE_OTHER, "{}", sub.text());
+    report_2024(&mut dgde, "ISS.01.04.03.01", "1").await;
     let operator = avance_app::Actor::operator("pruebas");
     let id = state.app.submissions(&operator).await.unwrap().1[0].id;
 
@@ -1230,13 +1224,7 @@ async fn reporting_follow_up_per_unit() {
         .await;
     assert_eq!(exc.status, StatusCode::SEE_OTHER, "{}", exc.text());
     let mut dgde = logged(&app, "dgde").await;
-    let sent = dgde
-        .post(
-            "/mis-indicadores/enviar",
-            &[("politica", "PNDI"), ("indicador", "ISS.01.01.01.02"), ("anio", "2024"), ("valor", "21%")],
-        )
-        .await;
-    assert_eq!(sent.status, StatusCode::SEE_OTHER, "{}", sent.text());
+    report_2024(&mut dgde, "ISS.01.01.01.02", "21%").await;
 
     // The unit sees what it still owes at the top of "Mis indicadores", with its deadline.
     let mine = dgde.get("/mis-indicadores").await.text();

@@ -162,6 +162,18 @@ pub async fn logged(app: &Router, user: &str) -> Client {
     c
 }
 
+/// A unit reports the 2024 value of a PNDI indicator through "Mis indicadores", and the form is
+/// taken (303).
+pub async fn report_2024(c: &mut Client, indicator: &str, value: &str) {
+    let sent = c
+        .post(
+            "/mis-indicadores/enviar",
+            &[("politica", "PNDI"), ("indicador", indicator), ("anio", "2024"), ("valor", value)],
+        )
+        .await;
+    assert_eq!(sent.status, StatusCode::SEE_OTHER, "{}", sent.text());
+}
+
 /// Makes an API token for a logged-in client.
 pub async fn token(c: &mut Client) -> String {
     let a = c.post("/cuenta/tokens", &[("descripcion", "pruebas")]).await;
