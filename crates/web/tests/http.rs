@@ -6,7 +6,7 @@
 mod common;
 
 use axum::http::StatusCode;
-use common::{Client, demo, demo_on_postgres, logged, report_2024, token};
+use common::{Client, demo, demo_on_postgres, dgde_exception_2024, logged, report_2024, token};
 
 #[tokio::test]
 async fn public_pages_show_the_reference_figures() {
@@ -424,19 +424,7 @@ async fn deadlines_close_years_and_exceptions_reopen_them_per_unit() {
     let closed = dgde.post("/mis-indicadores/enviar", &form).await;
     assert_eq!(closed.status, StatusCode::UNPROCESSABLE_ENTITY);
     assert!(closed.text().contains("el plazo de reporte de este año venció"));
-    let exc = admin
-        .post(
-            "/admin/excepciones",
-            &[
-                ("politica", "PNDI"),
-                ("anio", "2024"),
-                ("unidad", "DGDE"),
-                ("fecha", "2099-12-31"),
-                ("motivo", "cambio de jefatura"),
-            ],
-        )
-        .await;
-    assert_eq!(exc.status, StatusCode::SEE_OTHER);
+    dgde_exception_2024(&mut admin, "2099-12-31").await;
     assert!(dgde.get("/mis-indicadores").await.text().contains("Abierto por excepción hasta el 2099-12-31"));
     assert_eq!(dgde.post("/mis-indicadores/enviar", &form).await.status, StatusCode::SEE_OTHER);
     // ITP has no exception: still closed.
@@ -1210,19 +1198,7 @@ async fn reporting_follow_up_per_unit() {
     let mut admin = logged(&app, "admin").await;
     let set = admin.post("/admin/plazos", &[("politica", "PNDI"), ("anio", "2024"), ("fecha", &past)]).await;
     assert_eq!(set.status, StatusCode::SEE_OTHER, "{}", set.text());
-    let exc = admin
-        .post(
-            "/admin/excepciones",
-            &[
-                ("politica", "PNDI"),
-                ("anio", "2024"),
-                ("unidad", "DGDE"),
-                ("fecha", &later),
-                ("motivo", "cambio de jefatura"),
-            ],
-        )
-        .await;
-    assert_eq!(exc.status, StatusCode::SEE_OTHER, "{}", exc.text());
+    dgde_exception_2024(&mut admin, &later).await;
     let mut dgde = logged(&app, "dgde").await;
     report_2024(&mut dgde, "ISS.01.01.01.02", "21%").await;
 

@@ -174,6 +174,23 @@ pub async fn report_2024(c: &mut Client, indicator: &str, value: &str) {
     assert_eq!(sent.status, StatusCode::SEE_OTHER, "{}", sent.text());
 }
 
+/// The administrator grants DGDE an exception for PNDI 2024 until `date`, and it is taken (303).
+pub async fn dgde_exception_2024(admin: &mut Client, date: &str) {
+    let exc = admin
+        .post(
+            "/admin/excepciones",
+            &[
+                ("politica", "PNDI"),
+                ("anio", "2024"),
+                ("unidad", "DGDE"),
+                ("fecha", date),
+                ("motivo", "cambio de jefatura"),
+            ],
+        )
+        .await;
+    assert_eq!(exc.status, StatusCode::SEE_OTHER, "{}", exc.text());
+}
+
 /// Makes an API token for a logged-in client.
 pub async fn token(c: &mut Client) -> String {
     let a = c.post("/cuenta/tokens", &[("descripcion", "pruebas")]).await;
