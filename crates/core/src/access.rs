@@ -294,6 +294,26 @@ pub enum Status {
     Superseded,
 }
 
+impl Status {
+    pub fn id(self) -> &'static str {
+        match self {
+            Status::Submitted => "submitted",
+            Status::Approved => "approved",
+            Status::Returned => "returned",
+            Status::Superseded => "superseded",
+        }
+    }
+
+    pub fn label(self, lang: Lang) -> &'static str {
+        match self {
+            Status::Submitted => lang.pick("Enviado, por revisar", "Submitted, awaiting review"),
+            Status::Approved => lang.pick("Aprobado", "Approved"),
+            Status::Returned => lang.pick("Devuelto", "Returned"),
+            Status::Superseded => lang.pick("Reemplazado por un envío posterior", "Superseded by a later submission"),
+        }
+    }
+}
+
 /// Where the year's value of one indicator stands in the reporting.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
 pub enum Standing {
@@ -350,26 +370,6 @@ impl Standing {
     /// Whether the unit still has to send this value.
     pub fn owed(self) -> bool {
         matches!(self, Standing::Due | Standing::Returned)
-    }
-}
-
-impl Status {
-    pub fn id(self) -> &'static str {
-        match self {
-            Status::Submitted => "submitted",
-            Status::Approved => "approved",
-            Status::Returned => "returned",
-            Status::Superseded => "superseded",
-        }
-    }
-
-    pub fn label(self, lang: Lang) -> &'static str {
-        match self {
-            Status::Submitted => lang.pick("Enviado, por revisar", "Submitted, awaiting review"),
-            Status::Approved => lang.pick("Aprobado", "Approved"),
-            Status::Returned => lang.pick("Devuelto", "Returned"),
-            Status::Superseded => lang.pick("Reemplazado por un envío posterior", "Superseded by a later submission"),
-        }
     }
 }
 
@@ -474,6 +474,8 @@ mod tests {
         assert!(!is_responsible("DGPAR", "PAR"));
         assert!(!is_responsible("DGPAR", ""));
         assert!(!is_responsible("PNTE-ITP", "ITP"));
+        assert_eq!(responsible_units(" PNTE - ITP ").collect::<Vec<_>>(), ["PNTE", "ITP"]);
+        assert_eq!(responsible_units("A; B/ C ,").collect::<Vec<_>>(), ["A", "B", "C"]);
     }
 
     #[test]
@@ -515,6 +517,12 @@ mod tests {
         assert!(supersedes(Some(Status::Submitted)));
         assert!(!supersedes(Some(Status::Returned)) && !supersedes(None));
         assert_eq!(transition(None, Step::Approve), Err(WorkflowError::NotSubmitted));
+        // Where a value stands for the reporting follow-up.
+        assert_eq!(Standing::of(None, false), Standing::Due);
+        assert_eq!(Standing::of(None, true), Standing::InData);
+        assert_eq!(Standing::of(Some(Status::Returned), true), Standing::Returned);
+        assert_eq!(Standing::of(Some(Status::Superseded), false), Standing::Submitted);
+        assert!(Standing::Due.owed() && Standing::Returned.owed() && !Standing::InData.owed());
         assert!(reporting_open(&"2025-03-01", None, Some(&"2025-03-31"), None));
         assert!(!reporting_open(&"2025-04-01", None, Some(&"2025-03-31"), None));
         assert!(reporting_open(&"2025-04-01", None, Some(&"2025-03-31"), Some(&"2025-04-15")));
