@@ -173,6 +173,51 @@ fn points(series: &Series, last: Option<Year>) -> Vec<Point> {
     series.iter().filter(|(y, _)| last.is_none_or(|l| **y <= l)).filter_map(|(y, c)| Some((*y, to_f64(c)?))).collect()
 }
 
+/// The numeric actuals up to the follow-up year, as the method needs them.
+enum Actuals {
+    /// Every point, oldest first.
+    All(Vec<Point>),
+    /// The first and the latest, and how many there are; `None` when there is none.
+    Ends(Option<(Point, Point, usize)>),
+}
+
+impl Actuals {
+    /// The first and latest numeric actuals up to `last` and their count, converting only those two.
+    fn ends(series: &Series, last: Year) -> Actuals {
+        let mut numeric = series.iter().filter(|(y, c)| **y <= last && c.number().is_some());
+        let Some(first) = numeric.next() else { return Actuals::Ends(None) };
+        let (count, latest) = numeric.fold((1, first), |(n, _), p| (n + 1, p));
+        let point = |(y, c): (&Year, &Cell)| to_f64(c).map(|v| (*y, v));
+        // A number that does not convert (never, within the values' range) falls back to the
+        // full reading, which leaves it out.
+        match (point(first), point(latest)) {
+            (Some(f), Some(l)) => Actuals::Ends(Some((f, l, count))),
+            _ => Actuals::All(points(series, Some(last))),
+        }
+    }
+
+    fn span(&self) -> Option<(Point, Point, usize)> {
+        match self {
+            Actuals::All(v) => Some((*v.first()?, *v.last()?, v.len())),
+            Actuals::Ends(e) => *e,
+        }
+    }
+
+    /// Every point (ESCAP): only ever asked of a full reading.
+    fn all(&self) -> &[Point] {
+        match self {
+            Actuals::All(v) => v,
+            Actuals::Ends(_) => &[],
+        }
+    }
+}
+
+impl From<Vec<Point>> for Actuals {
+    fn from(v: Vec<Point>) -> Actuals {
+        Actuals::All(v)
+    }
+}
+
 fn running_sums(points: &[Point]) -> Vec<Point> {
     let mut total = 0.0;
     points
@@ -208,22 +253,34 @@ pub fn assess_with(
         (ind.direction, profile.accumulation),
         (crate::model::Direction::Trend { aggregation: Aggregation::Acumulado, .. }, AccumulationReading::SumOfYears)
     );
-    let (mut actuals, mut targets) = (points(&ind.actuals, Some(year)), points(&ind.targets, None));
-    if cumulative_flows {
-        actuals = running_sums(&actuals);
-        targets = running_sums(&targets);
-    }
-    let &horizon = targets.last().ok_or(NoOutlook::NoTarget)?;
-    if actuals.len() < 2 {
+    // Every point is read only where every point counts (running sums, ESCAP's regression);
+    // otherwise the horizon is the last numeric target, and of the actuals up to the year only the
+    // first, the latest and how many there are matter (a national portfolio assesses a million
+    // indicators: no series is copied for them).
+    let every_point = cumulative_flows || method == ProgressMethod::EscapAnticipated;
+    let (actuals, horizon) = if every_point {
+        let (mut actuals, mut targets) = (points(&ind.actuals, Some(year)), points(&ind.targets, None));
+        if cumulative_flows {
+            actuals = running_sums(&actuals);
+            targets = running_sums(&targets);
+        }
+        let horizon = targets.last().copied();
+        (Actuals::from(actuals), horizon)
+    } else {
+        let horizon = ind.targets.iter().rev().find_map(|(y, c)| Some((*y, to_f64(c)?)));
+        (Actuals::ends(&ind.actuals, year), horizon)
+    };
+    let horizon = horizon.ok_or(NoOutlook::NoTarget)?;
+    let Some((first, latest, count)) = actuals.span() else { return Err(NoOutlook::FewActuals) };
+    if count < 2 {
         return Err(NoOutlook::FewActuals);
     }
     let baseline = if cumulative_flows {
         None
     } else {
-        ind.baseline.as_ref().and_then(|b| Some((b.year, to_f64(&b.value)?))).filter(|(y, _)| *y < actuals[0].0)
+        ind.baseline.as_ref().and_then(|b| Some((b.year, to_f64(&b.value)?))).filter(|(y, _)| *y < first.0)
     };
-    let start = baseline.unwrap_or(actuals[0]);
-    let latest = *actuals.last().unwrap_or(&start);
+    let start = baseline.unwrap_or(first);
     if horizon.0 <= start.0 {
         return Err(NoOutlook::HorizonNotAfterStart);
     }
@@ -277,11 +334,12 @@ pub fn assess_with(
             (observed, projected, ratio)
         }
         ProgressMethod::EscapAnticipated => {
-            let mut pts = Vec::with_capacity(actuals.len() + 1);
+            let all = actuals.all();
+            let mut pts = Vec::with_capacity(all.len() + 1);
             if baseline.is_some() {
                 pts.push(start);
             }
-            pts.extend_from_slice(&actuals);
+            pts.extend_from_slice(all);
             let (slope, projected) = weighted_line(&pts, start.0, horizon.0);
             let ratio = if forward { (projected - x0) / (target - x0) } else { 0.0 };
             (slope, projected, ratio)
