@@ -130,6 +130,10 @@ fn each_indicator_has_its_chart_with_the_projection() {
     let annex = source.split("Anexo: trayectoria de cada indicador al horizonte").nth(1).expect("the annex");
     assert_eq!(annex.matches("<title>Logros esperados y valores obtenidos de ").count(), 12);
     assert_eq!(annex.matches(">Proyección</text>").count(), 9);
+    // A band under each year up to the follow-up year (2022–2025), none after it: those years have
+    // no figure yet.
+    assert_eq!(annex.matches("<title>2025: avance ").count(), 12);
+    assert_eq!(annex.matches("<title>2026: avance ").count(), 0);
     for verdict in
         ["en camino", "avance insuficiente, requiere aceleración", "estancado", "retroceso", "meta ya alcanzada"]
     {

@@ -166,7 +166,7 @@ pub fn trajectories(policy: &Policy, result: &PolicyResult, lang: Lang) -> Vec<T
             Trajectory {
                 code: ind.code.to_string(),
                 name: ind.name.clone(),
-                chart: crate::svg::indicator_chart(ind, &points, projection, lang, None),
+                chart: crate::svg::indicator_chart(ind, &points, result.year, projection, lang, None),
                 verdict: match &assessment {
                     Ok(a) => labels::outlook(a.outlook, lang).to_string(),
                     Err(r) => labels::no_outlook(*r, lang).to_string(),

@@ -330,11 +330,13 @@ fn tick_label(v: f64) -> String {
 
 /// An indicator over the years of its policy: targets (dashed line, open marks) and actuals
 /// (solid line, marks filled with the year's band), the baseline as a dotted line, an axis with
-/// the unit of measure, and under each year the year's band. `points` are the policy's years with
-/// the band of each; `describedby` is the id of the table with the same figures.
+/// the unit of measure, and under each year up to `follow_up` the year's band (later years have
+/// no figure yet: no box, rather than an ND that would say the value is missing). `points` are the
+/// policy's years with the band of each; `describedby` is the id of the table with the same figures.
 pub fn indicator_chart(
     ind: &Indicator,
     points: &[(avance_core::model::Year, Band, Option<String>)],
+    follow_up: avance_core::model::Year,
     projection: Option<(avance_core::progress::Point, avance_core::progress::Point)>,
     lang: Lang,
     describedby: Option<&str>,
@@ -448,6 +450,9 @@ pub fn indicator_chart(
     for (i, (year, band, avance)) in points.iter().enumerate() {
         let x = x_of(i);
         let _ = write!(s, r#"<text x="{}" y="{}" text-anchor="middle">{year}</text>"#, f(x), f(plot_bottom + 16.0));
+        if *year > follow_up {
+            continue;
+        }
         let bw = (slot - 4.0).min(40.0);
         let shown = avance.clone().unwrap_or_else(|| "ND".into());
         let _ = write!(

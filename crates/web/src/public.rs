@@ -712,6 +712,7 @@ pub(crate) async fn indicator_page(
         chart: svg::indicator_chart(
             ind,
             &view.series.iter().map(|p| (p.year, p.band, p.avance.map(|a| format_display(a, d)))).collect::<Vec<_>>(),
+            view.policy.year,
             view.outlook.as_ref().ok().and_then(|a| a.projection_line()),
             l,
             Some("tabla-serie"),
