@@ -1,0 +1,212 @@
+//! A POI's figures as a table for the terminal and as JSON (`avance-poi-compute/1`): each AEI
+//! with its activities, the total, S.P. and S.I. as the reports print them.
+
+use avance_core::lang::Lang;
+use avance_core::poi::{Activity, Figure, Period, PoiPlan, PoiProfile, PoiResult};
+use serde_json::{Value, json};
+
+const MONTHS_ES: [&str; 12] = [
+    "enero",
+    "febrero",
+    "marzo",
+    "abril",
+    "mayo",
+    "junio",
+    "julio",
+    "agosto",
+    "septiembre",
+    "octubre",
+    "noviembre",
+    "diciembre",
+];
+const MONTHS_EN: [&str; 12] = [
+    "January",
+    "February",
+    "March",
+    "April",
+    "May",
+    "June",
+    "July",
+    "August",
+    "September",
+    "October",
+    "November",
+    "December",
+];
+
+fn month(m: u8, l: Lang) -> &'static str {
+    let i = usize::from(m.clamp(1, 12)) - 1;
+    if l == Lang::Es { MONTHS_ES[i] } else { MONTHS_EN[i] }
+}
+
+fn aggregation_label(a: &Activity, l: Lang) -> &'static str {
+    use avance_core::poi::Aggregation::*;
+    match a.aggregation {
+        AcumuladoAnual => l.pick("acumulado anual", "annual cumulative"),
+        AcumuladoMensual => l.pick("acumulado mensual", "monthly cumulative"),
+        NoAcumulado => l.pick("no acumulado", "non-cumulative"),
+    }
+}
+
+fn clip(s: &str, n: usize) -> String {
+    if s.chars().count() <= n { s.to_string() } else { format!("{}…", s.chars().take(n - 1).collect::<String>()) }
+}
+
+/// The figures as a table.
+pub fn text(plan: &PoiPlan, period: Period, profile: &PoiProfile, r: &PoiResult, l: Lang) -> String {
+    let mut out = format!("POI {} — {} ({})\n", plan.year, plan.entity_name, plan.entity_code);
+    out.push_str(&format!("{} {}\n", l.pick("Perfil de reglas:", "Rule profile:"), profile.id()));
+    let due = if period.due_through == 0 {
+        l.pick("ningún mes vencido", "no month due").to_string()
+    } else {
+        format!("{} {}", l.pick("seguimiento vencido hasta", "follow-up due through"), month(period.due_through, l))
+    };
+    out.push_str(&format!(
+        "{} {} {} {} · {due}\n\n",
+        l.pick("Periodo:", "Period:"),
+        month(period.first, l),
+        l.pick("a", "to"),
+        month(period.last, l)
+    ));
+    for (code, f) in &r.aei {
+        let name = plan.aei.iter().find(|(c, _)| c == code).map(|(_, n)| n.as_str()).unwrap_or("");
+        out.push_str(&format!("{code:<12} {:<58} {:>8}\n", clip(name, 58), f.label(profile)));
+        for (a, (acode, af)) in plan.activities.iter().zip(&r.activities).filter(|(a, _)| a.aei == *code) {
+            let what = format!("{} ({}, {})", a.name, a.unit, aggregation_label(a, l));
+            out.push_str(&format!("  {acode:<10} {:<58} {:>8}\n", clip(&what, 58), af.label(profile)));
+        }
+    }
+    out.push_str(&format!(
+        "\n{:<71} {:>8}\n",
+        l.pick("Ejecución física total (promedio de las AO)", "Total physical execution (mean of the AO)"),
+        r.total.label(profile)
+    ));
+    out.push_str(l.pick(
+        "S.P.: sin programación en el periodo. S.I.: seguimiento incompleto (un mes vencido sin registro; cada mes vence el último día del mes siguiente).\n",
+        "S.P.: no programming in the period. S.I.: incomplete follow-up (a month due without a record; each month is due on the last day of the following month).\n",
+    ));
+    let notes = printed_notes(profile);
+    if !notes.is_empty() {
+        out.push_str(&format!(
+            "\n{} {}{}\n",
+            l.pick("Notas que imprime el aplicativo de CEPLAN, versión", "Notes CEPLAN's application prints, version"),
+            profile.version,
+            l.pick(":", " (in Spanish):")
+        ));
+        for n in notes {
+            out.push_str(&format!("  {n}\n"));
+        }
+        out.push_str(l.pick(
+            "  Este cálculo sigue lo que el aplicativo imprime donde difiere de sus notas: el total es el promedio de las AO, no de las AEI (docs/rules.md).\n",
+            "  This computation follows what the application prints where it departs from its notes: the total is the mean over the AO, not over the AEI (docs/rules.md).\n",
+        ));
+    }
+    out
+}
+
+/// The notes each version of CEPLAN's application prints under its POI report, verbatim
+/// (`../shared/reference/ceplan-app-printed-rules.md`).
+pub fn printed_notes(profile: &PoiProfile) -> &'static [&'static str] {
+    match profile.version {
+        "2021" => &[
+            "(i) En el reporte se consideran solo a las AO activos y con metas físicas mayores a cero en el año; asimismo, que tengan el estado \"Aprobado\", tanto en seguimiento como en Reprogramación.",
+            "(ii) El \"% Avance\" del periodo de reporte y anual es calculado considerando el tipo de agregación de la AO (acumulado anual, acumulado mensual o no acumulado).",
+            "(iii) Las siglas 'S.I.' significan 'seguimiento incompleto' y se presentan en AO con registros de seguimiento vacío en alguno de los meses del periodo de reporte.",
+            "(iv) Las siglas 'S.P.' significan 'sin programación' y se presenta en AO que no tienen programación cero en el periodo de reporte.",
+        ],
+        "2022" => &[
+            "PORCENTAJE DE AVANCES TRUNCADOS AL 100%",
+            "(ii) La columna AVANCE ACUMULADO, en la fila PROG y EJEC de cada AO, mostrará valores que dependerán de su configuración en TIPO DE AGREGACIÓN: (a) si es 'Acumulado Anual' se suma los valores de enero a junio; (b) si es 'Acumulado Mensual' se toma el último valor mayor a cero del semestre; y (c) si es 'No Acumulado' solo se señala con '-'.",
+            "(iii) Los valores de la columna AVANCE % ACUMULADO dependerán de su configuración en TIPO DE AGREGACIÓN: (a) si es 'Acumulado Anual' o 'Acumulado Mensual' se calcula como (ejecución acumulada / programación acumulada)*100; y (b) si es 'No Acumulado', como el promedio de (ejecución / programación)*100 de cada mes. Mostrará 'S.I' si falta registrar el seguimiento en algún mes.",
+            "(iv) La sigla 'S.I.' significa seguimiento incompleto. Se presenta en AO con registros de seguimiento vacío en alguno de los meses cuyo plazo ha vencido la fecha de generación del reporte. El plazo para el registro de seguimiento de cada mes es el último día del siguiente mes.",
+            "(v) La sigla 'S.P.' significa sin programación y se presenta en AO que tienen programación cero en el semestre.",
+            "(vi) Las cifras de EJECUCIÓN FÍSICA POR AEI son calculadas como el promedio del AVANCE % ACUMULADO de sus AO. Consideraciones: (a) solo tendrá un valor calculado cuando ninguna de sus AO esté en S.I.; y (b) no entra en el promedio las AO con '-' ni S.P.",
+            "(vii) La cifra de EJECUCIÓN FÍSICA TOTAL es calculado como el promedio de la EJECUCIÓN FÍSICA POR AEI.",
+        ],
+        _ => &[],
+    }
+}
+
+fn figure(f: Figure, profile: &PoiProfile) -> Value {
+    match f {
+        Figure::Value(v) => json!({ "value": v.normalize().to_string(), "printed": f.label(profile) }),
+        Figure::SinProgramacion => json!({ "status": "S.P." }),
+        Figure::SeguimientoIncompleto => json!({ "status": "S.I." }),
+        Figure::Blank => Value::Null,
+    }
+}
+
+/// The figures as `avance-poi-compute/1`.
+pub fn json(plan: &PoiPlan, period: Period, profile: &PoiProfile, r: &PoiResult) -> Value {
+    json!({
+        "format": "avance-poi-compute/1",
+        "entity": { "code": plan.entity_code, "name": plan.entity_name, "sector": plan.sector },
+        "year": plan.year,
+        "profile": profile.id(),
+        "period": { "first_month": period.first, "last_month": period.last, "due_through": period.due_through },
+        "aei": r.aei.iter().map(|(code, f)| json!({ "code": code, "figure": figure(*f, profile) })).collect::<Vec<_>>(),
+        "activities": plan.activities.iter().zip(&r.activities).map(|(a, (code, f))| json!({
+            "code": code,
+            "aei": a.aei,
+            "aggregation": a.aggregation.id(),
+            "figure": figure(*f, profile),
+        })).collect::<Vec<_>>(),
+        "total": figure(r.total, profile),
+    })
+}
+
+/// Many entities' POIs: how many activities have an avance, are S.P. or S.I., and the entities'
+/// totals (their mean and median, how many below 75).
+pub fn portfolio_text(rows: &[(&PoiPlan, PoiProfile, PoiResult)], l: Lang) -> String {
+    let activities: usize = rows.iter().map(|(_, _, r)| r.activities.len()).sum();
+    let count = |f: fn(&Figure) -> bool| rows.iter().flat_map(|(_, _, r)| &r.activities).filter(|(_, x)| f(x)).count();
+    let valued = count(|f| matches!(f, Figure::Value(_)));
+    let sp = count(|f| matches!(f, Figure::SinProgramacion));
+    let si = count(|f| matches!(f, Figure::SeguimientoIncompleto));
+    let mut totals: Vec<avance_core::Decimal> =
+        rows.iter().filter_map(|(_, p, r)| r.total.value().map(|v| p.printed(v))).collect();
+    totals.sort();
+    let mean = avance_core::number::mean(totals.iter().copied());
+    let median = if totals.is_empty() {
+        None
+    } else if totals.len() % 2 == 1 {
+        Some(totals[totals.len() / 2])
+    } else {
+        Some((totals[totals.len() / 2 - 1] + totals[totals.len() / 2]) / avance_core::Decimal::TWO)
+    };
+    let low = totals.iter().filter(|t| **t < avance_core::Decimal::from(75)).count();
+    let shown = |x: Option<avance_core::Decimal>| {
+        x.map_or_else(|| "—".to_string(), |v| avance_core::number::format_display(v, 2))
+    };
+    match l {
+        Lang::Es => format!(
+            "POI de {} entidades, {activities} actividades\nActividades con avance: {valued}; S.P.: {sp}; S.I.: {si}\nEjecución física total de las entidades ({} con valor): promedio {}, mediana {}; {low} bajo 75\n",
+            rows.len(),
+            totals.len(),
+            shown(mean),
+            shown(median)
+        ),
+        Lang::En => format!(
+            "POIs of {} entities, {activities} activities\nActivities with an avance: {valued}; S.P.: {sp}; S.I.: {si}\nEntities' total physical execution ({} with a value): mean {}, median {}; {low} below 75\n",
+            rows.len(),
+            totals.len(),
+            shown(mean),
+            shown(median)
+        ),
+    }
+}
+
+/// Many entities' POIs as JSON: each entity's total and its counts.
+pub fn portfolio_json(rows: &[(&PoiPlan, PoiProfile, PoiResult)]) -> Value {
+    json!({
+        "format": "avance-poi-portfolio/1",
+        "entities": rows.iter().map(|(plan, p, r)| json!({
+            "code": plan.entity_code,
+            "profile": p.id(),
+            "activities": r.activities.len(),
+            "sin_programacion": r.activities.iter().filter(|(_, f)| *f == Figure::SinProgramacion).count(),
+            "seguimiento_incompleto": r.activities.iter().filter(|(_, f)| *f == Figure::SeguimientoIncompleto).count(),
+            "total": figure(r.total, p),
+        })).collect::<Vec<_>>(),
+    })
+}
