@@ -1,8 +1,6 @@
 //! Logging in and out, sessions, API tokens, and the users of the application.
 
-use std::collections::HashMap;
-use std::sync::Mutex;
-use std::time::{Duration, Instant};
+use std::time::Duration;
 
 use avance_core::access::{Action, Event, Resource, Role};
 use avance_store::app::{NewAudit, NewToken, NewUser, TokenRow, User};
@@ -11,55 +9,65 @@ use crate::error::{AppError, Field, Problem};
 use crate::secrets::{digest, hash_password, secret, verify_password};
 use crate::{Actor, App};
 
-/// Failed logins by account name and by client address, in a sliding window. Counting by the name
-/// typed (whether or not the account exists) keeps the answer the same for both.
-#[derive(Debug, Default)]
-pub(crate) struct Limiter {
-    failures: Mutex<HashMap<String, Vec<Instant>>>,
-}
-
+/// Failed logins by account name and by client address, in a sliding window, counted in the
+/// database (every server counts the same attempts). Counting by the name typed (whether or not
+/// the account exists) keeps the answer the same for both.
 pub const WINDOW: Duration = Duration::from_secs(15 * 60);
 pub const PER_ACCOUNT: usize = 5;
 pub const PER_ADDRESS: usize = 30;
 
-impl Limiter {
-    fn keys(username: &str, addr: &str) -> [(String, usize); 2] {
-        [(format!("u:{}", username.trim().to_lowercase()), PER_ACCOUNT), (format!("a:{addr}"), PER_ADDRESS)]
+fn login_keys(username: &str, addr: &str) -> [(String, usize); 2] {
+    [(format!("u:{}", username.trim().to_lowercase()), PER_ACCOUNT), (format!("a:{addr}"), PER_ADDRESS)]
+}
+
+impl App {
+    fn window_start(&self) -> String {
+        crate::clock::stamp(self.clock.now() - WINDOW)
     }
 
-    /// `Ok` when a login may be tried now; else how long until it may (the oldest failure that
-    /// counts leaves the window).
-    fn allowed(&self, username: &str, addr: &str) -> Result<(), Duration> {
-        let now = Instant::now();
-        let mut map = self.failures.lock().unwrap_or_else(|e| e.into_inner());
+    /// `Ok` when none of the keys reached its limit in the window; else how long until the
+    /// oldest attempt that counts leaves it.
+    async fn limit(&self, keys: &[(String, usize)]) -> Result<Result<(), Duration>, AppError> {
+        let now = self.clock.now();
+        let since = self.window_start();
         let mut wait = Duration::ZERO;
-        for (k, max) in Self::keys(username, addr) {
-            let list = map.entry(k).or_default();
-            list.retain(|t| now.duration_since(*t) < WINDOW);
-            if list.len() >= max {
-                // The failures are kept in order: the one that must leave for a place to open.
-                let frees = list[list.len() - max];
-                wait = wait.max(WINDOW.saturating_sub(now.duration_since(frees)));
+        for (k, max) in keys {
+            let (_, nth) = self.store.attempts(k, &since, i64::try_from(*max).unwrap_or(i64::MAX)).await?;
+            if let Some(t) = nth.as_deref().and_then(crate::tracking::instant_of) {
+                let left = (t + WINDOW - now).whole_seconds().max(1);
+                wait = wait.max(Duration::from_secs(u64::try_from(left).unwrap_or(1)));
             }
         }
-        if wait.is_zero() { Ok(()) } else { Err(wait.max(Duration::from_secs(1))) }
+        Ok(if wait.is_zero() { Ok(()) } else { Err(wait) })
     }
 
-    /// Counts a failure; returns whether it locked the account or the address out.
-    fn failed(&self, username: &str, addr: &str) -> bool {
-        let mut map = self.failures.lock().unwrap_or_else(|e| e.into_inner());
+    /// Counts a failed login; returns whether it locked the account or the address out.
+    async fn login_failed(&self, username: &str, addr: &str) -> Result<bool, AppError> {
+        let keys = login_keys(username, addr);
+        let names: Vec<&str> = keys.iter().map(|(k, _)| k.as_str()).collect();
+        self.store.record_attempts(&names, &self.now(), &self.window_start()).await?;
+        let since = self.window_start();
         let mut locked = false;
-        for (k, max) in Self::keys(username, addr) {
-            let list = map.entry(k).or_default();
-            list.push(Instant::now());
-            locked |= list.len() == max;
+        for (k, max) in &keys {
+            let (n, _) = self.store.attempts(k, &since, 0).await?;
+            locked |= n == i64::try_from(*max).unwrap_or(i64::MAX);
         }
-        locked
+        Ok(locked)
     }
 
-    fn succeeded(&self, username: &str) {
-        let mut map = self.failures.lock().unwrap_or_else(|e| e.into_inner());
-        map.remove(&format!("u:{}", username.trim().to_lowercase()));
+    async fn login_succeeded(&self, username: &str) -> Result<(), AppError> {
+        self.store.clear_attempts(&format!("u:{}", username.trim().to_lowercase())).await?;
+        Ok(())
+    }
+
+    /// Counts a request under `key` (every one, not only failures); `Err` with the wait when
+    /// `max` were made in the window already (and this one is not counted).
+    async fn counted_request(&self, key: &str, max: usize) -> Result<Result<(), Duration>, AppError> {
+        if let Err(wait) = self.limit(&[(key.to_string(), max)]).await? {
+            return Ok(Err(wait));
+        }
+        self.store.record_attempts(&[key], &self.now(), &self.window_start()).await?;
+        Ok(Ok(()))
     }
 }
 
@@ -98,6 +106,8 @@ pub struct NewAccount {
     pub role: String,
     pub scope: String,
     pub password: String,
+    /// Where its e-mail goes; empty: none.
+    pub email: String,
 }
 
 impl NewAccount {
@@ -126,6 +136,7 @@ impl NewAccount {
         if self.password.chars().count() < 12 {
             return Err(AppError::invalid(Field::Password, Problem::PasswordTooShort));
         }
+        crate::mail::check_email(&self.email)?;
         Ok(role)
     }
 }
@@ -148,7 +159,7 @@ impl App {
     pub async fn login(&self, req: Login) -> Result<Session, AppError> {
         let username: String = req.username.trim().chars().take(64).collect();
         let detail = format!("desde {}", req.client);
-        if let Err(wait) = self.limiter.allowed(&username, &req.client) {
+        if let Err(wait) = self.limit(&login_keys(&username, &req.client)).await? {
             tracing::warn!(user = %username, client = %req.client, "login refused: too many attempts");
             let at = self.now();
             self.store
@@ -162,7 +173,7 @@ impl App {
         let ok = blocking(move || verify_password(&password, hash.as_deref())).await?;
         let at = self.now();
         let Some(user) = user.filter(|_| ok) else {
-            let locked = self.limiter.failed(&username, &req.client);
+            let locked = self.login_failed(&username, &req.client).await?;
             let entry = NewAudit { detail: Some(&detail), ..NewAudit::new(&at, &username, Event::LoginFailed) };
             self.store.log(&entry).await?;
             if locked {
@@ -172,7 +183,7 @@ impl App {
             }
             return Err(AppError::BadCredentials);
         };
-        self.limiter.succeeded(&username);
+        self.login_succeeded(&username).await?;
         if let Some(old) = &req.previous_session {
             self.store.end_session(&digest(old), &NewAudit::new(&at, &user.username, Event::Logout)).await?;
         }
@@ -266,12 +277,12 @@ impl App {
     /// login). Every session of the account ends: the user logs in again with the new password.
     pub async fn change_password(&self, actor: &Actor, current: &str, new: &str, client: &str) -> Result<(), AppError> {
         let user = actor.user.as_ref().ok_or(AppError::Unauthenticated)?;
-        if let Err(wait) = self.limiter.allowed(&user.username, client) {
+        if let Err(wait) = self.limit(&login_keys(&user.username, client)).await? {
             return Err(AppError::TooManyAttempts { retry_after: wait.as_secs().max(1) });
         }
         let (hash, typed) = (user.password_hash.clone(), current.to_string());
         if !blocking(move || verify_password(&typed, Some(&hash))).await? {
-            self.limiter.failed(&user.username, client);
+            self.login_failed(&user.username, client).await?;
             return Err(AppError::invalid(Field::CurrentPassword, Problem::WrongPassword));
         }
         if new.chars().count() < 12 {
@@ -304,12 +315,14 @@ impl App {
         let at = self.now();
         let scope = if role.needs_scope() { Some(account.scope.trim()) } else { None };
         let detail = format!("{} ({})", account.username, role.label(avance_core::lang::Lang::Es));
+        let email = crate::mail::check_email(&account.email)?;
         let new = NewUser {
             username: &account.username,
             display_name: account.name.trim(),
             role,
             scope,
             password_hash: &hash,
+            email: email.as_deref(),
         };
         let entry = NewAudit {
             detail: Some(&detail),
@@ -352,26 +365,110 @@ impl App {
         Ok(())
     }
 
+    /// "¿Olvidó su contraseña?": sends a single-use, expiring link to choose a new password to
+    /// the account named (by user name or e-mail address), if it exists, is active and has an
+    /// address. The answer is the same whatever the case; only the client address's limit is
+    /// told ([`AppError::TooManyRequests`]). An account gets at most [`RESETS_PER_HOUR`] links an
+    /// hour. Every request is audited.
+    ///
+    /// [`RESETS_PER_HOUR`]: crate::mail::RESETS_PER_HOUR
+    pub async fn request_reset(&self, who: &str, client: &str) -> Result<(), AppError> {
+        let who: String = who.trim().chars().take(254).collect();
+        if let Err(wait) = self.counted_request(&format!("r:{client}"), crate::mail::RESET_REQUESTS_PER_ADDRESS).await?
+        {
+            tracing::warn!(client = %client, "password reset refused: too many requests");
+            return Err(AppError::TooManyRequests { retry_after: wait.as_secs().max(1) });
+        }
+        let users = if who.contains('@') {
+            self.store.users_by_email(&who).await?
+        } else {
+            self.store.user_by_name(&who).await?.into_iter().filter(|u| u.active).collect()
+        };
+        let now = self.clock.now();
+        let at = crate::clock::stamp(now);
+        let hour_ago = crate::clock::stamp(now - time::Duration::hours(1));
+        let mut sent = false;
+        for user in users.iter().filter(|u| u.email.is_some()) {
+            if self.store.resets_since(user.id, &hour_ago).await? >= crate::mail::RESETS_PER_HOUR {
+                tracing::warn!(user = %user.username, "password reset: hourly limit of links reached, none sent");
+                continue;
+            }
+            let token = secret();
+            let expires = crate::clock::stamp(now + time::Duration::minutes(self.settings.mail.reset_minutes));
+            let base = self.settings.mail.public_url.trim_end_matches('/');
+            let link = format!("{base}/restablecer?token={token}");
+            let r = avance_report::mail::reset(
+                &avance_report::mail::Reset {
+                    recipient: if user.display_name.trim().is_empty() { &user.username } else { &user.display_name },
+                    username: &user.username,
+                    link: &link,
+                    expires_at: &expires,
+                    base_url: base,
+                },
+                user.lang,
+            );
+            let mail = crate::mail::new_mail(avance_core::mail::MailKind::PasswordReset, None, user, r);
+            let detail = format!("desde {client}; enlace enviado a {}", mail.recipient);
+            let entry = NewAudit {
+                detail: Some(&detail),
+                unit: unit_of(user),
+                ..NewAudit::new(&at, &user.username, Event::RequestReset)
+            };
+            self.store.create_reset(&digest(&token), user.id, &expires, &mail, &entry).await?;
+            sent = true;
+        }
+        if sent {
+            self.mail_written();
+        } else {
+            let actor: String = who.chars().take(64).collect();
+            let detail = format!(
+                "desde {client}; ningún enlace enviado (cuenta desconocida, inactiva, sin correo o con el límite por hora)"
+            );
+            self.store
+                .log(&NewAudit { detail: Some(&detail), ..NewAudit::new(&at, &actor, Event::RequestReset) })
+                .await?;
+        }
+        Ok(())
+    }
+
+    /// The account of a reset link that still works ([`Missing::ResetLink`] otherwise).
+    ///
+    /// [`Missing::ResetLink`]: crate::Missing::ResetLink
+    pub async fn reset_link_user(&self, token: &str) -> Result<User, AppError> {
+        self.store
+            .reset_user(&digest(token.trim()), &self.now())
+            .await?
+            .ok_or(AppError::NotFound(crate::Missing::ResetLink))
+    }
+
+    /// Chooses a new password through a reset link: the link is used up (with the account's
+    /// other links), every session of the account ends, the account's failed logins are
+    /// forgotten; audited.
+    pub async fn reset_password(&self, token: &str, new: &str, confirm: &str, client: &str) -> Result<User, AppError> {
+        let user = self.reset_link_user(token).await?;
+        if new.chars().count() < 12 {
+            return Err(AppError::invalid(Field::Password, Problem::PasswordTooShort));
+        }
+        if new != confirm {
+            return Err(AppError::invalid(Field::Confirm, Problem::PasswordsDiffer));
+        }
+        let password = new.to_string();
+        let hash = blocking(move || hash_password(&password)).await?;
+        let at = self.now();
+        let detail = format!("desde {client}");
+        let entry = NewAudit {
+            detail: Some(&detail),
+            unit: unit_of(&user),
+            ..NewAudit::new(&at, &user.username, Event::ResetPassword)
+        };
+        self.store.use_reset(&digest(token.trim()), user.id, &hash, &entry).await?;
+        self.login_succeeded(&user.username).await?;
+        tracing::info!(user = %user.username, "password reset by link");
+        Ok(user)
+    }
+
     /// Whether a user of this name exists (the demo creates only the missing accounts).
     pub async fn user_exists(&self, username: &str) -> Result<bool, AppError> {
         Ok(self.store.user_by_name(username).await?.is_some())
-    }
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn limiter_counts_names_and_addresses() {
-        let l = Limiter::default();
-        for n in 1..=PER_ACCOUNT {
-            assert!(l.allowed("Ana", "1.2.3.4").is_ok());
-            // The failure that reaches the limit is the one that locks the account out.
-            assert_eq!(l.failed("ana", "1.2.3.4"), n == PER_ACCOUNT);
-        }
-        let wait = l.allowed("ANA", "5.6.7.8").expect_err("locked out");
-        assert!(wait > WINDOW - Duration::from_secs(5) && wait <= WINDOW, "{wait:?}");
-        assert!(l.allowed("otra", "1.2.3.4").is_ok());
     }
 }

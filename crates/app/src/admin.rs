@@ -39,6 +39,9 @@ pub struct AdminView {
     pub deadlines: Vec<Deadline>,
     pub exceptions: Vec<Exception>,
     pub loaded: Arc<Loaded>,
+    /// The read replicas (`serve --read-db`), when there are any: the primary's change set and
+    /// where each stands.
+    pub replicas: Option<(i64, Vec<crate::replicas::ReplicaStatus>)>,
 }
 
 /// Which audit entries to read; empty fields do not filter.
@@ -220,6 +223,7 @@ impl App {
             deadlines: self.store.deadlines(None).await?,
             exceptions: self.store.exceptions(None).await?,
             loaded: self.loaded().await?,
+            replicas: if self.replicas.is_empty() { None } else { Some(self.replica_figures().await?) },
         })
     }
 

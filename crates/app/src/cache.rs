@@ -83,21 +83,67 @@ pub struct Cache {
     current: RwLock<Arc<Loaded>>,
     /// Serialises reloads, so that many requests after a change read the database once.
     reload: tokio::sync::Mutex<()>,
+    /// Whether the policies were read once (the server's readiness).
+    warm: std::sync::atomic::AtomicBool,
+    hits: std::sync::atomic::AtomicU64,
+    reloads: std::sync::atomic::AtomicU64,
+    reload_micros: std::sync::atomic::AtomicU64,
+}
+
+/// How the cache has served (for the server's metrics).
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct CacheStats {
+    /// Reads answered from the cache, the database unchanged.
+    pub hits: u64,
+    /// Reads that read policies again (something changed), and the time they took in all.
+    pub reloads: u64,
+    pub reload_micros: u64,
+    /// The change set the cache holds.
+    pub version: i64,
+    pub policies: usize,
 }
 
 impl Cache {
-    /// The policies as the database holds them now.
-    pub async fn get(&self, store: &Store) -> Result<Arc<Loaded>, StoreError> {
+    /// How the cache has served.
+    pub fn stats(&self) -> CacheStats {
+        use std::sync::atomic::Ordering::Relaxed;
+        let current = self.current.read().unwrap_or_else(|e| e.into_inner()).clone();
+        CacheStats {
+            hits: self.hits.load(Relaxed),
+            reloads: self.reloads.load(Relaxed),
+            reload_micros: self.reload_micros.load(Relaxed),
+            version: current.version,
+            policies: current.policies.len(),
+        }
+    }
+
+    /// Whether the policies were read at least once.
+    pub fn is_warm(&self) -> bool {
+        self.warm.load(std::sync::atomic::Ordering::Relaxed)
+    }
+
+    /// The policies as the database holds them now; those that changed are read from a replica
+    /// that has caught up, when there is one (`crate::replicas`).
+    pub async fn get(&self, store: &Store, replicas: &[crate::replicas::Replica]) -> Result<Arc<Loaded>, StoreError> {
+        let loaded = self.read(store, replicas).await?;
+        self.warm.store(true, std::sync::atomic::Ordering::Relaxed);
+        Ok(loaded)
+    }
+
+    async fn read(&self, store: &Store, replicas: &[crate::replicas::Replica]) -> Result<Arc<Loaded>, StoreError> {
         let version = store.latest_change().await?;
         let current = self.current.read().unwrap_or_else(|e| e.into_inner()).clone();
         if current.version == version {
+            self.hits.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
             return Ok(current);
         }
         let _guard = self.reload.lock().await;
         let current = self.current.read().unwrap_or_else(|e| e.into_inner()).clone();
         if current.version >= version {
+            self.hits.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
             return Ok(current);
         }
+        let started = std::time::Instant::now();
         // Only the policies with a newer change set are read again; the figures of the others
         // are kept.
         let changed = store.changed_since(current.version).await?;
@@ -105,7 +151,20 @@ impl Cache {
         for code in &changed {
             policies.remove(code);
         }
-        for p in store.read_policies(Some(&changed), Values::All).await? {
+        let read = match crate::replicas::caught_up(replicas, version).await {
+            Some(r) => match r.store.read_policies(Some(&changed), Values::All).await {
+                Ok(list) => {
+                    r.counted();
+                    list
+                }
+                Err(e) => {
+                    r.failed(&e);
+                    store.read_policies(Some(&changed), Values::All).await?
+                }
+            },
+            None => store.read_policies(Some(&changed), Values::All).await?,
+        };
+        for p in read {
             policies.insert(p.meta().code.clone(), Arc::new(p));
         }
         let kept: HashMap<(String, Year), Arc<PolicyResult>> = current
@@ -118,6 +177,9 @@ impl Cache {
             .collect();
         let loaded = Arc::new(Loaded { version, policies, results: Mutex::new(kept), pages: Mutex::default() });
         *self.current.write().unwrap_or_else(|e| e.into_inner()) = loaded.clone();
+        self.reloads.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+        let micros = u64::try_from(started.elapsed().as_micros()).unwrap_or(u64::MAX);
+        self.reload_micros.fetch_add(micros, std::sync::atomic::Ordering::Relaxed);
         Ok(loaded)
     }
 }

@@ -18,6 +18,9 @@ pub struct Account {
     pub password: &'static str,
     pub scope: Option<&'static str>,
     pub name: &'static str,
+    /// An address of the reserved domain `.example` (RFC 2606): the demo's messages are printed
+    /// (`--print-mail`) or go to a test server, never to a real mailbox.
+    pub email: &'static str,
 }
 
 /// The demo's accounts. Their passwords are public: the demo listens on loopback only.
@@ -28,6 +31,7 @@ pub const ACCOUNTS: [Account; 4] = [
         password: "demo-admin-avance",
         scope: None,
         name: "Administración (demo)",
+        email: "admin@avance.example",
     },
     Account {
         role: Role::Planning,
@@ -35,6 +39,7 @@ pub const ACCOUNTS: [Account; 4] = [
         password: "demo-planeamiento",
         scope: Some("038"),
         name: "Oficina de planeamiento, M. de la Producción (demo)",
+        email: "planeamiento@avance.example",
     },
     Account {
         role: Role::Unit,
@@ -42,8 +47,16 @@ pub const ACCOUNTS: [Account; 4] = [
         password: "demo-unidad-dgde",
         scope: Some("DGDE"),
         name: "DGDE (demo)",
+        email: "dgde@avance.example",
     },
-    Account { role: Role::Unit, username: "itp", password: "demo-unidad-itp", scope: Some("ITP"), name: "ITP (demo)" },
+    Account {
+        role: Role::Unit,
+        username: "itp",
+        password: "demo-unidad-itp",
+        scope: Some("ITP"),
+        name: "ITP (demo)",
+        email: "itp@avance.example",
+    },
 ];
 
 /// The year the demo opens for reporting.
@@ -87,6 +100,7 @@ pub async fn prepare(app: &App) -> Result<Prepared, AppError> {
             role: a.role.id().to_string(),
             scope: a.scope.unwrap_or("").to_string(),
             password: a.password.to_string(),
+            email: a.email.to_string(),
         };
         app.create_user(&operator, &account).await?;
     }

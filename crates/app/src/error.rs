@@ -27,6 +27,12 @@ pub enum Field {
     /// The current password, when changing it.
     CurrentPassword,
     Label,
+    /// An e-mail address.
+    Email,
+    /// The language of a user's e-mails.
+    Lang,
+    /// The new password typed a second time.
+    Confirm,
     /// The list of a bulk call.
     Items,
     /// A date of the reporting calendar other than the deadline.
@@ -84,6 +90,9 @@ impl Field {
             Field::Password => "password",
             Field::CurrentPassword => "current_password",
             Field::Label => "label",
+            Field::Email => "email",
+            Field::Lang => "lang",
+            Field::Confirm => "confirm",
             Field::Items => "items",
             Field::Calendar(d) => d.id(),
         }
@@ -133,6 +142,11 @@ pub enum Problem {
     CalendarDateFormat(CalendarDate),
     /// Two calendar dates out of order: the first must not be after the second.
     CalendarOrder(CalendarDate, CalendarDate),
+    /// Not an e-mail address one can send to.
+    EmailFormat,
+    LangUnknown,
+    /// The new password and its confirmation differ.
+    PasswordsDiffer,
 }
 
 /// A record that is not there.
@@ -144,6 +158,10 @@ pub enum Missing {
     Submission,
     User(String),
     Token,
+    /// A message of the outbox.
+    Mail,
+    /// A password-reset link that is unknown, used or expired.
+    ResetLink,
 }
 
 /// Why a change conflicts with the state it would change.
@@ -152,6 +170,10 @@ pub enum ConflictKind {
     /// The reporting workflow does not allow the step (locked, already reviewed).
     Workflow(WorkflowError),
     UsernameTaken(String),
+    /// A message that is neither sent nor failed cannot be sent again (it waits or is being sent).
+    NotResendable,
+    /// A password-reset message is never sent again: its link is used up or blanked out.
+    ResetNotResendable,
 }
 
 /// A use case's refusal.
@@ -182,6 +204,10 @@ pub enum AppError {
     /// `retry_after` seconds.
     #[error("too many attempts")]
     TooManyAttempts { retry_after: u64 },
+    /// Too many password-reset requests from this address; one may be made again after
+    /// `retry_after` seconds.
+    #[error("too many requests")]
+    TooManyRequests { retry_after: u64 },
     /// Items of a bulk call that were refused (their position in the call and why); nothing was
     /// recorded.
     #[error("{} items refused", .0.len())]
@@ -206,6 +232,10 @@ impl From<StoreError> for AppError {
                 AppError::NotFound(Missing::Submission)
             }
             StoreError::Conflict(avance_store::Conflict::NoSuchToken) => AppError::NotFound(Missing::Token),
+            StoreError::Conflict(avance_store::Conflict::NotResendable(_)) => {
+                AppError::Conflict(ConflictKind::NotResendable)
+            }
+            StoreError::Conflict(avance_store::Conflict::ResetLinkUsed) => AppError::NotFound(Missing::ResetLink),
             StoreError::UnknownPolicy(_) => AppError::NotFound(Missing::Policy),
             e => AppError::Store(e),
         }
@@ -246,6 +276,13 @@ impl AppError {
                 Missing::Token => l
                     .pick("el token no existe o ya fue revocado", "no such token, or it was already revoked")
                     .to_string(),
+                Missing::Mail => l.pick("el mensaje no existe", "no such message").to_string(),
+                Missing::ResetLink => l
+                    .pick(
+                        "El enlace para restablecer la contraseña no es válido, ya se usó o venció. Pida otro en «¿Olvidó su contraseña?».",
+                        "The password-reset link is not valid, was used already or expired. Ask for another at «Forgot your password?».",
+                    )
+                    .to_string(),
                 Missing::User(u) => {
                     format!("{} «{u}» {}", l.pick("el usuario", "the user"), l.pick("no existe", "does not exist"))
                 }
@@ -257,6 +294,18 @@ impl AppError {
                 Lang::En => format!("reporting for this year is not open yet: it opens on {day}"),
             },
             AppError::Conflict(ConflictKind::Workflow(w)) => w.message(l).to_string(),
+            AppError::Conflict(ConflictKind::ResetNotResendable) => l
+                .pick(
+                    "Un enlace para restablecer la contraseña no se reenvía: su secreto se borra al enviarlo. El usuario pide otro en «¿Olvidó su contraseña?».",
+                    "A password-reset link is not sent again: its secret is erased once sent. The user asks for another at «Forgot your password?».",
+                )
+                .to_string(),
+            AppError::Conflict(ConflictKind::NotResendable) => l
+                .pick(
+                    "Solo se reenvía un mensaje enviado o fallido; este espera su envío o se está enviando.",
+                    "Only a sent or failed message is sent again; this one is waiting or being sent.",
+                )
+                .to_string(),
             AppError::Conflict(ConflictKind::UsernameTaken(u)) => {
                 format!("{} «{u}» {}", l.pick("el usuario", "the user"), l.pick("ya existe", "already exists"))
             }
@@ -270,6 +319,15 @@ impl AppError {
                     (Lang::Es, m) => format!("Demasiados intentos fallidos. Espere {m} minutos e inténtelo de nuevo."),
                     (Lang::En, 1) => "Too many failed attempts. Wait 1 minute and try again.".to_string(),
                     (Lang::En, m) => format!("Too many failed attempts. Wait {m} minutes and try again."),
+                }
+            }
+            AppError::TooManyRequests { retry_after } => {
+                let minutes = retry_after.div_ceil(60);
+                match (l, minutes) {
+                    (Lang::Es, 1) => "Demasiadas solicitudes desde su dirección. Espere 1 minuto e inténtelo de nuevo.".to_string(),
+                    (Lang::Es, m) => format!("Demasiadas solicitudes desde su dirección. Espere {m} minutos e inténtelo de nuevo."),
+                    (Lang::En, 1) => "Too many requests from your address. Wait 1 minute and try again.".to_string(),
+                    (Lang::En, m) => format!("Too many requests from your address. Wait {m} minutes and try again."),
                 }
             }
             AppError::Items(list) => match (l, list.len()) {
@@ -395,6 +453,21 @@ impl Problem {
                 .pick(
                     "el mismo indicador y año aparece más de una vez en la llamada",
                     "the same indicator and year appears more than once in the call",
+                )
+                .to_string(),
+            Problem::EmailFormat => l
+                .pick(
+                    "Correo electrónico: escriba una dirección como nombre@entidad.gob.pe (sin espacios, hasta 254 caracteres).",
+                    "E-mail: write an address such as name@entity.gob.pe (no spaces, up to 254 characters).",
+                )
+                .to_string(),
+            Problem::LangUnknown => l
+                .pick("Idioma de los correos: elija español o inglés.", "Language of e-mails: choose Spanish or English.")
+                .to_string(),
+            Problem::PasswordsDiffer => l
+                .pick(
+                    "Confirmación: no coincide con la contraseña nueva.",
+                    "Confirmation: it does not match the new password.",
                 )
                 .to_string(),
             Problem::FilterDates => l

@@ -15,7 +15,10 @@ pub mod clock;
 pub mod demo;
 mod error;
 mod figures;
+pub mod health;
+pub mod mail;
 mod publishing;
+pub mod replicas;
 mod reporting;
 pub mod secrets;
 mod tracking;
@@ -37,6 +40,7 @@ pub use tracking::{Tracked, TrackingView, UnitTracking};
 /// The store's types the faces read (results of use cases); the faces never call the store.
 pub mod store {
     pub use avance_store::app::{AuditEntry, Deadline, Exception, Submission, TokenRow, User};
+    pub use avance_store::mail::{Attempt, Mail, OutboxCounts};
     pub use avance_store::{LoadOutcome, Location, PgStore, Revision, Snapshot, SqliteStore, Store, StoreError};
 }
 
@@ -47,6 +51,8 @@ pub struct Settings {
     pub session_hours: i64,
     /// How long an API token lasts, in days (`avance serve --token-days`).
     pub token_days: i64,
+    /// E-mail: links, reminders, digests, retries.
+    pub mail: mail::MailSettings,
 }
 
 /// Tokens last 90 days unless configured otherwise.
@@ -54,7 +60,7 @@ pub const TOKEN_DAYS: i64 = 90;
 
 impl Default for Settings {
     fn default() -> Settings {
-        Settings { session_hours: 8, token_days: TOKEN_DAYS }
+        Settings { session_hours: 8, token_days: TOKEN_DAYS, mail: mail::MailSettings::default() }
     }
 }
 
@@ -103,14 +109,17 @@ impl Actor {
     }
 }
 
-/// The application: the store, the cache of figures, the clock, the login limiter.
+/// The application: the store, the cache of figures, the clock.
 #[derive(Debug, Clone)]
 pub struct App {
     store: Store,
     cache: Arc<Cache>,
     clock: Arc<dyn Clock>,
-    limiter: Arc<accounts::Limiter>,
     settings: Arc<Settings>,
+    /// Wakes the mail worker when a message is written.
+    mail_wake: Arc<tokio::sync::Notify>,
+    /// Read replicas the figures' cache reads policies from (`serve --read-db`).
+    replicas: Arc<Vec<replicas::Replica>>,
 }
 
 impl App {
@@ -123,8 +132,9 @@ impl App {
             store,
             cache: Arc::new(Cache::default()),
             clock,
-            limiter: Arc::new(accounts::Limiter::default()),
             settings: Arc::new(settings),
+            mail_wake: Arc::new(tokio::sync::Notify::new()),
+            replicas: Arc::new(Vec::new()),
         }
     }
 
@@ -162,7 +172,7 @@ impl App {
 
     /// Every policy and its figures now (through the cache).
     pub async fn loaded(&self) -> Result<Arc<Loaded>, AppError> {
-        Ok(self.cache.get(&self.store).await?)
+        Ok(self.cache.get(&self.store, &self.replicas).await?)
     }
 }
 

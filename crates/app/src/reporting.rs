@@ -7,7 +7,7 @@ use std::sync::Arc;
 use avance_core::access::{Action, Event, Resource, Step, can, is_responsible, reporting_open};
 use avance_core::model::{Indicator, Policy, Year};
 use avance_core::value::Cell;
-use avance_store::app::{NewAudit, NewSubmission, Submission, TargetChange};
+use avance_store::app::{NewAudit, NewSubmission, Review, Submission, TargetChange};
 
 use crate::error::{AppError, Field, Missing, Problem};
 use crate::{Actor, App, Loaded};
@@ -389,7 +389,13 @@ impl App {
             detail: Some(&detail),
             ..NewAudit::new(&at, &actor.name, event)
         };
-        let done = self.store.review(id, step, Some(reason), &revision_reason, &actor.name, &entry).await?;
+        let reviewer = actor.user.as_ref().map_or(actor.name.as_str(), |u| u.display_name.as_str());
+        let mails = self.review_mails(policy, &sub, step, reason, reviewer, unit.as_deref()).await?;
+        let r = Review { id, step, reason: Some(reason), revision_reason: &revision_reason, by: &actor.name };
+        let done = self.store.review(&r, &entry, &mails).await?;
+        if !mails.is_empty() {
+            self.mail_written();
+        }
         tracing::info!(user = %actor.name, id, status = done.status.id(), "submission reviewed");
         Ok(done)
     }

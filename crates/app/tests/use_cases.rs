@@ -31,6 +31,7 @@ async fn app_on(store: Store, clock: Arc<FixedClock>) -> App {
             role: role.into(),
             scope: scope.into(),
             password: "una-contrasena-larga".into(),
+            email: String::new(),
         };
         app.create_user(&operator, &account).await.unwrap();
     }
@@ -317,6 +318,7 @@ async fn accounts_tokens_scopes_and_the_audit_log() {
         role: role.into(),
         scope: scope.into(),
         password: "una-contrasena-larga".into(),
+        email: String::new(),
     };
     let e = app.create_user(&admin, &account("x", "planning", "999")).await.unwrap_err();
     assert_eq!(

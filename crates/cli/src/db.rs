@@ -304,12 +304,14 @@ pub fn app_failure(location: &Location, e: avance_app::AppError, lang: Lang) -> 
 }
 
 /// Creates a user of the web application.
+#[allow(clippy::too_many_arguments)]
 pub async fn add_user(
     location: &Location,
     username: &str,
     role: &str,
     scope: Option<&str>,
     name: &str,
+    email: Option<&str>,
     password: &str,
     lang: Lang,
 ) -> Result<String, Failure> {
@@ -319,6 +321,7 @@ pub async fn add_user(
         role: role.to_string(),
         scope: scope.unwrap_or("").to_string(),
         password: password.to_string(),
+        email: email.unwrap_or("").to_string(),
     };
     // Checked before the database is opened: a bad field says so at once.
     let role = account.check().map_err(|e| Failure::Invalid(vec![e.message(lang)]))?;

@@ -2,6 +2,7 @@
 #![forbid(unsafe_code)]
 
 mod db;
+mod notify;
 mod progress;
 #[cfg(feature = "web")]
 mod serve;
@@ -56,6 +57,28 @@ enum Command {
         /// Días de validez de un token de la API nuevo.
         #[arg(long, default_value_t = 90, value_parser = clap::value_parser!(i64).range(1..=3650))]
         token_days: i64,
+        /// Réplica de lectura de PostgreSQL (repetible): las páginas públicas, las descargas y la
+        /// API de lectura leen las políticas de una réplica al día; lo demás, del primario (--db).
+        #[arg(long = "read-db", env = "AVANCE_READ_DB", value_delimiter = ',', value_name = "postgres://…")]
+        read_db: Vec<String>,
+        /// Métricas de Prometheus en /metricas (solicitudes por ruta y estado, latencias, caché,
+        /// conexiones, bandeja de salida): no las exponga al público, el proxy debe cerrarlas.
+        #[arg(long)]
+        metrics: bool,
+        /// Con --demo: imprime los correos en la terminal en vez de enviarlos.
+        #[arg(long, requires = "demo", conflicts_with = "smtp")]
+        print_mail: bool,
+        #[command(flatten)]
+        mail: notify::MailArgs,
+    },
+    /// Escribe los recordatorios y resúmenes que tocan y envía la bandeja de salida de correo.
+    Notify {
+        /// Una sola vuelta y termina (para cron o un temporizador de systemd); sin ella, sigue
+        /// hasta Ctrl-C, una vuelta por minuto.
+        #[arg(long)]
+        once: bool,
+        #[command(flatten)]
+        mail: notify::MailArgs,
     },
     /// Calcula los avances, el índice de gestión, el semáforo y las alertas de una política.
     Compute {
@@ -135,6 +158,10 @@ enum Command {
     /// Trabaja con conjuntos de datos en el formato canónico (docs/formats.md).
     #[command(subcommand)]
     Dataset(DatasetCommand),
+    /// Plan Operativo Institucional (POI): el avance de cada actividad, de cada AEI y el total,
+    /// con las reglas de cada versión del aplicativo de CEPLAN (docs/rules.md).
+    #[command(subcommand)]
+    Poi(PoiCommand),
     /// Trabaja con la base de datos (--db; por defecto, avance.db en este directorio).
     #[command(subcommand)]
     Db(DbCommand),
@@ -234,6 +261,9 @@ enum DbCommand {
         /// Nombre para mostrar.
         #[arg(long)]
         name: String,
+        /// Correo electrónico (recordatorios, avisos, enlace para restablecer la contraseña).
+        #[arg(long)]
+        email: Option<String>,
     },
 }
 
@@ -314,6 +344,74 @@ enum AuditFormat {
 }
 
 #[derive(Debug, Subcommand)]
+enum PoiCommand {
+    /// Calcula un POI (archivo avance-poi/1, docs/formats.md), o con --all los de un directorio.
+    Compute {
+        /// El archivo del POI; con --all, un directorio de carpetas con poi.json.
+        file: PathBuf,
+        /// Todos los POI del directorio: un resumen (actividades con avance, S.P., S.I.; el total
+        /// de cada entidad en JSON).
+        #[arg(long)]
+        all: bool,
+        /// Meses del periodo, por ejemplo 1-6 (primer semestre) o 7 (julio).
+        #[arg(long, default_value = "1-12", value_parser = parse_months)]
+        months: (u8, u8),
+        /// Fecha del reporte (AAAA-MM-DD): el seguimiento de cada mes vence el último día del mes
+        /// siguiente; sin ella, todos los meses del periodo ya vencieron.
+        #[arg(long, value_name = "AAAA-MM-DD", value_parser = parse_day)]
+        as_of: Option<(i32, u8)>,
+        /// Perfil de reglas (por defecto, el del archivo): ceplan-poi@2021 o ceplan-poi@2022.
+        #[arg(long)]
+        profile: Option<String>,
+        /// Los promedios del año (el perfil 2021 cuenta S.P. como 0) en vez de los del periodo.
+        #[arg(long)]
+        year: bool,
+        #[arg(long, value_enum, default_value_t = Format::Table)]
+        format: Format,
+    },
+    /// Lee un POI de un directorio de CSV (poi.csv, aei.csv y actividades.csv, con columnas
+    /// prog_ene … prog_dic y ejec_ene … ejec_dic; docs/formats.md) y escribe su poi.json.
+    Import {
+        /// El directorio de los CSV.
+        dir: PathBuf,
+        /// El archivo a escribir (por defecto, se imprime en la salida estándar).
+        #[arg(long)]
+        out: Option<PathBuf>,
+    },
+    /// Escribe POI sintéticos (cifras inventadas), una carpeta con poi.json por entidad.
+    Generate {
+        #[arg(long, default_value_t = 10)]
+        entities: usize,
+        #[arg(long, default_value_t = 200)]
+        activities: usize,
+        #[arg(long, default_value_t = 2022)]
+        year: i32,
+        #[arg(long, default_value_t = 1)]
+        seed: u64,
+        /// Directorio donde escribir las carpetas.
+        #[arg(long)]
+        out: PathBuf,
+    },
+}
+
+fn parse_months(s: &str) -> Result<(u8, u8), String> {
+    let bad = || format!("«{s}»: escriba un mes (1 a 12) o un rango como 1-6");
+    let (a, b) = s.split_once('-').unwrap_or((s, s));
+    let a: u8 = a.trim().parse().map_err(|_| bad())?;
+    let b: u8 = b.trim().parse().map_err(|_| bad())?;
+    if (1..=12).contains(&a) && (1..=12).contains(&b) && a <= b { Ok((a, b)) } else { Err(bad()) }
+}
+
+fn parse_day(s: &str) -> Result<(i32, u8), String> {
+    let bad = || format!("«{s}»: escriba AAAA-MM-DD, por ejemplo 2022-08-01");
+    let parts: Vec<&str> = s.trim().split('-').collect();
+    let [y, m, d] = parts.as_slice() else { return Err(bad()) };
+    let (y, m, d): (i32, u8, u8) =
+        (y.parse().map_err(|_| bad())?, m.parse().map_err(|_| bad())?, d.parse().map_err(|_| bad())?);
+    if y.to_string().len() == 4 && (1..=12).contains(&m) && (1..=31).contains(&d) { Ok((y, m)) } else { Err(bad()) }
+}
+
+#[derive(Debug, Subcommand)]
 enum DatasetCommand {
     /// Valida un conjunto de datos y muestra cada error con archivo, ruta, campo y valor.
     Check { dataset: PathBuf },
@@ -369,7 +467,14 @@ fn init_logging(format: &str, serving: bool) {
         .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new(default));
     // Colours only on a terminal: a log file or a journal gets plain text.
     let colours = std::io::IsTerminal::is_terminal(&std::io::stderr());
-    let builder = tracing_subscriber::fmt().with_env_filter(filter).with_writer(std::io::stderr).with_ansi(colours);
+    // A log that cannot be written (standard error closed: the process reading it died) is
+    // dropped: tracing would otherwise report it with eprintln!, which panics, and every request
+    // would fail.
+    let builder = tracing_subscriber::fmt()
+        .with_env_filter(filter)
+        .with_writer(std::io::stderr)
+        .with_ansi(colours)
+        .log_internal_errors(false);
     let _ = if format == "json" { builder.json().try_init() } else { builder.try_init() };
 }
 
@@ -500,7 +605,17 @@ fn run(cli: &Cli) -> Result<(), Failure> {
             print(&format!("{what} {place}\n"))
         }
         #[cfg(feature = "web")]
-        Command::Serve { addr, demo, secure_cookies, trusted_proxies, token_days } => {
+        Command::Serve {
+            addr,
+            demo,
+            secure_cookies,
+            trusted_proxies,
+            token_days,
+            print_mail,
+            mail,
+            metrics,
+            read_db,
+        } => {
             let location = match (&cli.db, demo) {
                 (None, true) => avance_store::Location::Sqlite(PathBuf::from("avance-demo.db")),
                 (db, _) => db::location(db.as_deref()),
@@ -511,8 +626,17 @@ fn run(cli: &Cli) -> Result<(), Failure> {
                 secure_cookies: *secure_cookies,
                 trusted_proxies: trusted_proxies.clone(),
                 token_days: *token_days,
+                print_mail: *print_mail,
+                metrics: *metrics,
+                read_db: read_db.clone(),
+                mail: mail.clone(),
             };
             serve::serve(&location, &options, lang)
+        }
+        Command::Notify { once, mail } => {
+            let location = db::location(cli.db.as_deref());
+            let out = notify::notify(&location, mail, *once, lang)?;
+            print(&out)
         }
         Command::Db(command) => {
             let location = db::location(cli.db.as_deref());
@@ -532,11 +656,20 @@ fn run(cli: &Cli) -> Result<(), Failure> {
                 }
                 DbCommand::Export { policy, out } => db::block_on(db::export(&location, policy.as_deref(), out, lang))?,
                 DbCommand::Backup { file } => db::block_on(db::backup(&location, file, lang))?,
-                DbCommand::AddUser { username, role, scope, name } => {
+                DbCommand::AddUser { username, role, scope, name, email } => {
                     let mut password = String::new();
                     std::io::stdin().read_line(&mut password).map_err(|e| Failure::Invalid(vec![e.to_string()]))?;
                     let password = password.trim_end_matches(['\r', '\n']);
-                    db::block_on(db::add_user(&location, username, role, scope.as_deref(), name, password, lang))?
+                    db::block_on(db::add_user(
+                        &location,
+                        username,
+                        role,
+                        scope.as_deref(),
+                        name,
+                        email.as_deref(),
+                        password,
+                        lang,
+                    ))?
                 }
             }?;
             print(&out)
@@ -565,6 +698,86 @@ fn run(cli: &Cli) -> Result<(), Failure> {
             }
             .map_err(|i| issues(i, lang))?;
             print(&format!("{} {}\n", lang.pick("Escrito:", "Written:"), out.display()))
+        }
+        Command::Poi(PoiCommand::Import { dir, out }) => {
+            let plan = avance_import::poi::read_csv_dir(dir)
+                .map_err(|issues| Failure::Invalid(issues.iter().map(|i| i.render(lang)).collect()))?;
+            let text = json_text(&avance_import::poi::to_json(&plan));
+            match out {
+                None => print(&text),
+                Some(file) => {
+                    std::fs::write(file, text).map_err(|e| cannot_write(file, e, lang))?;
+                    print(&format!(
+                        "{} {} ({} {}, {} AEI, {} {})\n",
+                        lang.pick("Escrito:", "Written:"),
+                        file.display(),
+                        lang.pick("POI", "POI"),
+                        plan.year,
+                        plan.aei.len(),
+                        plan.activities.len(),
+                        lang.pick("actividades", "activities")
+                    ))
+                }
+            }
+        }
+        Command::Poi(PoiCommand::Generate { entities, activities, year, seed, out }) => {
+            for n in 1..=*entities {
+                let plan = avance_import::synthetic::poi(n, *activities, *year, *seed);
+                let dir = out.join(&plan.entity_code);
+                std::fs::create_dir_all(&dir).map_err(|e| cannot_write(&dir, e, lang))?;
+                let file = dir.join(avance_import::poi::FILE_NAME);
+                let text = serde_json::to_string(&avance_import::poi::to_json(&plan)).unwrap_or_default();
+                std::fs::write(&file, text).map_err(|e| cannot_write(&file, e, lang))?;
+            }
+            print(&match lang {
+                Lang::Es => {
+                    format!("Escritos {entities} POI sintéticos de {activities} actividades en {}\n", out.display())
+                }
+                Lang::En => {
+                    format!("Wrote {entities} synthetic POIs of {activities} activities to {}\n", out.display())
+                }
+            })
+        }
+        Command::Poi(PoiCommand::Compute { file, all: true, months, as_of, profile, year, format }) => {
+            let plans = avance_import::poi::read_all(file)
+                .map_err(|issues| Failure::Invalid(issues.iter().map(|i| i.render(lang)).collect()))?;
+            let mut rows = Vec::with_capacity(plans.len());
+            for plan in &plans {
+                let id = profile.as_deref().unwrap_or(&plan.profile);
+                let p = avance_core::poi::PoiProfile::find(id).unwrap_or_else(avance_core::poi::PoiProfile::v2022);
+                let period = match as_of {
+                    Some((y, m)) => avance_core::poi::Period::on(months.0, months.1, plan.year, *y, *m),
+                    None => avance_core::poi::Period { first: months.0, last: months.1, due_through: months.1 },
+                };
+                rows.push((plan, p.clone(), avance_core::poi::compute(&plan.activities, period, &p, *year)));
+            }
+            print(&match format {
+                Format::Table => avance_report::poi::portfolio_text(&rows, lang),
+                Format::Json => json_text(&avance_report::poi::portfolio_json(&rows)),
+            })
+        }
+        Command::Poi(PoiCommand::Compute { file, all: false, months, as_of, profile, year, format }) => {
+            let plan = avance_import::poi::read(file)
+                .map_err(|issues| Failure::Invalid(issues.iter().map(|i| i.render(lang)).collect()))?;
+            let id = profile.as_deref().unwrap_or(&plan.profile);
+            let Some(profile) = avance_core::poi::PoiProfile::find(id) else {
+                return Err(Failure::Invalid(vec![format!(
+                    "--profile: «{id}» {}",
+                    lang.pick(
+                        "no es un perfil de POI (ceplan-poi@2021 o ceplan-poi@2022)",
+                        "is not a POI profile (ceplan-poi@2021 or ceplan-poi@2022)"
+                    )
+                )]));
+            };
+            let period = match as_of {
+                Some((y, m)) => avance_core::poi::Period::on(months.0, months.1, plan.year, *y, *m),
+                None => avance_core::poi::Period { first: months.0, last: months.1, due_through: months.1 },
+            };
+            let result = avance_core::poi::compute(&plan.activities, period, &profile, *year);
+            print(&match format {
+                Format::Table => avance_report::poi::text(&plan, period, &profile, &result, lang),
+                Format::Json => json_text(&avance_report::poi::json(&plan, period, &profile, &result)),
+            })
         }
         Command::Dataset(DatasetCommand::Check { dataset }) => {
             let policy = load(dataset, lang)?;

@@ -20,6 +20,13 @@ pub struct Options {
     pub trusted_proxies: Vec<IpAddr>,
     /// How long a new API token lasts.
     pub token_days: i64,
+    /// The demo prints its e-mails instead of sending them.
+    pub print_mail: bool,
+    /// Prometheus metrics at `/metricas`.
+    pub metrics: bool,
+    /// PostgreSQL read replicas of the primary (`--read-db`).
+    pub read_db: Vec<String>,
+    pub mail: crate::notify::MailArgs,
 }
 
 /// Runs the web application until Ctrl-C (or SIGTERM).
@@ -33,14 +40,45 @@ pub fn serve(location: &Location, o: &Options, lang: Lang) -> Result<(), Failure
             .to_string(),
         ]));
     }
+    // Checked before anything is opened: a bad option says so at once.
+    if !o.read_db.is_empty() && !matches!(location, Location::Postgres(_)) {
+        return Err(Failure::Invalid(vec![
+            lang.pick(
+                "--read-db: las réplicas de lectura son de PostgreSQL; la base de datos (--db) también debe serlo",
+                "--read-db: read replicas are PostgreSQL's; the database (--db) must be PostgreSQL too",
+            )
+            .to_string(),
+        ]));
+    }
+    if let Some(bad) = o.read_db.iter().find(|u| !(u.starts_with("postgres://") || u.starts_with("postgresql://"))) {
+        return Err(Failure::Invalid(vec![format!(
+            "--read-db: «{}» {}",
+            describe(&Location::parse(bad)),
+            lang.pick("no es una dirección postgres://…", "is not a postgres://… address")
+        )]));
+    }
+    let mail = o.mail.settings(Some(format!("http://{}", o.addr)), lang)?;
+    let mailer = match o.mail.mailer(lang)? {
+        Some(m) => Some(m),
+        None if o.print_mail => Some(avance_app::mail::Mailer::Terminal),
+        None => None,
+    };
     let rt = tokio::runtime::Builder::new_multi_thread()
         .enable_all()
         .build()
         .map_err(|e| Failure::Invalid(vec![e.to_string()]))?;
     rt.block_on(async {
         let store = open(location, lang).await?;
-        let settings = avance_app::Settings { token_days: o.token_days, ..avance_app::Settings::default() };
-        let app = avance_app::App::new(store, settings);
+        let settings = avance_app::Settings { token_days: o.token_days, mail, ..avance_app::Settings::default() };
+        let mut replicas = Vec::new();
+        for url in &o.read_db {
+            let name = describe(&Location::Postgres(url.clone()));
+            let replica = avance_store::Store::open_replica(url).await.map_err(|e| {
+                Failure::Invalid(vec![format!("--read-db {name}: {e}")])
+            })?;
+            replicas.push(avance_app::replicas::Replica::new(name, replica));
+        }
+        let app = avance_app::App::new(store, settings).with_replicas(replicas);
         let prepared = if o.demo {
             Some(avance_app::demo::prepare(&app).await.map_err(|e| app_failure(location, e, lang))?)
         } else {
@@ -85,7 +123,11 @@ pub fn serve(location: &Location, o: &Options, lang: Lang) -> Result<(), Failure
             }
             None => {}
         }
-        let config = avance_web::Config { secure_cookies: o.secure_cookies, trusted_proxies: o.trusted_proxies.clone() };
+        let config = avance_web::Config {
+            secure_cookies: o.secure_cookies,
+            trusted_proxies: o.trusted_proxies.clone(),
+            metrics: o.metrics,
+        };
         let state = avance_web::AppState::new(app, config);
         let started = std::time::Instant::now();
         let n = state.warm().await.map_err(|e| app_failure(location, e, lang))?;
@@ -96,8 +138,33 @@ pub fn serve(location: &Location, o: &Options, lang: Lang) -> Result<(), Failure
             (n, Lang::En) => format!("Loaded and computed {n} policies"),
         };
         let _ = writeln!(out, "{what} {} {:.1} s", lang.pick("en", "in"), started.elapsed().as_secs_f64());
+        let (stop, stopped) = tokio::sync::watch::channel(false);
+        let worker = match mailer {
+            Some(mailer) => {
+                let _ = writeln!(out, "{} {}", lang.pick("Correo: se envía por", "Mail: sent through"), mailer.describe(lang));
+                let app = state.app.clone();
+                Some(tokio::spawn(async move { app.mail_worker(mailer, stopped).await }))
+            }
+            None => {
+                let _ = writeln!(
+                    out,
+                    "{}",
+                    lang.pick(
+                        "Correo: sin --smtp, los mensajes esperan en la bandeja de salida (avance notify --once los envía).",
+                        "Mail: without --smtp, messages wait in the outbox (avance notify --once sends them)."
+                    )
+                );
+                None
+            }
+        };
         let _ = writeln!(out, "{}", lang.pick("Ctrl-C para detener.", "Ctrl-C to stop."));
         let _ = out.flush();
-        avance_web::serve_on(state, listener).await.map_err(|e| Failure::Invalid(vec![e.to_string()]))
+        let served = avance_web::serve_on(state, listener).await.map_err(|e| Failure::Invalid(vec![e.to_string()]));
+        // The message being sent is finished (or given up after the SMTP timeout) before leaving.
+        let _ = stop.send(true);
+        if let Some(w) = worker {
+            let _ = tokio::time::timeout(std::time::Duration::from_secs(40), w).await;
+        }
+        served
     })
 }

@@ -676,3 +676,190 @@ mod html_report {
         assert!(std::fs::read(&pdf).expect("written").starts_with(b"%PDF-"));
     }
 }
+
+/// `avance poi compute` on the synthetic POI (examples/poi-sintetico-2022, the worked example of
+/// docs/rules.md) under both versions of CEPLAN's application, as a table and as JSON; a broken
+/// file gets one located line per problem.
+#[test]
+fn poi_compute_under_both_versions() {
+    let file = "examples/poi-sintetico-2022/poi.json";
+    let table = stdout(&avance(&["poi", "compute", file, "--months", "1-6", "--as-of", "2022-08-01"]));
+    let figures = |t: &str| -> Vec<String> {
+        t.lines()
+            .filter(|l| l.starts_with("AEI") || l.starts_with("  AOI") || l.starts_with("Ejecución"))
+            .map(|l| {
+                let mut parts = l.split_whitespace();
+                let first = parts.next().unwrap_or("").to_string();
+                format!("{first} {}", l.split_whitespace().last().unwrap_or(""))
+            })
+            .collect()
+    };
+    assert_eq!(
+        figures(&table),
+        [
+            "AEI.01.01 75.00",
+            "AOI00001 100.00",
+            "AOI00002 50.00",
+            "AOI00003 S.P.",
+            "AEI.01.02 S.I.",
+            "AOI00004 66.67",
+            "AOI00005 S.I.",
+            "AEI.02.01 0.00",
+            "AOI00006 S.P.",
+            "Ejecución 72.22"
+        ]
+    );
+    assert!(
+        table
+            .starts_with("POI 2022 — Entidad sintética (cifras inventadas) (999)\nPerfil de reglas: ceplan-poi@2022\n"),
+        "{table}"
+    );
+    let old = stdout(&avance(&["poi", "compute", file, "--months", "1-6", "--profile", "ceplan-poi@2021"]));
+    assert_eq!(
+        figures(&old),
+        [
+            "AEI.01.01 100",
+            "AOI00001 150",
+            "AOI00002 50",
+            "AOI00003 S.P.",
+            "AEI.01.02 67",
+            "AOI00004 67",
+            "AOI00005 S.I.",
+            "AEI.02.01 0",
+            "AOI00006 S.P.",
+            "Ejecución 89"
+        ]
+    );
+    // Under the figures, the notes each version prints, verbatim, and where this departs from them.
+    assert!(
+        table.contains(
+            "\nNotas que imprime el aplicativo de CEPLAN, versión 2022:\n  PORCENTAJE DE AVANCES TRUNCADOS AL 100%\n"
+        ),
+        "{table}"
+    );
+    assert!(table.contains("  (vii) La cifra de EJECUCIÓN FÍSICA TOTAL es calculado como el promedio de la EJECUCIÓN FÍSICA POR AEI.\n  Este cálculo sigue lo que el aplicativo imprime donde difiere de sus notas: el total es el promedio de las AO, no de las AEI (docs/rules.md).\n"), "{table}");
+    assert!(old.contains("  (iv) Las siglas 'S.P.' significan 'sin programación'"), "{old}");
+    let year = stdout(&avance(&["poi", "compute", file, "--months", "1-6", "--profile", "ceplan-poi@2021", "--year"]));
+    assert!(
+        year.contains("Ejecución física total (promedio de las AO)                                   53\n"),
+        "{year}"
+    );
+    // Before June's deadline (July 31), its missing record is not S.I. yet: nothing here is.
+    let july = stdout(&avance(&["poi", "compute", file, "--months", "1-6", "--as-of", "2022-07-15"]));
+    assert!(july.contains("seguimiento vencido hasta mayo"), "{july}");
+    let json: serde_json::Value =
+        serde_json::from_str(&stdout(&avance(&["poi", "compute", file, "--months", "1-6", "--format", "json"])))
+            .expect("poi test");
+    assert_eq!(json["format"], "avance-poi-compute/1");
+    assert_eq!(json["total"], serde_json::json!({ "value": "72.223333333333333333333333333", "printed": "72.22" }));
+    assert_eq!(json["activities"][0]["figure"], serde_json::json!({ "value": "150", "printed": "100.00" }));
+    assert_eq!(json["activities"][4]["figure"], serde_json::json!({ "status": "S.I." }));
+    assert_eq!(json["aei"][1]["figure"], serde_json::json!({ "status": "S.I." }));
+
+    // A broken POI: every problem with its place.
+    let dir = tempfile::tempdir().expect("poi test");
+    let bad = dir.path().join("poi.json");
+    let text = std::fs::read_to_string(root().join(file))
+        .expect("poi test")
+        .replace(r#""aei": "AEI.02.01""#, r#""aei": "AEI.09.09""#)
+        .replace("[1, null, 1, 1, 1, 1,", "[1, -2, 1, 1, 1, 1,")
+        .replace(r#""aggregation": "acumulado_anual", "priority": 2"#, r#""aggregation": "mensual", "priority": 2"#);
+    std::fs::write(&bad, text).expect("poi test");
+    let o = avance(&["poi", "compute", bad.to_str().expect("poi test")]);
+    assert_eq!(o.status.code(), Some(2));
+    let err = String::from_utf8_lossy(&o.stderr);
+    let p = bad.display();
+    for line in [
+        format!(
+            "{p}: activities[1].aggregation (AOI00002): se esperaba \"acumulado_anual\", \"acumulado_mensual\" o \"no_acumulado\""
+        ),
+        format!("{p}: activities[4].executed[1] (AOI00005): se esperaba una cantidad de cero o más, como 12 o 2.5"),
+        format!("{p}: activities[5].aei (AOI00006): la AEI \"AEI.09.09\" no está en la lista \"aei\" del plan"),
+    ] {
+        assert!(err.contains(&line), "missing «{line}» in:\n{err}");
+    }
+}
+
+/// `avance poi generate` writes synthetic POIs that `avance poi compute --all` reads back and
+/// sums up, the same on every run; each file also computes alone.
+#[test]
+fn synthetic_poi_portfolio() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let out = dir.path().join("poi");
+    let out_s = out.to_str().expect("utf-8");
+    let made = avance(&["poi", "generate", "--entities", "3", "--activities", "20", "--out", out_s]);
+    assert_eq!(stdout(&made), format!("Escritos 3 POI sintéticos de 20 actividades en {out_s}\n"));
+    let summary = stdout(&avance(&["poi", "compute", out_s, "--all", "--months", "1-6"]));
+    assert_eq!(
+        summary,
+        "POI de 3 entidades, 60 actividades\nActividades con avance: 56; S.P.: 0; S.I.: 4\nEjecución física total de las entidades (3 con valor): promedio 81.99, mediana 81.22; 0 bajo 75\n"
+    );
+    let json: serde_json::Value = serde_json::from_str(&stdout(&avance(&[
+        "poi", "compute", out_s, "--all", "--months", "1-6", "--format", "json",
+    ])))
+    .expect("JSON");
+    assert_eq!(json["entities"][0]["total"]["printed"], "81.00");
+    assert_eq!(json["entities"][0]["seguimiento_incompleto"], 1);
+    let one = stdout(&avance(&["poi", "compute", &format!("{out_s}/E0001/poi.json"), "--months", "1-6"]));
+    assert!(
+        one.contains("Ejecución física total (promedio de las AO)                                81.00\n"),
+        "{one}"
+    );
+    // An empty directory says so.
+    let empty = avance(&["poi", "compute", dir.path().to_str().expect("utf-8"), "--all"]);
+    assert_eq!(empty.status.code(), Some(2));
+    assert!(
+        stderr(&empty)
+            .contains("el directorio no tiene carpetas con poi.json (lo que escribe avance poi generate --out)"),
+        "{}",
+        stderr(&empty)
+    );
+}
+
+/// `avance poi import`: the synthetic POI's CSV template (examples/poi-sintetico-2022/csv) reads
+/// to the same plan as its poi.json; a decimal comma and an unknown AEI are reported at their file,
+/// row and column.
+#[test]
+fn poi_from_csv() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let out = dir.path().join("poi.json");
+    let made = avance(&["poi", "import", "examples/poi-sintetico-2022/csv", "--out", out.to_str().expect("utf-8")]);
+    assert_eq!(stdout(&made), format!("Escrito: {} (POI 2022, 3 AEI, 6 actividades)\n", out.display()));
+    let from_csv = avance_import::poi::read(&out).expect("written POI");
+    let from_json = avance_import::poi::read(&root().join("examples/poi-sintetico-2022/poi.json")).expect("example");
+    assert_eq!(from_csv, from_json);
+    // Broken copies.
+    let bad = dir.path().join("csv");
+    std::fs::create_dir(&bad).expect("dir");
+    for f in ["poi.csv", "aei.csv", "actividades.csv"] {
+        let text = std::fs::read_to_string(root().join("examples/poi-sintetico-2022/csv").join(f)).expect("csv");
+        let text = text
+            .replace(",1,1,1,0,0,0,,,,,,", ",1,1,1,0,0,\"2,5\",,,,,,")
+            .replace("AEI.02.01,informe", "AEI.07.07,informe");
+        std::fs::write(bad.join(f), text).expect("write");
+    }
+    let o = avance(&["poi", "import", bad.to_str().expect("utf-8")]);
+    assert_eq!(o.status.code(), Some(2));
+    let err = stderr(&o);
+    let file = bad.join("actividades.csv");
+    for line in [
+        format!(
+            "{}: fila 3, columna X (AOI00002): se esperaba una cantidad de cero o más, como 12 o 2.5; se encontró \"2,5\"",
+            file.display()
+        ),
+        format!(
+            "{}: fila 7, columna C (AOI00006): la AEI \"AEI.07.07\" no está en la lista \"aei\" del plan",
+            file.display()
+        ),
+    ] {
+        assert!(err.contains(&line), "missing «{line}» in:\n{err}");
+    }
+    // A file with the wrong header says which header it wants.
+    std::fs::write(bad.join("aei.csv"), "code,name\nAEI.01.01,x\n").expect("write");
+    let o = avance(&["poi", "import", bad.to_str().expect("utf-8")]);
+    assert!(
+        stderr(&o).contains("aei.csv: línea 1: se esperaba \"codigo,nombre\"; se encontró \"code,name\""),
+        "{}",
+        stderr(&o)
+    );
+}

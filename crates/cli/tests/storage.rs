@@ -342,3 +342,76 @@ fn the_demo_listens_on_loopback_only() {
     assert_eq!(o.status.code(), Some(2));
     assert!(String::from_utf8_lossy(&o.stderr).contains("--demo solo escucha en la interfaz local"));
 }
+
+/// One HTTP GET over a plain socket: the status line's code and the body.
+fn http_get(port: u16, path: &str) -> Option<(u16, String)> {
+    use std::io::{Read, Write};
+    let mut s = std::net::TcpStream::connect(("127.0.0.1", port)).ok()?;
+    s.set_read_timeout(Some(std::time::Duration::from_secs(10))).ok()?;
+    write!(s, "GET {path} HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\n\r\n").ok()?;
+    let mut answer = String::new();
+    s.read_to_string(&mut answer).ok()?;
+    let code = answer.split_whitespace().nth(1)?.parse().ok()?;
+    Some((code, answer.split_once("\r\n\r\n").map(|(_, b)| b.to_string()).unwrap_or_default()))
+}
+
+/// `avance serve` on the reference (a fresh SQLite file in `dir`), its log piped, once `/listo`
+/// answers 200: the process, its port, and the readiness answer.
+fn serve_ready(dir: &Path) -> (std::process::Child, u16, String) {
+    let db = format!("sqlite://{}", dir.join("avance.db").display());
+    ok(&avance(&db, &["db", "load", "examples/pndi-2024"]));
+    let port = std::net::TcpListener::bind("127.0.0.1:0").expect("port").local_addr().expect("addr").port();
+    let child = Command::new(env!("CARGO_BIN_EXE_avance"))
+        .current_dir(root())
+        .args(["--db", &db, "serve", "--addr", &format!("127.0.0.1:{port}")])
+        .stdout(Stdio::null())
+        .stderr(Stdio::piped())
+        .spawn()
+        .expect("avance serve");
+    let start = std::time::Instant::now();
+    loop {
+        match http_get(port, "/listo") {
+            Some((200, body)) => return (child, port, body),
+            _ if start.elapsed() > std::time::Duration::from_secs(60) => panic!("never ready"),
+            _ => std::thread::sleep(std::time::Duration::from_millis(100)),
+        }
+    }
+}
+
+/// `avance serve` is ready once it computed the figures (`/listo`), and on SIGTERM (what systemd
+/// sends) it stops cleanly, exit status 0.
+#[test]
+fn serve_is_ready_then_stops_on_sigterm() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let (mut child, port, ready) = serve_ready(dir.path());
+    assert!(ready.contains(r#""ready":true"#), "{ready}");
+    assert_eq!(http_get(port, "/salud").map(|(c, _)| c), Some(200));
+    let pid = rustix::process::Pid::from_raw(i32::try_from(child.id()).expect("pid")).expect("pid");
+    rustix::process::kill_process(pid, rustix::process::Signal::TERM).expect("SIGTERM");
+    let start = std::time::Instant::now();
+    let status = loop {
+        if let Some(s) = child.try_wait().expect("wait") {
+            break s;
+        }
+        assert!(start.elapsed() < std::time::Duration::from_secs(30), "still running after SIGTERM");
+        std::thread::sleep(std::time::Duration::from_millis(50));
+    };
+    let mut log = String::new();
+    std::io::Read::read_to_string(&mut child.stderr.take().expect("stderr"), &mut log).expect("log");
+    assert!(status.success(), "{status}: {log}");
+    assert!(log.contains("stopping: finishing the requests under way"), "{log}");
+}
+
+/// A server whose log can no longer be written (standard error closed: whatever read it died)
+/// keeps answering; the log lines are lost, not the requests.
+#[test]
+fn serve_keeps_answering_when_its_log_is_closed() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let (mut child, port, _) = serve_ready(dir.path());
+    drop(child.stderr.take());
+    for path in ["/salud", "/politicas/PNDI", "/listo"] {
+        assert_eq!(http_get(port, path).map(|(c, _)| c), Some(200), "{path}");
+    }
+    child.kill().expect("kill");
+    child.wait().expect("wait");
+}

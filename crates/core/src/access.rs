@@ -224,10 +224,18 @@ pub enum Event {
     RevokeToken,
     Load,
     Publish,
+    /// A user's own e-mail address, language of e-mails or digest choice changed.
+    SetProfile,
+    /// Someone asked for a password-reset link (for an account that may or may not exist).
+    RequestReset,
+    /// A password chosen through a reset link.
+    ResetPassword,
+    /// The administrator sent a message of the outbox again.
+    ResendMail,
 }
 
 impl Event {
-    pub const ALL: [Event; 19] = [
+    pub const ALL: [Event; 23] = [
         Event::Login,
         Event::LoginFailed,
         Event::LoginRefused,
@@ -247,6 +255,10 @@ impl Event {
         Event::RevokeToken,
         Event::Load,
         Event::Publish,
+        Event::SetProfile,
+        Event::RequestReset,
+        Event::ResetPassword,
+        Event::ResendMail,
     ];
 
     pub fn id(self) -> &'static str {
@@ -270,6 +282,10 @@ impl Event {
             Event::RevokeToken => "revoke_token",
             Event::Load => "load",
             Event::Publish => "publish",
+            Event::SetProfile => "set_profile",
+            Event::RequestReset => "request_reset",
+            Event::ResetPassword => "reset_password",
+            Event::ResendMail => "resend_mail",
         }
     }
 }

@@ -37,32 +37,8 @@ pub fn read(path: &Path) -> Result<Policy, Vec<Issue>> {
 /// --out` writes), in the order of the folders' names, read in parallel on every core. All
 /// issues of all files are reported, and two folders may not hold the same policy.
 pub fn read_portfolio(dir: &Path) -> Result<Vec<Policy>, Vec<Issue>> {
-    let entries = fs::read_dir(dir).map_err(|e| vec![Issue::io(dir, &e)])?;
-    let mut folders: Vec<PathBuf> = Vec::new();
-    for entry in entries {
-        let path = entry.map_err(|e| vec![Issue::io(dir, &e)])?.path();
-        if path.join(FILE_NAME).is_file() {
-            folders.push(path);
-        }
-    }
-    folders.sort();
-    if folders.is_empty() {
-        return Err(vec![Issue {
-            file: dir.to_path_buf(),
-            location: crate::issue::Location::File,
-            code: None,
-            kind: IssueKind::NoDatasets,
-        }]);
-    }
-    let threads = std::thread::available_parallelism().map_or(1, |n| n.get()).min(folders.len());
-    let chunk = folders.len().div_ceil(threads);
-    let read: Vec<Result<Policy, Vec<Issue>>> = std::thread::scope(|scope| {
-        let handles: Vec<_> = folders
-            .chunks(chunk)
-            .map(|part| scope.spawn(move || part.iter().map(|f| read(f)).collect::<Vec<_>>()))
-            .collect();
-        handles.into_iter().flat_map(|h| h.join().unwrap_or_else(|panic| std::panic::resume_unwind(panic))).collect()
-    });
+    let folders = crate::walk::folders_holding(dir, FILE_NAME, IssueKind::NoDatasets)?;
+    let read: Vec<Result<Policy, Vec<Issue>>> = crate::walk::in_parallel(&folders, read);
     let mut policies = Vec::with_capacity(read.len());
     let mut issues = Vec::new();
     let mut seen: std::collections::HashMap<String, PathBuf> = std::collections::HashMap::new();

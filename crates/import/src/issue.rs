@@ -19,6 +19,10 @@ pub enum Expected {
     Code(CodeKind),
     OneOf(Vec<String>),
     Literal(String),
+    /// A physical quantity: a number, zero or more.
+    Quantity,
+    /// The twelve months, January to December.
+    Months,
 }
 
 impl Expected {
@@ -45,6 +49,12 @@ impl Expected {
                 lang.either(&quoted)
             }
             Expected::Literal(v) => format!("\"{v}\""),
+            Expected::Quantity => {
+                s("una cantidad de cero o más, como 12 o 2.5", "a quantity of zero or more, such as 12 or 2.5")
+            }
+            Expected::Months => {
+                s("una lista de 12 valores, de enero a diciembre", "a list of 12 values, January to December")
+            }
         }
     }
 }
@@ -119,6 +129,16 @@ pub enum IssueKind {
     },
     /// A directory of datasets with none in it.
     NoDatasets,
+    /// A directory of POIs with none in it.
+    NoPoi,
+    /// A code given twice in a list; `first` is where it was first.
+    RepeatedCode {
+        first: String,
+    },
+    /// An activity under an AEI the plan does not list.
+    UnknownAei {
+        code: String,
+    },
     /// A second dataset of a policy already read from another folder.
     DuplicatePolicy {
         code: String,
@@ -310,6 +330,26 @@ impl Issue {
                     format!("the sheet \"{sheet}\" is damaged: its XML is not that of a valid spreadsheet")
                 }
             }
+            IssueKind::RepeatedCode { first } => {
+                if es {
+                    format!("el código ya aparece en {first}; cada código va una sola vez")
+                } else {
+                    format!("the code already appears at {first}; each code goes once")
+                }
+            }
+            IssueKind::UnknownAei { code } => {
+                if es {
+                    format!("la AEI \"{code}\" no está en la lista \"aei\" del plan")
+                } else {
+                    format!("the AEI \"{code}\" is not in the plan's \"aei\" list")
+                }
+            }
+            IssueKind::NoPoi => lang
+                .pick(
+                    "el directorio no tiene carpetas con poi.json (lo que escribe avance poi generate --out)",
+                    "the directory has no folders with a poi.json (what avance poi generate --out writes)",
+                )
+                .to_string(),
             IssueKind::NoDatasets => lang
                 .pick(
                     "el directorio no tiene carpetas con dataset.json (lo que escribe avance generate --out)",

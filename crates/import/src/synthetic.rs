@@ -158,6 +158,67 @@ pub fn portfolio(count: usize, indicators: usize, years: YearRange, seed: u64) -
     policies(count, indicators, years, seed).collect()
 }
 
+/// An entity's synthetic POI for `year`: `activities` activities under about one AEI for every
+/// twenty, each aggregation, some months without programming, a few follow-ups not recorded, and
+/// execution around the programming (invented figures: the entity's name says so). The same
+/// arguments give the same plan.
+pub fn poi(number: usize, count: usize, year: i32, seed: u64) -> avance_core::poi::PoiPlan {
+    use avance_core::Decimal;
+    use avance_core::poi::{Activity, Aggregation as Agg, PoiPlan};
+    let mut rng = Lcg::new(seed.wrapping_mul(1_000_003).wrapping_add(number as u64));
+    let aei_count = count.div_ceil(20).max(1);
+    let aei: Vec<(String, String)> = (1..=aei_count)
+        .map(|n| {
+            (format!("AEI.{:02}.{:02}", n.div_ceil(5), (n - 1) % 5 + 1), format!("Acción estratégica sintética {n}"))
+        })
+        .collect();
+    let activities = (1..=count)
+        .map(|n| {
+            let aggregation = match rng.below(10) {
+                0..=5 => Agg::AcumuladoAnual,
+                6..=7 => Agg::AcumuladoMensual,
+                _ => Agg::NoAcumulado,
+            };
+            let mut programmed = [Decimal::ZERO; 12];
+            let mut executed = [None; 12];
+            let base = 1 + rng.below(20);
+            for m in 0..12 {
+                let p = if rng.below(6) == 0 {
+                    0
+                } else if aggregation == Agg::AcumuladoMensual {
+                    base * (m as u64 + 1)
+                } else {
+                    base
+                };
+                programmed[m] = Decimal::from(p);
+                // About one follow-up in forty not recorded; execution mostly 70 to 120 % of the
+                // programming, one month in ten below 70 %.
+                let pct = if rng.below(10) == 0 { rng.below(70) } else { 70 + rng.below(51) };
+                executed[m] = if rng.below(40) == 0 { None } else { Some(Decimal::from(p * pct / 100)) };
+            }
+            Activity {
+                code: format!("AOI{:08}", number * 100_000 + n),
+                name: format!("Actividad operativa sintética {n}"),
+                unit: if rng.below(2) == 0 { "informe" } else { "acción" }.to_string(),
+                priority: Some(u32::try_from(n).unwrap_or(u32::MAX)),
+                aei: aei[(n - 1) * aei_count / count.max(1)].0.clone(),
+                aggregation,
+                programmed,
+                executed,
+            }
+        })
+        .collect();
+    PoiPlan {
+        entity_code: format!("E{number:04}"),
+        entity_name: format!("Entidad sintética {number} (cifras inventadas)"),
+        sector: "99 SINTÉTICO".to_string(),
+        year,
+        profile: avance_core::poi::PoiProfile::v2022().id(),
+        aei,
+        activities,
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

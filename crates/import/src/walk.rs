@@ -28,6 +28,38 @@ impl Ctx {
     }
 }
 
+/// The folders of `dir` that hold a file named `file`, in the order of their names; `none` is the
+/// problem when there is none.
+pub(crate) fn folders_holding(dir: &Path, file: &str, none: IssueKind) -> Result<Vec<PathBuf>, Vec<Issue>> {
+    let entries = std::fs::read_dir(dir).map_err(|e| vec![Issue::io(dir, &e)])?;
+    let mut folders: Vec<PathBuf> = Vec::new();
+    for entry in entries {
+        let path = entry.map_err(|e| vec![Issue::io(dir, &e)])?.path();
+        if path.join(file).is_file() {
+            folders.push(path);
+        }
+    }
+    folders.sort();
+    if folders.is_empty() {
+        return Err(vec![Issue { file: dir.to_path_buf(), location: Location::File, code: None, kind: none }]);
+    }
+    Ok(folders)
+}
+
+/// Reads each file with `read` on every core, in the files' order (portfolios of datasets or of
+/// POIs: thousands of files).
+pub(crate) fn in_parallel<T: Send>(files: &[PathBuf], read: fn(&Path) -> T) -> Vec<T> {
+    let threads = std::thread::available_parallelism().map_or(1, |n| n.get()).min(files.len()).max(1);
+    let chunk = files.len().div_ceil(threads).max(1);
+    std::thread::scope(|scope| {
+        let handles: Vec<_> = files
+            .chunks(chunk)
+            .map(|part| scope.spawn(move || part.iter().map(|f| read(f)).collect::<Vec<_>>()))
+            .collect();
+        handles.into_iter().flat_map(|h| h.join().unwrap_or_else(|panic| std::panic::resume_unwind(panic))).collect()
+    })
+}
+
 /// How a found JSON value is shown in a message: strings quoted, containers named.
 pub(crate) fn describe(v: &Value) -> String {
     match v {

@@ -81,6 +81,10 @@ pub fn event(e: avance_core::access::Event, l: Lang) -> &'static str {
         Event::RevokeToken => l.pick("revocación de token de API", "API token revoked"),
         Event::Load => l.pick("carga de datos", "data load"),
         Event::Publish => l.pick("publicación", "publication"),
+        Event::SetProfile => l.pick("cambio de datos de contacto", "contact details changed"),
+        Event::RequestReset => l.pick("solicitud de restablecer contraseña", "password reset requested"),
+        Event::ResetPassword => l.pick("contraseña restablecida por enlace", "password reset by link"),
+        Event::ResendMail => l.pick("reenvío de correo", "message sent again"),
     }
 }
 

@@ -23,6 +23,12 @@ pub struct User {
     pub password_hash: String,
     pub active: bool,
     pub created_at: String,
+    /// Where its e-mail goes (checked by the application); `None`: it receives none.
+    pub email: Option<String>,
+    /// The language of its e-mails.
+    pub lang: avance_core::lang::Lang,
+    /// Whether it receives the daily digest of new submissions (a planning office).
+    pub digest: bool,
 }
 
 #[derive(Debug, Clone)]
@@ -32,6 +38,7 @@ pub struct NewUser<'a> {
     pub role: Role,
     pub scope: Option<&'a str>,
     pub password_hash: &'a str,
+    pub email: Option<&'a str>,
 }
 
 /// What goes into the audit log with a change.
@@ -171,6 +178,17 @@ pub struct NewSubmission<'a> {
     pub at: &'a str,
 }
 
+/// A review of a submission: approve or return it (a return needs a reason); an approval's
+/// revision records `revision_reason` (the caller words it), by the reviewer `by`.
+#[derive(Debug, Clone, Copy)]
+pub struct Review<'a> {
+    pub id: i64,
+    pub step: Step,
+    pub reason: Option<&'a str>,
+    pub revision_reason: &'a str,
+    pub by: &'a str,
+}
+
 /// A target change: a new revision of one target, with the reason its revision records (the
 /// caller words it from the justification).
 #[derive(Debug, Clone)]
@@ -204,7 +222,7 @@ pub fn instant(t: time::OffsetDateTime) -> String {
     )
 }
 
-fn user_from<R: Row>(r: &R) -> Result<User, StoreError>
+pub(crate) fn user_from<R: Row>(r: &R) -> Result<User, StoreError>
 where
     for<'a> i64: sqlx::Decode<'a, R::Database> + sqlx::Type<R::Database>,
     for<'a> i32: sqlx::Decode<'a, R::Database> + sqlx::Type<R::Database>,
@@ -222,10 +240,13 @@ where
         password_hash: r.try_get(5)?,
         active: rows::int(r, 6)? != 0,
         created_at: r.try_get(7)?,
+        email: r.try_get(8)?,
+        lang: r.try_get::<String, _>(9)?.parse().unwrap_or_default(),
+        digest: rows::int(r, 10)? != 0,
     })
 }
 
-fn submission_from<R: Row>(r: &R) -> Result<Submission, StoreError>
+pub(crate) fn submission_from<R: Row>(r: &R) -> Result<Submission, StoreError>
 where
     for<'a> i64: sqlx::Decode<'a, R::Database> + sqlx::Type<R::Database>,
     for<'a> i32: sqlx::Decode<'a, R::Database> + sqlx::Type<R::Database>,
@@ -251,8 +272,9 @@ where
     })
 }
 
-const USER_COLUMNS: &str = "id, username, display_name, role, scope, password_hash, active, created_at";
-const SUBMISSION_COLUMNS: &str = "s.id, p.code, s.indicator, s.year, s.text, s.comment, s.evidence, s.status, \
+pub(crate) const USER_COLUMNS: &str =
+    "id, username, display_name, role, scope, password_hash, active, created_at, email, lang, digest";
+pub(crate) const SUBMISSION_COLUMNS: &str = "s.id, p.code, s.indicator, s.year, s.text, s.comment, s.evidence, s.status, \
      s.submitted_by, s.submitted_at, s.reviewed_by, s.reviewed_at, s.review_reason";
 
 /// Appends a change set with one value revision and makes it the current value; returns the
@@ -386,8 +408,8 @@ macro_rules! app_operations {
                     return Err(StoreError::Conflict(Conflict::UsernameTaken(u.username.to_string())));
                 }
                 let id: i64 = sqlx::query(
-                    "INSERT INTO users (username, display_name, role, scope, password_hash, active, created_at) \
-                     VALUES ($1, $2, $3, $4, $5, 1, $6) RETURNING id",
+                    "INSERT INTO users (username, display_name, role, scope, password_hash, active, created_at, email) \
+                     VALUES ($1, $2, $3, $4, $5, 1, $6, $7) RETURNING id",
                 )
                 .bind(u.username)
                 .bind(u.display_name)
@@ -395,6 +417,7 @@ macro_rules! app_operations {
                 .bind(u.scope)
                 .bind(u.password_hash)
                 .bind(audit.at)
+                .bind(u.email)
                 .fetch_one(&mut *tx)
                 .await?
                 .try_get(0)?;
@@ -725,7 +748,8 @@ macro_rules! app_operations {
             /// Approves or returns a submission. Approving appends the value as the indicator's
             /// actual (a new revision by the reviewer, with `revision_reason`, which the caller
             /// words) and locks it.
-            pub async fn review(&self, id: i64, step: Step, reason: Option<&str>, revision_reason: &str, by: &str, audit: &NewAudit<'_>) -> Result<Submission, StoreError> {
+            pub async fn review(&self, r: &Review<'_>, audit: &NewAudit<'_>, mails: &[crate::mail::NewMail]) -> Result<Submission, StoreError> {
+                let Review { id, step, reason, revision_reason, by } = *r;
                 let reason = reason.map(str::trim).filter(|r| !r.is_empty());
                 if step == Step::Return && reason.is_none() {
                     return Err(StoreError::Workflow(WorkflowError::ReasonRequired));
@@ -759,6 +783,9 @@ macro_rules! app_operations {
                     .execute(&mut *tx)
                     .await?;
                 insert_audit!(tx, audit);
+                for m in mails {
+                    let _ = enqueue_mail!(tx, m, audit.at);
+                }
                 tx.commit().await?;
                 Ok(Submission { status, reviewed_by: Some(by.to_string()), reviewed_at: Some(audit.at.to_string()), review_reason: reason.map(str::to_string), ..sub })
             }
@@ -953,14 +980,11 @@ impl Store {
     }
     pub async fn review(
         &self,
-        id: i64,
-        step: Step,
-        reason: Option<&str>,
-        revision_reason: &str,
-        by: &str,
+        r: &Review<'_>,
         audit: &NewAudit<'_>,
+        mails: &[crate::mail::NewMail],
     ) -> Result<Submission, StoreError> {
-        dispatch!(write self, s => s.review(id, step, reason, revision_reason, by, audit).await)
+        dispatch!(write self, s => s.review(r, audit, mails).await)
     }
     pub async fn change_target(&self, t: &TargetChange<'_>, audit: &NewAudit<'_>) -> Result<i64, StoreError> {
         dispatch!(write self, s => s.change_target(t, audit).await)

@@ -58,7 +58,10 @@ macro_rules! dispatch {
 /// How many times a transaction that failed for a transient reason is run again.
 const RETRIES: u32 = 6;
 
+#[macro_use]
+pub mod mail;
 pub mod app;
+mod attempts;
 mod read;
 mod rows;
 
@@ -125,6 +128,10 @@ pub enum Conflict {
     NoSuchSubmission(i64),
     #[error("no such API token of this user, or already revoked")]
     NoSuchToken,
+    #[error("message {0} is neither sent nor failed: it cannot be sent again now")]
+    NotResendable(i64),
+    #[error("the password-reset link was used already, or expired")]
+    ResetLinkUsed,
 }
 
 /// What a load changed.
@@ -784,6 +791,94 @@ impl Store {
 
     pub async fn migrate(&self) -> Result<(), StoreError> {
         dispatch!(self, s => s.migrate().await)
+    }
+    /// A read replica of a PostgreSQL primary: opened as it is (a replica is read-only: nothing
+    /// is migrated on it; its schema is the primary's).
+    /// A replica that does not answer is given up on after 2 seconds (not the pool's 30): the
+    /// caller reads the primary instead.
+    pub async fn open_replica(url: &str) -> Result<Store, StoreError> {
+        let options = PgConnectOptions::from_str(url)?;
+        let pool = PgPoolOptions::new()
+            .max_connections(4)
+            .acquire_timeout(Duration::from_secs(2))
+            .connect_with(options)
+            .await?;
+        Ok(Store::Postgres(PgStore { pool }))
+    }
+    /// Where this server is in the write-ahead log (PostgreSQL): the primary's current position,
+    /// or what a replica has replayed; `None` for SQLite.
+    pub async fn wal_position(&self) -> Result<Option<String>, StoreError> {
+        match self {
+            Store::Sqlite(_) => Ok(None),
+            Store::Postgres(s) => {
+                let row = sqlx::query(
+                    "SELECT CASE WHEN pg_is_in_recovery() THEN pg_last_wal_replay_lsn()::text ELSE pg_current_wal_lsn()::text END",
+                )
+                .fetch_one(&s.pool)
+                .await?;
+                Ok(row.try_get(0)?)
+            }
+        }
+    }
+    /// How many bytes of write-ahead log `behind` is behind `ahead` (PostgreSQL; computed here).
+    pub async fn wal_distance(&self, ahead: &str, behind: &str) -> Result<Option<i64>, StoreError> {
+        match self {
+            Store::Sqlite(_) => Ok(None),
+            Store::Postgres(s) => {
+                let row = sqlx::query("SELECT pg_wal_lsn_diff($1::pg_lsn, $2::pg_lsn)::bigint")
+                    .bind(ahead)
+                    .bind(behind)
+                    .fetch_one(&s.pool)
+                    .await?;
+                Ok(Some(row.try_get::<i64, _>(0)?.max(0)))
+            }
+        }
+    }
+    /// Seconds since the last transaction a replica replayed was committed on the primary.
+    pub async fn replay_delay(&self) -> Result<Option<f64>, StoreError> {
+        match self {
+            Store::Sqlite(_) => Ok(None),
+            Store::Postgres(s) => {
+                let row = sqlx::query("SELECT EXTRACT(EPOCH FROM now() - pg_last_xact_replay_timestamp())::float8")
+                    .fetch_one(&s.pool)
+                    .await?;
+                Ok(row.try_get(0)?)
+            }
+        }
+    }
+    /// The connection pool: connections open, and of them idle.
+    pub fn pool_stats(&self) -> (u32, usize) {
+        match self {
+            Store::Sqlite(s) => (s.pool.size(), s.pool.num_idle()),
+            Store::Postgres(s) => (s.pool.size(), s.pool.num_idle()),
+        }
+    }
+    /// The schema's version in the database (the latest migration applied) and the one this
+    /// program expects; a round trip to the database, so it also says whether it answers.
+    pub async fn schema_version(&self) -> Result<(i64, i64), StoreError> {
+        const APPLIED: &str = "SELECT COALESCE(MAX(version), 0) FROM _sqlx_migrations WHERE success";
+        // No table yet: nothing applied.
+        fn absent(e: &sqlx::Error) -> bool {
+            matches!(e, sqlx::Error::Database(d) if d.message().contains("_sqlx_migrations"))
+        }
+        match self {
+            Store::Sqlite(s) => {
+                let expected = sqlx::migrate!("migrations/sqlite").iter().map(|m| m.version).max().unwrap_or(0);
+                match sqlx::query(APPLIED).fetch_one(&s.pool).await {
+                    Ok(r) => Ok((rows::int(&r, 0)?, expected)),
+                    Err(e) if absent(&e) => Ok((0, expected)),
+                    Err(e) => Err(e.into()),
+                }
+            }
+            Store::Postgres(s) => {
+                let expected = sqlx::migrate!("migrations/postgres").iter().map(|m| m.version).max().unwrap_or(0);
+                match sqlx::query(APPLIED).fetch_one(&s.pool).await {
+                    Ok(r) => Ok((rows::int(&r, 0)?, expected)),
+                    Err(e) if absent(&e) => Ok((0, expected)),
+                    Err(e) => Err(e.into()),
+                }
+            }
+        }
     }
     pub async fn load(&self, policy: &Policy, author: &str, reason: &str) -> Result<LoadOutcome, StoreError> {
         dispatch!(write self, s => s.load(policy, author, reason).await)

@@ -119,6 +119,7 @@ fn status_code(e: &AppError) -> (StatusCode, &'static str) {
         AppError::NotYetOpen(_) => (StatusCode::UNPROCESSABLE_ENTITY, "not_open_yet"),
         AppError::Conflict(_) => (StatusCode::CONFLICT, "conflict"),
         AppError::TooManyAttempts { .. } => (StatusCode::TOO_MANY_REQUESTS, "too_many_attempts"),
+        AppError::TooManyRequests { .. } => (StatusCode::TOO_MANY_REQUESTS, "too_many_requests"),
         AppError::Store(_) => (StatusCode::INTERNAL_SERVER_ERROR, "server"),
     }
 }

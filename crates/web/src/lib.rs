@@ -9,6 +9,8 @@
 
 pub mod api;
 mod draft;
+mod health;
+pub mod metrics;
 mod public;
 pub mod security;
 pub mod view;
@@ -16,7 +18,7 @@ mod work;
 
 use std::net::SocketAddr;
 use std::sync::Arc;
-use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
 
 use avance_app::{Actor, App, AppError, OverviewFilter};
 use axum::Router;
@@ -33,6 +35,8 @@ pub struct Config {
     pub secure_cookies: bool,
     /// Reverse proxies whose `X-Forwarded-For` names the client (`--trusted-proxy`).
     pub trusted_proxies: Vec<std::net::IpAddr>,
+    /// Prometheus metrics at `/metricas` (`--metrics`).
+    pub metrics: bool,
 }
 
 /// What every handler shares.
@@ -40,11 +44,16 @@ pub struct Config {
 pub struct AppState {
     pub app: App,
     pub config: Arc<Config>,
+    /// Set when the server starts to stop: `/listo` then answers 503 while requests drain.
+    pub stopping: Arc<AtomicBool>,
+    /// The request metrics, when `--metrics` is on.
+    pub metrics: Option<Arc<metrics::Metrics>>,
 }
 
 impl AppState {
     pub fn new(app: App, config: Config) -> AppState {
-        AppState { app, config: Arc::new(config) }
+        let metrics = if config.metrics { metrics::enabled() } else { None };
+        AppState { app, config: Arc::new(config), stopping: Arc::new(AtomicBool::new(false)), metrics }
     }
 
     /// Reads every policy and computes the overview's figures before the first visitor asks, so
@@ -107,8 +116,8 @@ async fn framework_errors(req: Request, next: Next) -> Response {
     }
     let content_type = res.headers().get(header::CONTENT_TYPE).and_then(|v| v.to_str().ok()).unwrap_or("");
     // Under /api/ every error is JSON (the site's own 404 page included); elsewhere only the
-    // framework's plain text is replaced.
-    let ours = if api { content_type.starts_with("application/json") } else { content_type.starts_with("text/html") };
+    // framework's plain text is replaced (pages are HTML, `/listo` answers JSON).
+    let ours = content_type.starts_with("application/json") || (!api && content_type.starts_with("text/html"));
     if ours {
         return res;
     }
@@ -149,6 +158,9 @@ async fn framework_errors(req: Request, next: Next) -> Response {
 pub fn router(state: AppState) -> Router {
     Router::new()
         .route("/", get(public::overview))
+        .route("/salud", get(health::alive))
+        .route("/listo", get(health::ready))
+        .route("/metricas", get(metrics::scrape))
         .route("/estilo.css", get(stylesheet))
         .route("/idioma/{lang}", get(public::switch_language))
         .route("/politicas/{code}", get(public::policy))
@@ -168,14 +180,22 @@ pub fn router(state: AppState) -> Router {
         .route("/admin", get(work::admin))
         .route("/admin/usuarios", post(work::create_user))
         .route("/admin/usuarios/estado", post(work::user_state))
+        .route("/admin/usuarios/correo", post(work::user_email))
         .route("/admin/plazos", post(work::set_deadline))
         .route("/admin/excepciones", post(work::grant_exception))
         .route("/cuenta", get(work::account))
         .route("/cuenta/tokens", post(work::create_token))
         .route("/cuenta/tokens/revocar", post(work::revoke_token))
         .route("/cuenta/contrasena", post(work::change_password))
+        .route("/cuenta/correo", post(work::set_mail))
+        .route("/admin/correo", get(work::outbox))
+        .route("/admin/correo/{id}", get(work::outbox_mail))
+        .route("/admin/correo/{id}/reenviar", post(work::resend_mail))
+        .route("/recuperar", get(work::forgot_form).post(work::forgot))
+        .route("/restablecer", get(work::reset_form).post(work::reset))
         .merge(api::routes())
         .fallback(public::fallback)
+        .layer(axum::middleware::from_fn_with_state(state.clone(), metrics::record))
         .layer(axum::middleware::from_fn(framework_errors))
         .layer(axum::middleware::from_fn_with_state(state.clone(), security::guard))
         .layer(DefaultBodyLimit::max(security::BODY_LIMIT))
@@ -189,12 +209,38 @@ pub async fn serve(state: AppState, addr: SocketAddr) -> std::io::Result<()> {
     serve_on(state, listener).await
 }
 
-/// Serves on a listener that is already bound (tests bind port 0).
+/// Serves on a listener that is already bound (tests bind port 0), until Ctrl-C or SIGTERM: then
+/// `/listo` answers 503, no new connection is taken, and the requests under way are finished.
 pub async fn serve_on(state: AppState, listener: tokio::net::TcpListener) -> std::io::Result<()> {
+    let stopping = state.stopping.clone();
     let app = router(state).into_make_service_with_connect_info::<SocketAddr>();
     axum::serve(listener, app)
-        .with_graceful_shutdown(async {
-            let _ = tokio::signal::ctrl_c().await;
+        .with_graceful_shutdown(async move {
+            stop_signal().await;
+            stopping.store(true, Ordering::Relaxed);
+            tracing::info!("stopping: finishing the requests under way");
         })
         .await
+}
+
+/// Ctrl-C, or SIGTERM (what systemd and container runtimes send).
+pub async fn stop_signal() {
+    #[cfg(unix)]
+    {
+        match tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()) {
+            Ok(mut term) => {
+                tokio::select! {
+                    _ = tokio::signal::ctrl_c() => {}
+                    _ = term.recv() => {}
+                }
+            }
+            Err(_) => {
+                let _ = tokio::signal::ctrl_c().await;
+            }
+        }
+    }
+    #[cfg(not(unix))]
+    {
+        let _ = tokio::signal::ctrl_c().await;
+    }
 }

@@ -206,7 +206,7 @@ pub fn status_of(e: &AppError) -> StatusCode {
             StatusCode::UNPROCESSABLE_ENTITY
         }
         AppError::Conflict(_) => StatusCode::CONFLICT,
-        AppError::TooManyAttempts { .. } => StatusCode::TOO_MANY_REQUESTS,
+        AppError::TooManyAttempts { .. } | AppError::TooManyRequests { .. } => StatusCode::TOO_MANY_REQUESTS,
         AppError::Store(_) => StatusCode::INTERNAL_SERVER_ERROR,
     }
 }
@@ -221,6 +221,9 @@ impl IntoResponse for Fail {
                 l.pick("Su rol no permite esta acción.", "Your role does not allow this action."),
                 l,
             ),
+            AppError::NotFound(avance_app::Missing::ResetLink) => {
+                error_page(StatusCode::NOT_FOUND, &self.error.message(l), l)
+            }
             AppError::NotFound(_) => not_found(l),
             AppError::Store(e) => {
                 tracing::error!(error = %e, "database error");
@@ -233,7 +236,7 @@ impl IntoResponse for Fail {
 
 /// Adds `Retry-After` to the answer of a refusal that says when to try again.
 pub fn with_retry_after(mut r: Response, e: &AppError) -> Response {
-    if let AppError::TooManyAttempts { retry_after } = e {
+    if let AppError::TooManyAttempts { retry_after } | AppError::TooManyRequests { retry_after } = e {
         r.headers_mut().insert(header::RETRY_AFTER, header::HeaderValue::from(*retry_after));
     }
     r

@@ -11,13 +11,14 @@ use chrome::{axe, browser, browser_sized, full_shot, login, logout, serve_demo};
 use fantoccini::key::Key;
 use fantoccini::{Client, Locator};
 
-const PUBLIC: [&str; 7] = [
+const PUBLIC: [&str; 8] = [
     "/",
     "/politicas/PNDI",
     "/politicas/PNDI?anio=2022",
     "/politicas/PNDI/indicadores/IOP.01.01",
     "/politicas/PNDI/indicadores/ISS.01.01.01.02",
     "/ingresar",
+    "/recuperar",
     "/no-existe",
 ];
 
@@ -29,7 +30,7 @@ const ROLES: [(&str, &str, &[&str]); 3] = [
         "demo-planeamiento",
         &["/revision", "/seguimiento", "/auditoria", "/politicas/PNDI/indicadores/IOP.01.01", "/cuenta", "/"],
     ),
-    ("admin", "demo-admin-avance", &["/admin", "/auditoria", "/cuenta"]),
+    ("admin", "demo-admin-avance", &["/admin", "/admin/correo", "/admin/correo/1", "/auditoria", "/cuenta"]),
 ];
 
 async fn audit(c: &Client, who: &str, lang: &str, what: &str, found: &mut Vec<String>) {
@@ -177,16 +178,18 @@ type Shot = (&'static str, &'static str, Option<(&'static str, &'static str)>);
 async fn pages_fit_phones_tablets_and_laptops() {
     let (base, _dir) = serve_demo().await;
     let (c, _driver) = browser_sized(390, 900).await;
-    let pages: [Shot; 9] = [
+    let pages: [Shot; 11] = [
         ("panorama", "/", None),
         ("politica", "/politicas/PNDI", None),
         ("indicador", "/politicas/PNDI/indicadores/IOP.01.01", None),
         ("ingresar", "/ingresar", None),
+        ("recuperar", "/recuperar", None),
         ("mis-indicadores", "/mis-indicadores", Some(("dgde", "demo-unidad-dgde"))),
         ("revision", "/revision", Some(("planeamiento", "demo-planeamiento"))),
         ("auditoria", "/auditoria", Some(("planeamiento", "demo-planeamiento"))),
         ("seguimiento", "/seguimiento", Some(("planeamiento", "demo-planeamiento"))),
         ("admin", "/admin", Some(("admin", "demo-admin-avance"))),
+        ("correo", "/admin/correo/1", Some(("admin", "demo-admin-avance"))),
     ];
     let mut wide = Vec::new();
     for width in [390, 768, 1366] {

@@ -201,10 +201,15 @@ async fn authorization_matrix() {
         ),
         ("account", "GET", "/cuenta", vec![]),
         ("token", "POST", "/cuenta/tokens", vec![("descripcion", "t")]),
+        ("mail_settings", "POST", "/cuenta/correo", vec![("correo", "x@prueba.gob.pe"), ("idioma", "es")]),
+        ("outbox", "GET", "/admin/correo", vec![]),
+        ("user_email", "POST", "/admin/usuarios/correo", vec![("usuario", "itp"), ("correo", "itp@produce.gob.pe")]),
+        ("outbox_failed", "GET", "/admin/correo?estado=failed", vec![]),
+        ("forgot", "GET", "/recuperar", vec![]),
     ];
     // Expected: 'L' login page (303 to /ingresar), 'F' forbidden (403), 'S' success (200 or 303
     // elsewhere), 'C' allowed but refused by the workflow (409: already returned by another). Columns: public, dgde, itp, planeamiento, admin, otra (planning of 010).
-    let expected: [(&str, &str); 15] = [
+    let expected: [(&str, &str); 20] = [
         ("mine", "LSSFFF"),
         ("submit", "LSFFFF"),
         ("review_list", "LFFSSS"),
@@ -220,6 +225,11 @@ async fn authorization_matrix() {
         ("exception", "LFFFSF"),
         ("account", "LSSSSS"),
         ("token", "LSSSSS"),
+        ("mail_settings", "LSSSSS"),
+        ("outbox", "LFFFSF"),
+        ("user_email", "LFFFSF"),
+        ("outbox_failed", "LFFFSF"),
+        ("forgot", "SSSSSS"),
     ];
     let mut failures = Vec::new();
     for ((name, method, path, fields), (ename, row)) in actions.iter().zip(expected) {
@@ -1277,4 +1287,220 @@ async fn reporting_follow_up_per_unit() {
     assert_eq!(refused.status, StatusCode::FORBIDDEN);
     let bad_year = c.api("GET", "/api/v1/policies/PNDI/reporting?year=1990", Some(&opp_token), None).await;
     assert_eq!(bad_year.status, StatusCode::UNPROCESSABLE_ENTITY, "{}", bad_year.text());
+}
+
+/// "¿Olvidó su contraseña?" through the pages: the same answer for any account, the link (read
+/// from the outbox, as the administrator sees it) opens a form once, the new password logs in;
+/// the e-mail settings of "Mi cuenta"; the outbox page and resending.
+#[tokio::test]
+async fn password_reset_mail_settings_and_outbox() {
+    let (app, state, _dir) = demo().await;
+    let mut public = Client::new(&app);
+    let login = public.get("/ingresar").await.text();
+    assert!(login.contains(r#"<a href="/recuperar">¿Olvidó su contraseña?</a>"#), "{login}");
+    let known = public.post("/recuperar", &[("cuenta", "dgde")]).await;
+    let unknown = public.post("/recuperar", &[("cuenta", "nadie@prueba.gob.pe")]).await;
+    assert_eq!((known.status, unknown.status), (StatusCode::OK, StatusCode::OK));
+    assert_eq!(known.text(), unknown.text(), "the same answer whether the account exists or not");
+    assert!(known.text().contains("Si la cuenta existe, está activa y tiene un correo electrónico"));
+    let empty = public.post("/recuperar", &[("cuenta", " ")]).await;
+    assert_eq!(empty.status, StatusCode::UNPROCESSABLE_ENTITY);
+
+    // The administrator sees the message in the outbox, waiting (no worker in this test).
+    let mut admin = logged(&app, "admin").await;
+    let outbox = admin.get("/admin/correo").await.text();
+    assert!(outbox.contains("Por enviar (1)") && outbox.contains("dgde@avance.example"), "{outbox}");
+    assert!(outbox.contains("avance: restablecer su contraseña"), "{outbox}");
+    let id = outbox.split("href=\"/admin/correo/").nth(1).unwrap().split('"').next().unwrap().to_string();
+    let mail = admin.get(&format!("/admin/correo/{id}")).await.text();
+    assert!(mail.contains("Aún no se intentó enviarlo."), "{mail}");
+    assert!(!mail.contains("token=") && mail.contains("Lleva un enlace secreto"), "the link is never shown: {mail}");
+    // The user reads it in the mailbox (here: straight from the outbox).
+    let operator = avance_app::Actor::operator("pruebas");
+    let (m, _) = state.app.outbox_mail(&operator, id.parse().unwrap()).await.unwrap();
+    let token = m.text.split("/restablecer?token=").nth(1).unwrap()[..64].to_string();
+    assert!(!mail.contains("Reenviar"), "a waiting message cannot be sent again");
+    let refused = admin.post(&format!("/admin/correo/{id}/reenviar"), &[]).await;
+    assert_eq!(refused.status, StatusCode::CONFLICT);
+    assert!(refused.text().contains("Un enlace para restablecer la contraseña no se reenvía"), "{}", refused.text());
+
+    // The link: a form; mismatched passwords are refused next to the form; then it works once.
+    let form = public.get(&format!("/restablecer?token={token}")).await;
+    assert_eq!(form.status, StatusCode::OK);
+    assert!(form.text().contains("Cuenta: DGDE (demo) (dgde)"), "{}", form.text());
+    let differ = public
+        .post("/restablecer", &[("token", &token), ("nueva", "una-clave-nueva-larga"), ("confirmacion", "otra")])
+        .await;
+    assert_eq!(differ.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(differ.text().contains("Confirmación: no coincide con la contraseña nueva."));
+    let done = public
+        .post(
+            "/restablecer",
+            &[("token", &token), ("nueva", "una-clave-nueva-larga"), ("confirmacion", "una-clave-nueva-larga")],
+        )
+        .await;
+    assert_eq!((done.status, done.location().as_str()), (StatusCode::SEE_OTHER, "/ingresar?contrasena=restablecida"));
+    assert!(public.get(&done.location()).await.text().contains("Su contraseña nueva quedó guardada"));
+    let used = public.get(&format!("/restablecer?token={token}")).await;
+    assert_eq!(used.status, StatusCode::NOT_FOUND);
+    assert!(used.text().contains("El enlace para restablecer la contraseña no es válido, ya se usó o venció."));
+    let bogus = public.get("/restablecer?token=abc").await;
+    assert_eq!(bogus.status, StatusCode::NOT_FOUND);
+    public.login("dgde", "una-clave-nueva-larga").await;
+
+    // "Mi cuenta": the address is checked, the language and the digest kept.
+    let mut opp = logged(&app, "planeamiento").await;
+    let page = opp.get("/cuenta").await.text();
+    assert!(page.contains(r#"value="planeamiento@avance.example""#) && page.contains("resumen diario"), "{page}");
+    let bad = opp.post("/cuenta/correo", &[("correo", "no es un correo"), ("idioma", "en")]).await;
+    assert_eq!(bad.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(
+        bad.text().contains("Correo electrónico: escriba una dirección como nombre@entidad.gob.pe"),
+        "{}",
+        bad.text()
+    );
+    assert!(bad.text().contains(r#"value="no es un correo""#), "what was typed is kept");
+    let saved = opp.post("/cuenta/correo", &[("correo", "opp@produce.gob.pe"), ("idioma", "en")]).await;
+    assert_eq!(saved.location(), "/cuenta?hecho=correo#correo");
+    let page = opp.get("/cuenta?hecho=correo").await.text();
+    assert!(page.contains("Datos de correo guardados.") && page.contains(r#"value="opp@produce.gob.pe""#), "{page}");
+    assert!(page.contains(r#"<option value="en" selected>"#) && !page.contains("checked"), "{page}");
+    let users = state.app.admin_view(&avance_app::Actor::operator("pruebas")).await.unwrap().users;
+    let user = users.iter().find(|u| u.username == "planeamiento").unwrap();
+    assert_eq!((user.email.as_deref(), user.lang.id(), user.digest), (Some("opp@produce.gob.pe"), "en", false));
+    // A unit's form has no digest box.
+    let mut dgde = Client::new(&app);
+    dgde.login("dgde", "una-clave-nueva-larga").await;
+    let page = dgde.get("/cuenta").await.text();
+    assert!(page.contains(r#"name="correo""#) && !page.contains(r#"name="resumen""#), "{page}");
+
+    // The administrator records a user's address (a bad one is refused, naming the field).
+    let bad = admin.post("/admin/usuarios/correo", &[("usuario", "itp"), ("correo", "itp@")]).await;
+    assert_eq!(bad.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(bad.text().contains("Correo electrónico: escriba una dirección"), "{}", bad.text());
+    let ok = admin.post("/admin/usuarios/correo", &[("usuario", "itp"), ("correo", "itp@produce.gob.pe")]).await;
+    assert_eq!(ok.location(), "/admin?hecho=correo");
+    let page = admin.get("/admin?hecho=correo").await.text();
+    assert!(page.contains("Correo del usuario guardado.") && page.contains("itp@produce.gob.pe"), "{page}");
+    let ghost = admin.post("/admin/usuarios/correo", &[("usuario", "nadie"), ("correo", "")]).await;
+    assert_eq!(ghost.status, StatusCode::NOT_FOUND);
+}
+
+/// `/salud` answers while the process lives; `/listo` only when the database answers with the
+/// schema this program expects, the figures were computed once and the server is not stopping,
+/// and says what is missing otherwise (503).
+#[tokio::test]
+async fn health_and_readiness() {
+    // A database just created: nothing read yet.
+    let dir = tempfile::tempdir().unwrap();
+    let store = avance_app::store::Store::Sqlite(
+        avance_app::store::SqliteStore::open(&dir.path().join("salud.db")).await.unwrap(),
+    );
+    store.migrate().await.unwrap();
+    let state = avance_web::AppState::new(
+        avance_app::App::new(store, avance_app::Settings::default()),
+        avance_web::Config::default(),
+    );
+    let app = avance_web::router(state.clone());
+    let mut c = Client::new(&app);
+    let alive = c.get("/salud").await;
+    assert_eq!(alive.status, StatusCode::OK);
+    assert_eq!(alive.json(), serde_json::json!({ "status": "alive" }));
+    assert_eq!(alive.headers["cache-control"], "no-store");
+    let cold = c.get("/listo").await;
+    assert_eq!(cold.status, StatusCode::SERVICE_UNAVAILABLE);
+    let body = cold.json();
+    assert_eq!(body["problems"], serde_json::json!(["Las cifras aún no se calcularon."]));
+    assert_eq!(body["schema"], serde_json::json!({ "applied": 7, "expected": 7 }));
+    state.warm().await.unwrap();
+    let ready = c.get("/listo").await;
+    assert_eq!(ready.status, StatusCode::OK, "{}", ready.text());
+    assert_eq!(ready.json()["ready"], true);
+    // Stopping: not ready any more, while requests drain.
+    state.stopping.store(true, std::sync::atomic::Ordering::Relaxed);
+    let stopping = c.get("/listo").await;
+    assert_eq!(stopping.status, StatusCode::SERVICE_UNAVAILABLE);
+    assert_eq!(stopping.json()["problems"], serde_json::json!(["El servidor se está deteniendo."]));
+
+    // PostgreSQL with a migration missing: the schema is behind.
+    let schema = "avance_web_salud";
+    let (pg, pg_state) = demo_on_postgres(schema).await;
+    let mut c = Client::new(&pg);
+    assert_eq!(c.get("/listo").await.status, StatusCode::OK);
+    let admin = avance_app::store::PgStore::open(&common::pg_url(), None).await.unwrap();
+    admin.execute_raw(&format!("DELETE FROM {schema}._sqlx_migrations WHERE version = 7")).await.unwrap();
+    let behind = c.get("/listo").await;
+    assert_eq!(behind.status, StatusCode::SERVICE_UNAVAILABLE);
+    assert_eq!(
+        behind.json()["problems"],
+        serde_json::json!([
+            "El esquema de la base de datos está en la versión 6 y este programa espera la 7: aplique las migraciones (avance db init)."
+        ])
+    );
+    pg_state.app.close().await;
+    admin.execute_raw(&format!("DROP SCHEMA {schema} CASCADE")).await.unwrap();
+    admin.close().await;
+}
+
+/// Two servers on one PostgreSQL database count the same failed logins: an account locked out
+/// through one is locked out on the other.
+#[tokio::test]
+async fn the_login_limiter_is_shared_by_every_server() {
+    let schema = "avance_web_limiter";
+    let (a, a_state) = demo_on_postgres(schema).await;
+    let store = avance_app::store::Store::Postgres(
+        avance_app::store::PgStore::open(&common::pg_url(), Some(schema)).await.unwrap(),
+    );
+    let b_state = avance_web::AppState::new(
+        avance_app::App::new(store, avance_app::Settings::default()),
+        avance_web::Config::default(),
+    );
+    let b = avance_web::router(b_state.clone());
+    let mut on_a = Client::new(&a);
+    for _ in 0..5 {
+        let failed = on_a.post("/ingresar", &[("usuario", "itp"), ("contrasena", "incorrecta"), ("volver", "")]).await;
+        assert_eq!(failed.status, StatusCode::UNAUTHORIZED);
+    }
+    let mut on_b = Client::new(&b);
+    let refused =
+        on_b.post("/ingresar", &[("usuario", "itp"), ("contrasena", "demo-unidad-itp"), ("volver", "")]).await;
+    assert_eq!(refused.status, StatusCode::TOO_MANY_REQUESTS);
+    assert!(refused.text().contains("Demasiados intentos fallidos. Espere 15 minutos"), "{}", refused.text());
+    // Another account is not affected, on either server.
+    on_b.login("dgde", "demo-unidad-dgde").await;
+    a_state.app.close().await;
+    b_state.app.close().await;
+}
+
+/// `--metrics`: Prometheus's text at `/metricas`, requests counted under their route's pattern;
+/// without the switch, there is no such page.
+#[tokio::test]
+async fn metrics_when_switched_on() {
+    let (off, _state, _dir) = demo().await;
+    assert_eq!(Client::new(&off).get("/metricas").await.status, StatusCode::NOT_FOUND);
+    let (app, _state, _dir2) =
+        common::demo_with(avance_web::Config { metrics: true, ..avance_web::Config::default() }).await;
+    let mut c = Client::new(&app);
+    for path in ["/", "/politicas/PNDI", "/politicas/PNDI", "/politicas/NOEXISTE", "/no-existe"] {
+        c.get(path).await;
+    }
+    c.post("/recuperar", &[("cuenta", "dgde")]).await;
+    let m = c.get("/metricas").await;
+    assert_eq!(m.status, StatusCode::OK);
+    assert!(m.headers["content-type"].to_str().unwrap().starts_with("application/openmetrics-text"));
+    let text = m.text();
+    for line in [
+        r#"avance_http_requests_total{route="/politicas/{code}",method="GET",status="200"} 2"#,
+        r#"avance_http_requests_total{route="/politicas/{code}",method="GET",status="404"} 1"#,
+        r#"avance_http_requests_total{route="otra",method="GET",status="404"} 1"#,
+        r#"avance_http_requests_total{route="/recuperar",method="POST",status="200"} 1"#,
+        r#"avance_http_request_duration_seconds_count{route="/politicas/{code}"} 3"#,
+        "avance_cache_policies 1",
+        r#"avance_mail_outbox_messages{status="pending"} 1"#,
+        "# TYPE avance_cache_hits counter",
+        "# TYPE avance_db_pool_connections gauge",
+        "# EOF",
+    ] {
+        assert!(text.lines().any(|l| l == line), "missing «{line}» in:\n{text}");
+    }
 }

@@ -25,6 +25,13 @@ struct AccountPage {
     error: Option<String>,
     password_error: Option<String>,
     notice: Option<String>,
+    email: String,
+    lang: &'static str,
+    /// The digest is offered to a planning office only.
+    digest_offered: bool,
+    digest: bool,
+    mail_error: Option<String>,
+    mail_notice: Option<String>,
 }
 
 struct TokenLine {
@@ -44,6 +51,10 @@ struct Shown {
     notice: Option<String>,
     error: Option<String>,
     password_error: Option<String>,
+    mail_error: Option<String>,
+    mail_notice: Option<String>,
+    /// The e-mail form as typed, when it was refused.
+    mail_typed: Option<MailForm>,
 }
 
 struct AccountTexts {
@@ -65,10 +76,24 @@ struct AccountTexts {
     current: &'static str,
     new_password: &'static str,
     change: &'static str,
+    mail: &'static str,
+    mail_intro: &'static str,
+    email: &'static str,
+    lang: &'static str,
+    spanish: &'static str,
+    english: &'static str,
+    digest: &'static str,
+    save_mail: &'static str,
 }
 
-pub async fn account(State(state): State<AppState>, v: Viewer) -> Response {
-    account_page(&state, &v, Shown::default()).await
+pub async fn account(
+    State(state): State<AppState>,
+    v: Viewer,
+    axum::extract::Query(q): axum::extract::Query<std::collections::BTreeMap<String, String>>,
+) -> Response {
+    let mail_notice = (q.get("hecho").map(String::as_str) == Some("correo"))
+        .then(|| v.lang.pick("Datos de correo guardados.", "Mail settings saved.").to_string());
+    account_page(&state, &v, Shown { mail_notice, ..Shown::default() }).await
 }
 
 async fn account_page(state: &AppState, v: &Viewer, shown: Shown) -> Response {
@@ -108,6 +133,20 @@ async fn account_page(state: &AppState, v: &Viewer, shown: Shown) -> Response {
             current: l.pick("Contraseña actual", "Current password"),
             new_password: l.pick("Contraseña nueva", "New password"),
             change: l.pick("Cambiar la contraseña", "Change the password"),
+            mail: l.pick("Correo", "E-mail"),
+            mail_intro: l.pick(
+                "A esta dirección llegan los recordatorios de plazo, los avisos de valores devueltos o aprobados, el resumen diario de envíos (oficinas de planeamiento) y el enlace para restablecer la contraseña. Déjela vacía para no recibir correo.",
+                "Deadline reminders, notices of values returned or approved, the daily digest of submissions (planning offices) and the password-reset link go to this address. Leave it empty to receive no e-mail.",
+            ),
+            email: l.pick("Correo electrónico", "E-mail"),
+            lang: l.pick("Idioma de los correos", "Language of e-mails"),
+            spanish: "Español",
+            english: "English",
+            digest: l.pick(
+                "Recibir el resumen diario de los valores enviados por las unidades",
+                "Receive the daily digest of the values the units sent",
+            ),
+            save_mail: l.pick("Guardar", "Save"),
         },
         user: format!("{} ({})", user.display_name, user.username),
         role: user.role.label(l).to_string(),
@@ -136,6 +175,15 @@ async fn account_page(state: &AppState, v: &Viewer, shown: Shown) -> Response {
         error: shown.error,
         password_error: shown.password_error,
         notice: shown.notice,
+        email: shown.mail_typed.as_ref().map_or_else(|| user.email.clone().unwrap_or_default(), |m| m.correo.clone()),
+        lang: match shown.mail_typed.as_ref().map_or(user.lang.id(), |m| m.idioma.as_str()) {
+            "en" => "en",
+            _ => "es",
+        },
+        digest_offered: user.role == avance_core::access::Role::Planning,
+        digest: shown.mail_typed.as_ref().map_or(user.digest, |m| m.resumen.is_some()),
+        mail_error: shown.mail_error,
+        mail_notice: shown.mail_notice,
     };
     render(&page).into_response()
 }
@@ -206,6 +254,34 @@ pub async fn change_password(
         }
         Err(e @ (AppError::Invalid { .. } | AppError::TooManyAttempts { .. })) => {
             let shown = Shown { password_error: Some(e.message(v.lang)), ..Shown::default() };
+            with_status(account_page(&state, &v, shown).await, &e)
+        }
+        Err(e) => Fail::new(e, &v).into_response(),
+    }
+}
+
+#[derive(Debug, Default, Clone, Deserialize)]
+pub struct MailForm {
+    #[serde(default)]
+    correo: String,
+    #[serde(default)]
+    idioma: String,
+    /// Present when the box is ticked.
+    resumen: Option<String>,
+}
+
+/// Changes the user's own e-mail address, language of e-mails and digest choice.
+pub async fn set_mail(State(state): State<AppState>, v: Viewer, Form(f): Form<MailForm>) -> Response {
+    let digest = match v.user() {
+        Some(u) if u.role == avance_core::access::Role::Planning => f.resumen.is_some(),
+        Some(u) => u.digest,
+        None => false,
+    };
+    let profile = avance_app::mail::Profile { email: f.correo.clone(), lang: f.idioma.clone(), digest };
+    match state.app.set_profile(&v.actor, &profile).await {
+        Ok(_) => crate::view::see_other("/cuenta?hecho=correo#correo"),
+        Err(e @ AppError::Invalid { .. }) => {
+            let shown = Shown { mail_error: Some(e.message(v.lang)), mail_typed: Some(f), ..Shown::default() };
             with_status(account_page(&state, &v, shown).await, &e)
         }
         Err(e) => Fail::new(e, &v).into_response(),

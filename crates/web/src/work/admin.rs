@@ -31,6 +31,7 @@ struct UserRow {
     role: &'static str,
     scope: String,
     active: bool,
+    email: String,
 }
 
 #[derive(Template)]
@@ -45,6 +46,11 @@ struct AdminPage {
     policies: Vec<(String, String)>,
     deadlines: Vec<DeadlineRow>,
     exceptions: Vec<Exception>,
+    /// (name, state, change set, behind, reads, current)
+    replicas: Vec<(String, String, String, String, u64, bool)>,
+    replicas_intro: String,
+    /// The replicas' heading and column names.
+    rt: [&'static str; 6],
 }
 
 struct AdminTexts {
@@ -56,6 +62,11 @@ struct AdminTexts {
     scope_hint: &'static str,
     password: &'static str,
     password_hint: &'static str,
+    email: &'static str,
+    email_hint: &'static str,
+    outbox: &'static str,
+    set_email: &'static str,
+    save_email: &'static str,
     create: &'static str,
     state: &'static str,
     active: &'static str,
@@ -94,10 +105,39 @@ async fn admin_page(state: &AppState, v: &Viewer, error: Option<String>, notice:
         Err(e) => return Fail::new(e, v).into_response(),
     };
     let (users, deadlines, exceptions, loaded) = (view.users, view.deadlines, view.exceptions, view.loaded);
+    let (primary, replica_list) = view.replicas.unwrap_or_default();
+    let replicas = replica_list
+        .iter()
+        .map(|r| {
+            let current = r.current(primary);
+            let state = match (&r.reachable, current) {
+                (Err(e), _) => format!(
+                    "{} ({e})",
+                    l.pick("no responde: se lee del primario", "not answering: the primary is read")
+                ),
+                (Ok(()), true) => l.pick("al día", "caught up").to_string(),
+                (Ok(()), false) => l
+                    .pick(
+                        "atrasada: se lee del primario hasta que se ponga al día",
+                        "behind: the primary is read until it catches up",
+                    )
+                    .to_string(),
+            };
+            let behind = match (r.behind_bytes, r.delay_seconds) {
+                (Some(0), _) => "0 B".to_string(),
+                (Some(b), Some(s)) => format!("{b} B, {s:.1} s"),
+                (Some(b), None) => format!("{b} B"),
+                (None, _) => "—".to_string(),
+            };
+            let change = r.change_set.map_or_else(|| "—".to_string(), |c| format!("{c} / {primary}"));
+            (r.name.clone(), state, change, behind, r.reads, current)
+        })
+        .collect();
     let notice = notice.map(|n| {
         match n.as_str() {
             "usuario" => l.pick("Usuario creado.", "User created."),
             "estado" => l.pick("Estado del usuario cambiado.", "User state changed."),
+            "correo" => l.pick("Correo del usuario guardado.", "User's e-mail saved."),
             "plazo" => l.pick("Plazo guardado.", "Deadline saved."),
             "excepcion" => l.pick("Excepción concedida.", "Exception granted."),
             _ => l.pick("Hecho.", "Done."),
@@ -118,6 +158,14 @@ async fn admin_page(state: &AppState, v: &Viewer, error: Option<String>, notice:
             ),
             password: l.pick("Contraseña inicial", "Initial password"),
             password_hint: l.pick("Al menos 12 caracteres.", "At least 12 characters."),
+            email: l.pick("Correo electrónico", "E-mail"),
+            email_hint: l.pick(
+                "Opcional: recordatorios de plazo, avisos de revisión, resumen diario y el enlace para restablecer la contraseña.",
+                "Optional: deadline reminders, review notices, the daily digest and the password-reset link.",
+            ),
+            outbox: l.pick("Bandeja de salida de correo", "Mail outbox"),
+            set_email: l.pick("Correo de un usuario", "A user's e-mail"),
+            save_email: l.pick("Guardar correo", "Save e-mail"),
             create: l.pick("Crear usuario", "Create user"),
             state: l.pick("Estado", "State"),
             active: l.pick("activo", "active"),
@@ -159,6 +207,7 @@ async fn admin_page(state: &AppState, v: &Viewer, error: Option<String>, notice:
                 role: u.role.label(l),
                 scope: u.scope.unwrap_or_default(),
                 active: u.active,
+                email: u.email.unwrap_or_default(),
                 username: u.username,
             })
             .collect(),
@@ -183,6 +232,21 @@ async fn admin_page(state: &AppState, v: &Viewer, error: Option<String>, notice:
             .into_iter()
             .map(|e| Exception { until: avance_report::labels::lima_day(&e.until), ..e })
             .collect(),
+        replicas,
+        rt: [
+            l.pick("Réplicas de lectura", "Read replicas"),
+            l.pick("Réplica", "Replica"),
+            l.pick("Estado", "State"),
+            l.pick("Cambio", "Change"),
+            l.pick("Atraso", "Lag"),
+            l.pick("Lecturas", "Reads"),
+        ],
+        replicas_intro: l
+            .pick(
+                "Las cifras se leen de una réplica que ya tiene el último cambio del primario; si ninguna lo tiene, o no responde, del primario. Cambio: el último que la réplica aplicó / el del primario. Atraso: bytes del registro de escritura por aplicar y segundos desde la última transacción aplicada.",
+                "Figures are read from a replica that has the primary's latest change; if none has it, or none answers, from the primary. Change: the latest the replica applied / the primary's. Lag: bytes of write-ahead log to apply and seconds since the last transaction applied.",
+            )
+            .to_string(),
     };
     render(&page).into_response()
 }
@@ -199,6 +263,8 @@ pub struct UserForm {
     ambito: String,
     #[serde(default)]
     contrasena: String,
+    #[serde(default)]
+    correo: String,
 }
 
 /// A refused administration form: the page again, with the message.
@@ -212,8 +278,14 @@ async fn refused(state: &AppState, v: &Viewer, e: AppError) -> Response {
 }
 
 pub async fn create_user(State(state): State<AppState>, v: Viewer, Form(f): Form<UserForm>) -> Response {
-    let account =
-        NewAccount { username: f.usuario, name: f.nombre, role: f.rol, scope: f.ambito, password: f.contrasena };
+    let account = NewAccount {
+        username: f.usuario,
+        name: f.nombre,
+        role: f.rol,
+        scope: f.ambito,
+        password: f.contrasena,
+        email: f.correo,
+    };
     match state.app.create_user(&v.actor, &account).await {
         Ok(_) => see_other("/admin?hecho=usuario"),
         Err(e) => refused(&state, &v, e).await,
@@ -226,6 +298,21 @@ pub struct UserStateForm {
     usuario: String,
     #[serde(default)]
     activo: String,
+}
+
+#[derive(Debug, Default, Deserialize)]
+pub struct UserEmailForm {
+    #[serde(default)]
+    usuario: String,
+    #[serde(default)]
+    correo: String,
+}
+
+pub async fn user_email(State(state): State<AppState>, v: Viewer, Form(f): Form<UserEmailForm>) -> Response {
+    match state.app.set_user_email(&v.actor, &f.usuario, &f.correo).await {
+        Ok(()) => see_other("/admin?hecho=correo"),
+        Err(e) => refused(&state, &v, e).await,
+    }
 }
 
 pub async fn user_state(State(state): State<AppState>, v: Viewer, Form(f): Form<UserStateForm>) -> Response {

@@ -41,6 +41,7 @@ struct LoginPage {
     t_password: &'static str,
     t_submit: &'static str,
     t_intro: &'static str,
+    t_forgot: &'static str,
 }
 
 fn login_page(v: &Viewer, back: &str, error: Option<String>, username: &str) -> LoginPage {
@@ -53,6 +54,7 @@ fn login_page(v: &Viewer, back: &str, error: Option<String>, username: &str) -> 
         t_user: v.t("Usuario", "User name"),
         t_password: v.t("Contraseña", "Password"),
         t_submit: v.t("Ingresar", "Log in"),
+        t_forgot: v.t("¿Olvidó su contraseña?", "Forgot your password?"),
         t_intro: v.t(
             "Las unidades responsables, las oficinas de planeamiento y el administrador ingresan con la cuenta que les asignaron. El público no necesita cuenta.",
             "Responsible units, planning offices and the administrator log in with the account they were given. The public needs no account.",
@@ -67,6 +69,12 @@ pub async fn login_form(v: Viewer, Query(q): Query<BTreeMap<String, String>>) ->
         page.notice = Some(v.t(
             "Su sesión venció. Ingrese de nuevo para continuar: lo que escribió en el formulario se conservó.",
             "Your session expired. Log in again to go on: what you typed in the form was kept.",
+        ));
+    }
+    if q.get("contrasena").is_some_and(|c| c == "restablecida") {
+        page.notice = Some(v.t(
+            "Su contraseña nueva quedó guardada y sus sesiones se cerraron: ingrese con ella.",
+            "Your new password was saved and your sessions ended: log in with it.",
         ));
     }
     if q.get("contrasena").is_some_and(|c| c == "cambiada") {

@@ -160,6 +160,8 @@ pub async fn serve_demo() -> (String, tempfile::TempDir) {
     store.migrate().await.unwrap();
     let app = avance_app::App::new(store, avance_app::Settings::default());
     avance_app::demo::prepare(&app).await.unwrap();
+    // A message in the outbox (number 1), for the outbox's pages.
+    app.request_reset("dgde", "127.0.0.1").await.unwrap();
     let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
     let base = format!("http://{}", listener.local_addr().unwrap());
     let state = avance_web::AppState::new(app, avance_web::Config::default());
