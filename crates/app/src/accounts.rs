@@ -336,14 +336,18 @@ impl App {
             .ok_or(AppError::NotFound(crate::Missing::User(account.username.clone())))
     }
 
-    /// A scope must name what the loaded policies have: a conducting ministry's code for a
-    /// planning office, a responsible unit of some indicator for a unit.
+    /// A scope must name what the loaded policies or plans have: a conducting ministry's code,
+    /// or an entity's code of a loaded POI, for a planning office; a responsible unit of some
+    /// indicator for a unit.
     async fn check_scope(&self, role: Role, scope: &str) -> Result<(), AppError> {
         let loaded = self.loaded().await?;
-        let known = loaded.policies.values().any(|p| match role {
+        let mut known = loaded.policies.values().any(|p| match role {
             Role::Planning => p.meta().ministry.code == scope,
             _ => p.indicators().iter().any(|i| avance_core::access::is_responsible(&i.responsible, scope)),
         });
+        if !known && role == Role::Planning {
+            known = self.store.poi_plans().await?.iter().any(|p| p.entity_code.eq_ignore_ascii_case(scope));
+        }
         if known {
             Ok(())
         } else {

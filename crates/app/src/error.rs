@@ -37,6 +37,10 @@ pub enum Field {
     Items,
     /// A date of the reporting calendar other than the deadline.
     Calendar(CalendarDate),
+    /// A rule profile.
+    Profile,
+    /// A month of a POI.
+    Month,
 }
 
 /// The dates of a policy-year's reporting calendar.
@@ -95,6 +99,8 @@ impl Field {
             Field::Confirm => "confirm",
             Field::Items => "items",
             Field::Calendar(d) => d.id(),
+            Field::Profile => "profile",
+            Field::Month => "month",
         }
     }
 }
@@ -147,6 +153,20 @@ pub enum Problem {
     LangUnknown,
     /// The new password and its confirmation differ.
     PasswordsDiffer,
+    /// A profile that is not one of the POI's (as written).
+    PoiProfileUnknown(String),
+    /// A month outside 1 to 12, or a period whose first month is after its last.
+    MonthRange,
+    /// A month's execution recorded before the month begins (its first day, `AAAA-MM-DD`).
+    MonthNotStarted(String),
+    /// ND for a POI execution: a month's execution is a quantity, or nothing recorded.
+    ExecutionNd,
+    /// A negative POI execution.
+    ExecutionNegative,
+    /// An entry of a POI's month with no activity or more than the most it takes.
+    ActivityCount(usize),
+    /// The same activity twice in one entry.
+    RepeatedActivity,
 }
 
 /// A record that is not there.
@@ -162,6 +182,10 @@ pub enum Missing {
     Mail,
     /// A password-reset link that is unknown, used or expired.
     ResetLink,
+    /// An entity's POI for a year.
+    Poi,
+    /// An activity of a POI.
+    Activity,
 }
 
 /// Why a change conflicts with the state it would change.
@@ -236,6 +260,8 @@ impl From<StoreError> for AppError {
                 AppError::Conflict(ConflictKind::NotResendable)
             }
             StoreError::Conflict(avance_store::Conflict::ResetLinkUsed) => AppError::NotFound(Missing::ResetLink),
+            StoreError::Conflict(avance_store::Conflict::NoSuchPoi { .. }) => AppError::NotFound(Missing::Poi),
+            StoreError::Conflict(avance_store::Conflict::NoSuchActivity(_)) => AppError::NotFound(Missing::Activity),
             StoreError::UnknownPolicy(_) => AppError::NotFound(Missing::Policy),
             e => AppError::Store(e),
         }
@@ -277,6 +303,13 @@ impl AppError {
                     .pick("el token no existe o ya fue revocado", "no such token, or it was already revoked")
                     .to_string(),
                 Missing::Mail => l.pick("el mensaje no existe", "no such message").to_string(),
+                Missing::Poi => l
+                    .pick(
+                        "la entidad no tiene POI de ese año en la base de datos (avance poi list muestra los que hay)",
+                        "the entity has no POI of that year in the database (avance poi list shows those there are)",
+                    )
+                    .to_string(),
+                Missing::Activity => l.pick("la actividad no es del POI", "the activity is not in the POI").to_string(),
                 Missing::ResetLink => l
                     .pick(
                         "El enlace para restablecer la contraseña no es válido, ya se usó o venció. Pida otro en «¿Olvidó su contraseña?».",
@@ -427,10 +460,10 @@ impl Problem {
                 .to_string(),
             Problem::ScopeUnknown { role, scope } => match (role, l) {
                 (avance_core::access::Role::Planning, Lang::Es) => format!(
-                    "Ámbito: «{scope}» no es el código del ministerio conductor de ninguna política cargada (por ejemplo, 038)."
+                    "Ámbito: «{scope}» no es el código del ministerio conductor de ninguna política cargada (por ejemplo, 038) ni el de una entidad con POI cargado."
                 ),
                 (avance_core::access::Role::Planning, Lang::En) => format!(
-                    "Scope: «{scope}» is not the conducting ministry's code of any loaded policy (for example, 038)."
+                    "Scope: «{scope}» is not the conducting ministry's code of any loaded policy (for example, 038) nor the code of an entity with a loaded POI."
                 ),
                 (_, Lang::Es) => format!(
                     "Ámbito: «{scope}» no es la unidad responsable de ningún indicador de las políticas cargadas (por ejemplo, DGDE)."
@@ -469,6 +502,39 @@ impl Problem {
                     "Confirmación: no coincide con la contraseña nueva.",
                     "Confirmation: it does not match the new password.",
                 )
+                .to_string(),
+            Problem::PoiProfileUnknown(id) => match l {
+                Lang::Es => format!("Perfil: «{id}» no es un perfil de POI (ceplan-poi@2021 o ceplan-poi@2022)."),
+                Lang::En => format!("Profile: «{id}» is not a POI profile (ceplan-poi@2021 or ceplan-poi@2022)."),
+            },
+            Problem::MonthRange => l
+                .pick(
+                    "Mes: de 1 (enero) a 12 (diciembre); un periodo va de su primer mes a su último, como 1-6.",
+                    "Month: 1 (January) to 12 (December); a period goes from its first month to its last, as in 1-6.",
+                )
+                .to_string(),
+            Problem::MonthNotStarted(first) => match l {
+                Lang::Es => format!("Mes: su ejecución se registra desde que empieza, el {first}."),
+                Lang::En => format!("Month: its execution is recorded once it begins, on {first}."),
+            },
+            Problem::ExecutionNd => l
+                .pick(
+                    "Ejecución: escriba la cantidad ejecutada en el mes (0 si no se ejecutó nada), o déjela vacía para retirar el registro.",
+                    "Execution: write the quantity executed in the month (0 if nothing was), or leave it empty to remove the record.",
+                )
+                .to_string(),
+            Problem::ExecutionNegative => l
+                .pick(
+                    "Ejecución: la cantidad ejecutada no puede ser negativa.",
+                    "Execution: the quantity executed cannot be negative.",
+                )
+                .to_string(),
+            Problem::ActivityCount(max) => match l {
+                Lang::Es => format!("envíe la ejecución de 1 a {max} actividades a la vez"),
+                Lang::En => format!("send the execution of 1 to {max} activities at once"),
+            },
+            Problem::RepeatedActivity => l
+                .pick("la misma actividad aparece más de una vez", "the same activity appears more than once")
                 .to_string(),
             Problem::FilterDates => l
                 .pick(

@@ -17,6 +17,7 @@ mod error;
 mod figures;
 pub mod health;
 pub mod mail;
+pub mod poi;
 mod publishing;
 pub mod replicas;
 mod reporting;
@@ -41,6 +42,7 @@ pub use tracking::{Tracked, TrackingView, UnitTracking};
 pub mod store {
     pub use avance_store::app::{AuditEntry, Deadline, Exception, Submission, TokenRow, User};
     pub use avance_store::mail::{Attempt, Mail, OutboxCounts};
+    pub use avance_store::poi::{MonthRevision, PoiLoadOutcome, PoiSummary};
     pub use avance_store::{LoadOutcome, Location, PgStore, Revision, Snapshot, SqliteStore, Store, StoreError};
 }
 

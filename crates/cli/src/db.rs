@@ -357,3 +357,188 @@ pub async fn load_all(
     store.close().await;
     Ok(describe(location))
 }
+
+/// The POIs a computation reads from the database: one entity's (of `year`, or its latest), or
+/// every one (of `year` only, when given).
+pub async fn poi_plans(
+    location: &Location,
+    entity: Option<&str>,
+    year: Option<i32>,
+    lang: Lang,
+) -> Result<Vec<avance_core::poi::PoiPlan>, Failure> {
+    let app = open_app(location, lang).await?;
+    let out = async {
+        match entity {
+            Some(e) => Ok(vec![app.poi(e, year).await?]),
+            None => {
+                let mut plans = Vec::new();
+                for s in app.poi_plans().await?.into_iter().filter(|s| year.is_none_or(|y| s.year == y)) {
+                    plans.push(app.poi(&s.entity_code, Some(s.year)).await?);
+                }
+                Ok(plans)
+            }
+        }
+    }
+    .await;
+    app.close().await;
+    let plans = out.map_err(|e| app_failure(location, e, lang))?;
+    if plans.is_empty() {
+        return Err(Failure::Invalid(vec![format!(
+            "{}: {}",
+            describe(location),
+            lang.pick(
+                "no hay POI en la base de datos (avance poi load los carga)",
+                "there is no POI in the database (avance poi load loads them)"
+            )
+        )]));
+    }
+    Ok(plans)
+}
+
+/// Loads POIs, one transaction each; says what each load changed (a summary past 20 plans).
+pub async fn load_poi(
+    location: &Location,
+    plans: &[avance_core::poi::PoiPlan],
+    who: Option<&str>,
+    reason: &str,
+    lang: Lang,
+) -> Result<String, Failure> {
+    let app = open_app(location, lang).await?;
+    let actor = avance_app::Actor::operator(&author(who));
+    let mut outcomes = Vec::with_capacity(plans.len());
+    for plan in plans {
+        match app.load_poi(&actor, plan, reason).await {
+            Ok(o) => outcomes.push(o),
+            Err(e) => {
+                app.close().await;
+                let loaded = outcomes.len();
+                let mut f = app_failure(location, e, lang);
+                if let Failure::Invalid(lines) = &mut f {
+                    lines.push(match lang {
+                        Lang::Es => format!(
+                            "POI {} {}: no se cargó; los {loaded} anteriores sí quedaron cargados",
+                            plan.entity_code, plan.year
+                        ),
+                        Lang::En => format!(
+                            "POI {} {}: not loaded; the {loaded} before it were loaded",
+                            plan.entity_code, plan.year
+                        ),
+                    });
+                }
+                return Err(f);
+            }
+        }
+    }
+    app.close().await;
+    let db = describe(location);
+    if outcomes.len() > 20 {
+        let changed = outcomes.iter().filter(|o| o.change.is_some()).count();
+        return Ok(match lang {
+            Lang::Es => format!(
+                "Cargados {} POI en {db}: {changed} con cambios, {} ya al día\n",
+                outcomes.len(),
+                outcomes.len() - changed
+            ),
+            Lang::En => format!(
+                "Loaded {} POIs into {db}: {changed} changed, {} already up to date\n",
+                outcomes.len(),
+                outcomes.len() - changed
+            ),
+        });
+    }
+    let mut text = String::new();
+    for o in &outcomes {
+        text.push_str(&match (o.change, lang) {
+            (None, Lang::Es) => format!("Sin cambios: el POI {} {} ya estaba al día en {db}\n", o.entity, o.year),
+            (None, Lang::En) => format!("No changes: POI {} {} was already up to date in {db}\n", o.entity, o.year),
+            (Some(c), Lang::Es) => format!(
+                "Cargado el POI {} {} en {db}: cambio {c} ({}{} AEI, {} actividades, {} valores mensuales; {} retirados)\n",
+                o.entity,
+                o.year,
+                if o.metadata { "metadatos, " } else { "" },
+                o.aei,
+                o.activities,
+                o.months,
+                o.removed
+            ),
+            (Some(c), Lang::En) => format!(
+                "Loaded POI {} {} into {db}: change {c} ({}{} AEI, {} activities, {} monthly values; {} removed)\n",
+                o.entity,
+                o.year,
+                if o.metadata { "metadata, " } else { "" },
+                o.aei,
+                o.activities,
+                o.months,
+                o.removed
+            ),
+        });
+    }
+    Ok(text)
+}
+
+/// The POIs in the database.
+pub async fn poi_list(location: &Location, lang: Lang) -> Result<String, Failure> {
+    let app = open_app(location, lang).await?;
+    let plans = app.poi_plans().await;
+    app.close().await;
+    let plans = plans.map_err(|e| app_failure(location, e, lang))?;
+    let mut o = format!("{} {}\n", lang.pick("POI en", "POIs in"), describe(location));
+    if plans.is_empty() {
+        o.push_str(lang.pick("  ninguno (avance poi load los carga)\n", "  none (avance poi load loads them)\n"));
+    }
+    for p in plans {
+        o.push_str(&format!(
+            "  {:<10} {} · {} · {} {} · {} {} · {}\n",
+            p.entity_code,
+            p.year,
+            p.entity_name,
+            p.activities,
+            lang.pick("actividades", "activities"),
+            p.changes,
+            if p.changes == 1 { lang.pick("cambio", "change") } else { lang.pick("cambios", "changes") },
+            p.profile
+        ));
+    }
+    Ok(o)
+}
+
+/// Every revision of an activity's months.
+pub async fn poi_history(
+    location: &Location,
+    entity: &str,
+    activity: &str,
+    year: Option<i32>,
+    lang: Lang,
+) -> Result<String, Failure> {
+    let app = open_app(location, lang).await?;
+    let out = async {
+        let plan = app.poi(entity, year).await?;
+        if !plan.activities.iter().any(|a| a.code == activity) {
+            return Err(avance_app::AppError::NotFound(avance_app::Missing::Activity));
+        }
+        Ok((plan.year, app.poi_history(entity, plan.year, activity).await?))
+    }
+    .await;
+    app.close().await;
+    let (year, revisions) = out.map_err(|e| app_failure(location, e, lang))?;
+    let mut o = format!("POI {entity} {year} · {activity}\n");
+    for r in revisions {
+        let role = if r.role == "programmed" {
+            lang.pick("programado", "programmed")
+        } else {
+            lang.pick("ejecutado", "executed")
+        };
+        let value = r.value.unwrap_or_else(|| lang.pick("(retirado)", "(removed)").to_string());
+        o.push_str(&format!(
+            "  {} {} · {} · {} · «{}» · {} {:02}: {role} {value}\n",
+            lang.pick("cambio", "change"),
+            r.change,
+            r.at,
+            r.author,
+            r.reason,
+            lang.pick("mes", "month"),
+            r.month
+        ));
+    }
+    Ok(o)
+}

@@ -345,12 +345,21 @@ enum AuditFormat {
 
 #[derive(Debug, Subcommand)]
 enum PoiCommand {
-    /// Calcula un POI (archivo avance-poi/1, docs/formats.md), o con --all los de un directorio.
+    /// Calcula un POI (archivo avance-poi/1, docs/formats.md, o de la base de datos con
+    /// --entity), o con --all los de un directorio o los de la base de datos.
     Compute {
-        /// El archivo del POI; con --all, un directorio de carpetas con poi.json.
-        file: PathBuf,
-        /// Todos los POI del directorio: un resumen (actividades con avance, S.P., S.I.; el total
-        /// de cada entidad en JSON).
+        /// El archivo del POI (o su carpeta); con --all, un directorio de carpetas con poi.json.
+        /// Sin él, el POI se toma de la base de datos (--db) con --entity, o todos con --all.
+        #[arg(required_unless_present_any = ["entity", "all"], conflicts_with = "entity")]
+        file: Option<PathBuf>,
+        /// Código de la entidad cuyo POI se toma de la base de datos.
+        #[arg(long, conflicts_with = "all")]
+        entity: Option<String>,
+        /// Año del POI en la base de datos (por defecto, el último de la entidad; con --all, todos).
+        #[arg(long, value_name = "AAAA")]
+        plan_year: Option<i32>,
+        /// Todos los POI del directorio o de la base de datos: un resumen (actividades con avance,
+        /// S.P., S.I.; el total de cada entidad en JSON).
         #[arg(long)]
         all: bool,
         /// Meses del periodo, por ejemplo 1-6 (primer semestre) o 7 (julio).
@@ -377,6 +386,33 @@ enum PoiCommand {
         /// El archivo a escribir (por defecto, se imprime en la salida estándar).
         #[arg(long)]
         out: Option<PathBuf>,
+    },
+    /// Carga POI en la base de datos (--db): un archivo poi.json, una carpeta con poi.json o con
+    /// los CSV de la plantilla, o con --all cada carpeta de un directorio. Cada POI en una
+    /// transacción: todo o nada; solo se agregan revisiones de lo que cambió.
+    Load {
+        input: PathBuf,
+        #[arg(long)]
+        all: bool,
+        /// Quién hace el cambio (por defecto, el usuario del sistema).
+        #[arg(long)]
+        author: Option<String>,
+        /// Por qué.
+        #[arg(long, default_value = "carga del POI")]
+        reason: String,
+    },
+    /// Lista los POI de la base de datos.
+    List,
+    /// Muestra cada revisión de la programación y la ejecución de una actividad: quién, cuándo,
+    /// por qué.
+    History {
+        /// Código de la entidad.
+        entity: String,
+        /// Código de la actividad (AO).
+        activity: String,
+        /// Año del POI (por defecto, el último de la entidad).
+        #[arg(long, value_name = "AAAA")]
+        plan_year: Option<i32>,
     },
     /// Escribe POI sintéticos (cifras inventadas), una carpeta con poi.json por entidad.
     Generate {
@@ -738,47 +774,55 @@ fn run(cli: &Cli) -> Result<(), Failure> {
                 }
             })
         }
-        Command::Poi(PoiCommand::Compute { file, all: true, months, as_of, profile, year, format }) => {
-            let plans = avance_import::poi::read_all(file)
-                .map_err(|issues| Failure::Invalid(issues.iter().map(|i| i.render(lang)).collect()))?;
+        Command::Poi(PoiCommand::Compute { file, entity, plan_year, all, months, as_of, profile, year, format }) => {
+            let invalid = |list| issues(list, lang);
+            let plans = match (file, entity) {
+                (Some(path), _) if *all => avance_import::poi::read_all(path).map_err(invalid)?,
+                (Some(path), _) => vec![avance_import::poi::read_path(path).map_err(invalid)?],
+                (None, entity) => {
+                    db::block_on(db::poi_plans(&db::location(cli.db.as_deref()), entity.as_deref(), *plan_year, lang))??
+                }
+            };
             let mut rows = Vec::with_capacity(plans.len());
             for plan in &plans {
-                let id = profile.as_deref().unwrap_or(&plan.profile);
-                let p = avance_core::poi::PoiProfile::find(id).unwrap_or_else(avance_core::poi::PoiProfile::v2022);
-                let period = match as_of {
-                    Some((y, m)) => avance_core::poi::Period::on(months.0, months.1, plan.year, *y, *m),
-                    None => avance_core::poi::Period { first: months.0, last: months.1, due_through: months.1 },
-                };
-                rows.push((plan, p.clone(), avance_core::poi::compute(&plan.activities, period, &p, *year)));
+                let f = avance_app::poi::poi_figures(plan, *months, *as_of, profile.as_deref(), *year)
+                    .map_err(|e| Failure::Invalid(vec![e.message(lang)]))?;
+                rows.push((plan, f));
             }
-            print(&match format {
-                Format::Table => avance_report::poi::portfolio_text(&rows, lang),
-                Format::Json => json_text(&avance_report::poi::portfolio_json(&rows)),
+            print(&match (&rows[..], *all, format) {
+                ([(plan, f)], false, Format::Table) => {
+                    avance_report::poi::text(plan, f.period, &f.profile, &f.result, lang)
+                }
+                ([(plan, f)], false, Format::Json) => {
+                    json_text(&avance_report::poi::json(plan, f.period, &f.profile, &f.result))
+                }
+                (rows, _, format) => {
+                    let rows: Vec<_> = rows.iter().map(|(p, f)| (*p, f.profile.clone(), f.result.clone())).collect();
+                    match format {
+                        Format::Table => avance_report::poi::portfolio_text(&rows, lang),
+                        Format::Json => json_text(&avance_report::poi::portfolio_json(&rows)),
+                    }
+                }
             })
         }
-        Command::Poi(PoiCommand::Compute { file, all: false, months, as_of, profile, year, format }) => {
-            let plan = avance_import::poi::read(file)
-                .map_err(|issues| Failure::Invalid(issues.iter().map(|i| i.render(lang)).collect()))?;
-            let id = profile.as_deref().unwrap_or(&plan.profile);
-            let Some(profile) = avance_core::poi::PoiProfile::find(id) else {
-                return Err(Failure::Invalid(vec![format!(
-                    "--profile: «{id}» {}",
-                    lang.pick(
-                        "no es un perfil de POI (ceplan-poi@2021 o ceplan-poi@2022)",
-                        "is not a POI profile (ceplan-poi@2021 or ceplan-poi@2022)"
-                    )
-                )]));
+        Command::Poi(PoiCommand::Load { input, all, author, reason }) => {
+            let invalid = |list| issues(list, lang);
+            let plans = if *all {
+                avance_import::poi::read_all(input).map_err(invalid)?
+            } else {
+                vec![avance_import::poi::read_path(input).map_err(invalid)?]
             };
-            let period = match as_of {
-                Some((y, m)) => avance_core::poi::Period::on(months.0, months.1, plan.year, *y, *m),
-                None => avance_core::poi::Period { first: months.0, last: months.1, due_through: months.1 },
-            };
-            let result = avance_core::poi::compute(&plan.activities, period, &profile, *year);
-            print(&match format {
-                Format::Table => avance_report::poi::text(&plan, period, &profile, &result, lang),
-                Format::Json => json_text(&avance_report::poi::json(&plan, period, &profile, &result)),
-            })
+            let location = db::location(cli.db.as_deref());
+            print(&db::block_on(db::load_poi(&location, &plans, author.as_deref(), reason, lang))??)
         }
+        Command::Poi(PoiCommand::List) => print(&db::block_on(db::poi_list(&db::location(cli.db.as_deref()), lang))??),
+        Command::Poi(PoiCommand::History { entity, activity, plan_year }) => print(&db::block_on(db::poi_history(
+            &db::location(cli.db.as_deref()),
+            entity,
+            activity,
+            *plan_year,
+            lang,
+        ))??),
         Command::Dataset(DatasetCommand::Check { dataset }) => {
             let policy = load(dataset, lang)?;
             let m = policy.meta();

@@ -162,6 +162,66 @@ fn same_figures_through_the_database(db: &str) {
     let unknown = avance(db, &["compute", "--policy", "NADA"]);
     assert_eq!(unknown.status.code(), Some(2));
     assert!(String::from_utf8_lossy(&unknown.stderr).contains("la política NADA no está en la base de datos"));
+    poi_through_the_database(db);
+}
+
+/// An entity's POI through the database: loaded from its file, the same again from its CSV
+/// template (nothing written), computed as from the file, listed, its history shown.
+fn poi_through_the_database(db: &str) {
+    let empty = avance(db, &["poi", "compute", "--all"]);
+    assert_eq!(empty.status.code(), Some(2));
+    assert!(
+        String::from_utf8_lossy(&empty.stderr)
+            .ends_with(": no hay POI en la base de datos (avance poi load los carga)\n")
+    );
+    let loaded = ok(&avance(
+        db,
+        &["poi", "load", "examples/poi-sintetico-2022", "--author", "ogpp", "--reason", "POI aprobado"],
+    ));
+    assert!(loaded.starts_with("Cargado el POI 999 2022 en "), "{loaded}");
+    assert!(
+        loaded.ends_with(": cambio 1 (metadatos, 3 AEI, 6 actividades, 65 valores mensuales; 0 retirados)\n"),
+        "{loaded}"
+    );
+    let again = ok(&avance(db, &["poi", "load", "examples/poi-sintetico-2022/csv"]));
+    assert!(again.starts_with("Sin cambios: el POI 999 2022 ya estaba al día en "), "{again}");
+    let period = ["--months", "1-6", "--as-of", "2022-08-01", "--format", "json"];
+    let from_file =
+        ok(&avance(db, &[&["poi", "compute", "examples/poi-sintetico-2022/poi.json"][..], &period].concat()));
+    let from_db = ok(&avance(db, &[&["poi", "compute", "--entity", "999"][..], &period].concat()));
+    assert_eq!(from_db, from_file);
+    let from_db_2022 =
+        ok(&avance(db, &[&["poi", "compute", "--entity", "999", "--plan-year", "2022"][..], &period].concat()));
+    assert_eq!(from_db_2022, from_file);
+    let all: serde_json::Value =
+        serde_json::from_str(&ok(&avance(db, &["poi", "compute", "--all", "--months", "1-6", "--format", "json"])))
+            .expect("json");
+    assert_eq!(all["format"], "avance-poi-portfolio/1");
+    assert_eq!(all["entities"][0]["code"], "999");
+    let list = ok(&avance(db, &["poi", "list"]));
+    assert!(
+        list.ends_with(
+            "\n  999        2022 · Entidad sintética (cifras inventadas) · 6 actividades · 1 cambio · ceplan-poi@2022\n"
+        ),
+        "{list}"
+    );
+    let history = ok(&avance(db, &["poi", "history", "999", "AOI00002"]));
+    assert!(history.starts_with("POI 999 2022 · AOI00002\n  cambio 1 · "), "{history}");
+    assert!(history.contains(" · ogpp · «POI aprobado» · mes 04: ejecutado 0\n"), "{history}");
+    for (args, message) in [
+        (&["poi", "compute", "--entity", "123"][..], "la entidad no tiene POI de ese año en la base de datos"),
+        (&["poi", "compute", "--entity", "999", "--plan-year", "2021"][..], "la entidad no tiene POI de ese año"),
+        (&["poi", "history", "999", "AOI09999"][..], "la actividad no es del POI"),
+        (&["poi", "load", "examples"][..], "la carpeta no tiene poi.json ni los CSV de la plantilla"),
+    ] {
+        let o = avance(db, args);
+        assert_eq!(o.status.code(), Some(2), "{args:?}");
+        assert!(
+            String::from_utf8_lossy(&o.stderr).contains(message),
+            "{args:?}: {}",
+            String::from_utf8_lossy(&o.stderr)
+        );
+    }
 }
 
 #[test]

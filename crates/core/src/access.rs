@@ -107,10 +107,12 @@ pub enum Action {
     Publish,
     /// Load a dataset into the database (a new change set of the policy's content).
     LoadData,
+    /// Record an activity's monthly physical execution in an entity's POI.
+    RecordExecution,
 }
 
 impl Action {
-    pub const ALL: [Action; 9] = [
+    pub const ALL: [Action; 10] = [
         Action::View,
         Action::ReportActual,
         Action::Review,
@@ -120,6 +122,7 @@ impl Action {
         Action::ManageUsers,
         Action::Publish,
         Action::LoadData,
+        Action::RecordExecution,
     ];
 
     pub fn id(self) -> &'static str {
@@ -133,6 +136,7 @@ impl Action {
             Action::ManageUsers => "manage_users",
             Action::Publish => "publish",
             Action::LoadData => "load_data",
+            Action::RecordExecution => "record_execution",
         }
     }
 }
@@ -146,12 +150,14 @@ pub enum Resource<'a> {
     Policy { ministry: &'a str },
     /// An indicator: its policy's conducting ministry and its responsible unit(s) as written.
     Indicator { ministry: &'a str, responsible: &'a str },
+    /// An entity's institutional plans (PEI, POI), by the entity's code.
+    Entity { code: &'a str },
 }
 
 impl Resource<'_> {
     fn ministry(&self) -> Option<&str> {
         match self {
-            Resource::Site => None,
+            Resource::Site | Resource::Entity { .. } => None,
             Resource::Policy { ministry } | Resource::Indicator { ministry, .. } => Some(ministry),
         }
     }
@@ -177,13 +183,16 @@ pub fn responsible_units(responsible: &str) -> impl Iterator<Item = &str> {
 /// - A responsible unit reports actuals of the indicators it answers for.
 /// - A planning office reviews, changes targets, publishes and reads the audit log of the
 ///   policies its ministry conducts.
+/// - The planning office of an entity (its scope is the entity's code) records the monthly
+///   execution of the entity's POI.
 /// - The administrator may do what any planning office may, on every policy and on the whole
-///   site, and alone manages users, deadlines, exceptions and data loads; it reports no actuals.
+///   site, and alone manages users, deadlines, exceptions and data loads; it reports no actuals
+///   and records no execution (those who answer for the figures enter them).
 pub fn can(who: &Principal, action: Action, on: &Resource<'_>) -> bool {
     let scope = who.scope.as_deref().unwrap_or("");
     match (who.role, action) {
         (_, Action::View) => true,
-        (Role::Admin, Action::ReportActual) => false,
+        (Role::Admin, Action::ReportActual | Action::RecordExecution) => false,
         (Role::Admin, _) => true,
         (Role::Public, _) => false,
         (Role::Unit, Action::ReportActual) => match on {
@@ -194,6 +203,10 @@ pub fn can(who: &Principal, action: Action, on: &Resource<'_>) -> bool {
         (Role::Planning, Action::Review | Action::ChangeTarget | Action::ViewAuditLog | Action::Publish) => {
             on.ministry().is_some_and(|m| !scope.is_empty() && m.eq_ignore_ascii_case(scope))
         }
+        (Role::Planning, Action::RecordExecution) => match on {
+            Resource::Entity { code } => !scope.is_empty() && code.eq_ignore_ascii_case(scope),
+            _ => false,
+        },
         (Role::Planning, _) => false,
     }
 }
@@ -232,10 +245,14 @@ pub enum Event {
     ResetPassword,
     /// The administrator sent a message of the outbox again.
     ResendMail,
+    /// An entity's POI loaded from a file.
+    LoadPoi,
+    /// An activity's monthly execution recorded (or removed) in a POI.
+    RecordExecution,
 }
 
 impl Event {
-    pub const ALL: [Event; 23] = [
+    pub const ALL: [Event; 25] = [
         Event::Login,
         Event::LoginFailed,
         Event::LoginRefused,
@@ -259,6 +276,8 @@ impl Event {
         Event::RequestReset,
         Event::ResetPassword,
         Event::ResendMail,
+        Event::LoadPoi,
+        Event::RecordExecution,
     ];
 
     pub fn id(self) -> &'static str {
@@ -286,6 +305,8 @@ impl Event {
             Event::RequestReset => "request_reset",
             Event::ResetPassword => "reset_password",
             Event::ResendMail => "resend_mail",
+            Event::LoadPoi => "load_poi",
+            Event::RecordExecution => "record_execution",
         }
     }
 }
@@ -517,6 +538,14 @@ mod tests {
         assert!(!can(&planning, Action::LoadData, &Resource::Site));
         assert!(!can(&Principal::PUBLIC, Action::ReportActual, &own));
         assert!(can(&Principal::PUBLIC, Action::View, &other));
+        // An entity's planning office records its POI's execution; nobody else does, not even
+        // the administrator.
+        let office = Principal::new(Role::Planning, Some("IGP"));
+        assert!(can(&office, Action::RecordExecution, &Resource::Entity { code: "igp" }));
+        assert!(!can(&office, Action::RecordExecution, &Resource::Entity { code: "INEI" }));
+        assert!(!can(&admin, Action::RecordExecution, &Resource::Entity { code: "IGP" }));
+        assert!(!can(&unit, Action::RecordExecution, &Resource::Entity { code: "DGDE" }));
+        assert!(!can(&planning, Action::RecordExecution, &own));
         // A planning office without a ministry answers for nothing.
         assert!(!can(&Principal::new(Role::Planning, None), Action::Review, &Resource::Policy { ministry: "" }));
     }

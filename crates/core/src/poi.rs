@@ -115,6 +115,23 @@ impl Period {
     }
 }
 
+/// The last day on which the follow-up of `month` (1 to 12) of `year` is due (note iv): the last
+/// day of the following month, as `(year, month, day)`.
+pub fn month_deadline(year: i32, month: u8) -> (i32, u8, u8) {
+    let (y, m) = if month >= 12 { (year + 1, 1) } else { (year, month.max(1) + 1) };
+    (y, m, days_in_month(y, m))
+}
+
+/// The days of a month of the Gregorian calendar.
+pub fn days_in_month(year: i32, month: u8) -> u8 {
+    match month {
+        2 if (year % 4 == 0 && year % 100 != 0) || year % 400 == 0 => 29,
+        2 => 28,
+        4 | 6 | 9 | 11 => 30,
+        _ => 31,
+    }
+}
+
 /// An AO's, an AEI's or the total's figure.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Figure {
@@ -477,6 +494,21 @@ mod tests {
         let year = compute(&plan(), Period::FIRST_SEMESTER, &p, true);
         assert_eq!(year.total.label(&p), "53");
         assert_eq!(year.aei[0].1.label(&p), "67");
+    }
+
+    #[test]
+    fn a_month_is_due_on_the_last_day_of_the_next() {
+        assert_eq!(month_deadline(2022, 1), (2022, 2, 28));
+        assert_eq!(month_deadline(2024, 1), (2024, 2, 29));
+        assert_eq!(month_deadline(2022, 6), (2022, 7, 31));
+        assert_eq!(month_deadline(2022, 8), (2022, 9, 30));
+        assert_eq!(month_deadline(2022, 12), (2023, 1, 31));
+        assert_eq!(days_in_month(1900, 2), 28);
+        assert_eq!(days_in_month(2000, 2), 29);
+        // The same rule as Period::on: on the day after a month's deadline, it is due.
+        let (y, m, _) = month_deadline(2022, 6);
+        assert_eq!(Period::on(1, 12, 2022, y, m + 1).due_through, 6);
+        assert_eq!(Period::on(1, 12, 2022, y, m).due_through, 5);
     }
 
     #[test]

@@ -131,6 +131,8 @@ pub enum IssueKind {
     NoDatasets,
     /// A directory of POIs with none in it.
     NoPoi,
+    /// A folder that holds no POI: neither poi.json nor the template's CSV files.
+    NotAPoiFolder,
     /// A code given twice in a list; `first` is where it was first.
     RepeatedCode {
         first: String,
@@ -344,6 +346,12 @@ impl Issue {
                     format!("the AEI \"{code}\" is not in the plan's \"aei\" list")
                 }
             }
+            IssueKind::NotAPoiFolder => lang
+                .pick(
+                    "la carpeta no tiene poi.json ni los CSV de la plantilla (poi.csv, aei.csv, actividades.csv)",
+                    "the folder has neither a poi.json nor the template's CSV files (poi.csv, aei.csv, actividades.csv)",
+                )
+                .to_string(),
             IssueKind::NoPoi => lang
                 .pick(
                     "el directorio no tiene carpetas con poi.json (lo que escribe avance poi generate --out)",

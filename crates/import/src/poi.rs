@@ -235,6 +235,27 @@ pub fn read_all(dir: &Path) -> Result<Vec<PoiPlan>, Vec<Issue>> {
     if issues.is_empty() { Ok(plans) } else { Err(issues) }
 }
 
+/// Reads one POI from `path`: a `poi.json` file (or a file of another name in that format), a
+/// folder holding `poi.json`, or a folder of the template's CSV files (`poi.csv`, `aei.csv`,
+/// `actividades.csv`).
+pub fn read_path(path: &Path) -> Result<PoiPlan, Vec<Issue>> {
+    if !path.is_dir() {
+        return read(path);
+    }
+    if path.join(FILE_NAME).is_file() {
+        return read(&path.join(FILE_NAME));
+    }
+    if path.join(CSV_FILES[0]).is_file() {
+        return read_csv_dir(path);
+    }
+    Err(vec![Issue {
+        file: path.to_path_buf(),
+        location: crate::issue::Location::File,
+        code: None,
+        kind: IssueKind::NotAPoiFolder,
+    }])
+}
+
 /// The file a POI folder holds.
 pub const FILE_NAME: &str = "poi.json";
 

@@ -85,6 +85,8 @@ pub fn event(e: avance_core::access::Event, l: Lang) -> &'static str {
         Event::RequestReset => l.pick("solicitud de restablecer contraseña", "password reset requested"),
         Event::ResetPassword => l.pick("contraseña restablecida por enlace", "password reset by link"),
         Event::ResendMail => l.pick("reenvío de correo", "message sent again"),
+        Event::LoadPoi => l.pick("carga de POI", "POI load"),
+        Event::RecordExecution => l.pick("registro de ejecución del POI", "POI execution recorded"),
     }
 }
 

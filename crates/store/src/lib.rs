@@ -62,6 +62,7 @@ const RETRIES: u32 = 6;
 pub mod mail;
 pub mod app;
 mod attempts;
+pub mod poi;
 mod read;
 mod rows;
 
@@ -132,6 +133,10 @@ pub enum Conflict {
     NotResendable(i64),
     #[error("the password-reset link was used already, or expired")]
     ResetLinkUsed,
+    #[error("no POI of {entity} for {year}")]
+    NoSuchPoi { entity: String, year: i32 },
+    #[error("no activity {0} in this POI")]
+    NoSuchActivity(String),
 }
 
 /// What a load changed.

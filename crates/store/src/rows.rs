@@ -88,7 +88,10 @@ impl Diff {
     }
 }
 
-fn changes<K: Ord + Clone, V: PartialEq + Clone>(old: &BTreeMap<K, V>, new: &BTreeMap<K, V>) -> Vec<(K, Option<V>)> {
+pub(crate) fn changes<K: Ord + Clone, V: PartialEq + Clone>(
+    old: &BTreeMap<K, V>,
+    new: &BTreeMap<K, V>,
+) -> Vec<(K, Option<V>)> {
     let mut out: Vec<(K, Option<V>)> =
         new.iter().filter(|(k, v)| old.get(*k) != Some(*v)).map(|(k, v)| (k.clone(), Some(v.clone()))).collect();
     out.extend(old.keys().filter(|k| !new.contains_key(*k)).map(|k| (k.clone(), None)));

@@ -1,0 +1,607 @@
+//! Institutional operating plans (POI): an entity's plan for a year, kept like a policy. A load or
+//! a month's entry appends a change set with a revision for each key whose content changed
+//! (metadata, an AEI, an activity, a month's programming or execution); the current month values
+//! are kept in `poi_current_months`, written in the same transaction, so that reading a plan is a
+//! plain scan of its rows.
+
+use std::collections::BTreeMap;
+use std::str::FromStr;
+
+use avance_core::Decimal;
+use avance_core::poi::{Activity, Aggregation, PoiPlan};
+use sqlx::{QueryBuilder, Row};
+
+use crate::app::NewAudit;
+use crate::{Conflict, PgStore, SqliteStore, Store, StoreError, rows};
+
+/// What a POI load or a month's entry changed.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct PoiLoadOutcome {
+    pub entity: String,
+    pub year: i32,
+    /// The change set written, `None` when nothing differed.
+    pub change: Option<i64>,
+    pub metadata: bool,
+    pub aei: usize,
+    pub activities: usize,
+    /// Month values (programming or execution) written.
+    pub months: usize,
+    /// Keys removed: an AEI, an activity or a month value no longer there.
+    pub removed: usize,
+}
+
+/// One POI as listed.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct PoiSummary {
+    pub entity_code: String,
+    pub entity_name: String,
+    pub sector: String,
+    pub year: i32,
+    pub profile: String,
+    pub activities: i64,
+    pub changes: i64,
+}
+
+/// One revision of a month value of an activity.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct MonthRevision {
+    pub change: i64,
+    pub at: String,
+    pub author: String,
+    pub reason: String,
+    pub month: u8,
+    /// `programmed` or `executed`.
+    pub role: String,
+    /// The exact value as canonical text; `None` where it was removed.
+    pub value: Option<String>,
+}
+
+/// A month value to set: `(activity, month, value)`; `None` removes it.
+pub type MonthValue = (String, u8, Option<Decimal>);
+
+/// The words of the audit entry of a month value set: `(activity, month, value as stored)`.
+pub type MonthDetail = dyn Fn(&str, u8, Option<&str>) -> String + Sync;
+
+/// What setting month values wrote.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct MonthsOutcome {
+    /// The change set, `None` when every value was already the one recorded.
+    pub change: Option<i64>,
+    /// `(activity, month)` of each value written.
+    pub changed: Vec<(String, u8)>,
+}
+
+/// Which month value of an activity.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum MonthRole {
+    Programmed,
+    Executed,
+}
+
+impl MonthRole {
+    pub fn id(self) -> &'static str {
+        match self {
+            MonthRole::Programmed => "programmed",
+            MonthRole::Executed => "executed",
+        }
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+struct MetaRow {
+    entity_name: String,
+    sector: String,
+    profile: String,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+struct AeiRow {
+    position: i64,
+    name: String,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+struct ActivityRow {
+    position: i64,
+    name: String,
+    unit: String,
+    priority: Option<i64>,
+    aei: String,
+    aggregation: String,
+}
+
+/// `(activity, month, "programmed" | "executed")`.
+type MonthKey = (String, i64, &'static str);
+
+/// A plan's content as rows. A month without programming has no row (zero); a month without an
+/// execution row has no record.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+struct PoiState {
+    meta: Option<MetaRow>,
+    aei: BTreeMap<String, AeiRow>,
+    activities: BTreeMap<String, ActivityRow>,
+    months: BTreeMap<MonthKey, String>,
+}
+
+#[derive(Debug, Default)]
+struct PoiDiff {
+    meta: Option<MetaRow>,
+    aei: Vec<(String, Option<AeiRow>)>,
+    activities: Vec<(String, Option<ActivityRow>)>,
+    months: Vec<(MonthKey, Option<String>)>,
+}
+
+impl PoiDiff {
+    fn is_empty(&self) -> bool {
+        self.meta.is_none() && self.aei.is_empty() && self.activities.is_empty() && self.months.is_empty()
+    }
+}
+
+/// A value as stored: exact, canonical (no trailing zeros).
+fn canonical(v: Decimal) -> String {
+    v.normalize().to_string()
+}
+
+fn role_of(id: &str) -> Option<&'static str> {
+    match id {
+        "programmed" => Some("programmed"),
+        "executed" => Some("executed"),
+        _ => None,
+    }
+}
+
+impl PoiState {
+    fn of(plan: &PoiPlan) -> PoiState {
+        let mut s = PoiState {
+            meta: Some(MetaRow {
+                entity_name: plan.entity_name.clone(),
+                sector: plan.sector.clone(),
+                profile: plan.profile.clone(),
+            }),
+            ..PoiState::default()
+        };
+        for (i, (code, name)) in plan.aei.iter().enumerate() {
+            s.aei.insert(code.clone(), AeiRow { position: i as i64, name: name.clone() });
+        }
+        for (i, a) in plan.activities.iter().enumerate() {
+            s.activities.insert(
+                a.code.clone(),
+                ActivityRow {
+                    position: i as i64,
+                    name: a.name.clone(),
+                    unit: a.unit.clone(),
+                    priority: a.priority.map(i64::from),
+                    aei: a.aei.clone(),
+                    aggregation: a.aggregation.id().to_string(),
+                },
+            );
+            for m in 0..12 {
+                let month = m as i64 + 1;
+                if !a.programmed[m].is_zero() {
+                    s.months.insert((a.code.clone(), month, "programmed"), canonical(a.programmed[m]));
+                }
+                if let Some(e) = a.executed[m] {
+                    s.months.insert((a.code.clone(), month, "executed"), canonical(e));
+                }
+            }
+        }
+        s
+    }
+
+    fn diff(&self, new: &PoiState) -> PoiDiff {
+        PoiDiff {
+            meta: if self.meta == new.meta { None } else { new.meta.clone() },
+            aei: rows::changes(&self.aei, &new.aei),
+            activities: rows::changes(&self.activities, &new.activities),
+            months: rows::changes(&self.months, &new.months),
+        }
+    }
+
+    /// The plan these rows hold; `None` when it has no metadata (never loaded).
+    fn plan(&self, entity_code: &str, year: i32) -> Result<Option<PoiPlan>, StoreError> {
+        let Some(meta) = &self.meta else { return Ok(None) };
+        let corrupt = |detail: String| StoreError::Corrupt { policy: format!("POI {entity_code} {year}"), detail };
+        let mut aei: Vec<(&String, &AeiRow)> = self.aei.iter().collect();
+        aei.sort_by_key(|(code, r)| (r.position, (*code).clone()));
+        let mut activities: Vec<(&String, &ActivityRow)> = self.activities.iter().collect();
+        activities.sort_by_key(|(code, r)| (r.position, (*code).clone()));
+        let mut out = Vec::with_capacity(activities.len());
+        let index: BTreeMap<&str, usize> = activities.iter().enumerate().map(|(i, (c, _))| (c.as_str(), i)).collect();
+        for (code, r) in &activities {
+            let aggregation = Aggregation::ALL
+                .into_iter()
+                .find(|a| a.id() == r.aggregation)
+                .ok_or_else(|| corrupt(format!("activity {code}: aggregation «{}»", r.aggregation)))?;
+            let priority = r
+                .priority
+                .map(u32::try_from)
+                .transpose()
+                .map_err(|_| corrupt(format!("activity {code}: priority {:?}", r.priority)))?;
+            out.push(Activity {
+                code: (*code).clone(),
+                name: r.name.clone(),
+                unit: r.unit.clone(),
+                priority,
+                aei: r.aei.clone(),
+                aggregation,
+                ..Activity::default()
+            });
+        }
+        for ((activity, month, role), text) in &self.months {
+            let Some(&i) = index.get(activity.as_str()) else { continue };
+            let m = usize::try_from(*month - 1)
+                .ok()
+                .filter(|m| *m < 12)
+                .ok_or_else(|| corrupt(format!("activity {activity}: month {month}")))?;
+            let v = Decimal::from_str(text)
+                .map_err(|_| corrupt(format!("activity {activity}, month {month}: «{text}»")))?;
+            if *role == "programmed" {
+                out[i].programmed[m] = v;
+            } else {
+                out[i].executed[m] = Some(v);
+            }
+        }
+        Ok(Some(PoiPlan {
+            entity_code: entity_code.to_string(),
+            entity_name: meta.entity_name.clone(),
+            sector: meta.sector.clone(),
+            year,
+            profile: meta.profile.clone(),
+            aei: aei.into_iter().map(|(c, r)| (c.clone(), r.name.clone())).collect(),
+            activities: out,
+        }))
+    }
+}
+
+const CURRENT_AEI: &str = "SELECT code, position, name FROM poi_aei_revisions r WHERE plan_id = $1 AND deleted = 0 AND change_id = \
+     (SELECT MAX(x.change_id) FROM poi_aei_revisions x WHERE x.plan_id = r.plan_id AND x.code = r.code)";
+const CURRENT_ACTIVITIES: &str = "SELECT code, position, name, unit, priority, aei, aggregation FROM poi_activity_revisions r \
+     WHERE plan_id = $1 AND deleted = 0 AND change_id = \
+     (SELECT MAX(x.change_id) FROM poi_activity_revisions x WHERE x.plan_id = r.plan_id AND x.code = r.code)";
+
+macro_rules! poi_operations {
+    ($store:ty, $conn:ty, $lock:literal) => {
+        impl $store {
+            /// The rows of a plan as they stand.
+            async fn poi_state(c: &mut $conn, plan_id: i64) -> Result<PoiState, StoreError> {
+                let mut s = PoiState::default();
+                let meta = sqlx::query(
+                    "SELECT entity_name, sector, profile FROM poi_meta_revisions WHERE plan_id = $1 ORDER BY change_id DESC LIMIT 1",
+                )
+                .bind(plan_id)
+                .fetch_optional(&mut *c)
+                .await?;
+                if let Some(r) = meta {
+                    s.meta = Some(MetaRow { entity_name: r.try_get(0)?, sector: r.try_get(1)?, profile: r.try_get(2)? });
+                }
+                for r in sqlx::query(CURRENT_AEI).bind(plan_id).fetch_all(&mut *c).await? {
+                    s.aei.insert(r.try_get(0)?, AeiRow { position: rows::int(&r, 1)?, name: r.try_get(2)? });
+                }
+                for r in sqlx::query(CURRENT_ACTIVITIES).bind(plan_id).fetch_all(&mut *c).await? {
+                    s.activities.insert(
+                        r.try_get(0)?,
+                        ActivityRow {
+                            position: rows::int(&r, 1)?,
+                            name: r.try_get(2)?,
+                            unit: r.try_get(3)?,
+                            priority: rows::opt_int(&r, 4)?,
+                            aei: r.try_get(5)?,
+                            aggregation: r.try_get(6)?,
+                        },
+                    );
+                }
+                let months = sqlx::query("SELECT activity, month, role, value FROM poi_current_months WHERE plan_id = $1")
+                    .bind(plan_id)
+                    .fetch_all(&mut *c)
+                    .await?;
+                for r in months {
+                    let role: String = r.try_get(2)?;
+                    let role = role_of(&role).ok_or_else(|| StoreError::Corrupt {
+                        policy: format!("POI plan {plan_id}"),
+                        detail: format!("month role «{role}»"),
+                    })?;
+                    s.months.insert((r.try_get(0)?, rows::int(&r, 1)?, role), r.try_get(3)?);
+                }
+                Ok(s)
+            }
+
+            /// The id of an entity's plan for a year, locked for the transaction (PostgreSQL).
+            async fn poi_plan_id(c: &mut $conn, entity: &str, year: i32) -> Result<Option<i64>, StoreError> {
+                let row = sqlx::query(concat!("SELECT id FROM poi_plans WHERE entity_code = $1 AND year = $2", $lock))
+                    .bind(entity)
+                    .bind(year)
+                    .fetch_optional(&mut *c)
+                    .await?;
+                row.map(|r| rows::int(&r, 0)).transpose().map_err(StoreError::from)
+            }
+
+            /// Appends a change set with `diff` (not empty) and keeps the current months.
+            async fn poi_write(c: &mut $conn, plan_id: i64, diff: &PoiDiff, author: &str, reason: &str) -> Result<i64, StoreError> {
+                let change = rows::int(
+                    &sqlx::query("INSERT INTO poi_changes (plan_id, author, reason) VALUES ($1, $2, $3) RETURNING id")
+                        .bind(plan_id)
+                        .bind(author)
+                        .bind(reason)
+                        .fetch_one(&mut *c)
+                        .await?,
+                    0,
+                )?;
+                if let Some(m) = &diff.meta {
+                    sqlx::query("INSERT INTO poi_meta_revisions (change_id, plan_id, entity_name, sector, profile) VALUES ($1, $2, $3, $4, $5)")
+                        .bind(change)
+                        .bind(plan_id)
+                        .bind(&m.entity_name)
+                        .bind(&m.sector)
+                        .bind(&m.profile)
+                        .execute(&mut *c)
+                        .await?;
+                }
+                for chunk in diff.aei.chunks(400) {
+                    let mut q = QueryBuilder::new("INSERT INTO poi_aei_revisions (change_id, plan_id, code, position, name, deleted) ");
+                    q.push_values(chunk, |mut b, (code, r)| {
+                        b.push_bind(change).push_bind(plan_id).push_bind(code.as_str());
+                        match r {
+                            Some(r) => b.push_bind(r.position).push_bind(r.name.as_str()).push_bind(0i64),
+                            None => b.push_bind(0i64).push_bind("").push_bind(1i64),
+                        };
+                    });
+                    q.build().execute(&mut *c).await?;
+                }
+                for chunk in diff.activities.chunks(300) {
+                    let mut q = QueryBuilder::new(
+                        "INSERT INTO poi_activity_revisions (change_id, plan_id, code, position, name, unit, priority, aei, aggregation, deleted) ",
+                    );
+                    q.push_values(chunk, |mut b, (code, r)| {
+                        b.push_bind(change).push_bind(plan_id).push_bind(code.as_str());
+                        match r {
+                            Some(r) => b
+                                .push_bind(r.position)
+                                .push_bind(r.name.as_str())
+                                .push_bind(r.unit.as_str())
+                                .push_bind(r.priority)
+                                .push_bind(r.aei.as_str())
+                                .push_bind(r.aggregation.as_str())
+                                .push_bind(0i64),
+                            None => b
+                                .push_bind(0i64)
+                                .push_bind("")
+                                .push_bind("")
+                                .push_bind(None::<i64>)
+                                .push_bind("")
+                                .push_bind(Aggregation::AcumuladoAnual.id())
+                                .push_bind(1i64),
+                        };
+                    });
+                    q.build().execute(&mut *c).await?;
+                }
+                for chunk in diff.months.chunks(500) {
+                    let mut q = QueryBuilder::new("INSERT INTO poi_month_revisions (change_id, plan_id, activity, month, role, value, deleted) ");
+                    q.push_values(chunk, |mut b, ((activity, month, role), v)| {
+                        b.push_bind(change).push_bind(plan_id).push_bind(activity.as_str()).push_bind(*month).push_bind(*role);
+                        b.push_bind(v.as_deref()).push_bind(i64::from(v.is_none()));
+                    });
+                    q.build().execute(&mut *c).await?;
+                }
+                let written: Vec<&(MonthKey, Option<String>)> = diff.months.iter().filter(|(_, v)| v.is_some()).collect();
+                for chunk in written.chunks(500) {
+                    let mut q = QueryBuilder::new("INSERT INTO poi_current_months (plan_id, activity, month, role, change_id, value) ");
+                    q.push_values(chunk, |mut b, ((activity, month, role), v)| {
+                        b.push_bind(plan_id)
+                            .push_bind(activity.as_str())
+                            .push_bind(*month)
+                            .push_bind(*role)
+                            .push_bind(change)
+                            .push_bind(v.as_deref().unwrap_or_default());
+                    });
+                    q.push(" ON CONFLICT (plan_id, activity, month, role) DO UPDATE SET change_id = excluded.change_id, value = excluded.value");
+                    q.build().execute(&mut *c).await?;
+                }
+                for ((activity, month, role), _) in diff.months.iter().filter(|(_, v)| v.is_none()) {
+                    sqlx::query("DELETE FROM poi_current_months WHERE plan_id = $1 AND activity = $2 AND month = $3 AND role = $4")
+                        .bind(plan_id)
+                        .bind(activity.as_str())
+                        .bind(*month)
+                        .bind(*role)
+                        .execute(&mut *c)
+                        .await?;
+                }
+                Ok(change)
+            }
+
+            /// Loads an entity's POI for its year: one transaction that appends what differs from
+            /// the database (nothing if nothing does), with `audit` when something changed.
+            pub async fn load_poi(&self, plan: &PoiPlan, author: &str, reason: &str, audit: Option<&NewAudit<'_>>) -> Result<PoiLoadOutcome, StoreError> {
+                let mut tx = self.write().await?;
+                sqlx::query("INSERT INTO poi_plans (entity_code, year) VALUES ($1, $2) ON CONFLICT (entity_code, year) DO NOTHING")
+                    .bind(&plan.entity_code)
+                    .bind(plan.year)
+                    .execute(&mut *tx)
+                    .await?;
+                let Some(plan_id) = Self::poi_plan_id(&mut *tx, &plan.entity_code, plan.year).await? else {
+                    return Err(StoreError::Conflict(Conflict::NoSuchPoi { entity: plan.entity_code.clone(), year: plan.year }));
+                };
+                let diff = Self::poi_state(&mut *tx, plan_id).await?.diff(&PoiState::of(plan));
+                let mut out = PoiLoadOutcome { entity: plan.entity_code.clone(), year: plan.year, ..PoiLoadOutcome::default() };
+                if diff.is_empty() {
+                    tx.rollback().await?;
+                    return Ok(out);
+                }
+                out.change = Some(Self::poi_write(&mut *tx, plan_id, &diff, author, reason).await?);
+                out.metadata = diff.meta.is_some();
+                out.aei = diff.aei.iter().filter(|(_, r)| r.is_some()).count();
+                out.activities = diff.activities.iter().filter(|(_, r)| r.is_some()).count();
+                out.months = diff.months.iter().filter(|(_, r)| r.is_some()).count();
+                out.removed = diff.aei.iter().filter(|(_, r)| r.is_none()).count()
+                    + diff.activities.iter().filter(|(_, r)| r.is_none()).count()
+                    + diff.months.iter().filter(|(_, r)| r.is_none()).count();
+                if let Some(a) = audit {
+                    insert_audit!(tx, a);
+                }
+                tx.commit().await?;
+                Ok(out)
+            }
+
+            /// Sets (or with `None` removes) month values of a plan's activities in one
+            /// transaction: those that differ from what is recorded are written as one change set,
+            /// each with its audit entry (`audit` with the detail `detail` words for it). An
+            /// activity that is not in the plan refuses the whole.
+            #[allow(clippy::too_many_arguments)]
+            pub async fn set_poi_months(
+                &self,
+                entity: &str,
+                year: i32,
+                role: MonthRole,
+                values: &[MonthValue],
+                reason: &str,
+                audit: &NewAudit<'_>,
+                detail: &MonthDetail,
+            ) -> Result<MonthsOutcome, StoreError> {
+                let mut tx = self.write().await?;
+                let Some(plan_id) = Self::poi_plan_id(&mut *tx, entity, year).await? else {
+                    return Err(StoreError::Conflict(Conflict::NoSuchPoi { entity: entity.to_string(), year }));
+                };
+                let state = Self::poi_state(&mut *tx, plan_id).await?;
+                let mut diff = PoiDiff::default();
+                for (activity, month, value) in values {
+                    if !state.activities.contains_key(activity) {
+                        return Err(StoreError::Conflict(Conflict::NoSuchActivity(activity.clone())));
+                    }
+                    // A programming of zero is no row, as a load writes it.
+                    let new = value.filter(|v| role == MonthRole::Executed || !v.is_zero()).map(canonical);
+                    let key = (activity.clone(), i64::from(*month), role.id());
+                    if state.months.get(&key) != new.as_ref() && !diff.months.iter().any(|(k, _)| *k == key) {
+                        diff.months.push((key, new));
+                    }
+                }
+                let mut out = MonthsOutcome::default();
+                if diff.is_empty() {
+                    tx.rollback().await?;
+                    return Ok(out);
+                }
+                out.change = Some(Self::poi_write(&mut *tx, plan_id, &diff, audit.actor, reason).await?);
+                for ((activity, month, _), value) in &diff.months {
+                    let month = u8::try_from(*month).unwrap_or_default();
+                    let text = detail(activity, month, value.as_deref());
+                    let entry = NewAudit { detail: Some(&text), ..*audit };
+                    insert_audit!(tx, entry);
+                    out.changed.push((activity.clone(), month));
+                }
+                tx.commit().await?;
+                Ok(out)
+            }
+
+            /// An entity's POI for a year as it stands, `None` if it was never loaded.
+            pub async fn poi(&self, entity: &str, year: i32) -> Result<Option<PoiPlan>, StoreError> {
+                let mut c = self.pool.acquire().await?;
+                let Some(plan_id) = Self::poi_plan_id_read(&mut c, entity, year).await? else { return Ok(None) };
+                Self::poi_state(&mut c, plan_id).await?.plan(entity, year)
+            }
+
+            async fn poi_plan_id_read(c: &mut $conn, entity: &str, year: i32) -> Result<Option<i64>, StoreError> {
+                let row = sqlx::query("SELECT id FROM poi_plans WHERE entity_code = $1 AND year = $2")
+                    .bind(entity)
+                    .bind(year)
+                    .fetch_optional(&mut *c)
+                    .await?;
+                row.map(|r| rows::int(&r, 0)).transpose().map_err(StoreError::from)
+            }
+
+            /// Every loaded POI, by entity and year.
+            pub async fn poi_plans(&self) -> Result<Vec<PoiSummary>, StoreError> {
+                let rows = sqlx::query(
+                    "SELECT p.entity_code, m.entity_name, m.sector, p.year, m.profile, \
+                     (SELECT COUNT(*) FROM poi_activity_revisions r WHERE r.plan_id = p.id AND r.deleted = 0 AND r.change_id = \
+                        (SELECT MAX(x.change_id) FROM poi_activity_revisions x WHERE x.plan_id = p.id AND x.code = r.code)), \
+                     (SELECT COUNT(*) FROM poi_changes c WHERE c.plan_id = p.id) \
+                     FROM poi_plans p JOIN poi_meta_revisions m ON m.plan_id = p.id \
+                     WHERE m.change_id = (SELECT MAX(x.change_id) FROM poi_meta_revisions x WHERE x.plan_id = p.id) \
+                     ORDER BY p.entity_code, p.year",
+                )
+                .fetch_all(&self.pool)
+                .await?;
+                rows.iter()
+                    .map(|r| {
+                        Ok(PoiSummary {
+                            entity_code: r.try_get(0)?,
+                            entity_name: r.try_get(1)?,
+                            sector: r.try_get(2)?,
+                            year: i32::try_from(rows::int(r, 3)?).unwrap_or_default(),
+                            profile: r.try_get(4)?,
+                            activities: rows::int(r, 5)?,
+                            changes: rows::int(r, 6)?,
+                        })
+                    })
+                    .collect()
+            }
+
+            /// Every revision of an activity's month values, oldest first.
+            pub async fn poi_history(&self, entity: &str, year: i32, activity: &str) -> Result<Vec<MonthRevision>, StoreError> {
+                let rows = sqlx::query(
+                    "SELECT c.id, CAST(c.at AS TEXT), c.author, c.reason, r.month, r.role, r.value, r.deleted \
+                     FROM poi_month_revisions r JOIN poi_changes c ON c.id = r.change_id JOIN poi_plans p ON p.id = r.plan_id \
+                     WHERE p.entity_code = $1 AND p.year = $2 AND r.activity = $3 ORDER BY c.id, r.month, r.role",
+                )
+                .bind(entity)
+                .bind(year)
+                .bind(activity)
+                .fetch_all(&self.pool)
+                .await?;
+                rows.iter()
+                    .map(|r| {
+                        let deleted = rows::int(r, 7)? != 0;
+                        Ok(MonthRevision {
+                            change: rows::int(r, 0)?,
+                            at: r.try_get(1)?,
+                            author: r.try_get(2)?,
+                            reason: r.try_get(3)?,
+                            month: u8::try_from(rows::int(r, 4)?).unwrap_or_default(),
+                            role: r.try_get(5)?,
+                            value: if deleted { None } else { r.try_get(6)? },
+                        })
+                    })
+                    .collect()
+            }
+        }
+    };
+}
+
+poi_operations!(SqliteStore, sqlx::SqliteConnection, "");
+poi_operations!(PgStore, sqlx::PgConnection, " FOR UPDATE");
+
+impl Store {
+    pub async fn load_poi(
+        &self,
+        plan: &PoiPlan,
+        author: &str,
+        reason: &str,
+        audit: Option<&NewAudit<'_>>,
+    ) -> Result<PoiLoadOutcome, StoreError> {
+        dispatch!(write self, s => s.load_poi(plan, author, reason, audit).await)
+    }
+
+    #[allow(clippy::too_many_arguments)]
+    pub async fn set_poi_months(
+        &self,
+        entity: &str,
+        year: i32,
+        role: MonthRole,
+        values: &[MonthValue],
+        reason: &str,
+        audit: &NewAudit<'_>,
+        detail: &MonthDetail,
+    ) -> Result<MonthsOutcome, StoreError> {
+        dispatch!(write self, s => s.set_poi_months(entity, year, role, values, reason, audit, detail).await)
+    }
+
+    pub async fn poi(&self, entity: &str, year: i32) -> Result<Option<PoiPlan>, StoreError> {
+        dispatch!(self, s => s.poi(entity, year).await)
+    }
+
+    pub async fn poi_plans(&self) -> Result<Vec<PoiSummary>, StoreError> {
+        dispatch!(self, s => s.poi_plans().await)
+    }
+
+    pub async fn poi_history(&self, entity: &str, year: i32, activity: &str) -> Result<Vec<MonthRevision>, StoreError> {
+        dispatch!(self, s => s.poi_history(entity, year, activity).await)
+    }
+}
