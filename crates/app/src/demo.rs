@@ -10,6 +10,10 @@ use crate::{Actor, App, AppError, NewAccount};
 /// The reference dataset, built into the binary.
 pub const DATASET: &str = include_str!("../../../examples/pndi-2024/dataset.json");
 
+/// The synthetic POI (invented figures), built into the binary: the demo moves it to the current
+/// year.
+pub const POI: &str = include_str!("../../../examples/poi-sintetico-2022/poi.json");
+
 /// A demo account, printed when the demo starts.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Account {
@@ -24,7 +28,7 @@ pub struct Account {
 }
 
 /// The demo's accounts. Their passwords are public: the demo listens on loopback only.
-pub const ACCOUNTS: [Account; 4] = [
+pub const ACCOUNTS: [Account; 5] = [
     Account {
         role: Role::Admin,
         username: "admin",
@@ -57,7 +61,45 @@ pub const ACCOUNTS: [Account; 4] = [
         name: "ITP (demo)",
         email: "itp@avance.example",
     },
+    Account {
+        role: Role::Planning,
+        username: "oficina999",
+        password: "demo-oficina-999",
+        scope: Some("999"),
+        name: "Oficina de planeamiento, Entidad sintética 999 (demo)",
+        email: "oficina999@avance.example",
+    },
 ];
+
+/// The demo's POI: the synthetic entity 999's (examples/poi-sintetico-2022), moved to the year of
+/// `today` (`(year, month)`), with its execution recorded for the months before this one only.
+pub fn poi(today: (i32, u8)) -> Result<avance_core::poi::PoiPlan, AppError> {
+    let value: serde_json::Value =
+        serde_json::from_str(POI).map_err(|e| demo_data_broken("POI 999", &e.to_string()))?;
+    let mut plan = avance_import::poi::parse_value(Path::new("examples/poi-sintetico-2022/poi.json"), &value)
+        .map_err(|issues| demo_data_broken("POI 999", &format!("{} problemas", issues.len())))?;
+    let moved = plan.year != today.0;
+    plan.year = today.0;
+    for a in &mut plan.activities {
+        for (m, e) in a.executed.iter_mut().enumerate() {
+            if m + 1 >= usize::from(today.1) {
+                *e = None;
+            } else if moved && e.is_none() && m >= 6 {
+                // The example is a first semester's: a later month ended in this year is recorded
+                // as programmed (the S.I. of the first semester stays, to be seen and corrected).
+                *e = Some(a.programmed[m]);
+            }
+        }
+    }
+    Ok(plan)
+}
+
+fn demo_data_broken(what: &str, detail: &str) -> AppError {
+    AppError::Store(avance_store::StoreError::Corrupt {
+        policy: what.to_string(),
+        detail: format!("los datos de demostración no son válidos: {detail}"),
+    })
+}
 
 /// The year the demo opens for reporting.
 pub const YEAR: i64 = 2024;
@@ -89,6 +131,15 @@ pub async fn prepare(app: &App) -> Result<Prepared, AppError> {
     let mut wrote = app
         .load_if_absent(&operator, &policy, "datos de demostración: Reporte de seguimiento PNDI 2024 publicado")
         .await?;
+    let poi = poi(app.poi_today())?;
+    match app.poi(&poi.entity_code, Some(poi.year)).await {
+        Err(AppError::NotFound(_)) => {
+            app.load_poi(&operator, &poi, "datos de demostración: POI sintético (cifras inventadas)").await?;
+            wrote = true;
+        }
+        Err(e) => return Err(e),
+        Ok(_) => {}
+    }
     for a in &ACCOUNTS {
         if app.user_exists(a.username).await? {
             continue;

@@ -178,6 +178,19 @@ impl App {
     }
 }
 
+impl App {
+    /// The entity whose POI the actor records, with its latest year: a planning office whose
+    /// scope is the code of an entity with a loaded POI (`None` otherwise, or if the database
+    /// cannot say).
+    pub async fn own_poi(&self, actor: &Actor) -> Option<(String, i32)> {
+        let scope = actor.principal.scope.as_deref()?;
+        if actor.user.is_none() || !can(&actor.principal, Action::RecordExecution, &Resource::Entity { code: scope }) {
+            return None;
+        }
+        self.store.poi_years(scope).await.ok()?.pop()
+    }
+}
+
 /// The parts of the application an actor may use, for the faces' menus (each asked of `can`).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
 pub struct Sections {
@@ -192,20 +205,31 @@ pub struct Sections {
     pub tracking: bool,
     /// "Mi cuenta": anyone logged in.
     pub account: bool,
+    /// "Mi POI": the planning office of an entity with a loaded POI records its execution.
+    pub poi_entry: bool,
 }
 
 impl App {
     /// What the actor may open.
-    pub fn sections(&self, actor: &Actor) -> Sections {
+    pub async fn sections(&self, actor: &Actor) -> Sections {
         let p = &actor.principal;
         let unit = actor.unit().unwrap_or("");
+        // A planning office reviews and follows up only if its ministry conducts a loaded policy
+        // (an entity's office with a POI alone has nothing there).
+        let scope = p.scope.as_deref().unwrap_or("");
+        let conducts = p.role != Role::Planning
+            || self
+                .loaded()
+                .await
+                .map_or(true, |l| l.policies.values().any(|x| x.meta().ministry.code.eq_ignore_ascii_case(scope)));
         Sections {
             report: can(p, Action::ReportActual, &Resource::Indicator { ministry: "", responsible: unit }),
-            review: can(p, Action::Review, &actor.own_policies()),
+            review: conducts && can(p, Action::Review, &actor.own_policies()),
             audit_log: can(p, Action::ViewAuditLog, &actor.own_policies()),
             admin: can(p, Action::ManageUsers, &Resource::Site),
-            tracking: can(p, Action::Review, &actor.own_policies()),
+            tracking: conducts && can(p, Action::Review, &actor.own_policies()),
             account: actor.user.is_some(),
+            poi_entry: self.own_poi(actor).await.is_some(),
         }
     }
 }

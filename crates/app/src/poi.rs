@@ -81,6 +81,45 @@ pub fn poi_figures(
     Ok(PoiFigures { profile, period, result })
 }
 
+/// An entity's POI as its page shows it: the figures of a period as of today.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct PoiPage {
+    pub plan: PoiPlan,
+    pub figures: PoiFigures,
+    /// Today in Lima, `AAAA-MM-DD`: the report's date (which months are due).
+    pub today: String,
+}
+
+/// One POI in the overview across entities.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct PoiRow {
+    pub summary: PoiSummary,
+    pub figures: PoiFigures,
+}
+
+/// What the planning office's monthly entry form shows.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct EntryView {
+    pub plan: PoiPlan,
+    pub month: u8,
+    /// The months that may be recorded (those begun), January first.
+    pub months: Vec<u8>,
+    /// The last day to record the month, `AAAA-MM-DD`.
+    pub deadline: String,
+    /// Days from today to the deadline (negative: late).
+    pub days_left: i64,
+}
+
+/// The months of a plan of `year` that have ended on `today` (`(year, month)`), as a period:
+/// January to the last month ended (January alone before any has).
+pub fn ended_months(year: i32, today: (i32, u8)) -> (u8, u8) {
+    match today.0.cmp(&year) {
+        std::cmp::Ordering::Greater => (1, 12),
+        std::cmp::Ordering::Equal => (1, today.1.saturating_sub(1).max(1)),
+        std::cmp::Ordering::Less => (1, 1),
+    }
+}
+
 /// `(y, m, d)` as `AAAA-MM-DD`.
 fn day((y, m, d): (i32, u8, u8)) -> String {
     format!("{y:04}-{m:02}-{d:02}")
@@ -132,6 +171,71 @@ impl App {
     pub fn poi_today(&self) -> (i32, u8) {
         let today = crate::tracking::lima_today(self.clock.now());
         (today.year(), u8::from(today.month()))
+    }
+
+    /// An entity's POI with the figures of `months` (by default January to the last month
+    /// ended) as a report generated today would print them.
+    pub async fn poi_page(
+        &self,
+        entity: &str,
+        year: Option<i32>,
+        months: Option<(u8, u8)>,
+    ) -> Result<PoiPage, AppError> {
+        let plan = self.poi(entity, year).await?;
+        let today = self.poi_today();
+        let months = months.unwrap_or_else(|| ended_months(plan.year, today));
+        let figures = poi_figures(&plan, months, Some(today), None, false)?;
+        let d = crate::tracking::lima_today(self.clock.now());
+        Ok(PoiPage { plan, figures, today: day((d.year(), u8::from(d.month()), d.day())) })
+    }
+
+    /// Every loaded POI with its total from January to the last month ended, as of today.
+    pub async fn poi_overview(&self) -> Result<Vec<PoiRow>, AppError> {
+        let today = self.poi_today();
+        let mut rows = Vec::new();
+        for summary in self.store.poi_plans().await? {
+            let plan = self.poi(&summary.entity_code, Some(summary.year)).await?;
+            let figures = poi_figures(&plan, ended_months(plan.year, today), Some(today), None, false)?;
+            rows.push(PoiRow { summary, figures });
+        }
+        Ok(rows)
+    }
+
+    /// The monthly entry form of an entity's POI for its planning office: `month`, or by default
+    /// the last month ended (whose follow-up is due by the end of this one).
+    pub async fn poi_entry(
+        &self,
+        actor: &Actor,
+        entity: &str,
+        year: Option<i32>,
+        month: Option<u8>,
+    ) -> Result<EntryView, AppError> {
+        self.allow(actor, Action::RecordExecution, &Resource::Entity { code: entity })?;
+        let plan = self.poi(entity, year).await?;
+        let today = self.poi_today();
+        let begun: u8 = match today.0.cmp(&plan.year) {
+            std::cmp::Ordering::Greater => 12,
+            std::cmp::Ordering::Equal => today.1,
+            std::cmp::Ordering::Less => 0,
+        };
+        if begun == 0 {
+            return Err(AppError::invalid(Field::Month, Problem::MonthNotStarted(day((plan.year, 1, 1)))));
+        }
+        let month = match month {
+            Some(m) if !(1..=12).contains(&m) => return Err(AppError::invalid(Field::Month, Problem::MonthRange)),
+            Some(m) if m > begun => {
+                return Err(AppError::invalid(Field::Month, Problem::MonthNotStarted(day((plan.year, m, 1)))));
+            }
+            Some(m) => m,
+            None => ended_months(plan.year, today).1.min(begun),
+        };
+        let due = month_deadline(plan.year, month);
+        let d = crate::tracking::lima_today(self.clock.now());
+        let days_left =
+            time::Date::from_calendar_date(due.0, time::Month::try_from(due.1).unwrap_or(time::Month::January), due.2)
+                .map(|deadline| (deadline - d).whole_days())
+                .unwrap_or_default();
+        Ok(EntryView { plan, month, months: (1..=begun).collect(), deadline: day(due), days_left })
     }
 
     /// Records (or, with an empty value, removes) an activity's execution of a month: the

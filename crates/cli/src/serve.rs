@@ -116,8 +116,8 @@ pub fn serve(location: &Location, o: &Options, lang: Lang) -> Result<(), Failure
                     out,
                     "{}",
                     lang.pick(
-                        "La base de datos ya tiene la política de referencia, las cuentas de demostración y un plazo para 2024: no se escribió nada en ella.",
-                        "The database already has the reference policy, the demo accounts and a deadline for 2024: nothing was written to it."
+                        "La base de datos ya tiene la política de referencia, el POI de demostración, las cuentas de demostración y un plazo para 2024: no se escribió nada en ella.",
+                        "The database already has the reference policy, the demo POI, the demo accounts and a deadline for 2024: nothing was written to it."
                     )
                 );
             }

@@ -34,12 +34,14 @@ const MONTHS_EN: [&str; 12] = [
     "December",
 ];
 
-fn month(m: u8, l: Lang) -> &'static str {
+/// The name of month `m` (1 to 12).
+pub fn month(m: u8, l: Lang) -> &'static str {
     let i = usize::from(m.clamp(1, 12)) - 1;
     if l == Lang::Es { MONTHS_ES[i] } else { MONTHS_EN[i] }
 }
 
-fn aggregation_label(a: &Activity, l: Lang) -> &'static str {
+/// How an activity's months add up, in words.
+pub fn aggregation_label(a: &Activity, l: Lang) -> &'static str {
     use avance_core::poi::Aggregation::*;
     match a.aggregation {
         AcumuladoAnual => l.pick("acumulado anual", "annual cumulative"),

@@ -506,6 +506,16 @@ macro_rules! poi_operations {
                 row.map(|r| rows::int(&r, 0)).transpose().map_err(StoreError::from)
             }
 
+            /// The years of an entity's loaded POIs (its code compared without regard to case),
+            /// oldest first, with the entity's code as loaded.
+            pub async fn poi_years(&self, entity: &str) -> Result<Vec<(String, i32)>, StoreError> {
+                let rows = sqlx::query("SELECT entity_code, year FROM poi_plans WHERE LOWER(entity_code) = LOWER($1) ORDER BY year")
+                    .bind(entity)
+                    .fetch_all(&self.pool)
+                    .await?;
+                rows.iter().map(|r| Ok((r.try_get(0)?, i32::try_from(rows::int(r, 1)?).unwrap_or_default()))).collect()
+            }
+
             /// Every loaded POI, by entity and year.
             pub async fn poi_plans(&self) -> Result<Vec<PoiSummary>, StoreError> {
                 let rows = sqlx::query(
@@ -599,6 +609,10 @@ impl Store {
 
     pub async fn poi_plans(&self) -> Result<Vec<PoiSummary>, StoreError> {
         dispatch!(self, s => s.poi_plans().await)
+    }
+
+    pub async fn poi_years(&self, entity: &str) -> Result<Vec<(String, i32)>, StoreError> {
+        dispatch!(self, s => s.poi_years(entity).await)
     }
 
     pub async fn poi_history(&self, entity: &str, year: i32, activity: &str) -> Result<Vec<MonthRevision>, StoreError> {

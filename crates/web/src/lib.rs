@@ -11,6 +11,7 @@ pub mod api;
 mod draft;
 mod health;
 pub mod metrics;
+mod poi;
 mod public;
 pub mod security;
 pub mod view;
@@ -166,6 +167,11 @@ pub fn router(state: AppState) -> Router {
         .route("/politicas/{code}", get(public::policy))
         .route("/politicas/{code}/indicadores/{indicator}", get(public::indicator))
         .route("/politicas/{code}/descargas/{file}", get(public::download))
+        .route("/poi", get(poi::list))
+        .route("/poi/{entity}", get(poi::latest))
+        .route("/poi/{entity}/{year}", get(poi::page))
+        .route("/poi/{entity}/{year}/registro", get(work::poi_entry).post(work::poi_record))
+        .route("/mi-poi", get(work::my_poi))
         .route("/ingresar", get(work::login_form).post(work::login))
         .route("/salir", post(work::logout))
         .route("/mis-indicadores", get(work::mine))

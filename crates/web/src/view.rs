@@ -44,13 +44,19 @@ impl Viewer {
     /// The frame of a page titled `title`.
     pub fn frame(&self, title: impl Into<String>) -> Frame {
         let l = self.lang;
-        let mut nav = vec![(String::from("/"), l.pick("Políticas", "Policies").to_string())];
+        let mut nav = vec![
+            (String::from("/"), l.pick("Políticas", "Policies").to_string()),
+            (String::from("/poi"), l.pick("POI", "POI").to_string()),
+        ];
         let s = self.sections;
         if s.report {
             nav.push(("/mis-indicadores".into(), l.pick("Mis indicadores", "My indicators").into()));
         }
         if s.review {
             nav.push(("/revision".into(), l.pick("Revisión", "Review").into()));
+        }
+        if s.poi_entry {
+            nav.push(("/mi-poi".into(), l.pick("Mi POI", "My POI").into()));
         }
         if s.tracking {
             nav.push(("/seguimiento".into(), l.pick("Seguimiento del reporte", "Reporting follow-up").into()));
@@ -109,7 +115,7 @@ impl FromRequestParts<AppState> for Viewer {
         };
         let session = if actor.user.is_some() { session } else { None };
         crate::record_user(&actor);
-        let sections = state.app.sections(&actor);
+        let sections = state.app.sections(&actor).await;
         Ok(Viewer { actor, sections, lang, csrf, path, session })
     }
 }

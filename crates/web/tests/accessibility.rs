@@ -11,8 +11,10 @@ use chrome::{axe, browser, browser_sized, full_shot, login, logout, serve_demo};
 use fantoccini::key::Key;
 use fantoccini::{Client, Locator};
 
-const PUBLIC: [&str; 8] = [
+const PUBLIC: [&str; 10] = [
     "/",
+    "/poi",
+    "/poi/999",
     "/politicas/PNDI",
     "/politicas/PNDI?anio=2022",
     "/politicas/PNDI/indicadores/IOP.01.01",
@@ -23,7 +25,7 @@ const PUBLIC: [&str; 8] = [
 ];
 
 /// (user, password, pages)
-const ROLES: [(&str, &str, &[&str]); 3] = [
+const ROLES: [(&str, &str, &[&str]); 4] = [
     ("dgde", "demo-unidad-dgde", &["/mis-indicadores", "/cuenta", "/politicas/PNDI"]),
     (
         "planeamiento",
@@ -31,6 +33,7 @@ const ROLES: [(&str, &str, &[&str]); 3] = [
         &["/revision", "/seguimiento", "/auditoria", "/politicas/PNDI/indicadores/IOP.01.01", "/cuenta", "/"],
     ),
     ("admin", "demo-admin-avance", &["/admin", "/admin/correo", "/admin/correo/1", "/auditoria", "/cuenta"]),
+    ("oficina999", "demo-oficina-999", &["/mi-poi", "/poi"]),
 ];
 
 async fn audit(c: &Client, who: &str, lang: &str, what: &str, found: &mut Vec<String>) {
@@ -78,6 +81,25 @@ async fn every_page_has_no_axe_core_violation_in_either_language() {
                 c.find(Locator::Css(&format!("#{id} form button"))).await.unwrap().click().await.unwrap();
                 c.wait().for_element(Locator::Id(&format!("error-{id}"))).await.unwrap();
                 audit(&c, user, lang, "valor rechazado", &mut found).await;
+            }
+            if user == "oficina999" {
+                // The month's form with a value refused, then the POI's report it links to.
+                c.goto(&format!("{base}/mi-poi")).await.unwrap();
+                c.find(Locator::Id("e-0")).await.unwrap().send_keys("-1").await.unwrap();
+                c.find(Locator::Css("main form[method=post] button[type=submit]"))
+                    .await
+                    .unwrap()
+                    .click()
+                    .await
+                    .unwrap();
+                c.wait().for_element(Locator::Id("err-0")).await.unwrap();
+                audit(&c, user, lang, "ejecución rechazada", &mut found).await;
+                let report = c.find(Locator::Css("main > p > a[href^='/poi/']")).await.unwrap();
+                let href = report.attr("href").await.unwrap().unwrap();
+                c.goto(&format!("{base}{href}")).await.unwrap();
+                c.find(Locator::Id("tabla-poi-cifras")).await.unwrap();
+                audit(&c, user, lang, "reporte del POI", &mut found).await;
+                audited += 2;
             }
             logout(&c).await;
         }
@@ -178,8 +200,10 @@ type Shot = (&'static str, &'static str, Option<(&'static str, &'static str)>);
 async fn pages_fit_phones_tablets_and_laptops() {
     let (base, _dir) = serve_demo().await;
     let (c, _driver) = browser_sized(390, 900).await;
-    let pages: [Shot; 11] = [
+    let pages: [Shot; 14] = [
         ("panorama", "/", None),
+        ("poi", "/poi", None),
+        ("poi-reporte", "/poi/999", None),
         ("politica", "/politicas/PNDI", None),
         ("indicador", "/politicas/PNDI/indicadores/IOP.01.01", None),
         ("ingresar", "/ingresar", None),
@@ -190,6 +214,7 @@ async fn pages_fit_phones_tablets_and_laptops() {
         ("seguimiento", "/seguimiento", Some(("planeamiento", "demo-planeamiento"))),
         ("admin", "/admin", Some(("admin", "demo-admin-avance"))),
         ("correo", "/admin/correo/1", Some(("admin", "demo-admin-avance"))),
+        ("poi-registro", "/mi-poi", Some(("oficina999", "demo-oficina-999"))),
     ];
     let mut wide = Vec::new();
     for width in [390, 768, 1366] {

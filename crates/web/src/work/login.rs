@@ -22,6 +22,8 @@ fn home_of(v: &avance_app::Sections) -> &'static str {
         "/mis-indicadores"
     } else if v.admin {
         "/admin"
+    } else if v.poi_entry {
+        "/mi-poi"
     } else if v.review {
         "/revision"
     } else {
@@ -122,7 +124,7 @@ pub async fn login(
         }
         Err(e) => return Fail::new(e, &v).into_response(),
     };
-    let sections = state.app.sections(&avance_app::Actor::user(session.user.clone()));
+    let sections = state.app.sections(&avance_app::Actor::user(session.user.clone())).await;
     let to = if back.is_empty() { home_of(&sections).to_string() } else { back };
     let mut res = see_other(&to);
     let secure = state.config.secure_cookies;

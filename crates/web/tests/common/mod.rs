@@ -45,6 +45,17 @@ pub async fn demo_on(store: Store, config: Config) -> (Router, AppState) {
     (router(state.clone()), state)
 }
 
+/// The demo on a fresh SQLite database with a clock of the test's own.
+pub async fn demo_at(clock: std::sync::Arc<avance_app::FixedClock>) -> (Router, AppState, tempfile::TempDir) {
+    let dir = tempfile::tempdir().unwrap();
+    let store = Store::Sqlite(SqliteStore::open(&dir.path().join("web.db")).await.unwrap());
+    store.migrate().await.unwrap();
+    let app = App::with_clock(store, Settings::default(), clock);
+    avance_app::demo::prepare(&app).await.unwrap();
+    let state = AppState::new(app, Config::default());
+    (router(state.clone()), state, dir)
+}
+
 /// A fresh demo database (SQLite in a temporary directory) and its application.
 pub async fn demo() -> (Router, AppState, tempfile::TempDir) {
     demo_with(Config::default()).await

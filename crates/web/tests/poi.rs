@@ -1,0 +1,170 @@
+//! The POI pages: the overview across entities and an entity's Reporte de seguimiento del POI for
+//! the public, and "Mi POI", where the entity's planning office records a month's execution of
+//! every activity in one form (refused whole when a value is wrong, each message at its field;
+//! the month's deadline shown; late entries marked), and nobody else can.
+#![allow(clippy::unwrap_used)]
+
+mod common;
+
+use std::sync::Arc;
+
+use avance_app::FixedClock;
+use axum::http::StatusCode;
+use common::{Client, demo_at, logged};
+
+/// 15 July 2026 at noon in Lima: June's follow-up is due by July 31, May's was due by June 30.
+fn july_15() -> Arc<FixedClock> {
+    Arc::new(FixedClock::new(time::macros::datetime!(2026-07-15 17:00 UTC)))
+}
+
+#[tokio::test]
+async fn public_poi_pages() {
+    let (app, state, _dir) = demo_at(july_15()).await;
+    let mut c = Client::new(&app);
+    // The demo POI: entity 999's, moved to 2026; the figures as the application computes them.
+    let plan = state.app.poi("999", Some(2026)).await.unwrap();
+    let expected = avance_app::poi::poi_figures(&plan, (1, 6), Some((2026, 7)), None, false).unwrap();
+    let total = expected.result.total.label(&expected.profile);
+    let list = c.get("/poi").await;
+    assert_eq!(list.status, StatusCode::OK);
+    let html = list.text();
+    assert!(html.contains(r#"<a href="/poi/999/2026">999</a>"#), "{html}");
+    assert!(html.contains("Entidad sintética (cifras inventadas)"));
+    // From January to the last month ended (June, though not due until July 31).
+    assert!(html.contains("<td data-label=\"Periodo\">enero a junio</td>"), "{html}");
+    assert!(
+        html.contains(&format!(r#"data-label="Ejecución física total">{}</td>"#, state_total(&state).await)),
+        "{html}"
+    );
+    let page = c.get("/poi/999/2026?desde=1&hasta=6").await;
+    assert_eq!(page.status, StatusCode::OK);
+    let html = page.text();
+    assert!(html.contains("<h1>Entidad sintética (cifras inventadas) — POI 2026</h1>"), "{html}");
+    assert!(html.contains("<dd>ceplan-poi@2022</dd>"));
+    assert!(html.contains("<dd>enero a junio</dd>"));
+    assert!(html.contains("<dd>2026-07-15 (vencido el seguimiento hasta mayo)</dd>"), "{html}");
+    assert!(
+        html.contains(&format!(r#"<td class="num" data-label="Avance %"><strong>{total}</strong></td>"#)),
+        "{html}"
+    );
+    // Each activity's figure as printed: S.P. for AOI00003 (nothing programmed in the semester),
+    // AOI00005 missing February, due since March 31: S.I.
+    for (code, figure) in &expected.result.activities {
+        let printed = figure.label(&expected.profile);
+        let row = html.split("<tr>").find(|r| r.contains(&format!(r#"<td class="code">{code}</td>"#))).unwrap();
+        assert!(row.contains(&format!(r#"data-label="Avance %">{printed}</td>"#)), "{code}: {row}");
+    }
+    assert!(
+        html.contains(r#"<td class="code">AOI00003</td>"#)
+            && html.contains(">S.P.</td>")
+            && html.contains(">S.I.</td>")
+    );
+    assert!(html.contains("(vii) La cifra de EJECUCIÓN FÍSICA TOTAL es calculado como el promedio"));
+    assert!(html.contains("<td class=\"num\">1 / 1</td>"), "monthly grid: {html}");
+    // Another period; a period out of order; a POI that is not there; no link to record.
+    assert!(c.get("/poi/999/2026?desde=1&hasta=3").await.text().contains("<dd>enero a marzo</dd>"));
+    let backwards = c.get("/poi/999/2026?desde=7&hasta=3").await;
+    assert_eq!(backwards.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(backwards.text().contains("Mes: de 1 (enero) a 12 (diciembre)"));
+    assert_eq!(c.get("/poi/999/2019").await.status, StatusCode::NOT_FOUND);
+    assert_eq!(c.get("/poi/999").await.location(), "/poi/999/2026");
+    assert_eq!(c.get("/poi/998").await.status, StatusCode::NOT_FOUND);
+    assert_eq!(c.get("/poi/999/dos-mil").await.status, StatusCode::NOT_FOUND);
+    assert!(!html.contains("/registro"));
+    assert!(html.contains(r#"<a href="/poi">POI</a>"#));
+}
+
+async fn state_total(state: &avance_web::AppState) -> String {
+    let rows = state.app.poi_overview().await.unwrap();
+    let r = &rows[0];
+    r.figures.result.total.label(&r.figures.profile)
+}
+
+#[tokio::test]
+async fn the_entity_office_records_a_month() {
+    let (app, state, _dir) = demo_at(july_15()).await;
+    // Nobody else: the public is sent to log in, a unit and a ministry's office have no POI,
+    // and none of them may open or post the form.
+    let mut public = Client::new(&app);
+    assert_eq!(public.get("/mi-poi").await.location(), "/ingresar?volver=%2Fmi-poi");
+    for user in ["dgde", "planeamiento", "admin"] {
+        let mut c = logged(&app, user).await;
+        let mine = c.get("/mi-poi").await;
+        assert_eq!(mine.status, StatusCode::NOT_FOUND, "{user}");
+        assert!(mine.text().contains("Su cuenta no registra la ejecución de ningún POI"));
+        assert!(!c.get("/").await.text().contains("Mi POI"));
+        assert_eq!(c.get("/poi/999/2026/registro").await.status, StatusCode::FORBIDDEN, "{user}");
+        let post = c.post("/poi/999/2026/registro", &[("mes", "6"), ("e:AOI00002", "1")]).await;
+        assert_eq!(post.status, StatusCode::FORBIDDEN, "{user}");
+    }
+
+    // The office lands on its form: June by default (ended, due by July 31).
+    let mut office = Client::new(&app);
+    let login = office.login("oficina999", "demo-oficina-999").await;
+    assert_eq!(login.location(), "/mi-poi");
+    assert_eq!(office.get("/mi-poi").await.location(), "/poi/999/2026/registro");
+    let form = office.get("/poi/999/2026/registro").await;
+    assert_eq!(form.status, StatusCode::OK);
+    let html = form.text();
+    assert!(html.contains(r#"<a href="/mi-poi">Mi POI</a>"#), "{html}");
+    // An entity's office has no policy to review or follow up: those are not in its menu.
+    assert!(!html.contains(r#"href="/revision""#) && !html.contains(r#"href="/seguimiento""#), "{html}");
+    assert!(html.contains("El seguimiento de junio vence el 2026-07-31 (faltan 16 días)."), "{html}");
+    assert!(html.contains(r#"<option value="6" selected>junio</option>"#));
+    assert!(!html.contains(r#"<option value="8""#), "August has not begun");
+    assert!(html.contains(r#"name="e:AOI00002" value="0""#), "{html}");
+
+    // A wrong value refuses the whole form, says why at its field, and keeps what was typed.
+    let refused =
+        office.post("/poi/999/2026/registro", &[("mes", "6"), ("e:AOI00002", "2,5"), ("e:AOI00005", "1")]).await;
+    assert_eq!(refused.status, StatusCode::UNPROCESSABLE_ENTITY);
+    let html = refused.text();
+    assert!(html.contains("1 valor no se aceptó; no se guardó ninguno. Corrija estos valores:"), "{html}");
+    assert!(
+        html.contains(r#"name="e:AOI00002" value="2,5" inputmode="decimal" size="8" aria-invalid="true""#),
+        "{html}"
+    );
+    assert!(html.contains("2,5"));
+    let plan = state.app.poi("999", Some(2026)).await.unwrap();
+    let june =
+        |code: &str, p: &avance_core::poi::PoiPlan| p.activities.iter().find(|a| a.code == code).unwrap().executed[5];
+    assert_eq!(june("AOI00002", &plan), Some(avance_core::Decimal::ZERO));
+
+    // Taken: two activities change, on time.
+    let saved = office.post("/poi/999/2026/registro", &[("mes", "6"), ("e:AOI00002", "1"), ("e:AOI00005", "1")]).await;
+    assert_eq!(saved.location(), "/poi/999/2026/registro?mes=6&guardado=1");
+    let after = office.get(&saved.location()).await.text();
+    assert!(after.contains("Se guardó la ejecución de junio: 1 actividad cambió."), "{after}");
+    assert_eq!(june("AOI00002", &state.app.poi("999", Some(2026)).await.unwrap()), Some(avance_core::Decimal::ONE));
+    // February of AOI00005 (due by March 31) recorded now: late, and said so.
+    let late = office.post("/poi/999/2026/registro", &[("mes", "2"), ("e:AOI00005", "1")]).await;
+    assert_eq!(late.location(), "/poi/999/2026/registro?mes=2&guardado=1&tarde=1");
+    let page = office.get(&late.location()).await.text();
+    assert!(
+        page.contains("Se guardó la ejecución de febrero: 1 actividad cambió. Quedó registrado fuera de plazo."),
+        "{page}"
+    );
+    assert!(page.contains("El seguimiento de febrero venció el 2026-03-31 (hace 106 días)"), "{page}");
+    // The public report follows at once: AOI00005 is no longer S.I.
+    let report = Client::new(&app).get("/poi/999/2026?desde=1&hasta=6").await.text();
+    let row = report.split("<tr>").find(|r| r.contains(r#"<td class="code">AOI00005</td>"#)).unwrap();
+    assert!(!row.contains("S.I."), "{row}");
+    // A month not begun, a month that is not one.
+    let august = office.post("/poi/999/2026/registro", &[("mes", "8"), ("e:AOI00005", "1")]).await;
+    assert_eq!(august.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(august.text().contains("Mes: su ejecución se registra desde que empieza, el 2026-08-01."));
+    assert_eq!(office.get("/poi/999/2026/registro?mes=8").await.status, StatusCode::UNPROCESSABLE_ENTITY);
+    let bad = office.post("/poi/999/2026/registro", &[("mes", "trece"), ("e:AOI00005", "1")]).await;
+    assert_eq!(bad.status, StatusCode::UNPROCESSABLE_ENTITY);
+    // Without the form's token: refused before any handler.
+    let forged = office.post_raw("/poi/999/2026/registro", "mes=6&e%3AAOI00005=1").await;
+    assert_eq!(forged.status, StatusCode::FORBIDDEN);
+    // The report links the office to its form; the audit log has each entry.
+    assert!(
+        office
+            .get("/poi/999/2026")
+            .await
+            .text()
+            .contains(r#"<a href="/poi/999/2026/registro">Registrar la ejecución mensual</a>"#)
+    );
+}
