@@ -122,6 +122,8 @@ pub struct App {
     mail_wake: Arc<tokio::sync::Notify>,
     /// Read replicas the figures' cache reads policies from (`serve --read-db`).
     replicas: Arc<Vec<replicas::Replica>>,
+    /// Each POI's figures of the overview, kept while its latest change set and the month stay.
+    poi_figures: Arc<std::sync::Mutex<poi::FiguresCache>>,
 }
 
 impl App {
@@ -137,6 +139,7 @@ impl App {
             settings: Arc::new(settings),
             mail_wake: Arc::new(tokio::sync::Notify::new()),
             replicas: Arc::new(Vec::new()),
+            poi_figures: Arc::new(std::sync::Mutex::new(poi::FiguresCache::default())),
         }
     }
 

@@ -120,6 +120,10 @@ pub fn ended_months(year: i32, today: (i32, u8)) -> (u8, u8) {
     }
 }
 
+/// Each POI's overview figures by `(entity, year)`, with the change set and the month they were
+/// computed at.
+pub type FiguresCache = std::collections::HashMap<(String, i32), (i64, (i32, u8), PoiFigures)>;
+
 /// `(y, m, d)` as `AAAA-MM-DD`.
 fn day((y, m, d): (i32, u8, u8)) -> String {
     format!("{y:04}-{m:02}-{d:02}")
@@ -189,13 +193,32 @@ impl App {
         Ok(PoiPage { plan, figures, today: day((d.year(), u8::from(d.month()), d.day())) })
     }
 
-    /// Every loaded POI with its total from January to the last month ended, as of today.
+    /// Every loaded POI with its total from January to the last month ended, as of today. Only
+    /// the POIs changed since the last call (or all, when the month turned) are read and computed
+    /// again: the figures of the others are kept by their latest change set.
     pub async fn poi_overview(&self) -> Result<Vec<PoiRow>, AppError> {
         let today = self.poi_today();
-        let mut rows = Vec::new();
-        for summary in self.store.poi_plans().await? {
-            let plan = self.poi(&summary.entity_code, Some(summary.year)).await?;
-            let figures = poi_figures(&plan, ended_months(plan.year, today), Some(today), None, false)?;
+        let summaries = self.store.poi_plans().await?;
+        let mut rows = Vec::with_capacity(summaries.len());
+        for summary in summaries {
+            let key = (summary.entity_code.clone(), summary.year);
+            let kept = {
+                let cache = self.poi_figures.lock().unwrap_or_else(std::sync::PoisonError::into_inner);
+                cache
+                    .get(&key)
+                    .filter(|(change, day, _)| *change == summary.last_change && *day == today)
+                    .map(|x| x.2.clone())
+            };
+            let figures = match kept {
+                Some(f) => f,
+                None => {
+                    let plan = self.poi(&summary.entity_code, Some(summary.year)).await?;
+                    let f = poi_figures(&plan, ended_months(plan.year, today), Some(today), None, false)?;
+                    let mut cache = self.poi_figures.lock().unwrap_or_else(std::sync::PoisonError::into_inner);
+                    cache.insert(key, (summary.last_change, today, f.clone()));
+                    f
+                }
+            };
             rows.push(PoiRow { summary, figures });
         }
         Ok(rows)

@@ -129,7 +129,8 @@ pub fn printed_notes(profile: &PoiProfile) -> &'static [&'static str] {
     }
 }
 
-fn figure(f: Figure, profile: &PoiProfile) -> Value {
+/// A figure as the JSON documents write it.
+pub fn figure(f: Figure, profile: &PoiProfile) -> Value {
     match f {
         Figure::Value(v) => json!({ "value": v.normalize().to_string(), "printed": f.label(profile) }),
         Figure::SinProgramacion => json!({ "status": "S.P." }),

@@ -40,6 +40,8 @@ pub struct PoiSummary {
     pub profile: String,
     pub activities: i64,
     pub changes: i64,
+    /// Its latest change set: its content is the same while this is.
+    pub last_change: i64,
 }
 
 /// One revision of a month value of an activity.
@@ -522,7 +524,8 @@ macro_rules! poi_operations {
                     "SELECT p.entity_code, m.entity_name, m.sector, p.year, m.profile, \
                      (SELECT COUNT(*) FROM poi_activity_revisions r WHERE r.plan_id = p.id AND r.deleted = 0 AND r.change_id = \
                         (SELECT MAX(x.change_id) FROM poi_activity_revisions x WHERE x.plan_id = p.id AND x.code = r.code)), \
-                     (SELECT COUNT(*) FROM poi_changes c WHERE c.plan_id = p.id) \
+                     (SELECT COUNT(*) FROM poi_changes c WHERE c.plan_id = p.id), \
+                     (SELECT MAX(c.id) FROM poi_changes c WHERE c.plan_id = p.id) \
                      FROM poi_plans p JOIN poi_meta_revisions m ON m.plan_id = p.id \
                      WHERE m.change_id = (SELECT MAX(x.change_id) FROM poi_meta_revisions x WHERE x.plan_id = p.id) \
                      ORDER BY p.entity_code, p.year",
@@ -539,6 +542,7 @@ macro_rules! poi_operations {
                             profile: r.try_get(4)?,
                             activities: rows::int(r, 5)?,
                             changes: rows::int(r, 6)?,
+                            last_change: rows::int(r, 7)?,
                         })
                     })
                     .collect()

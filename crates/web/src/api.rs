@@ -37,6 +37,9 @@ pub fn routes() -> Router<AppState> {
         .route("/api/v1/submissions", get(submissions))
         .route("/api/v1/submissions/{id}/approve", post(approve))
         .route("/api/v1/submissions/{id}/return", post(return_))
+        .route("/api/v1/poi", get(poi_list))
+        .route("/api/v1/poi/{entity}/{year}", get(poi_figures))
+        .route("/api/v1/poi/{entity}/{year}/execution", post(poi_execution))
 }
 
 #[derive(OpenApi)]
@@ -46,8 +49,8 @@ pub fn routes() -> Router<AppState> {
         version = "1",
         description = "Seguimiento de políticas nacionales (método CEPLAN): cifras, indicadores y reporte de valores. Lectura pública; escritura con token de usuario (Authorization: Bearer)."
     ),
-    paths(policies, policy, indicator, submit, submit_many, reporting, submissions, approve, return_),
-    components(schemas(ReportingView, UnitReporting, IndicatorReporting, PolicyLine, Counts, IndicatorDetail, OutlookView, YearFigures, NewActual, YearInput, NewActuals, BulkValue, Created, CreatedItem, SubmissionView, ReturnBody, ApiError, ErrorBody, ItemError)),
+    paths(policies, policy, indicator, submit, submit_many, reporting, submissions, approve, return_, poi_list, poi_figures, poi_execution),
+    components(schemas(PoiLine, PoiPeriod, NewExecution, ExecutionValue, RecordedExecution, ReportingView, UnitReporting, IndicatorReporting, PolicyLine, Counts, IndicatorDetail, OutlookView, YearFigures, NewActual, YearInput, NewActuals, BulkValue, Created, CreatedItem, SubmissionView, ReturnBody, ApiError, ErrorBody, ItemError)),
     modifiers(&BearerAuth)
 )]
 struct ApiDoc;
@@ -903,4 +906,170 @@ async fn return_(
     };
     let r = state.app.review(&c.actor, id, Step::Return, &reason).await;
     reviewed(&c, r)
+}
+
+/// The months a POI figure covers.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct PoiPeriod {
+    first_month: u8,
+    last_month: u8,
+    /// The last month whose follow-up was due on the report's date (0: none).
+    due_through: u8,
+}
+
+/// An entity's POI in the list.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct PoiLine {
+    entity: String,
+    name: String,
+    sector: String,
+    year: i32,
+    /// The rule profile, e.g. ceplan-poi@2022.
+    profile: String,
+    activities: i64,
+    /// January to the last month ended, as of today in Lima.
+    period: PoiPeriod,
+    /// `{"value", "printed"}`, `{"status": "S.P."}`, `{"status": "S.I."}` or null (docs/formats.md).
+    #[schema(value_type = Object)]
+    total: Value,
+    sin_programacion: usize,
+    seguimiento_incompleto: usize,
+}
+
+/// Every loaded POI with its total physical execution from January to the last month ended.
+#[utoipa::path(get, path = "/api/v1/poi", responses((status = 200, body = [PoiLine])))]
+async fn poi_list(State(state): State<AppState>, c: Caller) -> Answer {
+    let rows = state.app.poi_overview().await.or_api(&c)?;
+    let lines: Vec<PoiLine> = rows
+        .into_iter()
+        .map(|r| {
+            let doc = avance_report::poi::figure(r.figures.result.total, &r.figures.profile);
+            let count =
+                |x: avance_core::poi::Figure| r.figures.result.activities.iter().filter(|(_, f)| *f == x).count();
+            PoiLine {
+                entity: r.summary.entity_code,
+                name: r.summary.entity_name,
+                sector: r.summary.sector,
+                year: r.summary.year,
+                profile: r.summary.profile,
+                activities: r.summary.activities,
+                period: PoiPeriod {
+                    first_month: r.figures.period.first,
+                    last_month: r.figures.period.last,
+                    due_through: r.figures.period.due_through,
+                },
+                total: doc,
+                sin_programacion: count(avance_core::poi::Figure::SinProgramacion),
+                seguimiento_incompleto: count(avance_core::poi::Figure::SeguimientoIncompleto),
+            }
+        })
+        .collect();
+    Ok(Json(lines).into_response())
+}
+
+#[derive(Debug, Default, Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
+pub struct MonthsParam {
+    /// The period's first month, 1 to 12 (with `last_month`; default: January to the last month
+    /// ended).
+    first_month: Option<u8>,
+    last_month: Option<u8>,
+}
+
+/// An entity's POI figures for a period as of today in Lima: the `avance-poi-compute/1` document
+/// of `avance poi compute --format json`.
+#[utoipa::path(
+    get,
+    path = "/api/v1/poi/{entity}/{year}",
+    params(("entity" = String, Path, description = "Entity code, e.g. 999"), ("year" = i32, Path), MonthsParam),
+    responses((status = 200, description = "avance-poi-compute/1 document", body = Object), (status = 404, body = ApiError), (status = 422, body = ApiError))
+)]
+async fn poi_figures(
+    State(state): State<AppState>,
+    c: Caller,
+    Path((entity, year)): Path<(String, i32)>,
+    Query(q): Query<MonthsParam>,
+) -> Answer {
+    let months = match (q.first_month, q.last_month) {
+        (Some(a), Some(b)) => Some((a, b)),
+        (None, None) => None,
+        _ => {
+            return Err(c.fail(AppError::Invalid {
+                field: avance_app::Field::Month,
+                problem: avance_app::Problem::MonthRange,
+            }));
+        }
+    };
+    let p = state.app.poi_page(&entity, Some(year), months).await.or_api(&c)?;
+    let doc = avance_report::poi::json(&p.plan, p.figures.period, &p.figures.profile, &p.figures.result);
+    Ok(Json(doc).into_response())
+}
+
+/// One activity's execution in the month.
+#[derive(Debug, Deserialize, ToSchema)]
+pub struct ExecutionValue {
+    /// The activity's code, e.g. AOI00001.
+    activity: String,
+    /// The quantity executed in the month (`0` if nothing; `2.5`); empty or null removes the
+    /// record.
+    value: Option<String>,
+}
+
+/// A month's execution of several activities.
+#[derive(Debug, Deserialize, ToSchema)]
+pub struct NewExecution {
+    /// 1 to 12.
+    month: u8,
+    /// One value per activity (at most 5,000).
+    values: Vec<ExecutionValue>,
+}
+
+#[derive(Debug, Serialize, ToSchema)]
+pub struct RecordedExecution {
+    /// The change set written; null when every value was already the one recorded.
+    change: Option<i64>,
+    /// The activities whose value changed.
+    changed: Vec<String>,
+    /// The month's follow-up was due before today (the last day of the following month): recorded late.
+    late: bool,
+    /// The month's deadline, AAAA-MM-DD.
+    deadline: String,
+}
+
+/// The entity's planning office records a month's execution of several activities: all are
+/// recorded, or none is and the answer names every refused item (`error.items`, by position in
+/// `values`).
+#[utoipa::path(
+    post,
+    path = "/api/v1/poi/{entity}/{year}/execution",
+    params(("entity" = String, Path, description = "Entity code, e.g. 999"), ("year" = i32, Path)),
+    request_body = NewExecution,
+    security(("token" = [])),
+    responses(
+        (status = 200, body = RecordedExecution),
+        (status = 401, body = ApiError),
+        (status = 403, body = ApiError),
+        (status = 404, body = ApiError),
+        (status = 422, description = "some values refused (none recorded), or a month not begun", body = ApiError)
+    )
+)]
+async fn poi_execution(
+    State(state): State<AppState>,
+    c: Caller,
+    Path((entity, year)): Path<(String, i32)>,
+    body: Result<Json<NewExecution>, axum::extract::rejection::JsonRejection>,
+) -> Answer {
+    let body = match write_body(&c, body)? {
+        Ok(b) => b,
+        Err(refused) => return Ok(refused),
+    };
+    let entry = avance_app::poi::MonthEntry {
+        entity,
+        year,
+        month: body.month,
+        values: body.values.into_iter().map(|v| (v.activity, v.value.unwrap_or_default())).collect(),
+    };
+    let done = state.app.record_month(&c.actor, &entry).await.or_api(&c)?;
+    Ok(Json(RecordedExecution { change: done.change, changed: done.changed, late: done.late, deadline: done.deadline })
+        .into_response())
 }

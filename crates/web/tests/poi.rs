@@ -10,7 +10,7 @@ use std::sync::Arc;
 
 use avance_app::FixedClock;
 use axum::http::StatusCode;
-use common::{Client, demo_at, logged};
+use common::{Client, demo_at, logged, token};
 
 /// 15 July 2026 at noon in Lima: June's follow-up is due by July 31, May's was due by June 30.
 fn july_15() -> Arc<FixedClock> {
@@ -167,4 +167,69 @@ async fn the_entity_office_records_a_month() {
             .text()
             .contains(r#"<a href="/poi/999/2026/registro">Registrar la ejecución mensual</a>"#)
     );
+}
+
+/// The API: the list and a POI's figures for everyone; a month's execution for the entity's
+/// planning office only, all of it or nothing, each refused item named.
+#[tokio::test]
+async fn the_poi_api() {
+    let (app, state, _dir) = demo_at(july_15()).await;
+    let mut c = Client::new(&app);
+    let list = c.get("/api/v1/poi").await;
+    assert_eq!(list.status, StatusCode::OK);
+    let list = list.json();
+    assert_eq!(list[0]["entity"], "999");
+    assert_eq!(list[0]["year"], 2026);
+    assert_eq!(list[0]["period"], serde_json::json!({ "first_month": 1, "last_month": 6, "due_through": 5 }));
+    assert_eq!(list[0]["total"]["printed"], state_total(&state).await);
+    let doc = c.get("/api/v1/poi/999/2026?first_month=1&last_month=3").await.json();
+    assert_eq!(doc["format"], "avance-poi-compute/1");
+    assert_eq!(doc["period"], serde_json::json!({ "first_month": 1, "last_month": 3, "due_through": 5 }));
+    let half = c.get("/api/v1/poi/999/2026?first_month=1").await;
+    assert_eq!(half.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert_eq!(half.json()["error"]["field"], "month");
+    assert_eq!(c.get("/api/v1/poi/999/2019").await.json()["error"]["code"], "not_found");
+
+    let body = |values: serde_json::Value| serde_json::json!({ "month": 6, "values": values });
+    let anonymous = c.api("POST", "/api/v1/poi/999/2026/execution", None, Some(body(serde_json::json!([])))).await;
+    assert_eq!(anonymous.status, StatusCode::UNAUTHORIZED);
+    let mut dgde = logged(&app, "dgde").await;
+    let dgde_token = token(&mut dgde).await;
+    let one = serde_json::json!([{ "activity": "AOI00002", "value": "1" }]);
+    let forbidden = c.api("POST", "/api/v1/poi/999/2026/execution", Some(&dgde_token), Some(body(one.clone()))).await;
+    assert_eq!(forbidden.status, StatusCode::FORBIDDEN);
+    let mut office = logged(&app, "oficina999").await;
+    let t = token(&mut office).await;
+    let refused = c
+        .api(
+            "POST",
+            "/api/v1/poi/999/2026/execution",
+            Some(&t),
+            Some(body(serde_json::json!([
+                { "activity": "AOI00002", "value": "1" },
+                { "activity": "AOI09999", "value": "1" },
+                { "activity": "AOI00005", "value": "-2" }
+            ]))),
+        )
+        .await;
+    assert_eq!(refused.status, StatusCode::UNPROCESSABLE_ENTITY);
+    let e = refused.json();
+    assert_eq!(e["error"]["message"], "2 valores no se aceptaron; no se guardó ninguno.");
+    assert_eq!(e["error"]["items"][0]["index"], 1);
+    assert_eq!(e["error"]["items"][0]["code"], "not_found");
+    assert_eq!(e["error"]["items"][1]["index"], 2);
+    assert_eq!(e["error"]["items"][1]["message"], "Ejecución: la cantidad ejecutada no puede ser negativa.");
+    let done = c.api("POST", "/api/v1/poi/999/2026/execution", Some(&t), Some(body(one))).await;
+    assert_eq!(done.status, StatusCode::OK, "{}", done.text());
+    let done = done.json();
+    assert_eq!(done["changed"], serde_json::json!(["AOI00002"]));
+    assert_eq!(done["late"], false);
+    assert_eq!(done["deadline"], "2026-07-31");
+    let plan = state.app.poi("999", Some(2026)).await.unwrap();
+    assert_eq!(plan.activities[1].executed[5], Some(avance_core::Decimal::ONE));
+    // The overview's kept figures follow the change at once.
+    let fresh = avance_app::poi::poi_figures(&plan, (1, 6), Some((2026, 7)), None, false).unwrap();
+    let after = c.get("/api/v1/poi").await.json();
+    assert_ne!(after[0]["total"], list[0]["total"]);
+    assert_eq!(after[0]["total"]["printed"], fresh.result.total.label(&fresh.profile));
 }
