@@ -403,6 +403,8 @@ enum PoiCommand {
     },
     /// Lista los POI de la base de datos.
     List,
+    /// Imprime el JSON Schema del formato avance-poi/1 (docs/poi.schema.json).
+    Schema,
     /// Muestra cada revisión de la programación y la ejecución de una actividad: quién, cuándo,
     /// por qué.
     History {
@@ -815,6 +817,7 @@ fn run(cli: &Cli) -> Result<(), Failure> {
             let location = db::location(cli.db.as_deref());
             print(&db::block_on(db::load_poi(&location, &plans, author.as_deref(), reason, lang))??)
         }
+        Command::Poi(PoiCommand::Schema) => print(avance_import::poi::SCHEMA),
         Command::Poi(PoiCommand::List) => print(&db::block_on(db::poi_list(&db::location(cli.db.as_deref()), lang))??),
         Command::Poi(PoiCommand::History { entity, activity, plan_year }) => print(&db::block_on(db::poi_history(
             &db::location(cli.db.as_deref()),

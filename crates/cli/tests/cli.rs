@@ -863,3 +863,62 @@ fn poi_from_csv() {
         stderr(&o)
     );
 }
+
+/// The JSON Schema of `avance-poi/1` (docs/poi.schema.json, `avance poi schema`) accepts what
+/// avance writes (the example, a CSV template imported, synthetic POIs) and refuses what its
+/// reader refuses, checked by an independent validator (Python's jsonschema, Draft 2020-12).
+#[test]
+fn the_poi_schema_agrees_with_the_reader() {
+    let schema = stdout(&avance(&["poi", "schema"]));
+    assert_eq!(schema, std::fs::read_to_string(root().join("docs/poi.schema.json")).expect("schema file"));
+    let dir = tempfile::tempdir().expect("tempdir");
+    let schema_file = dir.path().join("poi.schema.json");
+    std::fs::write(&schema_file, &schema).expect("write");
+    let imported = dir.path().join("importado.json");
+    stdout(&avance(&["poi", "import", "examples/poi-sintetico-2022/csv", "--out", imported.to_str().expect("utf-8")]));
+    let generated = dir.path().join("generados");
+    stdout(&avance(&[
+        "poi",
+        "generate",
+        "--entities",
+        "2",
+        "--activities",
+        "30",
+        "--out",
+        generated.to_str().expect("utf-8"),
+    ]));
+    let example = std::fs::read_to_string(root().join("examples/poi-sintetico-2022/poi.json")).expect("example");
+    let broken = [
+        ("sin-formato.json", example.replace("\"format\": \"avance-poi/1\",", "")),
+        ("coma.json", example.replacen("[2, 0, 0,", "[\"2,5\", 0, 0,", 1)),
+        ("negativo.json", example.replacen("[2, 0, 0,", "[-2, 0, 0,", 1)),
+        ("once-meses.json", example.replacen("[2, 0, 0,", "[0, 0,", 1)),
+        ("agregacion.json", example.replacen("\"acumulado_anual\"", "\"anual\"", 1)),
+        ("campo-extra.json", example.replacen("\"year\": 2022,", "\"year\": 2022, \"anio\": 2022,", 1)),
+    ];
+    let mut files = vec![
+        (root().join("examples/poi-sintetico-2022/poi.json"), true),
+        (imported, true),
+        (generated.join("E0001/poi.json"), true),
+        (generated.join("E0002/poi.json"), true),
+    ];
+    for (name, text) in &broken {
+        assert_ne!(text, &example, "{name} must differ from the example");
+        let f = dir.path().join(name);
+        std::fs::write(&f, text).expect("write");
+        files.push((f, false));
+    }
+    for (file, valid) in files {
+        let f = file.to_str().expect("utf-8");
+        let checked = std::process::Command::new("python3")
+            .args(["-c", "import json, sys, jsonschema; jsonschema.validate(json.load(open(sys.argv[2])), json.load(open(sys.argv[1])), cls=jsonschema.Draft202012Validator)"])
+            .args([schema_file.to_str().expect("utf-8"), f])
+            .output()
+            .expect("python3 with jsonschema (.ci/run installs it)");
+        let stderr = String::from_utf8_lossy(&checked.stderr);
+        assert!(!stderr.contains("ModuleNotFoundError"), "{stderr}");
+        assert_eq!(checked.status.success(), valid, "schema on {f}: {stderr}");
+        let read = avance(&["poi", "compute", f]);
+        assert_eq!(read.status.success(), valid, "reader on {f}: {}", String::from_utf8_lossy(&read.stderr));
+    }
+}

@@ -15,6 +15,9 @@ use crate::walk::{Ctx, Obj};
 /// The value of the `format` field.
 pub const FORMAT: &str = "avance-poi/1";
 
+/// The JSON Schema of the format (`docs/poi.schema.json`).
+pub const SCHEMA: &str = include_str!("../../../docs/poi.schema.json");
+
 /// Whether a parsed document says it is a POI (its `format`).
 pub fn is_poi(value: &Value) -> bool {
     value.get("format").and_then(Value::as_str) == Some(FORMAT)
@@ -86,10 +89,10 @@ pub fn parse_value(file: &Path, value: &Value) -> Result<PoiPlan, Vec<Issue>> {
     else {
         return Err(ctx.issues);
     };
-    if let Some(v) = root.get("format")
-        && v.as_str() != Some(FORMAT)
-    {
-        root.invalid(&mut ctx, "format", Expected::Literal(FORMAT.into()), v);
+    match root.get("format") {
+        None => root.issue(&mut ctx, "format", IssueKind::Missing { expected: Expected::Literal(FORMAT.into()) }),
+        Some(v) if v.as_str() != Some(FORMAT) => root.invalid(&mut ctx, "format", Expected::Literal(FORMAT.into()), v),
+        Some(_) => {}
     }
     let entity = root.object(&mut ctx, "entity", &["code", "name", "sector"]);
     let (entity_code, entity_name, sector) = match &entity {
