@@ -378,10 +378,11 @@ enum PoiCommand {
         #[arg(long, value_enum, default_value_t = Format::Table)]
         format: Format,
     },
-    /// Lee un POI de un directorio de CSV (poi.csv, aei.csv y actividades.csv, con columnas
-    /// prog_ene … prog_dic y ejec_ene … ejec_dic; docs/formats.md) y escribe su poi.json.
+    /// Lee un POI de su plantilla XLSX (avance poi template) o de un directorio de CSV
+    /// (poi.csv, aei.csv y actividades.csv, con columnas prog_ene … prog_dic y ejec_ene …
+    /// ejec_dic; docs/formats.md) y escribe su poi.json.
     Import {
-        /// El directorio de los CSV.
+        /// La plantilla .xlsx, o el directorio de los CSV.
         dir: PathBuf,
         /// El archivo a escribir (por defecto, se imprime en la salida estándar).
         #[arg(long)]
@@ -400,6 +401,15 @@ enum PoiCommand {
         /// Por qué.
         #[arg(long, default_value = "carga del POI")]
         reason: String,
+    },
+    /// Escribe la plantilla XLSX de un POI, vacía o con los datos de un POI (--poi).
+    Template {
+        /// Archivo .xlsx a escribir.
+        #[arg(long)]
+        out: PathBuf,
+        /// El POI con que prellenarla (poi.json, su carpeta o sus CSV).
+        #[arg(long)]
+        poi: Option<PathBuf>,
     },
     /// Lista los POI de la base de datos.
     List,
@@ -738,8 +748,7 @@ fn run(cli: &Cli) -> Result<(), Failure> {
             print(&format!("{} {}\n", lang.pick("Escrito:", "Written:"), out.display()))
         }
         Command::Poi(PoiCommand::Import { dir, out }) => {
-            let plan = avance_import::poi::read_csv_dir(dir)
-                .map_err(|issues| Failure::Invalid(issues.iter().map(|i| i.render(lang)).collect()))?;
+            let plan = avance_import::poi::read_path(dir).map_err(|list| issues(list, lang))?;
             let text = json_text(&avance_import::poi::to_json(&plan));
             match out {
                 None => print(&text),
@@ -818,6 +827,15 @@ fn run(cli: &Cli) -> Result<(), Failure> {
             print(&db::block_on(db::load_poi(&location, &plans, author.as_deref(), reason, lang))??)
         }
         Command::Poi(PoiCommand::Schema) => print(avance_import::poi::SCHEMA),
+        Command::Poi(PoiCommand::Template { out, poi }) => {
+            let plan = match poi {
+                Some(p) => Some(avance_import::poi::read_path(p).map_err(|list| issues(list, lang))?),
+                None => None,
+            };
+            avance_import::workbook::write_poi_xlsx(&avance_import::poi::template(plan.as_ref()), out)
+                .map_err(|list| issues(list, lang))?;
+            print(&format!("{} {}\n", lang.pick("Escrito:", "Written:"), out.display()))
+        }
         Command::Poi(PoiCommand::List) => print(&db::block_on(db::poi_list(&db::location(cli.db.as_deref()), lang))??),
         Command::Poi(PoiCommand::History { entity, activity, plan_year }) => print(&db::block_on(db::poi_history(
             &db::location(cli.db.as_deref()),

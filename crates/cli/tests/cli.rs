@@ -922,3 +922,60 @@ fn the_poi_schema_agrees_with_the_reader() {
         assert_eq!(read.status.success(), valid, "reader on {f}: {}", String::from_utf8_lossy(&read.stderr));
     }
 }
+
+/// `avance poi template`: the XLSX template, empty or prefilled, reads back (`poi import`, `poi
+/// load`) to the same plan; problems are named by sheet, row and column, as for the CSV files.
+#[test]
+fn poi_xlsx_template() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let book = dir.path().join("poi.xlsx");
+    let b = book.to_str().expect("utf-8");
+    let made = avance(&["poi", "template", "--out", b, "--poi", "examples/poi-sintetico-2022"]);
+    assert_eq!(stdout(&made), format!("Escrito: {b}\n"));
+    let out = dir.path().join("poi.json");
+    let imported = avance(&["poi", "import", b, "--out", out.to_str().expect("utf-8")]);
+    assert_eq!(stdout(&imported), format!("Escrito: {} (POI 2022, 3 AEI, 6 actividades)\n", out.display()));
+    let example = avance_import::poi::read(&root().join("examples/poi-sintetico-2022/poi.json")).expect("example");
+    assert_eq!(avance_import::poi::read(&out).expect("imported"), example);
+    let db = format!("sqlite://{}", dir.path().join("avance.db").display());
+    let loaded = avance(&["--db", &db, "poi", "load", b]);
+    assert!(stdout(&loaded).starts_with("Cargado el POI 999 2022 en "), "{}", stderr(&loaded));
+
+    // A decimal comma and an unknown AEI, typed into the workbook.
+    let mut tables = avance_import::poi::template(Some(&example));
+    let rows = &mut tables.sheets[2].1.rows;
+    rows[1][18 + 5] = "2,5".into();
+    rows[5][2] = "AEI.07.07".into();
+    let bad = dir.path().join("mal.xlsx");
+    avance_import::workbook::write_poi_xlsx(&tables, &bad).expect("write");
+    let o = avance(&["poi", "import", bad.to_str().expect("utf-8")]);
+    assert_eq!(o.status.code(), Some(2));
+    let err = stderr(&o);
+    for line in [
+        format!(
+            "{}: Hoja \"actividades\", fila 3, columna X (AOI00002): se esperaba una cantidad de cero o más, como 12 o 2.5; se encontró \"2,5\"",
+            bad.display()
+        ),
+        format!(
+            "{}: Hoja \"actividades\", fila 7, columna C (AOI00006): la AEI \"AEI.07.07\" no está en la lista \"aei\" del plan",
+            bad.display()
+        ),
+    ] {
+        assert!(err.contains(&line), "missing «{line}» in:\n{err}");
+    }
+    // The empty template names what is missing; a workbook without a sheet says which.
+    let empty = dir.path().join("vacia.xlsx");
+    stdout(&avance(&["poi", "template", "--out", empty.to_str().expect("utf-8")]));
+    let e = stderr(&avance(&["poi", "import", empty.to_str().expect("utf-8")]));
+    assert!(e.contains("Hoja \"poi\", fila 2, columna A: falta este campo: se esperaba un texto"), "{e}");
+    tables.sheets.truncate(2);
+    let short = dir.path().join("corta.xlsx");
+    avance_import::workbook::write_poi_xlsx(&tables, &short).expect("write");
+    let e = stderr(&avance(&["poi", "import", short.to_str().expect("utf-8")]));
+    assert!(
+        e.contains(
+            "corta.xlsx: el libro no tiene la hoja \"actividades\" de la plantilla (avance poi template la escribe)"
+        ),
+        "{e}"
+    );
+}

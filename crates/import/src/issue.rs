@@ -131,6 +131,10 @@ pub enum IssueKind {
     NoDatasets,
     /// A directory of POIs with none in it.
     NoPoi,
+    /// A workbook without a sheet its template has.
+    MissingSheet {
+        sheet: String,
+    },
     /// A folder that holds no POI: neither poi.json nor the template's CSV files.
     NotAPoiFolder,
     /// A code given twice in a list; `first` is where it was first.
@@ -344,6 +348,13 @@ impl Issue {
                     format!("la AEI \"{code}\" no está en la lista \"aei\" del plan")
                 } else {
                     format!("the AEI \"{code}\" is not in the plan's \"aei\" list")
+                }
+            }
+            IssueKind::MissingSheet { sheet } => {
+                if es {
+                    format!("el libro no tiene la hoja \"{sheet}\" de la plantilla (avance poi template la escribe)")
+                } else {
+                    format!("the workbook has no sheet \"{sheet}\" of the template (avance poi template writes it)")
                 }
             }
             IssueKind::NotAPoiFolder => lang

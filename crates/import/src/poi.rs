@@ -238,12 +238,14 @@ pub fn read_all(dir: &Path) -> Result<Vec<PoiPlan>, Vec<Issue>> {
     if issues.is_empty() { Ok(plans) } else { Err(issues) }
 }
 
-/// Reads one POI from `path`: a `poi.json` file (or a file of another name in that format), a
-/// folder holding `poi.json`, or a folder of the template's CSV files (`poi.csv`, `aei.csv`,
-/// `actividades.csv`).
+/// Reads one POI from `path`: a `poi.json` file (or a file of another name in that format), the
+/// XLSX template (`.xlsx`, `.ods`), a folder holding `poi.json`, or a folder of the template's CSV
+/// files (`poi.csv`, `aei.csv`, `actividades.csv`).
 pub fn read_path(path: &Path) -> Result<PoiPlan, Vec<Issue>> {
     if !path.is_dir() {
-        return read(path);
+        let workbook =
+            path.extension().is_some_and(|e| e.eq_ignore_ascii_case("xlsx") || e.eq_ignore_ascii_case("ods"));
+        return if workbook { read_xlsx(path) } else { read(path) };
     }
     if path.join(FILE_NAME).is_file() {
         return read(&path.join(FILE_NAME));
@@ -287,11 +289,8 @@ pub fn csv_header(file: &str) -> Vec<String> {
 /// comma-separated, the headers of [`csv_header`]). The files become an `avance-poi/1` document,
 /// checked like one; every problem is reported at its file, row and column.
 pub fn read_csv_dir(dir: &Path) -> Result<PoiPlan, Vec<Issue>> {
-    use std::collections::HashMap;
     let mut issues = Vec::new();
-    // Where each field of the document came from: its JSON path → (file, row, column).
-    let mut cells: HashMap<String, (std::path::PathBuf, usize, String)> = HashMap::new();
-    let mut tables: Vec<Vec<(usize, Vec<String>)>> = Vec::new();
+    let mut tables: Vec<Rows> = Vec::new();
     for name in CSV_FILES {
         let file = dir.join(name);
         let text = match std::fs::read_to_string(&file) {
@@ -306,19 +305,10 @@ pub fn read_csv_dir(dir: &Path) -> Result<PoiPlan, Vec<Issue>> {
             .has_headers(true)
             .flexible(true)
             .from_reader(text.trim_start_matches('\u{feff}').as_bytes());
-        let want = csv_header(name);
         let header: Vec<String> =
             reader.headers().map(|h| h.iter().map(|c| c.trim().to_string()).collect()).unwrap_or_default();
-        if header != want {
-            issues.push(Issue {
-                file: file.clone(),
-                location: crate::issue::Location::Line(1),
-                code: None,
-                kind: IssueKind::Invalid {
-                    expected: Expected::Literal(want.join(",")),
-                    found: format!("\"{}\"", header.join(",")),
-                },
-            });
+        if let Some(issue) = wrong_header(&file, None, name, &header) {
+            issues.push(issue);
             tables.push(Vec::new());
             continue;
         }
@@ -339,15 +329,93 @@ pub fn read_csv_dir(dir: &Path) -> Result<PoiPlan, Vec<Issue>> {
     if !issues.is_empty() {
         return Err(issues);
     }
-    let mut remember = |path: String, file: &str, row: usize, col: usize| {
-        cells.insert(path, (dir.join(file), row, crate::tables::column_letter(col)));
+    from_tables(&tables, &|table| (dir.join(CSV_FILES[table]), None))
+}
+
+/// The sheets of a POI workbook, in the order they are read (the CSV files' names without
+/// `.csv`), after its instructions.
+pub const SHEETS: [&str; 3] = ["poi", "aei", "actividades"];
+
+/// Reads a POI from its XLSX template (`avance poi template`): the sheets `poi`, `aei` and
+/// `actividades` with the CSV files' headers; every problem at its sheet, row and column.
+pub fn read_xlsx(path: &Path) -> Result<PoiPlan, Vec<Issue>> {
+    let book = crate::workbook::read_sheets(path, &SHEETS)?;
+    let mut issues = Vec::new();
+    let mut tables: Vec<Rows> = Vec::new();
+    for (k, name) in SHEETS.iter().enumerate() {
+        let Some(sheet) = book.get(name) else {
+            issues.push(Issue {
+                file: path.to_path_buf(),
+                location: crate::issue::Location::File,
+                code: None,
+                kind: IssueKind::MissingSheet { sheet: (*name).to_string() },
+            });
+            tables.push(Vec::new());
+            continue;
+        };
+        let header: Vec<String> = sheet.header.iter().map(|h| h.trim().to_string()).collect();
+        if let Some(issue) = wrong_header(path, Some(name), CSV_FILES[k], &header) {
+            issues.push(issue);
+            tables.push(Vec::new());
+            continue;
+        }
+        tables.push(
+            sheet
+                .rows
+                .iter()
+                .enumerate()
+                .filter(|(_, r)| r.iter().any(|c| !c.trim().is_empty()))
+                .map(|(n, r)| (n + 2, r.iter().map(|c| c.trim().to_string()).collect()))
+                .collect(),
+        );
+    }
+    if !issues.is_empty() {
+        return Err(issues);
+    }
+    from_tables(&tables, &|table| (path.to_path_buf(), Some(SHEETS[table].to_string())))
+}
+
+/// A table's rows: the row as the spreadsheet numbers it (the header is row 1) and its cells.
+type Rows = Vec<(usize, Vec<String>)>;
+
+/// The issue of a table whose header is not the template's (`None` when it is).
+fn wrong_header(file: &Path, sheet: Option<&str>, table: &str, header: &[String]) -> Option<Issue> {
+    let want = csv_header(table);
+    let header: Vec<String> = header.iter().rev().skip_while(|h| h.is_empty()).map(String::clone).collect::<Vec<_>>();
+    let header: Vec<String> = header.into_iter().rev().collect();
+    (header != want).then(|| Issue {
+        file: file.to_path_buf(),
+        location: match sheet {
+            None => crate::issue::Location::Line(1),
+            Some(s) => crate::issue::Location::Cell { sheet: Some(s.to_string()), row: 1, column: "A".into() },
+        },
+        code: None,
+        kind: IssueKind::Invalid {
+            expected: Expected::Literal(want.join(",")),
+            found: format!("\"{}\"", header.join(",")),
+        },
+    })
+}
+
+/// The POI the three tables hold (`poi`, `aei`, `actividades`), read as an `avance-poi/1`
+/// document and checked like one; `place` says where table k is (its file, and its sheet in a
+/// workbook), so that every problem names its file, sheet, row and column.
+fn from_tables(
+    tables: &[Rows],
+    place: &dyn Fn(usize) -> (std::path::PathBuf, Option<String>),
+) -> Result<PoiPlan, Vec<Issue>> {
+    use std::collections::HashMap;
+    // Where each field of the document came from: its JSON path → (table, row, column).
+    let mut cells: HashMap<String, (usize, usize, usize)> = HashMap::new();
+    let mut remember = |path: String, table: usize, row: usize, col: usize| {
+        cells.insert(path, (table, row, col));
     };
     let text = |v: &str| if v.is_empty() { Value::Null } else { Value::String(v.to_string()) };
-    // poi.csv: one row.
+    // poi: one row.
     let head: Vec<String> = tables[0].first().map(|(_, r)| r.clone()).unwrap_or_default();
     let field = |i: usize| head.get(i).cloned().unwrap_or_default();
     for (i, path) in ["entity.code", "entity.name", "entity.sector", "year", "profile"].iter().enumerate() {
-        remember(path.to_string(), "poi.csv", 2, i);
+        remember(path.to_string(), 0, 2, i);
     }
     let year = field(3).parse::<i64>().map_or_else(|_| text(&field(3)), Value::from);
     let mut doc = serde_json::json!({
@@ -367,8 +435,8 @@ pub fn read_csv_dir(dir: &Path) -> Result<PoiPlan, Vec<Issue>> {
     }
     let mut aei = Vec::new();
     for (k, (row, r)) in tables[1].iter().enumerate() {
-        remember(format!("aei[{k}].code"), "aei.csv", *row, 0);
-        remember(format!("aei[{k}].name"), "aei.csv", *row, 1);
+        remember(format!("aei[{k}].code"), 1, *row, 0);
+        remember(format!("aei[{k}].name"), 1, *row, 1);
         aei.push(serde_json::json!({ "code": text(&r[0]), "name": text(r.get(1).map_or("", String::as_str)) }));
     }
     doc["aei"] = Value::Array(aei);
@@ -377,18 +445,18 @@ pub fn read_csv_dir(dir: &Path) -> Result<PoiPlan, Vec<Issue>> {
         let cell = |i: usize| r.get(i).map_or("", String::as_str);
         let mut o = serde_json::Map::new();
         for (i, key) in ["code", "name", "aei", "unit", "aggregation"].iter().enumerate() {
-            remember(format!("activities[{k}].{key}"), "actividades.csv", *row, i);
+            remember(format!("activities[{k}].{key}"), 2, *row, i);
             o.insert((*key).to_string(), text(cell(i)));
         }
-        remember(format!("activities[{k}].priority"), "actividades.csv", *row, 5);
+        remember(format!("activities[{k}].priority"), 2, *row, 5);
         if !cell(5).is_empty() {
             o.insert("priority".into(), cell(5).parse::<u64>().map_or_else(|_| text(cell(5)), Value::from));
         }
         for (base, key) in [(6, "programmed"), (18, "executed")] {
-            remember(format!("activities[{k}].{key}"), "actividades.csv", *row, base);
+            remember(format!("activities[{k}].{key}"), 2, *row, base);
             let months: Vec<Value> = (0..12)
                 .map(|m| {
-                    remember(format!("activities[{k}].{key}[{m}]"), "actividades.csv", *row, base + m);
+                    remember(format!("activities[{k}].{key}[{m}]"), 2, *row, base + m);
                     text(cell(base + m))
                 })
                 .collect();
@@ -397,22 +465,74 @@ pub fn read_csv_dir(dir: &Path) -> Result<PoiPlan, Vec<Issue>> {
         activities.push(Value::Object(o));
     }
     doc["activities"] = Value::Array(activities);
-    parse_value(&dir.join("actividades.csv"), &doc).map_err(|found| {
+    parse_value(&place(2).0, &doc).map_err(|found| {
         found
             .into_iter()
             .map(|i| match &i.location {
                 crate::issue::Location::Path(p) => match cells.get(p) {
-                    Some((file, row, column)) => Issue {
-                        file: file.clone(),
-                        location: crate::issue::Location::Cell { sheet: None, row: *row, column: column.clone() },
-                        ..i
-                    },
+                    Some((table, row, column)) => {
+                        let (file, sheet) = place(*table);
+                        Issue {
+                            file,
+                            location: crate::issue::Location::Cell {
+                                sheet,
+                                row: *row,
+                                column: crate::tables::column_letter(*column),
+                            },
+                            ..i
+                        }
+                    }
                     None => i,
                 },
                 _ => i,
             })
             .collect()
     })
+}
+
+/// The template's tables (sheets `poi`, `aei`, `actividades`, the CSV files' headers), empty or
+/// with `plan`'s content.
+pub fn template(plan: Option<&PoiPlan>) -> crate::tables::Tables {
+    let header = |t: &str| csv_header(t);
+    let amount = |d: Decimal| d.normalize().to_string();
+    let poi = plan.map_or_else(
+        || vec![vec![String::new(), String::new(), String::new(), String::new(), PoiProfile::v2022().id()]],
+        |p| {
+            vec![vec![
+                p.entity_code.clone(),
+                p.entity_name.clone(),
+                p.sector.clone(),
+                p.year.to_string(),
+                p.profile.clone(),
+            ]]
+        },
+    );
+    let aei = plan.map_or_else(Vec::new, |p| p.aei.iter().map(|(c, n)| vec![c.clone(), n.clone()]).collect());
+    let activities = plan.map_or_else(Vec::new, |p| {
+        p.activities
+            .iter()
+            .map(|a| {
+                let mut r = vec![
+                    a.code.clone(),
+                    a.name.clone(),
+                    a.aei.clone(),
+                    a.unit.clone(),
+                    a.aggregation.id().to_string(),
+                    a.priority.map(|x| x.to_string()).unwrap_or_default(),
+                ];
+                r.extend(a.programmed.iter().map(|d| amount(*d)));
+                r.extend(a.executed.iter().map(|d| d.map(amount).unwrap_or_default()));
+                r
+            })
+            .collect()
+    });
+    let sheet = |k: usize, rows: Vec<Vec<String>>| {
+        (
+            SHEETS[k].to_string(),
+            crate::tables::Sheet { header: header(CSV_FILES[k]), rows, numeric: Default::default() },
+        )
+    };
+    crate::tables::Tables { sheets: vec![sheet(0, poi), sheet(1, aei), sheet(2, activities)] }
 }
 
 #[cfg(test)]

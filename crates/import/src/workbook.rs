@@ -53,7 +53,105 @@ fn list(values: &[&str], strict: bool) -> Result<DataValidation, XlsxError> {
     })
 }
 
+/// What differs between the workbooks avance writes: the instructions, the columns' widths (a
+/// width of 50 or more wraps), how many columns stay in view, and the lists and filters of a
+/// sheet (`end` is the last row they cover).
+struct Layout<'a> {
+    instructions: &'a [&'a str],
+    widths: fn(&str, &Sheet) -> Vec<f64>,
+    frozen_columns: fn(&str) -> u16,
+    extra: fn(&mut rust_xlsxwriter::Worksheet, &str, &Sheet, u32) -> Result<(), XlsxError>,
+}
+
 fn build_xlsx(tables: &Tables) -> Result<Workbook, XlsxError> {
+    build_book(
+        tables,
+        &Layout {
+            instructions: INSTRUCTIONS_TEXT,
+            widths: |name, sheet| match name {
+                POLICY => vec![32.0, 80.0],
+                STRUCTURE => vec![14.0, 80.0, 60.0],
+                INDICATORS => vec![18.0, 70.0, 20.0, 16.0, 14.0, 16.0, 18.0, 22.0, 12.0, 14.0],
+                _ => {
+                    let mut w = vec![18.0, 50.0];
+                    w.extend(std::iter::repeat_n(16.0, sheet.header.len().saturating_sub(2)));
+                    w
+                }
+            },
+            frozen_columns: |name| if name == VALUES { 2 } else { 1 },
+            extra: |ws, name, sheet, end| {
+                match name {
+                    POLICY => {
+                        ws.add_data_validation(3, 1, 3, 1, &list(&["SECTORIAL", "MULTISECTORIAL"], true)?)?;
+                    }
+                    INDICATORS => {
+                        ws.add_data_validation(1, 3, end, 3, &list(&["RESULTADO", "COBERTURA", "CALIDAD"], false)?)?;
+                        ws.add_data_validation(1, 4, end, 4, &list(&Unit::ALL.map(Unit::id), true)?)?;
+                        ws.add_data_validation(1, 5, end, 5, &list(&Sentido::ALL.map(Sentido::id), true)?)?;
+                        let aggregations = [Aggregation::NoAcumulado.id(), Aggregation::Acumulado.id()];
+                        ws.add_data_validation(1, 6, end, 6, &list(&aggregations, true)?)?;
+                        let standards = [Standard::MinimoPermisible.id(), Standard::MaximoPermisible.id()];
+                        ws.add_data_validation(1, 7, end, 7, &list(&standards, true)?)?;
+                        ws.autofilter(0, 0, sheet.rows.len() as u32, (sheet.header.len() - 1) as u16)?;
+                    }
+                    STRUCTURE | VALUES => {
+                        ws.autofilter(0, 0, sheet.rows.len() as u32, (sheet.header.len() - 1) as u16)?;
+                    }
+                    _ => {}
+                }
+                Ok(())
+            },
+        },
+    )
+}
+
+const POI_INSTRUCTIONS: &[&str] = &[
+    "Plantilla del Plan Operativo Institucional (POI) de una entidad (avance)",
+    "",
+    "Cómo llenarla",
+    "1. Hoja \"poi\": el código y el nombre de la entidad, su sector, el año del POI y el perfil de reglas (ceplan-poi@2022 o ceplan-poi@2021: la versión del aplicativo de CEPLAN cuyas cifras se siguen).",
+    "2. Hoja \"aei\": una fila por Acción Estratégica Institucional (AEI.01.01) con su nombre.",
+    "3. Hoja \"actividades\": una fila por actividad operativa (AO): su código, nombre, la AEI a la que sirve, la unidad de medida, el tipo de agregación (lista desplegable: acumulado_anual, acumulado_mensual, no_acumulado) y la prioridad (opcional, 1 la primera).",
+    "   - prog_ene … prog_dic: la programación física de cada mes (0 si no hay nada programado).",
+    "   - ejec_ene … ejec_dic: la ejecución física de cada mes; vacía si el seguimiento del mes aún no se registró (el seguimiento de cada mes vence el último día del mes siguiente).",
+    "",
+    "Cómo escribir las cantidades",
+    "- Cero o más, con punto decimal: 12, 2.5. Una coma decimal (2,5) se rechaza para no leerla mal.",
+    "",
+    "Al importar (avance poi import plantilla.xlsx --out poi.json, o avance poi load plantilla.xlsx), cada error indica la hoja, la fila y la columna, y no se escribe nada mientras haya errores.",
+];
+
+/// Writes a POI's template: the sheets `poi`, `aei` and `actividades` with the CSV files'
+/// headers, after the instructions, every cell text.
+pub fn write_poi_xlsx(tables: &Tables, path: &Path) -> Result<(), Vec<Issue>> {
+    let layout = Layout {
+        instructions: POI_INSTRUCTIONS,
+        widths: |name, sheet| match name {
+            "poi" => vec![16.0, 60.0, 30.0, 8.0, 18.0],
+            "aei" => vec![16.0, 80.0],
+            _ => {
+                let mut w = vec![14.0, 60.0, 14.0, 18.0, 20.0, 10.0];
+                w.extend(std::iter::repeat_n(10.0, sheet.header.len().saturating_sub(6)));
+                w
+            }
+        },
+        frozen_columns: |name| if name == "actividades" { 2 } else { 1 },
+        extra: |ws, name, sheet, end| {
+            if name == "actividades" {
+                let aggregations = avance_core::poi::Aggregation::ALL.map(avance_core::poi::Aggregation::id);
+                ws.add_data_validation(1, 4, end, 4, &list(&aggregations, true)?)?;
+                ws.autofilter(0, 0, sheet.rows.len() as u32, (sheet.header.len() - 1) as u16)?;
+            }
+            if name == "poi" {
+                ws.add_data_validation(1, 4, 1, 4, &list(&["ceplan-poi@2022", "ceplan-poi@2021"], true)?)?;
+            }
+            Ok(())
+        },
+    };
+    build_book(tables, &layout).and_then(|mut wb| wb.save(path)).map_err(|e| xlsx_error(path, e))
+}
+
+fn build_book(tables: &Tables, layout: &Layout<'_>) -> Result<Workbook, XlsxError> {
     let mut wb = Workbook::new();
     let header =
         Format::new().set_bold().set_background_color(Color::RGB(0xDDEBF7)).set_border_bottom(FormatBorder::Thin);
@@ -65,7 +163,7 @@ fn build_xlsx(tables: &Tables) -> Result<Workbook, XlsxError> {
     ws.set_column_format(0, &wrap)?;
     ws.set_landscape();
     ws.set_print_fit_to_pages(1, 0);
-    for (r, line) in INSTRUCTIONS_TEXT.iter().enumerate() {
+    for (r, line) in layout.instructions.iter().enumerate() {
         if r == 0 {
             ws.write_string_with_format(0, 0, *line, &Format::new().set_bold().set_font_size(14))?;
         } else {
@@ -80,16 +178,7 @@ fn build_xlsx(tables: &Tables) -> Result<Workbook, XlsxError> {
         for (c, h) in sheet.header.iter().enumerate() {
             ws.write_string_with_format(0, c as u16, h, &header)?;
         }
-        let widths: Vec<f64> = match name.as_str() {
-            POLICY => vec![32.0, 80.0],
-            STRUCTURE => vec![14.0, 80.0, 60.0],
-            INDICATORS => vec![18.0, 70.0, 20.0, 16.0, 14.0, 16.0, 18.0, 22.0, 12.0, 14.0],
-            _ => {
-                let mut w = vec![18.0, 50.0];
-                w.extend(std::iter::repeat_n(16.0, sheet.header.len().saturating_sub(2)));
-                w
-            }
-        };
+        let widths = (layout.widths)(name, sheet);
         for (c, w) in widths.iter().enumerate() {
             // Every column is text, so that what is typed is kept as typed.
             let format = if *w >= 50.0 { &wrap } else { &text };
@@ -110,27 +199,8 @@ fn build_xlsx(tables: &Tables) -> Result<Workbook, XlsxError> {
         ws.set_landscape();
         ws.set_print_fit_to_pages(1, 0);
         ws.set_repeat_rows(0, 0)?;
-        ws.set_freeze_panes(1, if name == VALUES { 2 } else { 1 })?;
-        let end = last_row(sheet);
-        match name.as_str() {
-            POLICY => {
-                ws.add_data_validation(3, 1, 3, 1, &list(&["SECTORIAL", "MULTISECTORIAL"], true)?)?;
-            }
-            INDICATORS => {
-                ws.add_data_validation(1, 3, end, 3, &list(&["RESULTADO", "COBERTURA", "CALIDAD"], false)?)?;
-                ws.add_data_validation(1, 4, end, 4, &list(&Unit::ALL.map(Unit::id), true)?)?;
-                ws.add_data_validation(1, 5, end, 5, &list(&Sentido::ALL.map(Sentido::id), true)?)?;
-                let aggregations = [Aggregation::NoAcumulado.id(), Aggregation::Acumulado.id()];
-                ws.add_data_validation(1, 6, end, 6, &list(&aggregations, true)?)?;
-                let standards = [Standard::MinimoPermisible.id(), Standard::MaximoPermisible.id()];
-                ws.add_data_validation(1, 7, end, 7, &list(&standards, true)?)?;
-                ws.autofilter(0, 0, sheet.rows.len() as u32, (sheet.header.len() - 1) as u16)?;
-            }
-            STRUCTURE | VALUES => {
-                ws.autofilter(0, 0, sheet.rows.len() as u32, (sheet.header.len() - 1) as u16)?;
-            }
-            _ => {}
-        }
+        ws.set_freeze_panes(1, (layout.frozen_columns)(name))?;
+        (layout.extra)(ws, name, sheet, last_row(sheet))?;
     }
     Ok(wb)
 }
@@ -166,12 +236,18 @@ pub fn read_xlsx_tables(path: &Path) -> Result<Tables, Vec<Issue>> {
 
 fn read_xlsx_tables_with(path: &Path, progress: Progress<'_>) -> Result<Tables, Vec<Issue>> {
     let bytes = std::fs::read(path).map_err(|e| vec![Issue::io(path, &e)])?;
-    tables_from_bytes(path, bytes, progress)
+    tables_from_bytes(path, bytes, &tables::SHEETS, progress)
+}
+
+/// Reads the sheets `names` of a workbook (those it has), each as its header and rows of text.
+pub fn read_sheets(path: &Path, names: &[&str]) -> Result<Tables, Vec<Issue>> {
+    let bytes = std::fs::read(path).map_err(|e| vec![Issue::io(path, &e)])?;
+    tables_from_bytes(path, bytes, names, &mut |_| {})
 }
 
 /// Reads a policy from a workbook's bytes; `path` only names it in issues.
 pub fn read_xlsx_bytes(path: &Path, bytes: Vec<u8>) -> Result<Policy, Vec<Issue>> {
-    let tables = tables_from_bytes(path, bytes, &mut |_| {})?;
+    let tables = tables_from_bytes(path, bytes, &tables::SHEETS, &mut |_| {})?;
     tables::to_policy(path, &tables, true)
 }
 
@@ -241,12 +317,17 @@ fn sheet_cells(wb: &mut calamine::Sheets<std::io::Cursor<Vec<u8>>>, name: &str) 
     read.unwrap_or(Err(SheetProblem::Malformed))
 }
 
-fn tables_from_bytes(path: &Path, bytes: Vec<u8>, progress: Progress<'_>) -> Result<Tables, Vec<Issue>> {
+fn tables_from_bytes(
+    path: &Path,
+    bytes: Vec<u8>,
+    names: &[&str],
+    progress: Progress<'_>,
+) -> Result<Tables, Vec<Issue>> {
     let unreadable = |e: String| vec![Issue::io(path, &std::io::Error::other(e))];
     let mut wb = open_workbook_auto_from_rs(std::io::Cursor::new(bytes)).map_err(|e| unreadable(e.to_string()))?;
     let mut tables = Tables::default();
-    for (done, name) in tables::SHEETS.into_iter().enumerate() {
-        progress(Step::Reading { done, total: tables::SHEETS.len() });
+    for (done, name) in names.iter().copied().enumerate() {
+        progress(Step::Reading { done, total: names.len() });
         let issue = |kind| vec![Issue { file: path.to_path_buf(), location: Location::File, code: None, kind }];
         let cells = match sheet_cells(&mut wb, name) {
             Ok(Some(cells)) => cells,
