@@ -149,6 +149,11 @@ impl App {
         Ok(self.store.poi_plans().await?)
     }
 
+    /// Every loaded POI whole (of `year` only, when given), by entity and year.
+    pub async fn all_pois(&self, year: Option<i32>) -> Result<Vec<PoiPlan>, AppError> {
+        Ok(self.store.pois(year).await?)
+    }
+
     /// An entity's POI of a year, or of its latest year when `year` is `None`.
     pub async fn poi(&self, entity: &str, year: Option<i32>) -> Result<PoiPlan, AppError> {
         let year = match year {
@@ -199,20 +204,30 @@ impl App {
     pub async fn poi_overview(&self) -> Result<Vec<PoiRow>, AppError> {
         let today = self.poi_today();
         let summaries = self.store.poi_plans().await?;
+        let fresh = |s: &PoiSummary| {
+            let cache = self.poi_figures.lock().unwrap_or_else(std::sync::PoisonError::into_inner);
+            cache
+                .get(&(s.entity_code.clone(), s.year))
+                .filter(|(change, day, _)| *change == s.last_change && *day == today)
+                .map(|x| x.2.clone())
+        };
+        let stale = summaries.iter().filter(|s| fresh(s).is_none()).count();
+        // Many to compute again (the first call, a new month): every plan in one read.
+        let mut all: std::collections::HashMap<(String, i32), PoiPlan> = if stale > 20 {
+            self.store.pois(None).await?.into_iter().map(|p| ((p.entity_code.clone(), p.year), p)).collect()
+        } else {
+            std::collections::HashMap::new()
+        };
         let mut rows = Vec::with_capacity(summaries.len());
         for summary in summaries {
-            let key = (summary.entity_code.clone(), summary.year);
-            let kept = {
-                let cache = self.poi_figures.lock().unwrap_or_else(std::sync::PoisonError::into_inner);
-                cache
-                    .get(&key)
-                    .filter(|(change, day, _)| *change == summary.last_change && *day == today)
-                    .map(|x| x.2.clone())
-            };
-            let figures = match kept {
+            let figures = match fresh(&summary) {
                 Some(f) => f,
                 None => {
-                    let plan = self.poi(&summary.entity_code, Some(summary.year)).await?;
+                    let key = (summary.entity_code.clone(), summary.year);
+                    let plan = match all.remove(&key) {
+                        Some(p) => p,
+                        None => self.poi(&summary.entity_code, Some(summary.year)).await?,
+                    };
                     let f = poi_figures(&plan, ended_months(plan.year, today), Some(today), None, false)?;
                     let mut cache = self.poi_figures.lock().unwrap_or_else(std::sync::PoisonError::into_inner);
                     cache.insert(key, (summary.last_change, today, f.clone()));

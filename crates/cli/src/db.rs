@@ -370,13 +370,7 @@ pub async fn poi_plans(
     let out = async {
         match entity {
             Some(e) => Ok(vec![app.poi(e, year).await?]),
-            None => {
-                let mut plans = Vec::new();
-                for s in app.poi_plans().await?.into_iter().filter(|s| year.is_none_or(|y| s.year == y)) {
-                    plans.push(app.poi(&s.entity_code, Some(s.year)).await?);
-                }
-                Ok(plans)
-            }
+            None => app.all_pois(year).await,
         }
     }
     .await;

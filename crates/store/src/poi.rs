@@ -1,8 +1,8 @@
 //! Institutional operating plans (POI): an entity's plan for a year, kept like a policy. A load or
 //! a month's entry appends a change set with a revision for each key whose content changed
-//! (metadata, an AEI, an activity, a month's programming or execution); the current month values
-//! are kept in `poi_current_months`, written in the same transaction, so that reading a plan is a
-//! plain scan of its rows.
+//! (metadata, an AEI, an activity, a month's programming or execution); each activity's current
+//! months are kept in `poi_current_activities` (one row per activity, twelve values a field),
+//! written in the same transaction, so that reading a plan is a scan of one row per activity.
 
 use std::collections::BTreeMap;
 use std::str::FromStr;
@@ -12,6 +12,7 @@ use avance_core::poi::{Activity, Aggregation, PoiPlan};
 use sqlx::{QueryBuilder, Row};
 
 use crate::app::NewAudit;
+use crate::read::{Columns, needed};
 use crate::{Conflict, PgStore, SqliteStore, Store, StoreError, rows};
 
 /// What a POI load or a month's entry changed.
@@ -144,14 +145,6 @@ fn canonical(v: Decimal) -> String {
     v.normalize().to_string()
 }
 
-fn role_of(id: &str) -> Option<&'static str> {
-    match id {
-        "programmed" => Some("programmed"),
-        "executed" => Some("executed"),
-        _ => None,
-    }
-}
-
 impl PoiState {
     fn of(plan: &PoiPlan) -> PoiState {
         let mut s = PoiState {
@@ -188,6 +181,42 @@ impl PoiState {
             }
         }
         s
+    }
+
+    /// An activity's current months as stored: twelve values separated by `;`, programming
+    /// (zero where there is no row) and execution (empty where not recorded).
+    fn encode_months(&self, activity: &str) -> (String, String) {
+        let field = |role: &'static str, absent: &str| {
+            (1..=12)
+                .map(|m| self.months.get(&(activity.to_string(), m, role)).map_or(absent, String::as_str))
+                .collect::<Vec<&str>>()
+                .join(";")
+        };
+        (field("programmed", "0"), field("executed", ""))
+    }
+
+    /// Reads an activity's stored months of `role` back into the state.
+    fn decode_months(
+        &mut self,
+        plan_id: i64,
+        activity: &str,
+        role: &'static str,
+        text: &str,
+    ) -> Result<(), StoreError> {
+        let values: Vec<&str> = text.split(';').collect();
+        if values.len() != 12 {
+            return Err(StoreError::Corrupt {
+                policy: format!("POI plan {plan_id}"),
+                detail: format!("activity {activity}: {role} «{text}» is not twelve values"),
+            });
+        }
+        for (m, v) in values.into_iter().enumerate() {
+            let zero = role == "programmed" && Decimal::from_str(v).is_ok_and(|d| d.is_zero());
+            if !v.is_empty() && !zero {
+                self.months.insert((activity.to_string(), m as i64 + 1, role), v.to_string());
+            }
+        }
+        Ok(())
     }
 
     fn diff(&self, new: &PoiState) -> PoiDiff {
@@ -255,17 +284,162 @@ impl PoiState {
     }
 }
 
-const CURRENT_AEI: &str = "SELECT code, position, name FROM poi_aei_revisions r WHERE plan_id = $1 AND deleted = 0 AND change_id = \
+/// Fills an activity's twelve months from their stored text (`programmed`, `executed`: twelve
+/// values separated by `;`, an execution empty where not recorded).
+fn fill_months(a: &mut Activity, programmed: &str, executed: &str) -> Result<(), String> {
+    let corrupt = |what: &str, text: &str| format!("activity {}: {what} «{text}»", a.code);
+    let (mut p, mut e) = (programmed.split(';'), executed.split(';'));
+    for m in 0..12 {
+        let (Some(pv), Some(ev)) = (p.next(), e.next()) else {
+            return Err(corrupt("months", &format!("{programmed} / {executed}")));
+        };
+        a.programmed[m] = Decimal::from_str(pv).map_err(|_| corrupt("programmed", pv))?;
+        a.executed[m] =
+            if ev.is_empty() { None } else { Some(Decimal::from_str(ev).map_err(|_| corrupt("executed", ev))?) };
+    }
+    Ok(())
+}
+
+const ALL_META: &str = "SELECT plan_id, entity_name, sector, profile FROM poi_meta_revisions m WHERE change_id = \
+     (SELECT MAX(x.change_id) FROM poi_meta_revisions x WHERE x.plan_id = m.plan_id)";
+const ALL_AEI: &str = "SELECT plan_id, code, position, name FROM poi_aei_revisions r WHERE deleted = 0 AND change_id = \
      (SELECT MAX(x.change_id) FROM poi_aei_revisions x WHERE x.plan_id = r.plan_id AND x.code = r.code)";
-const CURRENT_ACTIVITIES: &str = "SELECT code, position, name, unit, priority, aei, aggregation FROM poi_activity_revisions r \
-     WHERE plan_id = $1 AND deleted = 0 AND change_id = \
-     (SELECT MAX(x.change_id) FROM poi_activity_revisions x WHERE x.plan_id = r.plan_id AND x.code = r.code)";
+const CURRENT_AEI: &str = "SELECT plan_id, code, position, name FROM poi_aei_revisions r WHERE plan_id = $1 AND deleted = 0 AND change_id = \
+     (SELECT MAX(x.change_id) FROM poi_aei_revisions x WHERE x.plan_id = r.plan_id AND x.code = r.code)";
+/// An activity as it stands, with its months: from the current table (the latest revision of each).
+const CURRENT_COLUMNS: &str =
+    "plan_id, activity, position, name, unit, priority, aei, aggregation, programmed, executed";
+
+/// Every plan's rows as they are read, by plan id: its state (no months) and its activities'
+/// months as stored. Fed by either driver's rows ([`Columns`]).
+#[derive(Default)]
+struct Collector {
+    plans: std::collections::HashMap<i64, (PoiState, Vec<StoredMonths>)>,
+}
+
+/// An activity's months as stored: (activity, programmed, executed).
+type StoredMonths = (String, String, String);
+
+impl Collector {
+    /// A row of [`ALL_META`]: plan id, entity name, sector, profile.
+    fn meta(&mut self, r: &impl Columns) -> Result<(), StoreError> {
+        let meta = MetaRow {
+            entity_name: needed(r.text(1)?, "entity_name")?,
+            sector: needed(r.text(2)?, "sector")?,
+            profile: needed(r.text(3)?, "profile")?,
+        };
+        self.plans.entry(needed(r.int(0)?, "plan_id")?).or_default().0.meta = Some(meta);
+        Ok(())
+    }
+
+    /// A row of [`ALL_AEI`] or [`CURRENT_AEI`]: plan id, code, position, name.
+    fn aei(&mut self, r: &impl Columns) -> Result<(), StoreError> {
+        let row = AeiRow { position: needed(r.int(2)?, "position")?, name: needed(r.text(3)?, "name")? };
+        self.plans.entry(needed(r.int(0)?, "plan_id")?).or_default().0.aei.insert(needed(r.text(1)?, "code")?, row);
+        Ok(())
+    }
+
+    /// A row of [`CURRENT_COLUMNS`]: the activity into the state, its months aside.
+    fn current(&mut self, r: &impl Columns) -> Result<(), StoreError> {
+        let (s, months) = self.plans.entry(needed(r.int(0)?, "plan_id")?).or_default();
+        let code = needed(r.text(1)?, "activity")?;
+        s.activities.insert(
+            code.clone(),
+            ActivityRow {
+                position: needed(r.int(2)?, "position")?,
+                name: needed(r.text(3)?, "name")?,
+                unit: needed(r.text(4)?, "unit")?,
+                priority: r.int(5)?,
+                aei: needed(r.text(6)?, "aei")?,
+                aggregation: needed(r.text(7)?, "aggregation")?,
+            },
+        );
+        months.push((code, needed(r.text(8)?, "programmed")?, needed(r.text(9)?, "executed")?));
+        Ok(())
+    }
+
+    /// The plans `listed` (id, entity, year), in that order; those never loaded are left out.
+    fn finish(mut self, listed: &[(i64, String, i32)]) -> Result<Vec<PoiPlan>, StoreError> {
+        let mut plans = Vec::with_capacity(listed.len());
+        for (id, entity, year) in listed {
+            let (s, months) = self.plans.remove(id).unwrap_or_default();
+            if let Some(plan) = assemble(&s, &months, entity, *year)? {
+                plans.push(plan);
+            }
+        }
+        Ok(plans)
+    }
+}
+
+/// Runs `sql` (no parameters) and hands each row to `take`.
+fn each_row(
+    tx: &rusqlite::Transaction<'_>,
+    sql: &str,
+    mut take: impl FnMut(&rusqlite::Row<'_>) -> Result<(), StoreError>,
+) -> Result<(), StoreError> {
+    let mut q = tx.prepare(sql)?;
+    let mut rows = q.query([])?;
+    while let Some(r) = rows.next()? {
+        take(r)?;
+    }
+    Ok(())
+}
+
+/// The plans to read (of `year` when not 0), by entity and year.
+const LISTED: &str = "SELECT id, entity_code, year FROM poi_plans WHERE $1 = 0 OR year = $1 ORDER BY entity_code, year";
+
+/// Every plan of the SQLite file at `path` (of `year` when not 0), in one read transaction of a
+/// connection of its own: the driver that reads many rows fastest (`read`).
+fn sqlite_pois(path: &std::path::Path, year: i32) -> Result<Vec<PoiPlan>, StoreError> {
+    let conn = crate::read::sqlite_connection(path)?;
+    let tx = conn.unchecked_transaction()?;
+    let mut listed = Vec::new();
+    let mut q = tx.prepare(LISTED)?;
+    let mut rows = q.query([year])?;
+    while let Some(r) = rows.next()? {
+        listed.push((r.get::<_, i64>(0)?, r.get::<_, String>(1)?, r.get::<_, i32>(2)?));
+    }
+    drop(rows);
+    let mut c = Collector::default();
+    each_row(&tx, ALL_META, |r| c.meta(r))?;
+    each_row(&tx, ALL_AEI, |r| c.aei(r))?;
+    each_row(&tx, &format!("SELECT {CURRENT_COLUMNS} FROM poi_current_activities"), |r| c.current(r))?;
+    c.finish(&listed)
+}
+
+/// The plan of rows `s` with the months `months` (as stored) filled in.
+fn assemble(
+    s: &PoiState,
+    months: &[StoredMonths],
+    entity: &str,
+    year: i32,
+) -> Result<Option<PoiPlan>, StoreError> {
+    let Some(mut plan) = s.plan(entity, year)? else { return Ok(None) };
+    let index: std::collections::HashMap<String, usize> =
+        plan.activities.iter().enumerate().map(|(i, a)| (a.code.clone(), i)).collect();
+    for (code, programmed, executed) in months {
+        let Some(&i) = index.get(code) else { continue };
+        fill_months(&mut plan.activities[i], programmed, executed)
+            .map_err(|detail| StoreError::Corrupt { policy: format!("POI {entity} {year}"), detail })?;
+    }
+    Ok(Some(plan))
+}
 
 macro_rules! poi_operations {
-    ($store:ty, $conn:ty, $lock:literal) => {
+    ($store:ty, $conn:ty, $db:ty, $lock:literal) => {
         impl $store {
-            /// The rows of a plan as they stand.
+            /// The rows of a plan as they stand, months included (what a write compares with).
             async fn poi_state(c: &mut $conn, plan_id: i64) -> Result<PoiState, StoreError> {
+                let (mut s, months) = Self::poi_rows(c, plan_id).await?;
+                for (activity, programmed, executed) in &months {
+                    s.decode_months(plan_id, activity, "programmed", programmed)?;
+                    s.decode_months(plan_id, activity, "executed", executed)?;
+                }
+                Ok(s)
+            }
+
+            /// A plan's metadata, AEI and activities, and each activity's months as stored.
+            async fn poi_rows(c: &mut $conn, plan_id: i64) -> Result<(PoiState, Vec<StoredMonths>), StoreError> {
                 let mut s = PoiState::default();
                 let meta = sqlx::query(
                     "SELECT entity_name, sector, profile FROM poi_meta_revisions WHERE plan_id = $1 ORDER BY change_id DESC LIMIT 1",
@@ -276,35 +450,24 @@ macro_rules! poi_operations {
                 if let Some(r) = meta {
                     s.meta = Some(MetaRow { entity_name: r.try_get(0)?, sector: r.try_get(1)?, profile: r.try_get(2)? });
                 }
+                let mut col = Collector::default();
                 for r in sqlx::query(CURRENT_AEI).bind(plan_id).fetch_all(&mut *c).await? {
-                    s.aei.insert(r.try_get(0)?, AeiRow { position: rows::int(&r, 1)?, name: r.try_get(2)? });
+                    col.aei(&r)?;
                 }
-                for r in sqlx::query(CURRENT_ACTIVITIES).bind(plan_id).fetch_all(&mut *c).await? {
-                    s.activities.insert(
-                        r.try_get(0)?,
-                        ActivityRow {
-                            position: rows::int(&r, 1)?,
-                            name: r.try_get(2)?,
-                            unit: r.try_get(3)?,
-                            priority: rows::opt_int(&r, 4)?,
-                            aei: r.try_get(5)?,
-                            aggregation: r.try_get(6)?,
-                        },
-                    );
+                let q = format!("SELECT {CURRENT_COLUMNS} FROM poi_current_activities WHERE plan_id = $1");
+                for r in sqlx::query(sqlx::AssertSqlSafe(q)).bind(plan_id).fetch_all(&mut *c).await? {
+                    col.current(&r)?;
                 }
-                let months = sqlx::query("SELECT activity, month, role, value FROM poi_current_months WHERE plan_id = $1")
-                    .bind(plan_id)
-                    .fetch_all(&mut *c)
-                    .await?;
-                for r in months {
-                    let role: String = r.try_get(2)?;
-                    let role = role_of(&role).ok_or_else(|| StoreError::Corrupt {
-                        policy: format!("POI plan {plan_id}"),
-                        detail: format!("month role «{role}»"),
-                    })?;
-                    s.months.insert((r.try_get(0)?, rows::int(&r, 1)?, role), r.try_get(3)?);
-                }
-                Ok(s)
+                let (rows_state, months) = col.plans.remove(&plan_id).unwrap_or_default();
+                s.aei = rows_state.aei;
+                s.activities = rows_state.activities;
+                Ok((s, months))
+            }
+
+            /// A plan as it stands, its months parsed straight into the activities.
+            async fn poi_read(c: &mut $conn, plan_id: i64, entity: &str, year: i32) -> Result<Option<PoiPlan>, StoreError> {
+                let (s, months) = Self::poi_rows(c, plan_id).await?;
+                assemble(&s, &months, entity, year)
             }
 
             /// The id of an entity's plan for a year, locked for the transaction (PostgreSQL).
@@ -317,8 +480,9 @@ macro_rules! poi_operations {
                 row.map(|r| rows::int(&r, 0)).transpose().map_err(StoreError::from)
             }
 
-            /// Appends a change set with `diff` (not empty) and keeps the current months.
-            async fn poi_write(c: &mut $conn, plan_id: i64, diff: &PoiDiff, author: &str, reason: &str) -> Result<i64, StoreError> {
+            /// Appends a change set with `diff` (not empty), which makes the plan's rows `new`, and
+            /// keeps the current months of the activities it touches.
+            async fn poi_write(c: &mut $conn, plan_id: i64, diff: &PoiDiff, new: &PoiState, author: &str, reason: &str) -> Result<i64, StoreError> {
                 let change = rows::int(
                     &sqlx::query("INSERT INTO poi_changes (plan_id, author, reason) VALUES ($1, $2, $3) RETURNING id")
                         .bind(plan_id)
@@ -384,26 +548,40 @@ macro_rules! poi_operations {
                     });
                     q.build().execute(&mut *c).await?;
                 }
-                let written: Vec<&(MonthKey, Option<String>)> = diff.months.iter().filter(|(_, v)| v.is_some()).collect();
-                for chunk in written.chunks(500) {
-                    let mut q = QueryBuilder::new("INSERT INTO poi_current_months (plan_id, activity, month, role, change_id, value) ");
-                    q.push_values(chunk, |mut b, ((activity, month, role), v)| {
+                // The current months of every activity the change touched, from the new state.
+                let touched: std::collections::BTreeSet<&String> =
+                    diff.months.iter().map(|((a, _, _), _)| a).chain(diff.activities.iter().map(|(a, _)| a)).collect();
+                let (kept, gone): (Vec<&String>, Vec<&String>) = touched.into_iter().partition(|a| new.activities.contains_key(*a));
+                for chunk in kept.chunks(300) {
+                    let mut q = QueryBuilder::new(
+                        "INSERT INTO poi_current_activities (plan_id, activity, change_id, position, name, unit, priority, aei, aggregation, programmed, executed) ",
+                    );
+                    q.push_values(chunk, |mut b, activity| {
+                        let (programmed, executed) = new.encode_months(activity);
+                        let r = &new.activities[*activity];
                         b.push_bind(plan_id)
                             .push_bind(activity.as_str())
-                            .push_bind(*month)
-                            .push_bind(*role)
                             .push_bind(change)
-                            .push_bind(v.as_deref().unwrap_or_default());
+                            .push_bind(r.position)
+                            .push_bind(r.name.clone())
+                            .push_bind(r.unit.clone())
+                            .push_bind(r.priority)
+                            .push_bind(r.aei.clone())
+                            .push_bind(r.aggregation.clone())
+                            .push_bind(programmed)
+                            .push_bind(executed);
                     });
-                    q.push(" ON CONFLICT (plan_id, activity, month, role) DO UPDATE SET change_id = excluded.change_id, value = excluded.value");
+                    q.push(
+                        " ON CONFLICT (plan_id, activity) DO UPDATE SET change_id = excluded.change_id, position = excluded.position, \
+                         name = excluded.name, unit = excluded.unit, priority = excluded.priority, aei = excluded.aei, \
+                         aggregation = excluded.aggregation, programmed = excluded.programmed, executed = excluded.executed",
+                    );
                     q.build().execute(&mut *c).await?;
                 }
-                for ((activity, month, role), _) in diff.months.iter().filter(|(_, v)| v.is_none()) {
-                    sqlx::query("DELETE FROM poi_current_months WHERE plan_id = $1 AND activity = $2 AND month = $3 AND role = $4")
+                for activity in gone {
+                    sqlx::query("DELETE FROM poi_current_activities WHERE plan_id = $1 AND activity = $2")
                         .bind(plan_id)
                         .bind(activity.as_str())
-                        .bind(*month)
-                        .bind(*role)
                         .execute(&mut *c)
                         .await?;
                 }
@@ -422,13 +600,14 @@ macro_rules! poi_operations {
                 let Some(plan_id) = Self::poi_plan_id(&mut *tx, &plan.entity_code, plan.year).await? else {
                     return Err(StoreError::Conflict(Conflict::NoSuchPoi { entity: plan.entity_code.clone(), year: plan.year }));
                 };
-                let diff = Self::poi_state(&mut *tx, plan_id).await?.diff(&PoiState::of(plan));
+                let new = PoiState::of(plan);
+                let diff = Self::poi_state(&mut *tx, plan_id).await?.diff(&new);
                 let mut out = PoiLoadOutcome { entity: plan.entity_code.clone(), year: plan.year, ..PoiLoadOutcome::default() };
                 if diff.is_empty() {
                     tx.rollback().await?;
                     return Ok(out);
                 }
-                out.change = Some(Self::poi_write(&mut *tx, plan_id, &diff, author, reason).await?);
+                out.change = Some(Self::poi_write(&mut *tx, plan_id, &diff, &new, author, reason).await?);
                 out.metadata = diff.meta.is_some();
                 out.aei = diff.aei.iter().filter(|(_, r)| r.is_some()).count();
                 out.activities = diff.activities.iter().filter(|(_, r)| r.is_some()).count();
@@ -463,16 +642,21 @@ macro_rules! poi_operations {
                     return Err(StoreError::Conflict(Conflict::NoSuchPoi { entity: entity.to_string(), year }));
                 };
                 let state = Self::poi_state(&mut *tx, plan_id).await?;
+                let mut new = state.clone();
                 let mut diff = PoiDiff::default();
                 for (activity, month, value) in values {
                     if !state.activities.contains_key(activity) {
                         return Err(StoreError::Conflict(Conflict::NoSuchActivity(activity.clone())));
                     }
                     // A programming of zero is no row, as a load writes it.
-                    let new = value.filter(|v| role == MonthRole::Executed || !v.is_zero()).map(canonical);
+                    let value = value.filter(|v| role == MonthRole::Executed || !v.is_zero()).map(canonical);
                     let key = (activity.clone(), i64::from(*month), role.id());
-                    if state.months.get(&key) != new.as_ref() && !diff.months.iter().any(|(k, _)| *k == key) {
-                        diff.months.push((key, new));
+                    if state.months.get(&key) != value.as_ref() && !diff.months.iter().any(|(k, _)| *k == key) {
+                        match &value {
+                            Some(v) => new.months.insert(key.clone(), v.clone()),
+                            None => new.months.remove(&key),
+                        };
+                        diff.months.push((key, value));
                     }
                 }
                 let mut out = MonthsOutcome::default();
@@ -480,7 +664,7 @@ macro_rules! poi_operations {
                     tx.rollback().await?;
                     return Ok(out);
                 }
-                out.change = Some(Self::poi_write(&mut *tx, plan_id, &diff, audit.actor, reason).await?);
+                out.change = Some(Self::poi_write(&mut *tx, plan_id, &diff, &new, audit.actor, reason).await?);
                 for ((activity, month, _), value) in &diff.months {
                     let month = u8::try_from(*month).unwrap_or_default();
                     let text = detail(activity, month, value.as_deref());
@@ -496,7 +680,7 @@ macro_rules! poi_operations {
             pub async fn poi(&self, entity: &str, year: i32) -> Result<Option<PoiPlan>, StoreError> {
                 let mut c = self.pool.acquire().await?;
                 let Some(plan_id) = Self::poi_plan_id_read(&mut c, entity, year).await? else { return Ok(None) };
-                Self::poi_state(&mut c, plan_id).await?.plan(entity, year)
+                Self::poi_read(&mut c, plan_id, entity, year).await
             }
 
             async fn poi_plan_id_read(c: &mut $conn, entity: &str, year: i32) -> Result<Option<i64>, StoreError> {
@@ -579,8 +763,50 @@ macro_rules! poi_operations {
     };
 }
 
-poi_operations!(SqliteStore, sqlx::SqliteConnection, "");
-poi_operations!(PgStore, sqlx::PgConnection, " FOR UPDATE");
+poi_operations!(SqliteStore, sqlx::SqliteConnection, sqlx::Sqlite, "");
+poi_operations!(PgStore, sqlx::PgConnection, sqlx::Postgres, " FOR UPDATE");
+
+impl SqliteStore {
+    /// Every plan as it stands (of `year` only, when given), by entity and year, read in four
+    /// scans whatever their number.
+    pub async fn pois(&self, year: Option<i32>) -> Result<Vec<PoiPlan>, StoreError> {
+        let path = self.path.clone();
+        tokio::task::spawn_blocking(move || sqlite_pois(&path, year.unwrap_or(0))).await.unwrap_or_else(|e| {
+            match e.try_into_panic() {
+                Ok(panic) => std::panic::resume_unwind(panic),
+                Err(e) => Err(StoreError::Database(sqlx::Error::Io(std::io::Error::other(e)))),
+            }
+        })
+    }
+}
+
+impl PgStore {
+    /// Every plan as it stands (of `year` only, when given), by entity and year, read in four
+    /// scans whatever their number, in one read transaction.
+    pub async fn pois(&self, year: Option<i32>) -> Result<Vec<PoiPlan>, StoreError> {
+        let mut tx = self.pool.begin().await?;
+        sqlx::query("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ READ ONLY").execute(&mut *tx).await?;
+        let mut listed = Vec::new();
+        for r in sqlx::query(LISTED).bind(year.unwrap_or(0)).fetch_all(&mut *tx).await? {
+            listed.push((rows::int(&r, 0)?, r.try_get(1)?, i32::try_from(rows::int(&r, 2)?).unwrap_or_default()));
+        }
+        let mut c = Collector::default();
+        for r in sqlx::query(ALL_META).fetch_all(&mut *tx).await? {
+            c.meta(&r)?;
+        }
+        for r in sqlx::query(ALL_AEI).fetch_all(&mut *tx).await? {
+            c.aei(&r)?;
+        }
+        let q = format!("SELECT {CURRENT_COLUMNS} FROM poi_current_activities");
+        let mut current = sqlx::query(sqlx::AssertSqlSafe(q)).fetch(&mut *tx);
+        while let Some(r) = futures_util::TryStreamExt::try_next(&mut current).await? {
+            c.current(&r)?;
+        }
+        drop(current);
+        tx.commit().await?;
+        c.finish(&listed)
+    }
+}
 
 impl Store {
     pub async fn load_poi(
@@ -613,6 +839,10 @@ impl Store {
 
     pub async fn poi_plans(&self) -> Result<Vec<PoiSummary>, StoreError> {
         dispatch!(self, s => s.poi_plans().await)
+    }
+
+    pub async fn pois(&self, year: Option<i32>) -> Result<Vec<PoiPlan>, StoreError> {
+        dispatch!(self, s => s.pois(year).await)
     }
 
     pub async fn poi_years(&self, entity: &str) -> Result<Vec<(String, i32)>, StoreError> {

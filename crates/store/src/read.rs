@@ -89,7 +89,7 @@ sqlx_columns!(sqlx::sqlite::SqliteRow);
 sqlx_columns!(sqlx::postgres::PgRow);
 
 /// A column the schema declares `NOT NULL`.
-fn needed<T>(value: Option<T>, column: &str) -> Result<T, StoreError> {
+pub(crate) fn needed<T>(value: Option<T>, column: &str) -> Result<T, StoreError> {
     value.ok_or_else(|| StoreError::Corrupt { policy: String::new(), detail: format!("{column} is NULL") })
 }
 
@@ -173,7 +173,7 @@ pub(crate) fn sqlite_policies(
 }
 
 /// A connection that only reads, waiting for a writer's lock as the store's pool does.
-fn sqlite_connection(path: &Path) -> Result<rusqlite::Connection, StoreError> {
+pub(crate) fn sqlite_connection(path: &Path) -> Result<rusqlite::Connection, StoreError> {
     use rusqlite::OpenFlags;
     let conn = rusqlite::Connection::open_with_flags(
         path,

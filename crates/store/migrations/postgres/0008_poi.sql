@@ -1,6 +1,6 @@
 -- 0008: institutional operating plans (POI), appended like policies: a change set per load or
--- monthly entry, a revision for each key whose content changed, and the current month values
--- materialized beside the history (written in the same transaction as their revision).
+-- monthly entry, a revision for each key whose content changed, and each activity's current months
+-- materialized beside the history (written in the same transaction as their revisions).
 
 CREATE TABLE poi_plans (
     id BIGSERIAL PRIMARY KEY,
@@ -64,12 +64,21 @@ CREATE TABLE poi_month_revisions (
     PRIMARY KEY (plan_id, activity, month, role, change_id)
 );
 
-CREATE TABLE poi_current_months (
+-- Each activity as it stands (its latest revision) with its current months, kept beside the
+-- history and written in the same transaction as its revisions: programming and execution from
+-- January to December, each as twelve exact values separated by ';' (an execution left empty: not
+-- recorded), so that reading a plan is one row per activity.
+CREATE TABLE poi_current_activities (
     plan_id BIGINT NOT NULL REFERENCES poi_plans (id),
     activity TEXT NOT NULL,
-    month INTEGER NOT NULL,
-    role TEXT NOT NULL,
     change_id BIGINT NOT NULL,
-    value TEXT NOT NULL,
-    PRIMARY KEY (plan_id, activity, month, role)
+    position INTEGER NOT NULL,
+    name TEXT NOT NULL,
+    unit TEXT NOT NULL,
+    priority INTEGER,
+    aei TEXT NOT NULL,
+    aggregation TEXT NOT NULL,
+    programmed TEXT NOT NULL,
+    executed TEXT NOT NULL,
+    PRIMARY KEY (plan_id, activity)
 );
