@@ -408,12 +408,7 @@ fn sqlite_pois(path: &std::path::Path, year: i32) -> Result<Vec<PoiPlan>, StoreE
 }
 
 /// The plan of rows `s` with the months `months` (as stored) filled in.
-fn assemble(
-    s: &PoiState,
-    months: &[StoredMonths],
-    entity: &str,
-    year: i32,
-) -> Result<Option<PoiPlan>, StoreError> {
+fn assemble(s: &PoiState, months: &[StoredMonths], entity: &str, year: i32) -> Result<Option<PoiPlan>, StoreError> {
     let Some(mut plan) = s.plan(entity, year)? else { return Ok(None) };
     let index: std::collections::HashMap<String, usize> =
         plan.activities.iter().enumerate().map(|(i, a)| (a.code.clone(), i)).collect();
@@ -706,8 +701,7 @@ macro_rules! poi_operations {
             pub async fn poi_plans(&self) -> Result<Vec<PoiSummary>, StoreError> {
                 let rows = sqlx::query(
                     "SELECT p.entity_code, m.entity_name, m.sector, p.year, m.profile, \
-                     (SELECT COUNT(*) FROM poi_activity_revisions r WHERE r.plan_id = p.id AND r.deleted = 0 AND r.change_id = \
-                        (SELECT MAX(x.change_id) FROM poi_activity_revisions x WHERE x.plan_id = p.id AND x.code = r.code)), \
+                     (SELECT COUNT(*) FROM poi_current_activities a WHERE a.plan_id = p.id), \
                      (SELECT COUNT(*) FROM poi_changes c WHERE c.plan_id = p.id), \
                      (SELECT MAX(c.id) FROM poi_changes c WHERE c.plan_id = p.id) \
                      FROM poi_plans p JOIN poi_meta_revisions m ON m.plan_id = p.id \

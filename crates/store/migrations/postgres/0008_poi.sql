@@ -18,6 +18,8 @@ CREATE TABLE poi_changes (
     at TIMESTAMPTZ NOT NULL DEFAULT now()
 );
 
+CREATE INDEX poi_changes_plan ON poi_changes (plan_id);
+
 CREATE TABLE poi_meta_revisions (
     change_id BIGINT NOT NULL REFERENCES poi_changes (id),
     plan_id BIGINT NOT NULL REFERENCES poi_plans (id),

@@ -18,6 +18,8 @@ CREATE TABLE poi_changes (
     at TEXT NOT NULL DEFAULT (strftime('%Y-%m-%dT%H:%M:%fZ', 'now'))
 );
 
+CREATE INDEX poi_changes_plan ON poi_changes (plan_id);
+
 CREATE TABLE poi_meta_revisions (
     change_id INTEGER NOT NULL REFERENCES poi_changes (id),
     plan_id INTEGER NOT NULL REFERENCES poi_plans (id),
