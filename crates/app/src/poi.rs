@@ -7,7 +7,7 @@ use avance_core::access::{Action, Event, Resource};
 use avance_core::poi::{Period, PoiPlan, PoiProfile, PoiResult, month_deadline};
 use avance_core::value::{Cell, Unit, ValueError};
 use avance_store::app::NewAudit;
-use avance_store::poi::{MonthRevision, MonthRole, PoiLoadOutcome, PoiSummary};
+use avance_store::poi::{MonthRevision, MonthRole, MonthsChange, PoiLoadOutcome, PoiSummary};
 
 use crate::{Actor, App, AppError, Field, Missing, Problem};
 
@@ -342,7 +342,17 @@ impl App {
         };
         let out = self
             .store
-            .set_poi_months(&e.entity, e.year, MonthRole::Executed, &values, "registro de ejecución", &audit, &detail)
+            .set_poi_months(
+                &MonthsChange {
+                    entity: &e.entity,
+                    year: e.year,
+                    role: MonthRole::Executed,
+                    values: &values,
+                    reason: "registro de ejecución",
+                },
+                &audit,
+                &detail,
+            )
             .await?;
         Ok(RecordedMonth {
             change: out.change,

@@ -718,12 +718,7 @@ impl SqliteStore {
             return Ok(Vec::new());
         }
         let path = self.path.clone();
-        tokio::task::spawn_blocking(move || read::sqlite_policies(&path, &wanted, values)).await.unwrap_or_else(|e| {
-            match e.try_into_panic() {
-                Ok(panic) => std::panic::resume_unwind(panic),
-                Err(e) => Err(StoreError::Database(sqlx::Error::Io(std::io::Error::other(e)))),
-            }
-        })
+        read::blocking(move || read::sqlite_policies(&path, &wanted, values)).await
     }
 }
 

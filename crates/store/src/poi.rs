@@ -62,6 +62,16 @@ pub struct MonthRevision {
 /// A month value to set: `(activity, month, value)`; `None` removes it.
 pub type MonthValue = (String, u8, Option<Decimal>);
 
+/// Month values of a plan's activities to set in one change set, and why.
+#[derive(Debug, Clone, Copy)]
+pub struct MonthsChange<'a> {
+    pub entity: &'a str,
+    pub year: i32,
+    pub role: MonthRole,
+    pub values: &'a [MonthValue],
+    pub reason: &'a str,
+}
+
 /// The words of the audit entry of a month value set: `(activity, month, value as stored)`.
 pub type MonthDetail = dyn Fn(&str, u8, Option<&str>) -> String + Sync;
 
@@ -621,17 +631,8 @@ macro_rules! poi_operations {
             /// transaction: those that differ from what is recorded are written as one change set,
             /// each with its audit entry (`audit` with the detail `detail` words for it). An
             /// activity that is not in the plan refuses the whole.
-            #[allow(clippy::too_many_arguments)]
-            pub async fn set_poi_months(
-                &self,
-                entity: &str,
-                year: i32,
-                role: MonthRole,
-                values: &[MonthValue],
-                reason: &str,
-                audit: &NewAudit<'_>,
-                detail: &MonthDetail,
-            ) -> Result<MonthsOutcome, StoreError> {
+            pub async fn set_poi_months(&self, change: &MonthsChange<'_>, audit: &NewAudit<'_>, detail: &MonthDetail) -> Result<MonthsOutcome, StoreError> {
+                let MonthsChange { entity, year, role, values, reason } = *change;
                 let mut tx = self.write().await?;
                 let Some(plan_id) = Self::poi_plan_id(&mut *tx, entity, year).await? else {
                     return Err(StoreError::Conflict(Conflict::NoSuchPoi { entity: entity.to_string(), year }));
@@ -765,12 +766,7 @@ impl SqliteStore {
     /// scans whatever their number.
     pub async fn pois(&self, year: Option<i32>) -> Result<Vec<PoiPlan>, StoreError> {
         let path = self.path.clone();
-        tokio::task::spawn_blocking(move || sqlite_pois(&path, year.unwrap_or(0))).await.unwrap_or_else(|e| {
-            match e.try_into_panic() {
-                Ok(panic) => std::panic::resume_unwind(panic),
-                Err(e) => Err(StoreError::Database(sqlx::Error::Io(std::io::Error::other(e)))),
-            }
-        })
+        crate::read::blocking(move || sqlite_pois(&path, year.unwrap_or(0))).await
     }
 }
 
@@ -813,18 +809,13 @@ impl Store {
         dispatch!(write self, s => s.load_poi(plan, author, reason, audit).await)
     }
 
-    #[allow(clippy::too_many_arguments)]
     pub async fn set_poi_months(
         &self,
-        entity: &str,
-        year: i32,
-        role: MonthRole,
-        values: &[MonthValue],
-        reason: &str,
+        change: &MonthsChange<'_>,
         audit: &NewAudit<'_>,
         detail: &MonthDetail,
     ) -> Result<MonthsOutcome, StoreError> {
-        dispatch!(write self, s => s.set_poi_months(entity, year, role, values, reason, audit, detail).await)
+        dispatch!(write self, s => s.set_poi_months(change, audit, detail).await)
     }
 
     pub async fn poi(&self, entity: &str, year: i32) -> Result<Option<PoiPlan>, StoreError> {

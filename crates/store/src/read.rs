@@ -226,3 +226,14 @@ fn sqlite_policy(conn: &rusqlite::Connection, id: i64, code: &str, values: Value
     tx.commit()?;
     building.finish().map_err(corrupt)
 }
+
+/// Runs a blocking read (rusqlite) on a thread of tokio's blocking pool; a panic there is
+/// resumed here.
+pub(crate) async fn blocking<T: Send + 'static>(
+    read: impl FnOnce() -> Result<T, StoreError> + Send + 'static,
+) -> Result<T, StoreError> {
+    tokio::task::spawn_blocking(read).await.unwrap_or_else(|e| match e.try_into_panic() {
+        Ok(panic) => std::panic::resume_unwind(panic),
+        Err(e) => Err(StoreError::Database(sqlx::Error::Io(std::io::Error::other(e)))),
+    })
+}
