@@ -402,19 +402,61 @@ const LISTED: &str = "SELECT id, entity_code, year FROM poi_plans WHERE $1 = 0 O
 /// connection of its own: the driver that reads many rows fastest (`read`).
 fn sqlite_pois(path: &std::path::Path, year: i32) -> Result<Vec<PoiPlan>, StoreError> {
     let conn = crate::read::sqlite_connection(path)?;
-    let tx = conn.unchecked_transaction()?;
     let mut listed = Vec::new();
-    let mut q = tx.prepare(LISTED)?;
+    let mut q = conn.prepare(LISTED)?;
     let mut rows = q.query([year])?;
     while let Some(r) = rows.next()? {
         listed.push((r.get::<_, i64>(0)?, r.get::<_, String>(1)?, r.get::<_, i32>(2)?));
     }
     drop(rows);
-    let mut c = Collector::default();
-    each_row(&tx, ALL_META, |r| c.meta(r))?;
-    each_row(&tx, ALL_AEI, |r| c.aei(r))?;
-    each_row(&tx, &format!("SELECT {CURRENT_COLUMNS} FROM poi_current_activities"), |r| c.current(r))?;
-    c.finish(&listed)
+    // The plans by id in as many ranges as there are cores, each read and assembled on a
+    // connection and thread of its own, each plan within one read transaction.
+    let mut ids: Vec<i64> = listed.iter().map(|(id, _, _)| *id).collect();
+    ids.sort_unstable();
+    let threads = std::thread::available_parallelism().map_or(1, |n| n.get()).min(ids.len()).max(1);
+    let ranges: Vec<(i64, i64)> =
+        ids.chunks(ids.len().div_ceil(threads).max(1)).map(|c| (c[0], c[c.len() - 1])).collect();
+    let listed = &listed;
+    let parts = std::thread::scope(|scope| {
+        let handles: Vec<_> = ranges
+            .iter()
+            .map(|&(lo, hi)| {
+                scope.spawn(move || -> Result<Vec<(usize, PoiPlan)>, StoreError> {
+                    let conn = crate::read::sqlite_connection(path)?;
+                    let tx = conn.unchecked_transaction()?;
+                    let range = format!(" AND plan_id BETWEEN {lo} AND {hi}");
+                    let mut c = Collector::default();
+                    each_row(&tx, &format!("{ALL_META}{range}"), |r| c.meta(r))?;
+                    each_row(&tx, &format!("{ALL_AEI}{range}"), |r| c.aei(r))?;
+                    let current = format!(
+                        "SELECT {CURRENT_COLUMNS} FROM poi_current_activities WHERE plan_id BETWEEN {lo} AND {hi}"
+                    );
+                    each_row(&tx, &current, |r| c.current(r))?;
+                    let mine: Vec<(usize, (i64, String, i32))> = listed
+                        .iter()
+                        .enumerate()
+                        .filter(|(_, (id, _, _))| (lo..=hi).contains(id))
+                        .map(|(i, l)| (i, l.clone()))
+                        .collect();
+                    let mut out = Vec::with_capacity(mine.len());
+                    for (i, (id, entity, year)) in mine {
+                        let (s, months) = c.plans.remove(&id).unwrap_or_default();
+                        if let Some(plan) = assemble(&s, &months, &entity, year)? {
+                            out.push((i, plan));
+                        }
+                    }
+                    Ok(out)
+                })
+            })
+            .collect();
+        handles
+            .into_iter()
+            .map(|h| h.join().unwrap_or_else(|panic| std::panic::resume_unwind(panic)))
+            .collect::<Result<Vec<_>, _>>()
+    })?;
+    let mut all: Vec<(usize, PoiPlan)> = parts.into_iter().flatten().collect();
+    all.sort_unstable_by_key(|(i, _)| *i);
+    Ok(all.into_iter().map(|(_, p)| p).collect())
 }
 
 /// The plan of rows `s` with the months `months` (as stored) filled in.
