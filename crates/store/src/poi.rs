@@ -417,46 +417,26 @@ fn sqlite_pois(path: &std::path::Path, year: i32) -> Result<Vec<PoiPlan>, StoreE
     let ranges: Vec<(i64, i64)> =
         ids.chunks(ids.len().div_ceil(threads).max(1)).map(|c| (c[0], c[c.len() - 1])).collect();
     let listed = &listed;
-    let parts = std::thread::scope(|scope| {
-        let handles: Vec<_> = ranges
-            .iter()
-            .map(|&(lo, hi)| {
-                scope.spawn(move || -> Result<Vec<(usize, PoiPlan)>, StoreError> {
-                    let conn = crate::read::sqlite_connection(path)?;
-                    let tx = conn.unchecked_transaction()?;
-                    let range = format!(" AND plan_id BETWEEN {lo} AND {hi}");
-                    let mut c = Collector::default();
-                    each_row(&tx, &format!("{ALL_META}{range}"), |r| c.meta(r))?;
-                    each_row(&tx, &format!("{ALL_AEI}{range}"), |r| c.aei(r))?;
-                    let current = format!(
-                        "SELECT {CURRENT_COLUMNS} FROM poi_current_activities WHERE plan_id BETWEEN {lo} AND {hi}"
-                    );
-                    each_row(&tx, &current, |r| c.current(r))?;
-                    let mine: Vec<(usize, (i64, String, i32))> = listed
-                        .iter()
-                        .enumerate()
-                        .filter(|(_, (id, _, _))| (lo..=hi).contains(id))
-                        .map(|(i, l)| (i, l.clone()))
-                        .collect();
-                    let mut out = Vec::with_capacity(mine.len());
-                    for (i, (id, entity, year)) in mine {
-                        let (s, months) = c.plans.remove(&id).unwrap_or_default();
-                        if let Some(plan) = assemble(&s, &months, &entity, year)? {
-                            out.push((i, plan));
-                        }
-                    }
-                    Ok(out)
-                })
-            })
-            .collect();
-        handles
-            .into_iter()
-            .map(|h| h.join().unwrap_or_else(|panic| std::panic::resume_unwind(panic)))
-            .collect::<Result<Vec<_>, _>>()
-    })?;
-    let mut all: Vec<(usize, PoiPlan)> = parts.into_iter().flatten().collect();
-    all.sort_unstable_by_key(|(i, _)| *i);
-    Ok(all.into_iter().map(|(_, p)| p).collect())
+    crate::read::in_order(crate::read::on_threads(ranges.len(), |k| {
+        let (lo, hi) = ranges[k];
+        let conn = crate::read::sqlite_connection(path)?;
+        let tx = conn.unchecked_transaction()?;
+        let range = format!(" AND plan_id BETWEEN {lo} AND {hi}");
+        let mut c = Collector::default();
+        each_row(&tx, &format!("{ALL_META}{range}"), |r| c.meta(r))?;
+        each_row(&tx, &format!("{ALL_AEI}{range}"), |r| c.aei(r))?;
+        let current =
+            format!("SELECT {CURRENT_COLUMNS} FROM poi_current_activities WHERE plan_id BETWEEN {lo} AND {hi}");
+        each_row(&tx, &current, |r| c.current(r))?;
+        let mut out = Vec::new();
+        for (i, (id, entity, year)) in listed.iter().enumerate().filter(|(_, (id, _, _))| (lo..=hi).contains(id)) {
+            let (s, months) = c.plans.remove(id).unwrap_or_default();
+            if let Some(plan) = assemble(&s, &months, entity, *year)? {
+                out.push((i, plan));
+            }
+        }
+        Ok(out)
+    }))
 }
 
 /// The plan of rows `s` with the months `months` (as stored) filled in.

@@ -147,29 +147,40 @@ pub(crate) fn sqlite_policies(
 ) -> Result<Vec<Policy>, StoreError> {
     let threads = std::thread::available_parallelism().map_or(1, |n| n.get()).min(wanted.len());
     let next = AtomicUsize::new(0);
-    let parts = std::thread::scope(|scope| {
-        let handles: Vec<_> = (0..threads)
-            .map(|_| {
-                scope.spawn(|| -> Result<Vec<(usize, Policy)>, StoreError> {
-                    let conn = sqlite_connection(path)?;
-                    let mut out = Vec::new();
-                    loop {
-                        let i = next.fetch_add(1, Ordering::Relaxed);
-                        let Some((id, code)) = wanted.get(i) else { break };
-                        out.push((i, sqlite_policy(&conn, *id, code, values)?));
-                    }
-                    Ok(out)
-                })
-            })
-            .collect();
-        handles
-            .into_iter()
-            .map(|h| h.join().unwrap_or_else(|panic| std::panic::resume_unwind(panic)))
-            .collect::<Result<Vec<_>, _>>()
-    })?;
-    let mut all: Vec<(usize, Policy)> = parts.into_iter().flatten().collect();
+    in_order(on_threads(threads, |_| {
+        let conn = sqlite_connection(path)?;
+        let mut out = Vec::new();
+        loop {
+            let i = next.fetch_add(1, Ordering::Relaxed);
+            let Some((id, code)) = wanted.get(i) else { break };
+            out.push((i, sqlite_policy(&conn, *id, code, values)?));
+        }
+        Ok(out)
+    }))
+}
+
+/// Runs `work(k)` for k in 0..n, each on a thread of its own, and gathers what they read; a panic
+/// in one is resumed here.
+pub(crate) fn on_threads<T: Send>(
+    n: usize,
+    work: impl Fn(usize) -> Result<Vec<T>, StoreError> + Sync,
+) -> Result<Vec<T>, StoreError> {
+    std::thread::scope(|scope| {
+        let work = &work;
+        let handles: Vec<_> = (0..n).map(|k| scope.spawn(move || work(k))).collect();
+        let mut all = Vec::new();
+        for h in handles {
+            all.extend(h.join().unwrap_or_else(|panic| std::panic::resume_unwind(panic))?);
+        }
+        Ok(all)
+    })
+}
+
+/// What [`on_threads`] read, back in the order of the indices it was read with.
+pub(crate) fn in_order<T>(read: Result<Vec<(usize, T)>, StoreError>) -> Result<Vec<T>, StoreError> {
+    let mut all = read?;
     all.sort_unstable_by_key(|(i, _)| *i);
-    Ok(all.into_iter().map(|(_, p)| p).collect())
+    Ok(all.into_iter().map(|(_, x)| x).collect())
 }
 
 /// A connection that only reads, waiting for a writer's lock as the store's pool does.
