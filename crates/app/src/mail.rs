@@ -174,29 +174,29 @@ impl Mailer {
                 let _ = writeln!(
                     out,
                     "{rule}\n{} {}\n{} {}\n{} {}\n\n{}{rule}",
-                    m.lang.pick("Para:", "To:"),
-                    m.recipient,
-                    m.lang.pick("Asunto:", "Subject:"),
-                    m.subject,
-                    m.lang.pick("Tipo:", "Kind:"),
-                    m.kind.label(m.lang),
-                    m.text
+                    m.message.lang.pick("Para:", "To:"),
+                    m.message.recipient,
+                    m.message.lang.pick("Asunto:", "Subject:"),
+                    m.message.subject,
+                    m.message.lang.pick("Tipo:", "Kind:"),
+                    m.message.kind.label(m.message.lang),
+                    m.message.text
                 );
                 let _ = out.flush();
                 Ok(())
             }
             Mailer::Smtp(s) => {
-                let to: Mailbox = m.recipient.parse().map_err(|e| SendError {
+                let to: Mailbox = m.message.recipient.parse().map_err(|e| SendError {
                     permanent: true,
-                    detail: format!("destinatario «{}»: {e}", m.recipient),
+                    detail: format!("destinatario «{}»: {e}", m.message.recipient),
                 })?;
                 let domain = s.from.email.domain().to_string();
                 let message = Message::builder()
                     .from(s.from.clone())
                     .to(to)
-                    .subject(m.subject.clone())
+                    .subject(m.message.subject.clone())
                     .message_id(Some(format!("<avance.{}.{}@{domain}>", m.id, m.created_at.replace([':', '-'], ""))))
-                    .multipart(MultiPart::alternative_plain_html(m.text.clone(), m.html.clone()))
+                    .multipart(MultiPart::alternative_plain_html(m.message.text.clone(), m.message.html.clone()))
                     .map_err(|e| SendError { permanent: true, detail: e.to_string() })?;
                 match s.transport.send(message).await {
                     Ok(_) => Ok(()),
@@ -508,7 +508,9 @@ impl App {
                 }
             };
             match &outcome {
-                Delivery::Sent => tracing::info!(id = m.id, kind = m.kind.id(), to = %m.recipient, "message sent"),
+                Delivery::Sent => {
+                    tracing::info!(id = m.id, kind = m.message.kind.id(), to = %m.message.recipient, "message sent")
+                }
                 Delivery::Retry { at, error } => {
                     tracing::warn!(id = m.id, attempt = m.attempts, next = %at, error = %error, "message refused for now")
                 }
@@ -518,8 +520,8 @@ impl App {
             }
             // A reset link is kept in the outbox only until it is sent (or given up): then the
             // message's secret is blanked out.
-            let redacted = (m.kind == MailKind::PasswordReset && !matches!(outcome, Delivery::Retry { .. }))
-                .then(|| (redact(&m.text), redact(&m.html)));
+            let redacted = (m.message.kind == MailKind::PasswordReset && !matches!(outcome, Delivery::Retry { .. }))
+                .then(|| (redact(&m.message.text), redact(&m.message.html)));
             let redacted_refs = redacted.as_ref().map(|(t, h)| (t.as_str(), h.as_str()));
             self.store.finish_mail(m.id, &self.now(), &outcome, redacted_refs).await?;
         }
@@ -574,12 +576,12 @@ impl App {
     pub async fn resend_mail(&self, actor: &Actor, id: i64) -> Result<(), AppError> {
         self.allow(actor, Action::ManageUsers, &Resource::Site)?;
         let m = self.store.mail(id).await?.ok_or(AppError::NotFound(Missing::Mail))?;
-        if m.kind == MailKind::PasswordReset {
+        if m.message.kind == MailKind::PasswordReset {
             return Err(AppError::Conflict(crate::ConflictKind::ResetNotResendable));
         }
         let at = self.now();
-        let subject = format!("{} #{}", m.kind.id(), m.id);
-        let detail = format!("{}: {}", m.recipient, m.subject);
+        let subject = format!("{} #{}", m.message.kind.id(), m.id);
+        let detail = format!("{}: {}", m.message.recipient, m.message.subject);
         let entry = NewAudit {
             subject: Some(&subject),
             detail: Some(&detail),

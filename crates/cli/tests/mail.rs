@@ -266,9 +266,13 @@ async fn mail_story(store: Store) {
     assert_eq!(token.len(), 64);
     // Once sent, the outbox keeps the message without its secret, and never sends it again.
     let sent = app.outbox(&operator, Some("sent")).await.unwrap();
-    let kept = sent.mails.iter().find(|m| m.kind == MailKind::PasswordReset).unwrap();
-    assert!(!kept.text.contains(&token) && kept.text.contains("token=[oculto una vez enviado]"), "{}", kept.text);
-    assert!(!kept.html.contains(&token), "{}", kept.html);
+    let kept = sent.mails.iter().find(|m| m.message.kind == MailKind::PasswordReset).unwrap();
+    assert!(
+        !kept.message.text.contains(&token) && kept.message.text.contains("token=[oculto una vez enviado]"),
+        "{}",
+        kept.message.text
+    );
+    assert!(!kept.message.html.contains(&token), "{}", kept.message.html);
     let refused = app.resend_mail(&operator, kept.id).await.unwrap_err();
     assert!(
         refused
@@ -421,7 +425,7 @@ async fn restart_in_the_middle(store: Store, db: &str) {
     let view = app.outbox(&operator, Some("sending")).await.unwrap();
     assert_eq!(view.mails.len(), 1);
     let stuck = view.mails[0].clone();
-    assert!(got.iter().all(|m| to(m) != stuck.recipient), "{got:#?}");
+    assert!(got.iter().all(|m| to(m) != stuck.message.recipient), "{got:#?}");
     // After the lease (ten minutes), the next round marks it interrupted: it may have arrived,
     // so it is not sent again by itself.
     clock.set(time::OffsetDateTime::now_utc() + time::Duration::minutes(11));
@@ -477,7 +481,7 @@ async fn a_permanent_refusal_is_not_retried() {
     let round = app.notify_once(&smtp.mailer()).await.unwrap();
     assert_eq!((round.sent, round.retried, round.failed), (1, 0, 1), "{round:?}");
     let view = app.outbox(&Actor::operator("pruebas"), Some("failed")).await.unwrap();
-    assert_eq!(view.mails[0].recipient, "itp@avance.example");
+    assert_eq!(view.mails[0].message.recipient, "itp@avance.example");
     assert!(view.mails[0].last_error.as_deref().unwrap_or("").contains("550"), "{:?}", view.mails[0]);
     // `avance notify --once` says so and exits with an error.
     let db = format!("sqlite://{}", dir.path().join("mail.db").display());

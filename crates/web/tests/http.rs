@@ -1318,7 +1318,7 @@ async fn password_reset_mail_settings_and_outbox() {
     // The user reads it in the mailbox (here: straight from the outbox).
     let operator = avance_app::Actor::operator("pruebas");
     let (m, _) = state.app.outbox_mail(&operator, id.parse().unwrap()).await.unwrap();
-    let token = m.text.split("/restablecer?token=").nth(1).unwrap()[..64].to_string();
+    let token = m.message.text.split("/restablecer?token=").nth(1).unwrap()[..64].to_string();
     assert!(!mail.contains("Reenviar"), "a waiting message cannot be sent again");
     let refused = admin.post(&format!("/admin/correo/{id}/reenviar"), &[]).await;
     assert_eq!(refused.status, StatusCode::CONFLICT);

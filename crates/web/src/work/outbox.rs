@@ -99,9 +99,9 @@ pub async fn outbox(State(state): State<AppState>, v: Viewer, Query(q): Query<Ou
             .map(|m| Row {
                 id: m.id,
                 created: when(&m.created_at, l),
-                kind: m.kind.label(l),
-                recipient: m.recipient.clone(),
-                subject: m.subject.clone(),
+                kind: m.message.kind.label(l),
+                recipient: m.message.recipient.clone(),
+                subject: m.message.subject.clone(),
                 status: status_label(m, l),
                 failed: m.status == MailStatus::Failed,
                 attempts: m.attempts,
@@ -165,10 +165,13 @@ async fn mail_page(state: &AppState, v: &Viewer, id: i64, error: Option<String>)
         f: v.frame(format!("{} {}", l.pick("Mensaje", "Message"), m.id)),
         id: m.id,
         facts: vec![
-            (l.pick("Tipo", "Kind"), m.kind.label(l).to_string()),
-            (l.pick("Para", "To"), format!("{} ({})", m.recipient, m.username.clone().unwrap_or_default())),
-            (l.pick("Idioma", "Language"), m.lang.id().to_string()),
-            (l.pick("Asunto", "Subject"), m.subject.clone()),
+            (l.pick("Tipo", "Kind"), m.message.kind.label(l).to_string()),
+            (
+                l.pick("Para", "To"),
+                format!("{} ({})", m.message.recipient, m.message.username.clone().unwrap_or_default()),
+            ),
+            (l.pick("Idioma", "Language"), m.message.lang.id().to_string()),
+            (l.pick("Asunto", "Subject"), m.message.subject.clone()),
             (l.pick("Escrito", "Written"), when(&m.created_at, l)),
             (l.pick("Estado", "Status"), status_label(&m, l).to_string()),
             (l.pick("Enviado", "Sent"), m.sent_at.as_deref().map(|s| when(s, l)).unwrap_or_else(|| "—".into())),
@@ -179,21 +182,21 @@ async fn mail_page(state: &AppState, v: &Viewer, id: i64, error: Option<String>)
             (l.pick("Último error", "Last error"), error_text(&m, l)),
         ],
         // A reset link's secret is never shown (it is blanked out once sent).
-        text: if m.kind == avance_core::mail::MailKind::PasswordReset {
+        text: if m.message.kind == avance_core::mail::MailKind::PasswordReset {
             l.pick(
                 "(Lleva un enlace secreto para restablecer la contraseña: no se muestra.)",
                 "(It carries a secret link to reset the password: it is not shown.)",
             )
             .to_string()
         } else {
-            m.text.clone()
+            m.message.text.clone()
         },
         attempts: attempts
             .into_iter()
             .map(|a| (when(&a.at, l), outcome(&a.outcome, l), a.detail.unwrap_or_default()))
             .collect(),
         resendable: matches!(m.status, MailStatus::Sent | MailStatus::Failed)
-            && m.kind != avance_core::mail::MailKind::PasswordReset,
+            && m.message.kind != avance_core::mail::MailKind::PasswordReset,
         error,
         h_text: l.pick("Texto del mensaje", "Text of the message"),
         h_attempts: l.pick("Intentos", "Attempts"),
