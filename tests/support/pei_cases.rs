@@ -4,8 +4,8 @@
 
 use std::path::Path;
 
-use avance_core::code::Code;
 use avance_core::model::{Aggregation, Direction, Indicator, Year};
+use avance_core::pei::{PeiCode, PeiIndicator};
 use avance_core::profile::RuleProfile;
 use avance_core::value::{Cell, Unit};
 
@@ -23,9 +23,11 @@ pub struct PeiCase {
     pub obtained: String,
     /// The avance as printed, or `ND`.
     pub published: String,
-    /// `ISS.01.01.01.01` with the case's targets and its one actual; no sense declared (PEI
-    /// reports declare none: the profile decides).
-    pub indicator: Indicator,
+    /// The indicator with the case's targets and its one actual; no sense declared (PEI reports
+    /// declare none: the profile decides).
+    pub indicator: PeiIndicator,
+    /// The plan's period as the report states it (`2020-2026`).
+    pub period: String,
 }
 
 impl PeiCase {
@@ -61,7 +63,7 @@ pub fn cases() -> Vec<PeiCase> {
             .map(|(i, t)| (y(first + i as u16), Cell::parse(t, Unit::Numero).expect(t)))
             .collect();
         let indicator = Indicator {
-            code: "ISS.01.01.01.01".parse::<Code>().expect("code"),
+            code: code.parse::<PeiCode>().expect("code"),
             name: row[5].to_string(),
             responsible: "IGP".into(),
             indicator_type: row[4].to_string(),
@@ -81,6 +83,7 @@ pub fn cases() -> Vec<PeiCase> {
             obtained: obtained.to_string(),
             published: published.to_string(),
             indicator,
+            period: period.to_string(),
         });
     }
     out

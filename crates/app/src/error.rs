@@ -157,6 +157,10 @@ pub enum Problem {
     PoiProfileUnknown(String),
     /// A month outside 1 to 12, or a period whose first month is after its last.
     MonthRange,
+    /// A profile that is not one of the PEI's (as written).
+    PeiProfileUnknown(String),
+    /// A follow-up year outside the PEI's period (the year, the period's first and last).
+    PeiYear(u16, u16, u16),
     /// A month's execution recorded before the month begins (its first day, `AAAA-MM-DD`).
     MonthNotStarted(String),
     /// ND for a POI execution: a month's execution is a quantity, or nothing recorded.
@@ -506,6 +510,18 @@ impl Problem {
             Problem::PoiProfileUnknown(id) => match l {
                 Lang::Es => format!("Perfil: «{id}» no es un perfil de POI (ceplan-poi@2021 o ceplan-poi@2022)."),
                 Lang::En => format!("Profile: «{id}» is not a POI profile (ceplan-poi@2021 or ceplan-poi@2022)."),
+            },
+            Problem::PeiProfileUnknown(id) => match l {
+                Lang::Es => format!(
+                    "Perfil: «{id}» no es un perfil de PEI (ceplan-pei@2018, ceplan-pei@2019 o ceplan-pei@2020)."
+                ),
+                Lang::En => format!(
+                    "Profile: «{id}» is not a PEI profile (ceplan-pei@2018, ceplan-pei@2019 or ceplan-pei@2020)."
+                ),
+            },
+            Problem::PeiYear(year, first, last) => match l {
+                Lang::Es => format!("Año: {year} está fuera del periodo del PEI, {first}–{last}."),
+                Lang::En => format!("Year: {year} is outside the PEI's period, {first}–{last}."),
             },
             Problem::MonthRange => l
                 .pick(

@@ -17,6 +17,7 @@ mod error;
 mod figures;
 pub mod health;
 pub mod mail;
+pub mod pei;
 pub mod poi;
 mod publishing;
 pub mod replicas;

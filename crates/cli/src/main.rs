@@ -162,6 +162,10 @@ enum Command {
     /// con las reglas de cada versión del aplicativo de CEPLAN (docs/rules.md).
     #[command(subcommand)]
     Poi(PoiCommand),
+    /// Plan Estratégico Institucional (PEI): el avance de cada indicador de OEI y de AEI, año por
+    /// año hasta el de seguimiento, como el Anexo B-7 del aplicativo de CEPLAN (docs/rules.md).
+    #[command(subcommand)]
+    Pei(PeiCommand),
     /// Trabaja con la base de datos (--db; por defecto, avance.db en este directorio).
     #[command(subcommand)]
     Db(DbCommand),
@@ -341,6 +345,25 @@ enum ExportFormat {
 enum AuditFormat {
     Text,
     Json,
+}
+
+#[derive(Debug, Subcommand)]
+enum PeiCommand {
+    /// Calcula el seguimiento de un PEI (archivo avance-pei/1, docs/formats.md).
+    Compute {
+        /// El archivo del PEI.
+        file: PathBuf,
+        /// Año de seguimiento (por defecto, el último del periodo con valores obtenidos).
+        #[arg(long, value_name = "AAAA")]
+        year: Option<u16>,
+        /// Perfil de reglas (por defecto, el del archivo): ceplan-pei@2018, @2019 o @2020.
+        #[arg(long)]
+        profile: Option<String>,
+        #[arg(long, value_enum, default_value_t = Format::Table)]
+        format: Format,
+    },
+    /// Imprime el JSON Schema del formato avance-pei/1 (docs/pei.schema.json).
+    Schema,
 }
 
 #[derive(Debug, Subcommand)]
@@ -827,6 +850,16 @@ fn run(cli: &Cli) -> Result<(), Failure> {
             print(&db::block_on(db::load_poi(&location, &plans, author.as_deref(), reason, lang))??)
         }
         Command::Poi(PoiCommand::Schema) => print(avance_import::poi::SCHEMA),
+        Command::Pei(PeiCommand::Schema) => print(avance_import::pei::SCHEMA),
+        Command::Pei(PeiCommand::Compute { file, year, profile, format }) => {
+            let plan = avance_import::pei::read(file).map_err(|list| issues(list, lang))?;
+            let result = avance_app::pei::pei_figures(&plan, *year, profile.as_deref())
+                .map_err(|e| Failure::Invalid(vec![e.message(lang)]))?;
+            print(&match format {
+                Format::Table => avance_report::pei::text(&plan, &result, lang),
+                Format::Json => json_text(&avance_report::pei::json(&plan, &result)),
+            })
+        }
         Command::Poi(PoiCommand::Template { out, poi }) => {
             let plan = match poi {
                 Some(p) => Some(avance_import::poi::read_path(p).map_err(|list| issues(list, lang))?),

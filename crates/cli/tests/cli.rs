@@ -979,3 +979,161 @@ fn poi_xlsx_template() {
         "{e}"
     );
 }
+
+/// `avance pei compute` on the PEI of the Instituto Geofísico del Perú 2020–2026 (its 2022
+/// follow-up, built from tests/fixtures/pei-igp/cases.csv): all 75 published figures, in the table
+/// and in the JSON, and the notes the 2020 version prints.
+#[test]
+fn pei_compute_prints_the_published_figures() {
+    let file = "examples/pei-igp-2020-2026/pei.json";
+    let json = avance(&["pei", "compute", file, "--format", "json"]);
+    assert!(json.status.success(), "{}", stderr(&json));
+    let doc: serde_json::Value = serde_json::from_str(&stdout(&json)).expect("json");
+    assert_eq!(doc["format"], "avance-pei-compute/1");
+    assert_eq!(doc["year"], 2022, "the last year with values obtained");
+    assert_eq!(doc["profile"], "ceplan-pei@2020");
+    let table = stdout(&avance(&["pei", "compute", file]));
+    let mut reader = csv::Reader::from_path(root().join("tests/fixtures/pei-igp/cases.csv")).expect("cases");
+    let mut checked = 0;
+    for row in reader.records() {
+        let row = row.expect("row");
+        if (&row[1], &row[2]) != ("2020-2026", "2022") {
+            continue;
+        }
+        let (code, year, published) = (&row[3], &row[7], &row[12]);
+        let ind = doc["indicators"].as_array().expect("indicators").iter().find(|i| i["code"] == code).expect(code);
+        let y = ind["years"]
+            .as_array()
+            .expect("years")
+            .iter()
+            .find(|y| y["year"].as_u64().map(|n| n.to_string()).as_deref() == Some(year))
+            .expect(year);
+        let printed = y["avance"]["printed"].as_str().expect("a figure");
+        let want = format!("{:.2}", published.parse::<f64>().expect("published"));
+        assert_eq!(printed, want, "{code} {year}");
+        assert_eq!(y["expected"], row[10], "{code} {year}");
+        assert_eq!(y["obtained"], row[11], "{code} {year}");
+        let line = format!("{year:<6} {:>16} {:>16} {:>10}", &row[10], &row[11], want);
+        assert!(table.contains(&line), "{code} {year}: {line:?} not in the table");
+        checked += 1;
+    }
+    assert_eq!(checked, 75);
+    assert!(table.contains("NOTA : El porcentaje de avance de los indicadores ha sido truncado en 100 %"), "{table}");
+    assert!(table.contains("(*) : Avance porcentual no calculado debido a que el logro esperado es cero."));
+    // An earlier cut under the same plan: the figures of 2020 and 2021 only.
+    let cut = stdout(&avance(&["pei", "compute", file, "--year", "2021", "--format", "json"]));
+    let cut: serde_json::Value = serde_json::from_str(&cut).expect("json");
+    assert_eq!(cut["indicators"][0]["years"].as_array().map(Vec::len), Some(2));
+    let en = stdout(&avance(&["--lang", "en", "pei", "compute", file]));
+    assert!(en.starts_with("PEI follow-up 2020–2026 — Instituto Geofísico del Perú (IGP)"), "{en}");
+}
+
+/// What `pei compute` refuses, each problem at its place in the file, nothing computed.
+#[test]
+fn pei_compute_refuses_what_is_wrong() {
+    let out = avance(&["pei", "compute", "examples/pei-igp-2020-2026/pei.json", "--year", "2027"]);
+    assert!(!out.status.success());
+    assert_eq!(stderr(&out).trim(), "error: Año: 2027 está fuera del periodo del PEI, 2020–2026.");
+    let out = avance(&["pei", "compute", "examples/pei-igp-2020-2026/pei.json", "--profile", "ceplan-pn@1"]);
+    assert_eq!(
+        stderr(&out).trim(),
+        "error: Perfil: «ceplan-pn@1» no es un perfil de PEI (ceplan-pei@2018, ceplan-pei@2019 o ceplan-pei@2020)."
+    );
+    let dir = tempfile::tempdir().expect("tempdir");
+    let file = dir.path().join("pei.json");
+    let text = r#"{
+  "format": "avance-pei/1",
+  "entity": {"code": "E1", "name": "Entidad <script>"},
+  "years": {"first": 2024, "last": 2026},
+  "profile": "ceplan-pn@1",
+  "objectives": [{"code": "OEI.01", "name": "Objetivo"}],
+  "actions": [{"code": "AEI.01.01", "name": "Acción"}, {"code": "AEI.02.01", "name": "Huérfana"}],
+  "indicators": [
+    {"code": "IND.01.AEI.01.03", "name": "Sin acción", "unit": "numero", "targets": {"2024": "5"}},
+    {"code": "IOP.01.01", "name": "De política", "unit": "numero"},
+    {"code": "IND.01.OEI.01", "name": "Fuera", "unit": "numero", "targets": {"2023": "5"}, "actuals": {"2024": "5%"}},
+    {"code": "IND.01.OEI.01", "name": "Repetido", "unit": "numero", "color": "rojo"}
+  ]
+}"#;
+    std::fs::write(&file, text).expect("write");
+    let out = avance(&["pei", "compute", file.to_str().expect("utf-8")]);
+    assert!(!out.status.success());
+    let err = stderr(&out);
+    for want in [
+        "profile: se esperaba \"ceplan-pei@2018\", \"ceplan-pei@2019\", \"ceplan-pei@2020\" o \"ceplan-pei\"",
+        "indicators[1].code",
+        "se esperaba un código del PEI como IND.01.OEI.01 o IND.01.AEI.01.01; se encontró \"IOP.01.01\"",
+        "indicators[2].actuals.2024",
+        "indicators[3].color",
+    ] {
+        assert!(err.contains(want), "{want:?} not in:\n{err}");
+    }
+    // With the fields right, the plan's structure is checked: parents, repeated codes, years.
+    let text = text
+        .replace("\"ceplan-pn@1\"", "\"ceplan-pei@2019\"")
+        .replace("{\"code\": \"IOP.01.01\", \"name\": \"De política\", \"unit\": \"numero\"},\n", "")
+        .replace("\"actuals\": {\"2024\": \"5%\"}", "\"actuals\": {\"2024\": \"5\"}")
+        .replace(", \"color\": \"rojo\"", "");
+    std::fs::write(&file, text).expect("write");
+    let out = avance(&["pei", "compute", file.to_str().expect("utf-8")]);
+    assert!(!out.status.success());
+    let err = stderr(&out);
+    for want in [
+        "actions[1].code",
+        "el OEI OEI.02, del que depende AEI.02.01, no está en la lista \"objectives\" del plan",
+        "indicators[0].code",
+        "la AEI AEI.01.03, de la que depende IND.01.AEI.01.03, no está en la lista \"actions\" del plan",
+        "indicators[1].targets",
+        "el año 2023 está fuera del periodo del plan (2024–2026)",
+        "indicators[2].code",
+        "el código IND.01.OEI.01 está repetido",
+    ] {
+        assert!(err.contains(want), "{want:?} not in:\n{err}");
+    }
+}
+
+/// The JSON Schema of `avance-pei/1` (docs/pei.schema.json, `avance pei schema`) accepts the
+/// example and refuses what the reader refuses, checked by Python's jsonschema.
+#[test]
+fn the_pei_schema_agrees_with_the_reader() {
+    let schema = stdout(&avance(&["pei", "schema"]));
+    assert_eq!(schema, std::fs::read_to_string(root().join("docs/pei.schema.json")).expect("schema file"));
+    let dir = tempfile::tempdir().expect("tempdir");
+    let schema_file = dir.path().join("pei.schema.json");
+    std::fs::write(&schema_file, &schema).expect("write");
+    let example = std::fs::read_to_string(root().join("examples/pei-igp-2020-2026/pei.json")).expect("example");
+    let cases = [
+        ("ejemplo.json", example.clone(), true),
+        ("sin-formato.json", example.replace("\"format\": \"avance-pei/1\",", ""), false),
+        ("codigo.json", example.replacen("\"IND.01.OEI.01\"", "\"IOP.01.01\"", 1), false),
+        ("unidad.json", example.replacen("\"unit\": \"numero\"", "\"unit\": \"unidades\"", 1), false),
+        ("campo-extra.json", example.replacen("\"years\": {", "\"anio\": 2022, \"years\": {", 1), false),
+        ("perfil.json", example.replacen("\"ceplan-pei@2020\"", "\"ceplan-pn@1\"", 1), false),
+        (
+            "con-elementos.json",
+            example.replacen(
+                "\"indicators\": [",
+                "\"objectives\": [{\"code\": \"OEI.01\", \"name\": \"Objetivo\"}], \"indicators\": [",
+                1,
+            ),
+            // Valid for the schema; the reader then wants every OEI and AEI the indicators name.
+            true,
+        ),
+    ];
+    for (name, text, valid) in cases {
+        let f = dir.path().join(name);
+        std::fs::write(&f, text).expect("write");
+        let f = f.to_str().expect("utf-8");
+        let checked = std::process::Command::new("python3")
+            .args(["-c", "import json, sys, jsonschema; jsonschema.validate(json.load(open(sys.argv[2])), json.load(open(sys.argv[1])), cls=jsonschema.Draft202012Validator)"])
+            .args([schema_file.to_str().expect("utf-8"), f])
+            .output()
+            .expect("python3 with jsonschema (.ci/run installs it)");
+        let stderr = String::from_utf8_lossy(&checked.stderr);
+        assert!(!stderr.contains("ModuleNotFoundError"), "{stderr}");
+        assert_eq!(checked.status.success(), valid, "schema on {f}: {stderr}");
+        let read = avance(&["pei", "compute", f]);
+        let reader_valid = valid && name != "con-elementos.json";
+        assert_eq!(read.status.success(), reader_valid, "reader on {f}: {}", String::from_utf8_lossy(&read.stderr));
+    }
+}

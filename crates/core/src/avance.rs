@@ -107,7 +107,7 @@ pub struct Evaluation {
 
 /// The sense that the sequence of yearly targets suggests: compares the last non-ND target with
 /// the first one. `None` when there are fewer than two or they are equal.
-pub fn sense_from_targets(ind: &Indicator) -> Option<Sense> {
+pub fn sense_from_targets<C>(ind: &Indicator<C>) -> Option<Sense> {
     let mut numbers = ind.targets.values().filter_map(Cell::number);
     let first = numbers.next()?;
     let last = numbers.next_back()?;
@@ -119,7 +119,7 @@ pub fn sense_from_targets(ind: &Indicator) -> Option<Sense> {
 }
 
 /// Resolves the direction an indicator is computed with under a profile.
-pub fn resolve(ind: &Indicator, profile: &RuleProfile) -> Resolved {
+pub fn resolve<C>(ind: &Indicator<C>, profile: &RuleProfile) -> Resolved {
     match ind.direction {
         Direction::NoDefinido(s) => Resolved::NoDefinido(s),
         Direction::Trend { sense: Some(sense), aggregation } => Resolved::Trend { sense, aggregation, inferred: false },
@@ -150,7 +150,7 @@ pub struct SeriesFacts {
 }
 
 impl SeriesFacts {
-    pub fn of(ind: &Indicator, profile: &RuleProfile) -> SeriesFacts {
+    pub fn of<C>(ind: &Indicator<C>, profile: &RuleProfile) -> SeriesFacts {
         let direction = resolve(ind, profile);
         let sense_issue = match direction {
             Resolved::Trend { sense, inferred: true, .. } => Some(QualityIssue::SenseInferred { sense }),
@@ -191,37 +191,37 @@ impl SeriesFacts {
 }
 
 /// Computes Avance Tipo 1 and Tipo 2 of `ind` in `year` under `profile`.
-pub fn evaluate(ind: &Indicator, year: Year, profile: &RuleProfile) -> Evaluation {
+pub fn evaluate<C>(ind: &Indicator<C>, year: Year, profile: &RuleProfile) -> Evaluation {
     evaluate_series(ind, &SeriesFacts::of(ind, profile), year, profile)
 }
 
 /// [`evaluate`] with the indicator's [`SeriesFacts`] already worked out (they must be those of
 /// `ind` under `profile`). Computed with integers, or with decimals where the integers refuse
 /// (`crate::exact`): the figures are the same.
-pub fn evaluate_series(ind: &Indicator, facts: &SeriesFacts, year: Year, profile: &RuleProfile) -> Evaluation {
+pub fn evaluate_series<C>(ind: &Indicator<C>, facts: &SeriesFacts, year: Year, profile: &RuleProfile) -> Evaluation {
     evaluate_fixed(ind, facts, year, profile).unwrap_or_else(|_| evaluate_decimal(ind, facts, year, profile))
 }
 
 /// [`evaluate_series`] with integers only, or why the integers could not settle it.
-pub fn evaluate_fixed(
-    ind: &Indicator,
+pub fn evaluate_fixed<C>(
+    ind: &Indicator<C>,
     facts: &SeriesFacts,
     year: Year,
     profile: &RuleProfile,
 ) -> Result<Evaluation, crate::exact::Unsettled> {
-    evaluate_in::<Fixed>(ind, facts, year, profile).map(|(evaluation, _)| evaluation)
+    evaluate_in::<Fixed, _>(ind, facts, year, profile).map(|(evaluation, _)| evaluation)
 }
 
 /// [`evaluate_series`] with `rust_decimal`'s decimals only: the reference.
-pub fn evaluate_decimal(ind: &Indicator, facts: &SeriesFacts, year: Year, profile: &RuleProfile) -> Evaluation {
-    let Ok((evaluation, _)) = evaluate_in::<Decimals>(ind, facts, year, profile);
+pub fn evaluate_decimal<C>(ind: &Indicator<C>, facts: &SeriesFacts, year: Year, profile: &RuleProfile) -> Evaluation {
+    let Ok((evaluation, _)) = evaluate_in::<Decimals, _>(ind, facts, year, profile);
     evaluation
 }
 
 /// The rules of one indicator-year in arithmetic `A`: the evaluation and its avance as a figure
 /// of `A` (for the means).
-pub(crate) fn evaluate_in<A: Arithmetic>(
-    ind: &Indicator,
+pub(crate) fn evaluate_in<A: Arithmetic, C>(
+    ind: &Indicator<C>,
     facts: &SeriesFacts,
     year: Year,
     profile: &RuleProfile,
@@ -303,7 +303,7 @@ pub(crate) fn evaluate_in<A: Arithmetic>(
         Err(reason) => Err(reason),
     };
 
-    let tipo2 = tipo2::<A>(ind, year_target, year_actual, direction)?;
+    let tipo2 = tipo2::<A, _>(ind, year_target, year_actual, direction)?;
     let evaluation =
         Evaluation { year, direction, target, actual, summed_years, avance, formula, capped, tipo2, quality };
     Ok((evaluation, figure.ok()))
@@ -327,7 +327,7 @@ fn zero_division(
 
 /// Sums of targets and actuals over the years up to `year` that have a target. The year itself
 /// must have a target; an actual missing in any of those years makes the sum ND.
-fn summed(ind: &Indicator, year: Year) -> (Option<Decimal>, Option<Decimal>, Vec<Year>) {
+fn summed<C>(ind: &Indicator<C>, year: Year) -> (Option<Decimal>, Option<Decimal>, Vec<Year>) {
     if number_at(&ind.targets, year).is_none() {
         return (None, number_at(&ind.actuals, year), Vec::new());
     }
@@ -338,8 +338,8 @@ fn summed(ind: &Indicator, year: Year) -> (Option<Decimal>, Option<Decimal>, Vec
     (Some(target), actual, years)
 }
 
-fn tipo2<A: Arithmetic>(
-    ind: &Indicator,
+fn tipo2<A: Arithmetic, C>(
+    ind: &Indicator<C>,
     le: Option<Decimal>,
     vo: Option<Decimal>,
     direction: Resolved,

@@ -215,7 +215,7 @@ impl<'p> Prepared<'p> {
         // Each indicator's first alert (bajo, sin información or atípico), if any.
         let mut signals = Vec::with_capacity(self.facts.len());
         for (ind, facts) in policy.indicators().iter().zip(&self.facts) {
-            let (evaluation, figure) = evaluate_in::<A>(ind, facts, year, profile)?;
+            let (evaluation, figure) = evaluate_in::<A, _>(ind, facts, year, profile)?;
             let judgement = judge(figure)?;
             signals.push(match judgement.band {
                 Band::Nd => Some(AlertKind::SinInformacion),

@@ -23,6 +23,7 @@ pub mod lang;
 pub mod mail;
 pub mod model;
 pub mod number;
+pub mod pei;
 pub mod poi;
 pub mod portfolio;
 pub mod profile;

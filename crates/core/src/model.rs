@@ -248,8 +248,9 @@ impl<'a> IntoIterator for &'a Series {
 
 /// An objective (IOP) or service (ISS) indicator with its yearly targets and actuals.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Indicator {
-    pub code: Code,
+pub struct Indicator<C = Code> {
+    /// Its code: a policy's ([`Code`]) or a PEI's ([`crate::pei::PeiCode`]).
+    pub code: C,
     pub name: String,
     /// The unit that reports its values; joint ones are written `A - B`.
     pub responsible: String,
@@ -267,7 +268,7 @@ pub struct Indicator {
     pub actuals: Series,
 }
 
-impl Indicator {
+impl<C> Indicator<C> {
     /// Whether the indicator's values may be negative: its metadata, or its unit's default.
     pub fn admits_negative(&self) -> bool {
         self.negative_values.unwrap_or_else(|| self.unit.negative_by_default())
@@ -277,6 +278,22 @@ impl Indicator {
     /// for its sign.
     pub fn parse_value(&self, text: &str) -> Result<Cell, crate::value::ValueError> {
         Cell::parse_signed(text, self.unit, self.admits_negative())
+    }
+
+    /// The same indicator under another code (a PEI's indicator computed as a policy's, say).
+    pub fn with_code<D>(self, code: D) -> Indicator<D> {
+        Indicator {
+            code,
+            name: self.name,
+            responsible: self.responsible,
+            indicator_type: self.indicator_type,
+            unit: self.unit,
+            negative_values: self.negative_values,
+            direction: self.direction,
+            baseline: self.baseline,
+            targets: self.targets,
+            actuals: self.actuals,
+        }
     }
 }
 

@@ -238,13 +238,13 @@ fn meets(value: f64, target: f64, sense: Sense) -> bool {
 }
 
 /// An indicator's outlook to its horizon, followed up in `year`, by the profile's method.
-pub fn assess(ind: &Indicator, year: Year, profile: &RuleProfile) -> Result<Assessment, NoOutlook> {
+pub fn assess<C>(ind: &Indicator<C>, year: Year, profile: &RuleProfile) -> Result<Assessment, NoOutlook> {
     assess_with(ind, year, profile, profile.progress)
 }
 
 /// [`assess`] with a given method.
-pub fn assess_with(
-    ind: &Indicator,
+pub fn assess_with<C>(
+    ind: &Indicator<C>,
     year: Year,
     profile: &RuleProfile,
     method: ProgressMethod,

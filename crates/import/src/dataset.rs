@@ -121,7 +121,7 @@ const ENTITY: &[&str] = &["code", "name"];
 const YEARS: &[&str] = &["first", "last"];
 const ELEMENT: &[&str] = &["code", "name"];
 const OBJECTIVE: &[&str] = &["code", "name", "analysis"];
-const INDICATOR: &[&str] = &[
+pub(crate) const INDICATOR: &[&str] = &[
     "code",
     "name",
     "responsible",
@@ -135,7 +135,7 @@ const INDICATOR: &[&str] = &[
     "targets",
     "actuals",
 ];
-const BASELINE: &[&str] = &["year", "value"];
+pub(crate) const BASELINE: &[&str] = &["year", "value"];
 
 fn read_parts(ctx: &mut Ctx, value: &Value) -> Option<PolicyParts> {
     let top = Obj::new(ctx, value, "", TOP, None)?;
@@ -171,7 +171,7 @@ fn read_parts(ctx: &mut Ctx, value: &Value) -> Option<PolicyParts> {
 }
 
 /// Reads every element of an array field; `None` if any of them failed.
-fn list<T>(
+pub(crate) fn list<T>(
     ctx: &mut Ctx,
     top: &Obj<'_>,
     key: &str,
@@ -248,9 +248,33 @@ fn read_indicator(ctx: &mut Ctx, o: &Obj<'_>) -> Option<Indicator> {
             None
         }
     });
+    read_indicator_as(ctx, o, code, IndicatorFields::Policy)
+}
+
+/// What an indicator must state besides its values: a policy's indicator everything; a PEI's
+/// may leave out its responsible unit and type (the Anexo B-7 prints neither), and its
+/// aggregation (no acumulado then).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum IndicatorFields {
+    Policy,
+    Pei,
+}
+
+/// An indicator's fields but its code, already read (`None`: it was wrong and reported).
+pub(crate) fn read_indicator_as<C>(
+    ctx: &mut Ctx,
+    o: &Obj<'_>,
+    code: Option<C>,
+    fields: IndicatorFields,
+) -> Option<Indicator<C>> {
     let name = o.text(ctx, "name");
-    let responsible = o.text(ctx, "responsible");
-    let indicator_type = o.text(ctx, "type");
+    let (responsible, indicator_type) = match fields {
+        IndicatorFields::Policy => (o.text(ctx, "responsible"), o.text(ctx, "type")),
+        IndicatorFields::Pei => (
+            Some(o.opt_text(ctx, "responsible").unwrap_or_default()),
+            Some(o.opt_text(ctx, "type").unwrap_or_default()),
+        ),
+    };
     let unit = o.choice(ctx, "unit", &Unit::ALL, Unit::id);
     let negative_values = match o.get("negative_values") {
         None => Some(None),
@@ -260,7 +284,7 @@ fn read_indicator(ctx: &mut Ctx, o: &Obj<'_>) -> Option<Indicator> {
             None
         }
     };
-    let direction = read_direction(ctx, o);
+    let direction = read_direction(ctx, o, fields);
     let unit_or_numero = unit.unwrap_or(Unit::Numero);
     // An unreadable flag is reported once; the signs are then not judged against a guess.
     let negative = negative_values.is_none_or(|n| n.unwrap_or_else(|| unit_or_numero.negative_by_default()));
@@ -291,7 +315,7 @@ fn read_indicator(ctx: &mut Ctx, o: &Obj<'_>) -> Option<Indicator> {
     })
 }
 
-fn read_direction(ctx: &mut Ctx, o: &Obj<'_>) -> Option<Direction> {
+fn read_direction(ctx: &mut Ctx, o: &Obj<'_>, fields: IndicatorFields) -> Option<Direction> {
     // Absent or null: not declared, and the rule profile decides.
     let sentido = match o.get("sentido") {
         None => None,
@@ -315,7 +339,10 @@ fn read_direction(ctx: &mut Ctx, o: &Obj<'_>) -> Option<Direction> {
             }
             let sense = trend.map(|s| if s == Sentido::Descendente { Sense::Descendente } else { Sense::Ascendente });
             let aggregations = [Aggregation::NoAcumulado, Aggregation::Acumulado];
-            let aggregation = o.choice(ctx, "aggregation", &aggregations, Aggregation::id)?;
+            let aggregation = match (fields, o.get("aggregation")) {
+                (IndicatorFields::Pei, None) => Aggregation::NoAcumulado,
+                _ => o.choice(ctx, "aggregation", &aggregations, Aggregation::id)?,
+            };
             standard.is_none().then_some(Direction::Trend { sense, aggregation })
         }
     }
@@ -372,42 +399,8 @@ fn series(ctx: &mut Ctx, o: &Obj<'_>, key: &str, unit: (Unit, bool)) -> Option<S
 pub fn to_json(policy: &Policy) -> String {
     let p = policy.parts();
     let m = &p.meta;
-    let series = |map: &Series| -> Value {
-        Value::Object(map.iter().map(|(y, c)| (y.to_string(), Value::String(c.text().to_string()))).collect())
-    };
-    let indicators: Vec<Value> = p
-        .indicators
-        .iter()
-        .map(|i| {
-            let (sentido, aggregation, standard) = match i.direction {
-                Direction::Trend { sense, aggregation } => (sense.map(Sense::id), Some(aggregation.id()), None),
-                Direction::NoDefinido(s) => (Some(Sentido::NoDefinido.id()), None, Some(s.id())),
-            };
-            let mut obj = json!({
-                "code": i.code.as_str(),
-                "name": i.name,
-                "responsible": i.responsible,
-                "type": i.indicator_type,
-                "unit": i.unit.id(),
-                "sentido": sentido,
-            });
-            let map = obj.as_object_mut().expect("a json! object");
-            if let Some(n) = i.negative_values {
-                map.insert("negative_values".into(), json!(n));
-            }
-            match (aggregation, standard) {
-                (Some(a), _) => map.insert("aggregation".into(), json!(a)),
-                (_, s) => map.insert("standard".into(), json!(s)),
-            };
-            map.insert(
-                "baseline".into(),
-                i.baseline.as_ref().map_or(Value::Null, |b| json!({"year": b.year.get(), "value": b.value.text()})),
-            );
-            map.insert("targets".into(), series(&i.targets));
-            map.insert("actuals".into(), series(&i.actuals));
-            obj
-        })
-        .collect();
+    let indicators: Vec<Value> =
+        p.indicators.iter().map(|i| indicator_json(i, i.code.as_str(), IndicatorFields::Policy)).collect();
     let doc = json!({
         "format": FORMAT,
         "policy": {
@@ -429,6 +422,41 @@ pub fn to_json(policy: &Policy) -> String {
     let mut text = serde_json::to_string_pretty(&doc).expect("a JSON value always serializes");
     text.push('\n');
     text
+}
+
+/// An indicator as the formats write it, under `code`; a PEI's leaves out an empty responsible
+/// unit or type.
+pub(crate) fn indicator_json<C>(i: &Indicator<C>, code: &str, fields: IndicatorFields) -> Value {
+    let series = |map: &Series| -> Value {
+        Value::Object(map.iter().map(|(y, c)| (y.to_string(), Value::String(c.text().to_string()))).collect())
+    };
+    let (sentido, aggregation, standard) = match i.direction {
+        Direction::Trend { sense, aggregation } => (sense.map(Sense::id), Some(aggregation.id()), None),
+        Direction::NoDefinido(s) => (Some(Sentido::NoDefinido.id()), None, Some(s.id())),
+    };
+    let mut obj = json!({"code": code, "name": i.name});
+    let map = obj.as_object_mut().expect("a json! object");
+    for (key, value) in [("responsible", &i.responsible), ("type", &i.indicator_type)] {
+        if fields == IndicatorFields::Policy || !value.is_empty() {
+            map.insert(key.into(), json!(value));
+        }
+    }
+    map.insert("unit".into(), json!(i.unit.id()));
+    map.insert("sentido".into(), json!(sentido));
+    if let Some(n) = i.negative_values {
+        map.insert("negative_values".into(), json!(n));
+    }
+    match (aggregation, standard) {
+        (Some(a), _) => map.insert("aggregation".into(), json!(a)),
+        (_, s) => map.insert("standard".into(), json!(s)),
+    };
+    map.insert(
+        "baseline".into(),
+        i.baseline.as_ref().map_or(Value::Null, |b| json!({"year": b.year.get(), "value": b.value.text()})),
+    );
+    map.insert("targets".into(), series(&i.targets));
+    map.insert("actuals".into(), series(&i.actuals));
+    obj
 }
 
 /// Writes a dataset to a file, or to `dataset.json` in a directory (created if needed). The file

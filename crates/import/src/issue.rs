@@ -17,6 +17,8 @@ pub enum Expected {
     Array,
     Year,
     Code(CodeKind),
+    /// A PEI's code of this kind.
+    PeiCode(avance_core::pei::PeiCodeKind),
     OneOf(Vec<String>),
     Literal(String),
     /// A physical quantity: a number, zero or more.
@@ -43,6 +45,18 @@ impl Expected {
                     CodeKind::ServiceIndicator => "ISS.01.01.01.01",
                 };
                 format!("{} {example}", lang.pick("un código como", "a code such as"))
+            }
+            Expected::PeiCode(kind) => {
+                use avance_core::pei::PeiCodeKind;
+                let example = match kind {
+                    PeiCodeKind::Objective => "OEI.01",
+                    PeiCodeKind::Action => "AEI.01.01",
+                    PeiCodeKind::ObjectiveIndicator | PeiCodeKind::ActionIndicator => {
+                        "IND.01.OEI.01 o IND.01.AEI.01.01"
+                    }
+                };
+                let example = if lang == Lang::Es { example.to_string() } else { example.replace(" o ", " or ") };
+                format!("{} {example}", lang.pick("un código del PEI como", "a PEI code such as"))
             }
             Expected::OneOf(options) => {
                 let quoted: Vec<String> = options.iter().map(|o| format!("\"{o}\"")).collect();
@@ -101,6 +115,8 @@ pub enum IssueKind {
         unit: Unit,
     },
     Structure(StructureIssueKind),
+    /// A structural problem of a PEI.
+    Pei(avance_core::pei::PeiProblem),
     /// A part of a published report that cannot be read: the text, and why.
     Unreadable {
         text: String,
@@ -417,6 +433,7 @@ impl Issue {
                 .to_string(),
             IssueKind::Value { error, unit } => error.message(*unit, lang),
             IssueKind::Structure(kind) => structure_message(kind, lang),
+            IssueKind::Pei(problem) => pei_message(problem, lang),
             IssueKind::Unreadable { text, reason } if text.is_empty() => reason.message(lang),
             IssueKind::Unreadable { text, reason } => format!("{} («{text}»)", reason.message(lang)),
             IssueKind::DuplicateRow { first_row } => {
@@ -507,6 +524,62 @@ fn structure_message(kind: &StructureIssueKind, lang: Lang) -> String {
                 format!("perfil de reglas desconocido \"{id}\"; perfiles disponibles: {}", known.join(", "))
             } else {
                 format!("unknown rule profile \"{id}\"; available profiles: {}", known.join(", "))
+            }
+        }
+    }
+}
+
+fn pei_message(problem: &avance_core::pei::PeiProblem, lang: Lang) -> String {
+    use avance_core::pei::{PeiCodeKind, PeiProblem};
+    let es = lang == Lang::Es;
+    match problem {
+        PeiProblem::WrongKind { code, expected } => {
+            let e = Expected::PeiCode(*expected).describe(lang);
+            if es {
+                format!("se esperaba {e}; se encontró \"{code}\"")
+            } else {
+                format!("expected {e}; found \"{code}\"")
+            }
+        }
+        PeiProblem::Duplicate { code } => {
+            if es {
+                format!("el código {code} está repetido")
+            } else {
+                format!("the code {code} is repeated")
+            }
+        }
+        PeiProblem::MissingParent { code, parent } => {
+            let (list, what, of_which) = match parent.kind() {
+                PeiCodeKind::Objective => ("objectives", lang.pick("el OEI", "the OEI"), "del que"),
+                _ => ("actions", lang.pick("la AEI", "the AEI"), "de la que"),
+            };
+            if es {
+                format!("{what} {parent}, {of_which} depende {code}, no está en la lista \"{list}\" del plan")
+            } else {
+                format!("{what} {parent}, which {code} belongs to, is not in the plan's \"{list}\" list")
+            }
+        }
+        PeiProblem::YearOutside { year, first, last } => {
+            if es {
+                format!("el año {year} está fuera del periodo del plan ({first}–{last})")
+            } else {
+                format!("the year {year} is outside the plan's period ({first}–{last})")
+            }
+        }
+        PeiProblem::YearsReversed { first, last } => {
+            if es {
+                format!("el primer año ({first}) es posterior al último ({last})")
+            } else {
+                format!("the first year ({first}) is after the last one ({last})")
+            }
+        }
+        PeiProblem::NotAPeiProfile { id } => {
+            if es {
+                format!(
+                    "\"{id}\" no es un perfil de reglas del PEI (ceplan-pei@2018, ceplan-pei@2019, ceplan-pei@2020)"
+                )
+            } else {
+                format!("\"{id}\" is not a PEI rule profile (ceplan-pei@2018, ceplan-pei@2019, ceplan-pei@2020)")
             }
         }
     }

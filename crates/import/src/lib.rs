@@ -7,6 +7,7 @@
 pub mod dataset;
 pub mod issue;
 pub mod pdf;
+pub mod pei;
 pub mod poi;
 pub mod progress;
 pub mod published;

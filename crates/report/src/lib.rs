@@ -12,6 +12,7 @@ pub mod labels;
 pub mod mail;
 pub mod narrative;
 pub mod outlook;
+pub mod pei;
 pub mod poi;
 pub mod svg;
 pub mod text;

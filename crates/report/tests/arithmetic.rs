@@ -57,8 +57,7 @@ fn the_pei_cases_under_their_profiles() {
     for (n, case) in pei_cases::cases().into_iter().enumerate() {
         let last = case.indicator.targets.keys().next_back().copied().unwrap_or(case.year);
         let profile = case.profile();
-        let mut indicator = case.indicator;
-        indicator.code = "IOP.01.01".parse::<Code>().expect("code");
+        let indicator = case.indicator.with_code("IOP.01.01".parse::<Code>().expect("code"));
         let policy = Policy::new(PolicyParts {
             meta: PolicyMeta {
                 code: format!("PEI{n}"),
