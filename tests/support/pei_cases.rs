@@ -33,12 +33,7 @@ pub struct PeiCase {
 impl PeiCase {
     /// The profile of the application version that produced the case's cut.
     pub fn profile(&self) -> RuleProfile {
-        let id = match self.cut {
-            2018 => "ceplan-pei@2018",
-            2019 => "ceplan-pei@2019",
-            _ => "ceplan-pei@2020",
-        };
-        RuleProfile::find(id).expect(id)
+        avance_core::pei::profile_for_cut(y(self.cut))
     }
 }
 

@@ -364,6 +364,27 @@ enum PeiCommand {
     },
     /// Imprime el JSON Schema del formato avance-pei/1 (docs/pei.schema.json).
     Schema,
+    /// Lee un Seguimiento del PEI publicado (Anexo B-7 del aplicativo de CEPLAN: su texto o su
+    /// PDF) y escribe el PEI que reporta (avance-pei/1).
+    ImportReport {
+        /// El reporte: .txt o .pdf.
+        report: PathBuf,
+        /// El archivo a escribir (por defecto, se imprime en la salida estándar).
+        #[arg(long)]
+        out: Option<PathBuf>,
+    },
+    /// Contrasta cada avance que imprimió un Seguimiento del PEI publicado con el que dan sus
+    /// propios datos, con las reglas de la versión del aplicativo de ese año (salida 1 si alguno
+    /// difiere).
+    Audit {
+        /// El reporte: .txt o .pdf.
+        report: PathBuf,
+        /// Perfil de reglas (por defecto, el de la versión del aplicativo del año del reporte).
+        #[arg(long)]
+        profile: Option<String>,
+        #[arg(long, value_enum, default_value_t = AuditFormat::Text)]
+        format: AuditFormat,
+    },
 }
 
 #[derive(Debug, Subcommand)]
@@ -851,6 +872,53 @@ fn run(cli: &Cli) -> Result<(), Failure> {
         }
         Command::Poi(PoiCommand::Schema) => print(avance_import::poi::SCHEMA),
         Command::Pei(PeiCommand::Schema) => print(avance_import::pei::SCHEMA),
+        Command::Pei(PeiCommand::ImportReport { report, out }) => {
+            let imported = avance_import::pei_text::read(report).map_err(|list| issues(list, lang))?;
+            let text = avance_import::pei::to_json(&imported.plan);
+            match out {
+                None => print(&text),
+                Some(file) => {
+                    std::fs::write(file, text).map_err(|e| cannot_write(file, e, lang))?;
+                    let plan = &imported.plan;
+                    print(&match lang {
+                        Lang::Es => format!(
+                            "Escrito: {} (PEI {}–{} de {}, {} indicadores, seguimiento {}, {} avances impresos)\n",
+                            file.display(),
+                            plan.first_year,
+                            plan.last_year,
+                            plan.entity_name,
+                            plan.indicators.len(),
+                            imported.cut,
+                            imported.published.len()
+                        ),
+                        Lang::En => format!(
+                            "Written: {} (PEI {}–{} of {}, {} indicators, follow-up {}, {} avances printed)\n",
+                            file.display(),
+                            plan.first_year,
+                            plan.last_year,
+                            plan.entity_name,
+                            plan.indicators.len(),
+                            imported.cut,
+                            imported.published.len()
+                        ),
+                    })
+                }
+            }
+        }
+        Command::Pei(PeiCommand::Audit { report, profile, format }) => {
+            let imported = avance_import::pei_text::read(report).map_err(|list| issues(list, lang))?;
+            let result = avance_app::pei::pei_figures(&imported.plan, Some(imported.cut.get()), profile.as_deref())
+                .map_err(|e| Failure::Invalid(vec![e.message(lang)]))?;
+            let findings = avance_core::pei::audit(&result, &imported.published);
+            let printed = imported.published.len();
+            print(&match format {
+                AuditFormat::Text => avance_report::pei::audit_text(&imported.plan, &result, printed, &findings, lang),
+                AuditFormat::Json => {
+                    json_text(&avance_report::pei::audit_json(&imported.plan, &result, printed, &findings))
+                }
+            })?;
+            if findings.is_empty() { Ok(()) } else { Err(Failure::Found) }
+        }
         Command::Pei(PeiCommand::Compute { file, year, profile, format }) => {
             let plan = avance_import::pei::read(file).map_err(|list| issues(list, lang))?;
             let result = avance_app::pei::pei_figures(&plan, *year, profile.as_deref())

@@ -1137,3 +1137,46 @@ fn the_pei_schema_agrees_with_the_reader() {
         assert_eq!(read.status.success(), reader_valid, "reader on {f}: {}", String::from_utf8_lossy(&read.stderr));
     }
 }
+
+/// `avance pei import-report` and `avance pei audit` on a published Seguimiento del PEI (the
+/// fixture's 2022 report): the plan it reports computes to what it printed; an altered figure is
+/// named and the audit exits 1.
+#[test]
+fn pei_report_imports_and_audits() {
+    let report = "tests/fixtures/pei-b7/igp-pei-2020-2026-seguimiento-2022.txt";
+    let out = avance(&["pei", "audit", report]);
+    assert!(out.status.success(), "{}", stderr(&out));
+    assert_eq!(
+        stdout(&out),
+        "Auditoría del Seguimiento del PEI 2020–2026 — INSTITUTO GEOFISICO DEL PERU (IGP), año 2022\n\
+         Perfil de reglas: ceplan-pei@2020 (el de la versión del aplicativo de ese año)\n\
+         75 avances impresos; 0 contradicen los datos del propio reporte.\n"
+    );
+    let dir = tempfile::tempdir().expect("tempdir");
+    let plan = dir.path().join("pei.json");
+    let out = avance(&["pei", "import-report", report, "--out", plan.to_str().expect("utf-8")]);
+    assert!(stdout(&out).contains("25 indicadores, seguimiento 2022, 75 avances impresos"), "{}", stdout(&out));
+    let from_report = stdout(&avance(&["pei", "compute", plan.to_str().expect("utf-8"), "--format", "json"]));
+    let from_example = stdout(&avance(&["pei", "compute", "examples/pei-igp-2020-2026/pei.json", "--format", "json"]));
+    let figures = |text: &str| -> Vec<serde_json::Value> {
+        let doc: serde_json::Value = serde_json::from_str(text).expect("json");
+        doc["indicators"].as_array().expect("indicators").iter().map(|i| i["years"].clone()).collect()
+    };
+    assert_eq!(figures(&from_report), figures(&from_example));
+    let altered = dir.path().join("alterado.txt");
+    let text = std::fs::read_to_string(root().join(report)).expect("report");
+    std::fs::write(&altered, text.replacen("57.14", "75.14", 1)).expect("write");
+    let out = avance(&["pei", "audit", altered.to_str().expect("utf-8")]);
+    assert_eq!(out.status.code(), Some(1));
+    assert!(
+        stdout(&out).ends_with(
+            "75 avances impresos; 1 contradice los datos del propio reporte.\n\
+             IND.02.AEI.04.02 2022: el reporte imprime 75.14; sus datos dan 57.14 (logro esperado 70.00, valor obtenido 40.00)\n"
+        ),
+        "{}",
+        stdout(&out)
+    );
+    let out = avance(&["pei", "audit", "examples/pei-igp-2020-2026/pei.json"]);
+    assert_eq!(out.status.code(), Some(2));
+    assert!(stderr(&out).contains("no se encontró el periodo del plan"), "{}", stderr(&out));
+}

@@ -362,6 +362,67 @@ pub fn compute(plan: &PeiPlan, cut: Year, profile: &RuleProfile) -> Result<PeiRe
     Ok(PeiResult { cut, profile: profile.clone(), rows })
 }
 
+/// The `ceplan-pei` profile of the version of CEPLAN's application that printed a report cut at
+/// `cut`, as the five published reports of the fixture show (docs/rules.md): the 2018 version for
+/// cuts up to 2018, the 2019 version for 2019, the 2020 version from then on.
+pub fn profile_for_cut(cut: Year) -> RuleProfile {
+    let version = match cut.get() {
+        ..=2018 => "ceplan-pei@2018",
+        2019 => "ceplan-pei@2019",
+        _ => "ceplan-pei@2020",
+    };
+    RuleProfile::find(version).unwrap_or_else(RuleProfile::ceplan_pn_v1)
+}
+
+/// A figure a published PEI report printed: an indicator's avance in a year, as printed (`94.74`,
+/// `100`, `ND`, `(*)`).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct PublishedPeiFigure {
+    /// The index of the indicator in [`PeiPlan::indicators`].
+    pub indicator: usize,
+    pub year: Year,
+    pub printed: String,
+}
+
+/// A printed figure that the report's own data, under its profile, does not give.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct PeiFinding {
+    pub indicator: usize,
+    pub year: Year,
+    pub published: String,
+    pub computed: PeiFigure,
+}
+
+/// Whether a printed figure is what `figure` prints under `profile`: the same number at the
+/// profile's decimals (a report may leave off trailing zeros: `100` is `100.00`), `ND` for no
+/// figure, `(*)` for a zero logro esperado.
+pub fn agrees(printed: &str, figure: PeiFigure, profile: &RuleProfile) -> bool {
+    let printed = printed.trim();
+    match figure {
+        PeiFigure::Value(v) => {
+            printed.parse::<Decimal>().is_ok_and(|p| p == crate::number::round_display(v, profile.decimals))
+        }
+        PeiFigure::ZeroTarget => printed == "(*)",
+        PeiFigure::Nd(_) => printed.eq_ignore_ascii_case("ND"),
+    }
+}
+
+/// The printed figures of a report that its own data, computed in `result`, contradict.
+pub fn audit(result: &PeiResult, published: &[PublishedPeiFigure]) -> Vec<PeiFinding> {
+    published
+        .iter()
+        .filter_map(|p| {
+            let row = result.rows.iter().find(|r| r.indicator == p.indicator && r.year == p.year)?;
+            (!agrees(&p.printed, row.figure, &result.profile)).then(|| PeiFinding {
+                indicator: p.indicator,
+                year: p.year,
+                published: p.printed.clone(),
+                computed: row.figure,
+            })
+        })
+        .collect()
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

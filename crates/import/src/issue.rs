@@ -186,7 +186,25 @@ pub enum Unreadable {
     BadBaselineYear,
     StandardOnTrend,
     AggregationOnNoDefinido,
-    TooManyValues { found: usize, max: usize },
+    TooManyValues {
+        found: usize,
+        max: usize,
+    },
+    /// A PEI report without "Periodo del Plan: AAAA - AAAA".
+    PeiNoPeriod,
+    /// A PEI report without "Año de Seguimiento: AAAA" (or one outside the period).
+    PeiNoCut,
+    /// A PEI report without "Pliego: código nombre".
+    PeiNoEntity,
+    /// A PEI report without indicator rows.
+    PeiNoIndicators,
+    /// A PEI indicator row without the values its period and cut call for: the baseline's year and
+    /// value, `targets` logros esperados, `years` valores obtenidos and `years` avances.
+    PeiValues {
+        found: usize,
+        targets: usize,
+        years: usize,
+    },
 }
 
 impl Unreadable {
@@ -241,6 +259,34 @@ impl Unreadable {
                 "un indicador no_definido lleva \"minimo permisible\" o \"maximo permisible\"",
                 "a no_definido indicator takes \"minimo permisible\" or \"maximo permisible\"",
             ),
+            Unreadable::PeiNoPeriod => s(
+                "no se encontró el periodo del plan (\"Periodo del Plan: 2020 - 2026\")",
+                "the plan's period was not found (\"Periodo del Plan: 2020 - 2026\")",
+            ),
+            Unreadable::PeiNoCut => s(
+                "no se encontró el año de seguimiento dentro del periodo (\"Año de Seguimiento: 2022\")",
+                "the follow-up year within the period was not found (\"Año de Seguimiento: 2022\")",
+            ),
+            Unreadable::PeiNoEntity => s(
+                "no se encontró el pliego (\"Pliego: 112 NOMBRE DE LA ENTIDAD\")",
+                "the entity was not found (\"Pliego: 112 ENTITY NAME\")",
+            ),
+            Unreadable::PeiNoIndicators => s(
+                "no se encontraron filas de indicadores (líneas que empiezan con IND.01.OEI.01 o IND.01.AEI.01.01)",
+                "no indicator rows found (lines starting with IND.01.OEI.01 or IND.01.AEI.01.01)",
+            ),
+            Unreadable::PeiValues { found, targets, years } => {
+                let expected = 2 + targets + 2 * years;
+                if lang == Lang::Es {
+                    format!(
+                        "la fila tiene {found} valores al final y se esperaban {expected}: año y valor de la línea base, {targets} logros esperados, {years} valores obtenidos y {years} avances"
+                    )
+                } else {
+                    format!(
+                        "the row ends with {found} values and {expected} were expected: the baseline's year and value, {targets} expected values, {years} obtained values and {years} avances"
+                    )
+                }
+            }
             Unreadable::TooManyValues { found, max } => {
                 if lang == Lang::Es {
                     format!(

@@ -8,6 +8,7 @@ pub mod dataset;
 pub mod issue;
 pub mod pdf;
 pub mod pei;
+pub mod pei_text;
 pub mod poi;
 pub mod progress;
 pub mod published;

@@ -5,7 +5,7 @@
 
 use avance_core::avance::NdReason;
 use avance_core::lang::Lang;
-use avance_core::pei::{PeiCodeKind, PeiElement, PeiFigure, PeiPlan, PeiResult, PeiRow};
+use avance_core::pei::{PeiCodeKind, PeiElement, PeiFigure, PeiFinding, PeiPlan, PeiResult, PeiRow};
 use avance_core::value::Cell;
 use serde_json::{Value, json};
 
@@ -161,5 +161,76 @@ pub fn json(plan: &PeiPlan, r: &PeiResult) -> Value {
             })).collect::<Vec<_>>(),
         })).collect::<Vec<_>>(),
         "notes": printed_notes(profile),
+    })
+}
+
+/// The audit of a published PEI report against its own data, as text.
+pub fn audit_text(plan: &PeiPlan, r: &PeiResult, printed: usize, findings: &[PeiFinding], l: Lang) -> String {
+    let mut out = format!(
+        "{} {}–{} — {} ({}), {} {}\n",
+        l.pick("Auditoría del Seguimiento del PEI", "Audit of the PEI follow-up"),
+        plan.first_year,
+        plan.last_year,
+        plan.entity_name,
+        plan.entity_code,
+        l.pick("año", "year"),
+        r.cut
+    );
+    let whose = if r.profile == avance_core::pei::profile_for_cut(r.cut) {
+        l.pick(" (el de la versión del aplicativo de ese año)", " (that of the application's version of that year)")
+    } else {
+        l.pick(" (elegido en vez del de ese año)", " (chosen instead of that year's)")
+    };
+    out.push_str(&format!("{} {}{whose}\n", l.pick("Perfil de reglas:", "Rule profile:"), r.profile.id()));
+    out.push_str(&match l {
+        Lang::Es => format!(
+            "{printed} avances impresos; {} {} los datos del propio reporte.\n",
+            findings.len(),
+            if findings.len() == 1 { "contradice" } else { "contradicen" }
+        ),
+        Lang::En => format!(
+            "{printed} avances printed; {} {} the report's own data.\n",
+            findings.len(),
+            if findings.len() == 1 { "contradicts" } else { "contradict" }
+        ),
+    });
+    for f in findings {
+        let ind = &plan.indicators[f.indicator];
+        let (le, vo) = (cell_text(ind.targets.get(&f.year)), cell_text(ind.actuals.get(&f.year)));
+        let computed = f.computed.printed(&r.profile);
+        out.push_str(&match l {
+            Lang::Es => format!(
+                "{} {}: el reporte imprime {}; sus datos dan {computed} (logro esperado {le}, valor obtenido {vo})\n",
+                ind.code, f.year, f.published
+            ),
+            Lang::En => format!(
+                "{} {}: the report prints {}; its data give {computed} (expected {le}, obtained {vo})\n",
+                ind.code, f.year, f.published
+            ),
+        });
+    }
+    out
+}
+
+/// The audit as `avance-pei-audit/1`.
+pub fn audit_json(plan: &PeiPlan, r: &PeiResult, printed: usize, findings: &[PeiFinding]) -> Value {
+    json!({
+        "format": "avance-pei-audit/1",
+        "entity": { "code": plan.entity_code, "name": plan.entity_name, "sector": plan.sector },
+        "period": { "first": plan.first_year.get(), "last": plan.last_year.get() },
+        "year": r.cut.get(),
+        "profile": r.profile.id(),
+        "printed": printed,
+        "findings": findings.iter().map(|f| {
+            let ind = &plan.indicators[f.indicator];
+            json!({
+                "code": ind.code.as_str(),
+                "year": f.year.get(),
+                "expected": ind.targets.get(&f.year).map(Cell::text),
+                "obtained": ind.actuals.get(&f.year).map(Cell::text),
+                "published": f.published,
+                "computed": figure(f.computed, &r.profile),
+            })
+        }).collect::<Vec<_>>(),
     })
 }
