@@ -455,6 +455,28 @@ enum PoiCommand {
         #[arg(long)]
         poi: Option<PathBuf>,
     },
+    /// Lee un Reporte de seguimiento del POI publicado (su texto o su PDF) y escribe el POI que
+    /// reporta (avance-poi/1), con los meses que imprime.
+    ImportReport {
+        /// El reporte: .txt o .pdf.
+        report: PathBuf,
+        /// El archivo a escribir (por defecto, se imprime en la salida estándar).
+        #[arg(long)]
+        out: Option<PathBuf>,
+    },
+    /// Contrasta cada cifra que imprimió un Reporte de seguimiento del POI publicado (de cada AO,
+    /// de cada AEI y el total) con la que dan sus propios datos en la fecha del reporte (salida 1
+    /// si alguna difiere).
+    Audit {
+        /// El reporte: .txt o .pdf.
+        report: PathBuf,
+        /// Perfil de reglas (por defecto, el de la versión que lo imprimió: la 2022 imprime
+        /// "PORCENTAJE DE AVANCES TRUNCADOS AL 100%").
+        #[arg(long)]
+        profile: Option<String>,
+        #[arg(long, value_enum, default_value_t = AuditFormat::Text)]
+        format: AuditFormat,
+    },
     /// Lista los POI de la base de datos.
     List,
     /// Imprime el JSON Schema del formato avance-poi/1 (docs/poi.schema.json).
@@ -871,6 +893,56 @@ fn run(cli: &Cli) -> Result<(), Failure> {
             print(&db::block_on(db::load_poi(&location, &plans, author.as_deref(), reason, lang))??)
         }
         Command::Poi(PoiCommand::Schema) => print(avance_import::poi::SCHEMA),
+        Command::Poi(PoiCommand::ImportReport { report, out }) => {
+            let imported = avance_import::poi_text::read(report).map_err(|list| issues(list, lang))?;
+            let text = json_text(&avance_import::poi::to_json(&imported.plan));
+            match out {
+                None => print(&text),
+                Some(file) => {
+                    std::fs::write(file, text).map_err(|e| cannot_write(file, e, lang))?;
+                    let plan = &imported.plan;
+                    print(&match lang {
+                        Lang::Es => format!(
+                            "Escrito: {} (POI {} de {}, {} AEI, {} actividades, {} cifras impresas)\n",
+                            file.display(),
+                            plan.year,
+                            plan.entity_name,
+                            plan.aei.len(),
+                            plan.activities.len(),
+                            imported.published.len()
+                        ),
+                        Lang::En => format!(
+                            "Written: {} (POI {} of {}, {} AEI, {} activities, {} figures printed)\n",
+                            file.display(),
+                            plan.year,
+                            plan.entity_name,
+                            plan.aei.len(),
+                            plan.activities.len(),
+                            imported.published.len()
+                        ),
+                    })
+                }
+            }
+        }
+        Command::Poi(PoiCommand::Audit { report, profile, format }) => {
+            let imported = avance_import::poi_text::read(report).map_err(|list| issues(list, lang))?;
+            let plan = &imported.plan;
+            let (y, m, _) = imported.generated;
+            let months = (imported.period.first, imported.period.last);
+            let f = avance_app::poi::poi_figures(plan, months, Some((y, m)), profile.as_deref(), false)
+                .map_err(|e| Failure::Invalid(vec![e.message(lang)]))?;
+            let findings = avance_core::poi::audit(&f.result, &imported.published, &f.profile);
+            let printed = imported.published.len();
+            print(&match format {
+                AuditFormat::Text => {
+                    avance_report::poi::audit_text(plan, f.period, &f.profile, printed, &findings, lang)
+                }
+                AuditFormat::Json => {
+                    json_text(&avance_report::poi::audit_json(plan, f.period, &f.profile, printed, &findings))
+                }
+            })?;
+            if findings.is_empty() { Ok(()) } else { Err(Failure::Found) }
+        }
         Command::Pei(PeiCommand::Schema) => print(avance_import::pei::SCHEMA),
         Command::Pei(PeiCommand::ImportReport { report, out }) => {
             let imported = avance_import::pei_text::read(report).map_err(|list| issues(list, lang))?;

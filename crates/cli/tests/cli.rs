@@ -1180,3 +1180,47 @@ fn pei_report_imports_and_audits() {
     assert_eq!(out.status.code(), Some(2));
     assert!(stderr(&out).contains("no se encontró el periodo del plan"), "{}", stderr(&out));
 }
+
+/// `avance poi import-report` and `avance poi audit` on a published Reporte de seguimiento del POI
+/// (the synthetic POI's first semester as the 2022 version prints it): the POI it reports computes
+/// to what it printed; an altered AEI figure is named and the audit exits 1.
+#[test]
+fn poi_report_imports_and_audits() {
+    let report = "tests/fixtures/poi-reporte/sintetico-999-poi-2022-semestre-1-version-2022.txt";
+    let out = avance(&["poi", "audit", report]);
+    assert!(out.status.success(), "{}", stderr(&out));
+    assert_eq!(
+        stdout(&out),
+        "Auditoría del Reporte de seguimiento del POI 2022 — ENTIDAD SINTÉTICA (CIFRAS INVENTADAS) (999), enero a junio (vencido hasta junio)\n\
+         Perfil de reglas: ceplan-poi@2022\n\
+         10 cifras impresas; 0 contradicen los datos del propio reporte.\n"
+    );
+    let dir = tempfile::tempdir().expect("tempdir");
+    let poi = dir.path().join("poi.json");
+    let out = avance(&["poi", "import-report", report, "--out", poi.to_str().expect("utf-8")]);
+    assert!(stdout(&out).ends_with("3 AEI, 6 actividades, 10 cifras impresas)\n"), "{}", stdout(&out));
+    let table =
+        stdout(&avance(&["poi", "compute", poi.to_str().expect("utf-8"), "--months", "1-6", "--as-of", "2022-08-01"]));
+    assert!(
+        table.contains("Ejecución física total (promedio de las AO)                                72.22"),
+        "{table}"
+    );
+    let altered = dir.path().join("alterado.txt");
+    let text = std::fs::read_to_string(root().join(report)).expect("report");
+    std::fs::write(&altered, text.replace("Ejecución física por AEI: 75.00", "Ejecución física por AEI: 85.00"))
+        .expect("write");
+    let out = avance(&["poi", "audit", altered.to_str().expect("utf-8")]);
+    assert_eq!(out.status.code(), Some(1));
+    assert!(
+        stdout(&out).ends_with(
+            "10 cifras impresas; 1 contradice los datos del propio reporte.\nAEI.01.01: el reporte imprime 85.00; sus datos dan 75.00\n"
+        ),
+        "{}",
+        stdout(&out)
+    );
+    let json = stdout(&avance(&["poi", "audit", altered.to_str().expect("utf-8"), "--format", "json"]));
+    let doc: serde_json::Value = serde_json::from_str(&json).expect("json");
+    assert_eq!(doc["format"], "avance-poi-audit/1");
+    assert_eq!(doc["findings"][0]["level"], "aei");
+    assert_eq!(doc["findings"][0]["computed"]["printed"], "75.00");
+}

@@ -342,6 +342,68 @@ pub fn compute(activities: &[Activity], p: Period, profile: &PoiProfile, year: b
     PoiResult { activities: figures.into_iter().map(|(c, _, f)| (c, f)).collect(), aei, total }
 }
 
+/// What a printed figure of a POI report is of.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum PoiTarget {
+    /// The activity at this index of the plan's activities.
+    Activity(usize),
+    /// An AEI, by its code.
+    Aei(String),
+    /// The ejecución física total.
+    Total,
+}
+
+/// A figure a published POI report printed, as printed (`100.00`, `67`, `S.P.`, `S.I.`, or empty
+/// for an AEI with nothing to average).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct PublishedPoiFigure {
+    pub target: PoiTarget,
+    pub printed: String,
+}
+
+/// A printed figure that the report's own data, under its version's rules, do not give.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct PoiFinding {
+    pub target: PoiTarget,
+    pub published: String,
+    pub computed: Figure,
+}
+
+/// Whether a printed figure is what `figure` prints under `profile`: the same number at the
+/// version's decimals (`100` is `100.00`), `S.P.`, `S.I.` (with or without its last dot), or
+/// nothing (empty or `-`) for a blank figure.
+pub fn agrees(printed: &str, figure: Figure, profile: &PoiProfile) -> bool {
+    let printed = printed.trim();
+    match figure {
+        Figure::Value(v) => printed
+            .trim_end_matches('%')
+            .parse::<Decimal>()
+            .is_ok_and(|p| p == round_display(profile.printed(v), profile.decimals)),
+        Figure::SinProgramacion => matches!(printed, "S.P." | "S.P"),
+        Figure::SeguimientoIncompleto => matches!(printed, "S.I." | "S.I"),
+        Figure::Blank => matches!(printed, "" | "-"),
+    }
+}
+
+/// The printed figures of a report that its own data, computed in `result`, contradict.
+pub fn audit(result: &PoiResult, published: &[PublishedPoiFigure], profile: &PoiProfile) -> Vec<PoiFinding> {
+    published
+        .iter()
+        .filter_map(|p| {
+            let computed = match &p.target {
+                PoiTarget::Activity(i) => result.activities.get(*i)?.1,
+                PoiTarget::Aei(code) => result.aei.iter().find(|(c, _)| c == code)?.1,
+                PoiTarget::Total => result.total,
+            };
+            (!agrees(&p.printed, computed, profile)).then(|| PoiFinding {
+                target: p.target.clone(),
+                published: p.printed.clone(),
+                computed,
+            })
+        })
+        .collect()
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

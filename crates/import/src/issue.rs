@@ -205,6 +205,29 @@ pub enum Unreadable {
         targets: usize,
         years: usize,
     },
+    /// A POI report without its year in the title.
+    PoiNoYear,
+    /// A POI report without "Periodo: enero - junio".
+    PoiNoPeriod,
+    /// A POI report without "Fecha de generación: dd/mm/aaaa".
+    PoiNoDate,
+    /// A POI report without activities.
+    PoiNoActivities,
+    /// An activity before any AEI row.
+    PoiNoAei,
+    /// A PROG row without its code, name, unit, aggregation, the period's months and the
+    /// accumulated programming.
+    PoiProgrammingRow {
+        months: usize,
+    },
+    /// An EJEC row without the period's months, the accumulated execution and the avance.
+    PoiExecutionRow {
+        months: usize,
+    },
+    /// An activity's PROG row with no EJEC row after it.
+    PoiNoExecutionRow,
+    /// An EJEC row with no PROG row before it.
+    PoiExecutionWithoutActivity,
 }
 
 impl Unreadable {
@@ -287,6 +310,51 @@ impl Unreadable {
                     )
                 }
             }
+            Unreadable::PoiNoYear => s(
+                "no se encontró el título con el año (\"REPORTE DE SEGUIMIENTO DEL POI 2022\")",
+                "the title with the year was not found (\"REPORTE DE SEGUIMIENTO DEL POI 2022\")",
+            ),
+            Unreadable::PoiNoPeriod => s(
+                "no se encontró el periodo del reporte (\"Periodo: enero - junio\")",
+                "the report's period was not found (\"Periodo: enero - junio\")",
+            ),
+            Unreadable::PoiNoDate => s(
+                "no se encontró la fecha de generación del reporte (\"Fecha de generación: 01/08/2022\"), que dice qué meses vencieron",
+                "the report's generation date was not found (\"Fecha de generación: 01/08/2022\"), which says which months were due",
+            ),
+            Unreadable::PoiNoActivities => s(
+                "no se encontraron actividades (una fila PROG y una fila EJEC por AO)",
+                "no activities found (a PROG row and an EJEC row per AO)",
+            ),
+            Unreadable::PoiNoAei => {
+                s("la actividad aparece antes de toda fila de AEI", "the activity comes before any AEI row")
+            }
+            Unreadable::PoiProgrammingRow { months } => {
+                if lang == Lang::Es {
+                    format!(
+                        "la fila PROG no trae código, nombre, unidad de medida, tipo de agregación, PROG, los {months} meses del periodo y la programación acumulada"
+                    )
+                } else {
+                    format!(
+                        "the PROG row lacks code, name, unit of measure, aggregation, PROG, the period's {months} months and the accumulated programming"
+                    )
+                }
+            }
+            Unreadable::PoiExecutionRow { months } => {
+                if lang == Lang::Es {
+                    format!("la fila EJEC no trae los {months} meses del periodo, la ejecución acumulada y el avance")
+                } else {
+                    format!("the EJEC row lacks the period's {months} months, the accumulated execution and the avance")
+                }
+            }
+            Unreadable::PoiNoExecutionRow => s(
+                "la actividad no tiene fila EJEC después de su fila PROG",
+                "the activity has no EJEC row after its PROG row",
+            ),
+            Unreadable::PoiExecutionWithoutActivity => s(
+                "fila EJEC sin la fila PROG de su actividad antes",
+                "EJEC row without its activity's PROG row before it",
+            ),
             Unreadable::TooManyValues { found, max } => {
                 if lang == Lang::Es {
                     format!(

@@ -10,6 +10,7 @@ pub mod pdf;
 pub mod pei;
 pub mod pei_text;
 pub mod poi;
+pub mod poi_text;
 pub mod progress;
 pub mod published;
 pub mod report_text;

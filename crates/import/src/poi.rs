@@ -197,7 +197,7 @@ pub fn to_json(plan: &PoiPlan) -> Value {
     let quantity = |d: &Decimal| Value::String(d.normalize().to_string());
     serde_json::json!({
         "format": FORMAT,
-        "entity": { "code": plan.entity_code, "name": plan.entity_name, "sector": plan.sector },
+        "entity": { "code": plan.entity_code, "name": plan.entity_name, "sector": (!plan.sector.is_empty()).then_some(&plan.sector) },
         "year": plan.year,
         "profile": plan.profile,
         "aei": plan.aei.iter().map(|(c, n)| serde_json::json!({ "code": c, "name": n })).collect::<Vec<_>>(),

@@ -213,3 +213,91 @@ pub fn portfolio_json(rows: &[(&PoiPlan, PoiProfile, PoiResult)]) -> Value {
         })).collect::<Vec<_>>(),
     })
 }
+
+fn target_label(plan: &PoiPlan, t: &avance_core::poi::PoiTarget, l: Lang) -> String {
+    use avance_core::poi::PoiTarget;
+    match t {
+        PoiTarget::Activity(i) => {
+            plan.activities.get(*i).map_or_else(String::new, |a| format!("{} ({})", a.code, a.aei))
+        }
+        PoiTarget::Aei(code) => code.clone(),
+        PoiTarget::Total => l.pick("Ejecución física total", "Total physical execution").to_string(),
+    }
+}
+
+/// The audit of a published POI report against its own data, as text.
+pub fn audit_text(
+    plan: &PoiPlan,
+    period: Period,
+    profile: &PoiProfile,
+    printed: usize,
+    findings: &[avance_core::poi::PoiFinding],
+    l: Lang,
+) -> String {
+    let mut out = format!(
+        "{} {} — {} ({}), {} {} {} {}\n",
+        l.pick("Auditoría del Reporte de seguimiento del POI", "Audit of the POI follow-up report"),
+        plan.year,
+        plan.entity_name,
+        plan.entity_code,
+        month(period.first, l),
+        l.pick("a", "to"),
+        month(period.last, l),
+        if period.due_through == 0 {
+            l.pick("(ningún mes vencido)", "(no month due)").to_string()
+        } else {
+            format!("({} {})", l.pick("vencido hasta", "due through"), month(period.due_through, l))
+        }
+    );
+    out.push_str(&format!("{} {}\n", l.pick("Perfil de reglas:", "Rule profile:"), profile.id()));
+    out.push_str(&match l {
+        Lang::Es => format!(
+            "{printed} cifras impresas; {} {} los datos del propio reporte.\n",
+            findings.len(),
+            if findings.len() == 1 { "contradice" } else { "contradicen" }
+        ),
+        Lang::En => format!(
+            "{printed} figures printed; {} {} the report's own data.\n",
+            findings.len(),
+            if findings.len() == 1 { "contradicts" } else { "contradict" }
+        ),
+    });
+    for f in findings {
+        let what = target_label(plan, &f.target, l);
+        let computed = f.computed.label(profile);
+        let computed = if computed.is_empty() { "—".to_string() } else { computed };
+        let published = if f.published.is_empty() { "—" } else { f.published.as_str() };
+        out.push_str(&match l {
+            Lang::Es => format!("{what}: el reporte imprime {published}; sus datos dan {computed}\n"),
+            Lang::En => format!("{what}: the report prints {published}; its data give {computed}\n"),
+        });
+    }
+    out
+}
+
+/// The audit as `avance-poi-audit/1`.
+pub fn audit_json(
+    plan: &PoiPlan,
+    period: Period,
+    profile: &PoiProfile,
+    printed: usize,
+    findings: &[avance_core::poi::PoiFinding],
+) -> Value {
+    use avance_core::poi::PoiTarget;
+    json!({
+        "format": "avance-poi-audit/1",
+        "entity": { "code": plan.entity_code, "name": plan.entity_name },
+        "year": plan.year,
+        "profile": profile.id(),
+        "period": { "first_month": period.first, "last_month": period.last, "due_through": period.due_through },
+        "printed": printed,
+        "findings": findings.iter().map(|f| {
+            let (level, code) = match &f.target {
+                PoiTarget::Activity(i) => ("ao", plan.activities.get(*i).map(|a| a.code.clone())),
+                PoiTarget::Aei(c) => ("aei", Some(c.clone())),
+                PoiTarget::Total => ("total", None),
+            };
+            json!({ "level": level, "code": code, "published": f.published, "computed": figure(f.computed, profile) })
+        }).collect::<Vec<_>>(),
+    })
+}
