@@ -337,7 +337,7 @@ impl App {
     }
 
     /// A scope must name what the loaded policies or plans have: a conducting ministry's code,
-    /// or an entity's code of a loaded POI, for a planning office; a responsible unit of some
+    /// or an entity's code of a loaded POI or PEI, for a planning office; a responsible unit of some
     /// indicator for a unit.
     async fn check_scope(&self, role: Role, scope: &str) -> Result<(), AppError> {
         let loaded = self.loaded().await?;
@@ -346,7 +346,8 @@ impl App {
             _ => p.indicators().iter().any(|i| avance_core::access::is_responsible(&i.responsible, scope)),
         });
         if !known && role == Role::Planning {
-            known = self.store.poi_plans().await?.iter().any(|p| p.entity_code.eq_ignore_ascii_case(scope));
+            known = self.store.poi_plans().await?.iter().any(|p| p.entity_code.eq_ignore_ascii_case(scope))
+                || self.store.pei_plans().await?.iter().any(|p| p.entity_code.eq_ignore_ascii_case(scope));
         }
         if known {
             Ok(())

@@ -161,6 +161,12 @@ pub enum Problem {
     PeiProfileUnknown(String),
     /// A follow-up year outside the PEI's period (the year, the period's first and last).
     PeiYear(u16, u16, u16),
+    /// A valor obtenido of a year that has not begun.
+    PeiYearNotStarted(u16),
+    /// The same indicator twice in one entry.
+    RepeatedIndicator,
+    /// An entry of a PEI's year with no indicator or more than the most it takes.
+    IndicatorCount(usize),
     /// A month's execution recorded before the month begins (its first day, `AAAA-MM-DD`).
     MonthNotStarted(String),
     /// ND for a POI execution: a month's execution is a quantity, or nothing recorded.
@@ -190,6 +196,10 @@ pub enum Missing {
     Poi,
     /// An activity of a POI.
     Activity,
+    /// An entity's PEI.
+    Pei,
+    /// An indicator of a PEI.
+    PeiIndicator,
 }
 
 /// Why a change conflicts with the state it would change.
@@ -314,6 +324,15 @@ impl AppError {
                     )
                     .to_string(),
                 Missing::Activity => l.pick("la actividad no es del POI", "the activity is not in the POI").to_string(),
+                Missing::Pei => l
+                    .pick(
+                        "la entidad no tiene PEI en la base de datos (avance pei list muestra los que hay)",
+                        "the entity has no PEI in the database (avance pei list shows those there are)",
+                    )
+                    .to_string(),
+                Missing::PeiIndicator => {
+                    l.pick("el indicador no es del PEI", "the indicator is not in the PEI").to_string()
+                }
                 Missing::ResetLink => l
                     .pick(
                         "El enlace para restablecer la contraseña no es válido, ya se usó o venció. Pida otro en «¿Olvidó su contraseña?».",
@@ -464,10 +483,10 @@ impl Problem {
                 .to_string(),
             Problem::ScopeUnknown { role, scope } => match (role, l) {
                 (avance_core::access::Role::Planning, Lang::Es) => format!(
-                    "Ámbito: «{scope}» no es el código del ministerio conductor de ninguna política cargada (por ejemplo, 038) ni el de una entidad con POI cargado."
+                    "Ámbito: «{scope}» no es el código del ministerio conductor de ninguna política cargada (por ejemplo, 038) ni el de una entidad con POI o PEI cargado."
                 ),
                 (avance_core::access::Role::Planning, Lang::En) => format!(
-                    "Scope: «{scope}» is not the conducting ministry's code of any loaded policy (for example, 038) nor the code of an entity with a loaded POI."
+                    "Scope: «{scope}» is not the conducting ministry's code of any loaded policy (for example, 038) nor the code of an entity with a loaded POI or PEI."
                 ),
                 (_, Lang::Es) => format!(
                     "Ámbito: «{scope}» no es la unidad responsable de ningún indicador de las políticas cargadas (por ejemplo, DGDE)."
@@ -522,6 +541,17 @@ impl Problem {
             Problem::PeiYear(year, first, last) => match l {
                 Lang::Es => format!("Año: {year} está fuera del periodo del PEI, {first}–{last}."),
                 Lang::En => format!("Year: {year} is outside the PEI's period, {first}–{last}."),
+            },
+            Problem::PeiYearNotStarted(year) => match l {
+                Lang::Es => format!("Año: los valores obtenidos de {year} se registran desde que empieza el año."),
+                Lang::En => format!("Year: the values obtained in {year} are recorded once the year begins."),
+            },
+            Problem::RepeatedIndicator => l
+                .pick("Indicador: va una sola vez en el registro.", "Indicator: it goes only once in the entry.")
+                .to_string(),
+            Problem::IndicatorCount(max) => match l {
+                Lang::Es => format!("Registro: de 1 a {max} indicadores."),
+                Lang::En => format!("Entry: 1 to {max} indicators."),
             },
             Problem::MonthRange => l
                 .pick(

@@ -31,3 +31,222 @@ pub fn pei_figures(plan: &PeiPlan, year: Option<u16>, profile: Option<&str>) -> 
     };
     compute(plan, year, &profile).map_err(|_| AppError::invalid(Field::Year, Problem::PeiYear(year.get(), first, last)))
 }
+
+/// The valores obtenidos of a year of an entity's PEI, as typed in one form (or one API call):
+/// recorded all together or not at all. An empty value removes the record.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct PeiEntry {
+    pub entity: String,
+    /// The first year of the plan's period (`None`: the entity's latest PEI).
+    pub first_year: Option<i32>,
+    pub year: u16,
+    /// `(indicator code, value as typed)`.
+    pub values: Vec<(String, String)>,
+}
+
+/// The most indicators one entry takes.
+pub const MAX_INDICATORS: usize = 2000;
+
+/// What recording a year's values did.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct RecordedPei {
+    /// The change set written; `None` when every value was already the one recorded.
+    pub change: Option<i64>,
+    /// The indicators whose value changed.
+    pub changed: Vec<String>,
+}
+
+/// One change of an indicator's value in a PEI's history.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct PeiValueChange {
+    pub change: i64,
+    pub at: String,
+    pub author: String,
+    pub reason: String,
+    pub year: u16,
+    /// `target` (logro esperado) or `actual` (valor obtenido).
+    pub role: &'static str,
+    /// As written; `None` where it was removed.
+    pub value: Option<String>,
+}
+
+/// A stored document read back; it was written by avance, so a failure is the database's.
+fn stored_plan(entity: &str, document: &str) -> Result<PeiPlan, AppError> {
+    let value: serde_json::Value = serde_json::from_str(document).map_err(|e| corrupt(entity, &e.to_string()))?;
+    avance_import::pei::parse_value(std::path::Path::new("pei.json"), &value).map_err(|issues| {
+        let detail = issues.first().map(|i| i.render(avance_core::lang::Lang::En)).unwrap_or_default();
+        corrupt(entity, &detail)
+    })
+}
+
+fn corrupt(entity: &str, detail: &str) -> AppError {
+    AppError::Store(avance_store::StoreError::Corrupt { policy: format!("PEI {entity}"), detail: detail.to_string() })
+}
+
+/// A plan as the store keeps a revision of it.
+fn revision(plan: &PeiPlan) -> avance_store::pei::PeiDocument {
+    avance_store::pei::PeiDocument {
+        entity_name: plan.entity_name.clone(),
+        last_year: i32::from(plan.last_year.get()),
+        profile: plan.profile.clone(),
+        indicators: i64::try_from(plan.indicators.len()).unwrap_or(i64::MAX),
+        document: avance_import::pei::to_json(plan),
+    }
+}
+
+impl crate::App {
+    /// Loads an entity's PEI (a new revision when it differs from the one stored), audited.
+    pub async fn load_pei(&self, actor: &crate::Actor, plan: &PeiPlan, reason: &str) -> Result<Option<i64>, AppError> {
+        self.allow(actor, avance_core::access::Action::LoadData, &avance_core::access::Resource::Site)?;
+        let at = self.now();
+        let subject = format!("PEI {} {}-{}", plan.entity_code, plan.first_year, plan.last_year);
+        let entry = avance_store::app::NewAudit {
+            subject: Some(&subject),
+            detail: Some(reason),
+            ..avance_store::app::NewAudit::new(&at, &actor.name, avance_core::access::Event::LoadPei)
+        };
+        let update = |_: Option<&str>| {
+            Ok::<_, AppError>(Some(avance_store::pei::PeiUpdate { revision: revision(plan), details: Vec::new() }))
+        };
+        let first = i32::from(plan.first_year.get());
+        self.store.update_pei(&plan.entity_code, first, &actor.name, reason, &entry, &update).await?
+    }
+
+    /// Every loaded PEI.
+    pub async fn pei_plans(&self) -> Result<Vec<avance_store::pei::PeiSummary>, AppError> {
+        Ok(self.store.pei_plans().await?)
+    }
+
+    /// An entity's PEI as it stands: the one whose period starts `first_year`, or its latest.
+    pub async fn pei(
+        &self,
+        entity: &str,
+        first_year: Option<i32>,
+    ) -> Result<(avance_store::pei::PeiSummary, PeiPlan), AppError> {
+        let stored = self.store.pei(entity, first_year).await?.ok_or(AppError::NotFound(crate::Missing::Pei))?;
+        let plan = stored_plan(entity, &stored.document)?;
+        Ok((stored.summary, plan))
+    }
+
+    /// Every change of an indicator's logros esperados and valores obtenidos, oldest first: who,
+    /// when, why, the year and the value.
+    pub async fn pei_history(
+        &self,
+        entity: &str,
+        first_year: Option<i32>,
+        indicator: &str,
+    ) -> Result<Vec<PeiValueChange>, AppError> {
+        let (summary, plan) = self.pei(entity, first_year).await?;
+        if !plan.indicators.iter().any(|i| i.code.as_str() == indicator) {
+            return Err(AppError::NotFound(crate::Missing::PeiIndicator));
+        }
+        let revisions = self.store.pei_revisions(&summary.entity_code, summary.first_year).await?;
+        let mut out = Vec::new();
+        let mut before: [avance_core::model::Series; 2] = Default::default();
+        for r in revisions {
+            let plan = stored_plan(entity, &r.document)?;
+            let now: [avance_core::model::Series; 2] = plan
+                .indicators
+                .iter()
+                .find(|i| i.code.as_str() == indicator)
+                .map(|i| [i.targets.clone(), i.actuals.clone()])
+                .unwrap_or_default();
+            for (k, role) in ["target", "actual"].into_iter().enumerate() {
+                let years: std::collections::BTreeSet<Year> = before[k].keys().chain(now[k].keys()).copied().collect();
+                for y in years {
+                    let (old, new) = (before[k].get(&y), now[k].get(&y));
+                    if old.map(|c| c.text()) != new.map(|c| c.text()) {
+                        out.push(PeiValueChange {
+                            change: r.change,
+                            at: r.at.clone(),
+                            author: r.author.clone(),
+                            reason: r.reason.clone(),
+                            year: y.get(),
+                            role,
+                            value: new.map(|c| c.text().to_string()),
+                        });
+                    }
+                }
+            }
+            before = now;
+        }
+        Ok(out)
+    }
+
+    /// Records the valores obtenidos of a year of an entity's PEI, by the entity's planning
+    /// office, all together in one change set or none: each refused value is named by its
+    /// position in [`AppError::Items`]. The year must be of the plan's period and have begun.
+    pub async fn record_pei_values(&self, actor: &crate::Actor, e: &PeiEntry) -> Result<RecordedPei, AppError> {
+        use avance_core::access::{Action, Event, Resource};
+        self.allow(actor, Action::RecordExecution, &Resource::Entity { code: &e.entity })?;
+        if e.values.is_empty() || e.values.len() > MAX_INDICATORS {
+            return Err(AppError::invalid(Field::Items, Problem::IndicatorCount(MAX_INDICATORS)));
+        }
+        let (summary, _) = self.pei(&e.entity, e.first_year).await?;
+        let (first, last) = (summary.first_year, summary.last_year);
+        let to_u16 = |y: i32| u16::try_from(y).unwrap_or_default();
+        if !(first..=last).contains(&i32::from(e.year)) {
+            return Err(AppError::invalid(Field::Year, Problem::PeiYear(e.year, to_u16(first), to_u16(last))));
+        }
+        if i32::from(e.year) > crate::tracking::lima_today(self.clock.now()).year() {
+            return Err(AppError::invalid(Field::Year, Problem::PeiYearNotStarted(e.year)));
+        }
+        let year = Year::new(e.year).map_err(|_| AppError::invalid(Field::Year, Problem::PeiYear(e.year, 0, 0)))?;
+        let at = self.now();
+        let subject = format!("PEI {} {}-{}", summary.entity_code, first, last);
+        let entry = avance_store::app::NewAudit {
+            subject: Some(&subject),
+            ..avance_store::app::NewAudit::new(&at, &actor.name, Event::RecordPeiValue)
+        };
+        let changed = std::sync::Mutex::new(Vec::new());
+        let update = |current: Option<&str>| -> Result<Option<avance_store::pei::PeiUpdate>, AppError> {
+            let mut plan = stored_plan(&e.entity, current.ok_or(AppError::NotFound(crate::Missing::Pei))?)?;
+            let mut refused = Vec::new();
+            let mut details = Vec::new();
+            let mut names = Vec::new();
+            for (i, (code, text)) in e.values.iter().enumerate() {
+                let Some(ind) = plan.indicators.iter_mut().find(|ind| ind.code.as_str() == code) else {
+                    refused.push((i, AppError::NotFound(crate::Missing::PeiIndicator)));
+                    continue;
+                };
+                if e.values[..i].iter().any(|(c, _)| c == code) {
+                    refused.push((i, AppError::invalid(Field::Items, Problem::RepeatedIndicator)));
+                    continue;
+                }
+                let value = match text.trim() {
+                    "" => None,
+                    t => match ind.parse_value(t) {
+                        Ok(cell) => Some(cell),
+                        Err(err) => {
+                            refused.push((i, AppError::invalid(Field::Value, Problem::Value(err, ind.unit))));
+                            continue;
+                        }
+                    },
+                };
+                if ind.actuals.get(&year).map(|c| c.text()) == value.as_ref().map(|c| c.text()) {
+                    continue;
+                }
+                let shown = value.as_ref().map_or("—".to_string(), |c| c.text().to_string());
+                details.push(format!("{code} {}: {shown}", e.year));
+                names.push(code.clone());
+                match value {
+                    Some(c) => ind.actuals.insert(year, c),
+                    None => ind.actuals.remove(&year),
+                };
+            }
+            if !refused.is_empty() {
+                return Err(AppError::Items(refused));
+            }
+            if details.is_empty() {
+                return Ok(None);
+            }
+            *changed.lock().unwrap_or_else(std::sync::PoisonError::into_inner) = names;
+            Ok(Some(avance_store::pei::PeiUpdate { revision: revision(&plan), details }))
+        };
+        let reason = format!("valores obtenidos {}", e.year);
+        let change =
+            self.store.update_pei(&summary.entity_code, first, &actor.name, &reason, &entry, &update).await??;
+        let changed = if change.is_some() { changed.into_inner().unwrap_or_default() } else { Vec::new() };
+        Ok(RecordedPei { change, changed })
+    }
+}

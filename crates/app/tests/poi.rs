@@ -74,7 +74,7 @@ async fn story(store: Store) {
         } else {
             assert_eq!(
                 made.unwrap_err().message(Lang::Es),
-                "Ámbito: «123» no es el código del ministerio conductor de ninguna política cargada (por ejemplo, 038) ni el de una entidad con POI cargado."
+                "Ámbito: «123» no es el código del ministerio conductor de ninguna política cargada (por ejemplo, 038) ni el de una entidad con POI o PEI cargado."
             );
         }
     }

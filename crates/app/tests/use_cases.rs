@@ -324,7 +324,7 @@ async fn accounts_tokens_scopes_and_the_audit_log() {
     let e = app.create_user(&admin, &account("x", "planning", "998")).await.unwrap_err();
     assert_eq!(
         e.message(avance_core::lang::Lang::Es),
-        "Ámbito: «998» no es el código del ministerio conductor de ninguna política cargada (por ejemplo, 038) ni el de una entidad con POI cargado."
+        "Ámbito: «998» no es el código del ministerio conductor de ninguna política cargada (por ejemplo, 038) ni el de una entidad con POI o PEI cargado."
     );
     let e = app.create_user(&admin, &account("y", "unit", "TP")).await.unwrap_err();
     assert_eq!(e.field().map(|f| f.id()), Some("scope"));

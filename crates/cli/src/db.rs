@@ -536,3 +536,103 @@ pub async fn poi_history(
     }
     Ok(o)
 }
+
+/// Loads a PEI into the database: a new revision when it differs from the one stored.
+pub async fn load_pei(
+    location: &Location,
+    plan: &avance_core::pei::PeiPlan,
+    who: Option<&str>,
+    reason: &str,
+    lang: Lang,
+) -> Result<String, Failure> {
+    let app = open_app(location, lang).await?;
+    let actor = avance_app::Actor::operator(&author(who));
+    let out = app.load_pei(&actor, plan, reason).await;
+    app.close().await;
+    let change = out.map_err(|e| app_failure(location, e, lang))?;
+    let what = format!("PEI {} {}–{}", plan.entity_code, plan.first_year, plan.last_year);
+    let db = describe(location);
+    Ok(match (change, lang) {
+        (Some(c), Lang::Es) => {
+            format!("{what} cargado en {db}: cambio {c}, {} indicadores\n", plan.indicators.len())
+        }
+        (Some(c), Lang::En) => {
+            format!("{what} loaded into {db}: change {c}, {} indicators\n", plan.indicators.len())
+        }
+        (None, Lang::Es) => format!("{what} ya estaba al día en {db}: nada que cambiar\n"),
+        (None, Lang::En) => format!("{what} was already up to date in {db}: nothing to change\n"),
+    })
+}
+
+/// The PEIs of the database.
+pub async fn pei_list(location: &Location, lang: Lang) -> Result<String, Failure> {
+    let app = open_app(location, lang).await?;
+    let plans = app.pei_plans().await;
+    app.close().await;
+    let plans = plans.map_err(|e| app_failure(location, e, lang))?;
+    let mut o = format!("{} {}\n", lang.pick("PEI en", "PEIs in"), describe(location));
+    if plans.is_empty() {
+        o.push_str(lang.pick("  ninguno (avance pei load los carga)\n", "  none (avance pei load loads them)\n"));
+    }
+    for p in plans {
+        o.push_str(&format!(
+            "  {:<10} {}–{} · {} · {} {} · {} {} · {}\n",
+            p.entity_code,
+            p.first_year,
+            p.last_year,
+            p.entity_name,
+            p.indicators,
+            lang.pick("indicadores", "indicators"),
+            p.changes,
+            if p.changes == 1 { lang.pick("cambio", "change") } else { lang.pick("cambios", "changes") },
+            p.profile
+        ));
+    }
+    Ok(o)
+}
+
+/// An entity's PEI from the database.
+pub async fn pei_plan(
+    location: &Location,
+    entity: &str,
+    first_year: Option<i32>,
+    lang: Lang,
+) -> Result<avance_core::pei::PeiPlan, Failure> {
+    let app = open_app(location, lang).await?;
+    let out = app.pei(entity, first_year).await;
+    app.close().await;
+    out.map(|(_, plan)| plan).map_err(|e| app_failure(location, e, lang))
+}
+
+/// Every change of an indicator's values in an entity's PEI.
+pub async fn pei_history(
+    location: &Location,
+    entity: &str,
+    indicator: &str,
+    first_year: Option<i32>,
+    lang: Lang,
+) -> Result<String, Failure> {
+    let app = open_app(location, lang).await?;
+    let out = app.pei_history(entity, first_year, indicator).await;
+    app.close().await;
+    let changes = out.map_err(|e| app_failure(location, e, lang))?;
+    let mut o = format!("PEI {entity} · {indicator}\n");
+    for c in changes {
+        let role = if c.role == "target" {
+            lang.pick("logro esperado", "expected value")
+        } else {
+            lang.pick("valor obtenido", "obtained value")
+        };
+        let value = c.value.unwrap_or_else(|| lang.pick("(retirado)", "(removed)").to_string());
+        o.push_str(&format!(
+            "  {} {} · {} · {} · «{}» · {}: {role} {value}\n",
+            lang.pick("cambio", "change"),
+            c.change,
+            c.at,
+            c.author,
+            c.reason,
+            c.year
+        ));
+    }
+    Ok(o)
+}

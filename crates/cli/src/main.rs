@@ -349,10 +349,19 @@ enum AuditFormat {
 
 #[derive(Debug, Subcommand)]
 enum PeiCommand {
-    /// Calcula el seguimiento de un PEI (archivo avance-pei/1, docs/formats.md).
+    /// Calcula el seguimiento de un PEI (archivo avance-pei/1, docs/formats.md, o de la base de
+    /// datos con --entity).
     Compute {
-        /// El archivo del PEI.
-        file: PathBuf,
+        /// El archivo del PEI (sin él, el PEI se toma de la base de datos con --entity).
+        #[arg(required_unless_present = "entity", conflicts_with = "entity")]
+        file: Option<PathBuf>,
+        /// Código de la entidad cuyo PEI se toma de la base de datos (--db).
+        #[arg(long)]
+        entity: Option<String>,
+        /// Primer año del periodo del PEI en la base de datos (por defecto, el último PEI de la
+        /// entidad).
+        #[arg(long, value_name = "AAAA")]
+        first_year: Option<i32>,
         /// Año de seguimiento (por defecto, el último del periodo con valores obtenidos).
         #[arg(long, value_name = "AAAA")]
         year: Option<u16>,
@@ -364,6 +373,30 @@ enum PeiCommand {
     },
     /// Imprime el JSON Schema del formato avance-pei/1 (docs/pei.schema.json).
     Schema,
+    /// Carga un PEI (archivo avance-pei/1) en la base de datos (--db): una revisión nueva, con
+    /// quién, cuándo y por qué, si difiere de la guardada.
+    Load {
+        file: PathBuf,
+        /// Quién hace el cambio (por defecto, el usuario del sistema).
+        #[arg(long)]
+        author: Option<String>,
+        /// Por qué.
+        #[arg(long, default_value = "carga del PEI")]
+        reason: String,
+    },
+    /// Lista los PEI de la base de datos.
+    List,
+    /// Muestra cada cambio de los logros esperados y valores obtenidos de un indicador del PEI:
+    /// quién, cuándo, por qué.
+    History {
+        /// Código de la entidad.
+        entity: String,
+        /// Código del indicador (IND.01.OEI.01).
+        indicator: String,
+        /// Primer año del periodo del PEI (por defecto, el último PEI de la entidad).
+        #[arg(long, value_name = "AAAA")]
+        first_year: Option<i32>,
+    },
     /// Lee un Seguimiento del PEI publicado (Anexo B-7 del aplicativo de CEPLAN: su texto o su
     /// PDF) y escribe el PEI que reporta (avance-pei/1).
     ImportReport {
@@ -991,8 +1024,29 @@ fn run(cli: &Cli) -> Result<(), Failure> {
             })?;
             if findings.is_empty() { Ok(()) } else { Err(Failure::Found) }
         }
-        Command::Pei(PeiCommand::Compute { file, year, profile, format }) => {
+        Command::Pei(PeiCommand::Load { file, author, reason }) => {
             let plan = avance_import::pei::read(file).map_err(|list| issues(list, lang))?;
+            let location = db::location(cli.db.as_deref());
+            print(&db::block_on(db::load_pei(&location, &plan, author.as_deref(), reason, lang))??)
+        }
+        Command::Pei(PeiCommand::List) => print(&db::block_on(db::pei_list(&db::location(cli.db.as_deref()), lang))??),
+        Command::Pei(PeiCommand::History { entity, indicator, first_year }) => print(&db::block_on(db::pei_history(
+            &db::location(cli.db.as_deref()),
+            entity,
+            indicator,
+            *first_year,
+            lang,
+        ))??),
+        Command::Pei(PeiCommand::Compute { file, entity, first_year, year, profile, format }) => {
+            let plan = match (file, entity) {
+                (Some(file), _) => avance_import::pei::read(file).map_err(|list| issues(list, lang))?,
+                (None, entity) => db::block_on(db::pei_plan(
+                    &db::location(cli.db.as_deref()),
+                    entity.as_deref().unwrap_or_default(),
+                    *first_year,
+                    lang,
+                ))??,
+            };
             let result = avance_app::pei::pei_figures(&plan, *year, profile.as_deref())
                 .map_err(|e| Failure::Invalid(vec![e.message(lang)]))?;
             print(&match format {

@@ -1224,3 +1224,49 @@ fn poi_report_imports_and_audits() {
     assert_eq!(doc["findings"][0]["level"], "aei");
     assert_eq!(doc["findings"][0]["computed"]["printed"], "75.00");
 }
+
+/// A PEI in the database (SQLite file): loaded once (again: nothing to change), listed, computed
+/// from the database exactly as from its file, a corrected value kept in its history.
+#[test]
+fn pei_in_the_database() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let db = dir.path().join("avance.db");
+    let db = db.to_str().expect("utf-8");
+    let file = "examples/pei-igp-2020-2026/pei.json";
+    let out = avance(&["--db", db, "pei", "load", file, "--author", "ana"]);
+    assert!(stdout(&out).starts_with("PEI IGP 2020–2026 cargado en "), "{}{}", stdout(&out), stderr(&out));
+    assert!(stdout(&avance(&["--db", db, "pei", "load", file])).contains("ya estaba al día"));
+    let list = stdout(&avance(&["--db", db, "pei", "list"]));
+    assert!(
+        list.contains(
+            "IGP        2020–2026 · Instituto Geofísico del Perú · 25 indicadores · 1 cambio · ceplan-pei@2020"
+        ),
+        "{list}"
+    );
+    let from_db = stdout(&avance(&["--db", db, "pei", "compute", "--entity", "igp", "--format", "json"]));
+    assert_eq!(from_db, stdout(&avance(&["pei", "compute", file, "--format", "json"])));
+    let corrected = dir.path().join("pei.json");
+    let text = std::fs::read_to_string(root().join(file)).expect("example");
+    std::fs::write(&corrected, text.replacen("\"2022\": \"36.00\"", "\"2022\": \"38.00\"", 1)).expect("write");
+    avance(&[
+        "--db",
+        db,
+        "pei",
+        "load",
+        corrected.to_str().expect("utf-8"),
+        "--author",
+        "luis",
+        "--reason",
+        "corrección 2022",
+    ]);
+    let history = stdout(&avance(&["--db", db, "pei", "history", "IGP", "IND.01.OEI.01"]));
+    assert!(history.contains(" · ana · «carga del PEI» · 2022: valor obtenido 36.00\n"), "{history}");
+    assert!(history.trim_end().ends_with(" · luis · «corrección 2022» · 2022: valor obtenido 38.00"), "{history}");
+    let table = stdout(&avance(&["--db", db, "pei", "compute", "--entity", "IGP", "--year", "2022"]));
+    assert!(table.contains("    2022              38.00            38.00     100.00"), "{table}");
+    let none = avance(&["--db", db, "pei", "compute", "--entity", "INEI"]);
+    assert_eq!(
+        stderr(&none).trim(),
+        "error: la entidad no tiene PEI en la base de datos (avance pei list muestra los que hay)"
+    );
+}

@@ -249,10 +249,14 @@ pub enum Event {
     LoadPoi,
     /// An activity's monthly execution recorded (or removed) in a POI.
     RecordExecution,
+    /// An entity's PEI loaded from a file.
+    LoadPei,
+    /// An indicator's valor obtenido of a year recorded (or removed) in a PEI.
+    RecordPeiValue,
 }
 
 impl Event {
-    pub const ALL: [Event; 25] = [
+    pub const ALL: [Event; 27] = [
         Event::Login,
         Event::LoginFailed,
         Event::LoginRefused,
@@ -278,6 +282,8 @@ impl Event {
         Event::ResendMail,
         Event::LoadPoi,
         Event::RecordExecution,
+        Event::LoadPei,
+        Event::RecordPeiValue,
     ];
 
     pub fn id(self) -> &'static str {
@@ -307,6 +313,8 @@ impl Event {
             Event::ResendMail => "resend_mail",
             Event::LoadPoi => "load_poi",
             Event::RecordExecution => "record_execution",
+            Event::LoadPei => "load_pei",
+            Event::RecordPeiValue => "record_pei_value",
         }
     }
 }

@@ -87,6 +87,8 @@ pub fn event(e: avance_core::access::Event, l: Lang) -> &'static str {
         Event::ResendMail => l.pick("reenvío de correo", "message sent again"),
         Event::LoadPoi => l.pick("carga de POI", "POI load"),
         Event::RecordExecution => l.pick("registro de ejecución del POI", "POI execution recorded"),
+        Event::LoadPei => l.pick("carga de PEI", "PEI load"),
+        Event::RecordPeiValue => l.pick("registro de valor obtenido del PEI", "PEI value recorded"),
     }
 }
 

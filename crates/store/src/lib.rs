@@ -62,6 +62,7 @@ const RETRIES: u32 = 6;
 pub mod mail;
 pub mod app;
 mod attempts;
+pub mod pei;
 pub mod poi;
 mod read;
 mod rows;

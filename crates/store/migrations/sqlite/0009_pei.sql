@@ -1,0 +1,36 @@
+-- 0009: institutional strategic plans (PEI). A plan is an entity's PEI for its period; every load
+-- or entry of values appends a change set and the plan as it stood after it, whole, as its
+-- canonical avance-pei/1 document (a PEI has tens of indicators and changes a few times a year:
+-- keeping each revision whole keeps the history complete and a read one row). The latest revision
+-- is the plan's current state.
+
+CREATE TABLE pei_plans (
+    id INTEGER PRIMARY KEY,
+    entity_code TEXT NOT NULL,
+    first_year INTEGER NOT NULL,
+    last_year INTEGER NOT NULL,
+    created_at TEXT NOT NULL DEFAULT (strftime('%Y-%m-%dT%H:%M:%fZ', 'now')),
+    UNIQUE (entity_code, first_year)
+);
+
+CREATE TABLE pei_changes (
+    id INTEGER PRIMARY KEY,
+    plan_id INTEGER NOT NULL REFERENCES pei_plans (id),
+    author TEXT NOT NULL,
+    reason TEXT NOT NULL,
+    at TEXT NOT NULL DEFAULT (strftime('%Y-%m-%dT%H:%M:%fZ', 'now'))
+);
+
+CREATE INDEX pei_changes_plan ON pei_changes (plan_id);
+
+CREATE TABLE pei_revisions (
+    change_id INTEGER PRIMARY KEY REFERENCES pei_changes (id),
+    plan_id INTEGER NOT NULL REFERENCES pei_plans (id),
+    entity_name TEXT NOT NULL,
+    profile TEXT NOT NULL,
+    indicators INTEGER NOT NULL,
+    sha256 TEXT NOT NULL,
+    document TEXT NOT NULL
+);
+
+CREATE INDEX pei_revisions_plan ON pei_revisions (plan_id, change_id);
