@@ -14,6 +14,10 @@ pub const DATASET: &str = include_str!("../../../examples/pndi-2024/dataset.json
 /// year.
 pub const POI: &str = include_str!("../../../examples/poi-sintetico-2022/poi.json");
 
+/// The PEI 2020–2026 of the Instituto Geofísico del Perú (real figures, its 2022 follow-up), built
+/// into the binary.
+pub const PEI: &str = include_str!("../../../examples/pei-igp-2020-2026/pei.json");
+
 /// A demo account, printed when the demo starts.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Account {
@@ -28,7 +32,7 @@ pub struct Account {
 }
 
 /// The demo's accounts. Their passwords are public: the demo listens on loopback only.
-pub const ACCOUNTS: [Account; 5] = [
+pub const ACCOUNTS: [Account; 6] = [
     Account {
         role: Role::Admin,
         username: "admin",
@@ -68,6 +72,14 @@ pub const ACCOUNTS: [Account; 5] = [
         scope: Some("999"),
         name: "Oficina de planeamiento, Entidad sintética 999 (demo)",
         email: "oficina999@avance.example",
+    },
+    Account {
+        role: Role::Planning,
+        username: "oficinaigp",
+        password: "demo-oficina-igp",
+        scope: Some("IGP"),
+        name: "Oficina de planeamiento, Instituto Geofísico del Perú (demo)",
+        email: "oficinaigp@avance.example",
     },
 ];
 
@@ -135,6 +147,21 @@ pub async fn prepare(app: &App) -> Result<Prepared, AppError> {
     match app.poi(&poi.entity_code, Some(poi.year)).await {
         Err(AppError::NotFound(_)) => {
             app.load_poi(&operator, &poi, "datos de demostración: POI sintético (cifras inventadas)").await?;
+            wrote = true;
+        }
+        Err(e) => return Err(e),
+        Ok(_) => {}
+    }
+    let pei = serde_json::from_str::<serde_json::Value>(PEI)
+        .map_err(|e| demo_data_broken("PEI IGP", &e.to_string()))
+        .and_then(|v| {
+        avance_import::pei::parse_value(Path::new("examples/pei-igp-2020-2026/pei.json"), &v)
+            .map_err(|issues| demo_data_broken("PEI IGP", &format!("{} problemas", issues.len())))
+    })?;
+    match app.pei(&pei.entity_code, Some(i32::from(pei.first_year.get()))).await {
+        Err(AppError::NotFound(_)) => {
+            app.load_pei(&operator, &pei, "datos de demostración: PEI 2020-2026 del IGP (seguimiento 2022 publicado)")
+                .await?;
             wrote = true;
         }
         Err(e) => return Err(e),

@@ -195,6 +195,19 @@ impl App {
     }
 }
 
+impl App {
+    /// The entity whose PEI the actor records, with the first year of its latest PEI: a planning
+    /// office whose scope is the code of an entity with a loaded PEI.
+    pub async fn own_pei(&self, actor: &Actor) -> Option<(String, i32)> {
+        let scope = actor.principal.scope.as_deref()?;
+        if actor.user.is_none() || !can(&actor.principal, Action::RecordExecution, &Resource::Entity { code: scope }) {
+            return None;
+        }
+        let stored = self.store.pei(scope, None).await.ok()??;
+        Some((stored.summary.entity_code, stored.summary.first_year))
+    }
+}
+
 /// The parts of the application an actor may use, for the faces' menus (each asked of `can`).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
 pub struct Sections {
@@ -211,6 +224,8 @@ pub struct Sections {
     pub account: bool,
     /// "Mi POI": the planning office of an entity with a loaded POI records its execution.
     pub poi_entry: bool,
+    /// "Mi PEI": the planning office of an entity with a loaded PEI records its values.
+    pub pei_entry: bool,
 }
 
 impl App {
@@ -234,6 +249,7 @@ impl App {
             tracking: conducts && can(p, Action::Review, &actor.own_policies()),
             account: actor.user.is_some(),
             poi_entry: self.own_poi(actor).await.is_some(),
+            pei_entry: self.own_pei(actor).await.is_some(),
         }
     }
 }

@@ -250,3 +250,92 @@ impl crate::App {
         Ok(RecordedPei { change, changed })
     }
 }
+
+/// An entity's PEI with the figures of a follow-up year.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct PeiPage {
+    pub summary: avance_store::pei::PeiSummary,
+    pub plan: PeiPlan,
+    pub figures: PeiResult,
+}
+
+/// One PEI in the overview across entities: its figures at its latest year with values.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct PeiRow {
+    pub summary: avance_store::pei::PeiSummary,
+    pub figures: PeiResult,
+    /// Indicators of the year with an avance, with "(*)", and ND.
+    pub valued: usize,
+    pub zero_target: usize,
+    pub nd: usize,
+}
+
+/// What the planning office's form for a year's values shows.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct PeiEntryView {
+    pub summary: avance_store::pei::PeiSummary,
+    pub plan: PeiPlan,
+    pub year: u16,
+    /// The years of the period that have begun: those whose values may be recorded.
+    pub years: Vec<u16>,
+}
+
+impl crate::App {
+    /// An entity's PEI (the one starting `first_year`, or its latest) with the figures of `year`
+    /// (by default its last year with values).
+    pub async fn pei_page(
+        &self,
+        entity: &str,
+        first_year: Option<i32>,
+        year: Option<u16>,
+    ) -> Result<PeiPage, AppError> {
+        let (summary, plan) = self.pei(entity, first_year).await?;
+        let figures = pei_figures(&plan, year, None)?;
+        Ok(PeiPage { summary, plan, figures })
+    }
+
+    /// Every loaded PEI with the figures of its last year with values.
+    pub async fn pei_overview(&self) -> Result<Vec<PeiRow>, AppError> {
+        let mut out = Vec::new();
+        for summary in self.store.pei_plans().await? {
+            let (_, plan) = self.pei(&summary.entity_code, Some(summary.first_year)).await?;
+            let figures = pei_figures(&plan, None, None)?;
+            let cut = figures.cut;
+            let of_year = || figures.rows.iter().filter(move |r| r.year == cut);
+            let valued = of_year().filter(|r| matches!(r.figure, avance_core::pei::PeiFigure::Value(_))).count();
+            let zero_target = of_year().filter(|r| r.figure == avance_core::pei::PeiFigure::ZeroTarget).count();
+            let nd = of_year().filter(|r| matches!(r.figure, avance_core::pei::PeiFigure::Nd(_))).count();
+            out.push(PeiRow { summary, figures, valued, zero_target, nd });
+        }
+        Ok(out)
+    }
+
+    /// The form of a year's values of an entity's PEI, for its planning office: `year` (by
+    /// default the latest begun) among the period's years that have begun.
+    pub async fn pei_entry(
+        &self,
+        actor: &crate::Actor,
+        entity: &str,
+        first_year: Option<i32>,
+        year: Option<u16>,
+    ) -> Result<PeiEntryView, AppError> {
+        use avance_core::access::{Action, Resource};
+        self.allow(actor, Action::RecordExecution, &Resource::Entity { code: entity })?;
+        let (summary, plan) = self.pei(entity, first_year).await?;
+        let this_year = crate::tracking::lima_today(self.clock.now()).year();
+        let (first, last) = (plan.first_year.get(), plan.last_year.get());
+        let years: Vec<u16> = (first..=last).filter(|y| i32::from(*y) <= this_year).collect();
+        let Some(&latest) = years.last() else {
+            return Err(AppError::invalid(Field::Year, Problem::PeiYearNotStarted(first)));
+        };
+        let year = match year {
+            None => latest,
+            Some(y) if !(first..=last).contains(&y) => {
+                return Err(AppError::invalid(Field::Year, Problem::PeiYear(y, first, last)));
+            }
+            Some(y) if y > latest => return Err(AppError::invalid(Field::Year, Problem::PeiYearNotStarted(y))),
+            Some(y) => y,
+        };
+        Ok(PeiEntryView { summary, plan, year, years })
+    }
+}

@@ -40,6 +40,9 @@ pub fn routes() -> Router<AppState> {
         .route("/api/v1/poi", get(poi_list))
         .route("/api/v1/poi/{entity}/{year}", get(poi_figures))
         .route("/api/v1/poi/{entity}/{year}/execution", post(poi_execution))
+        .route("/api/v1/pei", get(pei_list))
+        .route("/api/v1/pei/{entity}", get(pei_figures))
+        .route("/api/v1/pei/{entity}/values", post(pei_values))
 }
 
 #[derive(OpenApi)]
@@ -49,8 +52,8 @@ pub fn routes() -> Router<AppState> {
         version = "1",
         description = "Seguimiento de políticas nacionales (método CEPLAN): cifras, indicadores y reporte de valores. Lectura pública; escritura con token de usuario (Authorization: Bearer)."
     ),
-    paths(policies, policy, indicator, submit, submit_many, reporting, submissions, approve, return_, poi_list, poi_figures, poi_execution),
-    components(schemas(PoiLine, PoiPeriod, NewExecution, ExecutionValue, RecordedExecution, ReportingView, UnitReporting, IndicatorReporting, PolicyLine, Counts, IndicatorDetail, OutlookView, YearFigures, NewActual, YearInput, NewActuals, BulkValue, Created, CreatedItem, SubmissionView, ReturnBody, ApiError, ErrorBody, ItemError)),
+    paths(policies, policy, indicator, submit, submit_many, reporting, submissions, approve, return_, poi_list, poi_figures, poi_execution, pei_list, pei_figures, pei_values),
+    components(schemas(PeiLine, NewPeiValues, PeiValue, RecordedPeiValues, PoiLine, PoiPeriod, NewExecution, ExecutionValue, RecordedExecution, ReportingView, UnitReporting, IndicatorReporting, PolicyLine, Counts, IndicatorDetail, OutlookView, YearFigures, NewActual, YearInput, NewActuals, BulkValue, Created, CreatedItem, SubmissionView, ReturnBody, ApiError, ErrorBody, ItemError)),
     modifiers(&BearerAuth)
 )]
 struct ApiDoc;
@@ -1072,4 +1075,138 @@ async fn poi_execution(
     let done = state.app.record_month(&c.actor, &entry).await.or_api(&c)?;
     Ok(Json(RecordedExecution { change: done.change, changed: done.changed, late: done.late, deadline: done.deadline })
         .into_response())
+}
+
+/// An entity's PEI in the list.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct PeiLine {
+    entity: String,
+    name: String,
+    first_year: i32,
+    last_year: i32,
+    /// The rule profile, e.g. ceplan-pei@2020.
+    profile: String,
+    indicators: i64,
+    /// The follow-up year shown: the last of the period with a value obtained.
+    year: u16,
+    /// Indicators of that year with an avance, with "(*)" (zero logro esperado), and ND.
+    with_avance: usize,
+    zero_target: usize,
+    nd: usize,
+    /// The latest change set: the PEI's content is the same while this is.
+    last_change: i64,
+}
+
+/// Every loaded PEI with the counts of its last year with values.
+#[utoipa::path(get, path = "/api/v1/pei", responses((status = 200, body = [PeiLine])))]
+async fn pei_list(State(state): State<AppState>, c: Caller) -> Answer {
+    let rows = state.app.pei_overview().await.or_api(&c)?;
+    let lines: Vec<PeiLine> = rows
+        .into_iter()
+        .map(|r| PeiLine {
+            entity: r.summary.entity_code,
+            name: r.summary.entity_name,
+            first_year: r.summary.first_year,
+            last_year: r.summary.last_year,
+            profile: r.summary.profile,
+            indicators: r.summary.indicators,
+            year: r.figures.cut.get(),
+            with_avance: r.valued,
+            zero_target: r.zero_target,
+            nd: r.nd,
+            last_change: r.summary.last_change,
+        })
+        .collect();
+    Ok(Json(lines).into_response())
+}
+
+#[derive(Debug, Default, Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
+pub struct PeiParams {
+    /// The follow-up year (default: the last of the period with a value obtained).
+    year: Option<u16>,
+    /// The first year of the PEI's period (default: the entity's latest PEI).
+    first_year: Option<i32>,
+}
+
+/// An entity's PEI follow-up for a year: the `avance-pei-compute/1` document of `avance pei compute
+/// --format json`.
+#[utoipa::path(
+    get,
+    path = "/api/v1/pei/{entity}",
+    params(("entity" = String, Path, description = "Entity code, e.g. IGP"), PeiParams),
+    responses((status = 200, description = "avance-pei-compute/1 document", body = Object), (status = 404, body = ApiError), (status = 422, body = ApiError))
+)]
+async fn pei_figures(
+    State(state): State<AppState>,
+    c: Caller,
+    Path(entity): Path<String>,
+    Query(q): Query<PeiParams>,
+) -> Answer {
+    let p = state.app.pei_page(&entity, q.first_year, q.year).await.or_api(&c)?;
+    Ok(Json(avance_report::pei::json(&p.plan, &p.figures)).into_response())
+}
+
+/// One indicator's value obtained in the year.
+#[derive(Debug, Deserialize, ToSchema)]
+pub struct PeiValue {
+    /// The indicator's code, e.g. IND.01.OEI.01.
+    indicator: String,
+    /// As written in the indicator's unit (`36.00`, `12.5%`, `ND`); empty or null removes it.
+    value: Option<String>,
+}
+
+/// A year's values obtained of several indicators.
+#[derive(Debug, Deserialize, ToSchema)]
+pub struct NewPeiValues {
+    year: u16,
+    /// The first year of the PEI's period (default: the entity's latest PEI).
+    first_year: Option<i32>,
+    /// One value per indicator (at most 2,000).
+    values: Vec<PeiValue>,
+}
+
+#[derive(Debug, Serialize, ToSchema)]
+pub struct RecordedPeiValues {
+    /// The change set written; null when every value was already the one recorded.
+    change: Option<i64>,
+    /// The indicators whose value changed.
+    changed: Vec<String>,
+}
+
+/// The entity's planning office records a year's values obtained of several indicators: all are
+/// recorded, or none is and the answer names every refused item (`error.items`, by position in
+/// `values`).
+#[utoipa::path(
+    post,
+    path = "/api/v1/pei/{entity}/values",
+    params(("entity" = String, Path, description = "Entity code, e.g. IGP")),
+    request_body = NewPeiValues,
+    security(("token" = [])),
+    responses(
+        (status = 200, body = RecordedPeiValues),
+        (status = 401, body = ApiError),
+        (status = 403, body = ApiError),
+        (status = 404, body = ApiError),
+        (status = 422, description = "some values refused (none recorded), or a year outside the period or not begun", body = ApiError)
+    )
+)]
+async fn pei_values(
+    State(state): State<AppState>,
+    c: Caller,
+    Path(entity): Path<String>,
+    body: Result<Json<NewPeiValues>, axum::extract::rejection::JsonRejection>,
+) -> Answer {
+    let body = match write_body(&c, body)? {
+        Ok(b) => b,
+        Err(refused) => return Ok(refused),
+    };
+    let entry = avance_app::pei::PeiEntry {
+        entity,
+        first_year: body.first_year,
+        year: body.year,
+        values: body.values.into_iter().map(|v| (v.indicator, v.value.unwrap_or_default())).collect(),
+    };
+    let done = state.app.record_pei_values(&c.actor, &entry).await.or_api(&c)?;
+    Ok(Json(RecordedPeiValues { change: done.change, changed: done.changed }).into_response())
 }

@@ -11,6 +11,7 @@ pub mod api;
 mod draft;
 mod health;
 pub mod metrics;
+mod pei;
 mod poi;
 mod public;
 pub mod security;
@@ -172,6 +173,10 @@ pub fn router(state: AppState) -> Router {
         .route("/poi/{entity}/{year}", get(poi::page))
         .route("/poi/{entity}/{year}/registro", get(work::poi_entry).post(work::poi_record))
         .route("/mi-poi", get(work::my_poi))
+        .route("/pei", get(pei::list))
+        .route("/pei/{entity}", get(pei::page))
+        .route("/pei/{entity}/registro", get(work::pei_entry).post(work::pei_record))
+        .route("/mi-pei", get(work::my_pei))
         .route("/ingresar", get(work::login_form).post(work::login))
         .route("/salir", post(work::logout))
         .route("/mis-indicadores", get(work::mine))

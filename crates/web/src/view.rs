@@ -46,6 +46,7 @@ impl Viewer {
         let l = self.lang;
         let mut nav = vec![
             (String::from("/"), l.pick("Políticas", "Policies").to_string()),
+            (String::from("/pei"), l.pick("PEI", "PEI").to_string()),
             (String::from("/poi"), l.pick("POI", "POI").to_string()),
         ];
         let s = self.sections;
@@ -54,6 +55,9 @@ impl Viewer {
         }
         if s.review {
             nav.push(("/revision".into(), l.pick("Revisión", "Review").into()));
+        }
+        if s.pei_entry {
+            nav.push(("/mi-pei".into(), l.pick("Mi PEI", "My PEI").into()));
         }
         if s.poi_entry {
             nav.push(("/mi-poi".into(), l.pick("Mi POI", "My POI").into()));

@@ -25,7 +25,7 @@ const PUBLIC: [&str; 10] = [
 ];
 
 /// (user, password, pages)
-const ROLES: [(&str, &str, &[&str]); 4] = [
+const ROLES: [(&str, &str, &[&str]); 5] = [
     ("dgde", "demo-unidad-dgde", &["/mis-indicadores", "/cuenta", "/politicas/PNDI"]),
     (
         "planeamiento",
@@ -34,6 +34,7 @@ const ROLES: [(&str, &str, &[&str]); 4] = [
     ),
     ("admin", "demo-admin-avance", &["/admin", "/admin/correo", "/admin/correo/1", "/auditoria", "/cuenta"]),
     ("oficina999", "demo-oficina-999", &["/mi-poi", "/poi"]),
+    ("oficinaigp", "demo-oficina-igp", &["/mi-pei", "/pei", "/pei/IGP"]),
 ];
 
 async fn audit(c: &Client, who: &str, lang: &str, what: &str, found: &mut Vec<String>) {
@@ -100,6 +101,22 @@ async fn every_page_has_no_axe_core_violation_in_either_language() {
                 c.find(Locator::Id("tabla-poi-cifras")).await.unwrap();
                 audit(&c, user, lang, "reporte del POI", &mut found).await;
                 audited += 2;
+            }
+            if user == "oficinaigp" {
+                // The year's form with a value refused.
+                c.goto(&format!("{base}/mi-pei")).await.unwrap();
+                let field = c.find(Locator::Id("v-0")).await.unwrap();
+                field.clear().await.unwrap();
+                field.send_keys("12;5").await.unwrap();
+                c.find(Locator::Css("main form[method=post] button[type=submit]"))
+                    .await
+                    .unwrap()
+                    .click()
+                    .await
+                    .unwrap();
+                c.wait().for_element(Locator::Id("err-0")).await.unwrap();
+                audit(&c, user, lang, "valor del PEI rechazado", &mut found).await;
+                audited += 1;
             }
             logout(&c).await;
         }
@@ -200,10 +217,12 @@ type Shot = (&'static str, &'static str, Option<(&'static str, &'static str)>);
 async fn pages_fit_phones_tablets_and_laptops() {
     let (base, _dir) = serve_demo().await;
     let (c, _driver) = browser_sized(390, 900).await;
-    let pages: [Shot; 14] = [
+    let pages: [Shot; 17] = [
         ("panorama", "/", None),
         ("poi", "/poi", None),
         ("poi-reporte", "/poi/999", None),
+        ("pei", "/pei", None),
+        ("pei-seguimiento", "/pei/IGP", None),
         ("politica", "/politicas/PNDI", None),
         ("indicador", "/politicas/PNDI/indicadores/IOP.01.01", None),
         ("ingresar", "/ingresar", None),
@@ -215,6 +234,7 @@ async fn pages_fit_phones_tablets_and_laptops() {
         ("admin", "/admin", Some(("admin", "demo-admin-avance"))),
         ("correo", "/admin/correo/1", Some(("admin", "demo-admin-avance"))),
         ("poi-registro", "/mi-poi", Some(("oficina999", "demo-oficina-999"))),
+        ("pei-registro", "/mi-pei", Some(("oficinaigp", "demo-oficina-igp"))),
     ];
     let mut wide = Vec::new();
     for width in [390, 768, 1366] {
