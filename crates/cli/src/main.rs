@@ -399,25 +399,33 @@ enum PeiCommand {
     },
     /// Lee un Seguimiento del PEI publicado (Anexo B-7 del aplicativo de CEPLAN: su texto o su
     /// PDF) y escribe el PEI que reporta (avance-pei/1).
-    ImportReport {
-        /// El reporte: .txt o .pdf.
-        report: PathBuf,
-        /// El archivo a escribir (por defecto, se imprime en la salida estándar).
-        #[arg(long)]
-        out: Option<PathBuf>,
-    },
+    ImportReport(ReportImport),
     /// Contrasta cada avance que imprimió un Seguimiento del PEI publicado con el que dan sus
     /// propios datos, con las reglas de la versión del aplicativo de ese año (salida 1 si alguno
     /// difiere).
-    Audit {
-        /// El reporte: .txt o .pdf.
-        report: PathBuf,
-        /// Perfil de reglas (por defecto, el de la versión del aplicativo del año del reporte).
-        #[arg(long)]
-        profile: Option<String>,
-        #[arg(long, value_enum, default_value_t = AuditFormat::Text)]
-        format: AuditFormat,
-    },
+    Audit(ReportAudit),
+}
+
+/// A published PEI or POI report to read into its plan.
+#[derive(Debug, clap::Args)]
+struct ReportImport {
+    /// El reporte: .txt o .pdf.
+    report: PathBuf,
+    /// El archivo a escribir (por defecto, se imprime en la salida estándar).
+    #[arg(long)]
+    out: Option<PathBuf>,
+}
+
+/// A published PEI or POI report to audit against its own data.
+#[derive(Debug, clap::Args)]
+struct ReportAudit {
+    /// El reporte: .txt o .pdf.
+    report: PathBuf,
+    /// Perfil de reglas (por defecto, el de la versión del aplicativo que lo imprimió).
+    #[arg(long)]
+    profile: Option<String>,
+    #[arg(long, value_enum, default_value_t = AuditFormat::Text)]
+    format: AuditFormat,
 }
 
 #[derive(Debug, Subcommand)]
@@ -490,26 +498,11 @@ enum PoiCommand {
     },
     /// Lee un Reporte de seguimiento del POI publicado (su texto o su PDF) y escribe el POI que
     /// reporta (avance-poi/1), con los meses que imprime.
-    ImportReport {
-        /// El reporte: .txt o .pdf.
-        report: PathBuf,
-        /// El archivo a escribir (por defecto, se imprime en la salida estándar).
-        #[arg(long)]
-        out: Option<PathBuf>,
-    },
+    ImportReport(ReportImport),
     /// Contrasta cada cifra que imprimió un Reporte de seguimiento del POI publicado (de cada AO,
     /// de cada AEI y el total) con la que dan sus propios datos en la fecha del reporte (salida 1
-    /// si alguna difiere).
-    Audit {
-        /// El reporte: .txt o .pdf.
-        report: PathBuf,
-        /// Perfil de reglas (por defecto, el de la versión que lo imprimió: la 2022 imprime
-        /// "PORCENTAJE DE AVANCES TRUNCADOS AL 100%").
-        #[arg(long)]
-        profile: Option<String>,
-        #[arg(long, value_enum, default_value_t = AuditFormat::Text)]
-        format: AuditFormat,
-    },
+    /// si alguna difiere); la versión 2022 imprime "PORCENTAJE DE AVANCES TRUNCADOS AL 100%".
+    Audit(ReportAudit),
     /// Lista los POI de la base de datos.
     List,
     /// Imprime el JSON Schema del formato avance-poi/1 (docs/poi.schema.json).
@@ -926,7 +919,7 @@ fn run(cli: &Cli) -> Result<(), Failure> {
             print(&db::block_on(db::load_poi(&location, &plans, author.as_deref(), reason, lang))??)
         }
         Command::Poi(PoiCommand::Schema) => print(avance_import::poi::SCHEMA),
-        Command::Poi(PoiCommand::ImportReport { report, out }) => {
+        Command::Poi(PoiCommand::ImportReport(ReportImport { report, out })) => {
             let imported = avance_import::poi_text::read(report).map_err(|list| issues(list, lang))?;
             let text = json_text(&avance_import::poi::to_json(&imported.plan));
             match out {
@@ -957,7 +950,7 @@ fn run(cli: &Cli) -> Result<(), Failure> {
                 }
             }
         }
-        Command::Poi(PoiCommand::Audit { report, profile, format }) => {
+        Command::Poi(PoiCommand::Audit(ReportAudit { report, profile, format })) => {
             let imported = avance_import::poi_text::read(report).map_err(|list| issues(list, lang))?;
             let plan = &imported.plan;
             let (y, m, _) = imported.generated;
@@ -977,7 +970,7 @@ fn run(cli: &Cli) -> Result<(), Failure> {
             if findings.is_empty() { Ok(()) } else { Err(Failure::Found) }
         }
         Command::Pei(PeiCommand::Schema) => print(avance_import::pei::SCHEMA),
-        Command::Pei(PeiCommand::ImportReport { report, out }) => {
+        Command::Pei(PeiCommand::ImportReport(ReportImport { report, out })) => {
             let imported = avance_import::pei_text::read(report).map_err(|list| issues(list, lang))?;
             let text = avance_import::pei::to_json(&imported.plan);
             match out {
@@ -1010,7 +1003,7 @@ fn run(cli: &Cli) -> Result<(), Failure> {
                 }
             }
         }
-        Command::Pei(PeiCommand::Audit { report, profile, format }) => {
+        Command::Pei(PeiCommand::Audit(ReportAudit { report, profile, format })) => {
             let imported = avance_import::pei_text::read(report).map_err(|list| issues(list, lang))?;
             let result = avance_app::pei::pei_figures(&imported.plan, Some(imported.cut.get()), profile.as_deref())
                 .map_err(|e| Failure::Invalid(vec![e.message(lang)]))?;

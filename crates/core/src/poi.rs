@@ -24,6 +24,22 @@ use rust_decimal::Decimal;
 
 use crate::number::{mean, round_display};
 
+/// The months' names as the reports print them, January first.
+pub const MONTHS_ES: [&str; 12] = [
+    "enero",
+    "febrero",
+    "marzo",
+    "abril",
+    "mayo",
+    "junio",
+    "julio",
+    "agosto",
+    "septiembre",
+    "octubre",
+    "noviembre",
+    "diciembre",
+];
+
 /// How an AO's monthly values add up over a period.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default)]
 pub enum Aggregation {

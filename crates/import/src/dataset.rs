@@ -66,17 +66,7 @@ pub fn read_portfolio(dir: &Path) -> Result<Vec<Policy>, Vec<Issue>> {
 
 /// Parses a dataset's text; `file` only names it in issues.
 pub fn parse(file: &Path, text: &str) -> Result<Policy, Vec<Issue>> {
-    let mut ctx = Ctx::new(file);
-    let value: Value = match serde_json::from_str(text) {
-        Ok(v) => v,
-        Err(e) => {
-            let message = e.to_string();
-            let message = message.split(" at line ").next().unwrap_or(&message).to_string();
-            ctx.push("", None, IssueKind::Syntax { line: e.line(), column: e.column(), message });
-            return Err(ctx.issues);
-        }
-    };
-    parse_value(file, &value)
+    parse_value(file, &crate::walk::json(file, text)?)
 }
 
 /// Reads a dataset from an already parsed JSON document; `file` only names it in issues.

@@ -29,17 +29,7 @@ pub fn is_pei(value: &Value) -> bool {
 
 /// Reads a PEI from its file.
 pub fn read(file: &Path) -> Result<PeiPlan, Vec<Issue>> {
-    let text = std::fs::read_to_string(file).map_err(|e| vec![Issue::io(file, &e)])?;
-    match serde_json::from_str::<Value>(&text) {
-        Ok(v) => parse_value(file, &v),
-        Err(e) => {
-            let mut ctx = Ctx::new(file);
-            let message = e.to_string();
-            let message = message.split(" at line ").next().unwrap_or(&message).to_string();
-            ctx.push("", None, IssueKind::Syntax { line: e.line(), column: e.column(), message });
-            Err(ctx.issues)
-        }
-    }
+    parse_value(file, &crate::walk::json_file(file)?)
 }
 
 /// A PEI code of one of `kinds` at `o.code`.

@@ -25,17 +25,7 @@ pub fn is_poi(value: &Value) -> bool {
 
 /// Reads a POI from its file.
 pub fn read(file: &Path) -> Result<PoiPlan, Vec<Issue>> {
-    let text = std::fs::read_to_string(file).map_err(|e| vec![Issue::io(file, &e)])?;
-    let mut ctx = Ctx::new(file);
-    match serde_json::from_str::<Value>(&text) {
-        Ok(v) => parse_value(file, &v),
-        Err(e) => {
-            let message = e.to_string();
-            let message = message.split(" at line ").next().unwrap_or(&message).to_string();
-            ctx.push("", None, IssueKind::Syntax { line: e.line(), column: e.column(), message });
-            Err(ctx.issues)
-        }
-    }
+    parse_value(file, &crate::walk::json_file(file)?)
 }
 
 /// A month's quantity: a JSON number or a decimal text, zero or more; `null` only where allowed.

@@ -32,25 +32,10 @@ pub struct PoiReportImport {
     pub published: Vec<PublishedPoiFigure>,
 }
 
-const MONTHS: [&str; 12] = [
-    "enero",
-    "febrero",
-    "marzo",
-    "abril",
-    "mayo",
-    "junio",
-    "julio",
-    "agosto",
-    "septiembre",
-    "octubre",
-    "noviembre",
-    "diciembre",
-];
-
 fn month_named(word: &str) -> Option<u8> {
     let w = word.trim().to_lowercase();
     let w = if w == "setiembre" { "septiembre".to_string() } else { w };
-    MONTHS.iter().position(|m| *m == w).and_then(|i| u8::try_from(i + 1).ok())
+    avance_core::poi::MONTHS_ES.iter().position(|m| *m == w).and_then(|i| u8::try_from(i + 1).ok())
 }
 
 /// Whether a text looks like a POI follow-up report (its title).

@@ -28,6 +28,23 @@ impl Ctx {
     }
 }
 
+/// A JSON document's text parsed, or the syntax problem with its line and column (`file` names it).
+pub(crate) fn json(file: &Path, text: &str) -> Result<Value, Vec<Issue>> {
+    serde_json::from_str(text).map_err(|e| {
+        let message = e.to_string();
+        let message = message.split(" at line ").next().unwrap_or(&message).to_string();
+        let mut ctx = Ctx::new(file);
+        ctx.push("", None, IssueKind::Syntax { line: e.line(), column: e.column(), message });
+        ctx.issues
+    })
+}
+
+/// A JSON file read and parsed (`read_to_string` problems as I/O issues).
+pub(crate) fn json_file(file: &Path) -> Result<Value, Vec<Issue>> {
+    let text = std::fs::read_to_string(file).map_err(|e| vec![Issue::io(file, &e)])?;
+    json(file, &text)
+}
+
 /// The folders of `dir` that hold a file named `file`, in the order of their names; `none` is the
 /// problem when there is none.
 pub(crate) fn folders_holding(dir: &Path, file: &str, none: IssueKind) -> Result<Vec<PathBuf>, Vec<Issue>> {

@@ -54,6 +54,23 @@ pub fn portfolio_headings(lang: Lang) -> [&'static str; 7] {
 }
 
 /// A figure as displayed with the profile's decimals, or "ND".
+/// The count line of an audit of a published PEI or POI report: `75 avances impresos; 1 contradice
+/// los datos del propio reporte.` (`what`: what was printed, in Spanish and English, plural).
+pub fn contradicted(printed: usize, found: usize, what: (&str, &str), l: Lang) -> String {
+    match l {
+        Lang::Es => format!(
+            "{printed} {}; {found} {} los datos del propio reporte.\n",
+            what.0,
+            if found == 1 { "contradice" } else { "contradicen" }
+        ),
+        Lang::En => format!(
+            "{printed} {}; {found} {} the report's own data.\n",
+            what.1,
+            if found == 1 { "contradicts" } else { "contradict" }
+        ),
+    }
+}
+
 pub fn shown(x: Option<avance_core::Decimal>, decimals: u32) -> String {
     x.map_or_else(|| "ND".to_string(), |x| avance_core::number::format_display(x, decimals))
 }

@@ -182,18 +182,7 @@ pub fn audit_text(plan: &PeiPlan, r: &PeiResult, printed: usize, findings: &[Pei
         l.pick(" (elegido en vez del de ese año)", " (chosen instead of that year's)")
     };
     out.push_str(&format!("{} {}{whose}\n", l.pick("Perfil de reglas:", "Rule profile:"), r.profile.id()));
-    out.push_str(&match l {
-        Lang::Es => format!(
-            "{printed} avances impresos; {} {} los datos del propio reporte.\n",
-            findings.len(),
-            if findings.len() == 1 { "contradice" } else { "contradicen" }
-        ),
-        Lang::En => format!(
-            "{printed} avances printed; {} {} the report's own data.\n",
-            findings.len(),
-            if findings.len() == 1 { "contradicts" } else { "contradict" }
-        ),
-    });
+    out.push_str(&crate::labels::contradicted(printed, findings.len(), ("avances impresos", "avances printed"), l));
     for f in findings {
         let ind = &plan.indicators[f.indicator];
         let (le, vo) = (cell_text(ind.targets.get(&f.year)), cell_text(ind.actuals.get(&f.year)));

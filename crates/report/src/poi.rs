@@ -5,20 +5,6 @@ use avance_core::lang::Lang;
 use avance_core::poi::{Activity, Figure, Period, PoiPlan, PoiProfile, PoiResult};
 use serde_json::{Value, json};
 
-const MONTHS_ES: [&str; 12] = [
-    "enero",
-    "febrero",
-    "marzo",
-    "abril",
-    "mayo",
-    "junio",
-    "julio",
-    "agosto",
-    "septiembre",
-    "octubre",
-    "noviembre",
-    "diciembre",
-];
 const MONTHS_EN: [&str; 12] = [
     "January",
     "February",
@@ -37,7 +23,7 @@ const MONTHS_EN: [&str; 12] = [
 /// The name of month `m` (1 to 12).
 pub fn month(m: u8, l: Lang) -> &'static str {
     let i = usize::from(m.clamp(1, 12)) - 1;
-    if l == Lang::Es { MONTHS_ES[i] } else { MONTHS_EN[i] }
+    if l == Lang::Es { avance_core::poi::MONTHS_ES[i] } else { MONTHS_EN[i] }
 }
 
 /// How an activity's months add up, in words.
@@ -250,18 +236,7 @@ pub fn audit_text(
         }
     );
     out.push_str(&format!("{} {}\n", l.pick("Perfil de reglas:", "Rule profile:"), profile.id()));
-    out.push_str(&match l {
-        Lang::Es => format!(
-            "{printed} cifras impresas; {} {} los datos del propio reporte.\n",
-            findings.len(),
-            if findings.len() == 1 { "contradice" } else { "contradicen" }
-        ),
-        Lang::En => format!(
-            "{printed} figures printed; {} {} the report's own data.\n",
-            findings.len(),
-            if findings.len() == 1 { "contradicts" } else { "contradict" }
-        ),
-    });
+    out.push_str(&crate::labels::contradicted(printed, findings.len(), ("cifras impresas", "figures printed"), l));
     for f in findings {
         let what = target_label(plan, &f.target, l);
         let computed = f.computed.label(profile);

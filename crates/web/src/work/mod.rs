@@ -29,6 +29,20 @@ pub use review::{review, review_list};
 pub use targets::change_target;
 pub use tracking::{tracking, tracking_csv};
 
+/// "Mi PEI", "Mi POI": the form of the actor's own plan (`form`, from the use case that finds it),
+/// or a page saying the account records none (`none`, in Spanish and English); the public is sent
+/// to log in.
+fn own_plan(v: &crate::view::Viewer, form: Option<String>, none: (&str, &str)) -> axum::response::Response {
+    use axum::response::IntoResponse;
+    if v.actor.user.is_none() {
+        return crate::view::Fail::new(avance_app::AppError::Unauthenticated, v).into_response();
+    }
+    match form {
+        Some(to) => crate::view::see_other(&to),
+        None => crate::view::error_page(axum::http::StatusCode::NOT_FOUND, v.t(none.0, none.1), v.lang),
+    }
+}
+
 /// An instant as pages show it: Lima's time, the zone named.
 fn when(at: &str, lang: avance_core::lang::Lang) -> String {
     avance_report::labels::lima_time(at, lang)

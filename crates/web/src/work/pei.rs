@@ -16,20 +16,16 @@ use crate::view::{Fail, Frame, Viewer, render, see_other, with_status};
 const FIELD: &str = "v:";
 
 pub async fn mine(State(state): State<AppState>, v: Viewer) -> Response {
-    if v.actor.user.is_none() {
-        return Fail::new(AppError::Unauthenticated, &v).into_response();
-    }
-    match state.app.own_pei(&v.actor).await {
-        Some((entity, first)) => see_other(&format!("/pei/{}/registro?periodo={first}", crate::view::encode(&entity))),
-        None => crate::view::error_page(
-            axum::http::StatusCode::NOT_FOUND,
-            v.t(
-                "Su cuenta no registra los valores de ningún PEI: la de la oficina de planeamiento de una entidad lo hace cuando el PEI de la entidad está cargado.",
-                "Your account records the values of no PEI: an entity's planning office does, once the entity's PEI is loaded.",
-            ),
-            v.lang,
+    let form = state.app.own_pei(&v.actor).await;
+    let form = form.map(|(entity, first)| format!("/pei/{}/registro?periodo={first}", crate::view::encode(&entity)));
+    super::own_plan(
+        &v,
+        form,
+        (
+            "Su cuenta no registra los valores de ningún PEI: la de la oficina de planeamiento de una entidad lo hace cuando el PEI de la entidad está cargado.",
+            "Your account records the values of no PEI: an entity's planning office does, once the entity's PEI is loaded.",
         ),
-    }
+    )
 }
 
 struct Line {

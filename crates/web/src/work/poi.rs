@@ -17,20 +17,16 @@ use crate::view::{Fail, Frame, Viewer, render, see_other, with_status};
 const FIELD: &str = "e:";
 
 pub async fn mine(State(state): State<AppState>, v: Viewer) -> Response {
-    if v.actor.user.is_none() {
-        return Fail::new(AppError::Unauthenticated, &v).into_response();
-    }
-    match state.app.own_poi(&v.actor).await {
-        Some((entity, year)) => see_other(&format!("/poi/{}/{year}/registro", crate::view::encode(&entity))),
-        None => crate::view::error_page(
-            axum::http::StatusCode::NOT_FOUND,
-            v.t(
-                "Su cuenta no registra la ejecución de ningún POI: la de la oficina de planeamiento de una entidad lo hace cuando el POI de la entidad está cargado.",
-                "Your account records the execution of no POI: an entity's planning office does, once the entity's POI is loaded.",
-            ),
-            v.lang,
+    let form = state.app.own_poi(&v.actor).await;
+    let form = form.map(|(entity, year)| format!("/poi/{}/{year}/registro", crate::view::encode(&entity)));
+    super::own_plan(
+        &v,
+        form,
+        (
+            "Su cuenta no registra la ejecución de ningún POI: la de la oficina de planeamiento de una entidad lo hace cuando el POI de la entidad está cargado.",
+            "Your account records the execution of no POI: an entity's planning office does, once the entity's POI is loaded.",
         ),
-    }
+    )
 }
 
 struct Line {
