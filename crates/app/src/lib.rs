@@ -125,6 +125,8 @@ pub struct App {
     replicas: Arc<Vec<replicas::Replica>>,
     /// Each POI's figures of the overview, kept while its latest change set and the month stay.
     poi_figures: Arc<std::sync::Mutex<poi::FiguresCache>>,
+    /// Each PEI's row of the overview, kept while its latest change set and the year stay.
+    pei_rows: Arc<std::sync::Mutex<pei::RowsCache>>,
 }
 
 impl App {
@@ -141,6 +143,7 @@ impl App {
             mail_wake: Arc::new(tokio::sync::Notify::new()),
             replicas: Arc::new(Vec::new()),
             poi_figures: Arc::new(std::sync::Mutex::new(poi::FiguresCache::default())),
+            pei_rows: Arc::new(std::sync::Mutex::new(pei::RowsCache::default())),
         }
     }
 

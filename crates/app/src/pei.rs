@@ -251,6 +251,9 @@ impl crate::App {
     }
 }
 
+/// The overview's row of each PEI, by entity and first year.
+pub type RowsCache = std::collections::HashMap<(String, i32), PeiRow>;
+
 /// An entity's PEI with the figures of a follow-up year.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct PeiPage {
@@ -259,11 +262,12 @@ pub struct PeiPage {
     pub figures: PeiResult,
 }
 
-/// One PEI in the overview across entities: its figures at its latest year with values.
+/// One PEI in the overview across entities: the counts of its latest year with values.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct PeiRow {
     pub summary: avance_store::pei::PeiSummary,
-    pub figures: PeiResult,
+    /// The follow-up year: the last of the period with a value obtained.
+    pub year: Year,
     /// Indicators of the year with an avance, with "(*)", and ND.
     pub valued: usize,
     pub zero_target: usize,
@@ -294,18 +298,46 @@ impl crate::App {
         Ok(PeiPage { summary, plan, figures })
     }
 
-    /// Every loaded PEI with the figures of its last year with values.
+    /// Every loaded PEI with the figures of its last year with values. Only the PEIs changed since
+    /// the last call are read and computed again (all in one read when there are many): the rows
+    /// of the others are kept by their latest change set.
     pub async fn pei_overview(&self) -> Result<Vec<PeiRow>, AppError> {
-        let mut out = Vec::new();
-        for summary in self.store.pei_plans().await? {
-            let (_, plan) = self.pei(&summary.entity_code, Some(summary.first_year)).await?;
+        let summaries = self.store.pei_plans().await?;
+        let kept = |s: &avance_store::pei::PeiSummary| {
+            let cache = self.pei_rows.lock().unwrap_or_else(std::sync::PoisonError::into_inner);
+            cache.get(&(s.entity_code.clone(), s.first_year)).filter(|r| r.summary == *s).cloned()
+        };
+        let stale = summaries.iter().filter(|s| kept(s).is_none()).count();
+        let mut documents: std::collections::HashMap<(String, i32), String> = if stale > 20 {
+            self.store
+                .pei_documents()
+                .await?
+                .into_iter()
+                .map(|d| ((d.summary.entity_code, d.summary.first_year), d.document))
+                .collect()
+        } else {
+            std::collections::HashMap::new()
+        };
+        let mut out = Vec::with_capacity(summaries.len());
+        for summary in summaries {
+            if let Some(row) = kept(&summary) {
+                out.push(row);
+                continue;
+            }
+            let key = (summary.entity_code.clone(), summary.first_year);
+            let plan = match documents.remove(&key) {
+                Some(d) => stored_plan(&summary.entity_code, &d)?,
+                None => self.pei(&summary.entity_code, Some(summary.first_year)).await?.1,
+            };
             let figures = pei_figures(&plan, None, None)?;
             let cut = figures.cut;
             let of_year = || figures.rows.iter().filter(move |r| r.year == cut);
             let valued = of_year().filter(|r| matches!(r.figure, avance_core::pei::PeiFigure::Value(_))).count();
             let zero_target = of_year().filter(|r| r.figure == avance_core::pei::PeiFigure::ZeroTarget).count();
             let nd = of_year().filter(|r| matches!(r.figure, avance_core::pei::PeiFigure::Nd(_))).count();
-            out.push(PeiRow { summary, figures, valued, zero_target, nd });
+            let row = PeiRow { summary, year: cut, valued, zero_target, nd };
+            self.pei_rows.lock().unwrap_or_else(std::sync::PoisonError::into_inner).insert(key, row.clone());
+            out.push(row);
         }
         Ok(out)
     }

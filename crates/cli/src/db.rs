@@ -537,21 +537,59 @@ pub async fn poi_history(
     Ok(o)
 }
 
-/// Loads a PEI into the database: a new revision when it differs from the one stored.
+/// Loads PEIs into the database, one transaction each: a new revision of each that differs from
+/// the one stored (a summary past one plan).
 pub async fn load_pei(
     location: &Location,
-    plan: &avance_core::pei::PeiPlan,
+    plans: &[avance_core::pei::PeiPlan],
     who: Option<&str>,
     reason: &str,
     lang: Lang,
 ) -> Result<String, Failure> {
     let app = open_app(location, lang).await?;
     let actor = avance_app::Actor::operator(&author(who));
-    let out = app.load_pei(&actor, plan, reason).await;
+    let mut changes = Vec::with_capacity(plans.len());
+    for plan in plans {
+        match app.load_pei(&actor, plan, reason).await {
+            Ok(c) => changes.push(c),
+            Err(e) => {
+                app.close().await;
+                let loaded = changes.len();
+                let mut f = app_failure(location, e, lang);
+                if let Failure::Invalid(lines) = &mut f {
+                    lines.push(match lang {
+                        Lang::Es => format!(
+                            "PEI {} {}: no se cargó; los {loaded} anteriores sí quedaron cargados",
+                            plan.entity_code, plan.first_year
+                        ),
+                        Lang::En => format!(
+                            "PEI {} {}: not loaded; the {loaded} before it were loaded",
+                            plan.entity_code, plan.first_year
+                        ),
+                    });
+                }
+                return Err(f);
+            }
+        }
+    }
     app.close().await;
-    let change = out.map_err(|e| app_failure(location, e, lang))?;
-    let what = format!("PEI {} {}–{}", plan.entity_code, plan.first_year, plan.last_year);
     let db = describe(location);
+    let ([change], [plan]) = (&changes[..], plans) else {
+        let changed = changes.iter().filter(|c| c.is_some()).count();
+        return Ok(match lang {
+            Lang::Es => format!(
+                "Cargados {} PEI en {db}: {changed} con cambios, {} ya al día\n",
+                plans.len(),
+                plans.len() - changed
+            ),
+            Lang::En => format!(
+                "Loaded {} PEIs into {db}: {changed} changed, {} already up to date\n",
+                plans.len(),
+                plans.len() - changed
+            ),
+        });
+    };
+    let what = format!("PEI {} {}–{}", plan.entity_code, plan.first_year, plan.last_year);
     Ok(match (change, lang) {
         (Some(c), Lang::Es) => {
             format!("{what} cargado en {db}: cambio {c}, {} indicadores\n", plan.indicators.len())

@@ -373,10 +373,13 @@ enum PeiCommand {
     },
     /// Imprime el JSON Schema del formato avance-pei/1 (docs/pei.schema.json).
     Schema,
-    /// Carga un PEI (archivo avance-pei/1) en la base de datos (--db): una revisión nueva, con
-    /// quién, cuándo y por qué, si difiere de la guardada.
+    /// Carga un PEI (archivo avance-pei/1), o con --all el pei.json de cada carpeta de un
+    /// directorio, en la base de datos (--db): una revisión nueva, con quién, cuándo y por qué, si
+    /// difiere de la guardada.
     Load {
         file: PathBuf,
+        #[arg(long)]
+        all: bool,
         /// Quién hace el cambio (por defecto, el usuario del sistema).
         #[arg(long)]
         author: Option<String>,
@@ -386,6 +389,23 @@ enum PeiCommand {
     },
     /// Lista los PEI de la base de datos.
     List,
+    /// Escribe PEI sintéticos (cifras inventadas), una carpeta con pei.json por entidad.
+    Generate {
+        #[arg(long, default_value_t = 10)]
+        entities: usize,
+        #[arg(long, default_value_t = 30)]
+        indicators: usize,
+        /// Periodo del plan.
+        #[arg(long, default_value = "2024-2030")]
+        years: String,
+        /// Último año con valores obtenidos.
+        #[arg(long, default_value_t = 2026)]
+        cut: u16,
+        #[arg(long, default_value_t = 1)]
+        seed: u64,
+        #[arg(long)]
+        out: PathBuf,
+    },
     /// Muestra cada cambio de los logros esperados y valores obtenidos de un indicador del PEI:
     /// quién, cuándo, por qué.
     History {
@@ -1017,10 +1037,55 @@ fn run(cli: &Cli) -> Result<(), Failure> {
             })?;
             if findings.is_empty() { Ok(()) } else { Err(Failure::Found) }
         }
-        Command::Pei(PeiCommand::Load { file, author, reason }) => {
-            let plan = avance_import::pei::read(file).map_err(|list| issues(list, lang))?;
+        Command::Pei(PeiCommand::Load { file, all, author, reason }) => {
+            let plans = if *all {
+                avance_import::pei::read_all(file).map_err(|list| issues(list, lang))?
+            } else {
+                vec![avance_import::pei::read(file).map_err(|list| issues(list, lang))?]
+            };
             let location = db::location(cli.db.as_deref());
-            print(&db::block_on(db::load_pei(&location, &plan, author.as_deref(), reason, lang))??)
+            print(&db::block_on(db::load_pei(&location, &plans, author.as_deref(), reason, lang))??)
+        }
+        Command::Pei(PeiCommand::Generate { entities, indicators, years, cut, seed, out }) => {
+            let range = parse_years(years).ok_or_else(|| {
+                Failure::Invalid(vec![format!(
+                    "--years {years}: {}",
+                    lang.pick(
+                        "se esperaba un rango de años como 2024-2030",
+                        "expected a range of years such as 2024-2030"
+                    )
+                )])
+            })?;
+            let cut = Year::new(*cut).ok().filter(|c| range.contains(*c)).ok_or_else(|| {
+                Failure::Invalid(vec![format!(
+                    "--cut {cut}: {}",
+                    lang.pick("el año debe estar en el periodo --years", "the year must be within --years")
+                )])
+            })?;
+            if *indicators == 0 || *indicators > 5_000 {
+                return Err(Failure::Invalid(vec![format!(
+                    "--indicators {indicators}: {}",
+                    lang.pick(
+                        "se esperaba entre 1 y 5000 indicadores por PEI",
+                        "expected between 1 and 5000 indicators per PEI"
+                    )
+                )]));
+            }
+            for n in 1..=*entities {
+                let plan = avance_import::synthetic::pei(n, *indicators, range, cut, *seed);
+                let dir = out.join(&plan.entity_code);
+                std::fs::create_dir_all(&dir).map_err(|e| cannot_write(&dir, e, lang))?;
+                let file = dir.join(avance_import::pei::FILE_NAME);
+                std::fs::write(&file, avance_import::pei::to_json(&plan)).map_err(|e| cannot_write(&file, e, lang))?;
+            }
+            print(&match lang {
+                Lang::Es => {
+                    format!("Escritos {entities} PEI sintéticos de {indicators} indicadores en {}\n", out.display())
+                }
+                Lang::En => {
+                    format!("Wrote {entities} synthetic PEIs of {indicators} indicators to {}\n", out.display())
+                }
+            })
         }
         Command::Pei(PeiCommand::List) => print(&db::block_on(db::pei_list(&db::location(cli.db.as_deref()), lang))??),
         Command::Pei(PeiCommand::History { entity, indicator, first_year }) => print(&db::block_on(db::pei_history(

@@ -147,6 +147,8 @@ pub enum IssueKind {
     NoDatasets,
     /// A directory of POIs with none in it.
     NoPoi,
+    /// A directory of PEIs with none in it.
+    NoPei,
     /// A workbook without a sheet its template has.
     MissingSheet {
         sheet: String,
@@ -497,6 +499,12 @@ impl Issue {
                 .pick(
                     "el directorio no tiene carpetas con poi.json (lo que escribe avance poi generate --out)",
                     "the directory has no folders with a poi.json (what avance poi generate --out writes)",
+                )
+                .to_string(),
+            IssueKind::NoPei => lang
+                .pick(
+                    "el directorio no tiene carpetas con pei.json (lo que escribe avance pei generate --out)",
+                    "the directory has no folders with a pei.json (what avance pei generate --out writes)",
                 )
                 .to_string(),
             IssueKind::NoDatasets => lang

@@ -22,6 +22,26 @@ pub const SCHEMA: &str = include_str!("../../../docs/pei.schema.json");
 const TOP: &[&str] = &["format", "entity", "years", "profile", "objectives", "actions", "indicators"];
 const ELEMENT: &[&str] = &["code", "name"];
 
+/// The name of a PEI's file in its folder.
+pub const FILE_NAME: &str = "pei.json";
+
+/// Reads the `pei.json` of every folder of `dir`, on every core, in the folders' order.
+pub fn read_all(dir: &Path) -> Result<Vec<PeiPlan>, Vec<Issue>> {
+    let files: Vec<std::path::PathBuf> = crate::walk::folders_holding(dir, FILE_NAME, IssueKind::NoPei)?
+        .into_iter()
+        .map(|f| f.join(FILE_NAME))
+        .collect();
+    let mut plans = Vec::with_capacity(files.len());
+    let mut issues = Vec::new();
+    for r in crate::walk::in_parallel(&files, read) {
+        match r {
+            Ok(p) => plans.push(p),
+            Err(mut e) => issues.append(&mut e),
+        }
+    }
+    if issues.is_empty() { Ok(plans) } else { Err(issues) }
+}
+
 /// Whether a parsed document says it is a PEI (its `format`).
 pub fn is_pei(value: &Value) -> bool {
     value.get("format").and_then(Value::as_str) == Some(FORMAT)

@@ -43,7 +43,7 @@ fn code(s: String) -> Code {
 }
 
 /// One indicator with a target and an actual for every year, about one value in eight ND.
-fn indicator(rng: &mut Lcg, code: Code, years: YearRange) -> Indicator {
+fn indicator<C>(rng: &mut Lcg, code: C, years: YearRange) -> Indicator<C> {
     let unit = if rng.below(3) == 0 { Unit::Porcentaje } else { Unit::Numero };
     let direction = match rng.below(20) {
         0..=10 => Direction::Trend { sense: Some(Sense::Ascendente), aggregation: Aggregation::NoAcumulado },
@@ -219,6 +219,60 @@ pub fn poi(number: usize, count: usize, year: i32, seed: u64) -> avance_core::po
     }
 }
 
+/// Entity `number`'s synthetic PEI over `years`, with about `indicators` indicators (one or two per
+/// OEI, one per AEI, four AEI per OEI), valores obtenidos up to `cut`: invented figures, said in
+/// the entity's name.
+pub fn pei(number: usize, indicators: usize, years: YearRange, cut: Year, seed: u64) -> avance_core::pei::PeiPlan {
+    use avance_core::pei::{PeiElement, PeiPlan};
+    let mut rng = Lcg::new(seed.wrapping_mul(1_000_033).wrapping_add(number as u64));
+    let mut elements = Vec::new();
+    let mut actions = Vec::new();
+    let mut made = Vec::new();
+    let element = |code: String, name: String| PeiElement {
+        code: code.parse().expect("generated codes are valid"),
+        name: Some(name),
+    };
+    let mut o = 0;
+    while made.len() < indicators.max(1) && o < 999 {
+        o += 1;
+        elements.push(element(format!("OEI.{o:02}"), format!("Objetivo estratégico sintético {o}")));
+        for k in 1..=2 {
+            if made.len() < indicators && (k == 1 || rng.below(2) == 0) {
+                made.push(format!("IND.{k:02}.OEI.{o:02}"));
+            }
+        }
+        for a in 1..=4 {
+            if made.len() < indicators {
+                actions.push(element(format!("AEI.{o:02}.{a:02}"), format!("Acción estratégica sintética {o}.{a}")));
+                made.push(format!("IND.01.AEI.{o:02}.{a:02}"));
+            }
+        }
+    }
+    elements.extend(actions);
+    let indicators = made
+        .into_iter()
+        .map(|code| {
+            let code: avance_core::pei::PeiCode = code.parse().expect("generated codes are valid");
+            let mut ind = indicator(&mut rng, code, years);
+            let later: Vec<Year> = ind.actuals.keys().copied().filter(|y| *y > cut).collect();
+            for y in later {
+                ind.actuals.remove(&y);
+            }
+            ind
+        })
+        .collect();
+    PeiPlan {
+        entity_code: format!("E{number:04}"),
+        entity_name: format!("Entidad sintética {number} (cifras inventadas)"),
+        sector: "99 SINTÉTICO".to_string(),
+        first_year: years.first,
+        last_year: years.last,
+        profile: "ceplan-pei@2020".to_string(),
+        elements,
+        indicators,
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -242,5 +296,17 @@ mod tests {
         let one_by_one: Vec<_> = policies.iter().map(|p| avance_core::compute::compute(p, year)).collect();
         assert_eq!(avance_core::compute::compute_all(&policies, year), one_by_one);
         assert!(avance_core::compute::compute_all::<Policy>(&[], year).is_empty());
+    }
+
+    #[test]
+    fn a_synthetic_pei_is_a_valid_plan() {
+        let years = YearRange { first: Year::new(2024).unwrap(), last: Year::new(2030).unwrap() };
+        let plan = pei(7, 40, years, Year::new(2026).unwrap(), 1);
+        assert_eq!(plan.indicators.len(), 40);
+        assert_eq!(plan.problems(), Vec::new());
+        assert!(plan.indicators.iter().all(|i| i.actuals.keys().all(|y| y.get() <= 2026)));
+        let text = crate::pei::to_json(&plan);
+        let back = crate::pei::parse_value(std::path::Path::new("x"), &serde_json::from_str(&text).unwrap()).unwrap();
+        assert_eq!(back, plan);
     }
 }

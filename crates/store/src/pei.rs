@@ -72,9 +72,11 @@ fn sha256(text: &str) -> String {
     Sha256::digest(text.as_bytes()).iter().map(|b| format!("{b:02x}")).collect()
 }
 
+/// The columns of a [`PeiSummary`] (then, where a read wants it, the document), from the plans and
+/// their latest revisions.
 const SUMMARY: &str = "SELECT p.entity_code, r.entity_name, p.first_year, p.last_year, r.profile, r.indicators, \
-     (SELECT COUNT(*) FROM pei_changes x WHERE x.plan_id = p.id), r.change_id, CAST(c.at AS TEXT), r.document \
-     FROM pei_plans p \
+     (SELECT COUNT(*) FROM pei_changes x WHERE x.plan_id = p.id), r.change_id, CAST(c.at AS TEXT)";
+const LATEST: &str = "FROM pei_plans p \
      JOIN pei_revisions r ON r.plan_id = p.id AND r.change_id = (SELECT MAX(y.change_id) FROM pei_revisions y WHERE y.plan_id = p.id) \
      JOIN pei_changes c ON c.id = r.change_id";
 
@@ -196,7 +198,7 @@ macro_rules! pei_operations {
 
             /// Every loaded PEI, by entity and period.
             pub async fn pei_plans(&self) -> Result<Vec<PeiSummary>, StoreError> {
-                let q = format!("{SUMMARY} ORDER BY p.entity_code, p.first_year");
+                let q = format!("{SUMMARY} {LATEST} ORDER BY p.entity_code, p.first_year");
                 let rows = sqlx::query(sqlx::AssertSqlSafe(q)).fetch_all(&self.pool).await?;
                 rows.iter().map(|r| summary(r).map_err(StoreError::from)).collect()
             }
@@ -205,10 +207,17 @@ macro_rules! pei_operations {
             /// whose period starts `first_year`, or its latest one.
             pub async fn pei(&self, entity: &str, first_year: Option<i32>) -> Result<Option<StoredPei>, StoreError> {
                 let q = format!(
-                    "{SUMMARY} WHERE LOWER(p.entity_code) = LOWER($1) AND ($2 = 0 OR p.first_year = $2) ORDER BY p.first_year DESC LIMIT 1"
+                    "{SUMMARY}, r.document {LATEST} WHERE LOWER(p.entity_code) = LOWER($1) AND ($2 = 0 OR p.first_year = $2) ORDER BY p.first_year DESC LIMIT 1"
                 );
                 let row = sqlx::query(sqlx::AssertSqlSafe(q)).bind(entity).bind(first_year.unwrap_or(0)).fetch_optional(&self.pool).await?;
                 row.map(|r| Ok(StoredPei { summary: summary(&r)?, document: r.try_get(9)? })).transpose()
+            }
+
+            /// Every loaded PEI as it stands, by entity and period.
+            pub async fn pei_documents(&self) -> Result<Vec<StoredPei>, StoreError> {
+                let q = format!("{SUMMARY}, r.document {LATEST} ORDER BY p.entity_code, p.first_year");
+                let rows = sqlx::query(sqlx::AssertSqlSafe(q)).fetch_all(&self.pool).await?;
+                rows.iter().map(|r| Ok(StoredPei { summary: summary(r)?, document: r.try_get(9)? })).collect()
             }
 
             /// Every revision of an entity's PEI, oldest first.
@@ -262,6 +271,10 @@ impl Store {
 
     pub async fn pei(&self, entity: &str, first_year: Option<i32>) -> Result<Option<StoredPei>, StoreError> {
         dispatch!(self, s => s.pei(entity, first_year).await)
+    }
+
+    pub async fn pei_documents(&self) -> Result<Vec<StoredPei>, StoreError> {
+        dispatch!(self, s => s.pei_documents().await)
     }
 
     pub async fn pei_revisions(&self, entity: &str, first_year: i32) -> Result<Vec<PeiRevision>, StoreError> {

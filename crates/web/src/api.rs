@@ -1110,7 +1110,7 @@ async fn pei_list(State(state): State<AppState>, c: Caller) -> Answer {
             last_year: r.summary.last_year,
             profile: r.summary.profile,
             indicators: r.summary.indicators,
-            year: r.figures.cut.get(),
+            year: r.year.get(),
             with_avance: r.valued,
             zero_target: r.zero_target,
             nd: r.nd,

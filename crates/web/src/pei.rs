@@ -49,7 +49,7 @@ pub async fn list(State(state): State<AppState>, v: Viewer) -> Response {
             name: r.summary.entity_name,
             first: r.summary.first_year,
             period: format!("{}–{}", r.summary.first_year, r.summary.last_year),
-            year: r.figures.cut.get(),
+            year: r.year.get(),
             indicators: r.summary.indicators,
             valued: r.valued,
             zero_target: r.zero_target,
