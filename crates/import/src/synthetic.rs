@@ -300,13 +300,14 @@ mod tests {
 
     #[test]
     fn a_synthetic_pei_is_a_valid_plan() {
-        let years = YearRange { first: Year::new(2024).unwrap(), last: Year::new(2030).unwrap() };
-        let plan = pei(7, 40, years, Year::new(2026).unwrap(), 1);
+        let y = |n| Year::new(n).expect("year");
+        let plan = pei(7, 40, YearRange { first: y(2024), last: y(2030) }, y(2026), 1);
         assert_eq!(plan.indicators.len(), 40);
         assert_eq!(plan.problems(), Vec::new());
         assert!(plan.indicators.iter().all(|i| i.actuals.keys().all(|y| y.get() <= 2026)));
         let text = crate::pei::to_json(&plan);
-        let back = crate::pei::parse_value(std::path::Path::new("x"), &serde_json::from_str(&text).unwrap()).unwrap();
+        let value = serde_json::from_str(&text).expect("json");
+        let back = crate::pei::parse_value(std::path::Path::new("x"), &value).expect("reads back");
         assert_eq!(back, plan);
     }
 }
