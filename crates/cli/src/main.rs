@@ -352,16 +352,8 @@ enum PeiCommand {
     /// Calcula el seguimiento de un PEI (archivo avance-pei/1, docs/formats.md, o de la base de
     /// datos con --entity).
     Compute {
-        /// El archivo del PEI (sin él, el PEI se toma de la base de datos con --entity).
-        #[arg(required_unless_present = "entity", conflicts_with = "entity")]
-        file: Option<PathBuf>,
-        /// Código de la entidad cuyo PEI se toma de la base de datos (--db).
-        #[arg(long)]
-        entity: Option<String>,
-        /// Primer año del periodo del PEI en la base de datos (por defecto, el último PEI de la
-        /// entidad).
-        #[arg(long, value_name = "AAAA")]
-        first_year: Option<i32>,
+        #[command(flatten)]
+        source: PeiSource,
         /// Año de seguimiento (por defecto, el último del periodo con valores obtenidos).
         #[arg(long, value_name = "AAAA")]
         year: Option<u16>,
@@ -370,6 +362,20 @@ enum PeiCommand {
         profile: Option<String>,
         #[arg(long, value_enum, default_value_t = Format::Table)]
         format: Format,
+    },
+    /// Escribe el Seguimiento del PEI (Anexo B-7) de un año en PDF.
+    Report {
+        #[command(flatten)]
+        source: PeiSource,
+        /// Año de seguimiento (por defecto, el último del periodo con valores obtenidos).
+        #[arg(long, value_name = "AAAA")]
+        year: Option<u16>,
+        /// Perfil de reglas (por defecto, el del PEI).
+        #[arg(long)]
+        profile: Option<String>,
+        /// El archivo .pdf a escribir.
+        #[arg(long)]
+        out: PathBuf,
     },
     /// Imprime el JSON Schema del formato avance-pei/1 (docs/pei.schema.json).
     Schema,
@@ -424,6 +430,21 @@ enum PeiCommand {
     /// propios datos, con las reglas de la versión del aplicativo de ese año (salida 1 si alguno
     /// difiere).
     Audit(ReportAudit),
+}
+
+/// A PEI: its file, or an entity's PEI in the database.
+#[derive(Debug, clap::Args)]
+struct PeiSource {
+    /// El archivo del PEI (sin él, el PEI se toma de la base de datos con --entity).
+    #[arg(required_unless_present = "entity", conflicts_with = "entity")]
+    file: Option<PathBuf>,
+    /// Código de la entidad cuyo PEI se toma de la base de datos (--db).
+    #[arg(long)]
+    entity: Option<String>,
+    /// Primer año del periodo del PEI en la base de datos (por defecto, el último PEI de la
+    /// entidad).
+    #[arg(long, value_name = "AAAA")]
+    first_year: Option<i32>,
 }
 
 /// A published PEI or POI report to read into its plan.
@@ -1095,16 +1116,17 @@ fn run(cli: &Cli) -> Result<(), Failure> {
             *first_year,
             lang,
         ))??),
-        Command::Pei(PeiCommand::Compute { file, entity, first_year, year, profile, format }) => {
-            let plan = match (file, entity) {
-                (Some(file), _) => avance_import::pei::read(file).map_err(|list| issues(list, lang))?,
-                (None, entity) => db::block_on(db::pei_plan(
-                    &db::location(cli.db.as_deref()),
-                    entity.as_deref().unwrap_or_default(),
-                    *first_year,
-                    lang,
-                ))??,
-            };
+        Command::Pei(PeiCommand::Report { source, year, profile, out }) => {
+            let plan = pei_plan(source, cli.db.as_deref(), lang)?;
+            let result = avance_app::pei::pei_figures(&plan, *year, profile.as_deref())
+                .map_err(|e| Failure::Invalid(vec![e.message(lang)]))?;
+            let bytes = avance_pdf::render_pei(&plan, &result, lang)
+                .map_err(|e| Failure::Invalid(vec![format!("{}: {e}", out.display())]))?;
+            std::fs::write(out, bytes).map_err(|e| cannot_write(out, e, lang))?;
+            print(&format!("{} {}\n", lang.pick("Escrito:", "Written:"), out.display()))
+        }
+        Command::Pei(PeiCommand::Compute { source, year, profile, format }) => {
+            let plan = pei_plan(source, cli.db.as_deref(), lang)?;
             let result = avance_app::pei::pei_figures(&plan, *year, profile.as_deref())
                 .map_err(|e| Failure::Invalid(vec![e.message(lang)]))?;
             print(&match format {
@@ -1194,6 +1216,19 @@ fn template(out: &Path, policy: Option<&Path>, years: Option<&str>, lang: Lang) 
     let tables = avance_import::workbook::template(policy.as_ref(), range);
     avance_import::workbook::write_xlsx(&tables, out).map_err(|i| issues(i, lang))?;
     print(&format!("{} {}\n", lang.pick("Escrito:", "Written:"), out.display()))
+}
+
+/// The PEI a command names: its file, or an entity's PEI in the database.
+fn pei_plan(source: &PeiSource, db: Option<&str>, lang: Lang) -> Result<avance_core::pei::PeiPlan, Failure> {
+    match (&source.file, &source.entity) {
+        (Some(file), _) => avance_import::pei::read(file).map_err(|list| issues(list, lang)),
+        (None, entity) => db::block_on(db::pei_plan(
+            &db::location(db),
+            entity.as_deref().unwrap_or_default(),
+            source.first_year,
+            lang,
+        ))?,
+    }
 }
 
 fn parse_years(s: &str) -> Option<avance_core::model::YearRange> {

@@ -1270,3 +1270,27 @@ fn pei_in_the_database() {
         "error: la entidad no tiene PEI en la base de datos (avance pei list muestra los que hay)"
     );
 }
+
+/// `avance pei report` writes the Anexo B-7 as PDF; its text layer reads back (`pei
+/// import-report`) to the same plan's figures and names, and `pei audit` finds nothing.
+#[test]
+fn pei_pdf_round_trip() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let pdf = dir.path().join("pei.pdf");
+    let pdf = pdf.to_str().expect("utf-8");
+    let example = "examples/pei-igp-2020-2026/pei.json";
+    let out = avance(&["pei", "report", example, "--out", pdf]);
+    assert!(out.status.success(), "{}", stderr(&out));
+    assert!(std::fs::read(pdf).expect("pdf").starts_with(b"%PDF"));
+    let audit = avance(&["pei", "audit", pdf]);
+    assert!(audit.status.success(), "{}{}", stdout(&audit), stderr(&audit));
+    assert!(stdout(&audit).contains("75 avances impresos; 0 contradicen los datos del propio reporte."));
+    let back = dir.path().join("back.json");
+    avance(&["pei", "import-report", pdf, "--out", back.to_str().expect("utf-8")]);
+    let doc = |file: &str| -> serde_json::Value {
+        serde_json::from_str(&stdout(&avance(&["pei", "compute", file, "--format", "json"]))).expect("json")
+    };
+    let (from_pdf, from_file) = (doc(back.to_str().expect("utf-8")), doc(example));
+    assert_eq!(from_pdf["indicators"], from_file["indicators"], "names, units, baselines and every figure");
+    assert_eq!(from_pdf["entity"]["name"], "Instituto Geofísico del Perú");
+}

@@ -89,6 +89,8 @@ fn is_furniture(line: &str) -> bool {
         || lower.starts_with("sector")
         || lower.starts_with("código")
         || lower.starts_with("codigo")
+        || lower.starts_with("línea base")
+        || lower.starts_with("linea base")
         || lower.starts_with("página")
         || lower.starts_with("pagina")
         || lower.starts_with("nota")
@@ -107,6 +109,61 @@ struct Row {
     unit: Option<Unit>,
 }
 
+/// The words of a row after its code, over its line and the lines that go on from it: a PDF's
+/// text layer may break a row before its unit and values, a printed description may go on after
+/// them.
+struct Words {
+    line: usize,
+    code: PeiCode,
+    words: Vec<String>,
+}
+
+/// A line with every code on it starting a line of its own: a PDF's text layer glues an OEI or AEI
+/// row's code to its first indicator's (`OEI.01IND.01.OEI.01`).
+fn split_codes(line: &str) -> Vec<&str> {
+    let mut out = Vec::new();
+    let mut start = 0;
+    for (i, _) in line.match_indices("IND.") {
+        if i > start
+            && !line[..i].ends_with(char::is_whitespace)
+            && line[start..i].trim_end().parse::<PeiCode>().is_ok()
+        {
+            out.push(&line[start..i]);
+            start = i;
+        }
+    }
+    out.push(&line[start..]);
+    out
+}
+
+/// An indicator row's words split into its description, unit and the `want` values: the values
+/// are the first run of `want` cells or more (its first `want` after a unit of measure, else its
+/// last `want`: a description may end with a number); what goes before and after is the
+/// description. `None` (with how many values there are) when no run is long enough.
+fn split_row(words: &[String], want: usize) -> Result<(String, Option<Unit>, Vec<String>), usize> {
+    let mut runs: Vec<(usize, usize)> = Vec::new();
+    let mut i = 0;
+    while i < words.len() {
+        if is_value(&words[i]) {
+            let start = i;
+            while i < words.len() && is_value(&words[i]) {
+                i += 1;
+            }
+            runs.push((start, i));
+        } else {
+            i += 1;
+        }
+    }
+    let Some(&(start, end)) = runs.iter().find(|(a, b)| b - a >= want) else {
+        return Err(runs.iter().map(|(a, b)| b - a).max().unwrap_or(0));
+    };
+    let unit = start.checked_sub(1).and_then(|u| unit_named(&words[u]));
+    let (from, to) = if unit.is_some() { (start, start + want) } else { (end - want, end) };
+    let name_end = if unit.is_some() { start - 1 } else { from };
+    let name: Vec<&str> = words[..name_end].iter().chain(&words[to..]).map(String::as_str).collect();
+    Ok((name.join(" "), unit, words[from..to].to_vec()))
+}
+
 /// Reads a report's text; `file` names it in issues.
 pub fn parse(file: &Path, text: &str) -> Result<PeiReportImport, Vec<Issue>> {
     let mut issues = Vec::new();
@@ -117,7 +174,7 @@ pub fn parse(file: &Path, text: &str) -> Result<PeiReportImport, Vec<Issue>> {
         kind: IssueKind::Unreadable { text: text.chars().take(120).collect(), reason },
     };
     let (mut period, mut cut, mut entity, mut sector) = (None, None, None, String::new());
-    let mut rows: Vec<Row> = Vec::new();
+    let mut rows: Vec<Words> = Vec::new();
     // Whether the previous line belongs to a row whose description may go on.
     let mut open = false;
     for (n, raw) in text.lines().enumerate() {
@@ -154,21 +211,18 @@ pub fn parse(file: &Path, text: &str) -> Result<PeiReportImport, Vec<Issue>> {
             sector = rest.trim().to_string();
         }
         let first_word = t.split_whitespace().next().unwrap_or("");
-        if let Ok(code) = first_word.parse::<PeiCode>() {
-            let rest: Vec<&str> = t[first_word.len()..].split_whitespace().collect();
-            let split = rest.iter().rposition(|w| !is_value(w)).map_or(0, |i| i + 1);
-            let (mut words, tail) = rest.split_at(split);
-            let unit = words.last().and_then(|w| unit_named(w));
-            if unit.is_some() && code.kind().is_indicator() {
-                words = &words[..words.len() - 1];
+        let coded = first_word.get(..4).is_some_and(|p| matches!(p, "IND." | "OEI." | "AEI."));
+        if coded {
+            for piece in split_codes(t) {
+                let first_word = piece.split_whitespace().next().unwrap_or("");
+                match first_word.parse::<PeiCode>() {
+                    Ok(code) => {
+                        let words = piece[first_word.len()..].split_whitespace().map(str::to_string).collect();
+                        rows.push(Words { line: line_no, code, words });
+                    }
+                    Err(_) => issues.push(issue(Some(line_no), None, piece, Unreadable::BadCode)),
+                }
             }
-            rows.push(Row {
-                line: line_no,
-                code,
-                name: words.join(" "),
-                tail: tail.iter().map(|s| s.to_string()).collect(),
-                unit,
-            });
             open = true;
             continue;
         }
@@ -180,10 +234,7 @@ pub fn parse(file: &Path, text: &str) -> Result<PeiReportImport, Vec<Issue>> {
             && line.starts_with(char::is_whitespace)
             && let Some(row) = rows.last_mut()
         {
-            if !row.name.is_empty() {
-                row.name.push(' ');
-            }
-            row.name.push_str(&t.split_whitespace().collect::<Vec<_>>().join(" "));
+            row.words.extend(t.split_whitespace().map(str::to_string));
             continue;
         }
         open = false;
@@ -203,37 +254,22 @@ pub fn parse(file: &Path, text: &str) -> Result<PeiReportImport, Vec<Issue>> {
     let mut elements: Vec<(usize, PeiElement)> = Vec::new();
     let mut indicators: Vec<(usize, PeiIndicator)> = Vec::new();
     let mut published = Vec::new();
-    for row in rows {
-        if !row.code.kind().is_indicator() {
+    let want = 2 + targets_n + 2 * years_n;
+    for Words { line, code, words } in rows {
+        if !code.kind().is_indicator() {
             // An element's row has no values: every word is its name.
-            let mut name = row.name;
-            for word in &row.tail {
-                if !name.is_empty() {
-                    name.push(' ');
-                }
-                name.push_str(word);
-            }
-            let name = (!name.is_empty()).then_some(name);
-            elements.push((row.line, PeiElement { code: row.code, name }));
+            let name = (!words.is_empty()).then(|| words.join(" "));
+            elements.push((line, PeiElement { code, name }));
             continue;
         }
-        let want = 2 + targets_n + 2 * years_n;
-        let mut row = row;
-        // A description that ends with numbers ("… al 2030"): they belong to the name.
-        if row.tail.len() > want && row.unit.is_none() {
-            let extra: Vec<String> = row.tail.drain(..row.tail.len() - want).collect();
-            for word in extra {
-                if !row.name.is_empty() {
-                    row.name.push(' ');
-                }
-                row.name.push_str(&word);
+        let row = match split_row(&words, want) {
+            Ok((name, unit, tail)) => Row { line, code, name, tail, unit },
+            Err(found) => {
+                let reason = Unreadable::PeiValues { found, targets: targets_n, years: years_n };
+                issues.push(issue(Some(line), Some(&code), &words.join(" "), reason));
+                continue;
             }
-        }
-        if row.tail.len() != want {
-            let reason = Unreadable::PeiValues { found: row.tail.len(), targets: targets_n, years: years_n };
-            issues.push(issue(Some(row.line), Some(&row.code), &row.tail.join(" "), reason));
-            continue;
-        }
+        };
         let unit = row.unit.unwrap_or(Unit::Numero);
         let mut bad = false;
         let mut cell = |text: &str| -> Option<Cell> {

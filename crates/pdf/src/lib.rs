@@ -29,6 +29,16 @@ pub fn render_portfolio(
     world::compile(markup::portfolio(items, year, lang))
 }
 
+/// A PEI's follow-up (CEPLAN's Anexo B-7) as PDF bytes: A4 landscape, the table's header repeated
+/// on every page, the notes the version prints.
+pub fn render_pei(
+    plan: &avance_core::pei::PeiPlan,
+    result: &avance_core::pei::PeiResult,
+    lang: Lang,
+) -> Result<Vec<u8>, PdfError> {
+    world::compile(markup::pei(plan, result, lang))
+}
+
 /// The report as PDF bytes: A4 landscape, running header, page numbers, table headers repeated.
 pub fn render(policy: &Policy, result: &PolicyResult, lang: Lang, data_hash: &str) -> Result<Vec<u8>, PdfError> {
     world::compile(source(policy, result, lang, data_hash))

@@ -410,3 +410,135 @@ pub fn portfolio(items: &[(&Policy, &PolicyResult)], year: avance_core::model::Y
     }
     o
 }
+
+/// A PEI's follow-up as CEPLAN's Anexo B-7 prints it: the header (period, follow-up year, entity,
+/// sector), one table with a row per OEI and AEI and a row per indicator (code, description, unit,
+/// baseline year and value, the logros esperados of every year of the period, the valores
+/// obtenidos and avances of every year up to the cut), and the notes the version prints.
+pub fn pei(plan: &avance_core::pei::PeiPlan, result: &avance_core::pei::PeiResult, lang: Lang) -> String {
+    use avance_core::pei::PeiCodeKind;
+    let profile = &result.profile;
+    let years: Vec<u16> = (plan.first_year.get()..=plan.last_year.get()).collect();
+    let done: Vec<u16> = years.iter().copied().filter(|y| *y <= result.cut.get()).collect();
+    let title = format!(
+        "{} {}–{} — {}",
+        lang.pick("Seguimiento del PEI", "PEI follow-up"),
+        plan.first_year,
+        plan.last_year,
+        plan.entity_name
+    );
+    let mut o = String::new();
+    preamble(&mut o, &title, &plan.entity_code, lang);
+    let _ = writeln!(
+        o,
+        "#text(size: 13pt, weight: \"bold\", {})\n",
+        s(lang.pick("ANEXO B-7: SEGUIMIENTO DEL PEI", "ANEXO B-7: PEI FOLLOW-UP"))
+    );
+    for (k, v) in [
+        ("Periodo del Plan", format!("{} - {}", plan.first_year, plan.last_year)),
+        ("Año de Seguimiento", result.cut.to_string()),
+        ("Pliego", format!("{} {}", plan.entity_code, plan.entity_name)),
+        ("Sector", plan.sector.clone()),
+    ] {
+        if !v.is_empty() {
+            let _ = writeln!(o, "#text(weight: \"bold\", {}) #{}\n", s(&format!("{k}:")), s(&v));
+        }
+    }
+    let _ =
+        writeln!(o, "#text({})\n", s(&format!("{} {}", lang.pick("Perfil de reglas:", "Rule profile:"), profile.id())));
+    let (n, k) = (years.len(), done.len());
+    let _ = write!(o, "#table(columns: (auto, 1fr, auto, auto, auto");
+    for _ in 0..(n + 2 * k) {
+        let _ = write!(o, ", auto");
+    }
+    let _ = writeln!(o, "),");
+    let hs =
+        |t: &str, span: &str| format!("table.cell({span}, fill: rgb(\"#e8eef5\"), text(weight: \"bold\", {}))", s(t));
+    let _ = writeln!(
+        o,
+        "  table.header(repeat: true, {}, {}, {}, {}, {}, {}, {},",
+        hs(lang.pick("Código", "Code"), "rowspan: 2"),
+        hs(lang.pick("Descripción", "Description"), "rowspan: 2"),
+        hs(lang.pick("Unidad de medida", "Unit of measure"), "rowspan: 2"),
+        hs(lang.pick("Línea base", "Baseline"), "colspan: 2"),
+        hs(lang.pick("Logros esperados", "Expected values"), &format!("colspan: {n}")),
+        hs(lang.pick("Valor obtenido", "Obtained value"), &format!("colspan: {k}")),
+        hs(lang.pick("Avance (%)", "Progress (%)"), &format!("colspan: {k}"))
+    );
+    let _ = write!(
+        o,
+        "    {}, {}",
+        hs(lang.pick("Año", "Year"), "colspan: 1"),
+        hs(lang.pick("Valor", "Value"), "colspan: 1")
+    );
+    for y in years.iter().chain(done.iter()).chain(done.iter()) {
+        let _ = write!(o, ", {}", hs(&y.to_string(), "colspan: 1"));
+    }
+    let _ = writeln!(o, "),");
+    let columns = 5 + n + 2 * k;
+    let row = |o: &mut String, i: usize| {
+        let ind = &plan.indicators[i];
+        let _ = write!(
+            o,
+            "  {}, {}, {}, {}, {}",
+            s(ind.code.as_str()),
+            s(&ind.name),
+            s(ind.unit.label(Lang::Es)),
+            s(&ind.baseline.as_ref().map_or_else(|| "-".to_string(), |b| b.year.to_string())),
+            s(ind.baseline.as_ref().map_or("-", |b| b.value.text()))
+        );
+        for y in &years {
+            let y = avance_core::model::Year::new(*y).ok();
+            let _ = write!(
+                o,
+                ", table.cell(align: right, {})",
+                s(y.and_then(|y| ind.targets.get(&y)).map_or("-", |c| c.text()))
+            );
+        }
+        for y in &done {
+            let y = avance_core::model::Year::new(*y).ok();
+            let _ = write!(
+                o,
+                ", table.cell(align: right, {})",
+                s(y.and_then(|y| ind.actuals.get(&y)).map_or("-", |c| c.text()))
+            );
+        }
+        for y in &done {
+            let printed =
+                result.rows.iter().find(|r| r.indicator == i && r.year.get() == *y).map(|r| r.figure.printed(profile));
+            let _ = write!(o, ", table.cell(align: right, {})", s(printed.as_deref().unwrap_or("-")));
+        }
+        let _ = writeln!(o, ",");
+    };
+    let element = |o: &mut String, e: &avance_core::pei::PeiElement, fill: &str| {
+        let _ = writeln!(
+            o,
+            "  table.cell(fill: {fill}, text(weight: \"bold\", {})), table.cell(colspan: {}, fill: {fill}, text(weight: \"bold\", {})),",
+            s(e.code.as_str()),
+            columns - 1,
+            s(e.name.as_deref().unwrap_or(""))
+        );
+    };
+    let of = |code: &avance_core::pei::PeiCode| {
+        (0..plan.indicators.len())
+            .filter(|&i| plan.indicators[i].code.parent().as_ref() == Some(code))
+            .collect::<Vec<_>>()
+    };
+    for objective in plan.elements.iter().filter(|e| e.code.kind() == PeiCodeKind::Objective) {
+        element(&mut o, objective, "rgb(\"#dbe6f3\")");
+        for i in of(&objective.code) {
+            row(&mut o, i);
+        }
+        for action in plan.elements.iter().filter(|e| e.code.parent().as_ref() == Some(&objective.code)) {
+            element(&mut o, action, "luma(240)");
+            for i in of(&action.code) {
+                row(&mut o, i);
+            }
+        }
+    }
+    let _ = writeln!(o, ")\n");
+    for note in avance_report::pei::printed_notes(profile) {
+        let _ = writeln!(o, "#text(size: 7pt, {})\n", s(note));
+    }
+    o
+}

@@ -175,6 +175,7 @@ pub fn router(state: AppState) -> Router {
         .route("/mi-poi", get(work::my_poi))
         .route("/pei", get(pei::list))
         .route("/pei/{entity}", get(pei::page))
+        .route("/pei/{entity}/seguimiento.pdf", get(pei::pdf))
         .route("/pei/{entity}/registro", get(work::pei_entry).post(work::pei_record))
         .route("/mi-pei", get(work::my_pei))
         .route("/ingresar", get(work::login_form).post(work::login))

@@ -113,6 +113,7 @@ struct Texts {
     notes: &'static str,
     nd: &'static str,
     record: &'static str,
+    pdf: &'static str,
 }
 
 #[derive(Template)]
@@ -128,6 +129,7 @@ struct PeiPageTemplate {
     blocks: Vec<ElementBlock>,
     notes: Vec<&'static str>,
     registro: Option<String>,
+    pdf: String,
 }
 
 #[derive(Debug, Default, Deserialize)]
@@ -224,6 +226,7 @@ pub async fn page(
                 "ND: no expected value or no obtained value in the year.",
             ),
             record: l.pick("Registrar los valores obtenidos", "Record the values obtained"),
+            pdf: l.pick("Descargar el Anexo B-7 en PDF", "Download the Anexo B-7 as PDF"),
         },
         entity: plan.entity_code.clone(),
         header: vec![
@@ -238,8 +241,57 @@ pub async fn page(
         first_year: i32::from(plan.first_year.get()),
         blocks,
         notes: avance_report::pei::printed_notes(profile),
+        pdf: format!(
+            "/pei/{}/seguimiento.pdf?periodo={}&anio={}",
+            crate::view::encode(&plan.entity_code),
+            plan.first_year,
+            fig.cut
+        ),
         registro: mine
             .then(|| format!("/pei/{}/registro?periodo={}", crate::view::encode(&plan.entity_code), plan.first_year)),
     };
     render(&page).into_response()
+}
+
+/// `/pei/{entidad}/seguimiento.pdf`: the Seguimiento del PEI of the year (CEPLAN's Anexo B-7) as
+/// PDF, as `avance pei report` writes it.
+pub async fn pdf(
+    State(state): State<AppState>,
+    v: Viewer,
+    Path(entity): Path<String>,
+    Query(q): Query<PeiQuery>,
+) -> Response {
+    let l = v.lang;
+    let first_year = q.periodo.trim().parse::<i32>().ok();
+    let year = q.anio.trim().parse::<u16>().ok();
+    let p = match state.app.pei_page(&entity, first_year, year).await {
+        Ok(p) => p,
+        Err(e) => return Fail::new(e, &v).into_response(),
+    };
+    let filename = format!("seguimiento-pei-{}-{}.pdf", p.plan.entity_code, p.figures.cut);
+    let (plan, figures) = (p.plan, p.figures);
+    let made =
+        tokio::task::spawn_blocking(move || avance_pdf::render_pei(&plan, &figures, l).map_err(|e| e.to_string()))
+            .await
+            .map_err(|e| e.to_string())
+            .and_then(|x| x);
+    match made {
+        Ok(bytes) => (
+            axum::http::StatusCode::OK,
+            [
+                (axum::http::header::CONTENT_TYPE, "application/pdf".to_string()),
+                (axum::http::header::CONTENT_DISPOSITION, format!("attachment; filename=\"{filename}\"")),
+            ],
+            bytes,
+        )
+            .into_response(),
+        Err(e) => {
+            tracing::error!(entity = %entity, error = %e, "PEI PDF could not be generated");
+            crate::view::error_page(
+                axum::http::StatusCode::INTERNAL_SERVER_ERROR,
+                l.pick("No se pudo generar el archivo.", "The file could not be generated."),
+                l,
+            )
+        }
+    }
 }

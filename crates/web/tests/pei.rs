@@ -39,6 +39,17 @@ async fn public_pei_pages() {
     assert!(html.contains(r#"<tr><th scope="row" class="num">2021</th><td class="num" data-label="Logro esperado">35.00</td><td class="num" data-label="Valor obtenido">32.00</td><td class="num" data-label="Avance %">91.43</td></tr>"#), "{html}");
     assert!(html.contains("NOTA : El porcentaje de avance de los indicadores ha sido truncado en 100 %"));
     assert!(!html.contains("/registro"), "no link to record for the public");
+    assert!(
+        html.contains(
+            r#"<a href="/pei/IGP/seguimiento.pdf?periodo=2020&#38;anio=2022">Descargar el Anexo B-7 en PDF</a>"#
+        ),
+        "{html}"
+    );
+    let pdf = c.get("/pei/IGP/seguimiento.pdf?periodo=2020&anio=2022").await;
+    assert_eq!(pdf.status, StatusCode::OK);
+    assert_eq!(pdf.headers["content-type"], "application/pdf");
+    assert_eq!(pdf.headers["content-disposition"], "attachment; filename=\"seguimiento-pei-IGP-2022.pdf\"");
+    assert!(pdf.body.starts_with(b"%PDF"));
     // Another year: 2020 only; a year outside the period; an entity without PEI.
     let y2020 = c.get("/pei/IGP?periodo=2020&anio=2020").await.text();
     assert!(y2020.contains("<dd>2020</dd>") && !y2020.contains(r#"<th scope="row" class="num">2021</th>"#));
