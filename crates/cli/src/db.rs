@@ -405,21 +405,8 @@ pub async fn load_poi(
             Ok(o) => outcomes.push(o),
             Err(e) => {
                 app.close().await;
-                let loaded = outcomes.len();
-                let mut f = app_failure(location, e, lang);
-                if let Failure::Invalid(lines) = &mut f {
-                    lines.push(match lang {
-                        Lang::Es => format!(
-                            "POI {} {}: no se cargó; los {loaded} anteriores sí quedaron cargados",
-                            plan.entity_code, plan.year
-                        ),
-                        Lang::En => format!(
-                            "POI {} {}: not loaded; the {loaded} before it were loaded",
-                            plan.entity_code, plan.year
-                        ),
-                    });
-                }
-                return Err(f);
+                let what = format!("POI {} {}", plan.entity_code, plan.year);
+                return Err(not_loaded(app_failure(location, e, lang), &what, outcomes.len(), lang));
             }
         }
     }
@@ -554,21 +541,8 @@ pub async fn load_pei(
             Ok(c) => changes.push(c),
             Err(e) => {
                 app.close().await;
-                let loaded = changes.len();
-                let mut f = app_failure(location, e, lang);
-                if let Failure::Invalid(lines) = &mut f {
-                    lines.push(match lang {
-                        Lang::Es => format!(
-                            "PEI {} {}: no se cargó; los {loaded} anteriores sí quedaron cargados",
-                            plan.entity_code, plan.first_year
-                        ),
-                        Lang::En => format!(
-                            "PEI {} {}: not loaded; the {loaded} before it were loaded",
-                            plan.entity_code, plan.first_year
-                        ),
-                    });
-                }
-                return Err(f);
+                let what = format!("PEI {} {}", plan.entity_code, plan.first_year);
+                return Err(not_loaded(app_failure(location, e, lang), &what, changes.len(), lang));
             }
         }
     }
@@ -673,4 +647,16 @@ pub async fn pei_history(
         ));
     }
     Ok(o)
+}
+
+/// A plan's load refused part of the way through many: the failure, and that the `loaded` before it
+/// stay loaded (each plan is its own transaction).
+fn not_loaded(mut f: Failure, what: &str, loaded: usize, lang: Lang) -> Failure {
+    if let Failure::Invalid(lines) = &mut f {
+        lines.push(match lang {
+            Lang::Es => format!("{what}: no se cargó; los {loaded} anteriores sí quedaron cargados"),
+            Lang::En => format!("{what}: not loaded; the {loaded} before it were loaded"),
+        });
+    }
+    f
 }

@@ -962,34 +962,19 @@ fn run(cli: &Cli) -> Result<(), Failure> {
         Command::Poi(PoiCommand::Schema) => print(avance_import::poi::SCHEMA),
         Command::Poi(PoiCommand::ImportReport(ReportImport { report, out })) => {
             let imported = avance_import::poi_text::read(report).map_err(|list| issues(list, lang))?;
-            let text = json_text(&avance_import::poi::to_json(&imported.plan));
-            match out {
-                None => print(&text),
-                Some(file) => {
-                    std::fs::write(file, text).map_err(|e| cannot_write(file, e, lang))?;
-                    let plan = &imported.plan;
-                    print(&match lang {
-                        Lang::Es => format!(
-                            "Escrito: {} (POI {} de {}, {} AEI, {} actividades, {} cifras impresas)\n",
-                            file.display(),
-                            plan.year,
-                            plan.entity_name,
-                            plan.aei.len(),
-                            plan.activities.len(),
-                            imported.published.len()
-                        ),
-                        Lang::En => format!(
-                            "Written: {} (POI {} of {}, {} AEI, {} activities, {} figures printed)\n",
-                            file.display(),
-                            plan.year,
-                            plan.entity_name,
-                            plan.aei.len(),
-                            plan.activities.len(),
-                            imported.published.len()
-                        ),
-                    })
-                }
-            }
+            let plan = &imported.plan;
+            let (aei, activities, printed) = (plan.aei.len(), plan.activities.len(), imported.published.len());
+            let about = match lang {
+                Lang::Es => format!(
+                    "POI {} de {}, {aei} AEI, {activities} actividades, {printed} cifras impresas",
+                    plan.year, plan.entity_name
+                ),
+                Lang::En => format!(
+                    "POI {} of {}, {aei} AEI, {activities} activities, {printed} figures printed",
+                    plan.year, plan.entity_name
+                ),
+            };
+            print_or_write(out.as_deref(), &json_text(&avance_import::poi::to_json(plan)), &about, lang)
         }
         Command::Poi(PoiCommand::Audit(ReportAudit { report, profile, format })) => {
             let imported = avance_import::poi_text::read(report).map_err(|list| issues(list, lang))?;
@@ -1013,36 +998,18 @@ fn run(cli: &Cli) -> Result<(), Failure> {
         Command::Pei(PeiCommand::Schema) => print(avance_import::pei::SCHEMA),
         Command::Pei(PeiCommand::ImportReport(ReportImport { report, out })) => {
             let imported = avance_import::pei_text::read(report).map_err(|list| issues(list, lang))?;
-            let text = avance_import::pei::to_json(&imported.plan);
-            match out {
-                None => print(&text),
-                Some(file) => {
-                    std::fs::write(file, text).map_err(|e| cannot_write(file, e, lang))?;
-                    let plan = &imported.plan;
-                    print(&match lang {
-                        Lang::Es => format!(
-                            "Escrito: {} (PEI {}–{} de {}, {} indicadores, seguimiento {}, {} avances impresos)\n",
-                            file.display(),
-                            plan.first_year,
-                            plan.last_year,
-                            plan.entity_name,
-                            plan.indicators.len(),
-                            imported.cut,
-                            imported.published.len()
-                        ),
-                        Lang::En => format!(
-                            "Written: {} (PEI {}–{} of {}, {} indicators, follow-up {}, {} avances printed)\n",
-                            file.display(),
-                            plan.first_year,
-                            plan.last_year,
-                            plan.entity_name,
-                            plan.indicators.len(),
-                            imported.cut,
-                            imported.published.len()
-                        ),
-                    })
-                }
-            }
+            let plan = &imported.plan;
+            let (first, last, name) = (plan.first_year, plan.last_year, &plan.entity_name);
+            let (indicators, cut, printed) = (plan.indicators.len(), imported.cut, imported.published.len());
+            let about = match lang {
+                Lang::Es => format!(
+                    "PEI {first}–{last} de {name}, {indicators} indicadores, seguimiento {cut}, {printed} avances impresos"
+                ),
+                Lang::En => format!(
+                    "PEI {first}–{last} of {name}, {indicators} indicators, follow-up {cut}, {printed} avances printed"
+                ),
+            };
+            print_or_write(out.as_deref(), &avance_import::pei::to_json(plan), &about, lang)
         }
         Command::Pei(PeiCommand::Audit(ReportAudit { report, profile, format })) => {
             let imported = avance_import::pei_text::read(report).map_err(|list| issues(list, lang))?;
@@ -1216,6 +1183,17 @@ fn template(out: &Path, policy: Option<&Path>, years: Option<&str>, lang: Lang) 
     let tables = avance_import::workbook::template(policy.as_ref(), range);
     avance_import::workbook::write_xlsx(&tables, out).map_err(|i| issues(i, lang))?;
     print(&format!("{} {}\n", lang.pick("Escrito:", "Written:"), out.display()))
+}
+
+/// Prints `text`, or writes it to `out` and says so with what it holds (`about`).
+fn print_or_write(out: Option<&Path>, text: &str, about: &str, lang: Lang) -> Result<(), Failure> {
+    match out {
+        None => print(text),
+        Some(file) => {
+            std::fs::write(file, text).map_err(|e| cannot_write(file, e, lang))?;
+            print(&format!("{} {} ({about})\n", lang.pick("Escrito:", "Written:"), file.display()))
+        }
+    }
 }
 
 /// The PEI a command names: its file, or an entity's PEI in the database.

@@ -144,6 +144,13 @@ fn text(c: Option<&Cell>) -> String {
     c.map_or_else(|| "—".to_string(), |c| c.text().to_string())
 }
 
+/// The PEI and year a page or its PDF asks for (`?periodo=&anio=`), or the page of the refusal.
+async fn asked(state: &AppState, v: &Viewer, entity: &str, q: &PeiQuery) -> Result<avance_app::pei::PeiPage, Response> {
+    let first_year = q.periodo.trim().parse::<i32>().ok();
+    let year = q.anio.trim().parse::<u16>().ok();
+    state.app.pei_page(entity, first_year, year).await.map_err(|e| Fail::new(e, v).into_response())
+}
+
 pub async fn page(
     State(state): State<AppState>,
     v: Viewer,
@@ -151,11 +158,9 @@ pub async fn page(
     Query(q): Query<PeiQuery>,
 ) -> Response {
     let l = v.lang;
-    let first_year = q.periodo.trim().parse::<i32>().ok();
-    let year = q.anio.trim().parse::<u16>().ok();
-    let p = match state.app.pei_page(&entity, first_year, year).await {
+    let p = match asked(&state, &v, &entity, &q).await {
         Ok(p) => p,
-        Err(e) => return Fail::new(e, &v).into_response(),
+        Err(page) => return page,
     };
     let (plan, fig) = (&p.plan, &p.figures);
     let profile = &fig.profile;
@@ -262,11 +267,9 @@ pub async fn pdf(
     Query(q): Query<PeiQuery>,
 ) -> Response {
     let l = v.lang;
-    let first_year = q.periodo.trim().parse::<i32>().ok();
-    let year = q.anio.trim().parse::<u16>().ok();
-    let p = match state.app.pei_page(&entity, first_year, year).await {
+    let p = match asked(&state, &v, &entity, &q).await {
         Ok(p) => p,
-        Err(e) => return Fail::new(e, &v).into_response(),
+        Err(page) => return page,
     };
     let filename = format!("seguimiento-pei-{}-{}.pdf", p.plan.entity_code, p.figures.cut);
     let (plan, figures) = (p.plan, p.figures);

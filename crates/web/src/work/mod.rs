@@ -29,6 +29,28 @@ pub use review::{review, review_list};
 pub use targets::change_target;
 pub use tracking::{tracking, tracking_csv};
 
+/// What a refused plan form (a POI's month, a PEI's year) keeps: the values typed, by code, and the
+/// message of each refused one.
+struct Kept {
+    values: Vec<(String, String)>,
+    errors: Vec<(String, String)>,
+    message: String,
+}
+
+impl Kept {
+    /// The form's `values` and the refused `items` (by position in `values`), and the refusal.
+    fn refused(
+        values: Vec<(String, String)>,
+        items: Vec<(usize, avance_app::AppError)>,
+        l: avance_core::lang::Lang,
+    ) -> (Kept, avance_app::AppError) {
+        let errors =
+            items.iter().filter_map(|(i, e)| values.get(*i).map(|(code, _)| (code.clone(), e.message(l)))).collect();
+        let e = avance_app::AppError::Items(items);
+        (Kept { values, errors, message: e.message(l) }, e)
+    }
+}
+
 /// "Mi PEI", "Mi POI": the form of the actor's own plan (`form`, from the use case that finds it),
 /// or a page saying the account records none (`none`, in Spanish and English); the public is sent
 /// to log in.

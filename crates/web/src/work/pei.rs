@@ -77,12 +77,7 @@ pub struct EntryQuery {
     guardado: String,
 }
 
-/// What a refused form keeps: the values typed and the message of each refused one.
-struct Kept {
-    values: Vec<(String, String)>,
-    errors: Vec<(String, String)>,
-    message: String,
-}
+use super::Kept;
 
 fn entry_page(v: &Viewer, view: &PeiEntryView, notice: Option<String>, kept: Option<&Kept>) -> EntryPage {
     let l = v.lang;
@@ -201,12 +196,7 @@ pub async fn record(
                 Ok(view) => view,
                 Err(e) => return Fail::new(e, &v).into_response(),
             };
-            let errors = items
-                .iter()
-                .filter_map(|(i, e)| values.get(*i).map(|(code, _)| (code.clone(), e.message(l))))
-                .collect();
-            let e = AppError::Items(items);
-            let kept = Kept { values, errors, message: e.message(l) };
+            let (kept, e) = Kept::refused(values, items, l);
             with_status(render(&entry_page(&v, &view, None, Some(&kept))).into_response(), &e)
         }
         Err(e) => Fail::new(e, &v).into_response(),
