@@ -212,6 +212,8 @@ pub enum ConflictKind {
     NotResendable,
     /// A password-reset message is never sent again: its link is used up or blanked out.
     ResetNotResendable,
+    /// The plan kept changing while it was being published.
+    Busy,
 }
 
 /// A use case's refusal.
@@ -275,6 +277,7 @@ impl From<StoreError> for AppError {
             }
             StoreError::Conflict(avance_store::Conflict::ResetLinkUsed) => AppError::NotFound(Missing::ResetLink),
             StoreError::Conflict(avance_store::Conflict::NoSuchPoi { .. }) => AppError::NotFound(Missing::Poi),
+            StoreError::Conflict(avance_store::Conflict::NoSuchPei(_)) => AppError::NotFound(Missing::Pei),
             StoreError::Conflict(avance_store::Conflict::NoSuchActivity(_)) => AppError::NotFound(Missing::Activity),
             StoreError::UnknownPolicy(_) => AppError::NotFound(Missing::Policy),
             e => AppError::Store(e),
@@ -350,6 +353,12 @@ impl AppError {
                 Lang::En => format!("reporting for this year is not open yet: it opens on {day}"),
             },
             AppError::Conflict(ConflictKind::Workflow(w)) => w.message(l).to_string(),
+            AppError::Conflict(ConflictKind::Busy) => l
+                .pick(
+                    "El plan cambió mientras se publicaba, varias veces seguidas: inténtelo de nuevo.",
+                    "The plan changed while it was being published, several times in a row: try again.",
+                )
+                .to_string(),
             AppError::Conflict(ConflictKind::ResetNotResendable) => l
                 .pick(
                     "Un enlace para restablecer la contraseña no se reenvía: su secreto se borra al enviarlo. El usuario pide otro en «¿Olvidó su contraseña?».",

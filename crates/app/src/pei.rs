@@ -371,3 +371,77 @@ impl crate::App {
         Ok(PeiEntryView { summary, plan, year, years })
     }
 }
+
+/// The figures document as publishing stores it: pretty JSON with a final newline, the same text
+/// `avance pei compute --format json` prints.
+fn figures_text(plan: &PeiPlan, result: &PeiResult) -> String {
+    let mut s = serde_json::to_string_pretty(&avance_report::pei::json(plan, result)).unwrap_or_default();
+    s.push('\n');
+    s
+}
+
+impl crate::App {
+    /// Publishes an entity's PEI follow-up of `year` (by default its last year with values): the
+    /// plan as it stands, the profile and the figures frozen with their hash, audited. The
+    /// entity's planning office or the administrator.
+    pub async fn publish_pei(
+        &self,
+        actor: &crate::Actor,
+        entity: &str,
+        first_year: Option<i32>,
+        year: Option<u16>,
+    ) -> Result<avance_store::pei::PeiSnapshot, AppError> {
+        use avance_core::access::{Action, Event, Resource};
+        self.allow(actor, Action::Publish, &Resource::Entity { code: entity })?;
+        // A change between reading the plan and freezing it: read and compute again.
+        for _ in 0..5 {
+            let (summary, plan) = self.pei(entity, first_year).await?;
+            let result = pei_figures(&plan, year, None)?;
+            let (inputs, figures) = (avance_import::pei::to_json(&plan), figures_text(&plan, &result));
+            let at = self.now();
+            let subject =
+                format!("PEI {} {}-{} {}", summary.entity_code, summary.first_year, summary.last_year, result.cut);
+            let snapshot = avance_store::pei::NewPeiSnapshot {
+                entity: &summary.entity_code,
+                first_year: summary.first_year,
+                year: i32::from(result.cut.get()),
+                as_of: summary.last_change,
+                profile: &plan.profile,
+                inputs: &inputs,
+                figures: &figures,
+                published_by: &actor.name,
+                audit: avance_store::app::NewAudit {
+                    subject: Some(&subject),
+                    ..avance_store::app::NewAudit::new(&at, &actor.name, Event::Publish)
+                },
+            };
+            if let Some(s) = self.store.publish_pei(&snapshot).await? {
+                tracing::info!(user = %actor.name, entity = %s.entity, year = s.year, hash = %s.content_hash, "PEI published");
+                return Ok(s);
+            }
+        }
+        Err(AppError::Conflict(crate::ConflictKind::Busy))
+    }
+
+    /// The published follow-ups of an entity's PEI (of `year`, or all), oldest first.
+    pub async fn pei_snapshots(
+        &self,
+        entity: &str,
+        first_year: Option<i32>,
+        year: Option<u16>,
+    ) -> Result<Vec<avance_store::pei::PeiSnapshot>, AppError> {
+        let (summary, _) = self.pei(entity, first_year).await?;
+        Ok(self.store.pei_snapshots(&summary.entity_code, summary.first_year, year.map(i32::from)).await?)
+    }
+}
+
+/// A published follow-up regenerated from its frozen inputs and profile: the plan, its figures,
+/// and whether they are the very figures published (the same text, and the same hash).
+pub fn regenerate(s: &avance_store::pei::PeiSnapshot) -> Result<(PeiPlan, PeiResult, bool), AppError> {
+    let plan = stored_plan(&s.entity, &s.inputs)?;
+    let year = u16::try_from(s.year).ok();
+    let result = pei_figures(&plan, year, Some(&s.profile))?;
+    let figures = figures_text(&plan, &result);
+    let same = figures == s.figures && avance_store::content_hash(&s.profile, &s.inputs, &figures) == s.content_hash;
+    Ok((plan, result, same))
+}

@@ -95,6 +95,11 @@ async fn story(store: Store) {
     assert_eq!(worded[2], (3, "Indicador: va una sola vez en el registro.".to_string()));
     assert_eq!(app.pei("IGP", None).await.unwrap().0.changes, 1, "nothing was recorded");
 
+    // Published by the entity's office (not by another entity's), frozen against later changes.
+    let published = app.publish_pei(&office, "IGP", None, Some(2022)).await.unwrap();
+    assert_eq!((published.year, published.as_of_change, published.published_by.as_str()), (2022, 1, "oppigp"));
+    assert_eq!(published.content_hash.len(), 64);
+
     // Two entries at once, of different indicators: both land, one change set each.
     let (one, two) = (entry(2023, &[("IND.01.OEI.01", "45.00")]), entry(2023, &[("IND.01.OEI.02", "12.00")]));
     let (a, b) = tokio::join!(app.record_pei_values(&office, &one), app.record_pei_values(&office, &two));
@@ -135,6 +140,29 @@ async fn story(store: Store) {
     details.sort_unstable();
     assert_eq!(details, ["IND.01.OEI.01 2023: 45.00", "IND.01.OEI.02 2023: 12.00", "IND.01.OEI.02 2023: —"]);
     assert!(audit.entries.iter().any(|e| e.action == avance_core::access::Event::LoadPei));
+    assert!(
+        audit.entries.iter().any(|e| e.action == avance_core::access::Event::Publish
+            && e.subject.as_deref() == Some("PEI IGP 2020-2026 2022"))
+    );
+
+    // The snapshot regenerates to the very figures published, although the plan changed since.
+    let snapshots = app.pei_snapshots("IGP", None, Some(2022)).await.unwrap();
+    assert_eq!(snapshots, std::slice::from_ref(&published));
+    let (frozen, figures, same) = avance_app::pei::regenerate(&snapshots[0]).unwrap();
+    assert!(same);
+    assert_eq!(frozen, plan, "the plan as it was published");
+    assert_eq!(figures.cut.get(), 2022);
+    assert!(app.pei_snapshots("IGP", None, Some(2021)).await.unwrap().is_empty());
+    let mut tampered = snapshots[0].clone();
+    tampered.figures = tampered.figures.replace("94.74", "99.99");
+    assert!(!avance_app::pei::regenerate(&tampered).unwrap().2);
+    // The public may not publish; the administrator may.
+    assert!(matches!(
+        app.publish_pei(&Actor::public(), "IGP", None, Some(2023)).await,
+        Err(AppError::Unauthenticated | AppError::Forbidden)
+    ));
+    let by_admin = app.publish_pei(&operator, "IGP", None, Some(2023)).await.unwrap();
+    assert_eq!(by_admin.as_of_change, 4, "as of the plan's latest change set");
 }
 
 #[tokio::test]

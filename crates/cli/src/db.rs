@@ -660,3 +660,65 @@ fn not_loaded(mut f: Failure, what: &str, loaded: usize, lang: Lang) -> Failure 
     }
     f
 }
+
+/// Publishes an entity's PEI follow-up of a year (as the operator).
+pub async fn pei_publish(
+    location: &Location,
+    entity: &str,
+    first_year: Option<i32>,
+    year: Option<u16>,
+    who: Option<&str>,
+    lang: Lang,
+) -> Result<String, Failure> {
+    let app = open_app(location, lang).await?;
+    let actor = avance_app::Actor::operator(&author(who));
+    let out = app.publish_pei(&actor, entity, first_year, year).await;
+    app.close().await;
+    let s = out.map_err(|e| app_failure(location, e, lang))?;
+    Ok(match lang {
+        Lang::Es => format!(
+            "Publicado el seguimiento {} del PEI {} {}: huella SHA-256 {} (datos al cambio {}, perfil {})\n",
+            s.year, s.entity, s.first_year, s.content_hash, s.as_of_change, s.profile
+        ),
+        Lang::En => format!(
+            "Published the {} follow-up of PEI {} {}: SHA-256 {} (data as of change {}, profile {})\n",
+            s.year, s.entity, s.first_year, s.content_hash, s.as_of_change, s.profile
+        ),
+    })
+}
+
+/// The latest published follow-up of an entity's PEI (of `year`, or its latest), regenerated from
+/// its frozen inputs; a failure if the figures regenerated are not the ones published.
+pub async fn pei_published(
+    location: &Location,
+    entity: &str,
+    first_year: Option<i32>,
+    year: Option<u16>,
+    lang: Lang,
+) -> Result<(avance_core::pei::PeiPlan, avance_core::pei::PeiResult), Failure> {
+    let app = open_app(location, lang).await?;
+    let out = app.pei_snapshots(entity, first_year, year).await;
+    app.close().await;
+    let snapshots = out.map_err(|e| app_failure(location, e, lang))?;
+    let Some(s) = snapshots.last() else {
+        return Err(Failure::Invalid(vec![
+            lang.pick(
+                "ese seguimiento del PEI no se publicó (avance pei publish lo publica)",
+                "that PEI follow-up was not published (avance pei publish publishes it)",
+            )
+            .to_string(),
+        ]));
+    };
+    let (plan, result, same) = avance_app::pei::regenerate(s).map_err(|e| app_failure(location, e, lang))?;
+    if !same {
+        return Err(Failure::Invalid(vec![format!(
+            "{} {}",
+            lang.pick(
+                "las cifras regeneradas no son las publicadas; huella",
+                "the regenerated figures are not those published; hash"
+            ),
+            s.content_hash
+        )]));
+    }
+    Ok((plan, result))
+}

@@ -354,6 +354,10 @@ enum PeiCommand {
     Compute {
         #[command(flatten)]
         source: PeiSource,
+        /// Las cifras publicadas (avance pei publish) del PEI de --entity, regeneradas de los datos
+        /// congelados: idénticas a las publicadas o un error.
+        #[arg(long, requires = "entity")]
+        published: bool,
         /// Año de seguimiento (por defecto, el último del periodo con valores obtenidos).
         #[arg(long, value_name = "AAAA")]
         year: Option<u16>,
@@ -362,6 +366,22 @@ enum PeiCommand {
         profile: Option<String>,
         #[arg(long, value_enum, default_value_t = Format::Table)]
         format: Format,
+    },
+    /// Publica el seguimiento de un año del PEI de una entidad en la base de datos: congela el plan
+    /// como está, el perfil y las cifras, con su huella SHA-256.
+    Publish {
+        /// Código de la entidad.
+        #[arg(long)]
+        entity: String,
+        /// Primer año del periodo del PEI (por defecto, el último PEI de la entidad).
+        #[arg(long, value_name = "AAAA")]
+        first_year: Option<i32>,
+        /// Año de seguimiento (por defecto, el último del periodo con valores obtenidos).
+        #[arg(long, value_name = "AAAA")]
+        year: Option<u16>,
+        /// Quién publica (por defecto, el usuario del sistema).
+        #[arg(long)]
+        author: Option<String>,
     },
     /// Escribe el Seguimiento del PEI (Anexo B-7) de un año en PDF.
     Report {
@@ -1092,7 +1112,19 @@ fn run(cli: &Cli) -> Result<(), Failure> {
             std::fs::write(out, bytes).map_err(|e| cannot_write(out, e, lang))?;
             print(&format!("{} {}\n", lang.pick("Escrito:", "Written:"), out.display()))
         }
-        Command::Pei(PeiCommand::Compute { source, year, profile, format }) => {
+        Command::Pei(PeiCommand::Publish { entity, first_year, year, author }) => print(&db::block_on(
+            db::pei_publish(&db::location(cli.db.as_deref()), entity, *first_year, *year, author.as_deref(), lang),
+        )??),
+        Command::Pei(PeiCommand::Compute { source, published: true, year, format, .. }) => {
+            let entity = source.entity.as_deref().unwrap_or_default();
+            let location = db::location(cli.db.as_deref());
+            let (plan, result) = db::block_on(db::pei_published(&location, entity, source.first_year, *year, lang))??;
+            print(&match format {
+                Format::Table => avance_report::pei::text(&plan, &result, lang),
+                Format::Json => json_text(&avance_report::pei::json(&plan, &result)),
+            })
+        }
+        Command::Pei(PeiCommand::Compute { source, year, profile, format, .. }) => {
             let plan = pei_plan(source, cli.db.as_deref(), lang)?;
             let result = avance_app::pei::pei_figures(&plan, *year, profile.as_deref())
                 .map_err(|e| Failure::Invalid(vec![e.message(lang)]))?;

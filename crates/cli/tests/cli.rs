@@ -1264,6 +1264,25 @@ fn pei_in_the_database() {
     assert!(history.trim_end().ends_with(" · luis · «corrección 2022» · 2022: valor obtenido 38.00"), "{history}");
     let table = stdout(&avance(&["--db", db, "pei", "compute", "--entity", "IGP", "--year", "2022"]));
     assert!(table.contains("    2022              38.00            38.00     100.00"), "{table}");
+    // Published: frozen as of the load, regenerated identically after a later correction.
+    let published =
+        stdout(&avance(&["--db", db, "pei", "publish", "--entity", "IGP", "--year", "2022", "--author", "ana"]));
+    assert!(published.starts_with("Publicado el seguimiento 2022 del PEI IGP 2020: huella SHA-256 "), "{published}");
+    assert!(published.ends_with("(datos al cambio 2, perfil ceplan-pei@2020)\n"), "{published}");
+    let frozen = stdout(&avance(&["--db", db, "pei", "compute", "--entity", "IGP", "--published", "--format", "json"]));
+    let now = stdout(&avance(&["--db", db, "pei", "compute", "--entity", "IGP", "--format", "json"]));
+    assert_eq!(frozen, now, "nothing changed since");
+    let again = text.replacen("\"2022\": \"36.00\"", "\"2022\": \"37.00\"", 1);
+    std::fs::write(&corrected, again).expect("write");
+    avance(&["--db", db, "pei", "load", corrected.to_str().expect("utf-8")]);
+    let later = stdout(&avance(&["--db", db, "pei", "compute", "--entity", "IGP", "--published", "--format", "json"]));
+    assert_eq!(later, frozen, "the published figures stay");
+    assert_ne!(stdout(&avance(&["--db", db, "pei", "compute", "--entity", "IGP", "--format", "json"])), frozen);
+    let unpublished = avance(&["--db", db, "pei", "compute", "--entity", "IGP", "--published", "--year", "2021"]);
+    assert_eq!(
+        stderr(&unpublished).trim(),
+        "error: ese seguimiento del PEI no se publicó (avance pei publish lo publica)"
+    );
     let none = avance(&["--db", db, "pei", "compute", "--entity", "INEI"]);
     assert_eq!(
         stderr(&none).trim(),

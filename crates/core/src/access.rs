@@ -200,6 +200,10 @@ pub fn can(who: &Principal, action: Action, on: &Resource<'_>) -> bool {
             _ => false,
         },
         (Role::Unit, _) => false,
+        // An entity's plans (PEI, POI) are published by the entity's planning office.
+        (Role::Planning, Action::Publish) if matches!(on, Resource::Entity { .. }) => {
+            matches!(on, Resource::Entity { code } if !scope.is_empty() && code.eq_ignore_ascii_case(scope))
+        }
         (Role::Planning, Action::Review | Action::ChangeTarget | Action::ViewAuditLog | Action::Publish) => {
             on.ministry().is_some_and(|m| !scope.is_empty() && m.eq_ignore_ascii_case(scope))
         }
@@ -543,6 +547,10 @@ mod tests {
         assert!(can(&admin, Action::Review, &other));
         assert!(can(&admin, Action::Publish, &Resource::Policy { ministry: "010" }));
         assert!(can(&planning, Action::Publish, &Resource::Policy { ministry: "038" }));
+        assert!(
+            !can(&planning, Action::Publish, &Resource::Entity { code: "038" }),
+            "a ministry's office, not the entity's"
+        );
         assert!(!can(&planning, Action::LoadData, &Resource::Site));
         assert!(!can(&Principal::PUBLIC, Action::ReportActual, &own));
         assert!(can(&Principal::PUBLIC, Action::View, &other));

@@ -138,6 +138,8 @@ pub enum Conflict {
     NoSuchPoi { entity: String, year: i32 },
     #[error("no activity {0} in this POI")]
     NoSuchActivity(String),
+    #[error("no PEI of {0}")]
+    NoSuchPei(String),
 }
 
 /// What a load changed.

@@ -68,6 +68,39 @@ pub struct PeiRevision {
     pub document: String,
 }
 
+/// A PEI's follow-up of a year to publish: the figures computed from the plan as of `as_of` (its
+/// latest change set when they were computed; the store refuses if it moved).
+#[derive(Debug, Clone)]
+pub struct NewPeiSnapshot<'a> {
+    pub entity: &'a str,
+    pub first_year: i32,
+    pub year: i32,
+    pub as_of: i64,
+    pub profile: &'a str,
+    pub inputs: &'a str,
+    pub figures: &'a str,
+    pub published_by: &'a str,
+    pub audit: NewAudit<'a>,
+}
+
+/// A published PEI follow-up, frozen.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct PeiSnapshot {
+    pub id: i64,
+    pub entity: String,
+    pub first_year: i32,
+    pub year: i32,
+    pub profile: String,
+    pub as_of_change: i64,
+    pub content_hash: String,
+    /// The plan's canonical document as published.
+    pub inputs: String,
+    /// The figures as published (`avance-pei-compute/1`).
+    pub figures: String,
+    pub published_by: String,
+    pub published_at: String,
+}
+
 fn sha256(text: &str) -> String {
     Sha256::digest(text.as_bytes()).iter().map(|b| format!("{b:02x}")).collect()
 }
@@ -213,6 +246,77 @@ macro_rules! pei_operations {
                 row.map(|r| Ok(StoredPei { summary: summary(&r)?, document: r.try_get(9)? })).transpose()
             }
 
+            /// Freezes a PEI's follow-up of a year; `None` when the plan changed since `as_of` (the
+            /// figures would not be those of the plan as it stands: compute them again).
+            pub async fn publish_pei(&self, s: &NewPeiSnapshot<'_>) -> Result<Option<PeiSnapshot>, StoreError> {
+                let mut tx = self.write().await?;
+                let row = sqlx::query(concat!("SELECT id FROM pei_plans WHERE entity_code = $1 AND first_year = $2", $lock))
+                    .bind(s.entity)
+                    .bind(s.first_year)
+                    .fetch_optional(&mut *tx)
+                    .await?;
+                let Some(plan_id) = row.map(|r| rows::int(&r, 0)).transpose()? else {
+                    return Err(StoreError::Conflict(crate::Conflict::NoSuchPei(s.entity.to_string())));
+                };
+                let latest = sqlx::query("SELECT MAX(change_id) FROM pei_revisions WHERE plan_id = $1").bind(plan_id).fetch_one(&mut *tx).await?;
+                if rows::opt_int(&latest, 0)? != Some(s.as_of) {
+                    tx.rollback().await?;
+                    return Ok(None);
+                }
+                let hash = crate::content_hash(s.profile, s.inputs, s.figures);
+                let id = rows::int(
+                    &sqlx::query(
+                        "INSERT INTO pei_snapshots (plan_id, year, profile, as_of_change, content_hash, inputs, figures, published_by) \
+                         VALUES ($1, $2, $3, $4, $5, $6, $7, $8) RETURNING id",
+                    )
+                    .bind(plan_id)
+                    .bind(s.year)
+                    .bind(s.profile)
+                    .bind(s.as_of)
+                    .bind(&hash)
+                    .bind(s.inputs)
+                    .bind(s.figures)
+                    .bind(s.published_by)
+                    .fetch_one(&mut *tx)
+                    .await?,
+                    0,
+                )?;
+                insert_audit!(tx, s.audit);
+                tx.commit().await?;
+                Ok(self.pei_snapshots(s.entity, s.first_year, Some(s.year)).await?.into_iter().find(|x| x.id == id))
+            }
+
+            /// The published follow-ups of an entity's PEI (of one year, or all), oldest first.
+            pub async fn pei_snapshots(&self, entity: &str, first_year: i32, year: Option<i32>) -> Result<Vec<PeiSnapshot>, StoreError> {
+                let rows = sqlx::query(
+                    "SELECT s.id, p.entity_code, p.first_year, s.year, s.profile, s.as_of_change, s.content_hash, s.inputs, s.figures, \
+                     s.published_by, CAST(s.published_at AS TEXT) FROM pei_snapshots s JOIN pei_plans p ON p.id = s.plan_id \
+                     WHERE p.entity_code = $1 AND p.first_year = $2 AND ($3 = 0 OR s.year = $3) ORDER BY s.id",
+                )
+                .bind(entity)
+                .bind(first_year)
+                .bind(year.unwrap_or(0))
+                .fetch_all(&self.pool)
+                .await?;
+                rows.iter()
+                    .map(|r| {
+                        Ok(PeiSnapshot {
+                            id: rows::int(r, 0)?,
+                            entity: r.try_get(1)?,
+                            first_year: i32::try_from(rows::int(r, 2)?).unwrap_or_default(),
+                            year: i32::try_from(rows::int(r, 3)?).unwrap_or_default(),
+                            profile: r.try_get(4)?,
+                            as_of_change: rows::int(r, 5)?,
+                            content_hash: r.try_get(6)?,
+                            inputs: r.try_get(7)?,
+                            figures: r.try_get(8)?,
+                            published_by: r.try_get(9)?,
+                            published_at: r.try_get(10)?,
+                        })
+                    })
+                    .collect()
+            }
+
             /// Every loaded PEI as it stands, by entity and period.
             pub async fn pei_documents(&self) -> Result<Vec<StoredPei>, StoreError> {
                 let q = format!("{SUMMARY}, r.document {LATEST} ORDER BY p.entity_code, p.first_year");
@@ -271,6 +375,19 @@ impl Store {
 
     pub async fn pei(&self, entity: &str, first_year: Option<i32>) -> Result<Option<StoredPei>, StoreError> {
         dispatch!(self, s => s.pei(entity, first_year).await)
+    }
+
+    pub async fn publish_pei(&self, s: &NewPeiSnapshot<'_>) -> Result<Option<PeiSnapshot>, StoreError> {
+        dispatch!(write self, st => st.publish_pei(s).await)
+    }
+
+    pub async fn pei_snapshots(
+        &self,
+        entity: &str,
+        first_year: i32,
+        year: Option<i32>,
+    ) -> Result<Vec<PeiSnapshot>, StoreError> {
+        dispatch!(self, st => st.pei_snapshots(entity, first_year, year).await)
     }
 
     pub async fn pei_documents(&self) -> Result<Vec<StoredPei>, StoreError> {
