@@ -547,10 +547,10 @@ mod tests {
         assert!(can(&admin, Action::Review, &other));
         assert!(can(&admin, Action::Publish, &Resource::Policy { ministry: "010" }));
         assert!(can(&planning, Action::Publish, &Resource::Policy { ministry: "038" }));
-        assert!(
-            !can(&planning, Action::Publish, &Resource::Entity { code: "038" }),
-            "a ministry's office, not the entity's"
-        );
+        // An entity's plans: its own office publishes them, no other.
+        assert!(can(&planning, Action::Publish, &Resource::Entity { code: "038" }));
+        assert!(!can(&planning, Action::Publish, &Resource::Entity { code: "IGP" }));
+        assert!(!can(&unit, Action::Publish, &Resource::Entity { code: "DGDE" }));
         assert!(!can(&planning, Action::LoadData, &Resource::Site));
         assert!(!can(&Principal::PUBLIC, Action::ReportActual, &own));
         assert!(can(&Principal::PUBLIC, Action::View, &other));
