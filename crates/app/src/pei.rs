@@ -260,6 +260,8 @@ pub struct PeiPage {
     pub summary: avance_store::pei::PeiSummary,
     pub plan: PeiPlan,
     pub figures: PeiResult,
+    /// Its published follow-ups (every year), oldest first.
+    pub published: Vec<avance_store::pei::PeiSnapshot>,
 }
 
 /// One PEI in the overview across entities: the counts of its latest year with values.
@@ -295,7 +297,8 @@ impl crate::App {
     ) -> Result<PeiPage, AppError> {
         let (summary, plan) = self.pei(entity, first_year).await?;
         let figures = pei_figures(&plan, year, None)?;
-        Ok(PeiPage { summary, plan, figures })
+        let published = self.store.pei_snapshots(&summary.entity_code, summary.first_year, None).await?;
+        Ok(PeiPage { summary, plan, figures, published })
     }
 
     /// Every loaded PEI with the figures of its last year with values. Only the PEIs changed since

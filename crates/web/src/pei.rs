@@ -114,6 +114,9 @@ struct Texts {
     nd: &'static str,
     record: &'static str,
     pdf: &'static str,
+    published: &'static str,
+    published_intro: &'static str,
+    published_heads: [&'static str; 4],
 }
 
 #[derive(Template)]
@@ -130,6 +133,8 @@ struct PeiPageTemplate {
     notes: Vec<&'static str>,
     registro: Option<String>,
     pdf: String,
+    /// (year, when, by whom, the hash's first 16 characters, full hash).
+    published: Vec<(i32, String, String, String, String)>,
 }
 
 #[derive(Debug, Default, Deserialize)]
@@ -232,6 +237,17 @@ pub async fn page(
             ),
             record: l.pick("Registrar los valores obtenidos", "Record the values obtained"),
             pdf: l.pick("Descargar el Anexo B-7 en PDF", "Download the Anexo B-7 as PDF"),
+            published: l.pick("Seguimientos publicados", "Published follow-ups"),
+            published_intro: l.pick(
+                "Cada publicación congela el plan, las reglas y las cifras del año con una huella SHA-256 (avance pei publish); los cambios posteriores no la tocan.",
+                "Each publication freezes the year's plan, rules and figures with a SHA-256 fingerprint (avance pei publish); later changes do not touch it.",
+            ),
+            published_heads: [
+                l.pick("Año", "Year"),
+                l.pick("Publicado", "Published"),
+                l.pick("Por", "By"),
+                l.pick("Huella SHA-256", "SHA-256 fingerprint"),
+            ],
         },
         entity: plan.entity_code.clone(),
         header: vec![
@@ -246,6 +262,14 @@ pub async fn page(
         first_year: i32::from(plan.first_year.get()),
         blocks,
         notes: avance_report::pei::printed_notes(profile),
+        published: p
+            .published
+            .iter()
+            .map(|s| {
+                let when = avance_report::labels::lima_time(&s.published_at, l);
+                (s.year, when, s.published_by.clone(), s.content_hash.chars().take(16).collect(), s.content_hash.clone())
+            })
+            .collect(),
         pdf: format!(
             "/pei/{}/seguimiento.pdf?periodo={}&anio={}",
             crate::view::encode(&plan.entity_code),

@@ -105,6 +105,16 @@ async fn the_entity_office_records_a_year() {
     assert!(html.contains(r#"name="v:IND.01.OEI.01" value="45""#), "kept: {html}");
     assert_eq!(state.app.pei("IGP", None).await.unwrap().0.changes, 1, "nothing recorded");
 
+    // Published (by the application, as `avance pei publish` does): the page lists it.
+    let snapshot = state.app.publish_pei(&avance_app::Actor::operator("ana"), "IGP", None, Some(2022)).await.unwrap();
+    let page = Client::new(&app).get("/pei/IGP").await.text();
+    assert!(page.contains("<h2 id=\"publicados\">Seguimientos publicados</h2>"), "{page}");
+    assert!(
+        page.contains(&format!("<abbr title=\"{}\">{}…</abbr>", snapshot.content_hash, &snapshot.content_hash[..16])),
+        "{page}"
+    );
+    assert!(page.contains(r#"<th scope="row" class="num">2022</th><td data-label="Publicado">"#), "{page}");
+
     // Saved: one change set; the page shows what changed and the public report the new figure.
     let saved = office
         .post(
