@@ -463,24 +463,62 @@ pub async fn poi_list(location: &Location, lang: Lang) -> Result<String, Failure
     let plans = app.poi_plans().await;
     app.close().await;
     let plans = plans.map_err(|e| app_failure(location, e, lang))?;
-    let mut o = format!("{} {}\n", lang.pick("POI en", "POIs in"), describe(location));
-    if plans.is_empty() {
-        o.push_str(lang.pick("  ninguno (avance poi load los carga)\n", "  none (avance poi load loads them)\n"));
+    let lines = plans.iter().map(|p| PlanLine {
+        entity: &p.entity_code,
+        period: p.year.to_string(),
+        name: &p.entity_name,
+        items: (p.activities, lang.pick("actividades", "activities")),
+        changes: p.changes,
+        profile: &p.profile,
+    });
+    Ok(plan_list(("POI en", "POIs in"), location, "poi", lines, lang))
+}
+
+/// One entity's plan in `poi list` or `pei list`.
+struct PlanLine<'a> {
+    entity: &'a str,
+    period: String,
+    name: &'a str,
+    /// How many activities or indicators, and the word for them.
+    items: (i64, &'a str),
+    changes: i64,
+    profile: &'a str,
+}
+
+/// The plans of the database, a line each (`kind`: `poi` or `pei`, for the command that loads them).
+fn plan_list<'a>(
+    title: (&str, &str),
+    location: &Location,
+    kind: &str,
+    lines: impl ExactSizeIterator<Item = PlanLine<'a>>,
+    lang: Lang,
+) -> String {
+    let mut o = format!("{} {}\n", lang.pick(title.0, title.1), describe(location));
+    if lines.len() == 0 {
+        o.push_str(&match lang {
+            Lang::Es => format!("  ninguno (avance {kind} load los carga)\n"),
+            Lang::En => format!("  none (avance {kind} load loads them)\n"),
+        });
     }
-    for p in plans {
+    for p in lines {
         o.push_str(&format!(
             "  {:<10} {} · {} · {} {} · {} {} · {}\n",
-            p.entity_code,
-            p.year,
-            p.entity_name,
-            p.activities,
-            lang.pick("actividades", "activities"),
+            p.entity,
+            p.period,
+            p.name,
+            p.items.0,
+            p.items.1,
             p.changes,
             if p.changes == 1 { lang.pick("cambio", "change") } else { lang.pick("cambios", "changes") },
             p.profile
         ));
     }
-    Ok(o)
+    o
+}
+
+/// A line of `poi history` or `pei history`: the change set, when, who, why, then `what` changed.
+fn revision_line(change: i64, at: &str, author: &str, reason: &str, what: &str, lang: Lang) -> String {
+    format!("  {} {change} · {at} · {author} · «{reason}» · {what}\n", lang.pick("cambio", "change"))
 }
 
 /// Every revision of an activity's months.
@@ -510,16 +548,8 @@ pub async fn poi_history(
             lang.pick("ejecutado", "executed")
         };
         let value = r.value.unwrap_or_else(|| lang.pick("(retirado)", "(removed)").to_string());
-        o.push_str(&format!(
-            "  {} {} · {} · {} · «{}» · {} {:02}: {role} {value}\n",
-            lang.pick("cambio", "change"),
-            r.change,
-            r.at,
-            r.author,
-            r.reason,
-            lang.pick("mes", "month"),
-            r.month
-        ));
+        let what = format!("{} {:02}: {role} {value}", lang.pick("mes", "month"), r.month);
+        o.push_str(&revision_line(r.change, &r.at, &r.author, &r.reason, &what, lang));
     }
     Ok(o)
 }
@@ -582,25 +612,15 @@ pub async fn pei_list(location: &Location, lang: Lang) -> Result<String, Failure
     let plans = app.pei_plans().await;
     app.close().await;
     let plans = plans.map_err(|e| app_failure(location, e, lang))?;
-    let mut o = format!("{} {}\n", lang.pick("PEI en", "PEIs in"), describe(location));
-    if plans.is_empty() {
-        o.push_str(lang.pick("  ninguno (avance pei load los carga)\n", "  none (avance pei load loads them)\n"));
-    }
-    for p in plans {
-        o.push_str(&format!(
-            "  {:<10} {}–{} · {} · {} {} · {} {} · {}\n",
-            p.entity_code,
-            p.first_year,
-            p.last_year,
-            p.entity_name,
-            p.indicators,
-            lang.pick("indicadores", "indicators"),
-            p.changes,
-            if p.changes == 1 { lang.pick("cambio", "change") } else { lang.pick("cambios", "changes") },
-            p.profile
-        ));
-    }
-    Ok(o)
+    let lines = plans.iter().map(|p| PlanLine {
+        entity: &p.entity_code,
+        period: format!("{}–{}", p.first_year, p.last_year),
+        name: &p.entity_name,
+        items: (p.indicators, lang.pick("indicadores", "indicators")),
+        changes: p.changes,
+        profile: &p.profile,
+    });
+    Ok(plan_list(("PEI en", "PEIs in"), location, "pei", lines, lang))
 }
 
 /// An entity's PEI from the database.
@@ -636,15 +656,7 @@ pub async fn pei_history(
             lang.pick("valor obtenido", "obtained value")
         };
         let value = c.value.unwrap_or_else(|| lang.pick("(retirado)", "(removed)").to_string());
-        o.push_str(&format!(
-            "  {} {} · {} · {} · «{}» · {}: {role} {value}\n",
-            lang.pick("cambio", "change"),
-            c.change,
-            c.at,
-            c.author,
-            c.reason,
-            c.year
-        ));
+        o.push_str(&revision_line(c.change, &c.at, &c.author, &c.reason, &format!("{}: {role} {value}", c.year), lang));
     }
     Ok(o)
 }

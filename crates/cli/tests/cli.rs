@@ -36,6 +36,19 @@ fn outlook_rows(v: &serde_json::Value, paths: &[&str]) -> Vec<String> {
         .collect()
 }
 
+/// Whether Python's jsonschema (Draft 2020-12, an independent validator) accepts `file` under the
+/// schema in `schema`, and what it said.
+fn schema_accepts(schema: &Path, file: &str) -> (bool, String) {
+    let checked = Command::new("python3")
+        .args(["-c", "import json, sys, jsonschema; jsonschema.validate(json.load(open(sys.argv[2])), json.load(open(sys.argv[1])), cls=jsonschema.Draft202012Validator)"])
+        .args([schema.to_str().expect("utf-8"), file])
+        .output()
+        .expect("python3 with jsonschema (.ci/run installs it)");
+    let stderr = String::from_utf8_lossy(&checked.stderr).into_owned();
+    assert!(!stderr.contains("ModuleNotFoundError"), "{stderr}");
+    (checked.status.success(), stderr)
+}
+
 fn stdout(o: &Output) -> String {
     String::from_utf8_lossy(&o.stdout).into_owned()
 }
@@ -910,14 +923,8 @@ fn the_poi_schema_agrees_with_the_reader() {
     }
     for (file, valid) in files {
         let f = file.to_str().expect("utf-8");
-        let checked = std::process::Command::new("python3")
-            .args(["-c", "import json, sys, jsonschema; jsonschema.validate(json.load(open(sys.argv[2])), json.load(open(sys.argv[1])), cls=jsonschema.Draft202012Validator)"])
-            .args([schema_file.to_str().expect("utf-8"), f])
-            .output()
-            .expect("python3 with jsonschema (.ci/run installs it)");
-        let stderr = String::from_utf8_lossy(&checked.stderr);
-        assert!(!stderr.contains("ModuleNotFoundError"), "{stderr}");
-        assert_eq!(checked.status.success(), valid, "schema on {f}: {stderr}");
+        let (accepted, why) = schema_accepts(&schema_file, f);
+        assert_eq!(accepted, valid, "schema on {f}: {why}");
         let read = avance(&["poi", "compute", f]);
         assert_eq!(read.status.success(), valid, "reader on {f}: {}", String::from_utf8_lossy(&read.stderr));
     }
@@ -1124,14 +1131,8 @@ fn the_pei_schema_agrees_with_the_reader() {
         let f = dir.path().join(name);
         std::fs::write(&f, text).expect("write");
         let f = f.to_str().expect("utf-8");
-        let checked = std::process::Command::new("python3")
-            .args(["-c", "import json, sys, jsonschema; jsonschema.validate(json.load(open(sys.argv[2])), json.load(open(sys.argv[1])), cls=jsonschema.Draft202012Validator)"])
-            .args([schema_file.to_str().expect("utf-8"), f])
-            .output()
-            .expect("python3 with jsonschema (.ci/run installs it)");
-        let stderr = String::from_utf8_lossy(&checked.stderr);
-        assert!(!stderr.contains("ModuleNotFoundError"), "{stderr}");
-        assert_eq!(checked.status.success(), valid, "schema on {f}: {stderr}");
+        let (accepted, why) = schema_accepts(&schema_file, f);
+        assert_eq!(accepted, valid, "schema on {f}: {why}");
         let read = avance(&["pei", "compute", f]);
         let reader_valid = valid && name != "con-elementos.json";
         assert_eq!(read.status.success(), reader_valid, "reader on {f}: {}", String::from_utf8_lossy(&read.stderr));

@@ -27,19 +27,7 @@ pub const FILE_NAME: &str = "pei.json";
 
 /// Reads the `pei.json` of every folder of `dir`, on every core, in the folders' order.
 pub fn read_all(dir: &Path) -> Result<Vec<PeiPlan>, Vec<Issue>> {
-    let files: Vec<std::path::PathBuf> = crate::walk::folders_holding(dir, FILE_NAME, IssueKind::NoPei)?
-        .into_iter()
-        .map(|f| f.join(FILE_NAME))
-        .collect();
-    let mut plans = Vec::with_capacity(files.len());
-    let mut issues = Vec::new();
-    for r in crate::walk::in_parallel(&files, read) {
-        match r {
-            Ok(p) => plans.push(p),
-            Err(mut e) => issues.append(&mut e),
-        }
-    }
-    if issues.is_empty() { Ok(plans) } else { Err(issues) }
+    crate::walk::read_folders(dir, FILE_NAME, IssueKind::NoPei, read)
 }
 
 /// Whether a parsed document says it is a PEI (its `format`).

@@ -212,20 +212,7 @@ pub fn to_json(plan: &PoiPlan) -> Value {
 /// Reads every `*/poi.json` of `dir` (what `avance poi generate --out` writes), in the order of
 /// the folders' names, on every core; all problems of all files are reported.
 pub fn read_all(dir: &Path) -> Result<Vec<PoiPlan>, Vec<Issue>> {
-    let files: Vec<std::path::PathBuf> = crate::walk::folders_holding(dir, FILE_NAME, IssueKind::NoPoi)?
-        .into_iter()
-        .map(|f| f.join(FILE_NAME))
-        .collect();
-    let read: Vec<Result<PoiPlan, Vec<Issue>>> = crate::walk::in_parallel(&files, read);
-    let mut plans = Vec::with_capacity(read.len());
-    let mut issues = Vec::new();
-    for r in read {
-        match r {
-            Ok(p) => plans.push(p),
-            Err(mut e) => issues.append(&mut e),
-        }
-    }
-    if issues.is_empty() { Ok(plans) } else { Err(issues) }
+    crate::walk::read_folders(dir, FILE_NAME, IssueKind::NoPoi, read)
 }
 
 /// Reads one POI from `path`: a `poi.json` file (or a file of another name in that format), the

@@ -63,6 +63,26 @@ pub(crate) fn folders_holding(dir: &Path, file: &str, none: IssueKind) -> Result
     Ok(folders)
 }
 
+/// Reads the file named `file` of every folder of `dir` with `read`, on every core, in the
+/// folders' order: every plan, or every problem of all of them (`none` when no folder has one).
+pub(crate) fn read_folders<T: Send>(
+    dir: &Path,
+    file: &str,
+    none: IssueKind,
+    read: fn(&Path) -> Result<T, Vec<Issue>>,
+) -> Result<Vec<T>, Vec<Issue>> {
+    let files: Vec<PathBuf> = folders_holding(dir, file, none)?.into_iter().map(|f| f.join(file)).collect();
+    let mut plans = Vec::with_capacity(files.len());
+    let mut issues = Vec::new();
+    for r in in_parallel(&files, read) {
+        match r {
+            Ok(p) => plans.push(p),
+            Err(mut e) => issues.append(&mut e),
+        }
+    }
+    if issues.is_empty() { Ok(plans) } else { Err(issues) }
+}
+
 /// Reads each file with `read` on every core, in the files' order (portfolios of datasets or of
 /// POIs: thousands of files).
 pub(crate) fn in_parallel<T: Send>(files: &[PathBuf], read: fn(&Path) -> T) -> Vec<T> {

@@ -54,6 +54,20 @@ pub fn portfolio_headings(lang: Lang) -> [&'static str; 7] {
 }
 
 /// A figure as displayed with the profile's decimals, or "ND".
+/// The notes a version of CEPLAN's application prints under a PEI or POI report, as a block of
+/// the terminal table (they are quoted in Spanish).
+pub fn application_notes(version: &str, notes: &[&str], l: Lang) -> String {
+    let mut out = format!(
+        "{} {version}{}\n",
+        l.pick("Notas que imprime el aplicativo de CEPLAN, versión", "Notes CEPLAN's application prints, version"),
+        l.pick(":", " (in Spanish):")
+    );
+    for n in notes {
+        out.push_str(&format!("  {n}\n"));
+    }
+    out
+}
+
 /// The count line of an audit of a published PEI or POI report: `75 avances impresos; 1 contradice
 /// los datos del propio reporte.` (`what`: what was printed, in Spanish and English, plural).
 pub fn contradicted(printed: usize, found: usize, what: (&str, &str), l: Lang) -> String {

@@ -96,16 +96,7 @@ pub fn text(plan: &PeiPlan, r: &PeiResult, l: Lang) -> String {
         }
     }
     out.push('\n');
-    let notes = printed_notes(profile);
-    out.push_str(&format!(
-        "{} {}{}\n",
-        l.pick("Notas que imprime el aplicativo de CEPLAN, versión", "Notes CEPLAN's application prints, version"),
-        profile.version,
-        l.pick(":", " (in Spanish):")
-    ));
-    for n in notes {
-        out.push_str(&format!("  {n}\n"));
-    }
+    out.push_str(&crate::labels::application_notes(profile.version, &printed_notes(profile), l));
     out.push_str(l.pick(
         "ND: sin logro esperado o sin valor obtenido en el año.\n",
         "ND: no expected value or no obtained value in the year.\n",

@@ -75,15 +75,8 @@ pub fn text(plan: &PoiPlan, period: Period, profile: &PoiProfile, r: &PoiResult,
     ));
     let notes = printed_notes(profile);
     if !notes.is_empty() {
-        out.push_str(&format!(
-            "\n{} {}{}\n",
-            l.pick("Notas que imprime el aplicativo de CEPLAN, versión", "Notes CEPLAN's application prints, version"),
-            profile.version,
-            l.pick(":", " (in Spanish):")
-        ));
-        for n in notes {
-            out.push_str(&format!("  {n}\n"));
-        }
+        out.push('\n');
+        out.push_str(&crate::labels::application_notes(profile.version, notes, l));
         out.push_str(l.pick(
             "  Este cálculo sigue lo que el aplicativo imprime donde difiere de sus notas: el total es el promedio de las AO, no de las AEI (docs/rules.md).\n",
             "  This computation follows what the application prints where it departs from its notes: the total is the mean over the AO, not over the AEI (docs/rules.md).\n",

@@ -43,6 +43,17 @@ async fn audit(c: &Client, who: &str, lang: &str, what: &str, found: &mut Vec<St
     }
 }
 
+/// A plan's entry form (`page`) sent with `value` in its first field (`field`), refused: the page
+/// shows the message next to it (`err-0`).
+async fn refuse_first(c: &Client, page: &str, field: &str, value: &str) {
+    c.goto(page).await.unwrap();
+    let input = c.find(Locator::Id(field)).await.unwrap();
+    input.clear().await.unwrap();
+    input.send_keys(value).await.unwrap();
+    c.find(Locator::Css("main form[method=post] button[type=submit]")).await.unwrap().click().await.unwrap();
+    c.wait().for_element(Locator::Id("err-0")).await.unwrap();
+}
+
 async fn set_language(c: &Client, base: &str, lang: &str) {
     c.goto(&format!("{base}/idioma/{lang}?volver=/")).await.unwrap();
 }
@@ -85,15 +96,7 @@ async fn every_page_has_no_axe_core_violation_in_either_language() {
             }
             if user == "oficina999" {
                 // The month's form with a value refused, then the POI's report it links to.
-                c.goto(&format!("{base}/mi-poi")).await.unwrap();
-                c.find(Locator::Id("e-0")).await.unwrap().send_keys("-1").await.unwrap();
-                c.find(Locator::Css("main form[method=post] button[type=submit]"))
-                    .await
-                    .unwrap()
-                    .click()
-                    .await
-                    .unwrap();
-                c.wait().for_element(Locator::Id("err-0")).await.unwrap();
+                refuse_first(&c, &format!("{base}/mi-poi"), "e-0", "-1").await;
                 audit(&c, user, lang, "ejecución rechazada", &mut found).await;
                 let report = c.find(Locator::Css("main > p > a[href^='/poi/']")).await.unwrap();
                 let href = report.attr("href").await.unwrap().unwrap();
@@ -104,17 +107,7 @@ async fn every_page_has_no_axe_core_violation_in_either_language() {
             }
             if user == "oficinaigp" {
                 // The year's form with a value refused.
-                c.goto(&format!("{base}/mi-pei")).await.unwrap();
-                let field = c.find(Locator::Id("v-0")).await.unwrap();
-                field.clear().await.unwrap();
-                field.send_keys("12;5").await.unwrap();
-                c.find(Locator::Css("main form[method=post] button[type=submit]"))
-                    .await
-                    .unwrap()
-                    .click()
-                    .await
-                    .unwrap();
-                c.wait().for_element(Locator::Id("err-0")).await.unwrap();
+                refuse_first(&c, &format!("{base}/mi-pei"), "v-0", "12;5").await;
                 audit(&c, user, lang, "valor del PEI rechazado", &mut found).await;
                 audited += 1;
             }
