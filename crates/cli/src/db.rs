@@ -399,18 +399,9 @@ pub async fn load_poi(
 ) -> Result<String, Failure> {
     let app = open_app(location, lang).await?;
     let actor = avance_app::Actor::operator(&author(who));
-    let mut outcomes = Vec::with_capacity(plans.len());
-    for plan in plans {
-        match app.load_poi(&actor, plan, reason).await {
-            Ok(o) => outcomes.push(o),
-            Err(e) => {
-                app.close().await;
-                let what = format!("POI {} {}", plan.entity_code, plan.year);
-                return Err(not_loaded(app_failure(location, e, lang), &what, outcomes.len(), lang));
-            }
-        }
-    }
-    app.close().await;
+    let name = |p: &avance_core::poi::PoiPlan| format!("POI {} {}", p.entity_code, p.year);
+    let outcomes =
+        load_each(&app, location, plans, name, async |p| app.load_poi(&actor, p, reason).await, lang).await?;
     let db = describe(location);
     if outcomes.len() > 20 {
         let changed = outcomes.iter().filter(|o| o.change.is_some()).count();
@@ -565,18 +556,8 @@ pub async fn load_pei(
 ) -> Result<String, Failure> {
     let app = open_app(location, lang).await?;
     let actor = avance_app::Actor::operator(&author(who));
-    let mut changes = Vec::with_capacity(plans.len());
-    for plan in plans {
-        match app.load_pei(&actor, plan, reason).await {
-            Ok(c) => changes.push(c),
-            Err(e) => {
-                app.close().await;
-                let what = format!("PEI {} {}", plan.entity_code, plan.first_year);
-                return Err(not_loaded(app_failure(location, e, lang), &what, changes.len(), lang));
-            }
-        }
-    }
-    app.close().await;
+    let name = |p: &avance_core::pei::PeiPlan| format!("PEI {} {}", p.entity_code, p.first_year);
+    let changes = load_each(&app, location, plans, name, async |p| app.load_pei(&actor, p, reason).await, lang).await?;
     let db = describe(location);
     let ([change], [plan]) = (&changes[..], plans) else {
         let changed = changes.iter().filter(|c| c.is_some()).count();
@@ -661,16 +642,37 @@ pub async fn pei_history(
     Ok(o)
 }
 
-/// A plan's load refused part of the way through many: the failure, and that the `loaded` before it
-/// stay loaded (each plan is its own transaction).
-fn not_loaded(mut f: Failure, what: &str, loaded: usize, lang: Lang) -> Failure {
-    if let Failure::Invalid(lines) = &mut f {
-        lines.push(match lang {
-            Lang::Es => format!("{what}: no se cargó; los {loaded} anteriores sí quedaron cargados"),
-            Lang::En => format!("{what}: not loaded; the {loaded} before it were loaded"),
-        });
+/// Loads each plan with `load` (one transaction each), then closes the application. A plan refused
+/// part of the way through stops there: the failure says which (`name`) and that the ones before it
+/// stay loaded.
+async fn load_each<P, O>(
+    app: &avance_app::App,
+    location: &Location,
+    plans: &[P],
+    name: impl Fn(&P) -> String,
+    load: impl AsyncFn(&P) -> Result<O, avance_app::AppError>,
+    lang: Lang,
+) -> Result<Vec<O>, Failure> {
+    let mut done = Vec::with_capacity(plans.len());
+    for plan in plans {
+        match load(plan).await {
+            Ok(o) => done.push(o),
+            Err(e) => {
+                app.close().await;
+                let mut f = app_failure(location, e, lang);
+                if let Failure::Invalid(lines) = &mut f {
+                    let (what, loaded) = (name(plan), done.len());
+                    lines.push(match lang {
+                        Lang::Es => format!("{what}: no se cargó; los {loaded} anteriores sí quedaron cargados"),
+                        Lang::En => format!("{what}: not loaded; the {loaded} before it were loaded"),
+                    });
+                }
+                return Err(f);
+            }
+        }
     }
-    f
+    app.close().await;
+    Ok(done)
 }
 
 /// Publishes an entity's PEI follow-up of a year (as the operator).
