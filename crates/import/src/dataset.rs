@@ -129,11 +129,7 @@ pub(crate) const BASELINE: &[&str] = &["year", "value"];
 
 fn read_parts(ctx: &mut Ctx, value: &Value) -> Option<PolicyParts> {
     let top = Obj::new(ctx, value, "", TOP, None)?;
-    match top.get("format") {
-        Some(Value::String(f)) if f == FORMAT => {}
-        None => top.issue(ctx, "format", IssueKind::Missing { expected: Expected::Literal(FORMAT.into()) }),
-        Some(v) => top.invalid(ctx, "format", Expected::Literal(FORMAT.into()), v),
-    }
+    top.format(ctx, FORMAT);
     let meta = top.object(ctx, "policy", POLICY).and_then(|p| read_meta(ctx, &p));
     let objectives = list(ctx, &top, "objectives", OBJECTIVE, |ctx, o| {
         let code = code(ctx, o, CodeKind::Objective);

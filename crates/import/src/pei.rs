@@ -58,11 +58,7 @@ pub fn parse_value(file: &Path, value: &Value) -> Result<PeiPlan, Vec<Issue>> {
     let Some(root) = Obj::new(&mut ctx, value, "", TOP, None) else {
         return Err(ctx.issues);
     };
-    match root.get("format") {
-        None => root.issue(&mut ctx, "format", IssueKind::Missing { expected: Expected::Literal(FORMAT.into()) }),
-        Some(v) if v.as_str() != Some(FORMAT) => root.invalid(&mut ctx, "format", Expected::Literal(FORMAT.into()), v),
-        Some(_) => {}
-    }
+    root.format(&mut ctx, FORMAT);
     let entity = root.object(&mut ctx, "entity", &["code", "name", "sector"]);
     let (entity_code, entity_name, sector) = match &entity {
         Some(e) => (

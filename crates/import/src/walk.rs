@@ -205,6 +205,15 @@ impl<'a> Obj<'a> {
         }
     }
 
+    /// The document's `format` field, which must be `format`: missing or another one is a problem.
+    pub fn format(&self, ctx: &mut Ctx, format: &str) {
+        match self.get("format") {
+            Some(Value::String(f)) if f == format => {}
+            None => self.issue(ctx, "format", IssueKind::Missing { expected: Expected::Literal(format.into()) }),
+            Some(v) => self.invalid(ctx, "format", Expected::Literal(format.into()), v),
+        }
+    }
+
     /// A required year (a JSON integer).
     pub fn year(&self, ctx: &mut Ctx, key: &str) -> Option<avance_core::model::Year> {
         match self.get(key) {
