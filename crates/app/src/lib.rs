@@ -43,7 +43,8 @@ pub use tracking::{Tracked, TrackingView, UnitTracking};
 pub mod store {
     pub use avance_store::app::{AuditEntry, Deadline, Exception, Submission, TokenRow, User};
     pub use avance_store::mail::{Attempt, Mail, OutboxCounts};
-    pub use avance_store::poi::{MonthRevision, PoiLoadOutcome, PoiSummary};
+    pub use avance_store::pei::PeiSnapshot;
+    pub use avance_store::poi::{MonthRevision, PoiLoadOutcome, PoiSnapshot, PoiSummary};
     pub use avance_store::{LoadOutcome, Location, PgStore, Revision, Snapshot, SqliteStore, Store, StoreError};
 }
 

@@ -72,15 +72,22 @@ pub struct PeiValueChange {
 
 /// A stored document read back; it was written by avance, so a failure is the database's.
 fn stored_plan(entity: &str, document: &str) -> Result<PeiPlan, AppError> {
-    let value: serde_json::Value = serde_json::from_str(document).map_err(|e| corrupt(entity, &e.to_string()))?;
-    avance_import::pei::parse_value(std::path::Path::new("pei.json"), &value).map_err(|issues| {
-        let detail = issues.first().map(|i| i.render(avance_core::lang::Lang::En)).unwrap_or_default();
-        corrupt(entity, &detail)
-    })
+    stored_document(&format!("PEI {entity}"), "pei.json", document, avance_import::pei::parse_value)
 }
 
-fn corrupt(entity: &str, detail: &str) -> AppError {
-    AppError::Store(avance_store::StoreError::Corrupt { policy: format!("PEI {entity}"), detail: detail.to_string() })
+/// A plan's document as the store keeps it (a revision or a published snapshot) read back; what
+/// fails to read is a corrupt store (`what` names the plan), never the user's input.
+pub(crate) fn stored_document<P>(
+    what: &str,
+    file: &str,
+    document: &str,
+    parse: impl Fn(&std::path::Path, &serde_json::Value) -> Result<P, Vec<avance_import::issue::Issue>>,
+) -> Result<P, AppError> {
+    let corrupt =
+        |detail: String| AppError::Store(avance_store::StoreError::Corrupt { policy: what.to_string(), detail });
+    let value: serde_json::Value = serde_json::from_str(document).map_err(|e| corrupt(e.to_string()))?;
+    parse(std::path::Path::new(file), &value)
+        .map_err(|issues| corrupt(issues.first().map(|i| i.render(avance_core::lang::Lang::En)).unwrap_or_default()))
 }
 
 /// A plan as the store keeps a revision of it.

@@ -88,6 +88,8 @@ pub struct PoiPage {
     pub figures: PoiFigures,
     /// Today in Lima, `AAAA-MM-DD`: the report's date (which months are due).
     pub today: String,
+    /// The published follow-ups of this POI, oldest first.
+    pub published: Vec<avance_store::poi::PoiSnapshot>,
 }
 
 /// One POI in the overview across entities.
@@ -195,7 +197,8 @@ impl App {
         let months = months.unwrap_or_else(|| ended_months(plan.year, today));
         let figures = poi_figures(&plan, months, Some(today), None, false)?;
         let d = crate::tracking::lima_today(self.clock.now());
-        Ok(PoiPage { plan, figures, today: day((d.year(), u8::from(d.month()), d.day())) })
+        let published = self.store.poi_snapshots(&plan.entity_code, plan.year).await?;
+        Ok(PoiPage { plan, figures, today: day((d.year(), u8::from(d.month()), d.day())), published })
     }
 
     /// Every loaded POI with its total from January to the last month ended, as of today. Only
@@ -374,4 +377,100 @@ fn execution(text: &str) -> Result<Option<Decimal>, AppError> {
             Err(err) => Err(AppError::invalid(Field::Value, Problem::Value(err, Unit::Cantidad))),
         },
     }
+}
+
+/// The figures as the store keeps them published (`avance-poi-compute/1`, pretty, a final newline).
+fn figures_text(plan: &PoiPlan, f: &PoiFigures) -> String {
+    let mut s = serde_json::to_string_pretty(&avance_report::poi::json(plan, f.period, &f.profile, &f.result))
+        .unwrap_or_default();
+    s.push('\n');
+    s
+}
+
+/// `AAAA-MM-DD` as `(year, month)`.
+fn year_month(date: &str) -> Option<(i32, u8)> {
+    let mut parts = date.split('-');
+    let y = parts.next()?.parse().ok()?;
+    let m = parts.next()?.parse().ok().filter(|m| (1..=12).contains(m))?;
+    Some((y, m))
+}
+
+impl App {
+    /// Publishes an entity's POI follow-up of `months` (by default January to the last month
+    /// ended) as a report generated today prints it: the plan as it stands, the months, the date,
+    /// the profile and the figures frozen with their hash, audited. The entity's planning office
+    /// or the administrator.
+    pub async fn publish_poi(
+        &self,
+        actor: &Actor,
+        entity: &str,
+        year: Option<i32>,
+        months: Option<(u8, u8)>,
+    ) -> Result<avance_store::poi::PoiSnapshot, AppError> {
+        self.allow(actor, Action::Publish, &Resource::Entity { code: entity })?;
+        // A change between reading the plan and freezing it: read and compute again.
+        for _ in 0..5 {
+            let year = match year {
+                Some(y) => y,
+                None => self.poi(entity, None).await?.year,
+            };
+            let as_of = self.store.poi_last_change(entity, year).await?.ok_or(AppError::NotFound(Missing::Poi))?;
+            let page = self.poi_page(entity, Some(year), months).await?;
+            let (plan, figures) = (&page.plan, &page.figures);
+            let inputs = serde_json::to_string_pretty(&avance_import::poi::to_json(plan)).unwrap_or_default();
+            let text = figures_text(plan, figures);
+            let at = self.now();
+            let period = (figures.period.first, figures.period.last);
+            let subject = format!("POI {} {} {}-{}", plan.entity_code, plan.year, period.0, period.1);
+            let profile = figures.profile.id();
+            let snapshot = avance_store::poi::NewPoiSnapshot {
+                entity: &plan.entity_code,
+                year: plan.year,
+                months: period,
+                report_date: &page.today,
+                as_of,
+                profile: &profile,
+                inputs: &inputs,
+                figures: &text,
+                published_by: &actor.name,
+                audit: NewAudit { subject: Some(&subject), ..NewAudit::new(&at, &actor.name, Event::Publish) },
+            };
+            if let Some(s) = self.store.publish_poi(&snapshot).await? {
+                tracing::info!(user = %actor.name, entity = %s.entity, year = s.year, hash = %s.content_hash, "POI published");
+                return Ok(s);
+            }
+        }
+        Err(AppError::Conflict(crate::ConflictKind::Busy))
+    }
+
+    /// The published follow-ups of an entity's POI of `year` (by default its latest), oldest first.
+    pub async fn poi_snapshots(
+        &self,
+        entity: &str,
+        year: Option<i32>,
+    ) -> Result<Vec<avance_store::poi::PoiSnapshot>, AppError> {
+        let year = match year {
+            Some(y) => y,
+            None => self.poi(entity, None).await?.year,
+        };
+        Ok(self.store.poi_snapshots(entity, year).await?)
+    }
+}
+
+/// A published follow-up regenerated from its frozen inputs, months, date and profile: the plan,
+/// its figures, and whether they are the very figures published (the same text, the same hash).
+pub fn regenerate(s: &avance_store::poi::PoiSnapshot) -> Result<(PoiPlan, PoiFigures, bool), AppError> {
+    let what = format!("POI {} {}", s.entity, s.year);
+    let plan = crate::pei::stored_document(&what, "poi.json", &s.inputs, avance_import::poi::parse_value)?;
+    let corrupt = || {
+        AppError::Store(avance_store::StoreError::Corrupt {
+            policy: what.clone(),
+            detail: format!("report date {:?}", s.report_date),
+        })
+    };
+    let as_of = year_month(&s.report_date).ok_or_else(corrupt)?;
+    let figures = poi_figures(&plan, s.months, Some(as_of), Some(&s.profile), false)?;
+    let text = figures_text(&plan, &figures);
+    let same = text == s.figures && avance_store::content_hash(&s.profile, &s.inputs, &text) == s.content_hash;
+    Ok((plan, figures, same))
 }

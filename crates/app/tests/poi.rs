@@ -201,6 +201,49 @@ async fn story(store: Store) {
     assert!(out.removed >= 1);
     assert_eq!(app.poi("999", Some(2022)).await.unwrap(), smaller);
     assert_eq!(refusal(app.record_execution(&office, &entry("AOI00006", 6, "1")).await), "la actividad no es del POI");
+
+    // Published by the entity's office as a report generated today prints it (15 July: January to
+    // June, due through May), frozen against later changes of the plan.
+    let published = app.publish_poi(&office, "999", None, None).await.unwrap();
+    assert_eq!(
+        (published.months, published.report_date.as_str(), published.published_by.as_str()),
+        ((1, 6), "2022-07-15", "opp999")
+    );
+    assert_eq!((published.profile.as_str(), published.content_hash.len()), ("ceplan-poi@2022", 64));
+    let (frozen, figures, same) = avance_app::poi::regenerate(&published).unwrap();
+    assert!(same);
+    assert_eq!(frozen, smaller, "the plan as it was published");
+    assert_eq!(figures.period.due_through, 5);
+    let put_back = app.load_poi(&operator, &removed, "la AO 6 vuelve").await.unwrap();
+    let snapshots = app.poi_snapshots("999", Some(2022)).await.unwrap();
+    assert_eq!(snapshots, std::slice::from_ref(&published));
+    assert!(avance_app::poi::regenerate(&snapshots[0]).unwrap().2, "still the figures published");
+    let mut tampered = snapshots[0].clone();
+    tampered.figures = tampered.figures.replace("\"77.78\"", "\"77.79\"");
+    assert_ne!(tampered.figures, snapshots[0].figures);
+    assert!(!avance_app::poi::regenerate(&tampered).unwrap().2);
+    // The public may not publish; the administrator may, as of the plan's latest change set.
+    assert!(matches!(
+        app.publish_poi(&Actor::public(), "999", None, None).await,
+        Err(AppError::Unauthenticated | AppError::Forbidden)
+    ));
+    let by_admin = app.publish_poi(&operator, "999", Some(2022), Some((1, 7))).await.unwrap();
+    assert_eq!((by_admin.months, Some(by_admin.as_of_change)), ((1, 7), put_back.change));
+    assert_eq!(
+        app.publish_poi(&office, "999", None, Some((7, 3))).await.unwrap_err().message(Lang::Es),
+        "Mes: de 1 (enero) a 12 (diciembre); un periodo va de su primer mes a su último, como 1-6."
+    );
+    assert!(matches!(app.publish_poi(&office, "999", Some(2021), None).await, Err(AppError::NotFound(Missing::Poi))));
+    assert_eq!(app.poi_snapshots("999", Some(2022)).await.unwrap().len(), 2);
+    let audit = app.audit_log(&operator, &AuditQuery::default()).await.unwrap();
+    let subjects: Vec<&str> = audit
+        .entries
+        .iter()
+        .filter(|e| e.action == avance_core::access::Event::Publish)
+        .filter_map(|e| e.subject.as_deref())
+        .collect();
+    assert_eq!(subjects.len(), 2);
+    assert!(subjects.contains(&"POI 999 2022 1-6") && subjects.contains(&"POI 999 2022 1-7"), "{subjects:?}");
     app.close().await;
 }
 

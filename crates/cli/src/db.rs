@@ -725,14 +725,75 @@ pub async fn pei_published(
     };
     let (plan, result, same) = avance_app::pei::regenerate(s).map_err(|e| app_failure(location, e, lang))?;
     if !same {
-        return Err(Failure::Invalid(vec![format!(
-            "{} {}",
-            lang.pick(
-                "las cifras regeneradas no son las publicadas; huella",
-                "the regenerated figures are not those published; hash"
-            ),
-            s.content_hash
-        )]));
+        return Err(not_as_published(&s.content_hash, lang));
     }
     Ok((plan, result))
+}
+
+/// Publishes an entity's POI follow-up of a period as a report generated today prints it (as the
+/// operator).
+pub async fn poi_publish(
+    location: &Location,
+    entity: &str,
+    year: Option<i32>,
+    months: Option<(u8, u8)>,
+    who: Option<&str>,
+    lang: Lang,
+) -> Result<String, Failure> {
+    let app = open_app(location, lang).await?;
+    let actor = avance_app::Actor::operator(&author(who));
+    let out = app.publish_poi(&actor, entity, year, months).await;
+    app.close().await;
+    let s = out.map_err(|e| app_failure(location, e, lang))?;
+    let (first, last) = (avance_report::poi::month(s.months.0, lang), avance_report::poi::month(s.months.1, lang));
+    Ok(match lang {
+        Lang::Es => format!(
+            "Publicado el seguimiento de {first} a {last} del POI {} {} (fecha del reporte {}): huella SHA-256 {} (datos al cambio {}, perfil {})\n",
+            s.entity, s.year, s.report_date, s.content_hash, s.as_of_change, s.profile
+        ),
+        Lang::En => format!(
+            "Published the {first} to {last} follow-up of POI {} {} (report date {}): SHA-256 {} (data as of change {}, profile {})\n",
+            s.entity, s.year, s.report_date, s.content_hash, s.as_of_change, s.profile
+        ),
+    })
+}
+
+/// The latest published follow-up of an entity's POI of `year` (by default its latest),
+/// regenerated from its frozen inputs; a failure if the figures regenerated are not the ones
+/// published.
+pub async fn poi_published(
+    location: &Location,
+    entity: &str,
+    year: Option<i32>,
+    lang: Lang,
+) -> Result<(avance_core::poi::PoiPlan, avance_app::poi::PoiFigures), Failure> {
+    let app = open_app(location, lang).await?;
+    let out = app.poi_snapshots(entity, year).await;
+    app.close().await;
+    let snapshots = out.map_err(|e| app_failure(location, e, lang))?;
+    let s = snapshots.last().ok_or_else(|| {
+        Failure::Invalid(vec![
+            lang.pick(
+                "ese seguimiento del POI no se publicó (avance poi publish lo publica)",
+                "that POI follow-up was not published (avance poi publish publishes it)",
+            )
+            .to_string(),
+        ])
+    })?;
+    let (plan, figures, same) = avance_app::poi::regenerate(s).map_err(|e| app_failure(location, e, lang))?;
+    if !same {
+        return Err(not_as_published(&s.content_hash, lang));
+    }
+    Ok((plan, figures))
+}
+
+/// The failure of a publication whose regenerated figures differ from the published ones.
+fn not_as_published(hash: &str, lang: Lang) -> Failure {
+    Failure::Invalid(vec![format!(
+        "{} {hash}",
+        lang.pick(
+            "las cifras regeneradas no son las publicadas; huella",
+            "the regenerated figures are not those published; hash"
+        ),
+    )])
 }

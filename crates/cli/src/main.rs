@@ -514,15 +514,64 @@ enum PoiCommand {
         /// Fecha del reporte (AAAA-MM-DD): el seguimiento de cada mes vence el último día del mes
         /// siguiente; sin ella, todos los meses del periodo ya vencieron.
         #[arg(long, value_name = "AAAA-MM-DD", value_parser = parse_day)]
-        as_of: Option<(i32, u8)>,
+        as_of: Option<(i32, u8, u8)>,
         /// Perfil de reglas (por defecto, el del archivo): ceplan-poi@2021 o ceplan-poi@2022.
         #[arg(long)]
         profile: Option<String>,
         /// Los promedios del año (el perfil 2021 cuenta S.P. como 0) en vez de los del periodo.
         #[arg(long)]
         year: bool,
+        /// El último seguimiento publicado (avance poi publish) del POI de --entity, regenerado de
+        /// los datos congelados con sus meses, su fecha y su perfil: idéntico al publicado o un
+        /// error.
+        #[arg(long, requires = "entity", conflicts_with_all = ["months", "as_of", "profile", "year"])]
+        published: bool,
         #[arg(long, value_enum, default_value_t = Format::Table)]
         format: Format,
+    },
+    /// Publica el seguimiento de un periodo del POI de una entidad en la base de datos, como lo
+    /// imprimiría un reporte generado hoy: congela el plan como está, los meses, la fecha, el
+    /// perfil y las cifras, con su huella SHA-256.
+    Publish {
+        /// Código de la entidad.
+        #[arg(long)]
+        entity: String,
+        /// Año del POI (por defecto, el último de la entidad).
+        #[arg(long, value_name = "AAAA")]
+        plan_year: Option<i32>,
+        /// Meses del periodo, por ejemplo 1-6 (por defecto, de enero al último mes terminado).
+        #[arg(long, value_parser = parse_months)]
+        months: Option<(u8, u8)>,
+        /// Quién publica (por defecto, el usuario del sistema).
+        #[arg(long)]
+        author: Option<String>,
+    },
+    /// Escribe el Reporte de seguimiento del POI de un periodo en PDF, como lo imprime el
+    /// aplicativo de CEPLAN en la versión del perfil (avance poi audit lo lee de vuelta).
+    Report {
+        /// El archivo del POI (o su carpeta). Sin él, el POI se toma de la base de datos (--db)
+        /// con --entity.
+        #[arg(required_unless_present = "entity", conflicts_with = "entity")]
+        file: Option<PathBuf>,
+        /// Código de la entidad cuyo POI se toma de la base de datos.
+        #[arg(long)]
+        entity: Option<String>,
+        /// Año del POI en la base de datos (por defecto, el último de la entidad).
+        #[arg(long, value_name = "AAAA")]
+        plan_year: Option<i32>,
+        /// Meses del periodo, por ejemplo 1-6 (primer semestre) o 7 (julio).
+        #[arg(long, default_value = "1-12", value_parser = parse_months)]
+        months: (u8, u8),
+        /// Fecha de generación del reporte (AAAA-MM-DD; por defecto, hoy en Lima): el seguimiento
+        /// de cada mes vence el último día del mes siguiente.
+        #[arg(long, value_name = "AAAA-MM-DD", value_parser = parse_day)]
+        as_of: Option<(i32, u8, u8)>,
+        /// Perfil de reglas (por defecto, el del POI): ceplan-poi@2021 o ceplan-poi@2022.
+        #[arg(long)]
+        profile: Option<String>,
+        /// El archivo .pdf a escribir.
+        #[arg(long)]
+        out: PathBuf,
     },
     /// Lee un POI de su plantilla XLSX (avance poi template) o de un directorio de CSV
     /// (poi.csv, aei.csv y actividades.csv, con columnas prog_ene … prog_dic y ejec_ene …
@@ -603,13 +652,15 @@ fn parse_months(s: &str) -> Result<(u8, u8), String> {
     if (1..=12).contains(&a) && (1..=12).contains(&b) && a <= b { Ok((a, b)) } else { Err(bad()) }
 }
 
-fn parse_day(s: &str) -> Result<(i32, u8), String> {
+fn parse_day(s: &str) -> Result<(i32, u8, u8), String> {
     let bad = || format!("«{s}»: escriba AAAA-MM-DD, por ejemplo 2022-08-01");
     let parts: Vec<&str> = s.trim().split('-').collect();
     let [y, m, d] = parts.as_slice() else { return Err(bad()) };
     let (y, m, d): (i32, u8, u8) =
         (y.parse().map_err(|_| bad())?, m.parse().map_err(|_| bad())?, d.parse().map_err(|_| bad())?);
-    if y.to_string().len() == 4 && (1..=12).contains(&m) && (1..=31).contains(&d) { Ok((y, m)) } else { Err(bad()) }
+    let real =
+        y.to_string().len() == 4 && (1..=12).contains(&m) && (1..=avance_core::poi::days_in_month(y, m)).contains(&d);
+    if real { Ok((y, m, d)) } else { Err(bad()) }
 }
 
 #[derive(Debug, Subcommand)]
@@ -938,7 +989,51 @@ fn run(cli: &Cli) -> Result<(), Failure> {
                 }
             })
         }
-        Command::Poi(PoiCommand::Compute { file, entity, plan_year, all, months, as_of, profile, year, format }) => {
+        Command::Poi(PoiCommand::Report { file, entity, plan_year, months, as_of, profile, out }) => {
+            let plan = match file {
+                Some(path) => avance_import::poi::read_path(path).map_err(|list| issues(list, lang))?,
+                None => {
+                    db::block_on(db::poi_plans(&db::location(cli.db.as_deref()), entity.as_deref(), *plan_year, lang))??
+                        .swap_remove(0)
+                }
+            };
+            let generated = as_of.unwrap_or_else(avance_report::labels::lima_today);
+            let f = avance_app::poi::poi_figures(
+                &plan,
+                *months,
+                Some((generated.0, generated.1)),
+                profile.as_deref(),
+                false,
+            )
+            .map_err(|e| Failure::Invalid(vec![e.message(lang)]))?;
+            let bytes = avance_pdf::render_poi(&plan, (f.period, &f.profile, &f.result), generated, lang)
+                .map_err(|e| Failure::Invalid(vec![format!("{}: {e}", out.display())]))?;
+            std::fs::write(out, bytes).map_err(|e| cannot_write(out, e, lang))?;
+            print(&format!("{} {}\n", lang.pick("Escrito:", "Written:"), out.display()))
+        }
+        Command::Poi(PoiCommand::Publish { entity, plan_year, months, author }) => print(&db::block_on(
+            db::poi_publish(&db::location(cli.db.as_deref()), entity, *plan_year, *months, author.as_deref(), lang),
+        )??),
+        Command::Poi(PoiCommand::Compute { entity: Some(entity), plan_year, published: true, format, .. }) => {
+            let location = db::location(cli.db.as_deref());
+            let (plan, f) = db::block_on(db::poi_published(&location, entity, *plan_year, lang))??;
+            print(&match format {
+                Format::Table => avance_report::poi::text(&plan, f.period, &f.profile, &f.result, lang),
+                Format::Json => json_text(&avance_report::poi::json(&plan, f.period, &f.profile, &f.result)),
+            })
+        }
+        Command::Poi(PoiCommand::Compute {
+            file,
+            entity,
+            plan_year,
+            all,
+            months,
+            as_of,
+            profile,
+            year,
+            format,
+            ..
+        }) => {
             let invalid = |list| issues(list, lang);
             let plans = match (file, entity) {
                 (Some(path), _) if *all => avance_import::poi::read_all(path).map_err(invalid)?,
@@ -949,7 +1044,8 @@ fn run(cli: &Cli) -> Result<(), Failure> {
             };
             let mut rows = Vec::with_capacity(plans.len());
             for plan in &plans {
-                let f = avance_app::poi::poi_figures(plan, *months, *as_of, profile.as_deref(), *year)
+                let as_of = as_of.map(|(y, m, _)| (y, m));
+                let f = avance_app::poi::poi_figures(plan, *months, as_of, profile.as_deref(), *year)
                     .map_err(|e| Failure::Invalid(vec![e.message(lang)]))?;
                 rows.push((plan, f));
             }

@@ -1314,3 +1314,150 @@ fn pei_pdf_round_trip() {
     assert_eq!(from_pdf["indicators"], from_file["indicators"], "names, units, baselines and every figure");
     assert_eq!(from_pdf["entity"]["name"], "Instituto Geofísico del Perú");
 }
+
+/// `avance poi report` writes the Reporte de seguimiento del POI as PDF in either version's layout;
+/// its text layer reads back (`poi import-report`) to the same plan, wrapped descriptions and all,
+/// and `poi audit` finds nothing.
+#[test]
+fn poi_pdf_round_trip() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let mut plan: serde_json::Value = serde_json::from_str(
+        &std::fs::read_to_string(root().join("examples/poi-sintetico-2022/poi.json")).expect("example"),
+    )
+    .expect("json");
+    // Descriptions long enough to wrap in their cells, and a hostile one.
+    plan["activities"][0]["name"] = "Talleres de asistencia técnica a los gobiernos locales en formulación, seguimiento y evaluación de sus planes institucionales y operativos, con énfasis en la articulación territorial".into();
+    plan["activities"][1]["name"] = "#set page(width: 1pt) \" ] ) \\ *negrita*".into();
+    plan["aei"][0]["name"] = "Asistencia técnica oportuna, pertinente y de calidad a los gobiernos locales y regionales del ámbito nacional, con enfoque territorial y de resultados".into();
+    let file = dir.path().join("poi.json");
+    std::fs::write(&file, plan.to_string()).expect("write");
+    let file = file.to_str().expect("utf-8");
+    for (profile, months, figures) in
+        [("ceplan-poi@2022", "1-6", "10 cifras impresas"), ("ceplan-poi@2021", "1-12", "10 cifras impresas")]
+    {
+        let pdf = dir.path().join(format!("{profile}.pdf"));
+        let pdf = pdf.to_str().expect("utf-8");
+        let out = avance(&[
+            "poi",
+            "report",
+            file,
+            "--months",
+            months,
+            "--as-of",
+            "2022-08-01",
+            "--profile",
+            profile,
+            "--out",
+            pdf,
+        ]);
+        assert!(out.status.success(), "{}", stderr(&out));
+        assert!(std::fs::read(pdf).expect("pdf").starts_with(b"%PDF"));
+        let audit = avance(&["poi", "audit", pdf]);
+        assert!(audit.status.success(), "{}{}", stdout(&audit), stderr(&audit));
+        assert!(
+            stdout(&audit).contains(&format!("{figures}; 0 contradicen los datos del propio reporte.")),
+            "{}",
+            stdout(&audit)
+        );
+        assert!(
+            stdout(&audit).contains(&format!("Perfil de reglas: {profile}")),
+            "the version is read from the layout"
+        );
+        let back = dir.path().join("back.json");
+        let imported = avance(&["poi", "import-report", pdf, "--out", back.to_str().expect("utf-8")]);
+        assert!(imported.status.success(), "{}", stderr(&imported));
+        let back: serde_json::Value =
+            serde_json::from_str(&std::fs::read_to_string(&back).expect("back")).expect("json");
+        assert_eq!(back["aei"], plan["aei"], "AEI codes and wrapped names");
+        assert_eq!(back["entity"], plan["entity"], "entity and sector");
+        let (a, b) = (plan["activities"].as_array().expect("a"), back["activities"].as_array().expect("b"));
+        assert_eq!(a.len(), b.len());
+        let last: usize = months.split('-').next_back().and_then(|m| m.parse().ok()).expect("month");
+        for (x, y) in a.iter().zip(b) {
+            for key in ["code", "name", "unit", "aei", "aggregation"] {
+                assert_eq!(x[key], y[key], "{key} of {}", x["code"]);
+            }
+            for key in ["programmed", "executed"] {
+                // The example writes numbers, the canonical writer text: compare the values.
+                let values = |v: &serde_json::Value| -> Vec<String> {
+                    v[key].as_array().expect("months")[..last]
+                        .iter()
+                        .map(|m| m.as_str().map_or_else(|| m.to_string(), str::to_string))
+                        .collect()
+                };
+                assert_eq!(values(x), values(y), "{key} of {}", x["code"]);
+            }
+        }
+    }
+}
+
+/// A POI's follow-up published in the database: frozen with its months, date, profile and hash;
+/// regenerated identical after the plan changed; refused to whom it does not belong to.
+#[test]
+fn poi_publish_and_regenerate() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let db = dir.path().join("avance.db");
+    let db = db.to_str().expect("utf-8");
+    let unpublished = avance(&["--db", db, "poi", "compute", "--entity", "999", "--published"]);
+    assert!(!unpublished.status.success());
+    let out = avance(&["--db", db, "poi", "load", "examples/poi-sintetico-2022", "--author", "ana"]);
+    assert!(out.status.success(), "{}", stderr(&out));
+    let none = avance(&["--db", db, "poi", "compute", "--entity", "999", "--published"]);
+    assert_eq!(stderr(&none).trim(), "error: ese seguimiento del POI no se publicó (avance poi publish lo publica)");
+    let published =
+        avance(&["--db", db, "poi", "publish", "--entity", "999", "--months", "1-6", "--author", "oficina"]);
+    let said = stdout(&published);
+    assert!(published.status.success(), "{}", stderr(&published));
+    assert!(
+        said.starts_with("Publicado el seguimiento de enero a junio del POI 999 2022 (fecha del reporte "),
+        "{said}"
+    );
+    assert!(said.contains("perfil ceplan-poi@2022)"), "{said}");
+    let frozen = stdout(&avance(&["--db", db, "poi", "compute", "--entity", "999", "--published", "--format", "json"]));
+    let figures = |text: &str| -> serde_json::Value {
+        let v: serde_json::Value = serde_json::from_str(text).expect("json");
+        serde_json::json!([v["aei"], v["activities"], v["total"]])
+    };
+    let now =
+        stdout(&avance(&["--db", db, "poi", "compute", "--entity", "999", "--months", "1-6", "--format", "json"]));
+    assert_eq!(figures(&frozen), figures(&now), "a past year's months are all due: the figures of computing now");
+    let doc: serde_json::Value = serde_json::from_str(&frozen).expect("json");
+    assert_eq!(doc["total"]["printed"], "72.22");
+    assert_eq!(doc["period"]["due_through"], 12, "published today, every month of 2022 was due");
+    // The plan changes afterwards: the publication does not.
+    let changed = dir.path().join("poi.json");
+    let text = std::fs::read_to_string(root().join("examples/poi-sintetico-2022/poi.json")).expect("example");
+    let mut plan: serde_json::Value = serde_json::from_str(&text).expect("json");
+    plan["activities"][1]["executed"][3] = "1".into();
+    std::fs::write(&changed, plan.to_string()).expect("write");
+    let out = avance(&["--db", db, "poi", "load", changed.to_str().expect("utf-8")]);
+    assert!(out.status.success(), "{}", stderr(&out));
+    let later = stdout(&avance(&["--db", db, "poi", "compute", "--entity", "999", "--published", "--format", "json"]));
+    assert_eq!(later, frozen, "the published figures stay");
+    let changed_now =
+        stdout(&avance(&["--db", db, "poi", "compute", "--entity", "999", "--months", "1-6", "--format", "json"]));
+    assert_ne!(figures(&changed_now), figures(&frozen));
+    let other = avance(&["--db", db, "poi", "publish", "--entity", "123"]);
+    assert_eq!(
+        stderr(&other).trim(),
+        "error: la entidad no tiene POI de ese año en la base de datos (avance poi list muestra los que hay)"
+    );
+    let pdf = dir.path().join("db.pdf");
+    let out = avance(&[
+        "--db",
+        db,
+        "poi",
+        "report",
+        "--entity",
+        "999",
+        "--months",
+        "1-6",
+        "--as-of",
+        "2022-08-01",
+        "--out",
+        pdf.to_str().expect("utf-8"),
+    ]);
+    assert!(out.status.success(), "{}", stderr(&out));
+    let audit = avance(&["poi", "audit", pdf.to_str().expect("utf-8")]);
+    assert!(audit.status.success(), "{}", stdout(&audit));
+}

@@ -126,7 +126,8 @@ impl Period {
         Period { first, last, due_through: u8::try_from(due).unwrap_or(0) }
     }
 
-    fn months(self) -> std::ops::RangeInclusive<usize> {
+    /// The months of the period, January = 1.
+    pub fn months(self) -> std::ops::RangeInclusive<usize> {
         usize::from(self.first.max(1))..=usize::from(self.last.min(12))
     }
 }

@@ -47,7 +47,7 @@ pub fn is_poi_report(text: &str) -> bool {
 /// Reads a report from its text file or PDF.
 pub fn read(path: &Path) -> Result<PoiReportImport, Vec<Issue>> {
     let text = if path.extension().is_some_and(|e| e.eq_ignore_ascii_case("pdf")) {
-        crate::pdf::text(path)?
+        crate::pdf::layout_text(path)?
     } else {
         std::fs::read_to_string(path).map_err(|e| vec![Issue::io(path, &e)])?
     };
@@ -85,6 +85,29 @@ fn after_colon(line: &str) -> &str {
     line.split_once(':').map_or("", |(_, r)| r.trim())
 }
 
+/// Which description a line that is no row continues.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Named {
+    Nothing,
+    /// The latest AEI's.
+    Aei,
+    /// The activity whose EJEC row comes next.
+    Pending,
+    /// The latest activity read whole.
+    Activity,
+}
+
+/// `text` with `more` after a space (a description's next line).
+fn extend(text: &mut String, more: &str) {
+    let more = more.trim();
+    if !more.is_empty() {
+        if !text.is_empty() {
+            text.push(' ');
+        }
+        text.push_str(more);
+    }
+}
+
 /// Reads a report's text; `file` names it in issues.
 pub fn parse(file: &Path, text: &str) -> Result<PoiReportImport, Vec<Issue>> {
     let mut issues: Vec<Issue> = Vec::new();
@@ -99,6 +122,8 @@ pub fn parse(file: &Path, text: &str) -> Result<PoiReportImport, Vec<Issue>> {
     };
     let (mut year, mut truncated, mut entity, mut months, mut generated, mut total) =
         (None, false, None, None, None, None);
+    // The sector, where the report prints one (avance's own reports do; CEPLAN's print the pliego).
+    let mut sector = String::new();
     let mut aei: Vec<(String, String)> = Vec::new();
     let mut published: Vec<PublishedPoiFigure> = Vec::new();
     let mut activities: Vec<Activity> = Vec::new();
@@ -107,13 +132,33 @@ pub fn parse(file: &Path, text: &str) -> Result<PoiReportImport, Vec<Issue>> {
     // A PROG row was refused: its EJEC row is not a second problem.
     let mut refused = false;
     let quantity = |text: &str| Decimal::from_str(&text.replace(',', "")).ok().filter(|d| *d >= Decimal::ZERO);
+    // What a line of text that is no row continues: a description wrapped in its cell (a PDF's
+    // text layer puts each of its lines apart).
+    let mut named = Named::Nothing;
+    // From "Notas:" on, the notes: nothing there is a row.
+    let mut in_notes = false;
     for (n, raw) in text.lines().enumerate() {
         let line_no = n + 1;
         let line = raw.trim_end_matches('\r').trim_start_matches('\u{c}');
         let t = line.trim();
         let lower = t.to_lowercase();
-        if lower.contains("seguimiento del poi") && year.is_none() {
-            year = t.split(|c: char| !c.is_ascii_digit()).find(|p| p.len() == 4).and_then(|p| p.parse::<i32>().ok());
+        if lower.contains("seguimiento del poi") {
+            // The title; on the pages after the first, the running header.
+            if year.is_none() {
+                year =
+                    t.split(|c: char| !c.is_ascii_digit()).find(|p| p.len() == 4).and_then(|p| p.parse::<i32>().ok());
+            }
+            continue;
+        }
+        if lower.starts_with("notas") {
+            in_notes = true;
+        }
+        if in_notes
+            || lower.starts_with("página ")
+            || lower.starts_with("perfil de reglas")
+            || (lower.starts_with("código") && lower.contains("fila"))
+        {
+            named = Named::Nothing;
             continue;
         }
         if lower.contains("truncados al 100") {
@@ -124,6 +169,10 @@ pub fn parse(file: &Path, text: &str) -> Result<PoiReportImport, Vec<Issue>> {
             let rest = after_colon(t);
             let (code, name) = rest.split_once(char::is_whitespace).unwrap_or((rest, ""));
             entity = (!code.is_empty()).then(|| (code.to_string(), name.trim().to_string()));
+            continue;
+        }
+        if lower.starts_with("sector:") && sector.is_empty() {
+            sector = after_colon(t).to_string();
             continue;
         }
         if lower.starts_with("periodo") && months.is_none() {
@@ -152,6 +201,7 @@ pub fn parse(file: &Path, text: &str) -> Result<PoiReportImport, Vec<Issue>> {
             let printed = label.map(|i| after_colon(cols[i]).to_string()).unwrap_or_default();
             published.push(PublishedPoiFigure { target: PoiTarget::Aei(code.clone()), printed });
             aei.push((code, name));
+            named = Named::Aei;
             continue;
         }
         let (Some((first_month, last_month)), Some(_)) = (months, year) else { continue };
@@ -216,9 +266,26 @@ pub fn parse(file: &Path, text: &str) -> Result<PoiReportImport, Vec<Issue>> {
             };
             pending = Some((activity, line_no));
             refused = false;
+            named = Named::Pending;
             continue;
         }
-        if first == &"EJEC" {
+        let Some(e) = cols.iter().position(|c| *c == "EJEC") else {
+            // A line that is no row: the rest of a description wrapped in its cell.
+            let more = cols.join(" ");
+            match named {
+                Named::Aei => aei.last_mut().into_iter().for_each(|(_, name)| extend(name, &more)),
+                Named::Pending => pending.iter_mut().for_each(|(a, _)| extend(&mut a.name, &more)),
+                Named::Activity => activities.last_mut().into_iter().for_each(|a| extend(&mut a.name, &more)),
+                Named::Nothing => {}
+            }
+            continue;
+        };
+        {
+            // Before EJEC: the description's second line, beside the EJEC row.
+            if let Some((a, _)) = pending.as_mut() {
+                extend(&mut a.name, &cols[..e].join(" "));
+            }
+            let cols = &cols[e..];
             let Some((mut activity, _)) = pending.take() else {
                 if std::mem::take(&mut refused) {
                     continue;
@@ -258,6 +325,7 @@ pub fn parse(file: &Path, text: &str) -> Result<PoiReportImport, Vec<Issue>> {
                     printed: values[k + 1].to_string(),
                 });
                 activities.push(activity);
+                named = Named::Activity;
             }
         }
     }
@@ -288,7 +356,6 @@ pub fn parse(file: &Path, text: &str) -> Result<PoiReportImport, Vec<Issue>> {
     // The 2022 version prints its truncation in the header; the 2021 one printed integers without.
     let profile = if truncated { PoiProfile::v2022() } else { PoiProfile::v2021() };
     let period = Period::on(first, last, year, generated.0, generated.1);
-    let plan =
-        PoiPlan { entity_code, entity_name, sector: String::new(), year, profile: profile.id(), aei, activities };
+    let plan = PoiPlan { entity_code, entity_name, sector, year, profile: profile.id(), aei, activities };
     Ok(PoiReportImport { plan, period, generated, published })
 }

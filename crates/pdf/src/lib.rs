@@ -39,6 +39,18 @@ pub fn render_pei(
     world::compile(markup::pei(plan, result, lang))
 }
 
+/// A POI's follow-up ("Reporte de seguimiento del POI" as CEPLAN's application prints it) as PDF
+/// bytes: the period's months, PROG and EJEC rows per activity, each AEI's and the total's figure
+/// and the notes the profile's version prints; `generated` is the report's date `(y, m, d)`.
+pub fn render_poi(
+    plan: &avance_core::poi::PoiPlan,
+    figures: (avance_core::poi::Period, &avance_core::poi::PoiProfile, &avance_core::poi::PoiResult),
+    generated: (i32, u8, u8),
+    lang: Lang,
+) -> Result<Vec<u8>, PdfError> {
+    world::compile(markup::poi(plan, figures, generated, lang))
+}
+
 /// The report as PDF bytes: A4 landscape, running header, page numbers, table headers repeated.
 pub fn render(policy: &Policy, result: &PolicyResult, lang: Lang, data_hash: &str) -> Result<Vec<u8>, PdfError> {
     world::compile(source(policy, result, lang, data_hash))

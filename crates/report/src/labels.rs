@@ -163,6 +163,12 @@ pub fn lima_date(t: time::OffsetDateTime) -> String {
     format!("{:04}-{:02}-{:02}", d.year(), u8::from(d.month()), d.day())
 }
 
+/// Today in Lima by the system's clock, `(year, month, day)`.
+pub fn lima_today() -> (i32, u8, u8) {
+    let d = time::OffsetDateTime::now_utc().to_offset(LIMA).date();
+    (d.year(), u8::from(d.month()), d.day())
+}
+
 /// A download's file name: what it is, of which policy and year, made on which day (Lima), e.g.
 /// `PNDI-2024-reporte-2026-12-02.pdf`.
 pub fn download_name(policy: &str, year: avance_core::model::Year, what: &str, made: &str, extension: &str) -> String {

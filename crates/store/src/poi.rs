@@ -84,6 +84,43 @@ pub struct MonthsOutcome {
     pub changed: Vec<(String, u8)>,
 }
 
+/// A POI's follow-up of a period to publish: the figures computed from the plan as of `as_of`
+/// (its latest change set when they were computed; the store refuses if it moved).
+#[derive(Debug, Clone)]
+pub struct NewPoiSnapshot<'a> {
+    pub entity: &'a str,
+    pub year: i32,
+    /// The months reported, `(first, last)`.
+    pub months: (u8, u8),
+    /// The report's date, `AAAA-MM-DD`: which months were due.
+    pub report_date: &'a str,
+    pub as_of: i64,
+    pub profile: &'a str,
+    pub inputs: &'a str,
+    pub figures: &'a str,
+    pub published_by: &'a str,
+    pub audit: NewAudit<'a>,
+}
+
+/// A published POI follow-up, frozen.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct PoiSnapshot {
+    pub id: i64,
+    pub entity: String,
+    pub year: i32,
+    pub months: (u8, u8),
+    pub report_date: String,
+    pub profile: String,
+    pub as_of_change: i64,
+    pub content_hash: String,
+    /// The plan's canonical document as published (`avance-poi/1`).
+    pub inputs: String,
+    /// The figures as published (`avance-poi-compute/1`).
+    pub figures: String,
+    pub published_by: String,
+    pub published_at: String,
+}
+
 /// Which month value of an activity.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub enum MonthRole {
@@ -749,6 +786,93 @@ macro_rules! poi_operations {
                     .collect()
             }
 
+            /// The latest change set of an entity's POI of a year (`None`: never loaded). Read it
+            /// before the plan: a publication refuses if the plan moved past it.
+            pub async fn poi_last_change(&self, entity: &str, year: i32) -> Result<Option<i64>, StoreError> {
+                let row = sqlx::query(
+                    "SELECT MAX(c.id) FROM poi_changes c JOIN poi_plans p ON p.id = c.plan_id WHERE p.entity_code = $1 AND p.year = $2",
+                )
+                .bind(entity)
+                .bind(year)
+                .fetch_one(&self.pool)
+                .await?;
+                Ok(rows::opt_int(&row, 0)?)
+            }
+
+            /// Freezes a POI's follow-up of a period; `None` when the plan changed since `as_of`
+            /// (the figures would not be those of the plan as it stands: compute them again).
+            pub async fn publish_poi(&self, s: &NewPoiSnapshot<'_>) -> Result<Option<PoiSnapshot>, StoreError> {
+                let mut tx = self.write().await?;
+                let row = sqlx::query(concat!("SELECT id FROM poi_plans WHERE entity_code = $1 AND year = $2", $lock))
+                    .bind(s.entity)
+                    .bind(s.year)
+                    .fetch_optional(&mut *tx)
+                    .await?;
+                let Some(plan_id) = row.map(|r| rows::int(&r, 0)).transpose()? else {
+                    return Err(StoreError::Conflict(Conflict::NoSuchPoi { entity: s.entity.to_string(), year: s.year }));
+                };
+                let latest = sqlx::query("SELECT MAX(id) FROM poi_changes WHERE plan_id = $1").bind(plan_id).fetch_one(&mut *tx).await?;
+                if rows::opt_int(&latest, 0)? != Some(s.as_of) {
+                    tx.rollback().await?;
+                    return Ok(None);
+                }
+                let hash = crate::content_hash(s.profile, s.inputs, s.figures);
+                let id = rows::int(
+                    &sqlx::query(
+                        "INSERT INTO poi_snapshots (plan_id, first_month, last_month, report_date, profile, as_of_change, content_hash, \
+                         inputs, figures, published_by) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10) RETURNING id",
+                    )
+                    .bind(plan_id)
+                    .bind(i32::from(s.months.0))
+                    .bind(i32::from(s.months.1))
+                    .bind(s.report_date)
+                    .bind(s.profile)
+                    .bind(s.as_of)
+                    .bind(&hash)
+                    .bind(s.inputs)
+                    .bind(s.figures)
+                    .bind(s.published_by)
+                    .fetch_one(&mut *tx)
+                    .await?,
+                    0,
+                )?;
+                insert_audit!(tx, s.audit);
+                tx.commit().await?;
+                Ok(self.poi_snapshots(s.entity, s.year).await?.into_iter().find(|x| x.id == id))
+            }
+
+            /// The published follow-ups of an entity's POI of a year, oldest first.
+            pub async fn poi_snapshots(&self, entity: &str, year: i32) -> Result<Vec<PoiSnapshot>, StoreError> {
+                let rows = sqlx::query(
+                    "SELECT s.id, p.entity_code, p.year, s.first_month, s.last_month, s.report_date, s.profile, s.as_of_change, \
+                     s.content_hash, s.inputs, s.figures, s.published_by, CAST(s.published_at AS TEXT) \
+                     FROM poi_snapshots s JOIN poi_plans p ON p.id = s.plan_id WHERE p.entity_code = $1 AND p.year = $2 ORDER BY s.id",
+                )
+                .bind(entity)
+                .bind(year)
+                .fetch_all(&self.pool)
+                .await?;
+                let month = |r: &_, i| rows::int(r, i).map(|m| u8::try_from(m).unwrap_or_default());
+                rows.iter()
+                    .map(|r| {
+                        Ok(PoiSnapshot {
+                            id: rows::int(r, 0)?,
+                            entity: r.try_get(1)?,
+                            year: i32::try_from(rows::int(r, 2)?).unwrap_or_default(),
+                            months: (month(r, 3)?, month(r, 4)?),
+                            report_date: r.try_get(5)?,
+                            profile: r.try_get(6)?,
+                            as_of_change: rows::int(r, 7)?,
+                            content_hash: r.try_get(8)?,
+                            inputs: r.try_get(9)?,
+                            figures: r.try_get(10)?,
+                            published_by: r.try_get(11)?,
+                            published_at: r.try_get(12)?,
+                        })
+                    })
+                    .collect()
+            }
+
             /// Every revision of an activity's month values, oldest first.
             pub async fn poi_history(&self, entity: &str, year: i32, activity: &str) -> Result<Vec<MonthRevision>, StoreError> {
                 let rows = sqlx::query(
@@ -854,6 +978,18 @@ impl Store {
 
     pub async fn poi_years(&self, entity: &str) -> Result<Vec<(String, i32)>, StoreError> {
         dispatch!(self, s => s.poi_years(entity).await)
+    }
+
+    pub async fn publish_poi(&self, s: &NewPoiSnapshot<'_>) -> Result<Option<PoiSnapshot>, StoreError> {
+        dispatch!(write self, x => x.publish_poi(s).await)
+    }
+
+    pub async fn poi_last_change(&self, entity: &str, year: i32) -> Result<Option<i64>, StoreError> {
+        dispatch!(self, x => x.poi_last_change(entity, year).await)
+    }
+
+    pub async fn poi_snapshots(&self, entity: &str, year: i32) -> Result<Vec<PoiSnapshot>, StoreError> {
+        dispatch!(self, x => x.poi_snapshots(entity, year).await)
     }
 
     pub async fn poi_history(&self, entity: &str, year: i32, activity: &str) -> Result<Vec<MonthRevision>, StoreError> {

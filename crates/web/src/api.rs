@@ -43,6 +43,8 @@ pub fn routes() -> Router<AppState> {
         .route("/api/v1/pei", get(pei_list))
         .route("/api/v1/pei/{entity}", get(pei_figures))
         .route("/api/v1/pei/{entity}/values", post(pei_values))
+        .route("/api/v1/poi/{entity}/{year}/publications", get(poi_publications).post(poi_publish))
+        .route("/api/v1/pei/{entity}/publications", get(pei_publications).post(pei_publish))
 }
 
 #[derive(OpenApi)]
@@ -52,8 +54,8 @@ pub fn routes() -> Router<AppState> {
         version = "1",
         description = "Seguimiento de políticas nacionales (método CEPLAN): cifras, indicadores y reporte de valores. Lectura pública; escritura con token de usuario (Authorization: Bearer)."
     ),
-    paths(policies, policy, indicator, submit, submit_many, reporting, submissions, approve, return_, poi_list, poi_figures, poi_execution, pei_list, pei_figures, pei_values),
-    components(schemas(PeiLine, NewPeiValues, PeiValue, RecordedPeiValues, PoiLine, PoiPeriod, NewExecution, ExecutionValue, RecordedExecution, ReportingView, UnitReporting, IndicatorReporting, PolicyLine, Counts, IndicatorDetail, OutlookView, YearFigures, NewActual, YearInput, NewActuals, BulkValue, Created, CreatedItem, SubmissionView, ReturnBody, ApiError, ErrorBody, ItemError)),
+    paths(policies, policy, indicator, submit, submit_many, reporting, submissions, approve, return_, poi_list, poi_figures, poi_execution, poi_publications, poi_publish, pei_list, pei_figures, pei_values, pei_publications, pei_publish),
+    components(schemas(Publication, NewPoiPublication, NewPeiPublication, PeiLine, NewPeiValues, PeiValue, RecordedPeiValues, PoiLine, PoiPeriod, NewExecution, ExecutionValue, RecordedExecution, ReportingView, UnitReporting, IndicatorReporting, PolicyLine, Counts, IndicatorDetail, OutlookView, YearFigures, NewActual, YearInput, NewActuals, BulkValue, Created, CreatedItem, SubmissionView, ReturnBody, ApiError, ErrorBody, ItemError)),
     modifiers(&BearerAuth)
 )]
 struct ApiDoc;
@@ -1209,4 +1211,189 @@ async fn pei_values(
     };
     let done = state.app.record_pei_values(&c.actor, &entry).await.or_api(&c)?;
     Ok(Json(RecordedPeiValues { change: done.change, changed: done.changed }).into_response())
+}
+
+/// A published follow-up: what was frozen and its fingerprint.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct Publication {
+    id: i64,
+    entity: String,
+    /// The POI's year, or the first year of the PEI's period.
+    plan_year: i32,
+    /// The months reported (POI): first and last, 1 to 12.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    months: Option<[u8; 2]>,
+    /// The report's date (POI), AAAA-MM-DD: which months were due.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    report_date: Option<String>,
+    /// The follow-up year (PEI).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    year: Option<i32>,
+    profile: String,
+    /// The plan's latest change set when it was published.
+    as_of_change: i64,
+    /// SHA-256 of the profile, the plan and the figures as published.
+    content_hash: String,
+    published_by: String,
+    published_at: String,
+    /// The figures as published (avance-poi-compute/1 or avance-pei-compute/1).
+    #[schema(value_type = Object)]
+    figures: serde_json::Value,
+}
+
+impl From<avance_app::store::PoiSnapshot> for Publication {
+    fn from(s: avance_app::store::PoiSnapshot) -> Publication {
+        Publication {
+            id: s.id,
+            entity: s.entity,
+            plan_year: s.year,
+            months: Some([s.months.0, s.months.1]),
+            report_date: Some(s.report_date),
+            year: None,
+            profile: s.profile,
+            as_of_change: s.as_of_change,
+            content_hash: s.content_hash,
+            published_by: s.published_by,
+            published_at: s.published_at,
+            figures: serde_json::from_str(&s.figures).unwrap_or_default(),
+        }
+    }
+}
+
+impl From<avance_app::store::PeiSnapshot> for Publication {
+    fn from(s: avance_app::store::PeiSnapshot) -> Publication {
+        Publication {
+            id: s.id,
+            entity: s.entity,
+            plan_year: s.first_year,
+            months: None,
+            report_date: None,
+            year: Some(s.year),
+            profile: s.profile,
+            as_of_change: s.as_of_change,
+            content_hash: s.content_hash,
+            published_by: s.published_by,
+            published_at: s.published_at,
+            figures: serde_json::from_str(&s.figures).unwrap_or_default(),
+        }
+    }
+}
+
+/// The months of a POI follow-up to publish (by default January to the last month ended).
+#[derive(Debug, Default, Deserialize, ToSchema)]
+pub struct NewPoiPublication {
+    first_month: Option<u8>,
+    last_month: Option<u8>,
+}
+
+/// The year of a PEI follow-up to publish (by default the last of the period with values).
+#[derive(Debug, Default, Deserialize, ToSchema)]
+pub struct NewPeiPublication {
+    /// The first year of the PEI's period (by default the entity's latest PEI).
+    first_year: Option<i32>,
+    year: Option<u16>,
+}
+
+/// The published follow-ups of an entity's POI of a year, oldest first.
+#[utoipa::path(
+    get,
+    path = "/api/v1/poi/{entity}/{year}/publications",
+    params(("entity" = String, Path, description = "Entity code, e.g. 999"), ("year" = i32, Path)),
+    responses((status = 200, body = [Publication]), (status = 404, body = ApiError))
+)]
+async fn poi_publications(
+    State(state): State<AppState>,
+    c: Caller,
+    Path((entity, year)): Path<(String, i32)>,
+) -> Answer {
+    let list = state.app.poi_snapshots(&entity, Some(year)).await.or_api(&c)?;
+    Ok(Json(list.into_iter().map(Publication::from).collect::<Vec<_>>()).into_response())
+}
+
+/// The entity's planning office (or the administrator) publishes the POI's follow-up of a period
+/// as a report generated today prints it: the plan, the months, the date, the rules and the
+/// figures frozen with their SHA-256.
+#[utoipa::path(
+    post,
+    path = "/api/v1/poi/{entity}/{year}/publications",
+    params(("entity" = String, Path, description = "Entity code, e.g. 999"), ("year" = i32, Path)),
+    request_body = NewPoiPublication,
+    security(("token" = [])),
+    responses(
+        (status = 201, body = Publication),
+        (status = 401, body = ApiError),
+        (status = 403, body = ApiError),
+        (status = 404, body = ApiError),
+        (status = 422, description = "months out of range", body = ApiError)
+    )
+)]
+async fn poi_publish(
+    State(state): State<AppState>,
+    c: Caller,
+    Path((entity, year)): Path<(String, i32)>,
+    body: Result<Json<NewPoiPublication>, axum::extract::rejection::JsonRejection>,
+) -> Answer {
+    let body = match write_body(&c, body)? {
+        Ok(b) => b,
+        Err(refused) => return Ok(refused),
+    };
+    let months = match (body.first_month, body.last_month) {
+        (None, None) => None,
+        (a, b) => Some((a.unwrap_or(1), b.or(a).unwrap_or(12))),
+    };
+    let s = state.app.publish_poi(&c.actor, &entity, Some(year), months).await.or_api(&c)?;
+    Ok((axum::http::StatusCode::CREATED, Json(Publication::from(s))).into_response())
+}
+
+/// The published follow-ups of an entity's PEI (its latest, or the one starting `first_year`),
+/// oldest first.
+#[utoipa::path(
+    get,
+    path = "/api/v1/pei/{entity}/publications",
+    params(("entity" = String, Path, description = "Entity code, e.g. IGP"), ("first_year" = Option<i32>, Query)),
+    responses((status = 200, body = [Publication]), (status = 404, body = ApiError))
+)]
+async fn pei_publications(
+    State(state): State<AppState>,
+    c: Caller,
+    Path(entity): Path<String>,
+    Query(q): Query<PeiPeriodQuery>,
+) -> Answer {
+    let list = state.app.pei_snapshots(&entity, q.first_year, None).await.or_api(&c)?;
+    Ok(Json(list.into_iter().map(Publication::from).collect::<Vec<_>>()).into_response())
+}
+
+#[derive(Debug, Default, Deserialize)]
+struct PeiPeriodQuery {
+    first_year: Option<i32>,
+}
+
+/// The entity's planning office (or the administrator) publishes a year's PEI follow-up: the plan,
+/// the rules and the figures frozen with their SHA-256.
+#[utoipa::path(
+    post,
+    path = "/api/v1/pei/{entity}/publications",
+    params(("entity" = String, Path, description = "Entity code, e.g. IGP")),
+    request_body = NewPeiPublication,
+    security(("token" = [])),
+    responses(
+        (status = 201, body = Publication),
+        (status = 401, body = ApiError),
+        (status = 403, body = ApiError),
+        (status = 404, body = ApiError),
+        (status = 422, description = "a year outside the period", body = ApiError)
+    )
+)]
+async fn pei_publish(
+    State(state): State<AppState>,
+    c: Caller,
+    Path(entity): Path<String>,
+    body: Result<Json<NewPeiPublication>, axum::extract::rejection::JsonRejection>,
+) -> Answer {
+    let body = match write_body(&c, body)? {
+        Ok(b) => b,
+        Err(refused) => return Ok(refused),
+    };
+    let s = state.app.publish_pei(&c.actor, &entity, body.first_year, body.year).await.or_api(&c)?;
+    Ok((axum::http::StatusCode::CREATED, Json(Publication::from(s))).into_response())
 }

@@ -114,6 +114,7 @@ struct Texts {
     nd: &'static str,
     record: &'static str,
     pdf: &'static str,
+    publish: &'static str,
     published: &'static str,
     published_intro: &'static str,
     published_heads: [&'static str; 4],
@@ -133,6 +134,10 @@ struct PeiPageTemplate {
     notes: Vec<&'static str>,
     registro: Option<String>,
     pdf: String,
+    /// Where the publish form posts (the entity's planning office and the administrator).
+    publish: Option<String>,
+    /// "Published" after a publication, with the fingerprint's start.
+    notice: Option<String>,
     /// (year, when, by whom, the hash's first 16 characters, full hash).
     published: Vec<(i32, String, String, String, String)>,
 }
@@ -143,6 +148,9 @@ pub struct PeiQuery {
     anio: String,
     #[serde(default)]
     periodo: String,
+    /// The start of the fingerprint of a publication just made.
+    #[serde(default)]
+    publicado: String,
 }
 
 fn text(c: Option<&Cell>) -> String {
@@ -237,6 +245,7 @@ pub async fn page(
             ),
             record: l.pick("Registrar los valores obtenidos", "Record the values obtained"),
             pdf: l.pick("Descargar el Anexo B-7 en PDF", "Download the Anexo B-7 as PDF"),
+            publish: l.pick("Publicar el seguimiento de este año", "Publish this year's follow-up"),
             published: l.pick("Seguimientos publicados", "Published follow-ups"),
             published_intro: l.pick(
                 "Cada publicación congela el plan, las reglas y las cifras del año con una huella SHA-256 (avance pei publish); los cambios posteriores no la tocan.",
@@ -270,6 +279,8 @@ pub async fn page(
                 (s.year, when, s.published_by.clone(), s.content_hash.chars().take(16).collect(), s.content_hash.clone())
             })
             .collect(),
+        publish: (mine || v.sections.admin).then(|| format!("/pei/{}/publicar", crate::view::encode(&plan.entity_code))),
+        notice: crate::poi::published_notice(&q.publicado, l),
         pdf: format!(
             "/pei/{}/seguimiento.pdf?periodo={}&anio={}",
             crate::view::encode(&plan.entity_code),
@@ -297,11 +308,21 @@ pub async fn pdf(
     };
     let filename = format!("seguimiento-pei-{}-{}.pdf", p.plan.entity_code, p.figures.cut);
     let (plan, figures) = (p.plan, p.figures);
-    let made =
-        tokio::task::spawn_blocking(move || avance_pdf::render_pei(&plan, &figures, l).map_err(|e| e.to_string()))
-            .await
-            .map_err(|e| e.to_string())
-            .and_then(|x| x);
+    pdf_response(&entity, filename, l, move || avance_pdf::render_pei(&plan, &figures, l)).await
+}
+
+/// A PDF made off the async threads (`make`) as a download named `filename`, or the error page
+/// (logged with `entity`) when it could not be made.
+pub(crate) async fn pdf_response(
+    entity: &str,
+    filename: String,
+    l: avance_core::lang::Lang,
+    make: impl FnOnce() -> Result<Vec<u8>, avance_pdf::PdfError> + Send + 'static,
+) -> Response {
+    let made = tokio::task::spawn_blocking(move || make().map_err(|e| e.to_string()))
+        .await
+        .map_err(|e| e.to_string())
+        .and_then(|x| x);
     match made {
         Ok(bytes) => (
             axum::http::StatusCode::OK,
@@ -313,7 +334,7 @@ pub async fn pdf(
         )
             .into_response(),
         Err(e) => {
-            tracing::error!(entity = %entity, error = %e, "PEI PDF could not be generated");
+            tracing::error!(entity = %entity, error = %e, "PDF could not be generated");
             crate::view::error_page(
                 axum::http::StatusCode::INTERNAL_SERVER_ERROR,
                 l.pick("No se pudo generar el archivo.", "The file could not be generated."),

@@ -124,6 +124,13 @@ struct PoiPageTemplate {
     notes: &'static [&'static str],
     month_heads: Vec<&'static str>,
     registro: Option<String>,
+    pdf: String,
+    /// Where the publish form posts (the entity's planning office and the administrator).
+    publish: Option<String>,
+    /// "Published" after a publication, with the fingerprint's start.
+    notice: Option<String>,
+    /// (period, report date, when, by whom, the hash's first 16 characters, full hash).
+    published: Vec<(String, String, String, String, String, String)>,
 }
 
 struct Texts {
@@ -146,6 +153,11 @@ struct Texts {
     notes: &'static str,
     departure: &'static str,
     record: &'static str,
+    pdf: &'static str,
+    publish: &'static str,
+    published: &'static str,
+    published_intro: &'static str,
+    published_heads: [&'static str; 5],
 }
 
 #[derive(Debug, Default, Deserialize)]
@@ -154,6 +166,9 @@ pub struct PeriodQuery {
     desde: String,
     #[serde(default)]
     hasta: String,
+    /// The start of the fingerprint of a publication just made.
+    #[serde(default)]
+    publicado: String,
 }
 
 /// An amount as a page shows it: exact, without trailing zeros.
@@ -176,14 +191,9 @@ pub async fn page(
     Query(q): Query<PeriodQuery>,
 ) -> Response {
     let l = v.lang;
-    let Ok(year) = year.parse::<i32>() else { return crate::view::not_found(l) };
-    let months = match (q.desde.trim().parse::<u8>(), q.hasta.trim().parse::<u8>()) {
-        (Ok(a), Ok(b)) => Some((a, b)),
-        _ => None,
-    };
-    let p = match state.app.poi_page(&entity, Some(year), months).await {
+    let p = match asked(&state, &v, &entity, &year, &q).await {
         Ok(p) => p,
-        Err(e) => return Fail::new(e, &v).into_response(),
+        Err(page) => return page,
     };
     let (plan, fig) = (&p.plan, &p.figures);
     let profile = &fig.profile;
@@ -261,6 +271,20 @@ pub async fn page(
                 "This computation follows what the application prints where it departs from its notes: the total is the mean over the AO, not over the AEI.",
             ),
             record: l.pick("Registrar la ejecución mensual", "Record the monthly execution"),
+            pdf: l.pick("Descargar el Reporte de seguimiento del POI en PDF", "Download the POI follow-up report as PDF"),
+            publish: l.pick("Publicar este seguimiento", "Publish this follow-up"),
+            published: l.pick("Seguimientos publicados", "Published follow-ups"),
+            published_intro: l.pick(
+                "Cada publicación congela el plan, los meses, la fecha del reporte, las reglas y las cifras con una huella SHA-256 (avance poi publish); los cambios posteriores no la tocan.",
+                "Each publication freezes the plan, the months, the report's date, the rules and the figures with a SHA-256 fingerprint (avance poi publish); later changes do not touch it.",
+            ),
+            published_heads: [
+                l.pick("Periodo", "Period"),
+                l.pick("Fecha del reporte", "Date of the report"),
+                l.pick("Publicado", "Published"),
+                l.pick("Por", "By"),
+                l.pick("Huella SHA-256", "SHA-256 fingerprint"),
+            ],
         },
         entity: plan.entity_code.clone(),
         year: plan.year,
@@ -278,7 +302,82 @@ pub async fn page(
         total: fig.result.total.label(profile),
         notes: avance_report::poi::printed_notes(profile),
         month_heads: (1..=12).map(|m| avance_report::poi::month(m, l)).collect(),
-        registro: mine.then(|| format!("/poi/{}/{}/registro", plan.entity_code, plan.year)),
+        registro: mine.then(|| format!("/poi/{}/{}/registro", crate::view::encode(&plan.entity_code), plan.year)),
+        publish: (mine || v.sections.admin)
+            .then(|| format!("/poi/{}/{}/publicar", crate::view::encode(&plan.entity_code), plan.year)),
+        notice: published_notice(&q.publicado, l),
+        pdf: format!(
+            "/poi/{}/{}/reporte.pdf?desde={}&hasta={}",
+            crate::view::encode(&plan.entity_code),
+            plan.year,
+            period.first,
+            period.last
+        ),
+        published: p
+            .published
+            .iter()
+            .map(|s| {
+                (
+                    period_words(s.months.0, s.months.1, l),
+                    s.report_date.clone(),
+                    avance_report::labels::lima_time(&s.published_at, l),
+                    s.published_by.clone(),
+                    s.content_hash.chars().take(16).collect(),
+                    s.content_hash.clone(),
+                )
+            })
+            .collect(),
     };
     render(&page).into_response()
+}
+
+/// The POI and months a page or its PDF asks for (`/poi/{entidad}/{año}?desde=&hasta=`), or the
+/// page of the refusal.
+async fn asked(
+    state: &AppState,
+    v: &Viewer,
+    entity: &str,
+    year: &str,
+    q: &PeriodQuery,
+) -> Result<avance_app::poi::PoiPage, Response> {
+    let Ok(year) = year.parse::<i32>() else { return Err(crate::view::not_found(v.lang)) };
+    let months = match (q.desde.trim().parse::<u8>(), q.hasta.trim().parse::<u8>()) {
+        (Ok(a), Ok(b)) => Some((a, b)),
+        _ => None,
+    };
+    state.app.poi_page(entity, Some(year), months).await.map_err(|e| Fail::new(e, v).into_response())
+}
+
+/// `/poi/{entidad}/{año}/reporte.pdf`: the Reporte de seguimiento del POI of the months asked, as
+/// a report generated today prints it, as `avance poi report` writes it.
+pub async fn pdf(
+    State(state): State<AppState>,
+    v: Viewer,
+    Path((entity, year)): Path<(String, String)>,
+    Query(q): Query<PeriodQuery>,
+) -> Response {
+    let l = v.lang;
+    let p = match asked(&state, &v, &entity, &year, &q).await {
+        Ok(p) => p,
+        Err(page) => return page,
+    };
+    let (first, last) = (p.figures.period.first, p.figures.period.last);
+    let filename = format!("seguimiento-poi-{}-{}-{first:02}-{last:02}.pdf", p.plan.entity_code, p.plan.year);
+    let generated = {
+        let d: Vec<i32> = p.today.split('-').filter_map(|x| x.parse().ok()).collect();
+        let part = |i: usize| d.get(i).and_then(|x| u8::try_from(*x).ok()).unwrap_or(1);
+        (d.first().copied().unwrap_or(p.plan.year), part(1), part(2))
+    };
+    crate::pei::pdf_response(&entity, filename, l, move || {
+        let f = &p.figures;
+        avance_pdf::render_poi(&p.plan, (f.period, &f.profile, &f.result), generated, l)
+    })
+    .await
+}
+
+/// The notice after a publication (`?publicado=` the fingerprint's start), if it is one.
+pub(crate) fn published_notice(hash: &str, l: avance_core::lang::Lang) -> Option<String> {
+    let hash = hash.trim();
+    (hash.len() == 16 && hash.chars().all(|c| c.is_ascii_hexdigit()))
+        .then(|| format!("{} {hash}…", l.pick("Publicado. Huella SHA-256:", "Published. SHA-256 fingerprint:")))
 }

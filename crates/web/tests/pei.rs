@@ -192,3 +192,45 @@ async fn the_pei_api() {
     let after = c.get("/api/v1/pei").await.json();
     assert_eq!(after[0]["year"], 2023, "the follow-up moves to the year with values");
 }
+
+/// The entity's planning office (and the administrator) publishes the year's PEI follow-up from
+/// its page or through the API; the page lists it; nobody else may.
+#[tokio::test]
+async fn the_pei_publications() {
+    let (app, state, _dir) = demo_at(march_2023()).await;
+    let mut c = Client::new(&app);
+    assert!(!c.get("/pei/IGP").await.text().contains("/publicar"), "no publishing for the public");
+    let mut dgde = logged(&app, "dgde").await;
+    assert!(!dgde.get("/pei/IGP").await.text().contains("/publicar"));
+    let refused = dgde.post("/pei/IGP/publicar", &[("periodo", "2020"), ("anio", "2022")]).await;
+    assert_eq!(refused.status, StatusCode::FORBIDDEN);
+    let mut office = logged(&app, "oficinaigp").await;
+    let page = office.get("/pei/IGP?periodo=2020&anio=2021").await.text();
+    assert!(page.contains(r#"<form method="post" action="/pei/IGP/publicar""#), "{page}");
+    assert!(page.contains(r#"<input type="hidden" name="anio" value="2021"><button type="submit">Publicar el seguimiento de este año</button>"#), "{page}");
+    let done = office.post("/pei/IGP/publicar", &[("periodo", "2020"), ("anio", "2021")]).await;
+    assert_eq!(done.status, StatusCode::SEE_OTHER, "{}", done.text());
+    let snapshots = state.app.pei_snapshots("IGP", None, None).await.unwrap();
+    assert_eq!(snapshots.len(), 1);
+    let short = &snapshots[0].content_hash[..16];
+    assert_eq!((snapshots[0].year, snapshots[0].published_by.as_str()), (2021, "oficinaigp"));
+    assert_eq!(done.location(), format!("/pei/IGP?periodo=2020&anio=2021&publicado={short}#publicados"));
+    let after = office.get(&done.location()).await.text();
+    assert!(after.contains(&format!("Publicado. Huella SHA-256: {short}…")), "{after}");
+    assert!(after.contains(&format!(r#"<abbr title="{}">{short}…</abbr>"#, snapshots[0].content_hash)));
+
+    let t = token(&mut office).await;
+    let anonymous = c.api("POST", "/api/v1/pei/IGP/publications", None, Some(serde_json::json!({}))).await;
+    assert_eq!(anonymous.status, StatusCode::UNAUTHORIZED);
+    let made = c.api("POST", "/api/v1/pei/IGP/publications", Some(&t), Some(serde_json::json!({ "year": 2022 }))).await;
+    assert_eq!(made.status, StatusCode::CREATED, "{}", made.text());
+    let made = made.json();
+    assert_eq!((made["year"].clone(), made["plan_year"].clone()), (2022.into(), 2020.into()));
+    assert_eq!(made["figures"]["format"], "avance-pei-compute/1");
+    let outside =
+        c.api("POST", "/api/v1/pei/IGP/publications", Some(&t), Some(serde_json::json!({ "year": 2031 }))).await;
+    assert_eq!(outside.status, StatusCode::UNPROCESSABLE_ENTITY);
+    let list = c.get("/api/v1/pei/IGP/publications").await.json();
+    let years: Vec<i64> = list.as_array().unwrap().iter().map(|p| p["year"].as_i64().unwrap()).collect();
+    assert_eq!(years, [2021, 2022]);
+}

@@ -233,3 +233,103 @@ async fn the_poi_api() {
     assert_ne!(after[0]["total"], list[0]["total"]);
     assert_eq!(after[0]["total"]["printed"], fresh.result.total.label(&fresh.profile));
 }
+
+/// The POI page offers its Reporte de seguimiento as PDF to everyone (the text layer audits clean)
+/// and a publish button to the entity's planning office and the administrator only; a publication
+/// is listed on the page, frozen, and through the API, where the office may publish too.
+#[tokio::test]
+async fn the_poi_report_and_its_publications() {
+    let (app, state, _dir) = demo_at(july_15()).await;
+    let mut c = Client::new(&app);
+    let page = c.get("/poi/999/2026?desde=1&hasta=6").await.text();
+    assert!(
+        page.contains(r#"<a href="/poi/999/2026/reporte.pdf?desde=1&#38;hasta=6">Descargar el Reporte de seguimiento del POI en PDF</a>"#),
+        "{page}"
+    );
+    assert!(!page.contains("/publicar"), "no publishing for the public");
+    let pdf = c.get("/poi/999/2026/reporte.pdf?desde=1&hasta=6").await;
+    assert_eq!(pdf.status, StatusCode::OK);
+    assert_eq!(pdf.headers["content-type"], "application/pdf");
+    assert_eq!(pdf.headers["content-disposition"], "attachment; filename=\"seguimiento-poi-999-2026-01-06.pdf\"");
+    let dir = tempfile::tempdir().unwrap();
+    let file = dir.path().join("poi.pdf");
+    std::fs::write(&file, &pdf.body).unwrap();
+    let read = avance_import::poi_text::read(&file).unwrap();
+    assert_eq!(read.generated, (2026, 7, 15), "generated today");
+    let f = avance_app::poi::poi_figures(&read.plan, (1, 6), Some((2026, 7)), None, false).unwrap();
+    assert!(avance_core::poi::audit(&f.result, &read.published, &f.profile).is_empty());
+    assert_eq!(read.published.len(), 10);
+    assert_eq!(c.get("/poi/999/2026/reporte.pdf?desde=7&hasta=3").await.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert_eq!(c.get("/poi/999/2019/reporte.pdf").await.status, StatusCode::NOT_FOUND);
+    assert_eq!(c.post("/poi/999/2026/publicar", &[("desde", "1"), ("hasta", "6")]).await.status, StatusCode::SEE_OTHER);
+    assert!(state.app.poi_snapshots("999", Some(2026)).await.unwrap().is_empty(), "the public was sent to log in");
+
+    let mut dgde = logged(&app, "dgde").await;
+    assert!(!dgde.get("/poi/999/2026").await.text().contains("/publicar"));
+    assert_eq!(
+        dgde.post("/poi/999/2026/publicar", &[("desde", "1"), ("hasta", "6")]).await.status,
+        StatusCode::FORBIDDEN
+    );
+
+    let mut office = logged(&app, "oficina999").await;
+    let page = office.get("/poi/999/2026?desde=1&hasta=3").await.text();
+    assert!(page.contains(r#"<form method="post" action="/poi/999/2026/publicar""#), "{page}");
+    assert!(
+        page.contains(
+            r#"<input type="hidden" name="hasta" value="3"><button type="submit">Publicar este seguimiento</button>"#
+        ),
+        "{page}"
+    );
+    let done = office.post("/poi/999/2026/publicar", &[("desde", "1"), ("hasta", "3")]).await;
+    assert_eq!(done.status, StatusCode::SEE_OTHER, "{}", done.text());
+    let snapshots = state.app.poi_snapshots("999", Some(2026)).await.unwrap();
+    assert_eq!(snapshots.len(), 1);
+    let s = &snapshots[0];
+    assert_eq!((s.months, s.report_date.as_str(), s.published_by.as_str()), ((1, 3), "2026-07-15", "oficina999"));
+    let short = &s.content_hash[..16];
+    assert_eq!(done.location(), format!("/poi/999/2026?desde=1&hasta=3&publicado={short}#publicados"));
+    let after = office.get(&done.location()).await.text();
+    assert!(
+        after.contains(&format!(r#"<p class="notice" role="status">Publicado. Huella SHA-256: {short}…</p>"#)),
+        "{after}"
+    );
+    assert!(
+        after.contains(r#"<th scope="row">enero a marzo</th><td data-label="Fecha del reporte">2026-07-15</td>"#),
+        "{after}"
+    );
+    assert!(after.contains(&format!(r#"<abbr title="{}">{short}…</abbr>"#, s.content_hash)));
+    // Everyone sees the list; a hostile notice is no notice.
+    let public = c.get("/poi/999/2026?publicado=%3Cscript%3E").await.text();
+    assert!(public.contains("enero a marzo") && !public.contains("<script>") && !public.contains("class=\"notice\""));
+
+    // The API: anyone lists; the office publishes (201), others may not.
+    let list = c.get("/api/v1/poi/999/2026/publications").await;
+    assert_eq!(list.status, StatusCode::OK);
+    let list = list.json();
+    assert_eq!(list[0]["content_hash"], s.content_hash.as_str());
+    assert_eq!(list[0]["months"], serde_json::json!([1, 3]));
+    assert_eq!(list[0]["figures"]["format"], "avance-poi-compute/1");
+    let body = serde_json::json!({ "first_month": 1, "last_month": 6 });
+    let anonymous = c.api("POST", "/api/v1/poi/999/2026/publications", None, Some(body.clone())).await;
+    assert_eq!(anonymous.status, StatusCode::UNAUTHORIZED);
+    let dgde_token = token(&mut dgde).await;
+    let forbidden = c.api("POST", "/api/v1/poi/999/2026/publications", Some(&dgde_token), Some(body.clone())).await;
+    assert_eq!(forbidden.status, StatusCode::FORBIDDEN);
+    let t = token(&mut office).await;
+    let made = c.api("POST", "/api/v1/poi/999/2026/publications", Some(&t), Some(body)).await;
+    assert_eq!(made.status, StatusCode::CREATED, "{}", made.text());
+    let made = made.json();
+    assert_eq!((made["months"].clone(), made["report_date"].clone()), (serde_json::json!([1, 6]), "2026-07-15".into()));
+    assert_eq!(made["figures"]["total"]["printed"], state_total(&state).await, "January to June, as the overview");
+    let wrong = c
+        .api(
+            "POST",
+            "/api/v1/poi/999/2026/publications",
+            Some(&t),
+            Some(serde_json::json!({ "first_month": 9, "last_month": 2 })),
+        )
+        .await;
+    assert_eq!(wrong.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert_eq!(wrong.json()["error"]["field"], "month");
+    assert_eq!(c.get("/api/v1/poi/999/2026/publications").await.json().as_array().unwrap().len(), 2);
+}

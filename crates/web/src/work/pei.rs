@@ -202,3 +202,27 @@ pub async fn record(
         Err(e) => Fail::new(e, &v).into_response(),
     }
 }
+
+/// `POST /pei/{entidad}/publicar`: the entity's planning office (or the administrator) publishes
+/// the follow-up of the year shown (`periodo`, `anio`); back to the PEI's page, which lists it.
+pub async fn publish(
+    State(state): State<AppState>,
+    v: Viewer,
+    Path(entity): Path<String>,
+    Form(form): Form<Vec<(String, String)>>,
+) -> Response {
+    let field =
+        |name: &str| form.iter().find(|(k, _)| k == name).map(|(_, x)| x.trim().to_string()).unwrap_or_default();
+    let first = field("periodo").parse::<i32>().ok();
+    let year = field("anio").parse::<u16>().ok();
+    match state.app.publish_pei(&v.actor, &entity, first, year).await {
+        Ok(s) => see_other(&format!(
+            "/pei/{}?periodo={}&anio={}&publicado={}#publicados",
+            crate::view::encode(&s.entity),
+            s.first_year,
+            s.year,
+            &s.content_hash[..16]
+        )),
+        Err(e) => Fail::new(e, &v).into_response(),
+    }
+}

@@ -228,3 +228,28 @@ pub async fn record(
         Err(e) => Fail::new(e, &v).into_response(),
     }
 }
+
+/// `POST /poi/{entidad}/{año}/publicar`: the entity's planning office (or the administrator)
+/// publishes the follow-up of the months shown (`desde`, `hasta`) as a report generated today
+/// prints it; back to the POI's page, which lists it.
+pub async fn publish(
+    State(state): State<AppState>,
+    v: Viewer,
+    Path((entity, year)): Path<(String, String)>,
+    Form(form): Form<Vec<(String, String)>>,
+) -> Response {
+    let Ok(year) = year.parse::<i32>() else { return crate::view::not_found(v.lang) };
+    let month = |name: &str| form.iter().find(|(k, _)| k == name).and_then(|(_, x)| x.trim().parse::<u8>().ok());
+    let months = month("desde").zip(month("hasta"));
+    match state.app.publish_poi(&v.actor, &entity, Some(year), months).await {
+        Ok(s) => see_other(&format!(
+            "/poi/{}/{}?desde={}&hasta={}&publicado={}#publicados",
+            crate::view::encode(&s.entity),
+            s.year,
+            s.months.0,
+            s.months.1,
+            &s.content_hash[..16]
+        )),
+        Err(e) => Fail::new(e, &v).into_response(),
+    }
+}
