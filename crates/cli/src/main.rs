@@ -397,6 +397,30 @@ enum PeiCommand {
         #[arg(long)]
         out: PathBuf,
     },
+    /// Escribe la plantilla de un PEI, vacía (del periodo --years) o con los datos de un PEI
+    /// (--pei): un libro .xlsx, o con otra extensión un directorio con pei.csv, elementos.csv e
+    /// indicadores.csv.
+    Template {
+        /// El archivo .xlsx, o el directorio de los CSV, a escribir.
+        #[arg(long)]
+        out: PathBuf,
+        /// El PEI con que prellenarla (pei.json, su plantilla o sus CSV).
+        #[arg(long, conflicts_with = "years")]
+        pei: Option<PathBuf>,
+        /// El periodo de una plantilla vacía, por ejemplo 2024-2030.
+        #[arg(long, required_unless_present = "pei")]
+        years: Option<String>,
+    },
+    /// Lee un PEI de su plantilla XLSX (avance pei template) o de un directorio de CSV (pei.csv,
+    /// elementos.csv e indicadores.csv, con columnas logro_AAAA y valor_AAAA por año del
+    /// periodo; docs/formats.md) y escribe su pei.json.
+    Import {
+        /// La plantilla .xlsx, o el directorio de los CSV.
+        path: PathBuf,
+        /// El archivo a escribir (por defecto, se imprime en la salida estándar).
+        #[arg(long)]
+        out: Option<PathBuf>,
+    },
     /// Imprime el JSON Schema del formato avance-pei/1 (docs/pei.schema.json).
     Schema,
     /// Carga un PEI (archivo avance-pei/1), o con --all el pei.json de cada carpeta de un
@@ -1145,7 +1169,7 @@ fn run(cli: &Cli) -> Result<(), Failure> {
             let plans = if *all {
                 avance_import::pei::read_all(file).map_err(|list| issues(list, lang))?
             } else {
-                vec![avance_import::pei::read(file).map_err(|list| issues(list, lang))?]
+                vec![avance_import::pei::read_path(file).map_err(|list| issues(list, lang))?]
             };
             let location = db::location(cli.db.as_deref());
             print(&db::block_on(db::load_pei(&location, &plans, author.as_deref(), reason, lang))??)
@@ -1228,6 +1252,56 @@ fn run(cli: &Cli) -> Result<(), Failure> {
                 Format::Table => avance_report::pei::text(&plan, &result, lang),
                 Format::Json => json_text(&avance_report::pei::json(&plan, &result)),
             })
+        }
+        Command::Pei(PeiCommand::Template { out, pei, years }) => {
+            let plan = match pei {
+                Some(p) => Some(avance_import::pei::read_path(p).map_err(|list| issues(list, lang))?),
+                None => None,
+            };
+            let period = match (&plan, years) {
+                (Some(p), _) => (p.first_year.get(), p.last_year.get()),
+                (None, years) => {
+                    let years = years.as_deref().unwrap_or_default();
+                    let range = parse_years(years).ok_or_else(|| {
+                        Failure::Invalid(vec![format!(
+                            "--years {years}: {}",
+                            lang.pick(
+                                "se esperaba un rango de años como 2024-2030",
+                                "expected a range of years such as 2024-2030"
+                            )
+                        )])
+                    })?;
+                    (range.first.get(), range.last.get())
+                }
+            };
+            let tables = avance_import::pei::template(plan.as_ref(), period);
+            let written = if out.extension().is_some_and(|e| e.eq_ignore_ascii_case("xlsx")) {
+                avance_import::workbook::write_pei_xlsx(&tables, out)
+            } else {
+                avance_import::workbook::write_csv(&tables, out)
+            };
+            written.map_err(|list| issues(list, lang))?;
+            print(&format!("{} {}\n", lang.pick("Escrito:", "Written:"), out.display()))
+        }
+        Command::Pei(PeiCommand::Import { path, out }) => {
+            let plan = avance_import::pei::read_path(path).map_err(|list| issues(list, lang))?;
+            let about = match lang {
+                Lang::Es => format!(
+                    "PEI {}–{} de {}, {} indicadores",
+                    plan.first_year,
+                    plan.last_year,
+                    plan.entity_name,
+                    plan.indicators.len()
+                ),
+                Lang::En => format!(
+                    "PEI {}–{} of {}, {} indicators",
+                    plan.first_year,
+                    plan.last_year,
+                    plan.entity_name,
+                    plan.indicators.len()
+                ),
+            };
+            print_or_write(out.as_deref(), &avance_import::pei::to_json(&plan), &about, lang)
         }
         Command::Poi(PoiCommand::Template { out, poi }) => {
             let plan = match poi {
@@ -1327,7 +1401,7 @@ fn print_or_write(out: Option<&Path>, text: &str, about: &str, lang: Lang) -> Re
 /// The PEI a command names: its file, or an entity's PEI in the database.
 fn pei_plan(source: &PeiSource, db: Option<&str>, lang: Lang) -> Result<avance_core::pei::PeiPlan, Failure> {
     match (&source.file, &source.entity) {
-        (Some(file), _) => avance_import::pei::read(file).map_err(|list| issues(list, lang)),
+        (Some(file), _) => avance_import::pei::read_path(file).map_err(|list| issues(list, lang)),
         (None, entity) => db::block_on(db::pei_plan(
             &db::location(db),
             entity.as_deref().unwrap_or_default(),

@@ -1461,3 +1461,72 @@ fn poi_publish_and_regenerate() {
     let audit = avance(&["poi", "audit", pdf.to_str().expect("utf-8")]);
     assert!(audit.status.success(), "{}", stdout(&audit));
 }
+
+/// A PEI's template as XLSX and as CSV files: prefilled with a PEI, it reads back to the very same
+/// `pei.json`; empty, it has the period's columns; every problem is named at its file, row and
+/// column, and a header that does not follow the period says the header it expects.
+#[test]
+fn pei_template_round_trip() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let path = |name: &str| dir.path().join(name).to_str().expect("utf-8").to_string();
+    let example = "examples/pei-igp-2020-2026/pei.json";
+    let original = std::fs::read_to_string(root().join(example)).expect("example");
+    for out in [path("pei.xlsx"), path("csv")] {
+        let made = avance(&["pei", "template", "--pei", example, "--out", &out]);
+        assert!(made.status.success(), "{}", stderr(&made));
+        let back = avance(&["pei", "import", &out]);
+        assert!(back.status.success(), "{}", stderr(&back));
+        assert_eq!(stdout(&back), original, "{out}");
+        assert_eq!(
+            stdout(&avance(&["pei", "compute", &out, "--format", "json"])),
+            stdout(&avance(&["pei", "compute", example, "--format", "json"]))
+        );
+    }
+    let header = std::fs::read_to_string(path("csv/indicadores.csv")).expect("csv");
+    assert!(header.starts_with(
+        "\u{feff}codigo,nombre,unidad,sentido,agregacion,estandar,linea_base_anio,linea_base_valor,logro_2020,"
+    ));
+    assert!(header.lines().next().expect("header").ends_with(",valor_2025,valor_2026"));
+    let empty = avance(&["pei", "template", "--years", "2024-2030", "--out", &path("vacio")]);
+    assert!(empty.status.success(), "{}", stderr(&empty));
+    let pei = std::fs::read_to_string(path("vacio/pei.csv")).expect("csv");
+    assert_eq!(
+        pei,
+        "\u{feff}entidad_codigo,entidad_nombre,sector,anio_inicio,anio_fin,perfil\n,,,2024,2030,ceplan-pei@2020\n"
+    );
+    let none = avance(&["pei", "template", "--years", "2030", "--out", &path("x.xlsx")]);
+    assert_eq!(stderr(&none).trim(), "error: --years 2030: se esperaba un rango de años como 2024-2030");
+
+    // Wrong values, named at their cells; a period that the columns do not follow.
+    let indicators = std::fs::read_to_string(path("csv/indicadores.csv")).expect("csv");
+    let bad = indicators.replacen(",32.00,35.00,", ",32.00,3;5,", 1).replacen(
+        ",numero,,no acumulado,,2017,4.00,",
+        ",metros,,no acumulado,,2017,4.00,",
+        1,
+    );
+    std::fs::write(path("csv/indicadores.csv"), bad).expect("write");
+    let refused = avance(&["pei", "import", &path("csv")]);
+    assert_eq!(refused.status.code(), Some(2));
+    let csv = path("csv/indicadores.csv");
+    assert_eq!(
+        stderr(&refused).trim(),
+        format!(
+            "error: {csv}: fila 2, columna J (IND.01.OEI.01): \"3;5\" no es un valor válido de número (se esperaba, por ejemplo, 10,256, 44328, 0.5 o ND)\n\
+             error: {csv}: fila 3, columna C (IND.01.AEI.01.01): se esperaba \"cantidad\", \"numero\", \"porcentaje\", \"ratio\", \"tasa\", \"indice\" o \"tasa_variacion\"; se encontró \"metros\""
+        )
+    );
+    std::fs::write(path("csv/indicadores.csv"), indicators).expect("write");
+    let period = std::fs::read_to_string(path("csv/pei.csv")).expect("csv");
+    std::fs::write(path("csv/pei.csv"), period.replace(",2026,", ",2027,")).expect("write");
+    let refused = avance(&["pei", "import", &path("csv")]);
+    assert!(
+        stderr(&refused).contains("indicadores.csv: línea 1: se esperaba \"codigo,nombre,"),
+        "{}",
+        stderr(&refused)
+    );
+    assert!(stderr(&refused).contains(",logro_2026,logro_2027,valor_2020,"), "{}", stderr(&refused));
+    // A template loads into the database like the file.
+    let db = path("avance.db");
+    let loaded = avance(&["--db", &db, "pei", "load", &path("pei.xlsx")]);
+    assert!(stdout(&loaded).starts_with("PEI IGP 2020–2026 cargado en "), "{}", stderr(&loaded));
+}

@@ -9,6 +9,7 @@ pub mod issue;
 pub mod pdf;
 pub mod pei;
 pub mod pei_text;
+mod plan_tables;
 pub mod poi;
 pub mod poi_text;
 pub mod progress;

@@ -10,6 +10,7 @@ use avance_core::poi::{Activity, Aggregation, PoiPlan, PoiProfile};
 use serde_json::Value;
 
 use crate::issue::{Expected, Issue, IssueKind};
+use crate::plan_tables::Rows;
 use crate::walk::{Ctx, Obj};
 
 /// The value of the `format` field.
@@ -262,47 +263,8 @@ pub fn csv_header(file: &str) -> Vec<String> {
 /// comma-separated, the headers of [`csv_header`]). The files become an `avance-poi/1` document,
 /// checked like one; every problem is reported at its file, row and column.
 pub fn read_csv_dir(dir: &Path) -> Result<PoiPlan, Vec<Issue>> {
-    let mut issues = Vec::new();
-    let mut tables: Vec<Rows> = Vec::new();
-    for name in CSV_FILES {
-        let file = dir.join(name);
-        let text = match std::fs::read_to_string(&file) {
-            Ok(t) => t,
-            Err(e) => {
-                issues.push(Issue::io(&file, &e));
-                tables.push(Vec::new());
-                continue;
-            }
-        };
-        let mut reader = csv::ReaderBuilder::new()
-            .has_headers(true)
-            .flexible(true)
-            .from_reader(text.trim_start_matches('\u{feff}').as_bytes());
-        let header: Vec<String> =
-            reader.headers().map(|h| h.iter().map(|c| c.trim().to_string()).collect()).unwrap_or_default();
-        if let Some(issue) = wrong_header(&file, None, name, &header) {
-            issues.push(issue);
-            tables.push(Vec::new());
-            continue;
-        }
-        let mut rows = Vec::new();
-        for (n, record) in reader.records().enumerate() {
-            match record {
-                Ok(r) => rows.push((n + 2, r.iter().map(|c| c.trim().to_string()).collect())),
-                Err(e) => issues.push(Issue {
-                    file: file.clone(),
-                    location: crate::issue::Location::Line(n + 2),
-                    code: None,
-                    kind: IssueKind::Content { message: e.to_string() },
-                }),
-            }
-        }
-        tables.push(rows);
-    }
-    if !issues.is_empty() {
-        return Err(issues);
-    }
-    from_tables(&tables, &|table| (dir.join(CSV_FILES[table]), None))
+    let tables = crate::plan_tables::read_csv_files(dir, &CSV_FILES)?;
+    from_checked_tables(tables, &|table| (dir.join(CSV_FILES[table]), None))
 }
 
 /// The sheets of a POI workbook, in the order they are read (the CSV files' names without
@@ -312,62 +274,28 @@ pub const SHEETS: [&str; 3] = ["poi", "aei", "actividades"];
 /// Reads a POI from its XLSX template (`avance poi template`): the sheets `poi`, `aei` and
 /// `actividades` with the CSV files' headers; every problem at its sheet, row and column.
 pub fn read_xlsx(path: &Path) -> Result<PoiPlan, Vec<Issue>> {
-    let book = crate::workbook::read_sheets(path, &SHEETS)?;
-    let mut issues = Vec::new();
-    let mut tables: Vec<Rows> = Vec::new();
-    for (k, name) in SHEETS.iter().enumerate() {
-        let Some(sheet) = book.get(name) else {
-            issues.push(Issue {
-                file: path.to_path_buf(),
-                location: crate::issue::Location::File,
-                code: None,
-                kind: IssueKind::MissingSheet { sheet: (*name).to_string() },
-            });
-            tables.push(Vec::new());
-            continue;
-        };
-        let header: Vec<String> = sheet.header.iter().map(|h| h.trim().to_string()).collect();
-        if let Some(issue) = wrong_header(path, Some(name), CSV_FILES[k], &header) {
-            issues.push(issue);
-            tables.push(Vec::new());
-            continue;
-        }
-        tables.push(
-            sheet
-                .rows
-                .iter()
-                .enumerate()
-                .filter(|(_, r)| r.iter().any(|c| !c.trim().is_empty()))
-                .map(|(n, r)| (n + 2, r.iter().map(|c| c.trim().to_string()).collect()))
-                .collect(),
-        );
-    }
-    if !issues.is_empty() {
-        return Err(issues);
-    }
-    from_tables(&tables, &|table| (path.to_path_buf(), Some(SHEETS[table].to_string())))
+    let tables = crate::plan_tables::read_sheet_tables(path, &SHEETS)?;
+    from_checked_tables(tables, &|table| (path.to_path_buf(), Some(SHEETS[table].to_string())))
 }
 
-/// A table's rows: the row as the spreadsheet numbers it (the header is row 1) and its cells.
-type Rows = Vec<(usize, Vec<String>)>;
-
-/// The issue of a table whose header is not the template's (`None` when it is).
-fn wrong_header(file: &Path, sheet: Option<&str>, table: &str, header: &[String]) -> Option<Issue> {
-    let want = csv_header(table);
-    let header: Vec<String> = header.iter().rev().skip_while(|h| h.is_empty()).map(String::clone).collect::<Vec<_>>();
-    let header: Vec<String> = header.into_iter().rev().collect();
-    (header != want).then(|| Issue {
-        file: file.to_path_buf(),
-        location: match sheet {
-            None => crate::issue::Location::Line(1),
-            Some(s) => crate::issue::Location::Cell { sheet: Some(s.to_string()), row: 1, column: "A".into() },
-        },
-        code: None,
-        kind: IssueKind::Invalid {
-            expected: Expected::Literal(want.join(",")),
-            found: format!("\"{}\"", header.join(",")),
-        },
-    })
+/// The POI of the three tables once each has the template's header.
+fn from_checked_tables(
+    tables: Vec<crate::plan_tables::Table>,
+    place: &dyn Fn(usize) -> (std::path::PathBuf, Option<String>),
+) -> Result<PoiPlan, Vec<Issue>> {
+    let wrong: Vec<Issue> = tables
+        .iter()
+        .enumerate()
+        .filter_map(|(k, t)| {
+            let (file, sheet) = place(k);
+            crate::plan_tables::wrong_header(&file, sheet.as_deref(), &csv_header(CSV_FILES[k]), &t.header)
+        })
+        .collect();
+    if !wrong.is_empty() {
+        return Err(wrong);
+    }
+    let rows: Vec<Rows> = tables.into_iter().map(|t| t.rows).collect();
+    from_tables(&rows, place)
 }
 
 /// The POI the three tables hold (`poi`, `aei`, `actividades`), read as an `avance-poi/1`
@@ -377,12 +305,8 @@ fn from_tables(
     tables: &[Rows],
     place: &dyn Fn(usize) -> (std::path::PathBuf, Option<String>),
 ) -> Result<PoiPlan, Vec<Issue>> {
-    use std::collections::HashMap;
-    // Where each field of the document came from: its JSON path → (table, row, column).
-    let mut cells: HashMap<String, (usize, usize, usize)> = HashMap::new();
-    let mut remember = |path: String, table: usize, row: usize, col: usize| {
-        cells.insert(path, (table, row, col));
-    };
+    let mut cells = crate::plan_tables::Cells::default();
+    let mut remember = |path: String, table: usize, row: usize, col: usize| cells.remember(path, table, row, col);
     let text = |v: &str| if v.is_empty() { Value::Null } else { Value::String(v.to_string()) };
     // poi: one row.
     let head: Vec<String> = tables[0].first().map(|(_, r)| r.clone()).unwrap_or_default();
@@ -438,29 +362,7 @@ fn from_tables(
         activities.push(Value::Object(o));
     }
     doc["activities"] = Value::Array(activities);
-    parse_value(&place(2).0, &doc).map_err(|found| {
-        found
-            .into_iter()
-            .map(|i| match &i.location {
-                crate::issue::Location::Path(p) => match cells.get(p) {
-                    Some((table, row, column)) => {
-                        let (file, sheet) = place(*table);
-                        Issue {
-                            file,
-                            location: crate::issue::Location::Cell {
-                                sheet,
-                                row: *row,
-                                column: crate::tables::column_letter(*column),
-                            },
-                            ..i
-                        }
-                    }
-                    None => i,
-                },
-                _ => i,
-            })
-            .collect()
-    })
+    parse_value(&place(2).0, &doc).map_err(|found| cells.relocate(found, place))
 }
 
 /// The template's tables (sheets `poi`, `aei`, `actividades`, the CSV files' headers), empty or

@@ -151,6 +151,70 @@ pub fn write_poi_xlsx(tables: &Tables, path: &Path) -> Result<(), Vec<Issue>> {
     build_book(tables, &layout).and_then(|mut wb| wb.save(path)).map_err(|e| xlsx_error(path, e))
 }
 
+const PEI_INSTRUCTIONS: &[&str] = &[
+    "Plantilla del Plan Estratégico Institucional (PEI) de una entidad (avance)",
+    "",
+    "Cómo llenarla",
+    "1. Hoja \"pei\": el código y el nombre de la entidad (pliego), su sector, el primer y el último año del periodo del PEI y el perfil de reglas (ceplan-pei@2020, @2019 o @2018: la versión de la guía cuyas cifras se siguen).",
+    "2. Hoja \"elementos\" (opcional): una fila por Objetivo Estratégico Institucional (OEI.01) y por Acción Estratégica Institucional (AEI.01.01) con su nombre. Si se deja vacía, se toman de los códigos de los indicadores.",
+    "3. Hoja \"indicadores\": una fila por indicador, con su código (IND.01.OEI.01 para un OEI, IND.01.AEI.01.01 para una AEI), nombre, unidad de medida, sentido esperado (ascendente, descendente, no_definido; vacío: se deduce de los logros esperados), tipo de agregación (acumulado, no acumulado; vacío: no acumulado), estándar de cumplimiento (solo con sentido no_definido: minimo permisible, maximo permisible), año y valor de línea base.",
+    "   - logro_AAAA: el logro esperado de cada año del periodo; ND si no tiene.",
+    "   - valor_AAAA: el valor obtenido de cada año; vacío si aún no se registró.",
+    "",
+    "Cómo escribir las cifras",
+    "- Con punto decimal (12.5); una coma separa miles en grupos de tres cifras (1,250). ND: no disponible.",
+    "",
+    "Al importar (avance pei import plantilla.xlsx --out pei.json, o avance pei load plantilla.xlsx), cada error indica la hoja, la fila y la columna, y no se escribe nada mientras haya errores.",
+];
+
+/// Writes a PEI's template: the sheets `pei`, `elementos` and `indicadores` with the CSV files'
+/// headers, after the instructions, every cell text, lists for the unit, sense, aggregation,
+/// standard and profile.
+pub fn write_pei_xlsx(tables: &Tables, path: &Path) -> Result<(), Vec<Issue>> {
+    let layout = Layout {
+        instructions: PEI_INSTRUCTIONS,
+        widths: |name, sheet| match name {
+            "pei" => vec![16.0, 60.0, 30.0, 12.0, 12.0, 18.0],
+            "elementos" => vec![16.0, 80.0],
+            _ => {
+                let mut w = vec![18.0, 60.0, 14.0, 14.0, 14.0, 18.0, 12.0, 12.0];
+                w.extend(std::iter::repeat_n(10.0, sheet.header.len().saturating_sub(8)));
+                w
+            }
+        },
+        frozen_columns: |name| if name == "indicadores" { 2 } else { 1 },
+        extra: |ws, name, sheet, end| {
+            use avance_core::model::{Aggregation, Sentido, Standard};
+            if name == "indicadores" {
+                let units = avance_core::value::Unit::ALL.map(avance_core::value::Unit::id);
+                ws.add_data_validation(1, 2, end, 2, &list(&units, true)?)?;
+                ws.add_data_validation(1, 3, end, 3, &list(&Sentido::ALL.map(Sentido::id), true)?)?;
+                ws.add_data_validation(
+                    1,
+                    4,
+                    end,
+                    4,
+                    &list(&[Aggregation::Acumulado.id(), Aggregation::NoAcumulado.id()], true)?,
+                )?;
+                let standards = [Standard::MinimoPermisible.id(), Standard::MaximoPermisible.id()];
+                ws.add_data_validation(1, 5, end, 5, &list(&standards, true)?)?;
+                ws.autofilter(0, 0, sheet.rows.len() as u32, (sheet.header.len() - 1) as u16)?;
+            }
+            if name == "pei" {
+                ws.add_data_validation(
+                    1,
+                    5,
+                    1,
+                    5,
+                    &list(&["ceplan-pei@2020", "ceplan-pei@2019", "ceplan-pei@2018"], true)?,
+                )?;
+            }
+            Ok(())
+        },
+    };
+    build_book(tables, &layout).and_then(|mut wb| wb.save(path)).map_err(|e| xlsx_error(path, e))
+}
+
 fn build_book(tables: &Tables, layout: &Layout<'_>) -> Result<Workbook, XlsxError> {
     let mut wb = Workbook::new();
     let header =
