@@ -81,10 +81,10 @@ pub async fn load(
     reason: &str,
     lang: Lang,
 ) -> Result<String, Failure> {
-    let app = open_app(location, lang).await?;
-    let out = app.load(&avance_app::Actor::operator(&author(who)), policy, reason).await;
-    app.close().await;
-    let out = out.map_err(|e| app_failure(location, e, lang))?;
+    let out = with_app(location, lang, async |app| {
+        app.load(&avance_app::Actor::operator(&author(who)), policy, reason).await
+    })
+    .await?;
     let db = describe(location);
     Ok(match (out.change, lang) {
         (None, Lang::Es) => format!("Sin cambios: {} ya estaba al día en {db}\n", out.policy),
@@ -625,10 +625,7 @@ pub async fn pei_history(
     first_year: Option<i32>,
     lang: Lang,
 ) -> Result<String, Failure> {
-    let app = open_app(location, lang).await?;
-    let out = app.pei_history(entity, first_year, indicator).await;
-    app.close().await;
-    let changes = out.map_err(|e| app_failure(location, e, lang))?;
+    let changes = with_app(location, lang, async |app| app.pei_history(entity, first_year, indicator).await).await?;
     let mut o = format!("PEI {entity} · {indicator}\n");
     for c in changes {
         let role = if c.role == "target" {
@@ -675,6 +672,19 @@ async fn load_each<P, O>(
     Ok(done)
 }
 
+/// Runs `f` on the application opened at `location`, then closes it; what the application refuses
+/// is the command's failure.
+async fn with_app<T>(
+    location: &Location,
+    lang: Lang,
+    f: impl AsyncFnOnce(&avance_app::App) -> Result<T, avance_app::AppError>,
+) -> Result<T, Failure> {
+    let app = open_app(location, lang).await?;
+    let out = f(&app).await;
+    app.close().await;
+    out.map_err(|e| app_failure(location, e, lang))
+}
+
 /// Publishes an entity's PEI follow-up of a year (as the operator).
 pub async fn pei_publish(
     location: &Location,
@@ -684,11 +694,8 @@ pub async fn pei_publish(
     who: Option<&str>,
     lang: Lang,
 ) -> Result<String, Failure> {
-    let app = open_app(location, lang).await?;
     let actor = avance_app::Actor::operator(&author(who));
-    let out = app.publish_pei(&actor, entity, first_year, year).await;
-    app.close().await;
-    let s = out.map_err(|e| app_failure(location, e, lang))?;
+    let s = with_app(location, lang, async |app| app.publish_pei(&actor, entity, first_year, year).await).await?;
     Ok(match lang {
         Lang::Es => format!(
             "Publicado el seguimiento {} del PEI {} {}: huella SHA-256 {} (datos al cambio {}, perfil {})\n",
@@ -710,10 +717,7 @@ pub async fn pei_published(
     year: Option<u16>,
     lang: Lang,
 ) -> Result<(avance_core::pei::PeiPlan, avance_core::pei::PeiResult), Failure> {
-    let app = open_app(location, lang).await?;
-    let out = app.pei_snapshots(entity, first_year, year).await;
-    app.close().await;
-    let snapshots = out.map_err(|e| app_failure(location, e, lang))?;
+    let snapshots = with_app(location, lang, async |app| app.pei_snapshots(entity, first_year, year).await).await?;
     let Some(s) = snapshots.last() else {
         return Err(Failure::Invalid(vec![
             lang.pick(
@@ -740,11 +744,8 @@ pub async fn poi_publish(
     who: Option<&str>,
     lang: Lang,
 ) -> Result<String, Failure> {
-    let app = open_app(location, lang).await?;
     let actor = avance_app::Actor::operator(&author(who));
-    let out = app.publish_poi(&actor, entity, year, months).await;
-    app.close().await;
-    let s = out.map_err(|e| app_failure(location, e, lang))?;
+    let s = with_app(location, lang, async |app| app.publish_poi(&actor, entity, year, months).await).await?;
     let (first, last) = (avance_report::poi::month(s.months.0, lang), avance_report::poi::month(s.months.1, lang));
     Ok(match lang {
         Lang::Es => format!(
@@ -767,10 +768,7 @@ pub async fn poi_published(
     year: Option<i32>,
     lang: Lang,
 ) -> Result<(avance_core::poi::PoiPlan, avance_app::poi::PoiFigures), Failure> {
-    let app = open_app(location, lang).await?;
-    let out = app.poi_snapshots(entity, year).await;
-    app.close().await;
-    let snapshots = out.map_err(|e| app_failure(location, e, lang))?;
+    let snapshots = with_app(location, lang, async |app| app.poi_snapshots(entity, year).await).await?;
     let s = snapshots.last().ok_or_else(|| {
         Failure::Invalid(vec![
             lang.pick(

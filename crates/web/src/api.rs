@@ -1241,41 +1241,37 @@ pub struct Publication {
     figures: serde_json::Value,
 }
 
+/// A publication from a snapshot `s` of the store, with what identifies its period.
+macro_rules! publication {
+    ($s:ident, plan_year: $plan_year:expr, months: $months:expr, report_date: $report_date:expr, year: $year:expr) => {
+        Publication {
+            id: $s.id,
+            entity: $s.entity,
+            plan_year: $plan_year,
+            months: $months,
+            report_date: $report_date,
+            year: $year,
+            profile: $s.profile,
+            as_of_change: $s.as_of_change,
+            content_hash: $s.content_hash,
+            published_by: $s.published_by,
+            published_at: $s.published_at,
+            figures: serde_json::from_str(&$s.figures).unwrap_or_default(),
+        }
+    };
+}
+
 impl From<avance_app::store::PoiSnapshot> for Publication {
     fn from(s: avance_app::store::PoiSnapshot) -> Publication {
-        Publication {
-            id: s.id,
-            entity: s.entity,
-            plan_year: s.year,
-            months: Some([s.months.0, s.months.1]),
-            report_date: Some(s.report_date),
-            year: None,
-            profile: s.profile,
-            as_of_change: s.as_of_change,
-            content_hash: s.content_hash,
-            published_by: s.published_by,
-            published_at: s.published_at,
-            figures: serde_json::from_str(&s.figures).unwrap_or_default(),
-        }
+        let (months, year) = (Some([s.months.0, s.months.1]), s.year);
+        publication!(s, plan_year: year, months: months, report_date: Some(s.report_date), year: None)
     }
 }
 
 impl From<avance_app::store::PeiSnapshot> for Publication {
     fn from(s: avance_app::store::PeiSnapshot) -> Publication {
-        Publication {
-            id: s.id,
-            entity: s.entity,
-            plan_year: s.first_year,
-            months: None,
-            report_date: None,
-            year: Some(s.year),
-            profile: s.profile,
-            as_of_change: s.as_of_change,
-            content_hash: s.content_hash,
-            published_by: s.published_by,
-            published_at: s.published_at,
-            figures: serde_json::from_str(&s.figures).unwrap_or_default(),
-        }
+        let (first, year) = (s.first_year, s.year);
+        publication!(s, plan_year: first, months: None, report_date: None, year: Some(year))
     }
 }
 

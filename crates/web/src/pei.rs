@@ -117,7 +117,7 @@ struct Texts {
     publish: &'static str,
     published: &'static str,
     published_intro: &'static str,
-    published_heads: [&'static str; 4],
+    published_heads: Vec<&'static str>,
 }
 
 #[derive(Template)]
@@ -251,12 +251,7 @@ pub async fn page(
                 "Cada publicación congela el plan, las reglas y las cifras del año con una huella SHA-256 (avance pei publish); los cambios posteriores no la tocan.",
                 "Each publication freezes the year's plan, rules and figures with a SHA-256 fingerprint (avance pei publish); later changes do not touch it.",
             ),
-            published_heads: [
-                l.pick("Año", "Year"),
-                l.pick("Publicado", "Published"),
-                l.pick("Por", "By"),
-                l.pick("Huella SHA-256", "SHA-256 fingerprint"),
-            ],
+            published_heads: crate::view::publication_heads(&[l.pick("Año", "Year")], l),
         },
         entity: plan.entity_code.clone(),
         header: vec![

@@ -157,7 +157,7 @@ struct Texts {
     publish: &'static str,
     published: &'static str,
     published_intro: &'static str,
-    published_heads: [&'static str; 5],
+    published_heads: Vec<&'static str>,
 }
 
 #[derive(Debug, Default, Deserialize)]
@@ -278,13 +278,7 @@ pub async fn page(
                 "Cada publicación congela el plan, los meses, la fecha del reporte, las reglas y las cifras con una huella SHA-256 (avance poi publish); los cambios posteriores no la tocan.",
                 "Each publication freezes the plan, the months, the report's date, the rules and the figures with a SHA-256 fingerprint (avance poi publish); later changes do not touch it.",
             ),
-            published_heads: [
-                l.pick("Periodo", "Period"),
-                l.pick("Fecha del reporte", "Date of the report"),
-                l.pick("Publicado", "Published"),
-                l.pick("Por", "By"),
-                l.pick("Huella SHA-256", "SHA-256 fingerprint"),
-            ],
+            published_heads: crate::view::publication_heads(&[l.pick("Periodo", "Period"), l.pick("Fecha del reporte", "Date of the report")], l),
         },
         entity: plan.entity_code.clone(),
         year: plan.year,

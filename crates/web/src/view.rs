@@ -287,3 +287,15 @@ pub fn not_found(lang: Lang) -> Response {
         lang,
     )
 }
+
+/// The columns of a plan's publications: what identifies each (`first`), then when, by whom and
+/// its fingerprint.
+pub fn publication_heads(first: &[&'static str], l: avance_core::lang::Lang) -> Vec<&'static str> {
+    let mut heads = first.to_vec();
+    heads.extend([
+        l.pick("Publicado", "Published"),
+        l.pick("Por", "By"),
+        l.pick("Huella SHA-256", "SHA-256 fingerprint"),
+    ]);
+    heads
+}
