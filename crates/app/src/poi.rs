@@ -81,6 +81,20 @@ pub fn poi_figures(
     Ok(PoiFigures { profile, period, result })
 }
 
+/// [`poi_figures`] of many plans, in order, shared out among the machine's cores (plans are
+/// independent); the first refusal stops it.
+pub fn portfolio_figures(
+    plans: &[PoiPlan],
+    months: (u8, u8),
+    as_of: Option<(i32, u8)>,
+    profile: Option<&str>,
+    year_means: bool,
+) -> Result<Vec<PoiFigures>, AppError> {
+    avance_core::compute::on_every_core(plans, |p| poi_figures(p, months, as_of, profile, year_means))
+        .into_iter()
+        .collect()
+}
+
 /// An entity's POI as its page shows it: the figures of a period as of today.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct PoiPage {

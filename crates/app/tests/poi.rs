@@ -244,6 +244,16 @@ async fn story(store: Store) {
         .collect();
     assert_eq!(subjects.len(), 2);
     assert!(subjects.contains(&"POI 999 2022 1-6") && subjects.contains(&"POI 999 2022 1-7"), "{subjects:?}");
+
+    // Every plan read at once (the portfolio's path: a few scans, the activities decoded straight
+    // into the plans) is each plan as read alone, in the listing's order.
+    let mut other = avance_import::synthetic::poi(1, 45, 2023, 7);
+    other.activities.reverse();
+    app.load_poi(&operator, &other, "otra entidad").await.unwrap();
+    let alone = [app.poi("999", Some(2022)).await.unwrap(), app.poi(&other.entity_code, Some(2023)).await.unwrap()];
+    assert_eq!(alone[1], other, "activities in the plan's own order");
+    assert_eq!(app.all_pois(None).await.unwrap(), alone);
+    assert_eq!(app.all_pois(Some(2023)).await.unwrap(), [other]);
     app.close().await;
 }
 

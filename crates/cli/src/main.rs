@@ -1066,14 +1066,11 @@ fn run(cli: &Cli) -> Result<(), Failure> {
                     db::block_on(db::poi_plans(&db::location(cli.db.as_deref()), entity.as_deref(), *plan_year, lang))??
                 }
             };
-            let mut rows = Vec::with_capacity(plans.len());
-            for plan in &plans {
-                let as_of = as_of.map(|(y, m, _)| (y, m));
-                let f = avance_app::poi::poi_figures(plan, *months, as_of, profile.as_deref(), *year)
-                    .map_err(|e| Failure::Invalid(vec![e.message(lang)]))?;
-                rows.push((plan, f));
-            }
-            print(&match (&rows[..], *all, format) {
+            let as_of = as_of.map(|(y, m, _)| (y, m));
+            let figures = avance_app::poi::portfolio_figures(&plans, *months, as_of, profile.as_deref(), *year)
+                .map_err(|e| Failure::Invalid(vec![e.message(lang)]))?;
+            let rows: Vec<_> = plans.iter().zip(&figures).collect();
+            let out = print(&match (&rows[..], *all, format) {
                 ([(plan, f)], false, Format::Table) => {
                     avance_report::poi::text(plan, f.period, &f.profile, &f.result, lang)
                 }
@@ -1081,13 +1078,17 @@ fn run(cli: &Cli) -> Result<(), Failure> {
                     json_text(&avance_report::poi::json(plan, f.period, &f.profile, &f.result))
                 }
                 (rows, _, format) => {
-                    let rows: Vec<_> = rows.iter().map(|(p, f)| (*p, f.profile.clone(), f.result.clone())).collect();
+                    let rows: Vec<_> = rows.iter().map(|(p, f)| (*p, &f.profile, &f.result)).collect();
                     match format {
                         Format::Table => avance_report::poi::portfolio_text(&rows, lang),
                         Format::Json => json_text(&avance_report::poi::portfolio_json(&rows)),
                     }
                 }
-            })
+            });
+            drop(rows);
+            // The process ends here: the system takes a national portfolio's memory back at once.
+            std::mem::forget((plans, figures));
+            out
         }
         Command::Poi(PoiCommand::Load { input, all, author, reason }) => {
             let invalid = |list| issues(list, lang);

@@ -102,7 +102,7 @@ pub fn compute_all<P: std::borrow::Borrow<Policy> + Sync>(policies: &[P], year: 
 }
 
 /// `f` of each item, in order, the items shared out in one chunk per core.
-pub(crate) fn on_every_core<T: Sync, R: Send>(items: &[T], f: impl Fn(&T) -> R + Sync) -> Vec<R> {
+pub fn on_every_core<T: Sync, R: Send>(items: &[T], f: impl Fn(&T) -> R + Sync) -> Vec<R> {
     let threads = std::thread::available_parallelism().map_or(1, |n| n.get()).min(items.len().max(1));
     let chunk = items.len().div_ceil(threads).max(1);
     let f = &f;

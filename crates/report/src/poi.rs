@@ -139,7 +139,7 @@ pub fn json(plan: &PoiPlan, period: Period, profile: &PoiProfile, r: &PoiResult)
 
 /// Many entities' POIs: how many activities have an avance, are S.P. or S.I., and the entities'
 /// totals (their mean and median, how many below 75).
-pub fn portfolio_text(rows: &[(&PoiPlan, PoiProfile, PoiResult)], l: Lang) -> String {
+pub fn portfolio_text(rows: &[(&PoiPlan, &PoiProfile, &PoiResult)], l: Lang) -> String {
     let activities: usize = rows.iter().map(|(_, _, r)| r.activities.len()).sum();
     let count = |f: fn(&Figure) -> bool| rows.iter().flat_map(|(_, _, r)| &r.activities).filter(|(_, x)| f(x)).count();
     let valued = count(|f| matches!(f, Figure::Value(_)));
@@ -179,7 +179,7 @@ pub fn portfolio_text(rows: &[(&PoiPlan, PoiProfile, PoiResult)], l: Lang) -> St
 }
 
 /// Many entities' POIs as JSON: each entity's total and its counts.
-pub fn portfolio_json(rows: &[(&PoiPlan, PoiProfile, PoiResult)]) -> Value {
+pub fn portfolio_json(rows: &[(&PoiPlan, &PoiProfile, &PoiResult)]) -> Value {
     json!({
         "format": "avance-poi-portfolio/1",
         "entities": rows.iter().map(|(plan, p, r)| json!({

@@ -280,9 +280,9 @@ impl PoiState {
         let Some(meta) = &self.meta else { return Ok(None) };
         let corrupt = |detail: String| StoreError::Corrupt { policy: format!("POI {entity_code} {year}"), detail };
         let mut aei: Vec<(&String, &AeiRow)> = self.aei.iter().collect();
-        aei.sort_by_key(|(code, r)| (r.position, (*code).clone()));
+        aei.sort_by(|(a, x), (b, y)| (x.position, a).cmp(&(y.position, b)));
         let mut activities: Vec<(&String, &ActivityRow)> = self.activities.iter().collect();
-        activities.sort_by_key(|(code, r)| (r.position, (*code).clone()));
+        activities.sort_by(|(a, x), (b, y)| (x.position, a).cmp(&(y.position, b)));
         let mut out = Vec::with_capacity(activities.len());
         let index: BTreeMap<&str, usize> = activities.iter().enumerate().map(|(i, (c, _))| (c.as_str(), i)).collect();
         for (code, r) in &activities {
@@ -331,6 +331,15 @@ impl PoiState {
     }
 }
 
+/// A month's value as stored (canonical exact text). Most are whole numbers of a few digits, read
+/// without the decimal parser (the same value: `Decimal::from_str("12")` is 12 with scale 0).
+fn stored_value(text: &str) -> Option<Decimal> {
+    if !text.is_empty() && text.len() <= 9 && text.bytes().all(|b| b.is_ascii_digit()) {
+        return text.parse::<u32>().ok().map(Decimal::from);
+    }
+    Decimal::from_str(text).ok()
+}
+
 /// Fills an activity's twelve months from their stored text (`programmed`, `executed`: twelve
 /// values separated by `;`, an execution empty where not recorded).
 fn fill_months(a: &mut Activity, programmed: &str, executed: &str) -> Result<(), String> {
@@ -340,9 +349,9 @@ fn fill_months(a: &mut Activity, programmed: &str, executed: &str) -> Result<(),
         let (Some(pv), Some(ev)) = (p.next(), e.next()) else {
             return Err(corrupt("months", &format!("{programmed} / {executed}")));
         };
-        a.programmed[m] = Decimal::from_str(pv).map_err(|_| corrupt("programmed", pv))?;
+        a.programmed[m] = stored_value(pv).ok_or_else(|| corrupt("programmed", pv))?;
         a.executed[m] =
-            if ev.is_empty() { None } else { Some(Decimal::from_str(ev).map_err(|_| corrupt("executed", ev))?) };
+            if ev.is_empty() { None } else { Some(stored_value(ev).ok_or_else(|| corrupt("executed", ev))?) };
     }
     Ok(())
 }
@@ -362,6 +371,9 @@ const CURRENT_COLUMNS: &str =
 #[derive(Default)]
 struct Collector {
     plans: std::collections::HashMap<i64, (PoiState, Vec<StoredMonths>)>,
+    /// Reading whole plans (a portfolio), not a plan to change: each activity decoded straight
+    /// into the plan's, with its position, by plan id.
+    built: Option<std::collections::HashMap<i64, Vec<(i64, Activity)>>>,
 }
 
 /// An activity's months as stored: (activity, programmed, executed).
@@ -388,6 +400,33 @@ impl Collector {
 
     /// A row of [`CURRENT_COLUMNS`]: the activity into the state, its months aside.
     fn current(&mut self, r: &impl Columns) -> Result<(), StoreError> {
+        if let Some(built) = &mut self.built {
+            let plan = needed(r.int(0)?, "plan_id")?;
+            let code = needed(r.text(1)?, "activity")?;
+            let corrupt = |detail: String| StoreError::Corrupt { policy: format!("POI plan {plan}"), detail };
+            let aggregation = needed(r.str(7)?, "aggregation")?;
+            let aggregation = Aggregation::ALL
+                .into_iter()
+                .find(|a| a.id() == aggregation.as_ref())
+                .ok_or_else(|| corrupt(format!("activity {code}: aggregation «{aggregation}»")))?;
+            let priority = r.int(5)?;
+            let priority = priority
+                .map(u32::try_from)
+                .transpose()
+                .map_err(|_| corrupt(format!("activity {code}: priority {priority:?}")))?;
+            let mut a = Activity {
+                code,
+                name: needed(r.text(3)?, "name")?,
+                unit: needed(r.text(4)?, "unit")?,
+                priority,
+                aei: needed(r.text(6)?, "aei")?,
+                aggregation,
+                ..Activity::default()
+            };
+            fill_months(&mut a, &needed(r.str(8)?, "programmed")?, &needed(r.str(9)?, "executed")?).map_err(corrupt)?;
+            built.entry(plan).or_default().push((needed(r.int(2)?, "position")?, a));
+            return Ok(());
+        }
         let (s, months) = self.plans.entry(needed(r.int(0)?, "plan_id")?).or_default();
         let code = needed(r.text(1)?, "activity")?;
         s.activities.insert(
@@ -409,12 +448,27 @@ impl Collector {
     fn finish(mut self, listed: &[(i64, String, i32)]) -> Result<Vec<PoiPlan>, StoreError> {
         let mut plans = Vec::with_capacity(listed.len());
         for (id, entity, year) in listed {
-            let (s, months) = self.plans.remove(id).unwrap_or_default();
-            if let Some(plan) = assemble(&s, &months, entity, *year)? {
+            if let Some(plan) = self.take(*id, entity, *year)? {
                 plans.push(plan);
             }
         }
         Ok(plans)
+    }
+
+    /// A collector of whole plans (see `built`).
+    fn whole_plans() -> Collector {
+        Collector { built: Some(std::collections::HashMap::new()), ..Collector::default() }
+    }
+
+    /// Plan `id` as collected, `None` when it has no metadata (never loaded).
+    fn take(&mut self, id: i64, entity: &str, year: i32) -> Result<Option<PoiPlan>, StoreError> {
+        let (s, months) = self.plans.remove(&id).unwrap_or_default();
+        let Some(mut plan) = assemble(&s, &months, entity, year)? else { return Ok(None) };
+        if let Some(mut built) = self.built.as_mut().and_then(|b| b.remove(&id)) {
+            built.sort_by(|(p, a), (q, b)| (p, &a.code).cmp(&(q, &b.code)));
+            plan.activities = built.into_iter().map(|(_, a)| a).collect();
+        }
+        Ok(Some(plan))
     }
 }
 
@@ -459,7 +513,7 @@ fn sqlite_pois(path: &std::path::Path, year: i32) -> Result<Vec<PoiPlan>, StoreE
         let conn = crate::read::sqlite_connection(path)?;
         let tx = conn.unchecked_transaction()?;
         let range = format!(" AND plan_id BETWEEN {lo} AND {hi}");
-        let mut c = Collector::default();
+        let mut c = Collector::whole_plans();
         each_row(&tx, &format!("{ALL_META}{range}"), |r| c.meta(r))?;
         each_row(&tx, &format!("{ALL_AEI}{range}"), |r| c.aei(r))?;
         let current =
@@ -467,8 +521,7 @@ fn sqlite_pois(path: &std::path::Path, year: i32) -> Result<Vec<PoiPlan>, StoreE
         each_row(&tx, &current, |r| c.current(r))?;
         let mut out = Vec::new();
         for (i, (id, entity, year)) in listed.iter().enumerate().filter(|(_, (id, _, _))| (lo..=hi).contains(id)) {
-            let (s, months) = c.plans.remove(id).unwrap_or_default();
-            if let Some(plan) = assemble(&s, &months, entity, *year)? {
+            if let Some(plan) = c.take(*id, entity, *year)? {
                 out.push((i, plan));
             }
         }
@@ -479,6 +532,9 @@ fn sqlite_pois(path: &std::path::Path, year: i32) -> Result<Vec<PoiPlan>, StoreE
 /// The plan of rows `s` with the months `months` (as stored) filled in.
 fn assemble(s: &PoiState, months: &[StoredMonths], entity: &str, year: i32) -> Result<Option<PoiPlan>, StoreError> {
     let Some(mut plan) = s.plan(entity, year)? else { return Ok(None) };
+    if months.is_empty() {
+        return Ok(Some(plan));
+    }
     let index: std::collections::HashMap<String, usize> =
         plan.activities.iter().enumerate().map(|(i, a)| (a.code.clone(), i)).collect();
     for (code, programmed, executed) in months {
@@ -926,7 +982,7 @@ impl PgStore {
         for r in sqlx::query(LISTED).bind(year.unwrap_or(0)).fetch_all(&mut *tx).await? {
             listed.push((rows::int(&r, 0)?, r.try_get(1)?, i32::try_from(rows::int(&r, 2)?).unwrap_or_default()));
         }
-        let mut c = Collector::default();
+        let mut c = Collector::whole_plans();
         for r in sqlx::query(ALL_META).fetch_all(&mut *tx).await? {
             c.meta(&r)?;
         }
@@ -994,5 +1050,20 @@ impl Store {
 
     pub async fn poi_history(&self, entity: &str, year: i32, activity: &str) -> Result<Vec<MonthRevision>, StoreError> {
         dispatch!(self, s => s.poi_history(entity, year, activity).await)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// The quick path for whole numbers gives the decimal parser's very value (digits and scale).
+    #[test]
+    fn stored_values_read_as_the_decimal_parser_reads_them() {
+        for text in ["0", "00", "7", "012", "999999999", "1000000000", "2.5", "0.10", "-3", "", "1e3", "١٢"] {
+            let (quick, full) = (stored_value(text), Decimal::from_str(text).ok());
+            assert_eq!(quick, full, "{text}");
+            assert_eq!(quick.map(|d| (d.to_string(), d.scale())), full.map(|d| (d.to_string(), d.scale())), "{text}");
+        }
     }
 }

@@ -62,11 +62,20 @@ pub(crate) const LOADED: &str = "SELECT p.id, p.code FROM policies p \
 pub(crate) trait Columns {
     fn text(&self, i: usize) -> Result<Option<String>, StoreError>;
     fn int(&self, i: usize) -> Result<Option<i64>, StoreError>;
+    /// A text column borrowed from the row where the driver allows it (what is only read, not
+    /// kept, needs no copy).
+    fn str(&self, i: usize) -> Result<Option<std::borrow::Cow<'_, str>>, StoreError> {
+        Ok(self.text(i)?.map(std::borrow::Cow::Owned))
+    }
 }
 
 impl Columns for rusqlite::Row<'_> {
     fn text(&self, i: usize) -> Result<Option<String>, StoreError> {
         Ok(self.get(i)?)
+    }
+    fn str(&self, i: usize) -> Result<Option<std::borrow::Cow<'_, str>>, StoreError> {
+        let value = self.get_ref(i)?;
+        Ok(value.as_str_or_null().map_err(rusqlite::Error::from)?.map(std::borrow::Cow::Borrowed))
     }
     fn int(&self, i: usize) -> Result<Option<i64>, StoreError> {
         Ok(self.get(i)?)
