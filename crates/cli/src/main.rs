@@ -570,8 +570,9 @@ enum PoiCommand {
         #[arg(long)]
         author: Option<String>,
     },
-    /// Escribe el Reporte de seguimiento del POI de un periodo en PDF, como lo imprime el
-    /// aplicativo de CEPLAN en la versión del perfil (avance poi audit lo lee de vuelta).
+    /// Escribe el Reporte de seguimiento del POI de un periodo en PDF (avance poi audit lo lee de
+    /// vuelta) o, con --out F.xlsx, en un libro XLSX, como lo imprime el aplicativo de CEPLAN en la
+    /// versión del perfil.
     Report {
         /// El archivo del POI (o su carpeta). Sin él, el POI se toma de la base de datos (--db)
         /// con --entity.
@@ -593,7 +594,7 @@ enum PoiCommand {
         /// Perfil de reglas (por defecto, el del POI): ceplan-poi@2021 o ceplan-poi@2022.
         #[arg(long)]
         profile: Option<String>,
-        /// El archivo .pdf a escribir.
+        /// El archivo .pdf (o .xlsx) a escribir.
         #[arg(long)]
         out: PathBuf,
     },
@@ -1030,8 +1031,14 @@ fn run(cli: &Cli) -> Result<(), Failure> {
                 false,
             )
             .map_err(|e| Failure::Invalid(vec![e.message(lang)]))?;
-            let bytes = avance_pdf::render_poi(&plan, (f.period, &f.profile, &f.result), generated, lang)
-                .map_err(|e| Failure::Invalid(vec![format!("{}: {e}", out.display())]))?;
+            let figures = (f.period, &f.profile, &f.result);
+            let bytes = if out.extension().is_some_and(|e| e.eq_ignore_ascii_case("xlsx")) {
+                avance_report::poi::xlsx(&avance_report::poi::layout(&plan, figures, generated, lang), lang)
+                    .map_err(|e| Failure::Invalid(vec![format!("{}: {e}", out.display())]))?
+            } else {
+                avance_pdf::render_poi(&plan, figures, generated, lang)
+                    .map_err(|e| Failure::Invalid(vec![format!("{}: {e}", out.display())]))?
+            };
             std::fs::write(out, bytes).map_err(|e| cannot_write(out, e, lang))?;
             print(&format!("{} {}\n", lang.pick("Escrito:", "Written:"), out.display()))
         }

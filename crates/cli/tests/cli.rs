@@ -1530,3 +1530,49 @@ fn pei_template_round_trip() {
     let loaded = avance(&["--db", &db, "pei", "load", &path("pei.xlsx")]);
     assert!(stdout(&loaded).starts_with("PEI IGP 2020–2026 cargado en "), "{}", stderr(&loaded));
 }
+
+/// `avance poi report --out F.xlsx`: the same report as a workbook, every word and figure of the
+/// layout in its cell (the 2022 version's first semester, docs/rules.md's worked example).
+#[test]
+fn poi_report_as_a_workbook() {
+    use calamine::{Reader, open_workbook_auto};
+    let dir = tempfile::tempdir().expect("tempdir");
+    let out = dir.path().join("poi.xlsx");
+    let made = avance(&[
+        "poi",
+        "report",
+        "examples/poi-sintetico-2022",
+        "--months",
+        "1-6",
+        "--as-of",
+        "2022-08-01",
+        "--out",
+        out.to_str().expect("utf-8"),
+    ]);
+    assert!(made.status.success(), "{}", stderr(&made));
+    let mut book = open_workbook_auto(&out).expect("xlsx");
+    let sheet = book.worksheet_range("Reporte POI").expect("sheet");
+    let rows: Vec<Vec<String>> = sheet.rows().map(|r| r.iter().map(|c| c.to_string()).collect()).collect();
+    let line = |r: &[String]| r.iter().filter(|c| !c.is_empty()).cloned().collect::<Vec<_>>().join(" | ");
+    let lines: Vec<String> = rows.iter().map(|r| line(r)).filter(|l| !l.is_empty()).collect();
+    assert_eq!(lines[0], "REPORTE DE SEGUIMIENTO DEL POI 2022");
+    assert_eq!(lines[1], "PORCENTAJE DE AVANCES TRUNCADOS AL 100%");
+    assert_eq!(lines[2], "Pliego: | 999  Entidad sintética (cifras inventadas)");
+    assert_eq!(lines[5], "Fecha de generación: | 01/08/2022");
+    assert_eq!(
+        lines[7],
+        "Código | Descripción | Unidad de medida | Tipo de agregación | Fila | Ene | Feb | Mar | Abr | May | Jun | Avance acumulado | Avance % acumulado"
+    );
+    assert_eq!(
+        lines[8],
+        "AEI.01.01 | Asistencia técnica oportuna a los gobiernos locales | Ejecución física por AEI: 75.00"
+    );
+    assert_eq!(
+        lines[9],
+        "AOI00001 | Talleres de asistencia técnica | taller | Acumulado Anual | PROG | 2 | 0 | 0 | 0 | 0 | 0 | 2"
+    );
+    assert_eq!(lines[10], "EJEC | 3 | 0 | 0 | 0 | 0 | 0 | 3 | 100.00");
+    assert!(lines.contains(&"EJEC | 1 | - | 1 | 1 | 1 | 1 | - | S.I.".to_string()), "{lines:?}");
+    assert!(lines.contains(&"EJECUCIÓN FÍSICA TOTAL: 72.22".to_string()), "{lines:?}");
+    assert!(lines.iter().any(|l| l.starts_with("(v) La sigla 'S.P.' significa sin programación")), "{lines:?}");
+}

@@ -48,7 +48,8 @@ pub fn render_poi(
     generated: (i32, u8, u8),
     lang: Lang,
 ) -> Result<Vec<u8>, PdfError> {
-    world::compile(markup::poi(plan, figures, generated, lang))
+    let layout = avance_report::poi::layout(plan, figures, generated, lang);
+    world::compile(markup::poi(&layout, plan, lang))
 }
 
 /// The report as PDF bytes: A4 landscape, running header, page numbers, table headers repeated.

@@ -552,16 +552,8 @@ pub fn pei(plan: &avance_core::pei::PeiPlan, result: &avance_core::pei::PeiResul
 /// period and the date it was generated; one table with a row per AEI and its "Ejecución física
 /// por AEI", two per activity (PROG and EJEC: the period's months, the accumulated programming and
 /// execution, the avance); the total and the notes the version prints.
-pub fn poi(
-    plan: &avance_core::poi::PoiPlan,
-    figures: (avance_core::poi::Period, &avance_core::poi::PoiProfile, &avance_core::poi::PoiResult),
-    generated: (i32, u8, u8),
-    lang: Lang,
-) -> String {
-    use avance_core::poi::Aggregation;
-    let (period, profile, result) = figures;
-    let months: Vec<usize> = period.months().collect();
-    let month = |m: usize| avance_report::poi::month(u8::try_from(m).unwrap_or(1), lang);
+pub fn poi(layout: &avance_report::poi::Layout, plan: &avance_core::poi::PoiPlan, lang: Lang) -> String {
+    use avance_report::poi::LayoutRow;
     let title = format!(
         "{} {} — {}",
         lang.pick("Reporte de seguimiento del POI", "POI follow-up report"),
@@ -570,121 +562,77 @@ pub fn poi(
     );
     let mut o = String::new();
     preamble(&mut o, &title, &plan.entity_code, lang);
-    let _ = writeln!(
-        o,
-        "#text(size: 13pt, weight: \"bold\", {})\n",
-        s(&format!("{} {}", lang.pick("REPORTE DE SEGUIMIENTO DEL POI", "POI FOLLOW-UP REPORT"), plan.year))
-    );
-    if profile.cap.is_some() {
-        let _ = writeln!(
-            o,
-            "#text(weight: \"bold\", {})\n",
-            s(lang.pick("PORCENTAJE DE AVANCES TRUNCADOS AL 100%", "PERCENTAGES OF PROGRESS TRUNCATED AT 100%"))
-        );
+    let _ = writeln!(o, "#text(size: 13pt, weight: \"bold\", {})\n", s(&layout.title));
+    if let Some(t) = layout.truncated {
+        let _ = writeln!(o, "#text(weight: \"bold\", {})\n", s(t));
     }
-    let (y, m, d) = generated;
-    for (k, v) in [
-        (lang.pick("Pliego", "Entity"), format!("{}  {}", plan.entity_code, plan.entity_name)),
-        (lang.pick("Sector", "Sector"), plan.sector.clone()),
-        (lang.pick("Periodo", "Period"), format!("{} - {}", month(months[0]), month(months[months.len() - 1]))),
-        (lang.pick("Fecha de generación", "Generated on"), format!("{d:02}/{m:02}/{y:04}")),
-    ] {
-        if !v.is_empty() {
-            let _ = writeln!(o, "#text(weight: \"bold\", {}) #{}\n", s(&format!("{k}:")), s(&v));
-        }
+    for (k, v) in &layout.header {
+        let _ = writeln!(o, "#text(weight: \"bold\", {}) #{}\n", s(&format!("{k}:")), s(v));
     }
-    let _ =
-        writeln!(o, "#text({})\n", s(&format!("{} {}", lang.pick("Perfil de reglas:", "Rule profile:"), profile.id())));
-    let n = months.len();
-    let _ = write!(o, "#table(columns: (auto, 1fr, auto, auto, auto");
-    for _ in 0..n + 2 {
+    let _ = writeln!(o, "#text({})\n", s(&layout.profile));
+    let columns = layout.columns.len();
+    let _ = write!(o, "#table(columns: (auto, 1fr");
+    for _ in 2..columns {
         let _ = write!(o, ", auto");
     }
-    let _ = writeln!(o, "),");
-    let _ = write!(
-        o,
-        "  table.header(repeat: true, {}, {}, {}, {}, {}",
-        head_cell(lang.pick("Código", "Code"), "colspan: 1"),
-        head_cell(lang.pick("Descripción", "Description"), "colspan: 1"),
-        head_cell(lang.pick("Unidad de medida", "Unit of measure"), "colspan: 1"),
-        head_cell(lang.pick("Tipo de agregación", "Aggregation"), "colspan: 1"),
-        head_cell(lang.pick("Fila", "Row"), "colspan: 1"),
-    );
-    for m in &months {
-        let short: String = month(*m).chars().take(3).collect();
-        let mut c = short.chars();
-        let short = c.next().map(|f| f.to_uppercase().chain(c).collect::<String>()).unwrap_or_default();
-        let _ = write!(o, ", {}", head_cell(&short, "colspan: 1"));
+    let _ = write!(o, "),\n  table.header(repeat: true");
+    for c in &layout.columns {
+        let _ = write!(o, ", {}", head_cell(c, "colspan: 1"));
     }
-    let _ = writeln!(
-        o,
-        ", {}, {}),",
-        head_cell(lang.pick("Avance acumulado", "Accumulated"), "colspan: 1"),
-        head_cell(lang.pick("Avance % acumulado", "Accumulated progress %"), "colspan: 1")
-    );
-    let columns = 7 + n;
+    let _ = writeln!(o, "),");
     let cell = |o: &mut String, text: &str| {
         let _ = write!(o, ", table.cell(align: right, {})", s(text));
     };
-    let aei_label = lang.pick("Ejecución física por AEI:", "Physical execution by AEI:");
-    for (code, figure) in &result.aei {
-        let name = plan.aei.iter().find(|(c, _)| c == code).map_or("", |(_, n)| n.as_str());
-        let _ = writeln!(
-            o,
-            "  table.cell(fill: rgb(\"#dbe6f3\"), text(weight: \"bold\", {})), table.cell(colspan: {}, fill: rgb(\"#dbe6f3\"), text(weight: \"bold\", {})), table.cell(colspan: 3, fill: rgb(\"#dbe6f3\"), align: right, text(weight: \"bold\", {})),",
-            s(code),
-            columns - 4,
-            s(name),
-            s(&format!("{aei_label} {}", figure.label(profile)))
-        );
-        for (a, (_, f)) in plan.activities.iter().zip(&result.activities).filter(|(a, _)| a.aei == *code) {
-            let aggregation = match a.aggregation {
-                Aggregation::AcumuladoAnual => lang.pick("Acumulado Anual", "Annual cumulative"),
-                Aggregation::AcumuladoMensual => lang.pick("Acumulado Mensual", "Monthly cumulative"),
-                Aggregation::NoAcumulado => lang.pick("No Acumulado", "Non-cumulative"),
-            };
-            let accumulated = avance_core::poi::accumulated(a, period);
-            let complete = months.iter().all(|m| a.executed[m - 1].is_some());
-            let number = |v: avance_core::Decimal| v.normalize().to_string();
-            let _ = write!(
-                o,
-                "  table.cell(rowspan: 2, {}), table.cell(rowspan: 2, {}), table.cell(rowspan: 2, {}), table.cell(rowspan: 2, {}), {}",
-                s(&a.code),
-                s(&a.name),
-                s(&a.unit),
-                s(aggregation),
-                s("PROG")
-            );
-            for m in &months {
-                cell(&mut o, &number(a.programmed[m - 1]));
+    let fill = "rgb(\"#dbe6f3\")";
+    for row in &layout.rows {
+        match row {
+            LayoutRow::Aei { code, name, figure } => {
+                let _ = writeln!(
+                    o,
+                    "  table.cell(fill: {fill}, text(weight: \"bold\", {})), table.cell(colspan: {}, fill: {fill}, text(weight: \"bold\", {})), table.cell(colspan: 3, fill: {fill}, align: right, text(weight: \"bold\", {})),",
+                    s(code),
+                    columns - 4,
+                    s(name),
+                    s(figure)
+                );
             }
-            cell(&mut o, &accumulated.map_or_else(|| "-".to_string(), |(p, _)| number(p)));
-            let _ = writeln!(o, ", [],");
-            let _ = write!(o, "  {}", s("EJEC"));
-            for m in &months {
-                cell(&mut o, &a.executed[m - 1].map_or_else(|| "-".to_string(), number));
+            LayoutRow::Activity {
+                code,
+                name,
+                unit,
+                aggregation,
+                programmed,
+                programmed_total,
+                executed,
+                executed_total,
+                figure,
+            } => {
+                let _ = write!(o, " ");
+                for text in [code.as_str(), name, unit, aggregation] {
+                    let _ = write!(o, " table.cell(rowspan: 2, {}),", s(text));
+                }
+                let _ = write!(o, " {}", s("PROG"));
+                for v in programmed {
+                    cell(&mut o, v);
+                }
+                cell(&mut o, programmed_total);
+                let _ = writeln!(o, ", [],");
+                let _ = write!(o, "  {}", s("EJEC"));
+                for v in executed {
+                    cell(&mut o, v);
+                }
+                cell(&mut o, executed_total);
+                cell(&mut o, figure);
+                let _ = writeln!(o, ",");
             }
-            let exec = accumulated.filter(|_| complete).map_or_else(|| "-".to_string(), |(_, e)| number(e));
-            cell(&mut o, &exec);
-            cell(&mut o, &f.label(profile));
-            let _ = writeln!(o, ",");
         }
     }
     let _ = writeln!(o, ")\n");
-    let _ = writeln!(
-        o,
-        "#text(weight: \"bold\", {})\n",
-        s(&format!(
-            "{} {}",
-            lang.pick("EJECUCIÓN FÍSICA TOTAL:", "TOTAL PHYSICAL EXECUTION:"),
-            result.total.label(profile)
-        ))
-    );
-    let notes = avance_report::poi::printed_notes(profile);
-    if !notes.is_empty() {
+    let _ = writeln!(o, "#text(weight: \"bold\", {})\n", s(&layout.total));
+    if !layout.notes.is_empty() {
         let _ = writeln!(o, "#text(weight: \"bold\", {})\n", s(lang.pick("Notas:", "Notes:")));
     }
-    for note in notes.iter().filter(|n| n.starts_with('(')) {
+    for note in &layout.notes {
         let _ = writeln!(o, "#text(size: 7pt, {})\n", s(note));
     }
     o

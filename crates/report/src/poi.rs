@@ -269,3 +269,231 @@ pub fn audit_json(
         }).collect::<Vec<_>>(),
     })
 }
+
+/// The Reporte de seguimiento del POI as CEPLAN's application lays it out, ready for any medium
+/// (the PDF, the workbook): every word and figure, no typesetting.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Layout {
+    /// "REPORTE DE SEGUIMIENTO DEL POI 2022".
+    pub title: String,
+    /// The 2022 version's "PORCENTAJE DE AVANCES TRUNCADOS AL 100%".
+    pub truncated: Option<&'static str>,
+    /// Pliego, sector, period, generation date: `(label, value)`, those with a value.
+    pub header: Vec<(&'static str, String)>,
+    /// "Perfil de reglas: ceplan-poi@2022".
+    pub profile: String,
+    /// The table's columns: code, description, unit, aggregation, row, the months, the accumulated
+    /// value and the accumulated avance.
+    pub columns: Vec<String>,
+    pub rows: Vec<LayoutRow>,
+    /// "EJECUCIÓN FÍSICA TOTAL: 72.22".
+    pub total: String,
+    /// The notes the version prints, after "Notas:".
+    pub notes: Vec<&'static str>,
+}
+
+/// A row of the table: an AEI with its figure, or an activity's two rows (PROG and EJEC).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum LayoutRow {
+    Aei {
+        code: String,
+        name: String,
+        /// "Ejecución física por AEI: 75.00".
+        figure: String,
+    },
+    Activity {
+        code: String,
+        name: String,
+        unit: String,
+        aggregation: &'static str,
+        /// The period's programming, its accumulated value ("-" for a non-cumulative AO).
+        programmed: Vec<String>,
+        programmed_total: String,
+        /// The period's execution ("-" where not recorded), its accumulated value, the avance.
+        executed: Vec<String>,
+        executed_total: String,
+        figure: String,
+    },
+}
+
+/// The report of `plan` over `period` as `profile` prints it, generated on `generated` (`(y, m, d)`).
+pub fn layout(
+    plan: &PoiPlan,
+    (period, profile, result): (Period, &PoiProfile, &PoiResult),
+    generated: (i32, u8, u8),
+    l: Lang,
+) -> Layout {
+    use avance_core::poi::Aggregation;
+    let months: Vec<usize> = period.months().collect();
+    let name_of = |m: usize| month(u8::try_from(m).unwrap_or(1), l);
+    let (y, m, d) = generated;
+    let header = [
+        (l.pick("Pliego", "Entity"), format!("{}  {}", plan.entity_code, plan.entity_name)),
+        (l.pick("Sector", "Sector"), plan.sector.clone()),
+        (l.pick("Periodo", "Period"), format!("{} - {}", name_of(months[0]), name_of(months[months.len() - 1]))),
+        (l.pick("Fecha de generación", "Generated on"), format!("{d:02}/{m:02}/{y:04}")),
+    ]
+    .into_iter()
+    .filter(|(_, v)| !v.is_empty())
+    .collect();
+    let mut columns: Vec<String> = [
+        l.pick("Código", "Code"),
+        l.pick("Descripción", "Description"),
+        l.pick("Unidad de medida", "Unit of measure"),
+        l.pick("Tipo de agregación", "Aggregation"),
+        l.pick("Fila", "Row"),
+    ]
+    .map(String::from)
+    .to_vec();
+    for m in &months {
+        let mut c = name_of(*m).chars().take(3);
+        columns.push(c.next().map(|f| f.to_uppercase().chain(c).collect::<String>()).unwrap_or_default());
+    }
+    columns.push(l.pick("Avance acumulado", "Accumulated").to_string());
+    columns.push(l.pick("Avance % acumulado", "Accumulated progress %").to_string());
+    let number = |v: avance_core::Decimal| v.normalize().to_string();
+    let mut rows = Vec::new();
+    for (code, figure) in &result.aei {
+        let name = plan.aei.iter().find(|(c, _)| c == code).map_or("", |(_, n)| n.as_str());
+        rows.push(LayoutRow::Aei {
+            code: code.clone(),
+            name: name.to_string(),
+            figure: format!(
+                "{} {}",
+                l.pick("Ejecución física por AEI:", "Physical execution by AEI:"),
+                figure.label(profile)
+            ),
+        });
+        for (a, (_, f)) in plan.activities.iter().zip(&result.activities).filter(|(a, _)| a.aei == *code) {
+            let accumulated = avance_core::poi::accumulated(a, period);
+            let complete = months.iter().all(|m| a.executed[m - 1].is_some());
+            rows.push(LayoutRow::Activity {
+                code: a.code.clone(),
+                name: a.name.clone(),
+                unit: a.unit.clone(),
+                aggregation: match a.aggregation {
+                    Aggregation::AcumuladoAnual => l.pick("Acumulado Anual", "Annual cumulative"),
+                    Aggregation::AcumuladoMensual => l.pick("Acumulado Mensual", "Monthly cumulative"),
+                    Aggregation::NoAcumulado => l.pick("No Acumulado", "Non-cumulative"),
+                },
+                programmed: months.iter().map(|m| number(a.programmed[m - 1])).collect(),
+                programmed_total: accumulated.map_or_else(|| "-".to_string(), |(p, _)| number(p)),
+                executed: months.iter().map(|m| a.executed[m - 1].map_or_else(|| "-".to_string(), number)).collect(),
+                executed_total: accumulated.filter(|_| complete).map_or_else(|| "-".to_string(), |(_, e)| number(e)),
+                figure: f.label(profile),
+            });
+        }
+    }
+    Layout {
+        title: format!("{} {}", l.pick("REPORTE DE SEGUIMIENTO DEL POI", "POI FOLLOW-UP REPORT"), plan.year),
+        truncated: profile
+            .cap
+            .is_some()
+            .then(|| l.pick("PORCENTAJE DE AVANCES TRUNCADOS AL 100%", "PERCENTAGES OF PROGRESS TRUNCATED AT 100%")),
+        header,
+        profile: format!("{} {}", l.pick("Perfil de reglas:", "Rule profile:"), profile.id()),
+        columns,
+        rows,
+        total: format!(
+            "{} {}",
+            l.pick("EJECUCIÓN FÍSICA TOTAL:", "TOTAL PHYSICAL EXECUTION:"),
+            result.total.label(profile)
+        ),
+        notes: printed_notes(profile).iter().copied().filter(|n| n.starts_with('(')).collect(),
+    }
+}
+
+/// The report as an XLSX workbook: one sheet with the header, the table (the AEI rows shaded, each
+/// activity's PROG and EJEC rows, its code, description, unit and aggregation merged over both),
+/// the total and the notes; the table's header frozen. Amounts stay text, as printed.
+pub fn xlsx(layout: &Layout, l: Lang) -> Result<Vec<u8>, rust_xlsxwriter::XlsxError> {
+    use rust_xlsxwriter::{Color, Format, FormatAlign, FormatBorder, Workbook};
+    let mut wb = Workbook::new();
+    let ws = wb.add_worksheet().set_name(l.pick("Reporte POI", "POI report"))?;
+    let bold = Format::new().set_bold();
+    let head = Format::new()
+        .set_bold()
+        .set_background_color(Color::RGB(0xE8EEF5))
+        .set_border(FormatBorder::Thin)
+        .set_text_wrap();
+    let aei = Format::new().set_bold().set_background_color(Color::RGB(0xDBE6F3)).set_border(FormatBorder::Thin);
+    let cell = Format::new().set_border(FormatBorder::Thin).set_align(FormatAlign::Top).set_text_wrap();
+    let right = Format::new().set_border(FormatBorder::Thin).set_align(FormatAlign::Right);
+    let mut r: u32 = 0;
+    ws.write_string_with_format(r, 0, &layout.title, &Format::new().set_bold().set_font_size(14))?;
+    r += 1;
+    if let Some(t) = layout.truncated {
+        ws.write_string_with_format(r, 0, t, &bold)?;
+        r += 1;
+    }
+    for (k, v) in &layout.header {
+        ws.write_string_with_format(r, 0, format!("{k}:"), &bold)?;
+        ws.write_string(r, 1, v)?;
+        r += 1;
+    }
+    ws.write_string(r, 0, &layout.profile)?;
+    r += 2;
+    let last = u16::try_from(layout.columns.len().saturating_sub(1)).unwrap_or(u16::MAX);
+    for (c, h) in layout.columns.iter().enumerate() {
+        ws.write_string_with_format(r, c as u16, h, &head)?;
+    }
+    ws.set_freeze_panes(r + 1, 2)?;
+    r += 1;
+    for row in &layout.rows {
+        match row {
+            LayoutRow::Aei { code, name, figure } => {
+                ws.write_string_with_format(r, 0, code, &aei)?;
+                ws.merge_range(r, 1, r, last.saturating_sub(3), name, &aei)?;
+                ws.merge_range(r, last.saturating_sub(2), r, last, figure, &aei)?;
+                r += 1;
+            }
+            LayoutRow::Activity {
+                code,
+                name,
+                unit,
+                aggregation,
+                programmed,
+                programmed_total,
+                executed,
+                executed_total,
+                figure,
+            } => {
+                for (c, text) in [code, name, unit].into_iter().enumerate() {
+                    ws.merge_range(r, c as u16, r + 1, c as u16, text, &cell)?;
+                }
+                ws.merge_range(r, 3, r + 1, 3, aggregation, &cell)?;
+                ws.write_string_with_format(r, 4, "PROG", &cell)?;
+                ws.write_string_with_format(r + 1, 4, "EJEC", &cell)?;
+                for (k, (p, e)) in programmed.iter().zip(executed).enumerate() {
+                    ws.write_string_with_format(r, 5 + k as u16, p, &right)?;
+                    ws.write_string_with_format(r + 1, 5 + k as u16, e, &right)?;
+                }
+                let n = 5 + programmed.len() as u16;
+                ws.write_string_with_format(r, n, programmed_total, &right)?;
+                ws.write_string_with_format(r, n + 1, "", &right)?;
+                ws.write_string_with_format(r + 1, n, executed_total, &right)?;
+                ws.write_string_with_format(r + 1, n + 1, figure, &right)?;
+                r += 2;
+            }
+        }
+    }
+    r += 1;
+    ws.write_string_with_format(r, 0, &layout.total, &bold)?;
+    r += 2;
+    if !layout.notes.is_empty() {
+        ws.write_string_with_format(r, 0, l.pick("Notas:", "Notes:"), &bold)?;
+        r += 1;
+    }
+    for note in &layout.notes {
+        ws.write_string(r, 0, *note)?;
+        r += 1;
+    }
+    ws.set_column_width(0, 14)?;
+    ws.set_column_width(1, 48)?;
+    ws.set_column_width(2, 16)?;
+    ws.set_column_width(3, 18)?;
+    ws.set_column_range_width(4, last, 9)?;
+    ws.set_landscape();
+    ws.set_print_fit_to_pages(1, 0);
+    wb.save_to_buffer()
+}

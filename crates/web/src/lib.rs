@@ -30,6 +30,9 @@ use axum::middleware::Next;
 use axum::response::{IntoResponse, Response};
 use axum::routing::{get, post};
 
+/// The media type of an XLSX workbook.
+pub(crate) const XLSX_TYPE: &str = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet";
+
 /// How the server behaves.
 #[derive(Debug, Clone, Default)]
 pub struct Config {
@@ -172,6 +175,7 @@ pub fn router(state: AppState) -> Router {
         .route("/poi/{entity}", get(poi::latest))
         .route("/poi/{entity}/{year}", get(poi::page))
         .route("/poi/{entity}/{year}/reporte.pdf", get(poi::pdf))
+        .route("/poi/{entity}/{year}/reporte.xlsx", get(poi::xlsx))
         .route("/poi/{entity}/{year}/publicar", post(work::poi_publish))
         .route("/poi/{entity}/{year}/registro", get(work::poi_entry).post(work::poi_record))
         .route("/mi-poi", get(work::my_poi))

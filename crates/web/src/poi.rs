@@ -125,6 +125,7 @@ struct PoiPageTemplate {
     month_heads: Vec<&'static str>,
     registro: Option<String>,
     pdf: String,
+    xlsx: String,
     /// Where the publish form posts (the entity's planning office and the administrator).
     publish: Option<String>,
     /// "Published" after a publication, with the fingerprint's start.
@@ -154,6 +155,7 @@ struct Texts {
     departure: &'static str,
     record: &'static str,
     pdf: &'static str,
+    xlsx: &'static str,
     publish: &'static str,
     published: &'static str,
     published_intro: &'static str,
@@ -272,6 +274,7 @@ pub async fn page(
             ),
             record: l.pick("Registrar la ejecución mensual", "Record the monthly execution"),
             pdf: l.pick("Descargar el Reporte de seguimiento del POI en PDF", "Download the POI follow-up report as PDF"),
+            xlsx: l.pick("en XLSX", "as XLSX"),
             publish: l.pick("Publicar este seguimiento", "Publish this follow-up"),
             published: l.pick("Seguimientos publicados", "Published follow-ups"),
             published_intro: l.pick(
@@ -300,6 +303,13 @@ pub async fn page(
         publish: (mine || v.sections.admin)
             .then(|| format!("/poi/{}/{}/publicar", crate::view::encode(&plan.entity_code), plan.year)),
         notice: published_notice(&q.publicado, l),
+        xlsx: format!(
+            "/poi/{}/{}/reporte.xlsx?desde={}&hasta={}",
+            crate::view::encode(&plan.entity_code),
+            plan.year,
+            period.first,
+            period.last
+        ),
         pdf: format!(
             "/poi/{}/{}/reporte.pdf?desde={}&hasta={}",
             crate::view::encode(&plan.entity_code),
@@ -357,16 +367,58 @@ pub async fn pdf(
     };
     let (first, last) = (p.figures.period.first, p.figures.period.last);
     let filename = format!("seguimiento-poi-{}-{}-{first:02}-{last:02}.pdf", p.plan.entity_code, p.plan.year);
-    let generated = {
-        let d: Vec<i32> = p.today.split('-').filter_map(|x| x.parse().ok()).collect();
-        let part = |i: usize| d.get(i).and_then(|x| u8::try_from(*x).ok()).unwrap_or(1);
-        (d.first().copied().unwrap_or(p.plan.year), part(1), part(2))
-    };
+    let generated = generated(&p);
     crate::pei::pdf_response(&entity, filename, l, move || {
         let f = &p.figures;
         avance_pdf::render_poi(&p.plan, (f.period, &f.profile, &f.result), generated, l)
     })
     .await
+}
+
+/// `/poi/{entidad}/{año}/reporte.xlsx`: the same report as an XLSX workbook.
+pub async fn xlsx(
+    State(state): State<AppState>,
+    v: Viewer,
+    Path((entity, year)): Path<(String, String)>,
+    Query(q): Query<PeriodQuery>,
+) -> Response {
+    let l = v.lang;
+    let p = match asked(&state, &v, &entity, &year, &q).await {
+        Ok(p) => p,
+        Err(page) => return page,
+    };
+    let f = &p.figures;
+    let name = format!(
+        "seguimiento-poi-{}-{}-{:02}-{:02}.xlsx",
+        p.plan.entity_code, p.plan.year, f.period.first, f.period.last
+    );
+    let layout = avance_report::poi::layout(&p.plan, (f.period, &f.profile, &f.result), generated(&p), l);
+    match avance_report::poi::xlsx(&layout, l) {
+        Ok(bytes) => (
+            axum::http::StatusCode::OK,
+            [
+                (axum::http::header::CONTENT_TYPE, crate::XLSX_TYPE.to_string()),
+                (axum::http::header::CONTENT_DISPOSITION, format!("attachment; filename=\"{name}\"")),
+            ],
+            bytes,
+        )
+            .into_response(),
+        Err(e) => {
+            tracing::error!(entity = %entity, error = %e, "POI workbook could not be generated");
+            crate::view::error_page(
+                axum::http::StatusCode::INTERNAL_SERVER_ERROR,
+                l.pick("No se pudo generar el archivo.", "The file could not be generated."),
+                l,
+            )
+        }
+    }
+}
+
+/// The report's generation date: the page's today, `(y, m, d)`.
+fn generated(p: &avance_app::poi::PoiPage) -> (i32, u8, u8) {
+    let d: Vec<i32> = p.today.split('-').filter_map(|x| x.parse().ok()).collect();
+    let part = |i: usize| d.get(i).and_then(|x| u8::try_from(*x).ok()).unwrap_or(1);
+    (d.first().copied().unwrap_or(p.plan.year), part(1), part(2))
 }
 
 /// The notice after a publication (`?publicado=` the fingerprint's start), if it is one.

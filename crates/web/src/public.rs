@@ -771,13 +771,9 @@ pub async fn download(
             .and_then(|x| x)
             .map(|b| (b, "application/pdf", name(l.pick("reporte", "report"), "pdf")))
         }
-        "reporte.xlsx" => avance_report::xlsx::render(&policy, &result, l).map_err(|e| e.to_string()).map(|b| {
-            (
-                b,
-                "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-                name(l.pick("reporte", "report"), "xlsx"),
-            )
-        }),
+        "reporte.xlsx" => avance_report::xlsx::render(&policy, &result, l)
+            .map_err(|e| e.to_string())
+            .map(|b| (b, crate::XLSX_TYPE, name(l.pick("reporte", "report"), "xlsx"))),
         "indicadores.csv" => avance_report::csv::indicators(&policy, &result, l)
             .map(|b| (b, "text/csv; charset=utf-8", name(l.pick("indicadores", "indicators"), "csv"))),
         "cifras.json" => {

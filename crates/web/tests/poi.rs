@@ -259,6 +259,12 @@ async fn the_poi_report_and_its_publications() {
     let f = avance_app::poi::poi_figures(&read.plan, (1, 6), Some((2026, 7)), None, false).unwrap();
     assert!(avance_core::poi::audit(&f.result, &read.published, &f.profile).is_empty());
     assert_eq!(read.published.len(), 10);
+    assert!(page.contains(r#"<a href="/poi/999/2026/reporte.xlsx?desde=1&#38;hasta=6">en XLSX</a>"#), "{page}");
+    let xlsx = c.get("/poi/999/2026/reporte.xlsx?desde=1&hasta=6").await;
+    assert_eq!(xlsx.status, StatusCode::OK);
+    assert_eq!(xlsx.headers["content-type"], "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet");
+    assert_eq!(xlsx.headers["content-disposition"], "attachment; filename=\"seguimiento-poi-999-2026-01-06.xlsx\"");
+    assert!(xlsx.body.starts_with(b"PK"));
     assert_eq!(c.get("/poi/999/2026/reporte.pdf?desde=7&hasta=3").await.status, StatusCode::UNPROCESSABLE_ENTITY);
     assert_eq!(c.get("/poi/999/2019/reporte.pdf").await.status, StatusCode::NOT_FOUND);
     assert_eq!(c.post("/poi/999/2026/publicar", &[("desde", "1"), ("hasta", "6")]).await.status, StatusCode::SEE_OTHER);
