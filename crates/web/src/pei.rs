@@ -34,9 +34,10 @@ struct ListPage {
     none: &'static str,
     heads: [&'static str; 7],
     rows: Vec<Row>,
+    pager: crate::view::Pager,
 }
 
-pub async fn list(State(state): State<AppState>, v: Viewer) -> Response {
+pub async fn list(State(state): State<AppState>, v: Viewer, Query(q): Query<crate::view::ListQuery>) -> Response {
     let l = v.lang;
     let rows = match state.app.pei_overview().await {
         Ok(rows) => rows,
@@ -56,7 +57,8 @@ pub async fn list(State(state): State<AppState>, v: Viewer) -> Response {
             nd: r.nd,
             last: r.summary.last_at.chars().take(10).collect(),
         })
-        .collect();
+        .collect::<Vec<Row>>();
+    let (rows, pager) = crate::view::paged(rows, &q, |r| [r.entity.as_str(), r.name.as_str()], "/pei", l);
     let page = ListPage {
         f: v.frame(l.pick("Planes estratégicos institucionales (PEI)", "Institutional strategic plans (PEI)")),
         intro: l.pick(
@@ -74,6 +76,7 @@ pub async fn list(State(state): State<AppState>, v: Viewer) -> Response {
             l.pick("Último cambio", "Last change"),
         ],
         rows,
+        pager,
     };
     render(&page).into_response()
 }

@@ -32,6 +32,7 @@ struct ListPage {
     none: &'static str,
     heads: [&'static str; 8],
     rows: Vec<Row>,
+    pager: crate::view::Pager,
 }
 
 fn counts(r: &avance_core::poi::PoiResult) -> (usize, usize) {
@@ -45,7 +46,7 @@ pub(crate) fn period_words(first: u8, last: u8, l: Lang) -> String {
     if first == last { m(first).to_string() } else { format!("{} {} {}", m(first), l.pick("a", "to"), m(last)) }
 }
 
-pub async fn list(State(state): State<AppState>, v: Viewer) -> Response {
+pub async fn list(State(state): State<AppState>, v: Viewer, Query(q): Query<crate::view::ListQuery>) -> Response {
     let l = v.lang;
     let rows = match state.app.poi_overview().await {
         Ok(rows) => rows,
@@ -67,7 +68,8 @@ pub async fn list(State(state): State<AppState>, v: Viewer) -> Response {
                 incompleto: si,
             }
         })
-        .collect();
+        .collect::<Vec<Row>>();
+    let (rows, pager) = crate::view::paged(rows, &q, |r| [r.entity.as_str(), r.name.as_str()], "/poi", l);
     let page = ListPage {
         f: v.frame(l.pick("Planes operativos institucionales (POI)", "Institutional operating plans (POI)")),
         intro: l.pick(
@@ -86,6 +88,7 @@ pub async fn list(State(state): State<AppState>, v: Viewer) -> Response {
             l.pick("S.P. / S.I.", "S.P. / S.I."),
         ],
         rows,
+        pager,
     };
     render(&page).into_response()
 }

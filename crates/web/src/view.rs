@@ -299,3 +299,83 @@ pub fn publication_heads(first: &[&'static str], l: avance_core::lang::Lang) -> 
     ]);
     heads
 }
+
+/// A long list's search and page (`?q=&pagina=`).
+#[derive(Debug, Default, serde::Deserialize)]
+pub struct ListQuery {
+    #[serde(default)]
+    pub q: String,
+    #[serde(default)]
+    pub pagina: String,
+}
+
+/// Rows a list page shows at most.
+pub const LIST_PAGE: usize = 100;
+
+/// A long list's search box, what it shows and links to the pages before and after.
+#[derive(Debug)]
+pub struct Pager {
+    pub base: String,
+    pub q: String,
+    pub search: &'static str,
+    pub show: &'static str,
+    pub shown: String,
+    pub nav: &'static str,
+    pub prev: Option<String>,
+    pub next: Option<String>,
+    pub prev_label: &'static str,
+    pub next_label: &'static str,
+}
+
+/// The page `q` asks for of `rows` whose `texts` (code, name) contain its search (without regard to
+/// case), [`LIST_PAGE`] at a time, and the pager of the list at
+/// `base`.
+pub fn paged<T>(
+    rows: Vec<T>,
+    q: &ListQuery,
+    texts: impl Fn(&T) -> [&str; 2],
+    base: &str,
+    l: avance_core::lang::Lang,
+) -> (Vec<T>, Pager) {
+    let wanted = q.q.trim().to_lowercase();
+    let total = rows.len();
+    let found: Vec<T> = if wanted.is_empty() {
+        rows
+    } else {
+        rows.into_iter().filter(|r| texts(r).iter().any(|t| t.to_lowercase().contains(&wanted))).collect()
+    };
+    let pages = found.len().div_ceil(LIST_PAGE).max(1);
+    let page = q.pagina.trim().parse::<usize>().unwrap_or(1).clamp(1, pages);
+    let first = (page - 1) * LIST_PAGE;
+    let n = found.len();
+    let shown_rows: Vec<T> = found.into_iter().skip(first).take(LIST_PAGE).collect();
+    let last = first + shown_rows.len();
+    let link = |p: usize| {
+        let search = if wanted.is_empty() { String::new() } else { format!("q={}&", encode(q.q.trim())) };
+        format!("{base}?{search}pagina={p}")
+    };
+    let range = if n == 0 { "0".to_string() } else { format!("{}–{}", first + 1, last) };
+    let shown = match (l, wanted.is_empty()) {
+        (avance_core::lang::Lang::Es, true) => format!("Entidades {range} de {total}."),
+        (avance_core::lang::Lang::Es, false) => {
+            format!("Entidades {range} de las {n} que coinciden con «{}» (de {total}).", q.q.trim())
+        }
+        (avance_core::lang::Lang::En, true) => format!("Entities {range} of {total}."),
+        (avance_core::lang::Lang::En, false) => {
+            format!("Entities {range} of the {n} matching «{}» (of {total}).", q.q.trim())
+        }
+    };
+    let pager = Pager {
+        base: base.to_string(),
+        q: q.q.trim().to_string(),
+        search: l.pick("Buscar por código o nombre de la entidad", "Search by the entity's code or name"),
+        show: l.pick("Buscar", "Search"),
+        shown,
+        nav: l.pick("Páginas de la lista", "Pages of the list"),
+        prev: (page > 1).then(|| link(page - 1)),
+        next: (page < pages).then(|| link(page + 1)),
+        prev_label: l.pick("← Anteriores", "← Previous"),
+        next_label: l.pick("Siguientes →", "Next →"),
+    };
+    (shown_rows, pager)
+}

@@ -339,3 +339,39 @@ async fn the_poi_report_and_its_publications() {
     assert_eq!(wrong.json()["error"]["field"], "month");
     assert_eq!(c.get("/api/v1/poi/999/2026/publications").await.json().as_array().unwrap().len(), 2);
 }
+
+/// The overview of many entities' POIs comes a hundred at a time, with links to the pages before
+/// and after, and a search by the entity's code or name that keeps its words in the links.
+#[tokio::test]
+async fn the_overview_pages_and_searches() {
+    let (app, state, _dir) = demo_at(july_15()).await;
+    let operator = avance_app::Actor::operator("pruebas");
+    for n in 1..=230 {
+        let plan = avance_import::synthetic::poi(n, 2, 2026, 1);
+        state.app.load_poi(&operator, &plan, "carga").await.unwrap();
+    }
+    let mut c = Client::new(&app);
+    let first = c.get("/poi").await.text();
+    assert!(first.contains(r#"<p class="pager" role="status">Entidades 1–100 de 231.</p>"#), "{first}");
+    assert!(first.contains(r#"<a href="/poi?pagina=2" rel="next">Siguientes →</a>"#), "{first}");
+    assert!(!first.contains(r#"rel="prev""#));
+    assert_eq!(first.matches("<tr><td class=\"code\">").count(), 100);
+    let last = c.get("/poi?pagina=3").await.text();
+    assert!(last.contains("Entidades 201–231 de 231."), "{last}");
+    assert!(last.contains(r#"<a href="/poi?pagina=2" rel="prev">← Anteriores</a>"#) && !last.contains(r#"rel="next""#));
+    assert_eq!(last.matches("<tr><td class=\"code\">").count(), 31);
+    assert!(c.get("/poi?pagina=99").await.text().contains("Entidades 201–231 de 231."), "past the end: the last page");
+    let found = c.get("/poi?q=sint%C3%A9tica%2012").await.text();
+    assert!(found.contains("Entidades 1–11 de las 11 que coinciden con «sintética 12» (de 231)."), "{found}");
+    let code = c.get("/poi?q=e0007").await.text();
+    assert!(
+        code.contains(r#"<a href="/poi/E0007/2026">E0007</a>"#) && code.contains("de las 1 que coinciden"),
+        "{code}"
+    );
+    let none = c.get("/poi?q=%3Cscript%3E").await.text();
+    assert!(none.contains("Entidades 0 de las 0 que coinciden con «&#60;script&#62;» (de 231)."), "{none}");
+    assert!(!none.contains("<script>") && !none.contains("tabla-poi\""));
+    assert!(none.contains(r#"<input id="q" name="q" type="search" value="&#60;script&#62;">"#), "{none}");
+    let pei = c.get("/pei?q=igp").await.text();
+    assert!(pei.contains("Entidades 1–1 de las 1 que coinciden con «igp» (de 1)."), "{pei}");
+}
