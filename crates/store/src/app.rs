@@ -317,6 +317,22 @@ macro_rules! append_value {
         .bind($text)
         .execute(&mut *$tx)
         .await?;
+        // … and the indicator's row of current values (migration 0012).
+        let values = sqlx::query(
+            "SELECT year, role, text FROM current_values WHERE policy_id = $1 AND indicator = $2 ORDER BY year, role",
+        )
+        .bind($policy_id)
+        .bind($indicator)
+        .fetch_all(&mut *$tx)
+        .await?;
+        let mut lines: Vec<(i64, String, String)> = Vec::with_capacity(values.len());
+        for r in &values {
+            let text: Option<String> = r.try_get(2)?;
+            lines.push((crate::rows::int(r, 0)?, r.try_get(1)?, text.unwrap_or_default()));
+        }
+        let series = crate::rows::series_text(lines.iter().map(|(y, role, t)| (*y, role.as_str(), t.as_str())));
+        let indicator: &str = $indicator;
+        crate::write_series!(&mut *$tx, $policy_id, [(indicator, (!series.is_empty()).then_some(series))]);
         change
     }};
 }

@@ -486,6 +486,8 @@ macro_rules! operations {
                 if !diff.values.is_empty() {
                     sqlx::query(CURRENT_FROM_CHANGE).bind(policy_id).bind(change).execute(&mut *tx).await?;
                     sqlx::query(CURRENT_REMOVED_BY_CHANGE).bind(policy_id).bind(change).execute(&mut *tx).await?;
+                    let touched: std::collections::BTreeSet<&str> = diff.values.iter().map(|((i, _, _), _)| i.as_str()).collect();
+                    write_series!(&mut *tx, policy_id, rows::touched_series(&new, touched.into_iter()));
                 }
                 outcome.elements = diff.elements.iter().filter(|(_, e)| e.is_some()).count();
                 outcome.indicators = diff.indicators.iter().filter(|(_, i)| i.is_some()).count();
@@ -697,6 +699,31 @@ macro_rules! read_structure {
     }};
 }
 
+/// Writes indicators' rows of `current_series` (`(indicator, Some(series))`), or removes them
+/// (`None`: no value left), for policy `$policy_id`.
+macro_rules! write_series {
+    ($conn:expr, $policy_id:expr, $series:expr) => {{
+        let series = $series;
+        let (kept, gone): (Vec<_>, Vec<_>) = series.iter().partition(|(_, s)| s.is_some());
+        for chunk in kept.chunks(500) {
+            let mut q = sqlx::QueryBuilder::new("INSERT INTO current_series (policy_id, indicator, series) ");
+            q.push_values(chunk, |mut b, (indicator, s)| {
+                b.push_bind($policy_id).push_bind(*indicator).push_bind(s.as_deref().unwrap_or_default());
+            });
+            q.push(" ON CONFLICT (policy_id, indicator) DO UPDATE SET series = excluded.series");
+            q.build().execute($conn).await?;
+        }
+        for (indicator, _) in gone {
+            sqlx::query("DELETE FROM current_series WHERE policy_id = $1 AND indicator = $2")
+                .bind($policy_id)
+                .bind(*indicator)
+                .execute($conn)
+                .await?;
+        }
+    }};
+}
+pub(crate) use write_series;
+
 /// After a change set's value revisions are written (`$1` the policy, `$2` the change): the current
 /// values they set…
 const CURRENT_FROM_CHANGE: &str = "INSERT INTO current_values (policy_id, indicator, year, role, change_id, text) \
@@ -764,12 +791,11 @@ impl PgStore {
         let state = read_structure!(&mut *tx, id);
         let mut building = state.into_building(code, values.actuals_up_to()).map_err(corrupt)?;
         {
-            let mut rows = sqlx::query(read::VALUES).bind(id).bind(values.actuals_up_to()).fetch(&mut *tx);
+            let mut rows = sqlx::query(read::SERIES).bind(id).fetch(&mut *tx);
             while let Some(r) = rows.try_next().await? {
                 let indicator: &str = r.try_get(0)?;
-                let role: &str = r.try_get(2)?;
-                let text: Option<&str> = r.try_get(3)?;
-                building.value(indicator, rows::int(&r, 1)?, role, text.unwrap_or_default()).map_err(corrupt)?;
+                let series: &str = r.try_get(1)?;
+                building.series(indicator, series, values.actuals_up_to()).map_err(corrupt)?;
             }
         }
         tx.commit().await?;

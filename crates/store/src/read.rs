@@ -53,6 +53,8 @@ pub(crate) const INDICATORS: &str = "SELECT code, name, responsible, indicator_t
 /// A policy's current values: the targets of every year, the actuals up to `$2`.
 pub(crate) const VALUES: &str = "SELECT indicator, year, role, text FROM current_values \
      WHERE policy_id = $1 AND (role = 'target' OR year <= $2)";
+/// A policy's current values, a row per indicator (migration 0012).
+pub(crate) const SERIES: &str = "SELECT indicator, series FROM current_series WHERE policy_id = $1";
 /// The policies that have metadata (were loaded), by code.
 pub(crate) const LOADED: &str = "SELECT p.id, p.code FROM policies p \
      WHERE EXISTS (SELECT 1 FROM meta_revisions m WHERE m.policy_id = p.id) ORDER BY p.code";
@@ -230,16 +232,14 @@ fn sqlite_policy(conn: &rusqlite::Connection, id: i64, code: &str, values: Value
     }
     drop(rows);
     let mut building = state.into_building(code, values.actuals_up_to()).map_err(corrupt)?;
-    let mut current = tx.prepare(VALUES)?;
-    let mut rows = current.query((id, values.actuals_up_to()))?;
+    let mut current = tx.prepare(SERIES)?;
+    let mut rows = current.query([id])?;
     while let Some(r) = rows.next()? {
-        // Borrowed from SQLite's own buffers: nothing is copied but the value's text, once.
-        let bad = |e: rusqlite::types::FromSqlError| corrupt(format!("current_values: {e}"));
+        // Borrowed from SQLite's own buffers: nothing is copied but each value's text, once.
+        let bad = |e: rusqlite::types::FromSqlError| corrupt(format!("current_series: {e}"));
         let indicator = r.get_ref(0)?.as_str().map_err(bad)?;
-        let year = r.get_ref(1)?.as_i64().map_err(bad)?;
-        let role = r.get_ref(2)?.as_str().map_err(bad)?;
-        let value = r.get_ref(3)?.as_str_or_null().map_err(bad)?.unwrap_or_default();
-        building.value(indicator, year, role, value).map_err(corrupt)?;
+        let series = r.get_ref(1)?.as_str().map_err(bad)?;
+        building.series(indicator, series, values.actuals_up_to()).map_err(corrupt)?;
     }
     drop(rows);
     drop((meta, elements, indicators, current));

@@ -320,8 +320,92 @@ impl Building {
         Ok(())
     }
 
+    /// An indicator's row of current values (a `current_series` text): the targets of every year,
+    /// the actuals up to `actuals_up_to`.
+    pub fn series(&mut self, indicator: &str, series: &str, actuals_up_to: i64) -> Result<(), String> {
+        // The indicator found once for all its values; one not in the structure is left out.
+        let Ok(i) = self.texts.binary_search_by(|t| t.as_str().cmp(indicator)) else { return Ok(()) };
+        let ind = &mut self.parts.indicators[i];
+        for value in series_values(series) {
+            let (y, role, text) = value.map_err(|e| format!("{indicator}: {e}"))?;
+            let map = match role {
+                "target" => &mut ind.targets,
+                "actual" if y <= actuals_up_to => &mut ind.actuals,
+                "actual" => continue,
+                other => return Err(format!("{indicator}: role {other}")),
+            };
+            let cell = Cell::parse(text, ind.unit).map_err(|e| format!("{indicator}: {e}"))?;
+            map.insert(year(y)?, cell);
+        }
+        Ok(())
+    }
+
     /// The policy, its structure checked.
     pub fn finish(self) -> Result<Policy, String> {
         Policy::new(self.parts).map_err(|issues| format!("{issues:?}"))
+    }
+}
+
+/// An indicator's current values as `current_series` keeps them (migration 0012): a line
+/// `year role text` per value, in the order given.
+pub fn series_text<'a>(values: impl Iterator<Item = (i64, &'a str, &'a str)>) -> String {
+    let mut out = String::new();
+    for (year, role, text) in values {
+        if !out.is_empty() {
+            out.push('\n');
+        }
+        out.push_str(&year.to_string());
+        out.push(' ');
+        out.push_str(role);
+        out.push(' ');
+        out.push_str(text);
+    }
+    out
+}
+
+/// The values of a `current_series` text: `(year, role, text)`, or what is not a line of it.
+pub fn series_values(series: &str) -> impl Iterator<Item = Result<(i64, &str, &str), String>> {
+    series.split('\n').filter(|l| !l.is_empty()).map(|line| {
+        let mut parts = line.splitn(3, ' ');
+        match (parts.next().and_then(|y| y.parse::<i64>().ok()), parts.next(), parts.next()) {
+            (Some(year), Some(role), Some(text)) => Ok((year, role, text)),
+            _ => Err(format!("current_series: «{line}»")),
+        }
+    })
+}
+
+/// A policy's series to write after a change: each indicator `touched` with its values in `state`
+/// (the policy as it stands after the change), `None` when it has none left.
+pub fn touched_series<'a>(
+    state: &'a State,
+    touched: impl Iterator<Item = &'a str>,
+) -> Vec<(&'a str, Option<String>)> {
+    touched
+        .map(|indicator| {
+            let from = (indicator.to_string(), i64::MIN, String::new());
+            let values = state
+                .values
+                .range(from..)
+                .take_while(|((i, _, _), _)| i == indicator)
+                .map(|((_, y, role), v)| (*y, role.as_str(), v.text.as_str()));
+            let text = series_text(values);
+            (indicator, (!text.is_empty()).then_some(text))
+        })
+        .collect()
+}
+
+#[cfg(test)]
+mod series_tests {
+    use super::*;
+
+    #[test]
+    fn a_series_reads_back_its_values() {
+        let values = [(2021, "actual", "12.5"), (2021, "target", "ND"), (2030, "target", "")];
+        let text = series_text(values.iter().copied());
+        assert_eq!(text, "2021 actual 12.5\n2021 target ND\n2030 target ");
+        let back: Vec<_> = series_values(&text).collect::<Result<_, _>>().unwrap_or_default();
+        assert_eq!(back, values);
+        assert!(series_values("20x1 target 3").next().is_some_and(|r| r.is_err()));
+        assert_eq!(series_values("").count(), 0);
     }
 }

@@ -146,6 +146,24 @@ async fn current_values_are_what_the_history_says() {
     for (policy, reason) in [(&example, "carga"), (&corrected(&example), "corrección"), (&example, "vuelta")] {
         store.load(policy, "ogpp@produce", reason).await.expect("load");
     }
+    // A single value written by the application (a target changed), beside the loads.
+    let indicator = example.indicators()[3].code.to_string();
+    let at = avance_store::app::now();
+    let change = avance_store::app::TargetChange {
+        policy: "PNDI",
+        indicator: &indicator,
+        year: 2024,
+        text: "77.5",
+        exact: Some("77.5"),
+        reason: "meta ajustada",
+        by: "dgde",
+        at: &at,
+    };
+    let audit = avance_store::app::NewAudit::new(&at, "dgde", avance_core::access::Event::ChangeTarget);
+    store.change_target(&change, &audit).await.expect("target");
+    let read = store.read_policies(None, avance_store::Values::All).await.expect("read");
+    let changed = read[0].indicators().iter().find(|i| i.code.to_string() == indicator).expect("indicator");
+    assert_eq!(changed.targets.get(&y(2024)).map(|c| c.text()), Some("77.5"), "read through current_series");
     store.close().await;
     let pool = sqlx::SqlitePool::connect(&format!("sqlite://{}", path.display())).await.expect("connect");
     let rows = || async {
@@ -158,7 +176,26 @@ async fn current_values_are_what_the_history_says() {
     };
     let kept = rows().await;
     let cells: usize = example.indicators().iter().map(|i| i.targets.len() + i.actuals.len()).sum();
-    assert_eq!(kept.len(), cells);
+    let added = usize::from(!example.indicators()[3].targets.contains_key(&y(2024)));
+    assert_eq!(kept.len(), cells + added);
+    // Each indicator's row of current values (migration 0012) is what its backfill derives from
+    // current_values.
+    let series = || async {
+        sqlx::query_as::<_, (i64, String, String)>("SELECT policy_id, indicator, series FROM current_series ORDER BY 1, 2")
+            .fetch_all(&pool)
+            .await
+            .expect("series")
+    };
+    let kept_series = series().await;
+    assert_eq!(kept_series.len(), example.indicators().len());
+    let m12 = std::fs::read_to_string(
+        Path::new(env!("CARGO_MANIFEST_DIR")).join("migrations/sqlite/0012_current_series.sql"),
+    )
+    .expect("migration");
+    sqlx::query("DELETE FROM current_series").execute(&pool).await.expect("delete");
+    let backfill12 = &m12[m12.find("INSERT INTO current_series").expect("the backfill")..];
+    sqlx::raw_sql(sqlx::AssertSqlSafe(backfill12.to_string())).execute(&pool).await.expect("backfill");
+    assert_eq!(series().await, kept_series);
     assert!(kept.iter().any(|r| r.4 > 1), "the values changed later come from later changes");
     let migration = std::fs::read_to_string(
         Path::new(env!("CARGO_MANIFEST_DIR")).join("migrations/sqlite/0004_current_values.sql"),
