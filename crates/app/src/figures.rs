@@ -47,7 +47,10 @@ impl OverviewView {
     /// The outlook to the horizon of each item's indicators (counts per category), in the order
     /// of `items`, by each policy's profile.
     pub fn outlooks(&self) -> Vec<avance_core::progress::OutlookCounts> {
-        self.items.iter().map(|(p, r)| avance_core::progress::assess_policy(p, r.year, &r.profile).policy).collect()
+        // The policy's counts alone (no assessment kept per indicator), the policies on every core.
+        avance_core::compute::on_every_core(&self.items, |(p, r)| {
+            avance_core::progress::count_policy(p, r.year, &r.profile)
+        })
     }
 }
 

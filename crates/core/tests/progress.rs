@@ -233,3 +233,22 @@ proptest! {
         }
     }
 }
+
+/// The overview's counts (`count_policy`, nothing kept per indicator) are the policy's counts of
+/// the whole assessment (`assess_policy`), for the reference and synthetic policies, every year.
+#[test]
+fn counting_a_policy_gives_the_assessments_counts() {
+    let reference = avance_import::dataset::read(
+        &std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../../examples/pndi-2024"),
+    )
+    .expect("reference");
+    let years = avance_core::model::YearRange { first: y(2021), last: y(2030) };
+    let mut policies = avance_import::synthetic::portfolio(3, 300, years, 5);
+    policies.push(reference);
+    for p in &policies {
+        for year in p.meta().years.iter() {
+            let whole = avance_core::progress::assess_policy(p, year, p.profile()).policy;
+            assert_eq!(avance_core::progress::count_policy(p, year, p.profile()), whole, "{} {year}", p.meta().code);
+        }
+    }
+}

@@ -376,10 +376,7 @@ pub fn series_values(series: &str) -> impl Iterator<Item = Result<(i64, &str, &s
 
 /// A policy's series to write after a change: each indicator `touched` with its values in `state`
 /// (the policy as it stands after the change), `None` when it has none left.
-pub fn touched_series<'a>(
-    state: &'a State,
-    touched: impl Iterator<Item = &'a str>,
-) -> Vec<(&'a str, Option<String>)> {
+pub fn touched_series<'a>(state: &'a State, touched: impl Iterator<Item = &'a str>) -> Vec<(&'a str, Option<String>)> {
     touched
         .map(|indicator| {
             let from = (indicator.to_string(), i64::MIN, String::new());

@@ -181,10 +181,12 @@ async fn current_values_are_what_the_history_says() {
     // Each indicator's row of current values (migration 0012) is what its backfill derives from
     // current_values.
     let series = || async {
-        sqlx::query_as::<_, (i64, String, String)>("SELECT policy_id, indicator, series FROM current_series ORDER BY 1, 2")
-            .fetch_all(&pool)
-            .await
-            .expect("series")
+        sqlx::query_as::<_, (i64, String, String)>(
+            "SELECT policy_id, indicator, series FROM current_series ORDER BY 1, 2",
+        )
+        .fetch_all(&pool)
+        .await
+        .expect("series")
     };
     let kept_series = series().await;
     assert_eq!(kept_series.len(), example.indicators().len());
