@@ -306,16 +306,17 @@ pub async fn pdf(
     };
     let filename = format!("seguimiento-pei-{}-{}.pdf", p.plan.entity_code, p.figures.cut);
     let (plan, figures) = (p.plan, p.figures);
-    pdf_response(&entity, filename, l, move || avance_pdf::render_pei(&plan, &figures, l)).await
+    file_response(&entity, filename, "application/pdf", l, move || avance_pdf::render_pei(&plan, &figures, l)).await
 }
 
-/// A PDF made off the async threads (`make`) as a download named `filename`, or the error page
-/// (logged with `entity`) when it could not be made.
-pub(crate) async fn pdf_response(
+/// A file made off the async threads (`make`) as a download named `filename` of `content_type`,
+/// or the error page (logged with `entity`) when it could not be made.
+pub(crate) async fn file_response<E: std::fmt::Display>(
     entity: &str,
     filename: String,
+    content_type: &'static str,
     l: avance_core::lang::Lang,
-    make: impl FnOnce() -> Result<Vec<u8>, avance_pdf::PdfError> + Send + 'static,
+    make: impl FnOnce() -> Result<Vec<u8>, E> + Send + 'static,
 ) -> Response {
     let made = tokio::task::spawn_blocking(move || make().map_err(|e| e.to_string()))
         .await
@@ -325,14 +326,14 @@ pub(crate) async fn pdf_response(
         Ok(bytes) => (
             axum::http::StatusCode::OK,
             [
-                (axum::http::header::CONTENT_TYPE, "application/pdf".to_string()),
+                (axum::http::header::CONTENT_TYPE, content_type.to_string()),
                 (axum::http::header::CONTENT_DISPOSITION, format!("attachment; filename=\"{filename}\"")),
             ],
             bytes,
         )
             .into_response(),
         Err(e) => {
-            tracing::error!(entity = %entity, error = %e, "PDF could not be generated");
+            tracing::error!(entity = %entity, file = %filename, error = %e, "file could not be generated");
             crate::view::error_page(
                 axum::http::StatusCode::INTERNAL_SERVER_ERROR,
                 l.pick("No se pudo generar el archivo.", "The file could not be generated."),

@@ -357,11 +357,22 @@ async fn asked(
 
 /// `/poi/{entidad}/{año}/reporte.pdf`: the Reporte de seguimiento del POI of the months asked, as
 /// a report generated today prints it, as `avance poi report` writes it.
-pub async fn pdf(
+pub async fn pdf(s: State<AppState>, v: Viewer, path: Path<(String, String)>, q: Query<PeriodQuery>) -> Response {
+    report_file(s, v, path, q, false).await
+}
+
+/// `/poi/{entidad}/{año}/reporte.xlsx`: the same report as an XLSX workbook.
+pub async fn xlsx(s: State<AppState>, v: Viewer, path: Path<(String, String)>, q: Query<PeriodQuery>) -> Response {
+    report_file(s, v, path, q, true).await
+}
+
+/// The report of the months asked as PDF, or as a workbook (`workbook`).
+async fn report_file(
     State(state): State<AppState>,
     v: Viewer,
     Path((entity, year)): Path<(String, String)>,
     Query(q): Query<PeriodQuery>,
+    workbook: bool,
 ) -> Response {
     let l = v.lang;
     let p = match asked(&state, &v, &entity, &year, &q).await {
@@ -369,52 +380,20 @@ pub async fn pdf(
         Err(page) => return page,
     };
     let (first, last) = (p.figures.period.first, p.figures.period.last);
-    let filename = format!("seguimiento-poi-{}-{}-{first:02}-{last:02}.pdf", p.plan.entity_code, p.plan.year);
+    let (extension, content_type) = if workbook { ("xlsx", crate::XLSX_TYPE) } else { ("pdf", "application/pdf") };
+    let name = format!("seguimiento-poi-{}-{}-{first:02}-{last:02}.{extension}", p.plan.entity_code, p.plan.year);
     let generated = generated(&p);
-    crate::pei::pdf_response(&entity, filename, l, move || {
+    crate::pei::file_response(&entity, name, content_type, l, move || {
         let f = &p.figures;
-        avance_pdf::render_poi(&p.plan, (f.period, &f.profile, &f.result), generated, l)
+        let figures = (f.period, &f.profile, &f.result);
+        if workbook {
+            avance_report::poi::xlsx(&avance_report::poi::layout(&p.plan, figures, generated, l), l)
+                .map_err(|e| e.to_string())
+        } else {
+            avance_pdf::render_poi(&p.plan, figures, generated, l).map_err(|e| e.to_string())
+        }
     })
     .await
-}
-
-/// `/poi/{entidad}/{año}/reporte.xlsx`: the same report as an XLSX workbook.
-pub async fn xlsx(
-    State(state): State<AppState>,
-    v: Viewer,
-    Path((entity, year)): Path<(String, String)>,
-    Query(q): Query<PeriodQuery>,
-) -> Response {
-    let l = v.lang;
-    let p = match asked(&state, &v, &entity, &year, &q).await {
-        Ok(p) => p,
-        Err(page) => return page,
-    };
-    let f = &p.figures;
-    let name = format!(
-        "seguimiento-poi-{}-{}-{:02}-{:02}.xlsx",
-        p.plan.entity_code, p.plan.year, f.period.first, f.period.last
-    );
-    let layout = avance_report::poi::layout(&p.plan, (f.period, &f.profile, &f.result), generated(&p), l);
-    match avance_report::poi::xlsx(&layout, l) {
-        Ok(bytes) => (
-            axum::http::StatusCode::OK,
-            [
-                (axum::http::header::CONTENT_TYPE, crate::XLSX_TYPE.to_string()),
-                (axum::http::header::CONTENT_DISPOSITION, format!("attachment; filename=\"{name}\"")),
-            ],
-            bytes,
-        )
-            .into_response(),
-        Err(e) => {
-            tracing::error!(entity = %entity, error = %e, "POI workbook could not be generated");
-            crate::view::error_page(
-                axum::http::StatusCode::INTERNAL_SERVER_ERROR,
-                l.pick("No se pudo generar el archivo.", "The file could not be generated."),
-                l,
-            )
-        }
-    }
 }
 
 /// The report's generation date: the page's today, `(y, m, d)`.
