@@ -21,7 +21,7 @@ use axum::routing::{get, post};
 use axum::{Json, Router};
 use serde::{Deserialize, Serialize};
 use serde_json::{Value, json};
-use utoipa::{IntoParams, OpenApi, ToSchema};
+use utoipa::{IntoParams, IntoResponses, OpenApi, ToSchema};
 
 use crate::AppState;
 
@@ -603,6 +603,32 @@ fn bad_body(e: &axum::extract::rejection::JsonRejection, l: Lang) -> Response {
     fail(status, code, message, field.as_deref())
 }
 
+/// What a write to an entity's or a policy's data may answer besides its own refusals: no token,
+/// a caller who may not, or no such plan.
+#[derive(IntoResponses)]
+#[allow(dead_code)]
+enum Refusals {
+    /// No valid token.
+    #[response(status = 401)]
+    Unauthenticated(ApiError),
+    /// The caller may not do this.
+    #[response(status = 403)]
+    Forbidden(ApiError),
+    /// No such plan, policy or year.
+    #[response(status = 404)]
+    NotFound(ApiError),
+}
+
+/// The JSON body of a write (see [`write_body`]), or the answer the handler gives at once.
+macro_rules! write_body {
+    ($c:expr, $body:expr) => {
+        match write_body(&$c, $body)? {
+            Ok(b) => b,
+            Err(refused) => return Ok(refused),
+        }
+    };
+}
+
 /// The body of a write: someone must be calling (a token), and the JSON must read; the inner
 /// `Err` is the answer to a body that does not.
 fn write_body<T>(
@@ -642,10 +668,7 @@ async fn submit(
     Path((code, indicator)): Path<(String, String)>,
     body: Result<Json<NewActual>, axum::extract::rejection::JsonRejection>,
 ) -> Answer {
-    let body = match write_body(&c, body)? {
-        Ok(b) => b,
-        Err(refused) => return Ok(refused),
-    };
+    let body = write_body!(c, body);
     let req = ReportActual {
         policy: code,
         indicator,
@@ -705,10 +728,7 @@ async fn submit_many(
     Path(code): Path<String>,
     body: Result<Json<NewActuals>, axum::extract::rejection::JsonRejection>,
 ) -> Answer {
-    let body = match write_body(&c, body)? {
-        Ok(b) => b,
-        Err(refused) => return Ok(refused),
-    };
+    let body = write_body!(c, body);
     let year = body.year.text();
     let reqs: Vec<ReportActual> = body
         .values
@@ -1052,9 +1072,7 @@ pub struct RecordedExecution {
     security(("token" = [])),
     responses(
         (status = 200, body = RecordedExecution),
-        (status = 401, body = ApiError),
-        (status = 403, body = ApiError),
-        (status = 404, body = ApiError),
+        Refusals,
         (status = 422, description = "some values refused (none recorded), or a month not begun", body = ApiError)
     )
 )]
@@ -1064,10 +1082,7 @@ async fn poi_execution(
     Path((entity, year)): Path<(String, i32)>,
     body: Result<Json<NewExecution>, axum::extract::rejection::JsonRejection>,
 ) -> Answer {
-    let body = match write_body(&c, body)? {
-        Ok(b) => b,
-        Err(refused) => return Ok(refused),
-    };
+    let body = write_body!(c, body);
     let entry = avance_app::poi::MonthEntry {
         entity,
         year,
@@ -1187,9 +1202,7 @@ pub struct RecordedPeiValues {
     security(("token" = [])),
     responses(
         (status = 200, body = RecordedPeiValues),
-        (status = 401, body = ApiError),
-        (status = 403, body = ApiError),
-        (status = 404, body = ApiError),
+        Refusals,
         (status = 422, description = "some values refused (none recorded), or a year outside the period or not begun", body = ApiError)
     )
 )]
@@ -1199,10 +1212,7 @@ async fn pei_values(
     Path(entity): Path<String>,
     body: Result<Json<NewPeiValues>, axum::extract::rejection::JsonRejection>,
 ) -> Answer {
-    let body = match write_body(&c, body)? {
-        Ok(b) => b,
-        Err(refused) => return Ok(refused),
-    };
+    let body = write_body!(c, body);
     let entry = avance_app::pei::PeiEntry {
         entity,
         first_year: body.first_year,
@@ -1317,9 +1327,7 @@ async fn poi_publications(
     security(("token" = [])),
     responses(
         (status = 201, body = Publication),
-        (status = 401, body = ApiError),
-        (status = 403, body = ApiError),
-        (status = 404, body = ApiError),
+        Refusals,
         (status = 422, description = "months out of range", body = ApiError)
     )
 )]
@@ -1329,10 +1337,7 @@ async fn poi_publish(
     Path((entity, year)): Path<(String, i32)>,
     body: Result<Json<NewPoiPublication>, axum::extract::rejection::JsonRejection>,
 ) -> Answer {
-    let body = match write_body(&c, body)? {
-        Ok(b) => b,
-        Err(refused) => return Ok(refused),
-    };
+    let body = write_body!(c, body);
     let months = match (body.first_month, body.last_month) {
         (None, None) => None,
         (a, b) => Some((a.unwrap_or(1), b.or(a).unwrap_or(12))),
@@ -1374,9 +1379,7 @@ struct PeiPeriodQuery {
     security(("token" = [])),
     responses(
         (status = 201, body = Publication),
-        (status = 401, body = ApiError),
-        (status = 403, body = ApiError),
-        (status = 404, body = ApiError),
+        Refusals,
         (status = 422, description = "a year outside the period", body = ApiError)
     )
 )]
@@ -1386,10 +1389,7 @@ async fn pei_publish(
     Path(entity): Path<String>,
     body: Result<Json<NewPeiPublication>, axum::extract::rejection::JsonRejection>,
 ) -> Answer {
-    let body = match write_body(&c, body)? {
-        Ok(b) => b,
-        Err(refused) => return Ok(refused),
-    };
+    let body = write_body!(c, body);
     let s = state.app.publish_pei(&c.actor, &entity, body.first_year, body.year).await.or_api(&c)?;
     Ok((axum::http::StatusCode::CREATED, Json(Publication::from(s))).into_response())
 }
