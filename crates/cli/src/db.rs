@@ -696,16 +696,11 @@ pub async fn pei_publish(
 ) -> Result<String, Failure> {
     let actor = avance_app::Actor::operator(&author(who));
     let s = with_app(location, lang, async |app| app.publish_pei(&actor, entity, first_year, year).await).await?;
-    Ok(match lang {
-        Lang::Es => format!(
-            "Publicado el seguimiento {} del PEI {} {}: huella SHA-256 {} (datos al cambio {}, perfil {})\n",
-            s.year, s.entity, s.first_year, s.content_hash, s.as_of_change, s.profile
-        ),
-        Lang::En => format!(
-            "Published the {} follow-up of PEI {} {}: SHA-256 {} (data as of change {}, profile {})\n",
-            s.year, s.entity, s.first_year, s.content_hash, s.as_of_change, s.profile
-        ),
-    })
+    let what = match lang {
+        Lang::Es => format!("el seguimiento {} del PEI {} {}", s.year, s.entity, s.first_year),
+        Lang::En => format!("the {} follow-up of PEI {} {}", s.year, s.entity, s.first_year),
+    };
+    Ok(published_line(&what, &s.content_hash, s.as_of_change, &s.profile, lang))
 }
 
 /// The latest published follow-up of an entity's PEI (of `year`, or its latest), regenerated from
@@ -718,15 +713,7 @@ pub async fn pei_published(
     lang: Lang,
 ) -> Result<(avance_core::pei::PeiPlan, avance_core::pei::PeiResult), Failure> {
     let snapshots = with_app(location, lang, async |app| app.pei_snapshots(entity, first_year, year).await).await?;
-    let Some(s) = snapshots.last() else {
-        return Err(Failure::Invalid(vec![
-            lang.pick(
-                "ese seguimiento del PEI no se publicó (avance pei publish lo publica)",
-                "that PEI follow-up was not published (avance pei publish publishes it)",
-            )
-            .to_string(),
-        ]));
-    };
+    let Some(s) = snapshots.last() else { return Err(not_published("PEI", lang)) };
     let (plan, result, same) = avance_app::pei::regenerate(s).map_err(|e| app_failure(location, e, lang))?;
     if !same {
         return Err(not_as_published(&s.content_hash, lang));
@@ -747,16 +734,16 @@ pub async fn poi_publish(
     let actor = avance_app::Actor::operator(&author(who));
     let s = with_app(location, lang, async |app| app.publish_poi(&actor, entity, year, months).await).await?;
     let (first, last) = (avance_report::poi::month(s.months.0, lang), avance_report::poi::month(s.months.1, lang));
-    Ok(match lang {
+    let what = match lang {
         Lang::Es => format!(
-            "Publicado el seguimiento de {first} a {last} del POI {} {} (fecha del reporte {}): huella SHA-256 {} (datos al cambio {}, perfil {})\n",
-            s.entity, s.year, s.report_date, s.content_hash, s.as_of_change, s.profile
+            "el seguimiento de {first} a {last} del POI {} {} (fecha del reporte {})",
+            s.entity, s.year, s.report_date
         ),
-        Lang::En => format!(
-            "Published the {first} to {last} follow-up of POI {} {} (report date {}): SHA-256 {} (data as of change {}, profile {})\n",
-            s.entity, s.year, s.report_date, s.content_hash, s.as_of_change, s.profile
-        ),
-    })
+        Lang::En => {
+            format!("the {first} to {last} follow-up of POI {} {} (report date {})", s.entity, s.year, s.report_date)
+        }
+    };
+    Ok(published_line(&what, &s.content_hash, s.as_of_change, &s.profile, lang))
 }
 
 /// The latest published follow-up of an entity's POI of `year` (by default its latest),
@@ -769,20 +756,33 @@ pub async fn poi_published(
     lang: Lang,
 ) -> Result<(avance_core::poi::PoiPlan, avance_app::poi::PoiFigures), Failure> {
     let snapshots = with_app(location, lang, async |app| app.poi_snapshots(entity, year).await).await?;
-    let s = snapshots.last().ok_or_else(|| {
-        Failure::Invalid(vec![
-            lang.pick(
-                "ese seguimiento del POI no se publicó (avance poi publish lo publica)",
-                "that POI follow-up was not published (avance poi publish publishes it)",
-            )
-            .to_string(),
-        ])
-    })?;
+    let s = snapshots.last().ok_or_else(|| not_published("POI", lang))?;
     let (plan, figures, same) = avance_app::poi::regenerate(s).map_err(|e| app_failure(location, e, lang))?;
     if !same {
         return Err(not_as_published(&s.content_hash, lang));
     }
     Ok((plan, figures))
+}
+
+/// What `publish` prints: `what` was published, with its fingerprint, change set and profile.
+fn published_line(what: &str, hash: &str, change: i64, profile: &str, lang: Lang) -> String {
+    match lang {
+        Lang::Es => format!("Publicado {what}: huella SHA-256 {hash} (datos al cambio {change}, perfil {profile})\n"),
+        Lang::En => {
+            let mut w = what.chars();
+            let what: String = w.next().map(|c| c.to_uppercase().chain(w).collect()).unwrap_or_default();
+            format!("{what} published: SHA-256 {hash} (data as of change {change}, profile {profile})\n")
+        }
+    }
+}
+
+/// The failure of a plan (`PEI`, `POI`) with no publication of what was asked.
+fn not_published(kind: &str, lang: Lang) -> Failure {
+    let command = kind.to_lowercase();
+    Failure::Invalid(vec![match lang {
+        Lang::Es => format!("ese seguimiento del {kind} no se publicó (avance {command} publish lo publica)"),
+        Lang::En => format!("that {kind} follow-up was not published (avance {command} publish publishes it)"),
+    }])
 }
 
 /// The failure of a publication whose regenerated figures differ from the published ones.
