@@ -323,8 +323,18 @@ impl Building {
     /// An indicator's row of current values (a `current_series` text): the targets of every year,
     /// the actuals up to `actuals_up_to`.
     pub fn series(&mut self, indicator: &str, series: &str, actuals_up_to: i64) -> Result<(), String> {
-        // The indicator found once for all its values; one not in the structure is left out.
-        let Ok(i) = self.texts.binary_search_by(|t| t.as_str().cmp(indicator)) else { return Ok(()) };
+        // The indicator found once for all its values (rows come by code: usually the one after
+        // the previous row's); one not in the structure is left out.
+        let next = if self.texts.len() > self.last + 1 { self.last + 1 } else { 0 };
+        let i = if self.texts.get(next).is_some_and(|t| t == indicator) {
+            next
+        } else {
+            match self.texts.binary_search_by(|t| t.as_str().cmp(indicator)) {
+                Ok(i) => i,
+                Err(_) => return Ok(()),
+            }
+        };
+        self.last = i;
         let ind = &mut self.parts.indicators[i];
         for value in series_values(series) {
             let (y, role, text) = value.map_err(|e| format!("{indicator}: {e}"))?;
@@ -365,13 +375,47 @@ pub fn series_text<'a>(values: impl Iterator<Item = (i64, &'a str, &'a str)>) ->
 
 /// The values of a `current_series` text: `(year, role, text)`, or what is not a line of it.
 pub fn series_values(series: &str) -> impl Iterator<Item = Result<(i64, &str, &str), String>> {
-    series.split('\n').filter(|l| !l.is_empty()).map(|line| {
-        let mut parts = line.splitn(3, ' ');
-        match (parts.next().and_then(|y| y.parse::<i64>().ok()), parts.next(), parts.next()) {
-            (Some(year), Some(role), Some(text)) => Ok((year, role, text)),
-            _ => Err(format!("current_series: «{line}»")),
+    SeriesLines { rest: series }
+}
+
+/// The lines of a `current_series` text, each `year role text`, read byte by byte (a national
+/// portfolio has tens of millions of them): the year's digits, the role up to the next space, the
+/// text up to the end of the line.
+struct SeriesLines<'a> {
+    rest: &'a str,
+}
+
+impl<'a> Iterator for SeriesLines<'a> {
+    type Item = Result<(i64, &'a str, &'a str), String>;
+
+    fn next(&mut self) -> Option<Self::Item> {
+        loop {
+            if self.rest.is_empty() {
+                return None;
+            }
+            let bytes = self.rest.as_bytes();
+            let end = bytes.iter().position(|&b| b == b'\n').unwrap_or(bytes.len());
+            // At an ASCII newline or the end: whole characters on both sides.
+            let (line, rest) = (&self.rest[..end], self.rest.get(end + 1..).unwrap_or(""));
+            self.rest = rest;
+            if !line.is_empty() {
+                return Some(series_line(line).ok_or_else(|| format!("current_series: «{line}»")));
+            }
         }
-    })
+    }
+}
+
+fn series_line(line: &str) -> Option<(i64, &str, &str)> {
+    let bytes = line.as_bytes();
+    let year_end = bytes.iter().position(|&b| b == b' ')?;
+    let role_end = year_end + 1 + bytes[year_end + 1..].iter().position(|&b| b == b' ')?;
+    let digits = &bytes[..year_end];
+    if digits.is_empty() || digits.len() > 9 || !digits.iter().all(u8::is_ascii_digit) {
+        return None;
+    }
+    let year = digits.iter().fold(0i64, |y, &d| y * 10 + i64::from(d - b'0'));
+    // Both ends are at ASCII spaces, so both slices are whole characters.
+    Some((year, line.get(year_end + 1..role_end)?, line.get(role_end + 1..)?))
 }
 
 /// A policy's series to write after a change: each indicator `touched` with its values in `state`
@@ -404,5 +448,13 @@ mod series_tests {
         assert_eq!(back, values);
         assert!(series_values("20x1 target 3").next().is_some_and(|r| r.is_err()));
         assert_eq!(series_values("").count(), 0);
+        assert_eq!(series_values("\n\n2021 target 5\n\n").collect::<Vec<_>>(), [Ok((2021, "target", "5"))]);
+        assert_eq!(series_values("2021 target añó\n2022 target ñ").count(), 2);
+        // A text keeps its inner spaces; a line without a role or a text is corrupt.
+        let spaced: Vec<_> = series_values("2024 actual 20 %\n2025 target 1").collect();
+        assert_eq!(spaced, [Ok((2024, "actual", "20 %")), Ok((2025, "target", "1"))]);
+        for bad in ["2024", "2024 actual", " actual 3", "2024actual 3", "-2024 actual 3", "20244444444 actual 3"] {
+            assert_eq!(series_values(bad).next(), Some(Err(format!("current_series: «{bad}»"))), "{bad}");
+        }
     }
 }
