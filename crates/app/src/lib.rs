@@ -19,6 +19,7 @@ pub mod health;
 pub mod mail;
 pub mod pei;
 pub mod poi;
+pub mod portfolio;
 mod publishing;
 pub mod replicas;
 mod reporting;

@@ -674,7 +674,7 @@ async fn load_each<P, O>(
 
 /// Runs `f` on the application opened at `location`, then closes it; what the application refuses
 /// is the command's failure.
-async fn with_app<T>(
+pub async fn with_app<T>(
     location: &Location,
     lang: Lang,
     f: impl AsyncFnOnce(&avance_app::App) -> Result<T, avance_app::AppError>,

@@ -15,7 +15,6 @@ use avance_core::compute::compute;
 use avance_core::lang::Lang;
 use avance_core::model::{Policy, Year};
 use avance_import::dataset;
-use avance_store::Values;
 use clap::{Parser, Subcommand, ValueEnum};
 
 /// Seguimiento de políticas nacionales según el método de CEPLAN (Sinaplan).
@@ -317,14 +316,16 @@ enum OutlookMethod {
 }
 
 impl OutlookMethod {
+    fn method(self) -> avance_core::progress::ProgressMethod {
+        match self {
+            OutlookMethod::Unsd => avance_core::progress::ProgressMethod::UnsdGrowthRatio,
+            OutlookMethod::Escap => avance_core::progress::ProgressMethod::EscapAnticipated,
+        }
+    }
+
     /// Sets the method on a result's profile, where the reports read it.
     fn apply(method: Option<OutlookMethod>, result: &mut avance_core::compute::PolicyResult) {
-        if let Some(m) = method {
-            result.profile.progress = match m {
-                OutlookMethod::Unsd => avance_core::progress::ProgressMethod::UnsdGrowthRatio,
-                OutlookMethod::Escap => avance_core::progress::ProgressMethod::EscapAnticipated,
-            };
-        }
+        avance_app::portfolio::with_method(method.map(OutlookMethod::method))(result);
     }
 }
 
@@ -785,17 +786,11 @@ fn run(cli: &Cli) -> Result<(), Failure> {
         Command::Compute { source, published, year, format, perspectiva } => {
             let location = db::location(cli.db.as_deref());
             if source.all {
-                let (policies, results, year) = portfolio(source, &location, *year, *perspectiva, lang)?;
-                let items: Vec<_> = policies.iter().zip(&results).collect();
-                let out = print(&match format {
-                    Format::Table => avance_report::text::portfolio(&items, year, lang),
-                    Format::Json => json_text(&avance_report::json::portfolio(&items, year)),
+                let p = portfolio(source, &location, *year, *perspectiva, lang)?;
+                return print(&match format {
+                    Format::Table => avance_report::text::portfolio(&p.policies, p.year, lang),
+                    Format::Json => json_text(&avance_report::json::portfolio(&p.policies, p.year)),
                 });
-                drop(items);
-                // The process ends here: the system takes its memory back at once, where freeing
-                // a national portfolio's millions of values one by one takes seconds.
-                std::mem::forget((policies, results));
-                return out;
             }
             let policy = source.policy(&location, *year, *published, lang)?;
             let year = year_of(&policy, *year, lang)?;
@@ -813,13 +808,13 @@ fn run(cli: &Cli) -> Result<(), Failure> {
                 print(&format!("{} {}\n", lang.pick("Escrito:", "Written:"), out.display()))
             };
             if source.all {
-                let (policies, results, year) = portfolio(source, &location, *year, *perspectiva, lang)?;
-                let items: Vec<_> = policies.iter().zip(&results).collect();
+                let p = portfolio(source, &location, *year, *perspectiva, lang)?;
+                let (items, year) = (&p.policies, p.year);
                 return write(match format {
-                    ReportFormat::Html => avance_report::html::render_portfolio(&items, year, lang).into_bytes(),
-                    ReportFormat::Pdf => avance_pdf::render_portfolio(&items, year, lang)
+                    ReportFormat::Html => avance_report::html::render_portfolio(items, year, lang).into_bytes(),
+                    ReportFormat::Pdf => avance_pdf::render_portfolio(items, year, lang)
                         .map_err(|e| Failure::Invalid(vec![format!("{}: {e}", out.display())]))?,
-                    ReportFormat::Xlsx => avance_report::xlsx::render_portfolio(&items, year, lang)
+                    ReportFormat::Xlsx => avance_report::xlsx::render_portfolio(items, year, lang)
                         .map_err(|e| Failure::Invalid(vec![format!("{}: {e}", out.display())]))?,
                 });
             }
@@ -1538,47 +1533,40 @@ fn audit(input: &Path, format: AuditFormat, lang: Lang) -> Result<(), Failure> {
     if findings.is_empty() { Ok(()) } else { Err(Failure::Found) }
 }
 
-/// Every policy in the database computed for `--year`, or for the latest year of any of them.
 /// Every policy of the portfolio (the folders of the dataset directory given, or the database)
-/// and its figures for the year.
+/// summed up for `--year`, or for the latest year of any of them.
 fn portfolio(
     source: &Source,
     location: &avance_store::Location,
     year: Option<u16>,
     method: Option<OutlookMethod>,
     lang: Lang,
-) -> Result<(Vec<Policy>, Vec<avance_core::compute::PolicyResult>, Year), Failure> {
+) -> Result<avance_app::portfolio::PortfolioFigures, Failure> {
     let started = std::time::Instant::now();
-    let policies = match &source.dataset {
-        Some(dir) => dataset::read_portfolio(dir)
-            .map_err(|issues| Failure::Invalid(issues.iter().map(|i| i.render(lang)).collect()))?,
-        // Only what computing the year needs is read: every target, the actuals up to the year.
-        None => db::block_on(db::all(
-            location,
-            year.and_then(|y| Year::new(y).ok()).map_or(Values::All, Values::For),
-            lang,
-        ))??,
+    let year = year.map(|y| Year::new(y).map_err(|_| Failure::Invalid(vec![format!("--year {y}")]))).transpose()?;
+    let method = method.map(OutlookMethod::method);
+    let figures = match &source.dataset {
+        Some(dir) => {
+            let policies = dataset::read_portfolio(dir)
+                .map_err(|issues| Failure::Invalid(issues.iter().map(|i| i.render(lang)).collect()))?;
+            let figures = avance_app::portfolio::of_policies(&policies, year, method);
+            // The process ends soon: the system takes its memory back at once, where freeing a
+            // national portfolio's millions of values one by one takes seconds.
+            std::mem::forget(policies);
+            figures
+        }
+        // Each policy is read, computed and let go on every core: a few in memory at a time.
+        None => db::block_on(db::with_app(location, lang, async |app| app.portfolio(year, method).await))??,
     };
-    let year = match year {
-        Some(y) => Year::new(y).map_err(|_| Failure::Invalid(vec![format!("--year {y}")]))?,
-        None => policies.iter().map(|p| p.meta().years.last).max().ok_or_else(|| {
-            Failure::Invalid(vec![
-                lang.pick("la base de datos no tiene políticas", "the database has no policies").into(),
-            ])
-        })?,
-    };
-    let read = started.elapsed();
-    let mut results = avance_core::compute::compute_all(&policies, year);
-    for r in &mut results {
-        OutlookMethod::apply(method, r);
-    }
+    let figures = figures.ok_or_else(|| {
+        Failure::Invalid(vec![lang.pick("la base de datos no tiene políticas", "the database has no policies").into()])
+    })?;
     tracing::info!(
-        policies = policies.len(),
-        read_ms = read.as_millis() as u64,
-        compute_ms = (started.elapsed() - read).as_millis() as u64,
+        policies = figures.policies.len(),
+        ms = started.elapsed().as_millis() as u64,
         "portfolio read and computed"
     );
-    Ok((policies, results, year))
+    Ok(figures)
 }
 
 /// The year to compute: `--year` if it is one of the policy's years, else its last year.

@@ -2,9 +2,45 @@
 
 use std::collections::BTreeMap;
 
+use rust_decimal::Decimal;
+
+use crate::band::Band;
 use crate::compute::{LevelCounts, PolicyResult};
-use crate::model::Policy;
+use crate::model::{Policy, PolicyMeta, Year};
+use crate::profile::RuleProfile;
 use crate::progress::{OutlookCounts, count_policy};
+
+/// What a portfolio shows of one policy computed for a year: who it is, its índice de gestión,
+/// its counts and its outlook to the horizon. A few hundred bytes: a portfolio keeps one per
+/// policy and lets each policy and its full result go as soon as they are summed up.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct PolicyFigures {
+    pub meta: PolicyMeta,
+    pub year: Year,
+    /// The profile the figures were computed under (with its outlook method).
+    pub profile: RuleProfile,
+    pub index: Option<Decimal>,
+    pub index_band: Band,
+    pub counts: LevelCounts,
+    /// Indicators per outlook category, by the profile's method.
+    pub outlook: OutlookCounts,
+}
+
+impl PolicyFigures {
+    /// The figures of `policy` as `result` computed them (the outlook assessed here, under the
+    /// result's profile).
+    pub fn of(policy: &Policy, result: &PolicyResult) -> PolicyFigures {
+        PolicyFigures {
+            meta: policy.meta().clone(),
+            year: result.year,
+            profile: result.profile.clone(),
+            index: result.index,
+            index_band: result.index_band,
+            counts: result.counts,
+            outlook: count_policy(policy, result.year, &result.profile),
+        }
+    }
+}
 
 /// The policies that share a sector, a ministry or a type, and their counts added up.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -22,25 +58,22 @@ pub struct Portfolio {
     pub by_ministry: Vec<Group>,
     pub by_type: Vec<Group>,
     pub total: LevelCounts,
-    /// Each policy's outlook to the horizon (indicators per category, by its result's profile),
-    /// in the order of the items.
-    pub outlooks: Vec<OutlookCounts>,
     /// The outlooks of every policy added up.
     pub outlook_total: OutlookCounts,
 }
 
-fn group(items: &[(&Policy, &PolicyResult)], key: impl Fn(&Policy) -> (String, String)) -> Vec<Group> {
+fn group(items: &[PolicyFigures], key: impl Fn(&PolicyMeta) -> (String, String)) -> Vec<Group> {
     let mut groups: BTreeMap<String, Group> = BTreeMap::new();
-    for (policy, result) in items {
-        let (code, name) = key(policy);
+    for item in items {
+        let (code, name) = key(&item.meta);
         let g = groups.entry(code.clone()).or_insert_with(|| Group {
             code,
             name,
             policies: Vec::new(),
             counts: LevelCounts::default(),
         });
-        g.policies.push(policy.meta().code.clone());
-        g.counts.merge(&result.counts);
+        g.policies.push(item.meta.code.clone());
+        g.counts.merge(&item.counts);
     }
     groups
         .into_values()
@@ -51,27 +84,36 @@ fn group(items: &[(&Policy, &PolicyResult)], key: impl Fn(&Policy) -> (String, S
         .collect()
 }
 
-/// Aggregates the counts of policies computed for the same year.
-pub fn portfolio(items: &[(&Policy, &PolicyResult)]) -> Portfolio {
+/// Aggregates the figures of policies computed for the same year.
+pub fn portfolio(items: &[PolicyFigures]) -> Portfolio {
     let mut total = LevelCounts::default();
-    for (_, r) in items {
-        total.merge(&r.counts);
+    let mut outlook_total = OutlookCounts::default();
+    for item in items {
+        total.merge(&item.counts);
+        outlook_total.merge(&item.outlook);
     }
-    let outlooks = outlooks(items);
     Portfolio {
-        by_sector: group(items, |p| (p.meta().sector.code.clone(), p.meta().sector.name.clone())),
-        by_ministry: group(items, |p| (p.meta().ministry.code.clone(), p.meta().ministry.name.clone())),
-        by_type: group(items, |p| (p.meta().policy_type.id().to_string(), p.meta().policy_type.id().to_string())),
+        by_sector: group(items, |m| (m.sector.code.clone(), m.sector.name.clone())),
+        by_ministry: group(items, |m| (m.ministry.code.clone(), m.ministry.name.clone())),
+        by_type: group(items, |m| (m.policy_type.id().to_string(), m.policy_type.id().to_string())),
         total,
-        outlook_total: outlooks.iter().fold(OutlookCounts::default(), |mut t, c| {
-            t.merge(c);
-            t
-        }),
-        outlooks,
+        outlook_total,
     }
 }
 
-/// Each item's outlook counts, on every core (an assessment per indicator).
-fn outlooks(items: &[(&Policy, &PolicyResult)]) -> Vec<OutlookCounts> {
-    crate::compute::on_every_core(items, |(p, r)| count_policy(p, r.year, &r.profile))
+/// Each policy's figures for `year`, each under its own profile (`adjust` may change the result,
+/// e.g. its outlook method, before it is summed up), on every core.
+pub fn figures_all<P: std::borrow::Borrow<Policy> + Sync>(
+    policies: &[P],
+    year: Year,
+    adjust: impl Fn(&mut PolicyResult) + Sync,
+) -> Vec<PolicyFigures> {
+    crate::compute::on_every_core(policies, |p| figures(p.borrow(), year, &adjust))
+}
+
+/// One policy's figures for `year` under its own profile, `adjust`ed as in [`figures_all`].
+pub fn figures(policy: &Policy, year: Year, adjust: impl Fn(&mut PolicyResult)) -> PolicyFigures {
+    let mut result = crate::compute::compute(policy, year);
+    adjust(&mut result);
+    PolicyFigures::of(policy, &result)
 }

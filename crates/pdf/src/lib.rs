@@ -22,7 +22,7 @@ pub fn source(policy: &Policy, result: &PolicyResult, lang: Lang, data_hash: &st
 
 /// The national summary of several policies as PDF bytes (`avance report --all --format pdf`).
 pub fn render_portfolio(
-    items: &[(&Policy, &PolicyResult)],
+    items: &[avance_core::portfolio::PolicyFigures],
     year: avance_core::model::Year,
     lang: Lang,
 ) -> Result<Vec<u8>, PdfError> {

@@ -349,7 +349,11 @@ fn counts_table(o: &mut String, counts: &avance_core::compute::LevelCounts, lang
 }
 
 /// The national summary: every policy's índice, then the counts by sector, ministry and type.
-pub fn portfolio(items: &[(&Policy, &PolicyResult)], year: avance_core::model::Year, lang: Lang) -> String {
+pub fn portfolio(
+    items: &[avance_core::portfolio::PolicyFigures],
+    year: avance_core::model::Year,
+    lang: Lang,
+) -> String {
     let p = avance_core::portfolio::portfolio(items);
     let title = match lang {
         Lang::Es => format!("Seguimiento de las políticas nacionales, año {year}"),
@@ -368,8 +372,8 @@ pub fn portfolio(items: &[(&Policy, &PolicyResult)], year: avance_core::model::Y
         let _ = write!(o, ", table.cell(fill: rgb(\"#e8eef5\"), text(weight: \"bold\", {}))", s(h));
     }
     let _ = writeln!(o, "),");
-    for (policy, r) in items {
-        let m = policy.meta();
+    for r in items {
+        let m = &r.meta;
         let index = r.index.map_or_else(|| "ND".to_string(), |i| format_display(i, r.profile.decimals));
         let _ = writeln!(
             o,

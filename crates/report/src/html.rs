@@ -434,7 +434,11 @@ fn count_rows(c: &avance_core::compute::LevelCounts, lang: Lang) -> Vec<CountRow
 }
 
 /// The national summary: every policy's índice, and counts by sector, conducting ministry and type.
-pub fn render_portfolio(items: &[(&Policy, &PolicyResult)], year: avance_core::model::Year, lang: Lang) -> String {
+pub fn render_portfolio(
+    items: &[avance_core::portfolio::PolicyFigures],
+    year: avance_core::model::Year,
+    lang: Lang,
+) -> String {
     let p = avance_core::portfolio::portfolio(items);
     let groups = |gs: &[avance_core::portfolio::Group]| -> Vec<GroupView> {
         gs.iter()
@@ -458,8 +462,8 @@ pub fn render_portfolio(items: &[(&Policy, &PolicyResult)], year: avance_core::m
         band_heads: avance_core::band::Band::ALL.iter().map(|b| labels::band_range(*b)).collect(),
         policies: items
             .iter()
-            .map(|(policy, r)| {
-                let m = policy.meta();
+            .map(|r| {
+                let m = &r.meta;
                 PolicyLine {
                     code: m.code.clone(),
                     name: m.name.clone(),

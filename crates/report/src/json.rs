@@ -210,7 +210,7 @@ fn level_counts(c: &avance_core::compute::LevelCounts) -> Value {
 }
 
 /// The cross-policy document of `avance compute --all` (`avance-portfolio/1`).
-pub fn portfolio(items: &[(&Policy, &PolicyResult)], year: avance_core::model::Year) -> Value {
+pub fn portfolio(items: &[avance_core::portfolio::PolicyFigures], year: avance_core::model::Year) -> Value {
     let p = avance_core::portfolio::portfolio(items);
     let groups = |gs: &[avance_core::portfolio::Group]| -> Vec<Value> {
         gs.iter()
@@ -220,17 +220,17 @@ pub fn portfolio(items: &[(&Policy, &PolicyResult)], year: avance_core::model::Y
     json!({
         "format": "avance-portfolio/1",
         "year": year.get(),
-        "policies": items.iter().zip(&p.outlooks).map(|((policy, r), o)| json!({
-            "code": policy.meta().code,
-            "name": policy.meta().name,
-            "type": policy.meta().policy_type.id(),
-            "sector": {"code": policy.meta().sector.code, "name": policy.meta().sector.name},
-            "ministry": {"code": policy.meta().ministry.code, "name": policy.meta().ministry.name},
+        "policies": items.iter().map(|r| json!({
+            "code": r.meta.code,
+            "name": r.meta.name,
+            "type": r.meta.policy_type.id(),
+            "sector": {"code": r.meta.sector.code, "name": r.meta.sector.name},
+            "ministry": {"code": r.meta.ministry.code, "name": r.meta.ministry.name},
             "profile": r.profile.id(),
             "index": figure(r.index, r.profile.decimals),
             "band": r.index_band.id(),
             "counts": level_counts(&r.counts),
-            "outlook": {"method": r.profile.progress.id(), "counts": outlook_counts(o)},
+            "outlook": {"method": r.profile.progress.id(), "counts": outlook_counts(&r.outlook)},
         })).collect::<Vec<_>>(),
         "by_sector": groups(&p.by_sector),
         "by_ministry": groups(&p.by_ministry),

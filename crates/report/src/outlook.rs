@@ -87,20 +87,20 @@ pub fn summary(policy: &Policy, result: &PolicyResult, lang: Lang) -> Summary {
 /// per policy, ranked by share on track (best first; policies with no assessment last; ties by
 /// code), and a line for them all. No list of indicators at risk: each policy's report has it.
 pub fn portfolio_summary(
-    items: &[(&Policy, &PolicyResult)],
+    items: &[avance_core::portfolio::PolicyFigures],
     p: &Portfolio,
     year: avance_core::model::Year,
     lang: Lang,
 ) -> Summary {
     let mut ranked: Vec<(&str, &OutlookCounts)> =
-        items.iter().zip(&p.outlooks).map(|((policy, _), c)| (policy.meta().code.as_str(), c)).collect();
+        items.iter().map(|item| (item.meta.code.as_str(), &item.outlook)).collect();
     ranked.sort_by(|a, b| {
         let key = |c: &OutlookCounts| c.share_on_track().unwrap_or(-1.0);
         key(b.1).total_cmp(&key(a.1)).then_with(|| a.0.cmp(b.0))
     });
     let mut lines: Vec<Line> = ranked.into_iter().map(|(code, c)| line(code.to_string(), c)).collect();
     lines.push(line(lang.pick("Todas las políticas", "All policies").to_string(), &p.outlook_total));
-    let mut methods: Vec<&str> = items.iter().map(|(_, r)| r.profile.progress.id()).collect();
+    let mut methods: Vec<&str> = items.iter().map(|item| item.profile.progress.id()).collect();
     methods.sort_unstable();
     methods.dedup();
     let methods = methods.join(", ");

@@ -120,20 +120,24 @@ pub fn compute(policy: &Policy, result: &PolicyResult, lang: Lang) -> String {
 
 /// The readable summary of several policies: each one's índice, then counts by sector, ministry
 /// and type.
-pub fn portfolio(items: &[(&Policy, &PolicyResult)], year: avance_core::model::Year, lang: Lang) -> String {
+pub fn portfolio(
+    items: &[avance_core::portfolio::PolicyFigures],
+    year: avance_core::model::Year,
+    lang: Lang,
+) -> String {
     let p = avance_core::portfolio::portfolio(items);
     let mut o = String::new();
     let _ =
         writeln!(o, "{} — {} {year}", lang.pick("Políticas nacionales", "National policies"), lang.pick("año", "year"));
     let _ = writeln!(o, "\n{}", lang.pick("Índice de gestión por política", "Management index by policy"));
-    for (policy, r) in items {
+    for r in items {
         let _ = writeln!(
             o,
             "  {:<10} {:>8}  {:<12} {}",
-            policy.meta().code,
+            r.meta.code,
             figure(r.index, r.profile.decimals),
             labels::band(r.index_band, lang),
-            shorten(&policy.meta().name, 70)
+            shorten(&r.meta.name, 70)
         );
     }
     let sections = [

@@ -271,7 +271,7 @@ fn outlook_sheet(wb: &mut Workbook, summary: &crate::outlook::Summary, lang: Lan
 /// The national summary as a workbook: the policies with their índice, then counts by sector,
 /// conducting ministry and type (one sheet each).
 pub fn render_portfolio(
-    items: &[(&Policy, &PolicyResult)],
+    items: &[avance_core::portfolio::PolicyFigures],
     year: avance_core::model::Year,
     lang: Lang,
 ) -> Result<Vec<u8>, XlsxError> {
@@ -283,9 +283,9 @@ pub fn render_portfolio(
     for (j, h) in heads.iter().enumerate() {
         ws.write_string_with_format(0, j as u16, *h, &head)?;
     }
-    for (i, (policy, r)) in items.iter().enumerate() {
+    for (i, r) in items.iter().enumerate() {
         let row = 1 + i as u32;
-        let m = policy.meta();
+        let m = &r.meta;
         ws.write_string(row, 0, &m.code)?;
         ws.write_string(row, 1, &m.name)?;
         ws.write_string(row, 2, format!("{} {}", m.sector.code, m.sector.name))?;

@@ -553,6 +553,18 @@ macro_rules! operations {
                     .collect()
             }
 
+            /// The last year of any loaded policy's period (its latest metadata), `None` when
+            /// there is no policy: the year a portfolio is computed for by default.
+            pub async fn latest_year(&self) -> Result<Option<i64>, StoreError> {
+                let row = sqlx::query(
+                    "SELECT MAX(m.last_year) FROM meta_revisions m \
+                     WHERE m.change_id = (SELECT MAX(x.change_id) FROM meta_revisions x WHERE x.policy_id = m.policy_id)",
+                )
+                .fetch_one(&self.pool)
+                .await?;
+                Ok(rows::opt_int(&row, 0)?)
+            }
+
             /// Every revision of an indicator's metadata and values, oldest first, in every policy
             /// that has it (or only in `policy`).
             pub async fn history(&self, indicator: &str, policy: Option<&str>) -> Result<Vec<Revision>, StoreError> {
@@ -743,12 +755,23 @@ impl SqliteStore {
     /// `values` asked for, by code; codes not in the database are left out. Read on connections
     /// of their own, one per core (`read`).
     pub async fn read_policies(&self, codes: Option<&[String]>, values: Values) -> Result<Vec<Policy>, StoreError> {
+        self.read_policies_with(codes, values, |p| p).await
+    }
+
+    /// [`SqliteStore::read_policies`], each policy handed to `each` as soon as it is read, in the
+    /// thread that read it; only what `each` returns is kept.
+    pub async fn read_policies_with<T: Send + 'static>(
+        &self,
+        codes: Option<&[String]>,
+        values: Values,
+        each: impl Fn(Policy) -> T + Send + Sync + 'static,
+    ) -> Result<Vec<T>, StoreError> {
         let wanted = self.loaded(codes).await?;
         if wanted.is_empty() {
             return Ok(Vec::new());
         }
         let path = self.path.clone();
-        read::blocking(move || read::sqlite_policies(&path, &wanted, values)).await
+        read::blocking(move || read::sqlite_policies(&path, &wanted, values, each)).await
     }
 }
 
@@ -757,15 +780,27 @@ impl PgStore {
     /// `values` asked for, by code; codes not in the database are left out. Each policy is read
     /// in one read-only transaction; as many at once as the pool has connections.
     pub async fn read_policies(&self, codes: Option<&[String]>, values: Values) -> Result<Vec<Policy>, StoreError> {
+        self.read_policies_with(codes, values, |p| p).await
+    }
+
+    /// [`PgStore::read_policies`], each policy handed to `each` as soon as it is read; only what
+    /// `each` returns is kept.
+    pub async fn read_policies_with<T: Send + 'static>(
+        &self,
+        codes: Option<&[String]>,
+        values: Values,
+        each: impl Fn(Policy) -> T + Send + Sync + 'static,
+    ) -> Result<Vec<T>, StoreError> {
         let wanted = self.loaded(codes).await?;
+        let each = std::sync::Arc::new(each);
         let per_task = wanted.len().div_ceil(PG_READERS).max(1);
         let mut tasks = tokio::task::JoinSet::new();
         for (k, part) in wanted.chunks(per_task).enumerate() {
-            let (store, part) = (self.clone(), part.to_vec());
+            let (store, part, each) = (self.clone(), part.to_vec(), each.clone());
             tasks.spawn(async move {
                 let mut out = Vec::with_capacity(part.len());
                 for (id, code) in part {
-                    out.push(store.read_policy(id, &code, values).await?);
+                    out.push(each(store.read_policy(id, &code, values).await?));
                 }
                 Ok::<_, StoreError>((k, out))
             });
@@ -927,10 +962,25 @@ impl Store {
     pub async fn policies(&self) -> Result<Vec<PolicySummary>, StoreError> {
         dispatch!(self, s => s.policies().await)
     }
+    /// The last year of any loaded policy's period; `None` when there is none.
+    pub async fn latest_year(&self) -> Result<Option<i64>, StoreError> {
+        dispatch!(self, s => s.latest_year().await)
+    }
     /// The current state of the policies of `codes` (every loaded policy when `None`), with the
     /// `values` asked for, by code, read in parallel; codes not in the database are left out.
     pub async fn read_policies(&self, codes: Option<&[String]>, values: Values) -> Result<Vec<Policy>, StoreError> {
         dispatch!(self, s => s.read_policies(codes, values).await)
+    }
+    /// [`Store::read_policies`], each policy handed to `each` as soon as it is read (several at
+    /// once) and only what `each` returns kept: a portfolio's figures without holding every
+    /// policy in memory.
+    pub async fn read_policies_with<T: Send + 'static>(
+        &self,
+        codes: Option<&[String]>,
+        values: Values,
+        each: impl Fn(Policy) -> T + Send + Sync + 'static,
+    ) -> Result<Vec<T>, StoreError> {
+        dispatch!(self, s => s.read_policies_with(codes, values, each).await)
     }
     pub async fn history(&self, indicator: &str, policy: Option<&str>) -> Result<Vec<Revision>, StoreError> {
         dispatch!(self, s => s.history(indicator, policy).await)

@@ -150,12 +150,14 @@ impl IndicatorRow {
 }
 
 /// Reads `wanted` (id, code) from the SQLite file at `path`, on as many connections and threads
-/// as the machine has cores, each policy in one read transaction. In the order of `wanted`.
-pub(crate) fn sqlite_policies(
+/// as the machine has cores, each policy in one read transaction, and hands each to `each` in
+/// the thread that read it (only what `each` returns is kept). In the order of `wanted`.
+pub(crate) fn sqlite_policies<T: Send>(
     path: &Path,
     wanted: &[(i64, String)],
     values: Values,
-) -> Result<Vec<Policy>, StoreError> {
+    each: impl Fn(Policy) -> T + Sync,
+) -> Result<Vec<T>, StoreError> {
     let threads = std::thread::available_parallelism().map_or(1, |n| n.get()).min(wanted.len());
     let next = AtomicUsize::new(0);
     in_order(on_threads(threads, |_| {
@@ -164,7 +166,7 @@ pub(crate) fn sqlite_policies(
         loop {
             let i = next.fetch_add(1, Ordering::Relaxed);
             let Some((id, code)) = wanted.get(i) else { break };
-            out.push((i, sqlite_policy(&conn, *id, code, values)?));
+            out.push((i, each(sqlite_policy(&conn, *id, code, values)?)));
         }
         Ok(out)
     }))

@@ -1,0 +1,73 @@
+//! The national portfolio read from the database: every policy computed for a year and summed
+//! up while it is read, equal to each policy computed alone; the default year; an empty
+//! database; on SQLite and on PostgreSQL.
+#![allow(clippy::unwrap_used)]
+
+use avance_app::portfolio::{PortfolioFigures, of_policies};
+use avance_app::store::{PgStore, SqliteStore, Store};
+use avance_app::{Actor, App, Settings};
+use avance_core::model::{Year, YearRange};
+use avance_core::portfolio::PolicyFigures;
+use avance_core::progress::ProgressMethod;
+
+fn year(y: u16) -> Year {
+    Year::new(y).unwrap()
+}
+
+async fn story(store: Store) {
+    store.migrate().await.unwrap();
+    let app = App::new(store, Settings::default());
+    // No policy: nothing to compute, and no year to compute it for.
+    assert_eq!(app.portfolio(None, None).await.unwrap(), None);
+    assert_eq!(
+        app.portfolio(Some(year(2024)), None).await.unwrap(),
+        Some(PortfolioFigures { year: year(2024), policies: Vec::new() })
+    );
+
+    let mut policies =
+        avance_import::synthetic::portfolio(5, 40, YearRange { first: year(2021), last: year(2026) }, 11);
+    // One policy reaches further: the default year is the last of any policy's period.
+    let mut parts = policies.pop().unwrap().into_parts();
+    parts.meta.years.last = year(2027);
+    policies.push(avance_core::model::Policy::new(parts).unwrap());
+    let operator = Actor::operator("pruebas");
+    for p in &policies {
+        app.load(&operator, p, "carga").await.unwrap();
+    }
+    policies.sort_by(|a, b| a.meta().code.cmp(&b.meta().code));
+
+    for (asked, method) in [(Some(year(2024)), None), (None, Some(ProgressMethod::EscapAnticipated))] {
+        let read = app.portfolio(asked, method).await.unwrap().unwrap();
+        let expected = of_policies(&policies, asked, method).unwrap();
+        assert_eq!(read.year, asked.unwrap_or(year(2027)));
+        assert_eq!(read, expected);
+        // Each line is the policy's own figures, computed alone.
+        for (line, p) in read.policies.iter().zip(&policies) {
+            let mut result = avance_core::compute::compute(p, read.year);
+            if let Some(m) = method {
+                result.profile.progress = m;
+            }
+            assert_eq!(*line, PolicyFigures::of(p, &result));
+            let o = line.outlook;
+            let assessed = o.achieved + o.on_track + o.needs_acceleration + o.stagnant + o.regressing;
+            assert_eq!(assessed + o.not_assessed, p.indicators().len());
+        }
+    }
+    app.close().await;
+}
+
+#[tokio::test]
+async fn portfolio_on_sqlite() {
+    let dir = tempfile::tempdir().unwrap();
+    story(Store::Sqlite(SqliteStore::open(&dir.path().join("portfolio.db")).await.unwrap())).await;
+}
+
+#[tokio::test]
+async fn portfolio_on_postgres() {
+    let url = std::env::var("AVANCE_TEST_PG").unwrap_or_else(|_| "postgres://postgres@127.0.0.1:5432/test".into());
+    let schema = "app_portfolio";
+    let admin = PgStore::open(&url, None).await.expect("PostgreSQL at 127.0.0.1:5432 (see README)");
+    admin.execute_raw(&format!("DROP SCHEMA IF EXISTS {schema} CASCADE; CREATE SCHEMA {schema}")).await.unwrap();
+    admin.close().await;
+    story(Store::Postgres(PgStore::open(&url, Some(schema)).await.unwrap())).await;
+}
