@@ -1,5 +1,6 @@
 //! A national policy as followed up: objectives, lineamientos, services and their indicators.
 
+use std::collections::HashSet;
 use std::fmt;
 use std::str::FromStr;
 
@@ -436,19 +437,8 @@ impl Policy {
                 kind: StructureIssueKind::UnknownProfile { id: parts.meta.profile.clone() },
             });
         }
-        // Codes are checked by reference with a quick hash, seeded at random per process (a
-        // national portfolio checks millions of codes; a file's codes cannot aim at collisions).
-        let count = parts.objectives.len() + parts.lineamientos.len() + parts.services.len() + parts.indicators.len();
-        let mut seen: foldhash::HashSet<&Code> = foldhash::HashSet::with_capacity_and_hasher(count, Default::default());
-        const OBJECTIVE: &[CodeKind] = &[CodeKind::Objective];
-        const LINEAMIENTO: &[CodeKind] = &[CodeKind::Lineamiento];
-        const SERVICE: &[CodeKind] = &[CodeKind::Service];
-        const INDICATOR: &[CodeKind] = &[CodeKind::ServiceIndicator, CodeKind::ObjectiveIndicator];
-        let codes = (parts.objectives.iter().enumerate().map(|(i, o)| (Place::Objective(i), &o.code, OBJECTIVE)))
-            .chain(parts.lineamientos.iter().enumerate().map(|(i, e)| (Place::Lineamiento(i), &e.code, LINEAMIENTO)))
-            .chain(parts.services.iter().enumerate().map(|(i, e)| (Place::Service(i), &e.code, SERVICE)))
-            .chain(parts.indicators.iter().enumerate().map(|(i, ind)| (Place::Indicator(i), &ind.code, INDICATOR)));
-        for (place, code, expected) in codes {
+        let mut seen = HashSet::new();
+        let mut check = |place: Place, code: &Code, expected: &[CodeKind], issues: &mut Vec<StructureIssue>| {
             if !expected.contains(&code.kind()) {
                 issues.push(StructureIssue {
                     place: place.clone(),
@@ -456,13 +446,30 @@ impl Policy {
                     kind: StructureIssueKind::WrongKind { code: code.clone(), expected: expected[0] },
                 });
             }
-            if !seen.insert(code) {
+            if !seen.insert(code.clone()) {
                 issues.push(StructureIssue {
                     place,
                     field: "code",
                     kind: StructureIssueKind::Duplicate { code: code.clone() },
                 });
             }
+        };
+        for (i, o) in parts.objectives.iter().enumerate() {
+            check(Place::Objective(i), &o.code, &[CodeKind::Objective], &mut issues);
+        }
+        for (i, e) in parts.lineamientos.iter().enumerate() {
+            check(Place::Lineamiento(i), &e.code, &[CodeKind::Lineamiento], &mut issues);
+        }
+        for (i, e) in parts.services.iter().enumerate() {
+            check(Place::Service(i), &e.code, &[CodeKind::Service], &mut issues);
+        }
+        for (i, ind) in parts.indicators.iter().enumerate() {
+            check(
+                Place::Indicator(i),
+                &ind.code,
+                &[CodeKind::ServiceIndicator, CodeKind::ObjectiveIndicator],
+                &mut issues,
+            );
         }
         let parents = |place: Place, code: &Code, issues: &mut Vec<StructureIssue>| {
             if let Some(parent) = code.parent()
