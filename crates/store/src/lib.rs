@@ -700,12 +700,10 @@ macro_rules! read_structure {
             state.meta = Some(rows::MetaRow::from_row(&r)?);
         }
         for r in sqlx::query(read::ELEMENTS).bind($id).fetch_all(&mut *$conn).await? {
-            let (code, row) = rows::ElementRow::from_row(&r)?;
-            state.elements.insert(code, row);
+            State::revision(&mut state.elements, rows::ElementRow::from_row(&r)?, read::Columns::int(&r, 3)?);
         }
         for r in sqlx::query(read::INDICATORS).bind($id).fetch_all(&mut *$conn).await? {
-            let (code, row) = rows::IndicatorRow::from_row(&r)?;
-            state.indicators.insert(code, row);
+            State::revision(&mut state.indicators, rows::IndicatorRow::from_row(&r)?, read::Columns::int(&r, 11)?);
         }
         state
     }};

@@ -41,15 +41,16 @@ impl Values {
 /// The latest metadata of a policy.
 pub(crate) const META: &str = "SELECT name, policy_type, sector_code, sector_name, ministry_code, ministry_name, norm, \
      first_year, last_year, profile, synthesis FROM meta_revisions WHERE policy_id = $1 ORDER BY change_id DESC LIMIT 1";
-/// The latest revision of each element, unless it removes it (found through the primary key).
-pub(crate) const ELEMENTS: &str = "SELECT code, name, analysis FROM element_revisions r WHERE policy_id = $1 \
-     AND change_id = (SELECT MAX(x.change_id) FROM element_revisions x WHERE x.policy_id = $1 AND x.code = r.code) \
-     AND deleted = 0";
-/// The latest revision of each indicator's metadata, unless it removes it.
+/// Every revision of a policy's elements in the primary key's order (by code, then change): the
+/// last of each code is its state, or its removal ([`State::revision`]). Stepping through the key
+/// costs SQLite less than finding each code's latest revision with a subquery per row (for a
+/// million indicators, about 0.4 s of one core instead of 1.0 s).
+pub(crate) const ELEMENTS: &str =
+    "SELECT code, name, analysis, deleted FROM element_revisions WHERE policy_id = $1 ORDER BY code, change_id";
+/// Every revision of a policy's indicators' metadata, the same way.
 pub(crate) const INDICATORS: &str = "SELECT code, name, responsible, indicator_type, unit, sentido, aggregation, \
-     standard, baseline_year, baseline_text, negative_values FROM indicator_revisions r WHERE policy_id = $1 \
-     AND change_id = (SELECT MAX(x.change_id) FROM indicator_revisions x WHERE x.policy_id = $1 AND x.code = r.code) \
-     AND deleted = 0";
+     standard, baseline_year, baseline_text, negative_values, deleted FROM indicator_revisions WHERE policy_id = $1 \
+     ORDER BY code, change_id";
 /// A policy's current values: the targets of every year, the actuals up to `$2`.
 pub(crate) const VALUES: &str = "SELECT indicator, year, role, text FROM current_values \
      WHERE policy_id = $1 AND (role = 'target' OR year <= $2)";
@@ -120,6 +121,22 @@ impl MetaRow {
             profile: needed(r.text(9)?, "profile")?,
             synthesis: r.text(10)?,
         })
+    }
+}
+
+impl State {
+    /// A revision from [`ELEMENTS`] or [`INDICATORS`] (`deleted`: its column), coming in the
+    /// key's order: it replaces the code's earlier one, or removes the code.
+    pub(crate) fn revision<R>(
+        map: &mut std::collections::BTreeMap<String, R>,
+        (code, row): (String, R),
+        deleted: Option<i64>,
+    ) {
+        if deleted.unwrap_or(0) != 0 {
+            map.remove(&code);
+        } else {
+            map.insert(code, row);
+        }
     }
 }
 
@@ -222,15 +239,13 @@ fn sqlite_policy(conn: &rusqlite::Connection, id: i64, code: &str, values: Value
     let mut elements = tx.prepare(ELEMENTS)?;
     let mut rows = elements.query([id])?;
     while let Some(r) = rows.next()? {
-        let (code, row) = ElementRow::from_row(r)?;
-        state.elements.insert(code, row);
+        State::revision(&mut state.elements, ElementRow::from_row(r)?, r.int(3)?);
     }
     drop(rows);
     let mut indicators = tx.prepare(INDICATORS)?;
     let mut rows = indicators.query([id])?;
     while let Some(r) = rows.next()? {
-        let (code, row) = IndicatorRow::from_row(r)?;
-        state.indicators.insert(code, row);
+        State::revision(&mut state.indicators, IndicatorRow::from_row(r)?, r.int(11)?);
     }
     drop(rows);
     let mut building = state.into_building(code, values.actuals_up_to()).map_err(corrupt)?;

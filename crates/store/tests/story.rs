@@ -113,12 +113,29 @@ async fn story(store: Store) {
     assert_eq!((fourth.indicators, fourth.values), (1, 1));
     assert_eq!(store.policy("PNDI").await.expect("read").expect("stored"), signed);
 
+    // A service and its indicators removed, then back: the latest revision of each code is what
+    // reads back, a removal included (the one policy and the portfolio reads alike).
+    let mut parts = signed.clone().into_parts();
+    parts.services.retain(|s| s.code.as_str() != "SS.01.01.01");
+    parts.indicators.retain(|i| !i.code.as_str().starts_with("ISS.01.01.01."));
+    let fewer = Policy::new(parts).expect("valid");
+    let fifth = store.load(&fewer, "dgde@produce", "servicio retirado").await.expect("load");
+    assert!(fifth.change.is_some());
+    assert_eq!(store.policy("PNDI").await.expect("read").expect("stored"), fewer);
+    assert_eq!(store.read_policies(None, avance_store::Values::All).await.expect("read"), std::slice::from_ref(&fewer));
+    store.load(&signed, "dgde@produce", "servicio repuesto").await.expect("load");
+    assert_eq!(store.policy("PNDI").await.expect("read").expect("stored"), signed);
+    assert_eq!(
+        store.read_policies(None, avance_store::Values::All).await.expect("read"),
+        std::slice::from_ref(&signed)
+    );
+
     // The list of policies.
     let list = store.policies().await.expect("list");
     assert_eq!(list.len(), 1);
     assert_eq!(
         (list[0].code.as_str(), list[0].sector.as_str(), list[0].changes, list[0].indicators),
-        ("PNDI", "38 PRODUCCION", 4, 91)
+        ("PNDI", "38 PRODUCCION", 6, 91)
     );
     assert_eq!(store.policy("NADA").await.expect("read"), None);
 }
