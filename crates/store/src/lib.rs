@@ -504,7 +504,7 @@ macro_rules! operations {
 
             /// The current state of a policy, `None` if it was never loaded.
             pub async fn policy(&self, code: &str) -> Result<Option<Policy>, StoreError> {
-                Ok(self.read_policies(Some(&[code.to_string()]), Values::All).await?.pop())
+                Ok(self.read_policies_with(Some(&[code.to_string()]), Values::All, |p| p).await?.pop())
             }
 
             /// The policies that were loaded, as `(id, code)` by code: all, or those of `codes`.
@@ -750,14 +750,9 @@ operations!(PgStore, "::numeric", " FOR UPDATE");
 
 impl SqliteStore {
     /// The current state of the policies of `codes` (every loaded policy when `None`), with the
-    /// `values` asked for, by code; codes not in the database are left out. Read on connections
-    /// of their own, one per core (`read`).
-    pub async fn read_policies(&self, codes: Option<&[String]>, values: Values) -> Result<Vec<Policy>, StoreError> {
-        self.read_policies_with(codes, values, |p| p).await
-    }
-
-    /// [`SqliteStore::read_policies`], each policy handed to `each` as soon as it is read, in the
-    /// thread that read it; only what `each` returns is kept.
+    /// `values` asked for, by code (codes not in the database are left out), each handed to
+    /// `each` as soon as it is read, in the thread that read it; only what `each` returns is kept.
+    /// Read on connections of their own, one per core (`read`).
     pub async fn read_policies_with<T: Send + 'static>(
         &self,
         codes: Option<&[String]>,
@@ -775,14 +770,9 @@ impl SqliteStore {
 
 impl PgStore {
     /// The current state of the policies of `codes` (every loaded policy when `None`), with the
-    /// `values` asked for, by code; codes not in the database are left out. Each policy is read
-    /// in one read-only transaction; as many at once as the pool has connections.
-    pub async fn read_policies(&self, codes: Option<&[String]>, values: Values) -> Result<Vec<Policy>, StoreError> {
-        self.read_policies_with(codes, values, |p| p).await
-    }
-
-    /// [`PgStore::read_policies`], each policy handed to `each` as soon as it is read; only what
-    /// `each` returns is kept.
+    /// `values` asked for, by code (codes not in the database are left out), each handed to
+    /// `each` as soon as it is read; only what `each` returns is kept. Each policy is read in one
+    /// read-only transaction; as many at once as the pool has connections.
     pub async fn read_policies_with<T: Send + 'static>(
         &self,
         codes: Option<&[String]>,
@@ -967,7 +957,7 @@ impl Store {
     /// The current state of the policies of `codes` (every loaded policy when `None`), with the
     /// `values` asked for, by code, read in parallel; codes not in the database are left out.
     pub async fn read_policies(&self, codes: Option<&[String]>, values: Values) -> Result<Vec<Policy>, StoreError> {
-        dispatch!(self, s => s.read_policies(codes, values).await)
+        self.read_policies_with(codes, values, |p| p).await
     }
     /// [`Store::read_policies`], each policy handed to `each` as soon as it is read (several at
     /// once) and only what `each` returns kept: a portfolio's figures without holding every
