@@ -297,18 +297,21 @@ pub struct Building {
 }
 
 impl Building {
+    /// The position of `indicator` in the structure, `None` if it has none (removed). Rows come
+    /// by indicator: the previous row's indicator, or the one after it, is tried before a search.
+    fn locate(&mut self, indicator: &str) -> Option<usize> {
+        let i = [self.last, self.last + 1]
+            .into_iter()
+            .find(|&i| self.texts.get(i).is_some_and(|t| t == indicator))
+            .or_else(|| self.texts.binary_search_by(|t| t.as_str().cmp(indicator)).ok())?;
+        self.last = i;
+        Some(i)
+    }
+
     /// One current value: indicator, year, role (`target` or `actual`) and text as entered. A
     /// value of an indicator the structure does not have (removed) is left out.
     pub fn value(&mut self, indicator: &str, y: i64, role: &str, text: &str) -> Result<(), String> {
-        let i = if self.texts.get(self.last).is_some_and(|t| t == indicator) {
-            self.last
-        } else {
-            match self.texts.binary_search_by(|t| t.as_str().cmp(indicator)) {
-                Ok(i) => i,
-                Err(_) => return Ok(()),
-            }
-        };
-        self.last = i;
+        let Some(i) = self.locate(indicator) else { return Ok(()) };
         let ind = &mut self.parts.indicators[i];
         let cell = Cell::parse(text, ind.unit).map_err(|e| format!("{indicator}: {e}"))?;
         let map = match role {
@@ -323,18 +326,8 @@ impl Building {
     /// An indicator's row of current values (a `current_series` text): the targets of every year,
     /// the actuals up to `actuals_up_to`.
     pub fn series(&mut self, indicator: &str, series: &str, actuals_up_to: i64) -> Result<(), String> {
-        // The indicator found once for all its values (rows come by code: usually the one after
-        // the previous row's); one not in the structure is left out.
-        let next = if self.texts.len() > self.last + 1 { self.last + 1 } else { 0 };
-        let i = if self.texts.get(next).is_some_and(|t| t == indicator) {
-            next
-        } else {
-            match self.texts.binary_search_by(|t| t.as_str().cmp(indicator)) {
-                Ok(i) => i,
-                Err(_) => return Ok(()),
-            }
-        };
-        self.last = i;
+        // The indicator found once for all its values; one not in the structure is left out.
+        let Some(i) = self.locate(indicator) else { return Ok(()) };
         let ind = &mut self.parts.indicators[i];
         for value in series_values(series) {
             let (y, role, text) = value.map_err(|e| format!("{indicator}: {e}"))?;
