@@ -834,15 +834,7 @@ fn run(cli: &Cli) -> Result<(), Failure> {
             write(bytes)
         }
         Command::Generate { policies, indicators, years, seed, out, to_db } => {
-            let range = parse_years(years).ok_or_else(|| {
-                Failure::Invalid(vec![format!(
-                    "--years {years}: {}",
-                    lang.pick(
-                        "se esperaba un rango de años como 2021-2030",
-                        "expected a range of years such as 2021-2030"
-                    )
-                )])
-            })?;
+            let range = years_arg(years, "2021-2030", lang)?;
             if *indicators == 0 || *indicators > 40_000 {
                 return Err(Failure::Invalid(vec![format!(
                     "--indicators {indicators}: {}",
@@ -1178,15 +1170,7 @@ fn run(cli: &Cli) -> Result<(), Failure> {
             print(&db::block_on(db::load_pei(&location, &plans, author.as_deref(), reason, lang))??)
         }
         Command::Pei(PeiCommand::Generate { entities, indicators, years, cut, seed, out }) => {
-            let range = parse_years(years).ok_or_else(|| {
-                Failure::Invalid(vec![format!(
-                    "--years {years}: {}",
-                    lang.pick(
-                        "se esperaba un rango de años como 2024-2030",
-                        "expected a range of years such as 2024-2030"
-                    )
-                )])
-            })?;
+            let range = years_arg(years, "2024-2030", lang)?;
             let cut = Year::new(*cut).ok().filter(|c| range.contains(*c)).ok_or_else(|| {
                 Failure::Invalid(vec![format!(
                     "--cut {cut}: {}",
@@ -1265,15 +1249,7 @@ fn run(cli: &Cli) -> Result<(), Failure> {
                 (Some(p), _) => (p.first_year.get(), p.last_year.get()),
                 (None, years) => {
                     let years = years.as_deref().unwrap_or_default();
-                    let range = parse_years(years).ok_or_else(|| {
-                        Failure::Invalid(vec![format!(
-                            "--years {years}: {}",
-                            lang.pick(
-                                "se esperaba un rango de años como 2024-2030",
-                                "expected a range of years such as 2024-2030"
-                            )
-                        )])
-                    })?;
+                    let range = years_arg(years, "2024-2030", lang)?;
                     (range.first.get(), range.last.get())
                 }
             };
@@ -1377,12 +1353,7 @@ fn template(out: &Path, policy: Option<&Path>, years: Option<&str>, lang: Lang) 
     let policy = policy.map(|p| load(p, lang)).transpose()?;
     let range = match (&policy, years) {
         (Some(p), _) => p.meta().years,
-        (None, Some(y)) => parse_years(y).ok_or_else(|| {
-            Failure::Invalid(vec![format!(
-                "--years {y}: {}",
-                lang.pick("se esperaba un rango de años como 2025-2030", "expected a range of years such as 2025-2030")
-            )])
-        })?,
+        (None, Some(y)) => years_arg(y, "2025-2030", lang)?,
         (None, None) => unreachable!("clap requires --years without --policy"),
     };
     let tables = avance_import::workbook::template(policy.as_ref(), range);
@@ -1412,6 +1383,19 @@ fn pei_plan(source: &PeiSource, db: Option<&str>, lang: Lang) -> Result<avance_c
             lang,
         ))?,
     }
+}
+
+/// `--years A-B`, or a failure that shows `example` of the form.
+fn years_arg(s: &str, example: &str, lang: Lang) -> Result<avance_core::model::YearRange, Failure> {
+    parse_years(s).ok_or_else(|| {
+        Failure::Invalid(vec![format!(
+            "--years {s}: {}",
+            match lang {
+                Lang::Es => format!("se esperaba un rango de años como {example}"),
+                Lang::En => format!("expected a range of years such as {example}"),
+            }
+        )])
+    })
 }
 
 fn parse_years(s: &str) -> Option<avance_core::model::YearRange> {
