@@ -4,10 +4,12 @@
 //! and the audit log kept; on SQLite and on PostgreSQL.
 #![allow(clippy::unwrap_used)]
 
+mod common;
+
 use std::sync::Arc;
 
 use avance_app::pei::{PeiEntry, pei_figures};
-use avance_app::store::{PgStore, SqliteStore, Store};
+use avance_app::store::Store;
 use avance_app::{Actor, App, AppError, AuditQuery, FixedClock, Missing, NewAccount, Settings};
 use avance_core::lang::Lang;
 
@@ -168,15 +170,10 @@ async fn story(store: Store) {
 #[tokio::test]
 async fn pei_on_sqlite() {
     let dir = tempfile::tempdir().unwrap();
-    story(Store::Sqlite(SqliteStore::open(&dir.path().join("pei.db")).await.unwrap())).await;
+    story(common::sqlite(&dir, "pei.db").await).await;
 }
 
 #[tokio::test]
 async fn pei_on_postgres() {
-    let url = std::env::var("AVANCE_TEST_PG").unwrap_or_else(|_| "postgres://postgres@127.0.0.1:5432/test".into());
-    let schema = "app_pei";
-    let admin = PgStore::open(&url, None).await.expect("PostgreSQL at 127.0.0.1:5432 (see README)");
-    admin.execute_raw(&format!("DROP SCHEMA IF EXISTS {schema} CASCADE; CREATE SCHEMA {schema}")).await.unwrap();
-    admin.close().await;
-    story(Store::Postgres(PgStore::open(&url, Some(schema)).await.unwrap())).await;
+    story(common::postgres("app_pei").await).await;
 }

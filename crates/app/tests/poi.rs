@@ -3,10 +3,12 @@
 //! refusal worded, the history and the audit log kept; on SQLite and on PostgreSQL.
 #![allow(clippy::unwrap_used)]
 
+mod common;
+
 use std::sync::Arc;
 
 use avance_app::poi::{ExecutionEntry, MonthEntry, poi_figures};
-use avance_app::store::{PgStore, SqliteStore, Store};
+use avance_app::store::Store;
 use avance_app::{Actor, App, AppError, AuditQuery, FixedClock, Missing, NewAccount, Settings};
 use avance_core::Decimal;
 use avance_core::lang::Lang;
@@ -260,15 +262,10 @@ async fn story(store: Store) {
 #[tokio::test]
 async fn poi_on_sqlite() {
     let dir = tempfile::tempdir().unwrap();
-    story(Store::Sqlite(SqliteStore::open(&dir.path().join("poi.db")).await.unwrap())).await;
+    story(common::sqlite(&dir, "poi.db").await).await;
 }
 
 #[tokio::test]
 async fn poi_on_postgres() {
-    let url = std::env::var("AVANCE_TEST_PG").unwrap_or_else(|_| "postgres://postgres@127.0.0.1:5432/test".into());
-    let schema = "app_poi";
-    let admin = PgStore::open(&url, None).await.expect("PostgreSQL at 127.0.0.1:5432 (see README)");
-    admin.execute_raw(&format!("DROP SCHEMA IF EXISTS {schema} CASCADE; CREATE SCHEMA {schema}")).await.unwrap();
-    admin.close().await;
-    story(Store::Postgres(PgStore::open(&url, Some(schema)).await.unwrap())).await;
+    story(common::postgres("app_poi").await).await;
 }

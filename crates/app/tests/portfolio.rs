@@ -3,8 +3,10 @@
 //! database; on SQLite and on PostgreSQL.
 #![allow(clippy::unwrap_used)]
 
+mod common;
+
 use avance_app::portfolio::{PortfolioFigures, of_policies};
-use avance_app::store::{PgStore, SqliteStore, Store};
+use avance_app::store::Store;
 use avance_app::{Actor, App, Settings};
 use avance_core::model::{Year, YearRange};
 use avance_core::portfolio::PolicyFigures;
@@ -59,15 +61,10 @@ async fn story(store: Store) {
 #[tokio::test]
 async fn portfolio_on_sqlite() {
     let dir = tempfile::tempdir().unwrap();
-    story(Store::Sqlite(SqliteStore::open(&dir.path().join("portfolio.db")).await.unwrap())).await;
+    story(common::sqlite(&dir, "portfolio.db").await).await;
 }
 
 #[tokio::test]
 async fn portfolio_on_postgres() {
-    let url = std::env::var("AVANCE_TEST_PG").unwrap_or_else(|_| "postgres://postgres@127.0.0.1:5432/test".into());
-    let schema = "app_portfolio";
-    let admin = PgStore::open(&url, None).await.expect("PostgreSQL at 127.0.0.1:5432 (see README)");
-    admin.execute_raw(&format!("DROP SCHEMA IF EXISTS {schema} CASCADE; CREATE SCHEMA {schema}")).await.unwrap();
-    admin.close().await;
-    story(Store::Postgres(PgStore::open(&url, Some(schema)).await.unwrap())).await;
+    story(common::postgres("app_portfolio").await).await;
 }

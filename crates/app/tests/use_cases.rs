@@ -3,9 +3,11 @@
 //! the test controls.
 #![allow(clippy::unwrap_used)]
 
+mod common;
+
 use std::sync::Arc;
 
-use avance_app::store::{PgStore, SqliteStore, Store};
+use avance_app::store::{SqliteStore, Store};
 use avance_app::{
     Actor, App, AppError, ConflictKind, DeadlineRequest, FixedClock, NewAccount, ReportActual, Settings, TargetRequest,
 };
@@ -204,19 +206,14 @@ async fn story(app: App, clock: Arc<FixedClock>) {
 #[tokio::test]
 async fn story_on_sqlite() {
     let dir = tempfile::tempdir().unwrap();
-    let store = Store::Sqlite(SqliteStore::open(&dir.path().join("s.db")).await.unwrap());
+    let store = common::sqlite(&dir, "s.db").await;
     let c = clock();
     story(app_on(store, c.clone()).await, c).await;
 }
 
 #[tokio::test]
 async fn story_on_postgres() {
-    let url = std::env::var("AVANCE_TEST_PG").unwrap_or_else(|_| "postgres://postgres@127.0.0.1:5432/test".into());
-    let schema = "app_story";
-    let admin = PgStore::open(&url, None).await.expect("PostgreSQL at 127.0.0.1:5432 (see README)");
-    admin.execute_raw(&format!("DROP SCHEMA IF EXISTS {schema} CASCADE; CREATE SCHEMA {schema}")).await.unwrap();
-    admin.close().await;
-    let store = Store::Postgres(PgStore::open(&url, Some(schema)).await.unwrap());
+    let store = common::postgres("app_story").await;
     let c = clock();
     story(app_on(store, c.clone()).await, c).await;
 }

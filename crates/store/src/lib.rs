@@ -749,10 +749,8 @@ operations!(SqliteStore, "", "");
 operations!(PgStore, "::numeric", " FOR UPDATE");
 
 impl SqliteStore {
-    /// The current state of the policies of `codes` (every loaded policy when `None`), with the
-    /// `values` asked for, by code (codes not in the database are left out), each handed to
-    /// `each` as soon as it is read, in the thread that read it; only what `each` returns is kept.
-    /// Read on connections of their own, one per core (`read`).
+    /// [`Store::read_policies_with`] on SQLite: connections of their own, one per core (`read`),
+    /// `each` called in the thread that read the policy.
     pub async fn read_policies_with<T: Send + 'static>(
         &self,
         codes: Option<&[String]>,
@@ -769,10 +767,8 @@ impl SqliteStore {
 }
 
 impl PgStore {
-    /// The current state of the policies of `codes` (every loaded policy when `None`), with the
-    /// `values` asked for, by code (codes not in the database are left out), each handed to
-    /// `each` as soon as it is read; only what `each` returns is kept. Each policy is read in one
-    /// read-only transaction; as many at once as the pool has connections.
+    /// [`Store::read_policies_with`] on PostgreSQL: each policy in one read-only transaction, as
+    /// many at once as the pool has connections.
     pub async fn read_policies_with<T: Send + 'static>(
         &self,
         codes: Option<&[String]>,
