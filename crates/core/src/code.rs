@@ -83,21 +83,20 @@ impl FromStr for Code {
         let text = s.trim();
         let mut pieces = text.split('.');
         let kind = pieces.next().and_then(CodeKind::from_prefix).ok_or_else(err)?;
-        let parts = pieces
-            .map(|p| {
-                if (1..=3).contains(&p.len()) && p.bytes().all(|b| b.is_ascii_digit()) {
-                    p.parse::<u32>().map_err(|_| err())
-                } else {
-                    Err(err())
-                }
-            })
-            .collect::<Result<Vec<u32>, _>>()?;
-        if parts.len() != kind.parts() {
+        // The numbers straight into their inline array (a portfolio's read parses a million codes).
+        let mut parts = [0; 4];
+        let mut n = 0;
+        for p in pieces {
+            if n == kind.parts() || !(1..=3).contains(&p.len()) || !p.bytes().all(|b| b.is_ascii_digit()) {
+                return Err(err());
+            }
+            parts[n] = p.bytes().fold(0, |v, b| v * 10 + u32::from(b - b'0'));
+            n += 1;
+        }
+        if n != kind.parts() {
             return Err(err());
         }
-        let mut inline = [0; 4];
-        inline[..parts.len()].copy_from_slice(&parts);
-        Ok(Code { kind, text: Arc::from(text), parts: inline })
+        Ok(Code { kind, text: Arc::from(text), parts })
     }
 }
 
@@ -115,24 +114,45 @@ impl Code {
         &self.text[self.kind.prefix().len() + 1..]
     }
 
+    /// The kind of the element this one hangs from; `None` for an objective.
+    pub fn parent_kind(&self) -> Option<CodeKind> {
+        match self.kind {
+            CodeKind::Objective => None,
+            CodeKind::Lineamiento | CodeKind::ObjectiveIndicator => Some(CodeKind::Objective),
+            CodeKind::Service => Some(CodeKind::Lineamiento),
+            CodeKind::ServiceIndicator => Some(CodeKind::Service),
+        }
+    }
+
+    /// The parent's number as this code writes it (`ISS.01.03.02.01` → `01.03.02`).
+    fn parent_number(&self, kind: CodeKind) -> &str {
+        let number = self.number();
+        let end = number.match_indices('.').nth(kind.parts() - 1).map_or(number.len(), |(i, _)| i);
+        &number[..end]
+    }
+
+    /// Whether `parent` is the element this one hangs from (`self.parent() == Some(parent)`),
+    /// without building the parent's code.
+    pub fn hangs_from(&self, parent: &Code) -> bool {
+        self.parent_kind().is_some_and(|kind| {
+            parent.kind == kind
+                && parent.parts() == &self.parts[..kind.parts()]
+                && parent.number() == self.parent_number(kind)
+        })
+    }
+
     /// The element this one hangs from: an objective for `LN` and `IOP`, a lineamiento for `SS`,
     /// a service for `ISS`; `None` for an objective.
     pub fn parent(&self) -> Option<Code> {
-        let kind = match self.kind {
-            CodeKind::Objective => return None,
-            CodeKind::Lineamiento | CodeKind::ObjectiveIndicator => CodeKind::Objective,
-            CodeKind::Service => CodeKind::Lineamiento,
-            CodeKind::ServiceIndicator => CodeKind::Service,
-        };
+        let kind = self.parent_kind()?;
         let n = kind.parts();
-        // The parent's numbers are the first `n` of this code's, as written: cut the text after them.
-        let number = self.number();
-        let end = number.match_indices('.').nth(n - 1).map_or(number.len(), |(i, _)| i);
+        // The parent's numbers are the first `n` of this code's, as written.
+        let number = self.parent_number(kind);
         let prefix = kind.prefix();
-        let mut text = String::with_capacity(prefix.len() + 1 + end);
+        let mut text = String::with_capacity(prefix.len() + 1 + number.len());
         text.push_str(prefix);
         text.push('.');
-        text.push_str(&number[..end]);
+        text.push_str(number);
         let mut parts = [0; 4];
         parts[..n].copy_from_slice(&self.parts[..n]);
         Some(Code { kind, text: Arc::from(text), parts })
@@ -188,6 +208,38 @@ mod tests {
         assert_eq!(code("OP.03").parent(), None);
         assert_eq!(code("ISS.04.02.01.02").objective(), code("OP.04"));
         assert_eq!(code("SS.02.04.03").number(), "02.04.03");
+    }
+
+    #[test]
+    fn hanging_from_is_having_that_parent() {
+        let codes = [
+            "OP.01",
+            "OP.1",
+            "OP.02",
+            "LN.01.03",
+            "LN.1.03",
+            "LN.01.3",
+            "SS.01.03.02",
+            "SS.1.03.02",
+            "IOP.01.01",
+            "IOP.1.01",
+            "IOP.02.01",
+            "ISS.01.03.02.01",
+            "ISS.01.03.2.01",
+            "ISS.01.04.02.01",
+        ]
+        .map(code);
+        let mut hanging = 0;
+        for c in &codes {
+            for p in &codes {
+                let expected = c.parent().as_ref() == Some(p);
+                assert_eq!(c.hangs_from(p), expected, "{c} from {p}");
+                hanging += usize::from(expected);
+            }
+        }
+        // Every code but the objectives and two service indicators (SS.01.03.2 and SS.01.04.02 are
+        // not listed) has its parent here, written as it writes it: LN.01.3 under OP.01.
+        assert_eq!(hanging, 9);
     }
 
     #[test]

@@ -417,6 +417,55 @@ pub enum StructureIssueKind {
     },
 }
 
+/// The years of the `i`th indicator's targets and actuals that are outside the policy's.
+fn year_issues(i: usize, ind: &Indicator, years: YearRange, issues: &mut Vec<StructureIssue>) {
+    for (field, map) in [("targets", &ind.targets), ("actuals", &ind.actuals)] {
+        for &year in map.keys().filter(|y| !years.contains(**y)) {
+            issues.push(StructureIssue {
+                place: Place::Indicator(i),
+                field,
+                kind: StructureIssueKind::YearOutside { year, years },
+            });
+        }
+    }
+}
+
+/// Whether the codes are certainly free of problems, checked without hashing or building a
+/// parent code (a portfolio's read checks a million): each list sorted strictly by code and of
+/// its kind (so no code repeats), and every parent found by bisection with the very text the
+/// code's parent has. `false` leaves the verdict, and the wording of each problem, to the full
+/// check (`Policy::code_issues`).
+fn well_formed(parts: &PolicyParts) -> bool {
+    fn sorted_of<T>(items: &[T], code: impl Fn(&T) -> &Code, kinds: &[CodeKind]) -> bool {
+        items.iter().all(|i| kinds.contains(&code(i).kind())) && items.windows(2).all(|w| code(&w[0]) < code(&w[1]))
+    }
+    fn under<T>(items: &[T], code: impl Fn(&T) -> &Code, parent_of: &Code) -> bool {
+        let Some(kind) = parent_of.parent_kind() else { return true };
+        let n = kind.parts();
+        let key = (kind, &parent_of.parts()[..n]);
+        items
+            .binary_search_by(|i| (code(i).kind(), code(i).parts()).cmp(&key))
+            .is_ok_and(|at| parent_of.hangs_from(code(&items[at])))
+    }
+    let (objectives, lineamientos, services) = (&parts.objectives, &parts.lineamientos, &parts.services);
+    fn objective(o: &Objective) -> &Code {
+        &o.code
+    }
+    fn element(e: &Element) -> &Code {
+        &e.code
+    }
+    sorted_of(objectives, objective, &[CodeKind::Objective])
+        && sorted_of(lineamientos, element, &[CodeKind::Lineamiento])
+        && sorted_of(services, element, &[CodeKind::Service])
+        && sorted_of(&parts.indicators, |i| &i.code, &[CodeKind::ObjectiveIndicator, CodeKind::ServiceIndicator])
+        && lineamientos.iter().all(|e| under(objectives, objective, &e.code))
+        && services.iter().all(|e| under(lineamientos, element, &e.code))
+        && parts.indicators.iter().all(|i| match i.code.kind() {
+            CodeKind::ObjectiveIndicator => under(objectives, objective, &i.code),
+            _ => under(services, element, &i.code),
+        })
+}
+
 impl Policy {
     /// Checks the structure and returns every problem found, not just the first.
     pub fn new(mut parts: PolicyParts) -> Result<Policy, Vec<StructureIssue>> {
@@ -437,6 +486,27 @@ impl Policy {
                 kind: StructureIssueKind::UnknownProfile { id: parts.meta.profile.clone() },
             });
         }
+        if issues.is_empty() && well_formed(&parts) {
+            for (i, ind) in parts.indicators.iter().enumerate() {
+                year_issues(i, ind, years, &mut issues);
+            }
+        } else {
+            Policy::code_issues(&parts, &mut issues);
+        }
+        let Some(profile) = profile.filter(|_| issues.is_empty()) else {
+            return Err(issues);
+        };
+        parts.objectives.sort_by(|a, b| a.code.cmp(&b.code));
+        parts.lineamientos.sort_by(|a, b| a.code.cmp(&b.code));
+        parts.services.sort_by(|a, b| a.code.cmp(&b.code));
+        parts.indicators.sort_by(|a, b| a.code.cmp(&b.code));
+        Ok(Policy { parts, profile })
+    }
+
+    /// The codes' problems, each at its place in `parts` as given (wrong kinds, duplicates,
+    /// missing parents), and each indicator's years outside the policy's after its code's.
+    fn code_issues(parts: &PolicyParts, issues: &mut Vec<StructureIssue>) {
+        let years = parts.meta.years;
         let mut seen = HashSet::new();
         let mut check = |place: Place, code: &Code, expected: &[CodeKind], issues: &mut Vec<StructureIssue>| {
             if !expected.contains(&code.kind()) {
@@ -455,21 +525,16 @@ impl Policy {
             }
         };
         for (i, o) in parts.objectives.iter().enumerate() {
-            check(Place::Objective(i), &o.code, &[CodeKind::Objective], &mut issues);
+            check(Place::Objective(i), &o.code, &[CodeKind::Objective], issues);
         }
         for (i, e) in parts.lineamientos.iter().enumerate() {
-            check(Place::Lineamiento(i), &e.code, &[CodeKind::Lineamiento], &mut issues);
+            check(Place::Lineamiento(i), &e.code, &[CodeKind::Lineamiento], issues);
         }
         for (i, e) in parts.services.iter().enumerate() {
-            check(Place::Service(i), &e.code, &[CodeKind::Service], &mut issues);
+            check(Place::Service(i), &e.code, &[CodeKind::Service], issues);
         }
         for (i, ind) in parts.indicators.iter().enumerate() {
-            check(
-                Place::Indicator(i),
-                &ind.code,
-                &[CodeKind::ServiceIndicator, CodeKind::ObjectiveIndicator],
-                &mut issues,
-            );
+            check(Place::Indicator(i), &ind.code, &[CodeKind::ServiceIndicator, CodeKind::ObjectiveIndicator], issues);
         }
         let parents = |place: Place, code: &Code, issues: &mut Vec<StructureIssue>| {
             if let Some(parent) = code.parent()
@@ -483,31 +548,15 @@ impl Policy {
             }
         };
         for (i, e) in parts.lineamientos.iter().enumerate() {
-            parents(Place::Lineamiento(i), &e.code, &mut issues);
+            parents(Place::Lineamiento(i), &e.code, issues);
         }
         for (i, e) in parts.services.iter().enumerate() {
-            parents(Place::Service(i), &e.code, &mut issues);
+            parents(Place::Service(i), &e.code, issues);
         }
         for (i, ind) in parts.indicators.iter().enumerate() {
-            parents(Place::Indicator(i), &ind.code, &mut issues);
-            for (field, map) in [("targets", &ind.targets), ("actuals", &ind.actuals)] {
-                for &year in map.keys().filter(|y| !years.contains(**y)) {
-                    issues.push(StructureIssue {
-                        place: Place::Indicator(i),
-                        field,
-                        kind: StructureIssueKind::YearOutside { year, years },
-                    });
-                }
-            }
+            parents(Place::Indicator(i), &ind.code, issues);
+            year_issues(i, ind, years, issues);
         }
-        let Some(profile) = profile.filter(|_| issues.is_empty()) else {
-            return Err(issues);
-        };
-        parts.objectives.sort_by(|a, b| a.code.cmp(&b.code));
-        parts.lineamientos.sort_by(|a, b| a.code.cmp(&b.code));
-        parts.services.sort_by(|a, b| a.code.cmp(&b.code));
-        parts.indicators.sort_by(|a, b| a.code.cmp(&b.code));
-        Ok(Policy { parts, profile })
     }
 
     /// The rule profile the policy names.
@@ -541,5 +590,109 @@ impl Policy {
     }
     pub fn into_parts(self) -> PolicyParts {
         self.parts
+    }
+}
+
+#[cfg(test)]
+mod structure_tests {
+    use super::*;
+    use proptest::prelude::*;
+
+    /// Codes of every kind, some written without leading zeros (equal in order, not in text),
+    /// some without a parent here.
+    const CODES: [&str; 16] = [
+        "OP.01",
+        "OP.1",
+        "OP.02",
+        "LN.01.01",
+        "LN.1.01",
+        "LN.02.01",
+        "SS.01.01.01",
+        "SS.01.01.02",
+        "SS.1.01.01",
+        "IOP.01.01",
+        "IOP.1.01",
+        "IOP.03.01",
+        "ISS.01.01.01.01",
+        "ISS.01.01.02.01",
+        "ISS.01.01.1.01",
+        "ISS.02.01.01.01",
+    ];
+
+    fn parts(lists: [Vec<usize>; 4]) -> PolicyParts {
+        let code = |i: &usize| CODES[*i].parse::<Code>().expect("code");
+        let [objectives, lineamientos, services, indicators] = lists;
+        let element = |i: &usize| Element { code: code(i), name: String::new() };
+        PolicyParts {
+            meta: PolicyMeta {
+                code: "PN".into(),
+                name: String::new(),
+                policy_type: PolicyType::Multisectorial,
+                sector: Entity { code: String::new(), name: String::new() },
+                ministry: Entity { code: String::new(), name: String::new() },
+                norm: None,
+                years: YearRange { first: Year::new(2021).expect("year"), last: Year::new(2030).expect("year") },
+                profile: "ceplan-2024@2024".into(),
+                synthesis: None,
+            },
+            objectives: objectives
+                .iter()
+                .map(|i| Objective { code: code(i), name: String::new(), analysis: None })
+                .collect(),
+            lineamientos: lineamientos.iter().map(element).collect(),
+            services: services.iter().map(element).collect(),
+            indicators: indicators
+                .iter()
+                .map(|i| Indicator {
+                    code: code(i),
+                    name: String::new(),
+                    responsible: String::new(),
+                    indicator_type: String::new(),
+                    unit: crate::value::Unit::Numero,
+                    negative_values: None,
+                    direction: Direction::Trend { sense: None, aggregation: Aggregation::NoAcumulado },
+                    baseline: None,
+                    targets: Series::new(),
+                    actuals: Series::new(),
+                })
+                .collect(),
+        }
+    }
+
+    fn issues(p: &PolicyParts) -> Vec<StructureIssue> {
+        let mut issues = Vec::new();
+        Policy::code_issues(p, &mut issues);
+        issues
+    }
+
+    #[test]
+    fn a_sound_structure_is_checked_quickly() {
+        let sound = parts([vec![0, 2], vec![3, 5], vec![6, 7], vec![9, 12, 13]]);
+        assert!(issues(&sound).is_empty());
+        assert!(well_formed(&sound));
+        // Unsorted, a duplicate in order (OP.1 after OP.01), a missing parent (IOP.03.01 without
+        // OP.03): each goes to the full check, which finds what is wrong or that nothing is.
+        for lists in [
+            [vec![2, 0], vec![3], vec![6], vec![9]],
+            [vec![0, 1], vec![3], vec![6], vec![9]],
+            [vec![0], vec![3], vec![6], vec![9, 11]],
+            [vec![0], vec![3], vec![6, 8], vec![9]],
+        ] {
+            assert!(!well_formed(&parts(lists.clone())), "{lists:?}");
+        }
+        assert!(issues(&parts([vec![2, 0], vec![3], vec![6], vec![9]])).is_empty());
+    }
+
+    proptest! {
+        /// The quick check never passes what the full one would refuse.
+        #[test]
+        fn the_quick_check_passes_only_sound_structures(
+            lists in proptest::array::uniform4(proptest::collection::vec(0..CODES.len(), 0..6))
+        ) {
+            let p = parts(lists);
+            if well_formed(&p) {
+                prop_assert_eq!(issues(&p), Vec::new());
+            }
+        }
     }
 }

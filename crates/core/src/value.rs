@@ -273,10 +273,17 @@ impl Cell {
         if whole == 0 || (point && scale == 0) || (negative && mantissa == 0) || group.is_some_and(|g| g != 3) {
             return None;
         }
-        let exact = Decimal::new(if negative { -mantissa } else { mantissa }, scale).normalize();
-        if exact.scale() > MAX_DECIMALS || exact.abs() >= Decimal::from(10u64.pow(MAX_INTEGER_DIGITS)) {
+        // Trailing zeros of the decimals dropped as `Decimal::normalize` drops them, on the
+        // integer; then within the range by the digits written (more integer digits, even
+        // leading zeros, are left to the full reading).
+        while scale > 0 && mantissa % 10 == 0 {
+            mantissa /= 10;
+            scale -= 1;
+        }
+        if whole > MAX_INTEGER_DIGITS || scale > MAX_DECIMALS {
             return None;
         }
+        let exact = Decimal::new(if negative { -mantissa } else { mantissa }, scale);
         Some(Cell::Value(Value { exact, text: text.into(), unit }))
     }
 

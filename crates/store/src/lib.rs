@@ -700,10 +700,12 @@ macro_rules! read_structure {
             state.meta = Some(rows::MetaRow::from_row(&r)?);
         }
         for r in sqlx::query(read::ELEMENTS).bind($id).fetch_all(&mut *$conn).await? {
-            State::revision(&mut state.elements, rows::ElementRow::from_row(&r)?, read::Columns::int(&r, 3)?);
+            let (code, deleted) = read::revision_key(&r, 3)?;
+            State::revision(&mut state.elements, &code, rows::ElementRow::from_row(&r)?, deleted);
         }
         for r in sqlx::query(read::INDICATORS).bind($id).fetch_all(&mut *$conn).await? {
-            State::revision(&mut state.indicators, rows::IndicatorRow::from_row(&r)?, read::Columns::int(&r, 11)?);
+            let (code, deleted) = read::revision_key(&r, 11)?;
+            State::revision(&mut state.indicators, &code, rows::IndicatorFields::from_row(&r)?.into_row(), deleted);
         }
         state
     }};
@@ -807,11 +809,28 @@ impl PgStore {
         use futures_util::TryStreamExt;
         let corrupt = |detail: String| StoreError::Corrupt { policy: code.to_string(), detail };
         let mut tx = self.pool.begin_with("BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY").await?;
-        let state = read_structure!(&mut *tx, id);
-        let mut building = state.into_building(code, values.actuals_up_to()).map_err(corrupt)?;
+        let meta = sqlx::query(read::META).bind(id).fetch_optional(&mut *tx).await?;
+        let meta = rows::MetaRow::from_row(&meta.ok_or_else(|| corrupt("no metadata".to_string()))?)?;
+        let mut building = Building::new(meta, code, values.actuals_up_to()).map_err(corrupt)?;
         {
-            let mut rows = sqlx::query(read::SERIES).bind(id).fetch(&mut *tx);
-            while let Some(r) = rows.try_next().await? {
+            let mut stream = sqlx::query(read::ELEMENTS).bind(id).fetch(&mut *tx);
+            while let Some(r) = stream.try_next().await? {
+                let (c, deleted) = read::revision_key(&r, 3)?;
+                let row = if deleted { None } else { Some(rows::ElementRow::from_row(&r)?) };
+                building.element(&c, row).map_err(corrupt)?;
+            }
+        }
+        {
+            let mut stream = sqlx::query(read::INDICATORS).bind(id).fetch(&mut *tx);
+            while let Some(r) = stream.try_next().await? {
+                let (c, deleted) = read::revision_key(&r, 11)?;
+                let fields = if deleted { None } else { Some(rows::IndicatorFields::from_row(&r)?) };
+                building.indicator(&c, fields).map_err(corrupt)?;
+            }
+        }
+        {
+            let mut stream = sqlx::query(read::SERIES).bind(id).fetch(&mut *tx);
+            while let Some(r) = stream.try_next().await? {
                 let indicator: &str = r.try_get(0)?;
                 let series: &str = r.try_get(1)?;
                 building.series(indicator, series, values.actuals_up_to()).map_err(corrupt)?;

@@ -14,7 +14,7 @@ use std::sync::atomic::{AtomicUsize, Ordering};
 use avance_core::model::{Policy, Year};
 
 use crate::StoreError;
-use crate::rows::{ElementRow, IndicatorRow, MetaRow, State};
+use crate::rows::{Building, ElementRow, IndicatorFields, MetaRow, State};
 
 /// Which of a policy's values a read brings.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -61,7 +61,7 @@ pub(crate) const LOADED: &str = "SELECT p.id, p.code FROM policies p \
      WHERE EXISTS (SELECT 1 FROM meta_revisions m WHERE m.policy_id = p.id) ORDER BY p.code";
 
 /// A result row's columns by position, whichever driver read it: the structure queries above are
-/// decoded once, by [`MetaRow::from_row`], [`ElementRow::from_row`] and [`IndicatorRow::from_row`].
+/// decoded once, by [`MetaRow::from_row`], [`ElementRow::from_row`] and [`IndicatorFields::from_row`].
 pub(crate) trait Columns {
     fn text(&self, i: usize) -> Result<Option<String>, StoreError>;
     fn int(&self, i: usize) -> Result<Option<i64>, StoreError>;
@@ -94,6 +94,9 @@ macro_rules! sqlx_columns {
             fn int(&self, i: usize) -> Result<Option<i64>, StoreError> {
                 Ok(crate::rows::opt_int(self, i)?)
             }
+            fn str(&self, i: usize) -> Result<Option<std::borrow::Cow<'_, str>>, StoreError> {
+                Ok(sqlx::Row::try_get::<Option<&str>, _>(self, i)?.map(std::borrow::Cow::Borrowed))
+            }
         }
     };
 }
@@ -125,45 +128,46 @@ impl MetaRow {
 }
 
 impl State {
-    /// A revision from [`ELEMENTS`] or [`INDICATORS`] (`deleted`: its column), coming in the
-    /// key's order: it replaces the code's earlier one, or removes the code.
-    pub(crate) fn revision<R>(
-        map: &mut std::collections::BTreeMap<String, R>,
-        (code, row): (String, R),
-        deleted: Option<i64>,
-    ) {
-        if deleted.unwrap_or(0) != 0 {
-            map.remove(&code);
+    /// A revision from [`ELEMENTS`] or [`INDICATORS`] coming in the key's order: it replaces the
+    /// code's earlier one, or removes the code (`deleted`).
+    pub(crate) fn revision<R>(map: &mut std::collections::BTreeMap<String, R>, code: &str, row: R, deleted: bool) {
+        if deleted {
+            map.remove(code);
         } else {
-            map.insert(code, row);
+            map.insert(code.to_string(), row);
         }
     }
 }
 
 impl ElementRow {
-    /// A row of [`ELEMENTS`], with its code.
-    pub(crate) fn from_row(r: &impl Columns) -> Result<(String, ElementRow), StoreError> {
-        Ok((needed(r.text(0)?, "code")?, ElementRow { name: r.text(1)?.unwrap_or_default(), analysis: r.text(2)? }))
+    /// A row of [`ELEMENTS`] (its code is column 0).
+    pub(crate) fn from_row(r: &impl Columns) -> Result<ElementRow, StoreError> {
+        Ok(ElementRow { name: r.text(1)?.unwrap_or_default(), analysis: r.text(2)? })
     }
 }
 
-impl IndicatorRow {
-    /// A row of [`INDICATORS`], with its code.
-    pub(crate) fn from_row(r: &impl Columns) -> Result<(String, IndicatorRow), StoreError> {
-        let row = IndicatorRow {
-            name: r.text(1)?,
-            responsible: r.text(2)?,
-            indicator_type: r.text(3)?,
-            unit: r.text(4)?,
-            sentido: r.text(5)?,
-            aggregation: r.text(6)?,
-            standard: r.text(7)?,
+impl<'a> IndicatorFields<'a> {
+    /// A row of [`INDICATORS`] (its code is column 0), borrowed from it where the driver allows.
+    pub(crate) fn from_row(r: &'a impl Columns) -> Result<IndicatorFields<'a>, StoreError> {
+        Ok(IndicatorFields {
+            name: r.str(1)?,
+            responsible: r.str(2)?,
+            indicator_type: r.str(3)?,
+            unit: r.str(4)?,
+            sentido: r.str(5)?,
+            aggregation: r.str(6)?,
+            standard: r.str(7)?,
             baseline_year: r.int(8)?,
-            baseline_text: r.text(9)?,
+            baseline_text: r.str(9)?,
             negative_values: r.int(10)?,
-        };
-        Ok((needed(r.text(0)?, "code")?, row))
+        })
     }
+}
+
+/// A revision row of [`ELEMENTS`] or [`INDICATORS`]: its code and whether it removes the code
+/// (`deleted`: the column's position).
+pub(crate) fn revision_key(r: &impl Columns, deleted: usize) -> Result<(std::borrow::Cow<'_, str>, bool), StoreError> {
+    Ok((needed(r.str(0)?, "code")?, r.int(deleted)?.unwrap_or(0) != 0))
 }
 
 /// Reads `wanted` (id, code) from the SQLite file at `path`, on as many connections and threads
@@ -229,26 +233,30 @@ pub(crate) fn sqlite_connection(path: &Path) -> Result<rusqlite::Connection, Sto
 fn sqlite_policy(conn: &rusqlite::Connection, id: i64, code: &str, values: Values) -> Result<Policy, StoreError> {
     let corrupt = |detail: String| StoreError::Corrupt { policy: code.to_string(), detail };
     let tx = conn.unchecked_transaction()?;
-    let mut state = State::default();
     let mut meta = tx.prepare(META)?;
     let mut rows = meta.query([id])?;
-    if let Some(r) = rows.next()? {
-        state.meta = Some(MetaRow::from_row(r)?);
-    }
+    let meta_row = match rows.next()? {
+        Some(r) => MetaRow::from_row(r)?,
+        None => return Err(corrupt("no metadata".to_string())),
+    };
     drop(rows);
+    let mut building = Building::new(meta_row, code, values.actuals_up_to()).map_err(corrupt)?;
     let mut elements = tx.prepare(ELEMENTS)?;
     let mut rows = elements.query([id])?;
     while let Some(r) = rows.next()? {
-        State::revision(&mut state.elements, ElementRow::from_row(r)?, r.int(3)?);
+        let (c, deleted) = revision_key(r, 3)?;
+        let row = if deleted { None } else { Some(ElementRow::from_row(r)?) };
+        building.element(&c, row).map_err(corrupt)?;
     }
     drop(rows);
     let mut indicators = tx.prepare(INDICATORS)?;
     let mut rows = indicators.query([id])?;
     while let Some(r) = rows.next()? {
-        State::revision(&mut state.indicators, IndicatorRow::from_row(r)?, r.int(11)?);
+        let (c, deleted) = revision_key(r, 11)?;
+        let fields = if deleted { None } else { Some(IndicatorFields::from_row(r)?) };
+        building.indicator(&c, fields).map_err(corrupt)?;
     }
     drop(rows);
-    let mut building = state.into_building(code, values.actuals_up_to()).map_err(corrupt)?;
     let mut current = tx.prepare(SERIES)?;
     let mut rows = current.query([id])?;
     while let Some(r) = rows.next()? {

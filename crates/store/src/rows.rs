@@ -1,6 +1,7 @@
 //! A policy as database rows, keyed as the revision tables are, and the difference between two
 //! states: what a load must append.
 
+use std::borrow::Cow;
 use std::collections::BTreeMap;
 
 use avance_core::code::{Code, CodeKind};
@@ -204,77 +205,104 @@ impl State {
     /// values one row at a time ([`Building::value`]) as a query returns them; `actuals_up_to`,
     /// the last year whose actuals will come, sizes each indicator's series once.
     pub fn into_building(self, policy_code: &str, actuals_up_to: i64) -> Result<Building, String> {
-        let m = self.meta.ok_or("no metadata")?;
-        let mut parts = PolicyParts {
-            meta: PolicyMeta {
-                code: policy_code.to_string(),
-                name: m.name,
-                policy_type: PolicyType::parse(&m.policy_type)
-                    .ok_or_else(|| format!("policy type {}", m.policy_type))?,
-                sector: Entity { code: m.sector_code, name: m.sector_name },
-                ministry: Entity { code: m.ministry_code, name: m.ministry_name },
-                norm: m.norm,
-                years: YearRange { first: year(m.first_year)?, last: year(m.last_year)? },
-                profile: m.profile,
-                synthesis: m.synthesis,
-            },
-            objectives: Vec::new(),
-            lineamientos: Vec::new(),
-            services: Vec::new(),
-            indicators: Vec::with_capacity(self.indicators.len()),
-        };
+        let mut building = Building::new(self.meta.ok_or("no metadata")?, policy_code, actuals_up_to)?;
         for (c, e) in self.elements {
-            let c = code(&c)?;
-            match c.kind() {
-                CodeKind::Objective => parts.objectives.push(Objective { code: c, name: e.name, analysis: e.analysis }),
-                CodeKind::Lineamiento => parts.lineamientos.push(Element { code: c, name: e.name }),
-                _ => parts.services.push(Element { code: c, name: e.name }),
+            building.element(&c, Some(e))?;
+        }
+        for (c, r) in &self.indicators {
+            building.indicator(c, Some(IndicatorFields::of(r)))?;
+        }
+        Ok(building)
+    }
+}
+
+/// An indicator's columns as a revision row holds them, borrowed from the row where the driver
+/// allows it (a portfolio's read decodes a million of them) or from an [`IndicatorRow`].
+#[derive(Debug, Clone, Default)]
+pub(crate) struct IndicatorFields<'a> {
+    pub name: Option<Cow<'a, str>>,
+    pub responsible: Option<Cow<'a, str>>,
+    pub indicator_type: Option<Cow<'a, str>>,
+    pub unit: Option<Cow<'a, str>>,
+    pub sentido: Option<Cow<'a, str>>,
+    pub aggregation: Option<Cow<'a, str>>,
+    pub standard: Option<Cow<'a, str>>,
+    pub baseline_year: Option<i64>,
+    pub baseline_text: Option<Cow<'a, str>>,
+    pub negative_values: Option<i64>,
+}
+
+impl<'a> IndicatorFields<'a> {
+    fn of(r: &'a IndicatorRow) -> IndicatorFields<'a> {
+        let b = |s: &'a Option<String>| s.as_deref().map(Cow::Borrowed);
+        IndicatorFields {
+            name: b(&r.name),
+            responsible: b(&r.responsible),
+            indicator_type: b(&r.indicator_type),
+            unit: b(&r.unit),
+            sentido: b(&r.sentido),
+            aggregation: b(&r.aggregation),
+            standard: b(&r.standard),
+            baseline_year: r.baseline_year,
+            baseline_text: b(&r.baseline_text),
+            negative_values: r.negative_values,
+        }
+    }
+
+    pub(crate) fn into_row(self) -> IndicatorRow {
+        let o = |s: Option<Cow<'a, str>>| s.map(Cow::into_owned);
+        IndicatorRow {
+            name: o(self.name),
+            responsible: o(self.responsible),
+            indicator_type: o(self.indicator_type),
+            unit: o(self.unit),
+            sentido: o(self.sentido),
+            aggregation: o(self.aggregation),
+            standard: o(self.standard),
+            baseline_year: self.baseline_year,
+            baseline_text: o(self.baseline_text),
+            negative_values: self.negative_values,
+        }
+    }
+
+    /// The indicator these columns describe (code `c`), with series sized for `target_years` and
+    /// `actual_years` values.
+    fn indicator(self, c: &str, target_years: usize, actual_years: usize) -> Result<Indicator, String> {
+        let unit: Unit = self.unit.as_deref().unwrap_or("").parse().map_err(|()| format!("{c}: unit"))?;
+        let direction = match (self.sentido.as_deref(), self.aggregation.as_deref(), self.standard.as_deref()) {
+            (Some("no_definido"), _, Some(st)) => {
+                Direction::NoDefinido(Standard::parse(st).ok_or_else(|| format!("{c}: standard"))?)
             }
-        }
-        let years = parts.meta.years;
-        let span = |last: i64| {
-            usize::try_from(last.min(i64::from(years.last.get())) - i64::from(years.first.get()) + 1).unwrap_or(0)
-        };
-        let (target_years, actual_years) = (span(i64::MAX), span(actuals_up_to));
-        let mut texts = Vec::with_capacity(self.indicators.len());
-        for (c, r) in self.indicators {
-            let unit: Unit = r.unit.as_deref().unwrap_or("").parse().map_err(|()| format!("{c}: unit"))?;
-            let direction = match (r.sentido.as_deref(), r.aggregation.as_deref(), r.standard.as_deref()) {
-                (Some("no_definido"), _, Some(st)) => {
-                    Direction::NoDefinido(Standard::parse(st).ok_or_else(|| format!("{c}: standard"))?)
-                }
-                (s, Some(a), _) => Direction::Trend {
-                    sense: match s {
-                        None => None,
-                        Some("descendente") => Some(Sense::Descendente),
-                        Some("ascendente") => Some(Sense::Ascendente),
-                        Some(other) => return Err(format!("{c}: sentido {other}")),
-                    },
-                    aggregation: Aggregation::parse(a).ok_or_else(|| format!("{c}: aggregation"))?,
+            (s, Some(a), _) => Direction::Trend {
+                sense: match s {
+                    None => None,
+                    Some("descendente") => Some(Sense::Descendente),
+                    Some("ascendente") => Some(Sense::Ascendente),
+                    Some(other) => return Err(format!("{c}: sentido {other}")),
                 },
-                _ => return Err(format!("{c}: direction")),
-            };
-            let baseline = match (r.baseline_year, r.baseline_text) {
-                (Some(y), Some(t)) => {
-                    Some(Baseline { year: year(y)?, value: Cell::parse(&t, unit).map_err(|e| format!("{c}: {e}"))? })
-                }
-                _ => None,
-            };
-            parts.indicators.push(Indicator {
-                code: code(&c)?,
-                name: r.name.unwrap_or_default(),
-                responsible: r.responsible.unwrap_or_default(),
-                indicator_type: r.indicator_type.unwrap_or_default(),
-                unit,
-                negative_values: r.negative_values.map(|n| n != 0),
-                direction,
-                baseline,
-                targets: Series::with_capacity(target_years),
-                actuals: Series::with_capacity(actual_years),
-            });
-            texts.push(c);
-        }
-        Ok(Building { parts, texts, last: 0 })
+                aggregation: Aggregation::parse(a).ok_or_else(|| format!("{c}: aggregation"))?,
+            },
+            _ => return Err(format!("{c}: direction")),
+        };
+        let baseline = match (self.baseline_year, self.baseline_text) {
+            (Some(y), Some(t)) => {
+                Some(Baseline { year: year(y)?, value: Cell::parse(&t, unit).map_err(|e| format!("{c}: {e}"))? })
+            }
+            _ => None,
+        };
+        let owned = |s: Option<Cow<'a, str>>| s.map(Cow::into_owned).unwrap_or_default();
+        Ok(Indicator {
+            code: code(c)?,
+            name: owned(self.name),
+            responsible: owned(self.responsible),
+            indicator_type: owned(self.indicator_type),
+            unit,
+            negative_values: self.negative_values.map(|n| n != 0),
+            direction,
+            baseline,
+            targets: Series::with_capacity(target_years),
+            actuals: Series::with_capacity(actual_years),
+        })
     }
 }
 
@@ -286,24 +314,107 @@ fn code(c: &str) -> Result<Code, String> {
     c.parse::<Code>().map_err(|e| e.to_string())
 }
 
-/// A policy being read: its structure, taking its current values one row at a time.
+/// A policy being read: its metadata, then its elements' and indicators' revisions in key order
+/// (by code, then change: the last of each code is its state), then its current values one row
+/// at a time.
 #[derive(Debug)]
 pub struct Building {
     parts: PolicyParts,
-    /// Each indicator's code as stored, in byte order: `parts.indicators[i]` is `texts[i]`'s.
-    texts: Vec<String>,
+    /// How many targets and actuals each indicator's series is sized for.
+    target_years: usize,
+    actual_years: usize,
+    /// Whether the indicators came in byte order of their codes, as values are looked up.
+    sorted: bool,
     /// The indicator of the previous row (rows usually come grouped by indicator).
     last: usize,
 }
 
 impl Building {
+    /// A policy of this metadata (its code is kept apart, in `policies`), without elements yet;
+    /// `actuals_up_to`, the last year whose actuals will come, sizes each indicator's series once.
+    pub fn new(m: MetaRow, policy_code: &str, actuals_up_to: i64) -> Result<Building, String> {
+        let years = YearRange { first: year(m.first_year)?, last: year(m.last_year)? };
+        let span = |last: i64| {
+            usize::try_from(last.min(i64::from(years.last.get())) - i64::from(years.first.get()) + 1).unwrap_or(0)
+        };
+        Ok(Building {
+            parts: PolicyParts {
+                meta: PolicyMeta {
+                    code: policy_code.to_string(),
+                    name: m.name,
+                    policy_type: PolicyType::parse(&m.policy_type)
+                        .ok_or_else(|| format!("policy type {}", m.policy_type))?,
+                    sector: Entity { code: m.sector_code, name: m.sector_name },
+                    ministry: Entity { code: m.ministry_code, name: m.ministry_name },
+                    norm: m.norm,
+                    years,
+                    profile: m.profile,
+                    synthesis: m.synthesis,
+                },
+                objectives: Vec::new(),
+                lineamientos: Vec::new(),
+                services: Vec::new(),
+                indicators: Vec::new(),
+            },
+            target_years: span(i64::MAX),
+            actual_years: span(actuals_up_to),
+            sorted: true,
+            last: 0,
+        })
+    }
+
+    /// An element's revision (`None`: removed), in key order: it replaces the code's earlier one.
+    pub fn element(&mut self, c: &str, row: Option<ElementRow>) -> Result<(), String> {
+        let code = code(c)?;
+        let p = &mut self.parts;
+        fn revise<T>(list: &mut Vec<T>, c: &str, item: Option<T>, code: impl Fn(&T) -> &Code) {
+            if list.last().is_some_and(|last| code(last).as_str() == c) {
+                list.pop();
+            }
+            list.extend(item);
+        }
+        match code.kind() {
+            CodeKind::Objective => {
+                revise(&mut p.objectives, c, row.map(|e| Objective { code, name: e.name, analysis: e.analysis }), |o| {
+                    &o.code
+                })
+            }
+            CodeKind::Lineamiento => {
+                revise(&mut p.lineamientos, c, row.map(|e| Element { code, name: e.name }), |e| &e.code)
+            }
+            _ => revise(&mut p.services, c, row.map(|e| Element { code, name: e.name }), |e| &e.code),
+        }
+        Ok(())
+    }
+
+    /// An indicator's revision (`None`: removed), in key order: it replaces the code's earlier one.
+    pub(crate) fn indicator(&mut self, c: &str, fields: Option<IndicatorFields<'_>>) -> Result<(), String> {
+        let indicators = &mut self.parts.indicators;
+        match indicators.last() {
+            Some(last) if last.code.as_str() == c => {
+                indicators.pop();
+            }
+            Some(last) if last.code.as_str() > c => self.sorted = false,
+            _ => {}
+        }
+        if let Some(fields) = fields {
+            indicators.push(fields.indicator(c, self.target_years, self.actual_years)?);
+        }
+        Ok(())
+    }
+
     /// The position of `indicator` in the structure, `None` if it has none (removed). Rows come
     /// by indicator: the previous row's indicator, or the one after it, is tried before a search.
     fn locate(&mut self, indicator: &str) -> Option<usize> {
+        let indicators = &mut self.parts.indicators;
+        if !self.sorted {
+            indicators.sort_by(|a, b| a.code.as_str().cmp(b.code.as_str()));
+            self.sorted = true;
+        }
         let i = [self.last, self.last + 1]
             .into_iter()
-            .find(|&i| self.texts.get(i).is_some_and(|t| t == indicator))
-            .or_else(|| self.texts.binary_search_by(|t| t.as_str().cmp(indicator)).ok())?;
+            .find(|&i| indicators.get(i).is_some_and(|t| t.code.as_str() == indicator))
+            .or_else(|| indicators.binary_search_by(|t| t.code.as_str().cmp(indicator)).ok())?;
         self.last = i;
         Some(i)
     }
@@ -383,14 +494,14 @@ impl<'a> Iterator for SeriesLines<'a> {
 
     fn next(&mut self) -> Option<Self::Item> {
         loop {
-            if self.rest.is_empty() {
+            let bytes = self.rest.as_bytes();
+            if bytes.is_empty() {
                 return None;
             }
-            let bytes = self.rest.as_bytes();
-            let end = bytes.iter().position(|&b| b == b'\n').unwrap_or(bytes.len());
+            let end = memchr::memchr(b'\n', bytes).unwrap_or(bytes.len());
             // At an ASCII newline or the end: whole characters on both sides.
-            let (line, rest) = (&self.rest[..end], self.rest.get(end + 1..).unwrap_or(""));
-            self.rest = rest;
+            let (line, rest) = self.rest.split_at(end);
+            self.rest = rest.get(1..).unwrap_or("");
             if !line.is_empty() {
                 return Some(series_line(line).ok_or_else(|| format!("current_series: «{line}»")));
             }
@@ -398,17 +509,23 @@ impl<'a> Iterator for SeriesLines<'a> {
     }
 }
 
+/// `year role text`: the year's digits (at most 9), the role up to the next space, the text to
+/// the end.
 fn series_line(line: &str) -> Option<(i64, &str, &str)> {
     let bytes = line.as_bytes();
-    let year_end = bytes.iter().position(|&b| b == b' ')?;
-    let role_end = year_end + 1 + bytes[year_end + 1..].iter().position(|&b| b == b' ')?;
-    let digits = &bytes[..year_end];
-    if digits.is_empty() || digits.len() > 9 || !digits.iter().all(u8::is_ascii_digit) {
+    let digits = bytes.iter().take_while(|b| b.is_ascii_digit()).count();
+    if digits == 0 || digits > 9 || bytes.get(digits) != Some(&b' ') {
         return None;
     }
-    let year = digits.iter().fold(0i64, |y, &d| y * 10 + i64::from(d - b'0'));
+    let year = bytes[..digits].iter().fold(0i64, |y, &d| y * 10 + i64::from(d - b'0'));
+    let after = &line[digits + 1..];
+    // The two roles written, then any other word (which the caller refuses by name).
+    let role_len = match after.as_bytes() {
+        [b't', b'a', b'r', b'g', b'e', b't', b' ', ..] | [b'a', b'c', b't', b'u', b'a', b'l', b' ', ..] => 6,
+        other => memchr::memchr(b' ', other)?,
+    };
     // Both ends are at ASCII spaces, so both slices are whole characters.
-    Some((year, line.get(year_end + 1..role_end)?, line.get(role_end + 1..)?))
+    Some((year, &after[..role_len], &after[role_len + 1..]))
 }
 
 /// A policy's series to write after a change: each indicator `touched` with its values in `state`
