@@ -1,9 +1,9 @@
 //! The national portfolio: every loaded policy computed for a year and summed up (the figures
 //! the portfolio's reports show), without holding the whole portfolio in memory.
 
-use avance_core::compute::PolicyResult;
 use avance_core::model::{Policy, Year};
 use avance_core::portfolio::{PolicyFigures, figures};
+use avance_core::profile::RuleProfile;
 use avance_core::progress::ProgressMethod;
 use avance_store::Values;
 
@@ -16,11 +16,12 @@ pub struct PortfolioFigures {
     pub policies: Vec<PolicyFigures>,
 }
 
-/// The outlook `method` set on a result's profile (where the reports read it), when one is given.
-pub fn with_method(method: Option<ProgressMethod>) -> impl Fn(&mut PolicyResult) + Send + Sync + Copy {
-    move |result: &mut PolicyResult| {
+/// The outlook `method` set on a profile (a result's, where the reports read it), when one is
+/// given.
+pub fn with_method(method: Option<ProgressMethod>) -> impl Fn(&mut RuleProfile) + Send + Sync + Copy {
+    move |profile: &mut RuleProfile| {
         if let Some(m) = method {
-            result.profile.progress = m;
+            profile.progress = m;
         }
     }
 }

@@ -325,7 +325,7 @@ impl OutlookMethod {
 
     /// Sets the method on a result's profile, where the reports read it.
     fn apply(method: Option<OutlookMethod>, result: &mut avance_core::compute::PolicyResult) {
-        avance_app::portfolio::with_method(method.map(OutlookMethod::method))(result);
+        avance_app::portfolio::with_method(method.map(OutlookMethod::method))(&mut result.profile);
     }
 }
 

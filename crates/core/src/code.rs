@@ -81,16 +81,17 @@ impl FromStr for Code {
     fn from_str(s: &str) -> Result<Code, CodeError> {
         let err = || CodeError { text: s.to_string() };
         let text = s.trim();
-        let mut pieces = text.split('.');
-        let kind = pieces.next().and_then(CodeKind::from_prefix).ok_or_else(err)?;
-        // The numbers straight into their inline array (a portfolio's read parses a million codes).
+        let (prefix, numbers) = text.split_once('.').ok_or_else(err)?;
+        let kind = CodeKind::from_prefix(prefix).ok_or_else(err)?;
+        // The numbers straight into their inline array (a portfolio's read parses a million codes):
+        // each one to three digits, dot-separated, as many as the kind has.
         let mut parts = [0; 4];
         let mut n = 0;
-        for p in pieces {
-            if n == kind.parts() || !(1..=3).contains(&p.len()) || !p.bytes().all(|b| b.is_ascii_digit()) {
+        for piece in numbers.as_bytes().split(|&b| b == b'.') {
+            if n == kind.parts() || !(1..=3).contains(&piece.len()) || !piece.iter().all(u8::is_ascii_digit) {
                 return Err(err());
             }
-            parts[n] = p.bytes().fold(0, |v, b| v * 10 + u32::from(b - b'0'));
+            parts[n] = piece.iter().fold(0, |v, &b| v * 10 + u32::from(b - b'0'));
             n += 1;
         }
         if n != kind.parts() {

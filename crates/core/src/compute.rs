@@ -90,6 +90,28 @@ impl PolicyResult {
     }
 }
 
+/// What a policy's year sums up to: its índice de gestión and its counts per level, the very
+/// figures of its [`PolicyResult`] (what a portfolio shows of each policy).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Summary {
+    pub index: Option<Decimal>,
+    pub index_band: Band,
+    pub counts: LevelCounts,
+}
+
+impl PolicyResult {
+    /// The result's índice and counts.
+    pub fn summary(&self) -> Summary {
+        Summary { index: self.index, index_band: self.index_band, counts: self.counts }
+    }
+}
+
+/// A policy's [`Summary`] for `year` with its own rule profile, without building each
+/// indicator's result and the alerts.
+pub fn summarize(policy: &Policy, year: Year) -> Summary {
+    Prepared::new(policy, policy.profile()).summary(year)
+}
+
 /// Computes a policy's figures for `year` with the policy's own rule profile.
 pub fn compute(policy: &Policy, year: Year) -> PolicyResult {
     compute_with(policy, year, policy.profile())
@@ -194,37 +216,61 @@ impl<'p> Prepared<'p> {
 
     /// The figures computed with integers only, or why they could not be.
     pub fn compute_fixed(&self, year: Year) -> Result<PolicyResult, Unsettled> {
-        self.compute_in::<Fixed>(year)
+        self.compute_in::<Fixed, true>(year)
     }
 
     /// The figures computed with `rust_decimal`'s decimals only: the reference the integers are
     /// checked against, and what [`Prepared::compute`] falls back to.
     pub fn compute_decimal(&self, year: Year) -> PolicyResult {
-        let Ok(result) = self.compute_in::<Decimals>(year);
+        let Ok(result) = self.compute_in::<Decimals, true>(year);
         result
     }
 
-    fn compute_in<A: Arithmetic>(&self, year: Year) -> Result<PolicyResult, A::Refusal> {
+    /// What a policy's year sums up to ([`Summary`]): computed as [`Prepared::compute`] computes
+    /// it (the same operations, so the integers refuse it exactly when they refuse the whole
+    /// result, and the same figures come out), without keeping each indicator's evaluation, the
+    /// objectives' and services' lists or the alerts (what a portfolio needs of each policy).
+    pub fn summary(&self, year: Year) -> Summary {
+        match self.compute_in::<Fixed, false>(year) {
+            Ok(c) => c.summary(),
+            Err(_) => {
+                let Ok(c) = self.compute_in::<Decimals, false>(year);
+                c.summary()
+            }
+        }
+    }
+
+    /// The figures in arithmetic `A`; with `FULL`, every result and alert, otherwise only the
+    /// summary's figures (the lists are left empty).
+    fn compute_in<A: Arithmetic, const FULL: bool>(&self, year: Year) -> Result<PolicyResult, A::Refusal> {
         let (policy, profile) = (self.policy, self.profile);
         let d = profile.decimals;
         let judge = |figure: Option<A::Figure>| -> Result<_, A::Refusal> {
             Ok(profile.judge_displayed(figure.map(|f| A::displayed(f, d)).transpose()?))
         };
-        let mut indicators = Vec::with_capacity(self.facts.len());
+        let kept = if FULL { self.facts.len() } else { 0 };
+        let mut indicators = Vec::with_capacity(kept);
         let mut figures = Vec::with_capacity(self.facts.len());
         // Each indicator's first alert (bajo, sin información or atípico), if any.
-        let mut signals = Vec::with_capacity(self.facts.len());
+        let mut signals = Vec::with_capacity(kept);
+        let mut counts = LevelCounts::default();
         for (ind, facts) in policy.indicators().iter().zip(&self.facts) {
             let (evaluation, figure) = evaluate_in::<A, _>(ind, facts, year, profile)?;
             let judgement = judge(figure)?;
-            signals.push(match judgement.band {
-                Band::Nd => Some(AlertKind::SinInformacion),
-                Band::Bajo => Some(AlertKind::BajoAvance),
-                _ if judgement.atypical => Some(AlertKind::AvanceAtipico),
-                _ => None,
-            });
+            match ind.code.kind() {
+                CodeKind::ObjectiveIndicator => counts.objective_indicators.add(judgement.band),
+                _ => counts.service_indicators.add(judgement.band),
+            }
             figures.push(figure);
-            indicators.push(IndicatorResult { code: ind.code.clone(), evaluation, band: judgement.band });
+            if FULL {
+                signals.push(match judgement.band {
+                    Band::Nd => Some(AlertKind::SinInformacion),
+                    Band::Bajo => Some(AlertKind::BajoAvance),
+                    _ if judgement.atypical => Some(AlertKind::AvanceAtipico),
+                    _ => None,
+                });
+                indicators.push(IndicatorResult { code: ind.code.clone(), evaluation, band: judgement.band });
+            }
         }
 
         let capped_mean = |values: &mut dyn Iterator<Item = A::Figure>| -> Result<Option<A::Figure>, A::Refusal> {
@@ -238,43 +284,30 @@ impl<'p> Prepared<'p> {
         let settle = |figure: Option<A::Figure>| figure.map(A::settle).transpose();
 
         let mut objective_figures = Vec::with_capacity(self.objective_indicators.len());
-        let mut objectives = Vec::with_capacity(self.objective_indicators.len());
+        let mut objectives = Vec::with_capacity(if FULL { self.objective_indicators.len() } else { 0 });
         for (o, range) in policy.objectives().iter().zip(&self.objective_indicators) {
             let figure = capped_mean(&mut figures[range.clone()].iter().flatten().copied())?;
             objective_figures.push(figure);
-            objectives.push(ObjectiveResult {
-                code: o.code.clone(),
-                avance: settle(figure)?,
-                band: judge(figure)?.band,
-                indicators: codes(range),
-            });
-        }
-
-        let mut services = Vec::with_capacity(self.service_indicators.len());
-        for (s, range) in policy.services().iter().zip(&self.service_indicators) {
-            let figure = A::mean(&mut figures[range.clone()].iter().flatten().copied())?;
-            services.push(ServiceResult {
-                code: s.code.clone(),
-                avance: settle(figure)?,
-                band: judge(figure)?.band,
-                indicators: codes(range),
-            });
-        }
-
-        let index = capped_mean(&mut objective_figures.iter().flatten().copied())?;
-
-        let mut counts = LevelCounts::default();
-        for o in &objectives {
-            counts.objectives.add(o.band);
-        }
-        for r in &indicators {
-            match r.code.kind() {
-                CodeKind::ObjectiveIndicator => counts.objective_indicators.add(r.band),
-                _ => counts.service_indicators.add(r.band),
+            // Settled and judged either way: the same operations, so the same refusals and the
+            // same arithmetic for a summary as for the whole result.
+            let (avance, band) = (settle(figure)?, judge(figure)?.band);
+            counts.objectives.add(band);
+            if FULL {
+                objectives.push(ObjectiveResult { code: o.code.clone(), avance, band, indicators: codes(range) });
             }
         }
 
-        let alerts = self.alerts(&indicators, &signals, &objectives);
+        let mut services = Vec::with_capacity(if FULL { self.service_indicators.len() } else { 0 });
+        for (s, range) in policy.services().iter().zip(&self.service_indicators) {
+            let figure = A::mean(&mut figures[range.clone()].iter().flatten().copied())?;
+            let (avance, band) = (settle(figure)?, judge(figure)?.band);
+            if FULL {
+                services.push(ServiceResult { code: s.code.clone(), avance, band, indicators: codes(range) });
+            }
+        }
+
+        let index = capped_mean(&mut objective_figures.iter().flatten().copied())?;
+        let alerts = if FULL { self.alerts(&indicators, &signals, &objectives) } else { Vec::new() };
         Ok(PolicyResult {
             year,
             profile: profile.clone(),

@@ -183,6 +183,11 @@ impl Series {
 
     /// Sets the year's cell, returning the one it replaces.
     pub fn insert(&mut self, year: Year, cell: Cell) -> Option<Cell> {
+        // Series are mostly read in year order: after the last, no search.
+        if self.0.last().is_none_or(|(last, _)| *last < year) {
+            self.0.push((year, cell));
+            return None;
+        }
         match self.find(&year) {
             Ok(i) => Some(std::mem::replace(&mut self.0[i].1, cell)),
             Err(i) => {
@@ -439,30 +444,39 @@ fn well_formed(parts: &PolicyParts) -> bool {
     fn sorted_of<T>(items: &[T], code: impl Fn(&T) -> &Code, kinds: &[CodeKind]) -> bool {
         items.iter().all(|i| kinds.contains(&code(i).kind())) && items.windows(2).all(|w| code(&w[0]) < code(&w[1]))
     }
-    fn under<T>(items: &[T], code: impl Fn(&T) -> &Code, parent_of: &Code) -> bool {
-        let Some(kind) = parent_of.parent_kind() else { return true };
-        let n = kind.parts();
-        let key = (kind, &parent_of.parts()[..n]);
-        items
-            .binary_search_by(|i| (code(i).kind(), code(i).parts()).cmp(&key))
-            .is_ok_and(|at| parent_of.hangs_from(code(&items[at])))
+    /// Whether `child`'s parent is in `items`; `hint`, where the previous child's was, is tried
+    /// first (children come sorted, so mostly under the same parent as the one before).
+    fn under<T>(items: &[T], code: impl Fn(&T) -> &Code, child: &Code, hint: &mut usize) -> bool {
+        if items.get(*hint).is_some_and(|p| child.hangs_from(code(p))) {
+            return true;
+        }
+        let Some(kind) = child.parent_kind() else { return true };
+        let key = (kind, &child.parts()[..kind.parts()]);
+        match items.binary_search_by(|i| (code(i).kind(), code(i).parts()).cmp(&key)) {
+            Ok(at) if child.hangs_from(code(&items[at])) => {
+                *hint = at;
+                true
+            }
+            _ => false,
+        }
     }
-    let (objectives, lineamientos, services) = (&parts.objectives, &parts.lineamientos, &parts.services);
     fn objective(o: &Objective) -> &Code {
         &o.code
     }
     fn element(e: &Element) -> &Code {
         &e.code
     }
+    let (objectives, lineamientos, services) = (&parts.objectives, &parts.lineamientos, &parts.services);
+    let (mut o, mut l, mut s) = (0, 0, 0);
     sorted_of(objectives, objective, &[CodeKind::Objective])
         && sorted_of(lineamientos, element, &[CodeKind::Lineamiento])
         && sorted_of(services, element, &[CodeKind::Service])
         && sorted_of(&parts.indicators, |i| &i.code, &[CodeKind::ObjectiveIndicator, CodeKind::ServiceIndicator])
-        && lineamientos.iter().all(|e| under(objectives, objective, &e.code))
-        && services.iter().all(|e| under(lineamientos, element, &e.code))
+        && lineamientos.iter().all(|e| under(objectives, objective, &e.code, &mut o))
+        && services.iter().all(|e| under(lineamientos, element, &e.code, &mut l))
         && parts.indicators.iter().all(|i| match i.code.kind() {
-            CodeKind::ObjectiveIndicator => under(objectives, objective, &i.code),
-            _ => under(services, element, &i.code),
+            CodeKind::ObjectiveIndicator => under(objectives, objective, &i.code, &mut o),
+            _ => under(services, element, &i.code, &mut s),
         })
 }
 

@@ -5,7 +5,7 @@ use std::collections::BTreeMap;
 use rust_decimal::Decimal;
 
 use crate::band::Band;
-use crate::compute::{LevelCounts, PolicyResult};
+use crate::compute::{LevelCounts, PolicyResult, Summary};
 use crate::model::{Policy, PolicyMeta, Year};
 use crate::profile::RuleProfile;
 use crate::progress::{OutlookCounts, count_policy};
@@ -30,14 +30,20 @@ impl PolicyFigures {
     /// The figures of `policy` as `result` computed them (the outlook assessed here, under the
     /// result's profile).
     pub fn of(policy: &Policy, result: &PolicyResult) -> PolicyFigures {
+        PolicyFigures::from_summary(policy, result.year, result.profile.clone(), result.summary())
+    }
+
+    /// The figures of `policy` in `year` summed up in `summary`, reported under `profile` (the
+    /// outlook assessed here, under it).
+    pub fn from_summary(policy: &Policy, year: Year, profile: RuleProfile, summary: Summary) -> PolicyFigures {
         PolicyFigures {
             meta: policy.meta().clone(),
-            year: result.year,
-            profile: result.profile.clone(),
-            index: result.index,
-            index_band: result.index_band,
-            counts: result.counts,
-            outlook: count_policy(policy, result.year, &result.profile),
+            year,
+            outlook: count_policy(policy, year, &profile),
+            profile,
+            index: summary.index,
+            index_band: summary.index_band,
+            counts: summary.counts,
         }
     }
 }
@@ -101,19 +107,22 @@ pub fn portfolio(items: &[PolicyFigures]) -> Portfolio {
     }
 }
 
-/// Each policy's figures for `year`, each under its own profile (`adjust` may change the result,
-/// e.g. its outlook method, before it is summed up), on every core.
+/// Each policy's figures for `year`, each under its own profile (`adjust` may change the profile
+/// the figures are reported under, e.g. its outlook method), on every core.
 pub fn figures_all<P: std::borrow::Borrow<Policy> + Sync>(
     policies: &[P],
     year: Year,
-    adjust: impl Fn(&mut PolicyResult) + Sync,
+    adjust: impl Fn(&mut RuleProfile) + Sync,
 ) -> Vec<PolicyFigures> {
     crate::compute::on_every_core(policies, |p| figures(p.borrow(), year, &adjust))
 }
 
-/// One policy's figures for `year` under its own profile, `adjust`ed as in [`figures_all`].
-pub fn figures(policy: &Policy, year: Year, adjust: impl Fn(&mut PolicyResult)) -> PolicyFigures {
-    let mut result = crate::compute::compute(policy, year);
-    adjust(&mut result);
-    PolicyFigures::of(policy, &result)
+/// One policy's figures for `year` under its own profile, `adjust`ed as in [`figures_all`]: what
+/// [`PolicyFigures::of`] takes of its full result, computed without the rest
+/// ([`crate::compute::summarize`]).
+pub fn figures(policy: &Policy, year: Year, adjust: impl Fn(&mut RuleProfile)) -> PolicyFigures {
+    let summary = crate::compute::summarize(policy, year);
+    let mut profile = policy.profile().clone();
+    adjust(&mut profile);
+    PolicyFigures::from_summary(policy, year, profile, summary)
 }

@@ -299,6 +299,9 @@ fn whole_policies_give_the_same_figures_means_and_alerts_in_both_arithmetics() {
                 Err(Unsettled::OutOfRange) => range += 1,
             }
             assert_eq!(view(&prepared.compute(year)), view(&decimal));
+            // What a portfolio keeps of each policy, computed without the rest: the very figures
+            // (unrounded too, so by the same arithmetic).
+            assert_eq!(prepared.summary(year), prepared.compute(year).summary(), "policy {number}, {year}");
         }
     }
     // A quarter of the policies draw huge values on purpose (the integers hand those over); the
@@ -348,5 +351,6 @@ fn means_on_a_tie_and_a_hair_from_it() {
         assert_eq!(objective(&prepared.compute_decimal(y(2024))).as_deref(), Some(want));
         assert_eq!(prepared.compute_fixed(y(2024)).is_ok(), fixed, "{pairs:?}");
         assert_eq!(objective(&prepared.compute(y(2024))).as_deref(), Some(want), "{pairs:?}");
+        assert_eq!(prepared.summary(y(2024)), prepared.compute(y(2024)).summary(), "{pairs:?}");
     }
 }

@@ -440,7 +440,8 @@ impl Building {
         // The indicator found once for all its values; one not in the structure is left out.
         let Some(i) = self.locate(indicator) else { return Ok(()) };
         let ind = &mut self.parts.indicators[i];
-        for value in series_values(series) {
+        let mut lines = SeriesLines { rest: series };
+        while let Some(value) = lines.next_line() {
             let (y, role, text) = value.map_err(|e| format!("{indicator}: {e}"))?;
             let map = match role {
                 "target" => &mut ind.targets,
@@ -478,6 +479,7 @@ pub fn series_text<'a>(values: impl Iterator<Item = (i64, &'a str, &'a str)>) ->
 }
 
 /// The values of a `current_series` text: `(year, role, text)`, or what is not a line of it.
+#[cfg(test)]
 pub fn series_values(series: &str) -> impl Iterator<Item = Result<(i64, &str, &str), String>> {
     SeriesLines { rest: series }
 }
@@ -493,13 +495,29 @@ impl<'a> Iterator for SeriesLines<'a> {
     type Item = Result<(i64, &'a str, &'a str), String>;
 
     fn next(&mut self) -> Option<Self::Item> {
+        self.next_line()
+    }
+}
+
+impl<'a> SeriesLines<'a> {
+    /// The next line's values. Texts are short: the line's end is found by a plain scan, past
+    /// the year and role when the line starts as most do (`2024 target `).
+    #[inline]
+    fn next_line(&mut self) -> Option<Result<(i64, &'a str, &'a str), String>> {
         loop {
             let bytes = self.rest.as_bytes();
             if bytes.is_empty() {
                 return None;
             }
-            let end = memchr::memchr(b'\n', bytes).unwrap_or(bytes.len());
-            // At an ASCII newline or the end: whole characters on both sides.
+            if common_start(bytes) {
+                let end = bytes[12..].iter().position(|&b| b == b'\n').map_or(bytes.len(), |i| 12 + i);
+                let year = bytes[..4].iter().fold(0i64, |y, &d| y * 10 + i64::from(d - b'0'));
+                // Cut at ASCII bytes (spaces, a newline) or the end: whole characters.
+                let (role, text) = (self.rest.get(5..11)?, self.rest.get(12..end)?);
+                self.rest = self.rest.get(end + 1..).unwrap_or("");
+                return Some(Ok((year, role, text)));
+            }
+            let end = bytes.iter().position(|&b| b == b'\n').unwrap_or(bytes.len());
             let (line, rest) = self.rest.split_at(end);
             self.rest = rest.get(1..).unwrap_or("");
             if !line.is_empty() {
@@ -507,6 +525,15 @@ impl<'a> Iterator for SeriesLines<'a> {
             }
         }
     }
+}
+
+/// Whether a line starts with a four-digit year, a space, `target` or `actual` and a space.
+fn common_start(bytes: &[u8]) -> bool {
+    matches!(
+        bytes,
+        [b'0'..=b'9', b'0'..=b'9', b'0'..=b'9', b'0'..=b'9', b' ', b't', b'a', b'r', b'g', b'e', b't', b' ', ..]
+            | [b'0'..=b'9', b'0'..=b'9', b'0'..=b'9', b'0'..=b'9', b' ', b'a', b'c', b't', b'u', b'a', b'l', b' ', ..]
+    )
 }
 
 /// `year role text`: the year's digits (at most 9), the role up to the next space, the text to
@@ -519,11 +546,7 @@ fn series_line(line: &str) -> Option<(i64, &str, &str)> {
     }
     let year = bytes[..digits].iter().fold(0i64, |y, &d| y * 10 + i64::from(d - b'0'));
     let after = &line[digits + 1..];
-    // The two roles written, then any other word (which the caller refuses by name).
-    let role_len = match after.as_bytes() {
-        [b't', b'a', b'r', b'g', b'e', b't', b' ', ..] | [b'a', b'c', b't', b'u', b'a', b'l', b' ', ..] => 6,
-        other => memchr::memchr(b' ', other)?,
-    };
+    let role_len = after.bytes().position(|b| b == b' ')?;
     // Both ends are at ASCII spaces, so both slices are whole characters.
     Some((year, &after[..role_len], &after[role_len + 1..]))
 }
@@ -560,6 +583,10 @@ mod series_tests {
         assert_eq!(series_values("").count(), 0);
         assert_eq!(series_values("\n\n2021 target 5\n\n").collect::<Vec<_>>(), [Ok((2021, "target", "5"))]);
         assert_eq!(series_values("2021 target añó\n2022 target ñ").count(), 2);
+        // Years of other lengths and other roles go the long way, to the same reading.
+        let other: Vec<_> = series_values("999 target 5\n12345 actual 7\n2024 plan 8\n2024 actual").collect();
+        assert_eq!(other[..3], [Ok((999, "target", "5")), Ok((12345, "actual", "7")), Ok((2024, "plan", "8"))]);
+        assert_eq!(other[3], Err("current_series: «2024 actual»".to_string()));
         // A text keeps its inner spaces; a line without a role or a text is corrupt.
         let spaced: Vec<_> = series_values("2024 actual 20 %\n2025 target 1").collect();
         assert_eq!(spaced, [Ok((2024, "actual", "20 %")), Ok((2025, "target", "1"))]);
