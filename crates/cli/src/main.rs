@@ -756,6 +756,11 @@ fn init_logging(format: &str, serving: bool) {
     let _ = if format == "json" { builder.json().try_init() } else { builder.try_init() };
 }
 
+/// mimalloc instead of the system's allocator: a portfolio's read builds and drops millions of
+/// small strings and vectors (docs/performance.md).
+#[global_allocator]
+static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
 fn main() -> ExitCode {
     let cli = Cli::parse();
     init_logging(&cli.log_format, is_server(&cli.command));

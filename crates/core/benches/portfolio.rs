@@ -1,6 +1,7 @@
 //! Computing a synthetic portfolio: 10, 100, 300 and 1,000 policies of 1,002 indicators (10,020,
 //! 100,200, 300,600 and 1,002,000 indicators), each with 10 years of targets and actuals; and the
-//! floor under it, the exact-decimal arithmetic alone.
+//! floor under it, the exact-decimal arithmetic alone; and the same keeping only each policy-year's
+//! summary.
 //!
 //! `cargo bench -p avance-core --bench portfolio`; results in docs/performance.md.
 
@@ -73,6 +74,33 @@ fn compute_ten_years_two_threads(bencher: divan::Bencher, policies: usize) {
                 .map(|chunk| {
                     s.spawn(move || {
                         chunk.iter().map(|p| alerts(compute_years(divan::black_box(p), years()))).sum::<usize>()
+                    })
+                })
+                .collect();
+            parts.into_iter().map(|h| h.join().unwrap_or(0)).sum::<usize>()
+        })
+    });
+}
+
+/// `compute_ten_years_two_threads` keeping only each policy-year's summary (índice, counts: what a
+/// portfolio keeps of a policy, `Prepared::summary`) instead of every indicator's result and alert.
+#[divan::bench(sample_count = 3, args = [10, 100, 300, 1000])]
+fn summary_ten_years_two_threads(bencher: divan::Bencher, policies: usize) {
+    let policies = portfolio(policies);
+    let half = policies.len().div_ceil(2);
+    bencher.bench(|| {
+        std::thread::scope(|s| {
+            let parts: Vec<_> = policies
+                .chunks(half)
+                .map(|chunk| {
+                    s.spawn(move || {
+                        chunk
+                            .iter()
+                            .map(|p| {
+                                let prepared = Prepared::new(divan::black_box(p), p.profile());
+                                years().map(|y| prepared.summary(y).counts.objectives.bajo).sum::<usize>()
+                            })
+                            .sum::<usize>()
                     })
                 })
                 .collect();
