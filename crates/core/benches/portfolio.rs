@@ -62,24 +62,23 @@ fn compute_ten_years_decimal(bencher: divan::Bencher, policies: usize) {
     });
 }
 
-/// The same on both cores: policies are independent, so the portfolio splits in two halves.
+/// The sum of `f` over the policies on both cores: policies are independent, so the portfolio
+/// splits in two halves.
+fn on_two_threads(policies: &[Policy], f: impl Fn(&Policy) -> usize + Sync) -> usize {
+    let half = policies.len().div_ceil(2);
+    let f = &f;
+    std::thread::scope(|s| {
+        let parts: Vec<_> =
+            policies.chunks(half).map(|chunk| s.spawn(move || chunk.iter().map(f).sum::<usize>())).collect();
+        parts.into_iter().map(|h| h.join().unwrap_or(0)).sum::<usize>()
+    })
+}
+
+/// `compute_ten_years` on both cores.
 #[divan::bench(sample_count = 3, args = [10, 100, 300, 1000])]
 fn compute_ten_years_two_threads(bencher: divan::Bencher, policies: usize) {
     let policies = portfolio(policies);
-    let half = policies.len().div_ceil(2);
-    bencher.bench(|| {
-        std::thread::scope(|s| {
-            let parts: Vec<_> = policies
-                .chunks(half)
-                .map(|chunk| {
-                    s.spawn(move || {
-                        chunk.iter().map(|p| alerts(compute_years(divan::black_box(p), years()))).sum::<usize>()
-                    })
-                })
-                .collect();
-            parts.into_iter().map(|h| h.join().unwrap_or(0)).sum::<usize>()
-        })
-    });
+    bencher.bench(|| on_two_threads(&policies, |p| alerts(compute_years(divan::black_box(p), years()))));
 }
 
 /// `compute_ten_years_two_threads` keeping only each policy-year's summary (índice, counts: what a
@@ -87,24 +86,10 @@ fn compute_ten_years_two_threads(bencher: divan::Bencher, policies: usize) {
 #[divan::bench(sample_count = 3, args = [10, 100, 300, 1000])]
 fn summary_ten_years_two_threads(bencher: divan::Bencher, policies: usize) {
     let policies = portfolio(policies);
-    let half = policies.len().div_ceil(2);
     bencher.bench(|| {
-        std::thread::scope(|s| {
-            let parts: Vec<_> = policies
-                .chunks(half)
-                .map(|chunk| {
-                    s.spawn(move || {
-                        chunk
-                            .iter()
-                            .map(|p| {
-                                let prepared = Prepared::new(divan::black_box(p), p.profile());
-                                years().map(|y| prepared.summary(y).counts.objectives.bajo).sum::<usize>()
-                            })
-                            .sum::<usize>()
-                    })
-                })
-                .collect();
-            parts.into_iter().map(|h| h.join().unwrap_or(0)).sum::<usize>()
+        on_two_threads(&policies, |p| {
+            let prepared = Prepared::new(divan::black_box(p), p.profile());
+            years().map(|y| prepared.summary(y).counts.objectives.bajo).sum::<usize>()
         })
     });
 }
