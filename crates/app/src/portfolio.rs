@@ -37,6 +37,34 @@ pub fn of_policies(
     Some(PortfolioFigures { year, policies: avance_core::portfolio::figures_all(policies, year, with_method(method)) })
 }
 
+/// The figures of the portfolio in a directory of datasets (a folder per policy, what `avance
+/// generate --out` writes) for `year`: each policy read, summed up and let go on every core, so
+/// that memory holds a few policies at a time. Without a year, the last year of any policy is
+/// only known once all are read, so they are read first and then computed. `Ok(None)` when there
+/// is no policy and no year; every problem of every file otherwise.
+pub fn of_datasets(
+    dir: &std::path::Path,
+    year: Option<Year>,
+    method: Option<ProgressMethod>,
+) -> Result<Option<PortfolioFigures>, Vec<avance_import::issue::Issue>> {
+    use avance_import::dataset::{read_portfolio, read_portfolio_with};
+    match year {
+        Some(year) => {
+            let adjust = with_method(method);
+            let policies = read_portfolio_with(dir, |p| figures(&p, year, adjust))?;
+            Ok(Some(PortfolioFigures { year, policies }))
+        }
+        None => {
+            let policies = read_portfolio(dir)?;
+            let figures = of_policies(&policies, None, method);
+            // The process ends soon: the system takes its memory back at once, where freeing a
+            // national portfolio's millions of values one by one takes seconds.
+            std::mem::forget(policies);
+            Ok(figures)
+        }
+    }
+}
+
 impl App {
     /// Every loaded policy's figures for `year` (by default the last year of any policy), each
     /// under its own profile and with the outlook `method` when one is given. Policies are read

@@ -1,6 +1,6 @@
 //! The national portfolio read from the database: every policy computed for a year and summed
 //! up while it is read, equal to each policy computed alone; the default year; an empty
-//! database; on SQLite and on PostgreSQL.
+//! database; on SQLite and on PostgreSQL. The same from a directory of dataset folders.
 #![allow(clippy::unwrap_used)]
 
 mod common;
@@ -67,4 +67,36 @@ async fn portfolio_on_sqlite() {
 #[tokio::test]
 async fn portfolio_on_postgres() {
     story(common::postgres("app_portfolio").await).await;
+}
+
+/// A portfolio of dataset folders (what `avance generate --out` writes): with a year each policy
+/// is summed up as it is read, without one they are read first for the latest year; either way
+/// the figures are those of the policies computed in memory, and a policy in two folders is
+/// refused with both files named.
+#[test]
+fn portfolio_of_dataset_folders() {
+    use avance_app::portfolio::of_datasets;
+    use avance_import::issue::IssueKind;
+    let dir = tempfile::tempdir().unwrap();
+    let policies = avance_import::synthetic::portfolio(4, 30, YearRange { first: year(2021), last: year(2026) }, 5);
+    for (k, p) in policies.iter().enumerate() {
+        avance_import::dataset::write(p, &dir.path().join(format!("{k:02}"))).unwrap();
+    }
+    for (asked, method) in [(Some(year(2023)), None), (None, Some(ProgressMethod::EscapAnticipated))] {
+        let read = of_datasets(dir.path(), asked, method).unwrap().unwrap();
+        assert_eq!(read, of_policies(&policies, asked, method).unwrap());
+        assert_eq!(read.year, asked.unwrap_or(year(2026)));
+        assert_eq!(read.policies.len(), 4);
+    }
+    avance_import::dataset::write(&policies[1], &dir.path().join("99")).unwrap();
+    let issues = of_datasets(dir.path(), Some(year(2023)), None).unwrap_err();
+    assert_eq!(issues.len(), 1);
+    assert!(issues[0].file.ends_with("99/dataset.json"), "{:?}", issues[0]);
+    match &issues[0].kind {
+        IssueKind::DuplicatePolicy { code, first } => {
+            assert_eq!(code, &policies[1].meta().code);
+            assert!(first.ends_with("01/dataset.json"), "{first:?}");
+        }
+        other => panic!("{other:?}"),
+    }
 }

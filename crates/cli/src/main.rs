@@ -1535,15 +1535,9 @@ fn portfolio(
     let year = year.map(|y| Year::new(y).map_err(|_| Failure::Invalid(vec![format!("--year {y}")]))).transpose()?;
     let method = method.map(OutlookMethod::method);
     let figures = match &source.dataset {
-        Some(dir) => {
-            let policies = dataset::read_portfolio(dir)
-                .map_err(|issues| Failure::Invalid(issues.iter().map(|i| i.render(lang)).collect()))?;
-            let figures = avance_app::portfolio::of_policies(&policies, year, method);
-            // The process ends soon: the system takes its memory back at once, where freeing a
-            // national portfolio's millions of values one by one takes seconds.
-            std::mem::forget(policies);
-            figures
-        }
+        // With a year, each policy is read, computed and let go on every core.
+        Some(dir) => avance_app::portfolio::of_datasets(dir, year, method)
+            .map_err(|issues| Failure::Invalid(issues.iter().map(|i| i.render(lang)).collect()))?,
         // Each policy is read, computed and let go on every core: a few in memory at a time.
         None => db::block_on(db::with_app(location, lang, async |app| app.portfolio(year, method).await))??,
     };

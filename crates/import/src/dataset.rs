@@ -37,15 +37,20 @@ pub fn read(path: &Path) -> Result<Policy, Vec<Issue>> {
 /// --out` writes), in the order of the folders' names, read in parallel on every core. All
 /// issues of all files are reported, and two folders may not hold the same policy.
 pub fn read_portfolio(dir: &Path) -> Result<Vec<Policy>, Vec<Issue>> {
+    read_portfolio_with(dir, |p| p)
+}
+
+/// [`read_portfolio`], each policy handed to `each` in the thread that read it and only what
+/// `each` returns kept: a portfolio of files summed up without holding every policy in memory.
+pub fn read_portfolio_with<T: Send>(dir: &Path, each: impl Fn(Policy) -> T + Sync) -> Result<Vec<T>, Vec<Issue>> {
     let folders = crate::walk::folders_holding(dir, FILE_NAME, IssueKind::NoDatasets)?;
-    let read: Vec<Result<Policy, Vec<Issue>>> = crate::walk::in_parallel(&folders, read);
-    let mut policies = Vec::with_capacity(read.len());
+    let results = crate::walk::in_parallel(&folders, |folder| read(folder).map(|p| (p.meta().code.clone(), each(p))));
+    let mut kept = Vec::with_capacity(results.len());
     let mut issues = Vec::new();
     let mut seen: std::collections::HashMap<String, PathBuf> = std::collections::HashMap::new();
-    for (folder, result) in folders.iter().zip(read) {
+    for (folder, result) in folders.iter().zip(results) {
         match result {
-            Ok(policy) => {
-                let code = policy.meta().code.clone();
+            Ok((code, item)) => {
                 if let Some(first) = seen.get(&code) {
                     issues.push(Issue {
                         file: folder.join(FILE_NAME),
@@ -55,13 +60,13 @@ pub fn read_portfolio(dir: &Path) -> Result<Vec<Policy>, Vec<Issue>> {
                     });
                 } else {
                     seen.insert(code, folder.clone());
-                    policies.push(policy);
+                    kept.push(item);
                 }
             }
             Err(found) => issues.extend(found),
         }
     }
-    if issues.is_empty() { Ok(policies) } else { Err(issues) }
+    if issues.is_empty() { Ok(kept) } else { Err(issues) }
 }
 
 /// Parses a dataset's text; `file` only names it in issues.

@@ -85,7 +85,8 @@ pub(crate) fn read_folders<T: Send>(
 
 /// Reads each file with `read` on every core, in the files' order (portfolios of datasets or of
 /// POIs: thousands of files).
-pub(crate) fn in_parallel<T: Send>(files: &[PathBuf], read: fn(&Path) -> T) -> Vec<T> {
+pub(crate) fn in_parallel<T: Send>(files: &[PathBuf], read: impl Fn(&Path) -> T + Sync) -> Vec<T> {
+    let read = &read;
     let threads = std::thread::available_parallelism().map_or(1, |n| n.get()).min(files.len()).max(1);
     let chunk = files.len().div_ceil(threads).max(1);
     std::thread::scope(|scope| {
