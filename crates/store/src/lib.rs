@@ -507,6 +507,21 @@ macro_rules! operations {
                 Ok(self.read_policies_with(Some(&[code.to_string()]), Values::All, |p| p).await?.pop())
             }
 
+            /// [`Store::read_policies_with`] on this database: the policies of `codes` found, then
+            /// read as this database reads them (`read_loaded`).
+            pub async fn read_policies_with<T: Send + 'static>(
+                &self,
+                codes: Option<&[String]>,
+                values: Values,
+                each: impl EachPolicy<T>,
+            ) -> Result<Vec<T>, StoreError> {
+                let wanted = self.loaded(codes).await?;
+                if wanted.is_empty() {
+                    return Ok(Vec::new());
+                }
+                self.read_loaded(wanted, values, each).await
+            }
+
             /// The policies that were loaded, as `(id, code)` by code: all, or those of `codes`.
             async fn loaded(&self, codes: Option<&[String]>) -> Result<Vec<(i64, String)>, StoreError> {
                 let rows = sqlx::query(read::LOADED).fetch_all(&self.pool).await?;
@@ -750,34 +765,33 @@ const CURRENT_REMOVED_BY_CHANGE: &str = "DELETE FROM current_values WHERE policy
 operations!(SqliteStore, "", "");
 operations!(PgStore, "::numeric", " FOR UPDATE");
 
+/// What a read hands each policy to ([`Store::read_policies_with`]).
+pub trait EachPolicy<T>: Fn(Policy) -> T + Send + Sync + 'static {}
+impl<T, F: Fn(Policy) -> T + Send + Sync + 'static> EachPolicy<T> for F {}
+
 impl SqliteStore {
-    /// [`Store::read_policies_with`] on SQLite: connections of their own, one per core (`read`),
-    /// `each` called in the thread that read the policy.
-    pub async fn read_policies_with<T: Send + 'static>(
+    /// The loaded policies `wanted` (id, code), read on connections of their own, one per core
+    /// (`read`), `each` called in the thread that read the policy.
+    async fn read_loaded<T: Send + 'static>(
         &self,
-        codes: Option<&[String]>,
+        wanted: Vec<(i64, String)>,
         values: Values,
-        each: impl Fn(Policy) -> T + Send + Sync + 'static,
+        each: impl EachPolicy<T>,
     ) -> Result<Vec<T>, StoreError> {
-        let wanted = self.loaded(codes).await?;
-        if wanted.is_empty() {
-            return Ok(Vec::new());
-        }
         let path = self.path.clone();
         read::blocking(move || read::sqlite_policies(&path, &wanted, values, each)).await
     }
 }
 
 impl PgStore {
-    /// [`Store::read_policies_with`] on PostgreSQL: each policy in one read-only transaction, as
-    /// many at once as the pool has connections.
-    pub async fn read_policies_with<T: Send + 'static>(
+    /// The loaded policies `wanted` (id, code), each in one read-only transaction, as many at once
+    /// as the pool has connections.
+    async fn read_loaded<T: Send + 'static>(
         &self,
-        codes: Option<&[String]>,
+        wanted: Vec<(i64, String)>,
         values: Values,
-        each: impl Fn(Policy) -> T + Send + Sync + 'static,
+        each: impl EachPolicy<T>,
     ) -> Result<Vec<T>, StoreError> {
-        let wanted = self.loaded(codes).await?;
         let each = std::sync::Arc::new(each);
         let per_task = wanted.len().div_ceil(PG_READERS).max(1);
         let mut tasks = tokio::task::JoinSet::new();
@@ -981,7 +995,7 @@ impl Store {
         &self,
         codes: Option<&[String]>,
         values: Values,
-        each: impl Fn(Policy) -> T + Send + Sync + 'static,
+        each: impl EachPolicy<T>,
     ) -> Result<Vec<T>, StoreError> {
         dispatch!(self, s => s.read_policies_with(codes, values, each).await)
     }
