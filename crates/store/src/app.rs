@@ -304,35 +304,19 @@ macro_rules! append_value {
         .bind($exact)
         .execute(&mut *$tx)
         .await?;
-        // The current value, kept beside the history (migration 0004).
-        sqlx::query(
-            "INSERT INTO current_values (policy_id, indicator, year, role, change_id, text) VALUES ($1, $2, $3, $4, $5, $6) \
-             ON CONFLICT (policy_id, indicator, year, role) DO UPDATE SET change_id = excluded.change_id, text = excluded.text",
-        )
-        .bind($policy_id)
-        .bind($indicator)
-        .bind($year)
-        .bind($role)
-        .bind(change)
-        .bind($text)
-        .execute(&mut *$tx)
-        .await?;
-        // … and the indicator's row of current values (migration 0012).
-        let values = sqlx::query(
-            "SELECT year, role, text FROM current_values WHERE policy_id = $1 AND indicator = $2 ORDER BY year, role",
-        )
-        .bind($policy_id)
-        .bind($indicator)
-        .fetch_all(&mut *$tx)
-        .await?;
-        let mut lines: Vec<(i64, String, String)> = Vec::with_capacity(values.len());
-        for r in &values {
-            let text: Option<String> = r.try_get(2)?;
-            lines.push((crate::rows::int(r, 0)?, r.try_get(1)?, text.unwrap_or_default()));
-        }
-        let series = crate::rows::series_text(lines.iter().map(|(y, role, t)| (*y, role.as_str(), t.as_str())));
+        // … and the indicator's row of current values (migrations 0012, 0013), with this one set.
+        let before: Option<String> =
+            sqlx::query_scalar("SELECT series FROM current_series WHERE policy_id = $1 AND indicator = $2")
+                .bind($policy_id)
+                .bind($indicator)
+                .fetch_optional(&mut *$tx)
+                .await?;
+        let series =
+            crate::rows::series_with(before.as_deref().unwrap_or(""), i64::from($year), $role, $text).map_err(
+                |detail| StoreError::Corrupt { policy: String::new(), detail: format!("{}: {detail}", $indicator) },
+            )?;
         let indicator: &str = $indicator;
-        crate::write_series!(&mut *$tx, $policy_id, [(indicator, (!series.is_empty()).then_some(series))]);
+        crate::write_series!(&mut *$tx, $policy_id, [(indicator, Some(series))]);
         change
     }};
 }

@@ -361,7 +361,7 @@ impl PgStore {
 /// exact decimal in SQL: nothing for SQLite (TEXT), a cast for PostgreSQL (NUMERIC); `$lock` what
 /// locks the policy's row in a write (PostgreSQL).
 macro_rules! operations {
-    ($store:ty, $num:literal, $lock:literal) => {
+    ($store:ty, $db:ty, $num:literal, $lock:literal) => {
         impl $store {
             /// Loads a policy: one transaction that appends a change set with the revisions that
             /// differ from the current state, or nothing if there are none.
@@ -426,7 +426,7 @@ macro_rules! operations {
                 for chunk in diff.elements.chunks(500) {
                     let mut q = QueryBuilder::new("INSERT INTO element_revisions (change_id, policy_id, code, name, analysis, deleted) ");
                     q.push_values(chunk, |mut b, (code, e)| {
-                        b.push_bind(change).push_bind(policy_id).push_bind(code.clone());
+                        b.push_bind(change).push_bind(policy_id).push_bind(code.as_str());
                         match e {
                             Some(e) => b.push_bind(Some(e.name.clone())).push_bind(e.analysis.clone()).push_bind(0i64),
                             None => b.push_bind(None::<String>).push_bind(None::<String>).push_bind(1i64),
@@ -440,9 +440,9 @@ macro_rules! operations {
                          sentido, aggregation, standard, baseline_year, baseline_text, negative_values, deleted) ",
                     );
                     q.push_values(chunk, |mut b, (code, i)| {
-                        b.push_bind(change).push_bind(policy_id).push_bind(code.clone());
+                        b.push_bind(change).push_bind(policy_id).push_bind(code.as_str());
                         let deleted = i64::from(i.is_none());
-                        let i = i.clone().unwrap_or_default();
+                        let i = i.cloned().unwrap_or_default();
                         b.push_bind(i.name)
                             .push_bind(i.responsible)
                             .push_bind(i.indicator_type)
@@ -458,35 +458,12 @@ macro_rules! operations {
                     q.build().execute(&mut *tx).await?;
                 }
                 for chunk in diff.values.chunks(1000) {
-                    let mut q = QueryBuilder::new(
-                        "INSERT INTO value_revisions (change_id, policy_id, indicator, year, role, text, exact, deleted) ",
-                    );
-                    // Only the indicator, the text and the exact value are bound; the change, the
-                    // policy, the year, the role and the flag are integers and constants of ours,
-                    // written as literals (fewer arguments to encode: loads are bound-argument heavy).
-                    let head = format!("{change}, {policy_id}");
-                    q.push_values(chunk, |mut b, ((indicator, year, role), v)| {
-                        let role = if role == "target" { "'target'" } else { "'actual'" };
-                        b.push(&head).push_bind(indicator.as_str()).push(*year).push(role);
-                        match v {
-                            Some(v) => {
-                                b.push_bind(Some(v.text.as_str()));
-                                b.push_bind(v.exact.as_deref()).push_unseparated($num);
-                                b.push("0");
-                            }
-                            None => {
-                                b.push_bind(None::<&str>);
-                                b.push_bind(None::<&str>).push_unseparated($num);
-                                b.push("1");
-                            }
-                        }
-                    });
-                    q.build().execute(&mut *tx).await?;
+                    let (sql, args) = value_rows::<$db>(change, policy_id, chunk, $num)?;
+                    sqlx::query_with(sqlx::AssertSqlSafe(sql), args).execute(&mut *tx).await?;
                 }
                 if !diff.values.is_empty() {
-                    sqlx::query(CURRENT_FROM_CHANGE).bind(policy_id).bind(change).execute(&mut *tx).await?;
-                    sqlx::query(CURRENT_REMOVED_BY_CHANGE).bind(policy_id).bind(change).execute(&mut *tx).await?;
-                    let touched: std::collections::BTreeSet<&str> = diff.values.iter().map(|((i, _, _), _)| i.as_str()).collect();
+                    // The touched indicators' current values, a row each (migrations 0012, 0013).
+                    let touched: std::collections::BTreeSet<&str> = diff.values.iter().map(|(k, _)| k.0.as_str()).collect();
                     write_series!(&mut *tx, policy_id, rows::touched_series(&new, touched.into_iter()));
                 }
                 outcome.elements = diff.elements.iter().filter(|(_, e)| e.is_some()).count();
@@ -693,13 +670,11 @@ macro_rules! operations {
 macro_rules! read_state {
     ($conn:expr, $id:expr) => {{
         let mut state = read_structure!($conn, $id);
-        let values = sqlx::query(read::VALUES).bind($id).bind(i64::MAX).fetch_all(&mut *$conn).await?;
-        for r in values {
-            let key = (r.try_get(0)?, rows::int(&r, 1)?, r.try_get(2)?);
-            state.values.insert(
-                key,
-                rows::ValueRow { text: r.try_get::<Option<String>, _>(3)?.unwrap_or_default(), exact: None },
-            );
+        for r in sqlx::query(read::SERIES).bind($id).fetch_all(&mut *$conn).await? {
+            let indicator: &str = r.try_get(0)?;
+            state
+                .series(indicator, r.try_get(1)?)
+                .map_err(|detail| StoreError::Corrupt { policy: String::new(), detail })?;
         }
         state
     }};
@@ -751,19 +726,76 @@ macro_rules! write_series {
 }
 pub(crate) use write_series;
 
-/// After a change set's value revisions are written (`$1` the policy, `$2` the change): the current
-/// values they set…
-const CURRENT_FROM_CHANGE: &str = "INSERT INTO current_values (policy_id, indicator, year, role, change_id, text) \
-     SELECT policy_id, indicator, year, role, change_id, text FROM value_revisions \
-     WHERE policy_id = $1 AND change_id = $2 AND deleted = 0 \
-     ON CONFLICT (policy_id, indicator, year, role) DO UPDATE SET change_id = excluded.change_id, text = excluded.text";
-/// … and those they remove.
-const CURRENT_REMOVED_BY_CHANGE: &str = "DELETE FROM current_values WHERE policy_id = $1 AND EXISTS \
-     (SELECT 1 FROM value_revisions v WHERE v.policy_id = $1 AND v.change_id = $2 AND v.deleted = 1 \
-     AND v.indicator = current_values.indicator AND v.year = current_values.year AND v.role = current_values.role)";
+operations!(SqliteStore, sqlx::Sqlite, "", "");
+operations!(PgStore, sqlx::Postgres, "::numeric", " FOR UPDATE");
 
-operations!(SqliteStore, "", "");
-operations!(PgStore, "::numeric", " FOR UPDATE");
+/// A multi-row insert of a change set's value revisions (`rows`, at most a few thousand): its SQL
+/// and its arguments. Only what comes from the data is bound — the indicator, the text and the
+/// exact value —; the change, the policy, the year, the role and the flag are integers and
+/// constants of ours, written as literals (loads are bound-argument heavy). Where the database's
+/// placeholders are numbered (`$n`, PostgreSQL) an indicator is bound once for its run of rows and
+/// its placeholder repeated; SQLite's are not (`?`: a repeated number costs its parser a search of
+/// every earlier one), so there it is bound in each row. `num` is how a bound text becomes an
+/// exact decimal in SQL (see `operations!`).
+fn value_rows<DB: sqlx::Database>(
+    change: i64,
+    policy_id: i64,
+    rows: &[(&rows::ValueKey, Option<&rows::ValueRow>)],
+    num: &str,
+) -> Result<(String, DB::Arguments), StoreError>
+where
+    for<'t> &'t str: sqlx::Encode<'t, DB> + sqlx::Type<DB>,
+    for<'t> Option<&'t str>: sqlx::Encode<'t, DB> + sqlx::Type<DB>,
+{
+    use sqlx::Arguments;
+    let encode = |e| StoreError::Database(sqlx::Error::Encode(e));
+    let mut args = DB::Arguments::default();
+    let bind = |sql: &mut String, args: &mut DB::Arguments, value: Option<&str>| -> Result<(), StoreError> {
+        args.add(value).map_err(encode)?;
+        args.format_placeholder(sql).map_err(|e| StoreError::Database(sqlx::Error::Encode(Box::new(e))))
+    };
+    let mut int = itoa::Buffer::new();
+    let head = format!("({change}, {policy_id}, ");
+    let mut sql = String::with_capacity(100 + rows.len() * (head.len() + 40));
+    sql.push_str(
+        "INSERT INTO value_revisions (change_id, policy_id, indicator, year, role, text, exact, deleted) VALUES ",
+    );
+    // The last indicator bound, and its placeholder if it may be repeated.
+    let mut bound: Option<(&str, String)> = None;
+    for (k, ((code, year, role), v)) in rows.iter().enumerate() {
+        if k > 0 {
+            sql.push_str(", ");
+        }
+        sql.push_str(&head);
+        match &bound {
+            Some((c, placeholder)) if c == code => sql.push_str(placeholder),
+            _ => {
+                let at = sql.len();
+                bind(&mut sql, &mut args, Some(code.as_str()))?;
+                let placeholder = &sql[at..];
+                bound = placeholder.starts_with('$').then(|| (code.as_str(), placeholder.to_string()));
+            }
+        }
+        sql.push_str(", ");
+        sql.push_str(int.format(*year));
+        sql.push_str(if *role == "target" { ", 'target', " } else { ", 'actual', " });
+        match v {
+            Some(v) => {
+                bind(&mut sql, &mut args, Some(v.text.as_str()))?;
+                sql.push_str(", ");
+                bind(&mut sql, &mut args, v.exact.as_deref())?;
+                sql.push_str(num);
+                sql.push_str(", 0)");
+            }
+            None => {
+                sql.push_str("NULL, NULL");
+                sql.push_str(num);
+                sql.push_str(", 1)");
+            }
+        }
+    }
+    Ok((sql, args))
+}
 
 /// What a read hands each policy to ([`Store::read_policies_with`]).
 pub trait EachPolicy<T>: Fn(Policy) -> T + Send + Sync + 'static {}

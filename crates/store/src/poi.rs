@@ -187,6 +187,11 @@ impl PoiDiff {
     }
 }
 
+/// Changes as a [`PoiDiff`] keeps them (its own: `set_poi_months` makes one by hand).
+fn owned<K: Clone, V: Clone>(changes: Vec<(&K, Option<&V>)>) -> Vec<(K, Option<V>)> {
+    changes.into_iter().map(|(k, v)| (k.clone(), v.cloned())).collect()
+}
+
 /// A value as stored: exact, canonical (no trailing zeros).
 fn canonical(v: Decimal) -> String {
     v.normalize().to_string()
@@ -269,9 +274,9 @@ impl PoiState {
     fn diff(&self, new: &PoiState) -> PoiDiff {
         PoiDiff {
             meta: if self.meta == new.meta { None } else { new.meta.clone() },
-            aei: rows::changes(&self.aei, &new.aei),
-            activities: rows::changes(&self.activities, &new.activities),
-            months: rows::changes(&self.months, &new.months),
+            aei: owned(rows::changes(&self.aei, &new.aei)),
+            activities: owned(rows::changes(&self.activities, &new.activities)),
+            months: owned(rows::changes(&self.months, &new.months)),
         }
     }
 

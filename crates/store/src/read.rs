@@ -1,5 +1,5 @@
 //! Reading whole policies: the structure (the latest revision of each element and indicator) and
-//! the current values (`current_values`) as plain rows, decoded straight into the core's
+//! the current values (`current_series`, a row per indicator), decoded straight into the core's
 //! [`Policy`], several policies at once.
 //!
 //! SQLite is read through `rusqlite` on connections of its own, one per core: sqlx's SQLite
@@ -51,9 +51,6 @@ pub(crate) const ELEMENTS: &str =
 pub(crate) const INDICATORS: &str = "SELECT code, name, responsible, indicator_type, unit, sentido, aggregation, \
      standard, baseline_year, baseline_text, negative_values, deleted FROM indicator_revisions WHERE policy_id = $1 \
      ORDER BY code, change_id";
-/// A policy's current values: the targets of every year, the actuals up to `$2`.
-pub(crate) const VALUES: &str = "SELECT indicator, year, role, text FROM current_values \
-     WHERE policy_id = $1 AND (role = 'target' OR year <= $2)";
 /// A policy's current values, a row per indicator (migration 0012).
 pub(crate) const SERIES: &str = "SELECT indicator, series FROM current_series WHERE policy_id = $1";
 /// The policies that have metadata (were loaded), by code.

@@ -63,7 +63,7 @@ impl PartialEq for ValueRow {
 }
 
 /// `(indicator, year, "target" | "actual")`.
-pub type ValueKey = (String, i64, String);
+pub type ValueKey = (String, i64, &'static str);
 
 /// A policy's content as rows.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
@@ -74,28 +74,61 @@ pub struct State {
     pub values: BTreeMap<ValueKey, ValueRow>,
 }
 
-/// What differs: new content for changed keys, `None` for removed ones.
+/// What differs: new content for changed keys, `None` for removed ones, in the keys' order;
+/// borrowed from the two states compared.
 #[derive(Debug, Default)]
-pub struct Diff {
-    pub meta: Option<MetaRow>,
-    pub elements: Vec<(String, Option<ElementRow>)>,
-    pub indicators: Vec<(String, Option<IndicatorRow>)>,
-    pub values: Vec<(ValueKey, Option<ValueRow>)>,
+pub struct Diff<'a> {
+    pub meta: Option<&'a MetaRow>,
+    pub elements: Vec<(&'a String, Option<&'a ElementRow>)>,
+    pub indicators: Vec<(&'a String, Option<&'a IndicatorRow>)>,
+    pub values: Vec<(&'a ValueKey, Option<&'a ValueRow>)>,
 }
 
-impl Diff {
+impl Diff<'_> {
     pub fn is_empty(&self) -> bool {
         self.meta.is_none() && self.elements.is_empty() && self.indicators.is_empty() && self.values.is_empty()
     }
 }
 
-pub(crate) fn changes<K: Ord + Clone, V: PartialEq + Clone>(
-    old: &BTreeMap<K, V>,
-    new: &BTreeMap<K, V>,
-) -> Vec<(K, Option<V>)> {
-    let mut out: Vec<(K, Option<V>)> =
-        new.iter().filter(|(k, v)| old.get(*k) != Some(*v)).map(|(k, v)| (k.clone(), Some(v.clone()))).collect();
-    out.extend(old.keys().filter(|k| !new.contains_key(*k)).map(|k| (k.clone(), None)));
+/// The keys whose entry differs from `old` to `new`, in order: `new`'s entry, or `None` where
+/// `new` has none. Both maps are stepped through once, side by side.
+pub(crate) fn changes<'a, K: Ord, V: PartialEq>(
+    old: &'a BTreeMap<K, V>,
+    new: &'a BTreeMap<K, V>,
+) -> Vec<(&'a K, Option<&'a V>)> {
+    use std::cmp::Ordering;
+    let mut out = Vec::with_capacity(new.len());
+    let (mut old, mut new) = (old.iter().peekable(), new.iter().peekable());
+    loop {
+        match (old.peek(), new.peek()) {
+            (None, None) => break,
+            (Some(&(k, _)), None) => {
+                out.push((k, None));
+                old.next();
+            }
+            (None, Some(&(k, v))) => {
+                out.push((k, Some(v)));
+                new.next();
+            }
+            (Some(&(ko, vo)), Some(&(kn, vn))) => match ko.cmp(kn) {
+                Ordering::Less => {
+                    out.push((ko, None));
+                    old.next();
+                }
+                Ordering::Greater => {
+                    out.push((kn, Some(vn)));
+                    new.next();
+                }
+                Ordering::Equal => {
+                    if vo != vn {
+                        out.push((kn, Some(vn)));
+                    }
+                    old.next();
+                    new.next();
+                }
+            },
+        }
+    }
     out
 }
 
@@ -138,6 +171,8 @@ impl State {
             }),
             ..State::default()
         };
+        // Values gathered first and the map built from them at once (in bulk, from sorted keys).
+        let mut values = Vec::with_capacity(p.indicators.iter().map(|i| i.targets.len() + i.actuals.len()).sum());
         for o in &p.objectives {
             s.elements.insert(o.code.to_string(), ElementRow { name: o.name.clone(), analysis: o.analysis.clone() });
         }
@@ -168,51 +203,44 @@ impl State {
                     negative_values: i.negative_values.map(i64::from),
                 },
             );
-            for (role, map) in [("target", &i.targets), ("actual", &i.actuals)] {
+            let code = i.code.to_string();
+            for (role, map) in [("actual", &i.actuals), ("target", &i.targets)] {
                 for (y, c) in map {
-                    s.values.insert(
-                        (i.code.to_string(), i64::from(y.get()), role.to_string()),
+                    values.push((
+                        (code.clone(), i64::from(y.get()), role),
                         ValueRow { text: c.text().to_string(), exact: c.number().map(|d| d.to_string()) },
-                    );
+                    ));
                 }
             }
         }
+        values.sort_unstable_by(|(a, _), (b, _)| a.cmp(b));
+        s.values = BTreeMap::from_iter(values);
         s
     }
 
     /// What must be appended to go from `self` to `new`.
-    pub fn diff(&self, new: &State) -> Diff {
+    pub fn diff<'a>(&'a self, new: &'a State) -> Diff<'a> {
         Diff {
-            meta: new.meta.clone().filter(|m| self.meta.as_ref() != Some(m)),
+            meta: new.meta.as_ref().filter(|m| self.meta.as_ref() != Some(*m)),
             elements: changes(&self.elements, &new.elements),
             indicators: changes(&self.indicators, &new.indicators),
             values: changes(&self.values, &new.values),
         }
     }
 
-    /// The policy these rows describe (its code is kept apart, in `policies`), or why they do not
-    /// make one.
-    pub fn into_policy(mut self, policy_code: &str) -> Result<Policy, String> {
-        let values = std::mem::take(&mut self.values);
-        let mut building = self.into_building(policy_code, i64::MAX)?;
-        for ((i, y, r), v) in &values {
-            building.value(i, *y, r, &v.text)?;
+    /// An indicator's row of current values (a `current_series` text) as this state's values.
+    pub(crate) fn series(&mut self, indicator: &str, series: &str) -> Result<(), String> {
+        for line in (SeriesLines { rest: series }) {
+            let (y, role, text) = line.map_err(|e| format!("{indicator}: {e}"))?;
+            let role = match role {
+                "target" => "target",
+                "actual" => "actual",
+                other => return Err(format!("{indicator}: role {other}")),
+            };
+            let row = ValueRow { text: text.to_string(), exact: None };
+            self.values.insert((indicator.to_string(), y, role), row);
         }
-        building.finish()
-    }
-
-    /// The policy's structure from this state (its `values` are not used), ready to take its
-    /// values one row at a time ([`Building::value`]) as a query returns them; `actuals_up_to`,
-    /// the last year whose actuals will come, sizes each indicator's series once.
-    pub fn into_building(self, policy_code: &str, actuals_up_to: i64) -> Result<Building, String> {
-        let mut building = Building::new(self.meta.ok_or("no metadata")?, policy_code, actuals_up_to)?;
-        for (c, e) in self.elements {
-            building.element(&c, Some(e))?;
-        }
-        for (c, r) in &self.indicators {
-            building.indicator(c, Some(IndicatorFields::of(r)))?;
-        }
-        Ok(building)
+        Ok(())
     }
 }
 
@@ -233,22 +261,6 @@ pub(crate) struct IndicatorFields<'a> {
 }
 
 impl<'a> IndicatorFields<'a> {
-    fn of(r: &'a IndicatorRow) -> IndicatorFields<'a> {
-        let b = |s: &'a Option<String>| s.as_deref().map(Cow::Borrowed);
-        IndicatorFields {
-            name: b(&r.name),
-            responsible: b(&r.responsible),
-            indicator_type: b(&r.indicator_type),
-            unit: b(&r.unit),
-            sentido: b(&r.sentido),
-            aggregation: b(&r.aggregation),
-            standard: b(&r.standard),
-            baseline_year: r.baseline_year,
-            baseline_text: b(&r.baseline_text),
-            negative_values: r.negative_values,
-        }
-    }
-
     pub(crate) fn into_row(self) -> IndicatorRow {
         let o = |s: Option<Cow<'a, str>>| s.map(Cow::into_owned);
         IndicatorRow {
@@ -419,21 +431,6 @@ impl Building {
         Some(i)
     }
 
-    /// One current value: indicator, year, role (`target` or `actual`) and text as entered. A
-    /// value of an indicator the structure does not have (removed) is left out.
-    pub fn value(&mut self, indicator: &str, y: i64, role: &str, text: &str) -> Result<(), String> {
-        let Some(i) = self.locate(indicator) else { return Ok(()) };
-        let ind = &mut self.parts.indicators[i];
-        let cell = Cell::parse(text, ind.unit).map_err(|e| format!("{indicator}: {e}"))?;
-        let map = match role {
-            "target" => &mut ind.targets,
-            "actual" => &mut ind.actuals,
-            other => return Err(format!("{indicator}: role {other}")),
-        };
-        map.insert(year(y)?, cell);
-        Ok(())
-    }
-
     /// An indicator's row of current values (a `current_series` text): the targets of every year,
     /// the actuals up to `actuals_up_to`.
     pub fn series(&mut self, indicator: &str, series: &str, actuals_up_to: i64) -> Result<(), String> {
@@ -476,6 +473,19 @@ pub fn series_text<'a>(values: impl Iterator<Item = (i64, &'a str, &'a str)>) ->
         out.push_str(text);
     }
     out
+}
+
+/// An indicator's `current_series` text with one value set: the line of `year` and `role`
+/// replaced, or added in its place (by year, then role), the others as they were.
+pub fn series_with(series: &str, year: i64, role: &str, text: &str) -> Result<String, String> {
+    let mut values = (SeriesLines { rest: series }).collect::<Result<Vec<_>, String>>()?;
+    if let Some(v) = values.iter_mut().find(|(y, r, _)| (*y, *r) == (year, role)) {
+        v.2 = text;
+    } else {
+        let at = values.iter().position(|(y, r, _)| (*y, *r) > (year, role)).unwrap_or(values.len());
+        values.insert(at, (year, role, text));
+    }
+    Ok(series_text(values.into_iter()))
 }
 
 /// The values of a `current_series` text: `(year, role, text)`, or what is not a line of it.
@@ -556,12 +566,12 @@ fn series_line(line: &str) -> Option<(i64, &str, &str)> {
 pub fn touched_series<'a>(state: &'a State, touched: impl Iterator<Item = &'a str>) -> Vec<(&'a str, Option<String>)> {
     touched
         .map(|indicator| {
-            let from = (indicator.to_string(), i64::MIN, String::new());
+            let from = (indicator.to_string(), i64::MIN, "");
             let values = state
                 .values
                 .range(from..)
                 .take_while(|((i, _, _), _)| i == indicator)
-                .map(|((_, y, role), v)| (*y, role.as_str(), v.text.as_str()));
+                .map(|((_, y, role), v)| (*y, *role, v.text.as_str()));
             let text = series_text(values);
             (indicator, (!text.is_empty()).then_some(text))
         })
@@ -593,5 +603,24 @@ mod series_tests {
         for bad in ["2024", "2024 actual", " actual 3", "2024actual 3", "-2024 actual 3", "20244444444 actual 3"] {
             assert_eq!(series_values(bad).next(), Some(Err(format!("current_series: «{bad}»"))), "{bad}");
         }
+    }
+
+    #[test]
+    fn a_value_set_in_a_series_takes_its_place() {
+        let series = "2021 actual 12.5\n2021 target ND\n2024 target 30";
+        assert_eq!(
+            series_with(series, 2021, "target", "40").as_deref(),
+            Ok("2021 actual 12.5\n2021 target 40\n2024 target 30")
+        );
+        assert_eq!(
+            series_with(series, 2022, "actual", "7").as_deref(),
+            Ok("2021 actual 12.5\n2021 target ND\n2022 actual 7\n2024 target 30")
+        );
+        assert_eq!(
+            series_with(series, 2024, "actual", "").as_deref(),
+            Ok("2021 actual 12.5\n2021 target ND\n2024 actual \n2024 target 30")
+        );
+        assert_eq!(series_with("", 2030, "target", "1").as_deref(), Ok("2030 target 1"));
+        assert_eq!(series_with("2021 actual", 2030, "target", "1"), Err("current_series: «2021 actual»".to_string()));
     }
 }

@@ -40,5 +40,5 @@ fn both_schemas_create_the_same_tables() {
         names
     };
     assert_eq!(tables("sqlite"), tables("postgres"));
-    assert_eq!(tables("sqlite").len(), 32);
+    assert_eq!(tables("sqlite").len(), 31);
 }

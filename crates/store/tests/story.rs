@@ -149,9 +149,26 @@ async fn story_on_sqlite() {
     assert_eq!(store.integrity_check().await.expect("check"), "ok");
 }
 
-/// The current values kept with every write are what migration 0004 derives from the whole
-/// history: after loads that add, change and remove values, rebuilding the table from
-/// `value_revisions` gives the same rows.
+/// What the history says each indicator's current values are: the latest revision of each
+/// indicator-year-role that does not remove it, as `current_series` writes them (a line
+/// `year role text` each, by year and role).
+const SERIES_FROM_HISTORY: &str = "SELECT policy_id, indicator, group_concat(line, char(10)) FROM ( \
+       SELECT policy_id, indicator, year || ' ' || role || ' ' || COALESCE(text, '') AS line FROM ( \
+         SELECT *, ROW_NUMBER() OVER (PARTITION BY policy_id, indicator, year, role ORDER BY change_id DESC) AS rn \
+         FROM value_revisions) \
+       WHERE rn = 1 AND deleted = 0 ORDER BY policy_id, indicator, year, role) \
+     GROUP BY policy_id, indicator ORDER BY 1, 2";
+
+async fn kept_series(pool: &sqlx::SqlitePool) -> Vec<(i64, String, String)> {
+    sqlx::query_as("SELECT policy_id, indicator, series FROM current_series ORDER BY 1, 2")
+        .fetch_all(pool)
+        .await
+        .expect("series")
+}
+
+/// The current values kept with every write (`current_series`, a row per indicator) are what the
+/// whole history says: after loads that add, change and remove values, and a value written by
+/// the application beside them.
 #[tokio::test]
 async fn current_values_are_what_the_history_says() {
     let dir = tempfile::tempdir().expect("tempdir");
@@ -183,47 +200,76 @@ async fn current_values_are_what_the_history_says() {
     assert_eq!(changed.targets.get(&y(2024)).map(|c| c.text()), Some("77.5"), "read through current_series");
     store.close().await;
     let pool = sqlx::SqlitePool::connect(&format!("sqlite://{}", path.display())).await.expect("connect");
-    let rows = || async {
-        sqlx::query_as::<_, (i64, String, i64, String, i64, Option<String>)>(
-            "SELECT policy_id, indicator, year, role, change_id, text FROM current_values ORDER BY 1, 2, 3, 4",
-        )
-        .fetch_all(&pool)
-        .await
-        .expect("rows")
-    };
-    let kept = rows().await;
+    let kept = kept_series(&pool).await;
+    assert_eq!(kept.len(), example.indicators().len());
     let cells: usize = example.indicators().iter().map(|i| i.targets.len() + i.actuals.len()).sum();
     let added = usize::from(!example.indicators()[3].targets.contains_key(&y(2024)));
-    assert_eq!(kept.len(), cells + added);
-    // Each indicator's row of current values (migration 0012) is what its backfill derives from
-    // current_values.
-    let series = || async {
-        sqlx::query_as::<_, (i64, String, String)>(
-            "SELECT policy_id, indicator, series FROM current_series ORDER BY 1, 2",
+    assert_eq!(kept.iter().map(|(_, _, s)| s.lines().count()).sum::<usize>(), cells + added);
+    let derived: Vec<(i64, String, String)> =
+        sqlx::query_as(SERIES_FROM_HISTORY).fetch_all(&pool).await.expect("history");
+    assert_eq!(derived, kept);
+    let later: i64 = sqlx::query_scalar("SELECT count(*) FROM value_revisions WHERE change_id > 1")
+        .fetch_one(&pool)
+        .await
+        .expect("count");
+    assert!(later >= 3, "the values changed later come from later changes ({later})");
+}
+
+/// A database of the schema before migration 0013 (the first twelve migrations, values loaded)
+/// is brought up to date with its history and its current values unchanged: `value_revisions`
+/// rebuilt without rowid with the same rows, `current_values` gone, the policy read the same.
+#[tokio::test]
+async fn migration_0013_keeps_every_revision() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let path = dir.path().join("avance.db");
+    let old = dir.path().join("migrations");
+    std::fs::create_dir(&old).expect("dir");
+    let all = Path::new(env!("CARGO_MANIFEST_DIR")).join("migrations/sqlite");
+    let mut files: Vec<_> = std::fs::read_dir(&all).expect("migrations").map(|e| e.expect("entry").path()).collect();
+    files.sort();
+    for f in files.iter().filter(|f| f.file_name().and_then(|n| n.to_str()).is_some_and(|n| n < "0013")) {
+        std::fs::copy(f, old.join(f.file_name().expect("name"))).expect("copy");
+    }
+    let store = SqliteStore::open(&path).await.expect("open");
+    let pool = sqlx::SqlitePool::connect(&format!("sqlite://{}", path.display())).await.expect("connect");
+    sqlx::migrate::Migrator::new(old.as_path()).await.expect("migrator").run(&pool).await.expect("up to 0012");
+    let example = example();
+    let store = Store::Sqlite(store);
+    for (policy, reason) in [(&example, "carga"), (&corrected(&example), "corrección")] {
+        store.load(policy, "ogpp@produce", reason).await.expect("load");
+    }
+    let revisions = || async {
+        sqlx::query_as::<_, (i64, i64, String, i64, String, Option<String>, Option<String>, i64)>(
+            "SELECT change_id, policy_id, indicator, year, role, text, exact, deleted FROM value_revisions ORDER BY 2, 3, 4, 5, 1",
         )
         .fetch_all(&pool)
         .await
-        .expect("series")
+        .expect("revisions")
     };
-    let kept_series = series().await;
-    assert_eq!(kept_series.len(), example.indicators().len());
-    let m12 = std::fs::read_to_string(
-        Path::new(env!("CARGO_MANIFEST_DIR")).join("migrations/sqlite/0012_current_series.sql"),
+    let before = revisions().await;
+    let series = kept_series(&pool).await;
+    let policy = store.policy("PNDI").await.expect("read");
+    assert!(before.len() > 100, "{} revisions", before.len());
+    store.migrate().await.expect("0013");
+    assert_eq!(revisions().await, before);
+    assert_eq!(kept_series(&pool).await, series);
+    assert_eq!(store.policy("PNDI").await.expect("read"), policy);
+    let schema: String = sqlx::query_scalar("SELECT sql FROM sqlite_master WHERE name = 'value_revisions'")
+        .fetch_one(&pool)
+        .await
+        .expect("schema");
+    assert!(schema.ends_with("WITHOUT ROWID"), "{schema}");
+    let gone: i64 = sqlx::query_scalar(
+        "SELECT count(*) FROM sqlite_master WHERE name IN ('current_values', 'value_revisions_before_0013')",
     )
-    .expect("migration");
-    sqlx::query("DELETE FROM current_series").execute(&pool).await.expect("delete");
-    let backfill12 = &m12[m12.find("INSERT INTO current_series").expect("the backfill")..];
-    sqlx::raw_sql(sqlx::AssertSqlSafe(backfill12.to_string())).execute(&pool).await.expect("backfill");
-    assert_eq!(series().await, kept_series);
-    assert!(kept.iter().any(|r| r.4 > 1), "the values changed later come from later changes");
-    let migration = std::fs::read_to_string(
-        Path::new(env!("CARGO_MANIFEST_DIR")).join("migrations/sqlite/0004_current_values.sql"),
-    )
-    .expect("migration");
-    let backfill = &migration[migration.find("INSERT INTO current_values").expect("the backfill")..];
-    sqlx::query("DELETE FROM current_values").execute(&pool).await.expect("delete");
-    sqlx::raw_sql(sqlx::AssertSqlSafe(backfill.to_string())).execute(&pool).await.expect("backfill");
-    assert_eq!(rows().await, kept);
+    .fetch_one(&pool)
+    .await
+    .expect("tables");
+    assert_eq!(gone, 0);
+    // A load after the migration appends to the rebuilt history.
+    store.load(&example, "ogpp@produce", "vuelta").await.expect("load");
+    assert!(revisions().await.len() > before.len());
+    assert_eq!(store.policy("PNDI").await.expect("read").as_ref(), Some(&example));
 }
 
 /// The PostgreSQL of this machine (CI starts it): `AVANCE_TEST_PG`, or the local trust-auth server.
