@@ -5,8 +5,8 @@
 
 One row per value: policy, indicator, unit, sentido, aggregation, standard, year, role (target or
 actual), text (as entered: `10,256`, `12.34%`, `ND`). Only the values avance would read: the
-latest revision of each indicator, not deleted, and its current values. Not timed: this is the
-planner's spreadsheet export, made once.
+latest revision of each indicator, not deleted, and its current values (`current_series`: a line
+`year role text` per value). Not timed: this is the planner's spreadsheet export, made once.
 """
 import csv
 import sqlite3
@@ -18,12 +18,12 @@ WITH ind AS (
            ROW_NUMBER() OVER (PARTITION BY policy_id, code ORDER BY change_id DESC) AS rn
     FROM indicator_revisions
 )
-SELECT p.code, v.indicator, ind.unit, COALESCE(ind.sentido, ''), COALESCE(ind.aggregation, ''),
-       COALESCE(ind.standard, ''), v.year, v.role, v.text
-FROM current_values v
-JOIN policies p ON p.id = v.policy_id
-JOIN ind ON ind.policy_id = v.policy_id AND ind.code = v.indicator AND ind.rn = 1 AND ind.deleted = 0
-ORDER BY v.policy_id, v.indicator, v.year, v.role
+SELECT p.code, s.indicator, ind.unit, COALESCE(ind.sentido, ''), COALESCE(ind.aggregation, ''),
+       COALESCE(ind.standard, ''), s.series
+FROM current_series s
+JOIN policies p ON p.id = s.policy_id
+JOIN ind ON ind.policy_id = s.policy_id AND ind.code = s.indicator AND ind.rn = 1 AND ind.deleted = 0
+ORDER BY s.policy_id, s.indicator
 """
 
 
@@ -36,9 +36,11 @@ def main() -> None:
         w = csv.writer(f)
         w.writerow(["policy", "indicator", "unit", "sentido", "aggregation", "standard", "year", "role", "text"])
         n = 0
-        for row in con.execute(QUERY):
-            w.writerow(row)
-            n += 1
+        for *indicator, series in con.execute(QUERY):
+            for line in series.split("\n"):
+                year, role, text = line.split(" ", 2)
+                w.writerow([*indicator, year, role, text])
+                n += 1
     print(f"{n} valores escritos en {out}", file=sys.stderr)
 
 
