@@ -272,6 +272,66 @@ async fn migration_0013_keeps_every_revision() {
     assert_eq!(store.policy("PNDI").await.expect("read").as_ref(), Some(&example));
 }
 
+/// Every target of one indicator changed at once, each by a writer of its own: each change reads
+/// the indicator's row of current values, sets its line and writes the row back, so a writer
+/// that did not wait for the one before would lose its line. All of them are there afterwards,
+/// and the history has one revision per change.
+async fn one_indicator_written_at_once(store: Store) {
+    let example = example();
+    store.load(&example, "ogpp@produce", "carga").await.expect("load");
+    let indicator = example.indicators()[3].code.to_string();
+    let years: Vec<u16> = example.meta().years.iter().map(|y| y.get()).collect();
+    let mut writers = tokio::task::JoinSet::new();
+    for &year in &years {
+        let (store, indicator) = (store.clone(), indicator.clone());
+        writers.spawn(async move {
+            let (text, at) = (format!("{year}.5"), avance_store::app::now());
+            let change = avance_store::app::TargetChange {
+                policy: "PNDI",
+                indicator: &indicator,
+                year: i64::from(year),
+                text: &text,
+                exact: Some(&text),
+                reason: "meta ajustada",
+                by: "dgde",
+                at: &at,
+            };
+            let audit = avance_store::app::NewAudit::new(&at, "dgde", avance_core::access::Event::ChangeTarget);
+            store.change_target(&change, &audit).await
+        });
+    }
+    while let Some(done) = writers.join_next().await {
+        done.expect("writer").expect("target changed");
+    }
+    let read = store.policy("PNDI").await.expect("read").expect("policy");
+    let changed = read.indicators().iter().find(|i| i.code.to_string() == indicator).expect("indicator");
+    let targets: Vec<(u16, String)> = changed.targets.iter().map(|(y, c)| (y.get(), c.text().to_string())).collect();
+    assert_eq!(targets, years.iter().map(|y| (*y, format!("{y}.5"))).collect::<Vec<_>>());
+    assert_eq!(changed.actuals, example.indicators()[3].actuals, "the actuals untouched");
+    let history = store.history(&indicator, Some("PNDI")).await.expect("history");
+    let changes: std::collections::BTreeSet<i64> = history
+        .iter()
+        .filter(|r| r.field == "target" && r.text.as_deref().is_some_and(|t| t.ends_with(".5")))
+        .map(|r| r.change)
+        .collect();
+    assert_eq!(changes.len(), years.len(), "one change per writer");
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+async fn one_indicator_written_at_once_on_sqlite() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let store = SqliteStore::open(&dir.path().join("avance.db")).await.expect("open");
+    store.migrate().await.expect("migrate");
+    one_indicator_written_at_once(Store::Sqlite(store)).await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+async fn one_indicator_written_at_once_on_postgres() {
+    let (store, schema) = pg_schema("at_once").await;
+    one_indicator_written_at_once(Store::Postgres(store.clone())).await;
+    store.execute_raw(&format!("DROP SCHEMA {schema} CASCADE")).await.expect("drop");
+}
+
 /// The PostgreSQL of this machine (CI starts it): `AVANCE_TEST_PG`, or the local trust-auth server.
 pub fn pg_url() -> String {
     std::env::var("AVANCE_TEST_PG").unwrap_or_else(|_| "postgres://postgres@127.0.0.1:5432/test".into())
