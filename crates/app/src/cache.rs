@@ -6,7 +6,7 @@
 use std::collections::{BTreeMap, HashMap};
 use std::sync::{Arc, Mutex, RwLock};
 
-use avance_core::compute::{PolicyResult, compute};
+use avance_core::compute::{PolicyResult, Summary, compute};
 use avance_core::model::{Policy, Year};
 use avance_store::{Store, StoreError, Values};
 use bytes::Bytes;
@@ -21,6 +21,8 @@ pub struct Loaded {
     pub version: i64,
     pub policies: BTreeMap<String, Arc<Policy>>,
     results: Mutex<HashMap<(String, Year), Arc<PolicyResult>>>,
+    /// What the overview shows of each policy-year: a few numbers, not every indicator's result.
+    summaries: Mutex<HashMap<(String, Year), Summary>>,
     pages: Mutex<HashMap<String, Bytes>>,
 }
 
@@ -37,28 +39,29 @@ impl Loaded {
         Some(r)
     }
 
-    /// The figures of every policy of `codes` for `year` (those not in this version are left
-    /// out), in that order; the ones not computed yet are computed together, on every core.
-    pub fn results(&self, codes: &[&str], year: Year) -> Vec<(Arc<Policy>, Arc<PolicyResult>)> {
+    /// The summary of every policy of `codes` for `year` (those not in this version are left
+    /// out), in that order; the ones not worked out yet are summed up together, on every core,
+    /// without keeping each indicator's result ([`avance_core::compute::summarize`]).
+    pub fn summaries(&self, codes: &[&str], year: Year) -> Vec<(Arc<Policy>, Summary)> {
         let found: Vec<(&str, &Arc<Policy>)> =
             codes.iter().filter_map(|c| self.policies.get(*c).map(|p| (*c, p))).collect();
         let missing: Vec<&Policy> = {
-            let results = self.results.lock().unwrap_or_else(|e| e.into_inner());
+            let summaries = self.summaries.lock().unwrap_or_else(|e| e.into_inner());
             found
                 .iter()
-                .filter(|(c, _)| !results.contains_key(&(c.to_string(), year)))
+                .filter(|(c, _)| !summaries.contains_key(&(c.to_string(), year)))
                 .map(|(_, p)| p.as_ref())
                 .collect()
         };
         if !missing.is_empty() {
-            let computed = avance_core::compute::compute_all(&missing, year);
-            let mut results = self.results.lock().unwrap_or_else(|e| e.into_inner());
-            for (p, r) in missing.iter().zip(computed) {
-                results.entry((p.meta().code.clone(), year)).or_insert_with(|| Arc::new(r));
+            let summed = avance_core::compute::on_every_core(&missing, |p| avance_core::compute::summarize(p, year));
+            let mut summaries = self.summaries.lock().unwrap_or_else(|e| e.into_inner());
+            for (p, s) in missing.iter().zip(summed) {
+                summaries.entry((p.meta().code.clone(), year)).or_insert(s);
             }
         }
-        let results = self.results.lock().unwrap_or_else(|e| e.into_inner());
-        found.into_iter().filter_map(|(c, p)| Some((p.clone(), results.get(&(c.to_string(), year))?.clone()))).collect()
+        let summaries = self.summaries.lock().unwrap_or_else(|e| e.into_inner());
+        found.into_iter().filter_map(|(c, p)| Some((p.clone(), *summaries.get(&(c.to_string(), year))?))).collect()
     }
 
     /// A page kept by a face (the web application keeps the pages of visitors who are not logged
@@ -167,19 +170,27 @@ impl Cache {
         for p in read {
             policies.insert(p.meta().code.clone(), Arc::new(p));
         }
-        let kept: HashMap<(String, Year), Arc<PolicyResult>> = current
-            .results
-            .lock()
-            .unwrap_or_else(|e| e.into_inner())
-            .iter()
-            .filter(|((code, _), _)| !changed.contains(code))
-            .map(|(k, v)| (k.clone(), v.clone()))
-            .collect();
-        let loaded = Arc::new(Loaded { version, policies, results: Mutex::new(kept), pages: Mutex::default() });
+        let loaded = Arc::new(Loaded {
+            version,
+            policies,
+            results: Mutex::new(unchanged(&current.results, &changed)),
+            summaries: Mutex::new(unchanged(&current.summaries, &changed)),
+            pages: Mutex::default(),
+        });
         *self.current.write().unwrap_or_else(|e| e.into_inner()) = loaded.clone();
         self.reloads.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
         let micros = u64::try_from(started.elapsed().as_micros()).unwrap_or(u64::MAX);
         self.reload_micros.fetch_add(micros, std::sync::atomic::Ordering::Relaxed);
         Ok(loaded)
     }
+}
+
+/// What was worked out for the policies not in `changed`, kept for the next version.
+fn unchanged<V: Clone>(map: &Mutex<HashMap<(String, Year), V>>, changed: &[String]) -> HashMap<(String, Year), V> {
+    map.lock()
+        .unwrap_or_else(|e| e.into_inner())
+        .iter()
+        .filter(|((code, _), _)| !changed.contains(code))
+        .map(|(k, v)| (k.clone(), v.clone()))
+        .collect()
 }

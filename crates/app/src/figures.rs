@@ -6,7 +6,7 @@ use std::sync::Arc;
 use avance_core::Decimal;
 use avance_core::access::{Action, Resource, Status, can};
 use avance_core::band::Band;
-use avance_core::compute::{IndicatorResult, PolicyResult};
+use avance_core::compute::{IndicatorResult, PolicyResult, Summary};
 use avance_core::model::{Indicator, Policy, Year};
 use avance_store::Revision;
 use avance_store::app::Submission;
@@ -29,7 +29,8 @@ pub struct OverviewView {
     pub loaded: Arc<Loaded>,
     /// The year shown: the one asked for, else the latest any policy covers up to this one.
     pub year: Option<Year>,
-    pub items: Vec<(Arc<Policy>, Arc<PolicyResult>)>,
+    /// Each policy with what its year sums up to (índice, counts, alerts).
+    pub items: Vec<(Arc<Policy>, Summary)>,
 }
 
 /// A policy-year's figures, and what the actor may do there.
@@ -48,8 +49,9 @@ impl OverviewView {
     /// of `items`, by each policy's profile.
     pub fn outlooks(&self) -> Vec<avance_core::progress::OutlookCounts> {
         // The policy's counts alone (no assessment kept per indicator), the policies on every core.
-        avance_core::compute::on_every_core(&self.items, |(p, r)| {
-            avance_core::progress::count_policy(p, r.year, &r.profile)
+        let Some(year) = self.year else { return Vec::new() };
+        avance_core::compute::on_every_core(&self.items, |(p, _)| {
+            avance_core::progress::count_policy(p, year, p.profile())
         })
     }
 }
@@ -141,7 +143,7 @@ impl App {
                     })
                     .map(|p| p.meta().code.as_str())
                     .collect();
-                loaded.results(&codes, y)
+                loaded.summaries(&codes, y)
             }
             None => Vec::new(),
         };

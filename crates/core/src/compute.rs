@@ -90,20 +90,34 @@ impl PolicyResult {
     }
 }
 
-/// What a policy's year sums up to: its índice de gestión and its counts per level, the very
-/// figures of its [`PolicyResult`] (what a portfolio shows of each policy).
+/// What a policy's year sums up to: its índice de gestión, its counts per level and how many
+/// alerts it raises, the very figures of its [`PolicyResult`] (what a portfolio or an overview
+/// shows of each policy).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct Summary {
     pub index: Option<Decimal>,
     pub index_band: Band,
     pub counts: LevelCounts,
+    /// The number of the result's alerts.
+    pub alerts: usize,
 }
 
 impl PolicyResult {
-    /// The result's índice and counts.
+    /// The result's índice, counts and number of alerts.
     pub fn summary(&self) -> Summary {
-        Summary { index: self.index, index_band: self.index_band, counts: self.counts }
+        Summary { index: self.index, index_band: self.index_band, counts: self.counts, alerts: self.alerts.len() }
     }
+}
+
+/// Where an alert is raised, as [`Prepared::each_alert`] walks the structure (positions in the
+/// policy's lists).
+enum AlertAt<'a> {
+    /// An objective's alert of `kind`; `indicators`, its objective indicators.
+    Objective { objective: usize, kind: AlertKind, indicators: &'a Range<usize> },
+    /// An indicator's alerts: its signal's, if any, and one per data-quality issue.
+    Indicator(usize),
+    /// A service's alert of `kind` (some of its `indicators` have that signal).
+    Service { service: usize, kind: AlertKind, indicators: &'a Range<usize> },
 }
 
 /// A policy's [`Summary`] for `year` with its own rule profile, without building each
@@ -216,33 +230,35 @@ impl<'p> Prepared<'p> {
 
     /// The figures computed with integers only, or why they could not be.
     pub fn compute_fixed(&self, year: Year) -> Result<PolicyResult, Unsettled> {
-        self.compute_in::<Fixed, true>(year)
+        Ok(self.compute_in::<Fixed, true>(year)?.0)
     }
 
     /// The figures computed with `rust_decimal`'s decimals only: the reference the integers are
     /// checked against, and what [`Prepared::compute`] falls back to.
     pub fn compute_decimal(&self, year: Year) -> PolicyResult {
-        let Ok(result) = self.compute_in::<Decimals, true>(year);
+        let Ok((result, _)) = self.compute_in::<Decimals, true>(year);
         result
     }
 
     /// What a policy's year sums up to ([`Summary`]): computed as [`Prepared::compute`] computes
     /// it (the same operations, so the integers refuse it exactly when they refuse the whole
     /// result, and the same figures come out), without keeping each indicator's evaluation, the
-    /// objectives' and services' lists or the alerts (what a portfolio needs of each policy).
+    /// objectives' and services' lists or the alerts, only counting them (what a portfolio or an
+    /// overview needs of each policy).
     pub fn summary(&self, year: Year) -> Summary {
-        match self.compute_in::<Fixed, false>(year) {
-            Ok(c) => c.summary(),
+        let (c, alerts) = match self.compute_in::<Fixed, false>(year) {
+            Ok(c) => c,
             Err(_) => {
                 let Ok(c) = self.compute_in::<Decimals, false>(year);
-                c.summary()
+                c
             }
-        }
+        };
+        Summary { alerts, ..c.summary() }
     }
 
-    /// The figures in arithmetic `A`; with `FULL`, every result and alert, otherwise only the
-    /// summary's figures (the lists are left empty).
-    fn compute_in<A: Arithmetic, const FULL: bool>(&self, year: Year) -> Result<PolicyResult, A::Refusal> {
+    /// The figures in arithmetic `A` and the number of alerts; with `FULL`, every result and
+    /// alert, otherwise only the summary's figures (the lists are left empty).
+    fn compute_in<A: Arithmetic, const FULL: bool>(&self, year: Year) -> Result<(PolicyResult, usize), A::Refusal> {
         let (policy, profile) = (self.policy, self.profile);
         let d = profile.decimals;
         let judge = |figure: Option<A::Figure>| -> Result<_, A::Refusal> {
@@ -251,8 +267,10 @@ impl<'p> Prepared<'p> {
         let kept = if FULL { self.facts.len() } else { 0 };
         let mut indicators = Vec::with_capacity(kept);
         let mut figures = Vec::with_capacity(self.facts.len());
-        // Each indicator's first alert (bajo, sin información or atípico), if any.
-        let mut signals = Vec::with_capacity(kept);
+        // Each indicator's first alert (bajo, sin información or atípico), if any, and (for a
+        // summary, which keeps no evaluation) how many data-quality issues it has.
+        let mut signals = Vec::with_capacity(self.facts.len());
+        let mut issues = Vec::with_capacity(self.facts.len() - kept);
         let mut counts = LevelCounts::default();
         for (ind, facts) in policy.indicators().iter().zip(&self.facts) {
             let (evaluation, figure) = evaluate_in::<A, _>(ind, facts, year, profile)?;
@@ -262,14 +280,16 @@ impl<'p> Prepared<'p> {
                 _ => counts.service_indicators.add(judgement.band),
             }
             figures.push(figure);
+            signals.push(match judgement.band {
+                Band::Nd => Some(AlertKind::SinInformacion),
+                Band::Bajo => Some(AlertKind::BajoAvance),
+                _ if judgement.atypical => Some(AlertKind::AvanceAtipico),
+                _ => None,
+            });
             if FULL {
-                signals.push(match judgement.band {
-                    Band::Nd => Some(AlertKind::SinInformacion),
-                    Band::Bajo => Some(AlertKind::BajoAvance),
-                    _ if judgement.atypical => Some(AlertKind::AvanceAtipico),
-                    _ => None,
-                });
                 indicators.push(IndicatorResult { code: ind.code.clone(), evaluation, band: judgement.band });
+            } else {
+                issues.push(evaluation.quality.len());
             }
         }
 
@@ -284,6 +304,7 @@ impl<'p> Prepared<'p> {
         let settle = |figure: Option<A::Figure>| figure.map(A::settle).transpose();
 
         let mut objective_figures = Vec::with_capacity(self.objective_indicators.len());
+        let mut objective_states = Vec::with_capacity(self.objective_indicators.len());
         let mut objectives = Vec::with_capacity(if FULL { self.objective_indicators.len() } else { 0 });
         for (o, range) in policy.objectives().iter().zip(&self.objective_indicators) {
             let figure = capped_mean(&mut figures[range.clone()].iter().flatten().copied())?;
@@ -292,6 +313,7 @@ impl<'p> Prepared<'p> {
             // same arithmetic for a summary as for the whole result.
             let (avance, band) = (settle(figure)?, judge(figure)?.band);
             counts.objectives.add(band);
+            objective_states.push((avance.is_some(), band));
             if FULL {
                 objectives.push(ObjectiveResult { code: o.code.clone(), avance, band, indicators: codes(range) });
             }
@@ -307,8 +329,21 @@ impl<'p> Prepared<'p> {
         }
 
         let index = capped_mean(&mut objective_figures.iter().flatten().copied())?;
-        let alerts = if FULL { self.alerts(&indicators, &signals, &objectives) } else { Vec::new() };
-        Ok(PolicyResult {
+        let (alerts, alert_count) = if FULL {
+            let alerts = self.alerts(&indicators, &signals, &objectives, &objective_states);
+            let n = alerts.len();
+            (alerts, n)
+        } else {
+            let mut n = 0;
+            self.each_alert(&signals, &objective_states, |at| {
+                n += match at {
+                    AlertAt::Indicator(i) => usize::from(signals[i].is_some()) + issues[i],
+                    AlertAt::Objective { .. } | AlertAt::Service { .. } => 1,
+                }
+            });
+            (Vec::new(), n)
+        };
+        let result = PolicyResult {
             year,
             profile: profile.clone(),
             indicators,
@@ -318,63 +353,77 @@ impl<'p> Prepared<'p> {
             index_band: judge(index)?.band,
             counts,
             alerts,
-        })
+        };
+        Ok((result, alert_count))
     }
 
-    /// In the order of the structure: each objective's alert and its indicators' alerts, then
-    /// each of its services' alerts and their indicators'.
+    /// Where alerts are raised, in the order of the structure: each objective's alert and its
+    /// indicators', then each of its services' alerts and their indicators'. `signals`, each
+    /// indicator's first alert; `objectives`, whether each objective has an avance, and its band.
+    /// The rules of which alerts there are live here, once: the full list ([`Prepared::alerts`])
+    /// and a summary's count both walk them.
+    fn each_alert(&self, signals: &[Option<AlertKind>], objectives: &[(bool, Band)], mut at: impl FnMut(AlertAt<'_>)) {
+        for (o, (iops, services)) in self.objective_indicators.iter().zip(&self.objective_services).enumerate() {
+            match objectives[o] {
+                (true, Band::Bajo) => {
+                    at(AlertAt::Objective { objective: o, kind: AlertKind::BajoAvance, indicators: iops })
+                }
+                (true, _) => {}
+                (false, _) => {
+                    at(AlertAt::Objective { objective: o, kind: AlertKind::SinInformacion, indicators: iops })
+                }
+            }
+            iops.clone().for_each(|i| at(AlertAt::Indicator(i)));
+            for s in services.clone() {
+                let isss = &self.service_indicators[s];
+                for kind in [AlertKind::BajoAvance, AlertKind::SinInformacion, AlertKind::AvanceAtipico] {
+                    if isss.clone().any(|i| signals[i] == Some(kind)) {
+                        at(AlertAt::Service { service: s, kind, indicators: isss });
+                    }
+                }
+                isss.clone().for_each(|i| at(AlertAt::Indicator(i)));
+            }
+        }
+    }
+
+    /// Every alert, as [`Prepared::each_alert`] raises them.
     fn alerts(
         &self,
         indicators: &[IndicatorResult],
         signals: &[Option<AlertKind>],
         objectives: &[ObjectiveResult],
+        states: &[(bool, Band)],
     ) -> Vec<Alert> {
         let with_signal = |range: &Range<usize>, kind: AlertKind| -> Vec<Code> {
             range.clone().filter(|&i| signals[i] == Some(kind)).map(|i| indicators[i].code.clone()).collect()
         };
         let mut out = Vec::new();
-        let indicator_alerts = |out: &mut Vec<Alert>, range: &Range<usize>| {
-            for i in range.clone() {
-                indicator_alerts(out, &indicators[i], signals[i]);
-            }
-        };
-        for ((o, iops), services) in objectives.iter().zip(&self.objective_indicators).zip(&self.objective_services) {
-            match o.avance {
-                Some(a) if o.band == Band::Bajo => out.push(Alert {
+        self.each_alert(signals, states, |at| match at {
+            AlertAt::Objective { objective, kind, indicators: iops } => {
+                let o = &objectives[objective];
+                out.push(Alert {
                     level: AlertLevel::Objective,
                     code: o.code.clone(),
-                    kind: AlertKind::BajoAvance,
-                    indicators: with_signal(iops, AlertKind::BajoAvance),
-                    detail: AlertDetail::Avance(a),
-                }),
-                Some(_) => {}
-                None => out.push(Alert {
-                    level: AlertLevel::Objective,
-                    code: o.code.clone(),
-                    kind: AlertKind::SinInformacion,
-                    indicators: with_signal(iops, AlertKind::SinInformacion),
-                    detail: AlertDetail::ObjectiveNd,
-                }),
+                    kind,
+                    indicators: with_signal(iops, kind),
+                    detail: match o.avance {
+                        Some(a) => AlertDetail::Avance(a),
+                        None => AlertDetail::ObjectiveNd,
+                    },
+                });
             }
-            indicator_alerts(&mut out, iops);
-
-            for s in services.clone() {
-                let isss = &self.service_indicators[s];
-                for kind in [AlertKind::BajoAvance, AlertKind::SinInformacion, AlertKind::AvanceAtipico] {
-                    let with = with_signal(isss, kind);
-                    if !with.is_empty() {
-                        out.push(Alert {
-                            level: AlertLevel::Service,
-                            code: self.policy.services()[s].code.clone(),
-                            kind,
-                            detail: AlertDetail::Group { with: with.len(), of: isss.len() },
-                            indicators: with,
-                        });
-                    }
-                }
-                indicator_alerts(&mut out, isss);
+            AlertAt::Indicator(i) => indicator_alerts(&mut out, &indicators[i], signals[i]),
+            AlertAt::Service { service, kind, indicators: isss } => {
+                let with = with_signal(isss, kind);
+                out.push(Alert {
+                    level: AlertLevel::Service,
+                    code: self.policy.services()[service].code.clone(),
+                    kind,
+                    detail: AlertDetail::Group { with: with.len(), of: isss.len() },
+                    indicators: with,
+                });
             }
-        }
+        });
         out
     }
 }

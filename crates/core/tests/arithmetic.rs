@@ -283,6 +283,7 @@ fn whole_policies_give_the_same_figures_means_and_alerts_in_both_arithmetics() {
     let profiles = profiles();
     let mut rng = Lcg::new(7);
     let (mut fixed, mut total, mut close, mut range) = (0, 0, 0, 0);
+    let mut alert_kinds = std::collections::BTreeSet::new();
     for number in 0..3_000 {
         let profile = &profiles[number % profiles.len()];
         let policy = policy(&mut rng, number, profile, number % 4 != 0);
@@ -301,9 +302,15 @@ fn whole_policies_give_the_same_figures_means_and_alerts_in_both_arithmetics() {
             assert_eq!(view(&prepared.compute(year)), view(&decimal));
             // What a portfolio keeps of each policy, computed without the rest: the very figures
             // (unrounded too, so by the same arithmetic).
-            assert_eq!(prepared.summary(year), prepared.compute(year).summary(), "policy {number}, {year}");
+            let full = prepared.compute(year);
+            assert_eq!(prepared.summary(year), full.summary(), "policy {number}, {year}");
+            for a in &full.alerts {
+                alert_kinds.insert(format!("{:?} {:?}", a.level, a.kind));
+            }
         }
     }
+    // The alerts a summary counts without making them: every level and kind was met.
+    assert_eq!(alert_kinds.len(), 9, "{alert_kinds:?}");
     // A quarter of the policies draw huge values on purpose (the integers hand those over); the
     // integers must carry most of the others for this test to mean anything.
     eprintln!("{fixed} of {total} policy-years by the integers; refused: {close} close, {range} out of range");

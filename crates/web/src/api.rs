@@ -332,7 +332,7 @@ async fn policies(State(state): State<AppState>, c: Caller, Query(q): Query<Year
                 ministry: format!("{} {}", m.ministry.code, m.ministry.name),
                 policy_type: m.policy_type.id().to_string(),
                 year: year.get(),
-                index: figure(r.index, r.profile.decimals),
+                index: figure(r.index, p.profile().decimals),
                 band: r.index_band.id(),
                 objectives: (&r.counts.objectives).into(),
                 objective_indicators: (&r.counts.objective_indicators).into(),

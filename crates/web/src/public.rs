@@ -9,7 +9,7 @@ use avance_core::Decimal;
 use avance_core::avance::{NdReason, Tipo2};
 use avance_core::band::Band;
 use avance_core::code::CodeKind;
-use avance_core::compute::{LevelCounts, PolicyResult};
+use avance_core::compute::{LevelCounts, Summary};
 use avance_core::lang::Lang;
 use avance_core::model::{Direction, Policy, Year};
 use avance_core::number::format_display;
@@ -178,10 +178,10 @@ fn choices(values: impl IntoIterator<Item = (String, String)>, selected: &str) -
 }
 
 /// Index chart: each policy's índice as a horizontal bar coloured by its band.
-fn index_chart(items: &[(Arc<Policy>, Arc<PolicyResult>)], lang: Lang) -> String {
+fn index_chart(items: &[(Arc<Policy>, Summary)], lang: Lang) -> String {
     let rows: Vec<(String, Option<Decimal>, Band)> =
         items.iter().map(|(p, r)| (p.meta().code.clone(), r.index, r.index_band)).collect();
-    let profile = items.first().map_or_else(RuleProfile::ceplan_pn_v1, |(_, r)| r.profile.clone());
+    let profile = items.first().map_or_else(RuleProfile::ceplan_pn_v1, |(p, _)| p.profile().clone());
     svg::bars_described(
         lang.pick("Índice de gestión por política", "Management index by policy"),
         &rows,
@@ -219,7 +219,7 @@ pub async fn overview(State(state): State<AppState>, v: Viewer, Query(q): Query<
         .zip(&outlooks)
         .map(|((p, r), o)| {
             let m = p.meta();
-            let d = r.profile.decimals;
+            let d = p.profile().decimals;
             let obj = &r.counts.objectives;
             let ind = {
                 let mut c = r.counts.objective_indicators;
@@ -237,7 +237,7 @@ pub async fn overview(State(state): State<AppState>, v: Viewer, Query(q): Query<
                 band_label: labels::band(r.index_band, l),
                 objectives: format!("{} / {} / {} / {}", obj.bajo, obj.intermedio, obj.alto, obj.nd),
                 indicators: format!("{} / {} / {} / {}", ind.bajo, ind.intermedio, ind.alto, ind.nd),
-                alerts: r.alerts.len(),
+                alerts: r.alerts,
                 on_track: o.share_on_track().map_or_else(|| "—".to_string(), |x| format!("{:.1}%", x * 100.0)),
                 on_track_value: o.share_on_track(),
             }

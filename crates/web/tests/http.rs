@@ -1411,7 +1411,7 @@ async fn health_and_readiness() {
     assert_eq!(cold.status, StatusCode::SERVICE_UNAVAILABLE);
     let body = cold.json();
     assert_eq!(body["problems"], serde_json::json!(["Las cifras aún no se calcularon."]));
-    assert_eq!(body["schema"], serde_json::json!({ "applied": 12, "expected": 12 }));
+    assert_eq!(body["schema"], serde_json::json!({ "applied": 13, "expected": 13 }));
     state.warm().await.unwrap();
     let ready = c.get("/listo").await;
     assert_eq!(ready.status, StatusCode::OK, "{}", ready.text());
@@ -1428,13 +1428,13 @@ async fn health_and_readiness() {
     let mut c = Client::new(&pg);
     assert_eq!(c.get("/listo").await.status, StatusCode::OK);
     let admin = avance_app::store::PgStore::open(&common::pg_url(), None).await.unwrap();
-    admin.execute_raw(&format!("DELETE FROM {schema}._sqlx_migrations WHERE version = 12")).await.unwrap();
+    admin.execute_raw(&format!("DELETE FROM {schema}._sqlx_migrations WHERE version = 13")).await.unwrap();
     let behind = c.get("/listo").await;
     assert_eq!(behind.status, StatusCode::SERVICE_UNAVAILABLE);
     assert_eq!(
         behind.json()["problems"],
         serde_json::json!([
-            "El esquema de la base de datos está en la versión 11 y este programa espera la 12: aplique las migraciones (avance db init)."
+            "El esquema de la base de datos está en la versión 12 y este programa espera la 13: aplique las migraciones (avance db init)."
         ])
     );
     pg_state.app.close().await;
