@@ -560,18 +560,23 @@ macro_rules! operations {
             /// Every revision of an indicator's metadata and values, oldest first, in every policy
             /// that has it (or only in `policy`).
             pub async fn history(&self, indicator: &str, policy: Option<&str>) -> Result<Vec<Revision>, StoreError> {
+                // The revisions are found through their primary key, policy by policy (the
+                // policy, or every policy, then the indicator): the key leads with the policy, so
+                // looking the indicator up alone would scan the whole history (1.8 s at 20
+                // million values).
                 let rows = sqlx::query(
                     "SELECT p.code, c.id, CAST(c.at AS TEXT), c.author, c.reason, h.field, h.year, h.text, h.deleted, h.rn FROM ( \
                        SELECT policy_id, change_id, 'metadata' AS field, CAST(NULL AS INTEGER) AS year, \
                               name || ' · ' || COALESCE(sentido, '') AS text, deleted, \
                               ROW_NUMBER() OVER (PARTITION BY policy_id ORDER BY change_id) AS rn \
-                       FROM indicator_revisions WHERE code = $1 \
+                       FROM indicator_revisions \
+                       WHERE policy_id IN (SELECT id FROM policies WHERE $2 = '' OR code = $2) AND code = $1 \
                        UNION ALL \
                        SELECT policy_id, change_id, role, year, text, deleted, \
                               ROW_NUMBER() OVER (PARTITION BY policy_id, year, role ORDER BY change_id) \
-                       FROM value_revisions WHERE indicator = $1 \
+                       FROM value_revisions \
+                       WHERE policy_id IN (SELECT id FROM policies WHERE $2 = '' OR code = $2) AND indicator = $1 \
                      ) h JOIN changes c ON c.id = h.change_id JOIN policies p ON p.id = h.policy_id \
-                     WHERE $2 = '' OR p.code = $2 \
                      ORDER BY p.code, c.id, CASE h.field WHEN 'metadata' THEN 0 WHEN 'target' THEN 1 ELSE 2 END, h.year",
                 )
                 .bind(indicator)

@@ -332,6 +332,44 @@ async fn one_indicator_written_at_once_on_postgres() {
     store.execute_raw(&format!("DROP SCHEMA {schema} CASCADE")).await.expect("drop");
 }
 
+/// An indicator's history in one policy, or in every policy that has an indicator of that code:
+/// two policies with the same codes, each its own revisions.
+async fn history_of_one_policy_or_all(store: Store) {
+    let example = example();
+    let mut other = corrected(&example).into_parts();
+    other.meta.code = "PNDX".to_string();
+    let other = Policy::new(other).expect("policy");
+    store.load(&example, "ogpp@produce", "carga").await.expect("load");
+    store.load(&other, "ogpp@otro", "otra").await.expect("load");
+    store.load(&corrected(&example), "dgde@produce", "corrección").await.expect("load");
+    let all = store.history("ISS.01.01.01.02", None).await.expect("history");
+    let one = store.history("ISS.01.01.01.02", Some("PNDI")).await.expect("history");
+    let of = |code: &str| all.iter().filter(|r| r.policy == code).cloned().collect::<Vec<_>>();
+    assert!(!one.is_empty() && one.iter().all(|r| r.policy == "PNDI"));
+    assert_eq!(one, of("PNDI"));
+    assert_eq!(store.history("ISS.01.01.01.02", Some("PNDX")).await.expect("history"), of("PNDX"));
+    assert!(of("PNDX").iter().all(|r| r.author == "ogpp@otro"), "{all:?}");
+    assert_eq!(all.len(), one.len() + of("PNDX").len());
+    assert!(one.iter().any(|r| r.author == "dgde@produce" && !r.first), "the correction, after the first report");
+    assert_eq!(store.history("ISS.01.01.01.02", Some("NADA")).await.expect("history"), []);
+    assert_eq!(store.history("ISS.99.99.99.99", None).await.expect("history"), []);
+}
+
+#[tokio::test]
+async fn history_of_one_policy_or_all_on_sqlite() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let store = SqliteStore::open(&dir.path().join("avance.db")).await.expect("open");
+    store.migrate().await.expect("migrate");
+    history_of_one_policy_or_all(Store::Sqlite(store)).await;
+}
+
+#[tokio::test]
+async fn history_of_one_policy_or_all_on_postgres() {
+    let (store, schema) = pg_schema("history").await;
+    history_of_one_policy_or_all(Store::Postgres(store.clone())).await;
+    store.execute_raw(&format!("DROP SCHEMA {schema} CASCADE")).await.expect("drop");
+}
+
 /// The PostgreSQL of this machine (CI starts it): `AVANCE_TEST_PG`, or the local trust-auth server.
 pub fn pg_url() -> String {
     std::env::var("AVANCE_TEST_PG").unwrap_or_else(|_| "postgres://postgres@127.0.0.1:5432/test".into())
