@@ -319,17 +319,13 @@ async fn one_indicator_written_at_once(store: Store) {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 4)]
 async fn one_indicator_written_at_once_on_sqlite() {
-    let dir = tempfile::tempdir().expect("tempdir");
-    let store = SqliteStore::open(&dir.path().join("avance.db")).await.expect("open");
-    store.migrate().await.expect("migrate");
-    one_indicator_written_at_once(Store::Sqlite(store)).await;
+    let (_dir, store) = fresh_sqlite().await;
+    one_indicator_written_at_once(store).await;
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 4)]
 async fn one_indicator_written_at_once_on_postgres() {
-    let (store, schema) = pg_schema("at_once").await;
-    one_indicator_written_at_once(Store::Postgres(store.clone())).await;
-    store.execute_raw(&format!("DROP SCHEMA {schema} CASCADE")).await.expect("drop");
+    on_postgres("at_once", one_indicator_written_at_once).await;
 }
 
 /// An indicator's history in one policy, or in every policy that has an indicator of that code:
@@ -357,16 +353,27 @@ async fn history_of_one_policy_or_all(store: Store) {
 
 #[tokio::test]
 async fn history_of_one_policy_or_all_on_sqlite() {
-    let dir = tempfile::tempdir().expect("tempdir");
-    let store = SqliteStore::open(&dir.path().join("avance.db")).await.expect("open");
-    store.migrate().await.expect("migrate");
-    history_of_one_policy_or_all(Store::Sqlite(store)).await;
+    let (_dir, store) = fresh_sqlite().await;
+    history_of_one_policy_or_all(store).await;
 }
 
 #[tokio::test]
 async fn history_of_one_policy_or_all_on_postgres() {
-    let (store, schema) = pg_schema("history").await;
-    history_of_one_policy_or_all(Store::Postgres(store.clone())).await;
+    on_postgres("history", history_of_one_policy_or_all).await;
+}
+
+/// A store on a fresh SQLite file, migrated (the file lives as long as the directory).
+async fn fresh_sqlite() -> (tempfile::TempDir, Store) {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let store = SqliteStore::open(&dir.path().join("avance.db")).await.expect("open");
+    store.migrate().await.expect("migrate");
+    (dir, Store::Sqlite(store))
+}
+
+/// Runs `test` on a fresh PostgreSQL schema of its own (`name`), then drops the schema.
+async fn on_postgres<F: std::future::Future<Output = ()>>(name: &str, test: impl FnOnce(Store) -> F) {
+    let (store, schema) = pg_schema(name).await;
+    test(Store::Postgres(store.clone())).await;
     store.execute_raw(&format!("DROP SCHEMA {schema} CASCADE")).await.expect("drop");
 }
 
@@ -440,15 +447,11 @@ async fn portfolio_reads(store: Store) {
 
 #[tokio::test]
 async fn portfolio_reads_on_sqlite() {
-    let dir = tempfile::tempdir().expect("tempdir");
-    let store = SqliteStore::open(&dir.path().join("avance.db")).await.expect("open");
-    store.migrate().await.expect("migrate");
-    portfolio_reads(Store::Sqlite(store)).await;
+    let (_dir, store) = fresh_sqlite().await;
+    portfolio_reads(store).await;
 }
 
 #[tokio::test]
 async fn portfolio_reads_on_postgres() {
-    let (store, schema) = pg_schema("portfolio").await;
-    portfolio_reads(Store::Postgres(store.clone())).await;
-    store.execute_raw(&format!("DROP SCHEMA {schema} CASCADE")).await.expect("drop");
+    on_postgres("portfolio", portfolio_reads).await;
 }
