@@ -479,26 +479,6 @@ macro_rules! operations {
                 Ok(outcome)
             }
 
-            /// The current state of a policy, `None` if it was never loaded.
-            pub async fn policy(&self, code: &str) -> Result<Option<Policy>, StoreError> {
-                Ok(self.read_policies_with(Some(&[code.to_string()]), Values::All, |p| p).await?.pop())
-            }
-
-            /// [`Store::read_policies_with`] on this database: the policies of `codes` found, then
-            /// read as this database reads them (`read_loaded`).
-            pub async fn read_policies_with<T: Send + 'static>(
-                &self,
-                codes: Option<&[String]>,
-                values: Values,
-                each: impl EachPolicy<T>,
-            ) -> Result<Vec<T>, StoreError> {
-                let wanted = self.loaded(codes).await?;
-                if wanted.is_empty() {
-                    return Ok(Vec::new());
-                }
-                self.read_loaded(wanted, values, each).await
-            }
-
             /// The policies that were loaded, as `(id, code)` by code: all, or those of `codes`.
             async fn loaded(&self, codes: Option<&[String]>) -> Result<Vec<(i64, String)>, StoreError> {
                 let rows = sqlx::query(read::LOADED).fetch_all(&self.pool).await?;
@@ -1010,8 +990,9 @@ impl Store {
     ) -> Result<LoadOutcome, StoreError> {
         dispatch!(write self, s => s.load_audited(policy, author, reason, audit).await)
     }
+    /// The current state of a policy, `None` if it was never loaded.
     pub async fn policy(&self, code: &str) -> Result<Option<Policy>, StoreError> {
-        dispatch!(self, s => s.policy(code).await)
+        Ok(self.read_policies_with(Some(&[code.to_string()]), Values::All, |p| p).await?.pop())
     }
     pub async fn policies(&self) -> Result<Vec<PolicySummary>, StoreError> {
         dispatch!(self, s => s.policies().await)
@@ -1034,7 +1015,13 @@ impl Store {
         values: Values,
         each: impl EachPolicy<T>,
     ) -> Result<Vec<T>, StoreError> {
-        dispatch!(self, s => s.read_policies_with(codes, values, each).await)
+        // The loaded policies of `codes` found (an empty list answered at once), then read as
+        // each database reads them (`read_loaded`).
+        let wanted = dispatch!(self, s => s.loaded(codes).await)?;
+        if wanted.is_empty() {
+            return Ok(Vec::new());
+        }
+        dispatch!(self, s => s.read_loaded(wanted, values, each).await)
     }
     pub async fn history(&self, indicator: &str, policy: Option<&str>) -> Result<Vec<Revision>, StoreError> {
         dispatch!(self, s => s.history(indicator, policy).await)

@@ -10,6 +10,23 @@ use avance_core::value::{Cell, Unit};
 use avance_import::dataset;
 use avance_store::{NewSnapshot, PgStore, SqliteStore, Store, content_hash};
 
+/// Tells `$test` against both databases, as two tests: on a fresh SQLite file, and on a fresh
+/// PostgreSQL schema of its own (`$schema`); tokio's test attribute arguments may follow.
+macro_rules! on_both_databases {
+    ($test:ident, $on_sqlite:ident, $on_postgres:ident, $schema:literal $(, $($flavor:tt)*)?) => {
+        #[tokio::test$(($($flavor)*))?]
+        async fn $on_sqlite() {
+            let (_dir, store) = fresh_sqlite().await;
+            $test(store).await;
+        }
+
+        #[tokio::test$(($($flavor)*))?]
+        async fn $on_postgres() {
+            on_postgres($schema, $test).await;
+        }
+    };
+}
+
 fn example() -> Policy {
     dataset::read(&Path::new(env!("CARGO_MANIFEST_DIR")).join("../../examples/pndi-2024")).expect("example")
 }
@@ -317,16 +334,14 @@ async fn one_indicator_written_at_once(store: Store) {
     assert_eq!(changes.len(), years.len(), "one change per writer");
 }
 
-#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
-async fn one_indicator_written_at_once_on_sqlite() {
-    let (_dir, store) = fresh_sqlite().await;
-    one_indicator_written_at_once(store).await;
-}
-
-#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
-async fn one_indicator_written_at_once_on_postgres() {
-    on_postgres("at_once", one_indicator_written_at_once).await;
-}
+on_both_databases!(
+    one_indicator_written_at_once,
+    one_indicator_written_at_once_on_sqlite,
+    one_indicator_written_at_once_on_postgres,
+    "at_once",
+    flavor = "multi_thread",
+    worker_threads = 4
+);
 
 /// An indicator's history in one policy, or in every policy that has an indicator of that code:
 /// two policies with the same codes, each its own revisions.
@@ -351,16 +366,12 @@ async fn history_of_one_policy_or_all(store: Store) {
     assert_eq!(store.history("ISS.99.99.99.99", None).await.expect("history"), []);
 }
 
-#[tokio::test]
-async fn history_of_one_policy_or_all_on_sqlite() {
-    let (_dir, store) = fresh_sqlite().await;
-    history_of_one_policy_or_all(store).await;
-}
-
-#[tokio::test]
-async fn history_of_one_policy_or_all_on_postgres() {
-    on_postgres("history", history_of_one_policy_or_all).await;
-}
+on_both_databases!(
+    history_of_one_policy_or_all,
+    history_of_one_policy_or_all_on_sqlite,
+    history_of_one_policy_or_all_on_postgres,
+    "history"
+);
 
 /// A store on a fresh SQLite file, migrated (the file lives as long as the directory).
 async fn fresh_sqlite() -> (tempfile::TempDir, Store) {
@@ -445,13 +456,4 @@ async fn portfolio_reads(store: Store) {
     assert!(store.read_policies(Some(&[]), Values::All).await.expect("read").is_empty());
 }
 
-#[tokio::test]
-async fn portfolio_reads_on_sqlite() {
-    let (_dir, store) = fresh_sqlite().await;
-    portfolio_reads(store).await;
-}
-
-#[tokio::test]
-async fn portfolio_reads_on_postgres() {
-    on_postgres("portfolio", portfolio_reads).await;
-}
+on_both_databases!(portfolio_reads, portfolio_reads_on_sqlite, portfolio_reads_on_postgres, "portfolio");
