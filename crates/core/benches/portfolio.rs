@@ -136,13 +136,16 @@ fn arithmetic_only_ten_years_integers(bencher: divan::Bencher, policies: usize) 
     bencher.bench(|| {
         each_indicator_year(divan::black_box(&policies), |lb, le, vo| {
             if let (Some(le), Some(vo)) = (le, vo) {
+                // The integers read mantissas on one scale (a lane holds them so).
+                let scale = le.scale().max(vo.scale()).max(lb.map_or(0, |b| b.scale()));
+                let m = |x: Decimal| x.mantissa() * 10i128.pow(scale - x.scale());
                 if !le.is_zero()
-                    && let Ok(a) = Fixed::percent(vo, le)
+                    && let Ok(a) = Fixed::percent(m(vo), m(le))
                 {
                     let _ = divan::black_box((Fixed::displayed(a, 1), Fixed::settle(a)));
                 }
                 if let Some(lb) = lb.filter(|lb| *lb != le) {
-                    let _ = divan::black_box(Fixed::percent_of_change(vo, lb, le).and_then(Fixed::settle));
+                    let _ = divan::black_box(Fixed::percent_of_change(m(vo), m(lb), m(le)).and_then(Fixed::settle));
                 }
             }
         })

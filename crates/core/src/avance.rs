@@ -2,7 +2,7 @@
 
 use rust_decimal::Decimal;
 
-use crate::exact::{Arithmetic, Decimals, Fixed};
+use crate::exact::{Arithmetic, Decimals, Fixed, Number};
 use crate::model::{Aggregation, Direction, Indicator, Sense, Standard, Year};
 use crate::profile::{AccumulationReading, DescendingFormula, RuleProfile, SenseInference, ZeroDivision};
 use crate::value::Cell;
@@ -70,8 +70,8 @@ pub enum QualityIssue {
 
 /// Avance Tipo 2 (progress relative to the baseline).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Tipo2 {
-    Value(Decimal),
+pub enum Tipo2<T = Decimal> {
+    Value(T),
     Nd,
     /// Not defined for `no_definido` indicators.
     NotApplicable,
@@ -137,6 +137,191 @@ fn number_at(map: &crate::model::Series, year: Year) -> Option<Decimal> {
     map.get(&year).and_then(Cell::number)
 }
 
+/// An indicator's numbers as an arithmetic reads them: its decimals ([`Cells`]), or its
+/// integers ([`Lane`]).
+pub(crate) trait Numbers {
+    type Value: Number;
+    fn target(&self, year: Year) -> Option<Self::Value>;
+    fn actual(&self, year: Year) -> Option<Self::Value>;
+    fn baseline(&self) -> Option<Self::Value>;
+    /// The years up to `year`, included, that have a target, in order.
+    fn target_years(&self, up_to: Year) -> impl Iterator<Item = Year>;
+}
+
+/// An indicator's numbers as its decimals, looked up in its series.
+#[derive(Debug, Clone, Copy)]
+pub(crate) struct Cells<'a> {
+    baseline: Option<Decimal>,
+    targets: &'a crate::model::Series,
+    actuals: &'a crate::model::Series,
+}
+
+impl<'a> Cells<'a> {
+    pub(crate) fn of<C>(ind: &'a Indicator<C>) -> Cells<'a> {
+        Cells {
+            baseline: ind.baseline.as_ref().and_then(|b| b.value.number()),
+            targets: &ind.targets,
+            actuals: &ind.actuals,
+        }
+    }
+}
+
+impl Numbers for Cells<'_> {
+    type Value = Decimal;
+    fn target(&self, year: Year) -> Option<Decimal> {
+        number_at(self.targets, year)
+    }
+    fn actual(&self, year: Year) -> Option<Decimal> {
+        number_at(self.actuals, year)
+    }
+    fn baseline(&self) -> Option<Decimal> {
+        self.baseline
+    }
+    fn target_years(&self, up_to: Year) -> impl Iterator<Item = Year> {
+        self.targets
+            .iter()
+            .take_while(move |(y, _)| **y <= up_to)
+            .filter(|(_, c)| c.number().is_some())
+            .map(|(y, _)| *y)
+    }
+}
+
+/// No number in a lane's cell (no value for the year, or ND). Never a lane's number: those
+/// are below [`LANE_LIMIT`] in magnitude.
+const NONE: i128 = i128::MIN;
+/// Lanes hold numbers below 10³⁰ in magnitude: sums of a lane's years stay far inside `i128`.
+const LANE_LIMIT: i128 = 10i128.pow(30);
+
+/// The numbers of a list of indicators as integers, for [`Fixed`]: each indicator's baseline,
+/// targets and actuals as mantissas on one scale of its own (the largest of its numbers'), year
+/// by year, so that a year's value is read by its position, with no search and no decimal. An
+/// indicator whose numbers do not fit has no lane, and its policy-year is computed with decimals.
+#[derive(Debug, Clone, Default)]
+pub(crate) struct Lanes {
+    /// The first year of every lane.
+    first: u16,
+    /// Years per lane.
+    width: usize,
+    /// Per indicator, `1 + 2 × width` cells: its baseline, its targets, its actuals.
+    cells: Vec<i128>,
+    /// Per indicator, whether its numbers fit.
+    fits: Vec<bool>,
+}
+
+impl Lanes {
+    pub(crate) fn new<C>(indicators: &[Indicator<C>]) -> Lanes {
+        let years = || indicators.iter().flat_map(|i| i.targets.keys().chain(i.actuals.keys())).map(|y| y.get());
+        let (Some(first), Some(last)) = (years().min(), years().max()) else {
+            return Lanes { fits: vec![true; indicators.len()], ..Lanes::default() };
+        };
+        let width = usize::from(last - first) + 1;
+        let stride = 1 + 2 * width;
+        let mut cells = vec![NONE; stride * indicators.len()];
+        let mut fits = Vec::with_capacity(indicators.len());
+        for (ind, lane) in indicators.iter().zip(cells.chunks_exact_mut(stride)) {
+            fits.push(Lanes::fill(ind, first, width, lane).is_some());
+        }
+        Lanes { first, width, cells, fits }
+    }
+
+    /// Writes the indicator's numbers into its lane; `None` if one does not fit.
+    fn fill<C>(ind: &Indicator<C>, first: u16, width: usize, lane: &mut [i128]) -> Option<()> {
+        let baseline = ind.baseline.as_ref().and_then(|b| b.value.number());
+        let numbers =
+            || baseline.into_iter().chain(ind.targets.values().chain(ind.actuals.values()).filter_map(Cell::number));
+        let scale = numbers().map(|x| x.scale()).max().unwrap_or(0);
+        let on_scale = |x: Decimal| -> Option<i128> {
+            let m = x.mantissa().checked_mul(10i128.checked_pow(scale - x.scale())?)?;
+            (m.abs() < LANE_LIMIT).then_some(m)
+        };
+        if let Some(b) = baseline {
+            lane[0] = on_scale(b)?;
+        }
+        for (offset, series) in [(1, &ind.targets), (1 + width, &ind.actuals)] {
+            for (y, c) in series {
+                if let Some(x) = c.number() {
+                    lane[offset + usize::from(y.get() - first)] = on_scale(x)?;
+                }
+            }
+        }
+        Some(())
+    }
+
+    /// The `i`-th indicator's lane, if its numbers fit.
+    pub(crate) fn lane(&self, i: usize) -> Option<Lane<'_>> {
+        if !self.fits.get(i).copied().unwrap_or(false) {
+            return None;
+        }
+        let stride = 1 + 2 * self.width;
+        let cells = self.cells.get(i * stride..(i + 1) * stride).unwrap_or(&[]);
+        let (baseline, years) = cells.split_first().map_or((NONE, cells), |(b, rest)| (*b, rest));
+        let (targets, actuals) = years.split_at(self.width.min(years.len()));
+        Some(Lane { first: self.first, baseline, targets, actuals })
+    }
+}
+
+/// One indicator's numbers as integers on its scale ([`Lanes`]).
+#[derive(Debug, Clone, Copy)]
+pub(crate) struct Lane<'a> {
+    first: u16,
+    baseline: i128,
+    targets: &'a [i128],
+    actuals: &'a [i128],
+}
+
+impl Lane<'_> {
+    fn at(&self, cells: &[i128], year: Year) -> Option<i128> {
+        let i = usize::from(year.get().checked_sub(self.first)?);
+        cells.get(i).copied().filter(|x| *x != NONE)
+    }
+}
+
+impl Numbers for Lane<'_> {
+    type Value = i128;
+    fn target(&self, year: Year) -> Option<i128> {
+        self.at(self.targets, year)
+    }
+    fn actual(&self, year: Year) -> Option<i128> {
+        self.at(self.actuals, year)
+    }
+    fn baseline(&self) -> Option<i128> {
+        Some(self.baseline).filter(|x| *x != NONE)
+    }
+    fn target_years(&self, up_to: Year) -> impl Iterator<Item = Year> {
+        let first = self.first;
+        let n = match up_to.get().checked_sub(first) {
+            Some(k) => (usize::from(k) + 1).min(self.targets.len()),
+            None => 0,
+        };
+        self.targets[..n]
+            .iter()
+            .enumerate()
+            .filter(|(_, x)| **x != NONE)
+            .filter_map(move |(i, _)| Year::new(first + i as u16).ok())
+    }
+}
+
+/// The numbers an arithmetic reads an indicator's figures from: [`Decimals`] its series'
+/// decimals, [`Fixed`] its lane (and refuses an indicator without one).
+pub(crate) trait Reads: Arithmetic {
+    type Source<'a>: Numbers<Value = Self::Value>;
+    fn source<'a, C>(ind: &'a Indicator<C>, lane: Option<Lane<'a>>) -> Result<Self::Source<'a>, Self::Refusal>;
+}
+
+impl Reads for Decimals {
+    type Source<'a> = Cells<'a>;
+    fn source<'a, C>(ind: &'a Indicator<C>, _: Option<Lane<'a>>) -> Result<Cells<'a>, std::convert::Infallible> {
+        Ok(Cells::of(ind))
+    }
+}
+
+impl Reads for Fixed {
+    type Source<'a> = Lane<'a>;
+    fn source<'a, C>(_: &'a Indicator<C>, lane: Option<Lane<'a>>) -> Result<Lane<'a>, crate::exact::Unsettled> {
+        lane.ok_or(crate::exact::Unsettled::OutOfRange)
+    }
+}
+
 /// What an indicator's figures need of its whole series, whatever the year: the direction it is
 /// computed with and the series' data-quality problems. Worked out once per indicator, so that
 /// computing many years does not scan the series again for each.
@@ -146,7 +331,7 @@ pub struct SeriesFacts {
     /// The sense inferred, or a declared sense that the targets contradict.
     sense_issue: Option<QualityIssue>,
     /// Shares above 100%: the baseline's, then the targets' and the actuals' by year.
-    over_100: Vec<QualityIssue>,
+    over_100: Vec<(Role, Year)>,
 }
 
 impl SeriesFacts {
@@ -164,7 +349,7 @@ impl SeriesFacts {
             let hundred = Decimal::ONE_HUNDRED;
             let mut check = |role: Role, year: Year, cell: &Cell| {
                 if cell.number().is_some_and(|n| n > hundred) {
-                    over_100.push(QualityIssue::PercentAbove100 { role, year, text: cell.text().to_string() });
+                    over_100.push((role, year));
                 }
             };
             if let Some(b) = &ind.baseline {
@@ -179,14 +364,33 @@ impl SeriesFacts {
         SeriesFacts { direction, sense_issue, over_100 }
     }
 
-    /// Problems of the series up to `year`: the sense, then shares above 100% (the baseline's
-    /// whatever its year, targets and actuals of `year` and before).
-    fn quality_up_to(&self, year: Year) -> Vec<QualityIssue> {
-        let up_to = |q: &&QualityIssue| match q {
-            QualityIssue::PercentAbove100 { role: Role::Target | Role::Actual, year: y, .. } => *y <= year,
-            _ => true,
+    /// The shares above 100% of the series up to `year` (the baseline's whatever its year,
+    /// targets and actuals of `year` and before).
+    fn over_100_up_to(&self, year: Year) -> impl Iterator<Item = &(Role, Year)> {
+        self.over_100.iter().filter(move |(role, y)| *role == Role::Baseline || *y <= year)
+    }
+
+    /// Problems of `ind`'s series up to `year`: the sense, then shares above 100%.
+    fn quality_up_to<C>(&self, ind: &Indicator<C>, year: Year) -> Vec<QualityIssue> {
+        let text = |role: Role, y: Year| {
+            let cell = match role {
+                Role::Baseline => ind.baseline.as_ref().map(|b| &b.value),
+                Role::Target => ind.targets.get(&y),
+                Role::Actual => ind.actuals.get(&y),
+            };
+            cell.map(|c| c.text().to_string()).unwrap_or_default()
         };
-        self.sense_issue.iter().chain(self.over_100.iter().filter(up_to)).cloned().collect()
+        let over = self.over_100_up_to(year).map(|&(role, y)| QualityIssue::PercentAbove100 {
+            role,
+            year: y,
+            text: text(role, y),
+        });
+        self.sense_issue.iter().cloned().chain(over).collect()
+    }
+
+    /// How many problems [`SeriesFacts::quality_up_to`] lists.
+    pub(crate) fn issues_up_to(&self, year: Year) -> usize {
+        usize::from(self.sense_issue.is_some()) + self.over_100_up_to(year).count()
     }
 }
 
@@ -209,37 +413,87 @@ pub fn evaluate_fixed<C>(
     year: Year,
     profile: &RuleProfile,
 ) -> Result<Evaluation, crate::exact::Unsettled> {
-    evaluate_in::<Fixed, _>(ind, facts, year, profile).map(|(evaluation, _)| evaluation)
+    let lanes = Lanes::new(std::slice::from_ref(ind));
+    evaluate_in::<Fixed, _>(ind, lanes.lane(0), facts, year, profile).map(|(evaluation, _)| evaluation)
 }
 
 /// [`evaluate_series`] with `rust_decimal`'s decimals only: the reference.
 pub fn evaluate_decimal<C>(ind: &Indicator<C>, facts: &SeriesFacts, year: Year, profile: &RuleProfile) -> Evaluation {
-    let Ok((evaluation, _)) = evaluate_in::<Decimals, _>(ind, facts, year, profile);
+    let Ok((evaluation, _)) = evaluate_in::<Decimals, _>(ind, None, facts, year, profile);
     evaluation
 }
 
-/// The rules of one indicator-year in arithmetic `A`: the evaluation and its avance as a figure
-/// of `A` (for the means).
-pub(crate) fn evaluate_in<A: Arithmetic, C>(
+/// The rules of one indicator-year in arithmetic `A`, reading the indicator's numbers from its
+/// `lane` (for [`Fixed`]) or its series: the evaluation and its avance as a figure of `A` (for
+/// the means).
+pub(crate) fn evaluate_in<A: Reads, C>(
     ind: &Indicator<C>,
+    lane: Option<Lane<'_>>,
     facts: &SeriesFacts,
     year: Year,
     profile: &RuleProfile,
 ) -> Result<(Evaluation, Option<A::Figure>), A::Refusal> {
-    let direction = facts.direction;
-    let hundred = Decimal::ONE_HUNDRED;
-    let mut quality = facts.quality_up_to(year);
-    let year_target = number_at(&ind.targets, year);
-    let year_actual = number_at(&ind.actuals, year);
+    let numbers = A::source(ind, lane)?;
+    let outcome = outcome::<A, _>(&numbers, facts.direction, year, profile)?;
+    let tipo2 = tipo2::<A, _>(&numbers, facts.direction, year)?;
+    let figure = outcome.figure.ok();
+    Ok((evaluation::<A, _>(ind, facts, year, profile, outcome, tipo2)?, figure))
+}
 
-    let (target, actual, summed_years) = match direction {
+/// The data-quality problems the rules find in one year's own target and actual.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub(crate) struct Found {
+    sign_mismatch: bool,
+    zero_target: bool,
+    zero_actual: bool,
+}
+
+impl Found {
+    pub(crate) fn count(self) -> usize {
+        usize::from(self.sign_mismatch) + usize::from(self.zero_target) + usize::from(self.zero_actual)
+    }
+}
+
+/// What the rules decide of one indicator-year, before it is written out as an [`Evaluation`]:
+/// a few numbers and flags.
+#[derive(Debug, Clone, Copy)]
+pub(crate) struct Outcome<F> {
+    /// Avance Tipo 1 after the profile's cap, or why it is ND.
+    pub(crate) figure: Result<F, NdReason>,
+    formula: Option<Formula>,
+    capped: bool,
+    pub(crate) found: Found,
+}
+
+/// The target and actual the formula uses in `year`: the year's, or under
+/// [`AccumulationReading::SumOfYears`] an accumulated indicator's sums; and whether they are sums.
+fn values<N: Numbers>(
+    n: &N,
+    direction: Resolved,
+    year: Year,
+    profile: &RuleProfile,
+) -> (Option<N::Value>, Option<N::Value>, bool) {
+    match direction {
         Resolved::Trend { aggregation: Aggregation::Acumulado, .. }
             if profile.accumulation == AccumulationReading::SumOfYears =>
         {
-            summed(ind, year)
+            summed(n, year)
         }
-        _ => (year_target, year_actual, Vec::new()),
-    };
+        _ => (n.target(year), n.actual(year), false),
+    }
+}
+
+/// Avance Tipo 1 of one indicator-year in arithmetic `A`, from the indicator's `numbers`.
+pub(crate) fn outcome<A: Arithmetic, N: Numbers<Value = A::Value>>(
+    numbers: &N,
+    direction: Resolved,
+    year: Year,
+    profile: &RuleProfile,
+) -> Result<Outcome<A::Figure>, A::Refusal> {
+    let hundred = Decimal::ONE_HUNDRED;
+    let zero = <A::Value as Number>::ZERO;
+    let mut found = Found::default();
+    let (target, actual, _) = values(numbers, direction, year, profile);
 
     let mut formula = None;
     let whole = |reached: bool| A::constant(if reached { hundred } else { Decimal::ZERO });
@@ -248,9 +502,7 @@ pub(crate) fn evaluate_in<A: Arithmetic, C>(
         (None, Some(_)) => Err(NdReason::NoTarget),
         (Some(_), None) => Err(NdReason::NoActual),
         (Some(le), Some(vo)) => {
-            if !le.is_zero() && !vo.is_zero() && le.is_sign_negative() != vo.is_sign_negative() {
-                quality.push(QualityIssue::SignMismatch { year, target: le, actual: vo });
-            }
+            found.sign_mismatch = le != zero && vo != zero && (le < zero) != (vo < zero);
             match direction {
                 Resolved::NoDefinido(Standard::MinimoPermisible) => {
                     formula = Some(Formula::Minimum);
@@ -261,8 +513,8 @@ pub(crate) fn evaluate_in<A: Arithmetic, C>(
                     Ok(whole(vo <= le)?)
                 }
                 Resolved::Trend { sense: Sense::Ascendente, .. } => {
-                    if le.is_zero() {
-                        quality.push(QualityIssue::ZeroTarget { year });
+                    if le == zero {
+                        found.zero_target = true;
                         match zero_division(profile, vo >= le, NdReason::ZeroTarget, &mut formula) {
                             Ok(reached) => Ok(whole(reached)?),
                             Err(reason) => Err(reason),
@@ -274,8 +526,8 @@ pub(crate) fn evaluate_in<A: Arithmetic, C>(
                 }
                 Resolved::Trend { sense: Sense::Descendente, .. } => match profile.descending {
                     DescendingFormula::TargetOverActual => {
-                        if vo.is_zero() {
-                            quality.push(QualityIssue::ZeroActual { year });
+                        if vo == zero {
+                            found.zero_actual = true;
                             match zero_division(profile, vo <= le, NdReason::ZeroActual, &mut formula) {
                                 Ok(reached) => Ok(whole(reached)?),
                                 Err(reason) => Err(reason),
@@ -298,15 +550,50 @@ pub(crate) fn evaluate_in<A: Arithmetic, C>(
         }
         (raw, _) => raw,
     };
-    let avance = match figure {
-        Ok(a) => Ok(A::settle(a)?),
-        Err(reason) => Err(reason),
-    };
+    Ok(Outcome { figure, formula, capped, found })
+}
 
-    let tipo2 = tipo2::<A, _>(ind, year_target, year_actual, direction)?;
-    let evaluation =
-        Evaluation { year, direction, target, actual, summed_years, avance, formula, capped, tipo2, quality };
-    Ok((evaluation, figure.ok()))
+/// The indicator-year's [`Evaluation`] from what the rules decided in arithmetic `A`: the figures
+/// settled, the target and actual as the indicator's decimals, and its quality problems listed.
+fn evaluation<A: Arithmetic, C>(
+    ind: &Indicator<C>,
+    facts: &SeriesFacts,
+    year: Year,
+    profile: &RuleProfile,
+    outcome: Outcome<A::Figure>,
+    tipo2: Tipo2<A::Figure>,
+) -> Result<Evaluation, A::Refusal> {
+    let cells = Cells::of(ind);
+    let (target, actual, summed) = values(&cells, facts.direction, year, profile);
+    let mut quality = facts.quality_up_to(ind, year);
+    if let (true, Some(target), Some(actual)) = (outcome.found.sign_mismatch, target, actual) {
+        quality.push(QualityIssue::SignMismatch { year, target, actual });
+    }
+    if outcome.found.zero_target {
+        quality.push(QualityIssue::ZeroTarget { year });
+    }
+    if outcome.found.zero_actual {
+        quality.push(QualityIssue::ZeroActual { year });
+    }
+    Ok(Evaluation {
+        year,
+        direction: facts.direction,
+        target,
+        actual,
+        summed_years: if summed { cells.target_years(year).collect() } else { Vec::new() },
+        avance: match outcome.figure {
+            Ok(a) => Ok(A::settle(a)?),
+            Err(reason) => Err(reason),
+        },
+        formula: outcome.formula,
+        capped: outcome.capped,
+        tipo2: match tipo2 {
+            Tipo2::Value(x) => Tipo2::Value(A::settle(x)?),
+            Tipo2::Nd => Tipo2::Nd,
+            Tipo2::NotApplicable => Tipo2::NotApplicable,
+        },
+        quality,
+    })
 }
 
 /// A zero divisor: ND, or under [`ZeroDivision::FullWhenReached`] whether the target was reached.
@@ -325,30 +612,33 @@ fn zero_division(
     }
 }
 
-/// Sums of targets and actuals over the years up to `year` that have a target. The year itself
-/// must have a target; an actual missing in any of those years makes the sum ND.
-fn summed<C>(ind: &Indicator<C>, year: Year) -> (Option<Decimal>, Option<Decimal>, Vec<Year>) {
-    if number_at(&ind.targets, year).is_none() {
-        return (None, number_at(&ind.actuals, year), Vec::new());
+/// Sums of targets and actuals over the years up to `year` that have a target, and whether
+/// they were summed. The year itself must have a target; an actual missing in any of those years
+/// makes the sum ND.
+fn summed<N: Numbers>(n: &N, year: Year) -> (Option<N::Value>, Option<N::Value>, bool) {
+    if n.target(year).is_none() {
+        return (None, n.actual(year), false);
     }
-    let years: Vec<Year> =
-        ind.targets.iter().filter(|(y, c)| **y <= year && c.number().is_some()).map(|(y, _)| *y).collect();
-    let target = years.iter().filter_map(|y| number_at(&ind.targets, *y)).sum();
-    let actual: Option<Decimal> = years.iter().map(|y| number_at(&ind.actuals, *y)).sum();
-    (Some(target), actual, years)
+    let zero = <N::Value as Number>::ZERO;
+    let mut target = zero;
+    let mut actual = Some(zero);
+    for y in n.target_years(year) {
+        target = n.target(y).map_or(target, |t| target.plus(t));
+        actual = actual.zip(n.actual(y)).map(|(sum, a)| sum.plus(a));
+    }
+    (Some(target), actual, true)
 }
 
-fn tipo2<A: Arithmetic, C>(
-    ind: &Indicator<C>,
-    le: Option<Decimal>,
-    vo: Option<Decimal>,
+/// Avance Tipo 2 of the year's own target and actual against the baseline, as a figure of `A`.
+pub(crate) fn tipo2<A: Arithmetic, N: Numbers<Value = A::Value>>(
+    n: &N,
     direction: Resolved,
-) -> Result<Tipo2, A::Refusal> {
+    year: Year,
+) -> Result<Tipo2<A::Figure>, A::Refusal> {
     if !matches!(direction, Resolved::Trend { .. }) {
         return Ok(Tipo2::NotApplicable);
     }
-    let lb = ind.baseline.as_ref().and_then(|b| b.value.number());
-    let (Some(lb), Some(le), Some(vo)) = (lb, le, vo) else {
+    let (Some(lb), Some(le), Some(vo)) = (n.baseline(), n.target(year), n.actual(year)) else {
         return Ok(Tipo2::Nd);
     };
     if le == lb {
@@ -356,5 +646,5 @@ fn tipo2<A: Arithmetic, C>(
     }
     // Ascendente (VO − LB) / (LE − LB) × 100; descendente (LB − VO) / (LB − LE) × 100, the same
     // quotient.
-    Ok(Tipo2::Value(A::settle(A::percent_of_change(vo, lb, le)?)?))
+    Ok(Tipo2::Value(A::percent_of_change(vo, lb, le)?))
 }

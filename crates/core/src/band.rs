@@ -23,11 +23,25 @@ impl Band {
     }
 }
 
-/// Lower limits of the intermedio and alto bands.
+/// Lower limits of the intermedio and alto bands: decimals, or (`L`) the form an arithmetic
+/// compares its figures with (`crate::exact::Thresholds`).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub struct BandLimits {
-    pub intermedio: Decimal,
-    pub alto: Decimal,
+pub struct BandLimits<L = Decimal> {
+    pub intermedio: L,
+    pub alto: L,
+}
+
+impl<L> BandLimits<L> {
+    /// The band of a figure that `reaches` the limits it is at or above.
+    pub fn classify_by(&self, reaches: impl Fn(&L) -> bool) -> Band {
+        if reaches(&self.alto) {
+            Band::Alto
+        } else if reaches(&self.intermedio) {
+            Band::Intermedio
+        } else {
+            Band::Bajo
+        }
+    }
 }
 
 impl Default for BandLimits {
@@ -40,13 +54,7 @@ impl BandLimits {
     /// Band of a figure as displayed. Negative figures (possible only for secondary measures)
     /// are bajo.
     pub fn classify(&self, displayed: Decimal) -> Band {
-        if displayed >= self.alto {
-            Band::Alto
-        } else if displayed >= self.intermedio {
-            Band::Intermedio
-        } else {
-            Band::Bajo
-        }
+        self.classify_by(|limit| displayed >= *limit)
     }
 }
 

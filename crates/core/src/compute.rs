@@ -6,12 +6,12 @@ use std::ops::Range;
 use rust_decimal::Decimal;
 
 use crate::alert::{Alert, AlertDetail, AlertKind, AlertLevel};
-use crate::avance::{Evaluation, SeriesFacts, evaluate_in};
+use crate::avance::{Evaluation, Lanes, Reads, SeriesFacts, Tipo2, evaluate_in, outcome, tipo2};
 use crate::band::{Band, BandCounts};
 use crate::code::{Code, CodeKind};
-use crate::exact::{Arithmetic, Decimals, Fixed, Unsettled};
+use crate::exact::{Decimals, Fixed, Unsettled};
 use crate::model::{Element, Indicator, Policy, Year};
-use crate::profile::RuleProfile;
+use crate::profile::{Judgement, RuleProfile};
 
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct IndicatorResult {
@@ -168,6 +168,8 @@ pub struct Prepared<'p> {
     policy: &'p Policy,
     profile: &'p RuleProfile,
     facts: Vec<SeriesFacts>,
+    /// Each indicator's numbers as integers.
+    lanes: Lanes,
     /// For each objective, the positions of its objective indicators in `policy.indicators()`.
     objective_indicators: Vec<Range<usize>>,
     /// For each service, the positions of its service indicators.
@@ -204,6 +206,7 @@ impl<'p> Prepared<'p> {
             policy,
             profile,
             facts: indicators.iter().map(|i| SeriesFacts::of(i, profile)).collect(),
+            lanes: Lanes::new(indicators),
             objective_indicators: policy
                 .objectives()
                 .iter()
@@ -258,11 +261,11 @@ impl<'p> Prepared<'p> {
 
     /// The figures in arithmetic `A` and the number of alerts; with `FULL`, every result and
     /// alert, otherwise only the summary's figures (the lists are left empty).
-    fn compute_in<A: Arithmetic, const FULL: bool>(&self, year: Year) -> Result<(PolicyResult, usize), A::Refusal> {
+    fn compute_in<A: Reads, const FULL: bool>(&self, year: Year) -> Result<(PolicyResult, usize), A::Refusal> {
         let (policy, profile) = (self.policy, self.profile);
-        let d = profile.decimals;
+        let limits = A::limits(profile)?;
         let judge = |figure: Option<A::Figure>| -> Result<_, A::Refusal> {
-            Ok(profile.judge_displayed(figure.map(|f| A::displayed(f, d)).transpose()?))
+            figure.map_or(Ok(Judgement::ND), |f| A::judge(f, &limits))
         };
         let kept = if FULL { self.facts.len() } else { 0 };
         let mut indicators = Vec::with_capacity(kept);
@@ -272,8 +275,21 @@ impl<'p> Prepared<'p> {
         let mut signals = Vec::with_capacity(self.facts.len());
         let mut issues = Vec::with_capacity(self.facts.len() - kept);
         let mut counts = LevelCounts::default();
-        for (ind, facts) in policy.indicators().iter().zip(&self.facts) {
-            let (evaluation, figure) = evaluate_in::<A, _>(ind, facts, year, profile)?;
+        for (i, (ind, facts)) in policy.indicators().iter().zip(&self.facts).enumerate() {
+            let (evaluation, figure) = if FULL {
+                let (evaluation, figure) = evaluate_in::<A, _>(ind, self.lanes.lane(i), facts, year, profile)?;
+                (Some(evaluation), figure)
+            } else {
+                // A summary needs only the figure and how many quality problems there are; Tipo 2
+                // is settled all the same, for the same refusals as the whole result's.
+                let numbers = A::source(ind, self.lanes.lane(i))?;
+                let o = outcome::<A, _>(&numbers, facts.direction, year, profile)?;
+                if let Tipo2::Value(x) = tipo2::<A, _>(&numbers, facts.direction, year)? {
+                    A::settle(x)?;
+                }
+                issues.push(facts.issues_up_to(year) + o.found.count());
+                (None, o.figure.ok())
+            };
             let judgement = judge(figure)?;
             match ind.code.kind() {
                 CodeKind::ObjectiveIndicator => counts.objective_indicators.add(judgement.band),
@@ -286,14 +302,12 @@ impl<'p> Prepared<'p> {
                 _ if judgement.atypical => Some(AlertKind::AvanceAtipico),
                 _ => None,
             });
-            if FULL {
+            if let Some(evaluation) = evaluation {
                 indicators.push(IndicatorResult { code: ind.code.clone(), evaluation, band: judgement.band });
-            } else {
-                issues.push(evaluation.quality.len());
             }
         }
 
-        let capped_mean = |values: &mut dyn Iterator<Item = A::Figure>| -> Result<Option<A::Figure>, A::Refusal> {
+        let capped_mean = |values: std::iter::Copied<std::iter::Flatten<std::slice::Iter<'_, Option<A::Figure>>>>| -> Result<Option<A::Figure>, A::Refusal> {
             match (A::mean(values)?, profile.mean_cap) {
                 (Some(m), Some(cap)) if A::above(m, cap)? => Ok(Some(A::constant(cap)?)),
                 (m, _) => Ok(m),
@@ -307,7 +321,7 @@ impl<'p> Prepared<'p> {
         let mut objective_states = Vec::with_capacity(self.objective_indicators.len());
         let mut objectives = Vec::with_capacity(if FULL { self.objective_indicators.len() } else { 0 });
         for (o, range) in policy.objectives().iter().zip(&self.objective_indicators) {
-            let figure = capped_mean(&mut figures[range.clone()].iter().flatten().copied())?;
+            let figure = capped_mean(figures[range.clone()].iter().flatten().copied())?;
             objective_figures.push(figure);
             // Settled and judged either way: the same operations, so the same refusals and the
             // same arithmetic for a summary as for the whole result.
@@ -321,14 +335,14 @@ impl<'p> Prepared<'p> {
 
         let mut services = Vec::with_capacity(if FULL { self.service_indicators.len() } else { 0 });
         for (s, range) in policy.services().iter().zip(&self.service_indicators) {
-            let figure = A::mean(&mut figures[range.clone()].iter().flatten().copied())?;
+            let figure = A::mean(figures[range.clone()].iter().flatten().copied())?;
             let (avance, band) = (settle(figure)?, judge(figure)?.band);
             if FULL {
                 services.push(ServiceResult { code: s.code.clone(), avance, band, indicators: codes(range) });
             }
         }
 
-        let index = capped_mean(&mut objective_figures.iter().flatten().copied())?;
+        let index = capped_mean(objective_figures.iter().flatten().copied())?;
         let (alerts, alert_count) = if FULL {
             let alerts = self.alerts(&indicators, &signals, &objectives, &objective_states);
             let n = alerts.len();

@@ -34,30 +34,66 @@
 use std::convert::Infallible;
 
 use rust_decimal::Decimal;
+use rust_decimal::prelude::ToPrimitive;
 
+use crate::band::BandLimits;
 use crate::number::round_display;
+use crate::profile::{Judgement, RuleProfile};
+
+/// A number of an indicator's series as an arithmetic reads it: a decimal ([`Decimals`]), or a
+/// mantissa on the one scale of all the indicator's numbers ([`Fixed`]), so that two numbers of
+/// one indicator compare, add and divide as they are.
+pub trait Number: Copy + Ord + std::fmt::Debug {
+    const ZERO: Self;
+    /// The sum of two numbers of one indicator (never near the type's limits: values are read
+    /// with at most 15 integer digits, and lanes refuse larger ones, `crate::avance::Lanes`).
+    fn plus(self, other: Self) -> Self;
+}
+
+impl Number for Decimal {
+    const ZERO: Decimal = Decimal::ZERO;
+    fn plus(self, other: Decimal) -> Decimal {
+        self + other
+    }
+}
+
+impl Number for i128 {
+    const ZERO: i128 = 0;
+    fn plus(self, other: i128) -> i128 {
+        self + other
+    }
+}
 
 /// The arithmetic the rules are computed with.
 pub trait Arithmetic {
+    /// A number of an indicator's series as this arithmetic reads it.
+    type Value: Number;
     /// A figure under computation: an avance, a mean.
     type Figure: Copy + std::fmt::Debug;
     /// Why this arithmetic cannot compute a policy-year ([`Infallible`] for [`Decimals`]).
     type Refusal: std::fmt::Debug;
 
-    /// `num / den × 100` (`den` is not zero).
-    fn percent(num: Decimal, den: Decimal) -> Result<Self::Figure, Self::Refusal>;
-    /// `(vo − lb) / (le − lb) × 100` (`le ≠ lb`).
-    fn percent_of_change(vo: Decimal, lb: Decimal, le: Decimal) -> Result<Self::Figure, Self::Refusal>;
+    /// `num / den × 100` (`den` is not zero; both of one indicator).
+    fn percent(num: Self::Value, den: Self::Value) -> Result<Self::Figure, Self::Refusal>;
+    /// `(vo − lb) / (le − lb) × 100` (`le ≠ lb`; all three of one indicator).
+    fn percent_of_change(vo: Self::Value, lb: Self::Value, le: Self::Value) -> Result<Self::Figure, Self::Refusal>;
     /// A value given by the rules (0, 100, a cap).
     fn constant(x: Decimal) -> Result<Self::Figure, Self::Refusal>;
     /// Whether the figure is above `cap`.
     fn above(x: Self::Figure, cap: Decimal) -> Result<bool, Self::Refusal>;
     /// The arithmetic mean; `None` for no figures.
-    fn mean(xs: &mut dyn Iterator<Item = Self::Figure>) -> Result<Option<Self::Figure>, Self::Refusal>;
+    fn mean(xs: impl Iterator<Item = Self::Figure>) -> Result<Option<Self::Figure>, Self::Refusal>;
     /// The figure as the results hold it.
     fn settle(x: Self::Figure) -> Result<Decimal, Self::Refusal>;
     /// The figure rounded to `decimals`, half away from zero (what bands are applied to).
     fn displayed(x: Self::Figure, decimals: u32) -> Result<Decimal, Self::Refusal>;
+    /// What figures are judged against: a profile's band limits and atypical threshold, in the
+    /// form this arithmetic compares with.
+    type Limits<'p>;
+    fn limits(profile: &RuleProfile) -> Result<Self::Limits<'_>, Self::Refusal>;
+    /// The profile's judgement ([`RuleProfile::judge`]) of a figure: its band and whether it is
+    /// atypical, from the figure as displayed.
+    fn judge(x: Self::Figure, limits: &Self::Limits<'_>) -> Result<Judgement, Self::Refusal>;
 }
 
 /// The reference arithmetic: `rust_decimal`'s 96-bit decimals.
@@ -65,6 +101,7 @@ pub trait Arithmetic {
 pub struct Decimals;
 
 impl Arithmetic for Decimals {
+    type Value = Decimal;
     type Figure = Decimal;
     type Refusal = Infallible;
 
@@ -80,7 +117,7 @@ impl Arithmetic for Decimals {
     fn above(x: Decimal, cap: Decimal) -> Result<bool, Infallible> {
         Ok(x > cap)
     }
-    fn mean(xs: &mut dyn Iterator<Item = Decimal>) -> Result<Option<Decimal>, Infallible> {
+    fn mean(xs: impl Iterator<Item = Decimal>) -> Result<Option<Decimal>, Infallible> {
         let values: Vec<Decimal> = xs.collect();
         Ok(crate::number::mean(values.iter().copied()))
     }
@@ -90,10 +127,19 @@ impl Arithmetic for Decimals {
     fn displayed(x: Decimal, decimals: u32) -> Result<Decimal, Infallible> {
         Ok(round_display(x, decimals))
     }
+    type Limits<'p> = &'p RuleProfile;
+    fn limits(profile: &RuleProfile) -> Result<&RuleProfile, Infallible> {
+        Ok(profile)
+    }
+    fn judge(x: Decimal, profile: &&RuleProfile) -> Result<Judgement, Infallible> {
+        Ok(profile.judge(Some(x)))
+    }
 }
 
 /// Units per 1: figures are counted in 10⁻¹⁸.
 const SCALE: u32 = 18;
+/// 100 in units.
+const HUNDRED: i128 = 100 * 10i128.pow(SCALE);
 /// The largest magnitude [`Fixed`] accepts, in units: 10⁹.
 const LIMIT: i128 = 10i128.pow(27);
 /// 5 × 10⁻⁹ in units: every rounding boundary up to 8 decimals is a multiple of it.
@@ -129,21 +175,16 @@ impl Fixed {
         Ok(Fixed { lo: units, hi: units })
     }
 
-    /// `num · 10^exp / den` in units, `den` non-zero; `exp` may be negative.
-    fn quotient(num: i128, exp: i32, den: i128) -> Result<Fixed, Unsettled> {
-        let (num, den) = if exp >= 0 {
-            (num.checked_mul(pow10(exp.unsigned_abs()).ok_or(Unsettled::OutOfRange)?), Some(den))
-        } else {
-            (Some(num), pow10(exp.unsigned_abs()).and_then(|p| den.checked_mul(p)))
-        };
-        let (Some(num), Some(den)) = (num, den) else {
-            return Err(Unsettled::OutOfRange);
-        };
+    /// `num / den × 100` in units, `den` non-zero.
+    fn quotient(num: i128, den: i128) -> Result<Fixed, Unsettled> {
         if den == 0 {
             return Err(Unsettled::OutOfRange);
         }
         // Truncated toward zero; the remainder has the sign of the numerator.
-        let (q, r) = (num / den, num % den);
+        let (q, r) = match num.checked_mul(HUNDRED) {
+            Some(n) => (n / den, n % den),
+            None => Fixed::long_quotient(num, den).ok_or(Unsettled::OutOfRange)?,
+        };
         if q.abs() >= LIMIT {
             return Err(Unsettled::OutOfRange);
         }
@@ -152,6 +193,22 @@ impl Fixed {
         }
         // The true quotient lies strictly between q and the next unit away from zero.
         if (num < 0) == (den < 0) { Ok(Fixed { lo: q, hi: q + 1 }) } else { Ok(Fixed { lo: q - 1, hi: q }) }
+    }
+
+    /// `num × 10²⁰ / den` and its remainder, truncated toward zero, where `num × 10²⁰` itself
+    /// does not fit: by long division in three steps (`num / den`, then two more digits of
+    /// 10¹⁰), each remainder smaller than `den` and carrying the sign of `num`, so that
+    /// `num × 10²⁰ = den × q + r` with `r` of `num`'s sign and below `den` in magnitude, as one
+    /// division would give. `None` if `den` is too large for the steps.
+    fn long_quotient(num: i128, den: i128) -> Option<(i128, i128)> {
+        const STEP: i128 = 10i128.pow(10);
+        let (q1, r1) = (num / den, num % den);
+        let r1 = r1.checked_mul(STEP)?;
+        let (q2, r2) = (r1 / den, r1 % den);
+        let r2 = r2.checked_mul(STEP)?;
+        let (q3, r3) = (r2 / den, r2 % den);
+        let q = q1.checked_mul(STEP)?.checked_add(q2)?.checked_mul(STEP)?.checked_add(q3)?;
+        Some((q, r3))
     }
 
     fn is_exact(self) -> bool {
@@ -215,32 +272,52 @@ fn is_boundary(m: i128) -> bool {
     false
 }
 
-/// `(mantissa, scale)` of each value, brought to the largest of their scales.
-fn common<const N: usize>(xs: [Decimal; N]) -> Result<([i128; N], u32), Unsettled> {
-    let scale = xs.iter().map(Decimal::scale).max().unwrap_or(0);
-    let mut out = [0i128; N];
-    for (o, x) in out.iter_mut().zip(xs) {
-        let factor = pow10(scale - x.scale()).ok_or(Unsettled::OutOfRange)?;
-        *o = x.mantissa().checked_mul(factor).ok_or(Unsettled::OutOfRange)?;
+/// Whether a figure's display reaches a threshold `t` (a count of 10⁻ᵈ, `d` the profile's
+/// decimals), decided on the figure's point `p` in units, with no rounding: `step` being 10⁻ᵈ in
+/// units, the displayed figure (`p / step` rounded half away from zero) is at least `t` exactly
+/// when `p ≥ t·step − step/2` for `t ≥ 1`, and when `p > t·step − step/2` for `t ≤ 0` (where
+/// negative points round toward the threshold from below).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Reach {
+    at: i128,
+    strict: bool,
+}
+
+impl Reach {
+    fn of(t: i128, step: i128) -> Result<Reach, Unsettled> {
+        let at = t.checked_mul(step).and_then(|x| x.checked_sub(step / 2)).ok_or(Unsettled::OutOfRange)?;
+        Ok(Reach { at, strict: t <= 0 })
     }
-    Ok((out, scale))
+
+    fn by(self, p: i128) -> bool {
+        if self.strict { p > self.at } else { p >= self.at }
+    }
+}
+
+/// A profile's band limits and atypical threshold as [`Fixed`] compares with them: a displayed
+/// figure (a count of 10⁻ᵈ) is at or above a band limit `L` when it reaches ⌈L·10ᵈ⌉, and above
+/// the atypical threshold `A` when it reaches ⌊A·10ᵈ⌋ + 1.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Thresholds {
+    bands: BandLimits<Reach>,
+    atypical: Reach,
 }
 
 impl Arithmetic for Fixed {
+    /// A mantissa on the indicator's scale: the scale cancels out of every quotient.
+    type Value = i128;
     type Figure = Fixed;
     type Refusal = Unsettled;
 
-    fn percent(num: Decimal, den: Decimal) -> Result<Fixed, Unsettled> {
-        // (n · 10^-sn) / (d · 10^-sd) · 100 · 10^18 units.
-        let exp = den.scale() as i32 - num.scale() as i32 + 2 + SCALE as i32;
-        Fixed::quotient(num.mantissa(), exp, den.mantissa())
+    fn percent(num: i128, den: i128) -> Result<Fixed, Unsettled> {
+        // (n · 10^-s) / (d · 10^-s) · 100 · 10^18 units.
+        Fixed::quotient(num, den)
     }
 
-    fn percent_of_change(vo: Decimal, lb: Decimal, le: Decimal) -> Result<Fixed, Unsettled> {
-        let ([vo, lb, le], _) = common([vo, lb, le])?;
+    fn percent_of_change(vo: i128, lb: i128, le: i128) -> Result<Fixed, Unsettled> {
         let num = vo.checked_sub(lb).ok_or(Unsettled::OutOfRange)?;
         let den = le.checked_sub(lb).ok_or(Unsettled::OutOfRange)?;
-        Fixed::quotient(num, 2 + SCALE as i32, den)
+        Fixed::quotient(num, den)
     }
 
     fn constant(x: Decimal) -> Result<Fixed, Unsettled> {
@@ -261,7 +338,7 @@ impl Arithmetic for Fixed {
         }
     }
 
-    fn mean(xs: &mut dyn Iterator<Item = Fixed>) -> Result<Option<Fixed>, Unsettled> {
+    fn mean(xs: impl Iterator<Item = Fixed>) -> Result<Option<Fixed>, Unsettled> {
         let (mut lo, mut hi, mut n) = (0i128, 0i128, 0i128);
         for x in xs {
             lo += x.lo;
@@ -297,6 +374,31 @@ impl Arithmetic for Fixed {
         let q = if 2 * r >= step { q + 1 } else { q };
         Decimal::try_from_i128_with_scale(if p < 0 { -q } else { q }, decimals).map_err(|_| Unsettled::OutOfRange)
     }
+
+    type Limits<'p> = Thresholds;
+    fn limits(profile: &RuleProfile) -> Result<Thresholds, Unsettled> {
+        let d = profile.decimals;
+        if d > MAX_DECIMALS {
+            return Err(Unsettled::OutOfRange);
+        }
+        let step = pow10(SCALE - d).ok_or(Unsettled::OutOfRange)?;
+        let shift = Decimal::from_i128_with_scale(pow10(d).ok_or(Unsettled::OutOfRange)?, 0);
+        let count = |x: Decimal, whole: fn(&Decimal) -> Decimal, plus: i128| -> Result<Reach, Unsettled> {
+            let t = x.checked_mul(shift).map(|x| whole(&x)).and_then(|x| x.to_i128()).ok_or(Unsettled::OutOfRange)?;
+            Reach::of(t.checked_add(plus).ok_or(Unsettled::OutOfRange)?, step)
+        };
+        Ok(Thresholds {
+            bands: BandLimits {
+                intermedio: count(profile.bands.intermedio, Decimal::ceil, 0)?,
+                alto: count(profile.bands.alto, Decimal::ceil, 0)?,
+            },
+            atypical: count(profile.atypical_above, Decimal::floor, 1)?,
+        })
+    }
+    fn judge(x: Fixed, t: &Thresholds) -> Result<Judgement, Unsettled> {
+        let p = x.point()?;
+        Ok(Judgement { band: t.bands.classify_by(|reach| reach.by(p)), atypical: t.atypical.by(p) })
+    }
 }
 
 #[cfg(test)]
@@ -308,24 +410,80 @@ mod tests {
         Decimal::from_str(s).expect("test decimal")
     }
 
+    /// `num / den × 100` with both on their common scale, as a lane holds them.
+    fn percent(num: &str, den: &str) -> Result<Fixed, Unsettled> {
+        let (n, m) = (d(num), d(den));
+        let scale = n.scale().max(m.scale());
+        let on_scale = |x: Decimal| x.mantissa() * 10i128.pow(scale - x.scale());
+        Fixed::percent(on_scale(n), on_scale(m))
+    }
+
     fn shown<A: Arithmetic>(x: A::Figure, decimals: u32) -> Option<String> {
         A::displayed(x, decimals).ok().map(|r| crate::number::format_display(r, decimals))
     }
 
     #[test]
     fn a_quotient_is_exact_or_truncated_with_its_interval() {
-        assert_eq!(Fixed::percent(d("42391"), d("49007")).map(|f| (f.hi - f.lo, f.lo.signum())), Ok((1, 1)));
-        let exact = Fixed::percent(d("10.08"), d("12.60")).expect("fits");
+        assert_eq!(percent("42391", "49007").map(|f| (f.hi - f.lo, f.lo.signum())), Ok((1, 1)));
+        let exact = percent("10.08", "12.60").expect("fits");
         assert!(exact.is_exact());
         assert_eq!(Fixed::settle(exact), Ok(d("80")));
-        let negative = Fixed::percent(d("-5"), d("15")).expect("fits");
+        let negative = percent("-5", "15").expect("fits");
         assert_eq!((negative.hi - negative.lo, negative.hi), (1, -33_333_333_333_333_333_333));
+    }
+
+    #[test]
+    fn a_numerator_too_large_to_scale_is_divided_in_steps() {
+        // (10²² + 7) × 10²⁰ / (3 × 10²¹) does not fit in one i128 product: the long division
+        // gives the one division's quotient and remainder, for either sign.
+        let (num, den) = (10i128.pow(22) + 7, 3 * 10i128.pow(21));
+        assert_eq!(Fixed::long_quotient(num, den), Some((333_333_333_333_333_333_333, 17 * 10i128.pow(20))));
+        assert_eq!(Fixed::long_quotient(-num, den), Some((-333_333_333_333_333_333_333, -17 * 10i128.pow(20))));
+        let f = Fixed::percent(num, den).expect("fits");
+        assert_eq!((f.lo, f.hi), (333_333_333_333_333_333_333, 333_333_333_333_333_333_334));
+        // Exactly divisible: exact.
+        assert!(Fixed::percent(4 * 10i128.pow(22), 10i128.pow(22)).expect("fits").is_exact());
+    }
+
+    #[test]
+    fn judged_without_rounding_as_the_rounded_decimal_is() {
+        // Limits and thresholds of every sign, whole, on the display grid and off it; figures at
+        // each rounding boundary of the display and a unit either side, of either sign.
+        let limits = ["-0.05", "-1", "0", "0.04", "0.05", "74.95", "75", "95", "149.951"];
+        let mut checked = 0;
+        for decimals in 0..=3 {
+            let step = 10i128.pow(SCALE - decimals);
+            for (i, low) in limits.iter().enumerate() {
+                let high = limits[(i + 3) % limits.len()];
+                let atypical = limits[(i + 5) % limits.len()];
+                let mut profile = RuleProfile { decimals, atypical_above: d(atypical), ..RuleProfile::ceplan_pn_v1() };
+                profile.bands = BandLimits { intermedio: d(low), alto: d(high) };
+                let t = Fixed::limits(&profile).expect("fits");
+                for limit in limits {
+                    let at = Fixed::units(d(limit)).expect("fits");
+                    let on_grid = at / step * step;
+                    for centre in [at, on_grid - step / 2, on_grid + step / 2, -on_grid - step / 2] {
+                        for p in [centre - 1, centre, centre + 1] {
+                            let figure = Fixed { lo: p, hi: p };
+                            let decimal = Decimal::from_i128_with_scale(p, SCALE);
+                            assert_eq!(
+                                Fixed::judge(figure, &t),
+                                Ok(profile.judge(Some(decimal))),
+                                "{decimal} at {decimals} decimals, limits {low}/{high}, atypical {atypical}"
+                            );
+                            checked += 1;
+                        }
+                    }
+                }
+            }
+        }
+        assert_eq!(checked, 4 * 9 * 9 * 4 * 3);
     }
 
     #[test]
     fn ties_round_half_away_from_zero() {
         for (vo, le, want) in [("7495", "10000", "75.0"), ("-41.45", "100", "-41.5"), ("0.29", "4", "7.3")] {
-            let f = Fixed::percent(d(vo), d(le)).expect("fits");
+            let f = percent(vo, le).expect("fits");
             assert_eq!(shown::<Fixed>(f, 1).as_deref(), Some(want), "{vo} / {le}");
             let old = Decimals::percent(d(vo), d(le)).expect("infallible");
             assert_eq!(shown::<Decimals>(old, 1).as_deref(), Some(want));
@@ -341,19 +499,19 @@ mod tests {
             Fixed::above(Fixed { lo: 100 * 10i128.pow(18), hi: 100 * 10i128.pow(18) + 1 }, d("100")),
             Err(Unsettled::Close)
         );
-        assert_eq!(Fixed::percent(d("1000000000"), d("0.5")), Err(Unsettled::OutOfRange));
+        assert_eq!(percent("1000000000", "0.5"), Err(Unsettled::OutOfRange));
         assert_eq!(Fixed::displayed(Fixed::exact(0).expect("zero"), 9), Err(Unsettled::OutOfRange));
     }
 
     #[test]
     fn means_keep_the_true_value_inside() {
         // 1/3 and 2/3 of 100: the mean is 50 exactly, the interval holds it.
-        let third = Fixed::percent(d("1"), d("3")).expect("fits");
-        let two_thirds = Fixed::percent(d("2"), d("3")).expect("fits");
-        let m = Fixed::mean(&mut [third, two_thirds].into_iter()).expect("fits").expect("two");
+        let third = percent("1", "3").expect("fits");
+        let two_thirds = percent("2", "3").expect("fits");
+        let m = Fixed::mean([third, two_thirds].into_iter()).expect("fits").expect("two");
         let fifty = 50 * 10i128.pow(18);
         assert!(m.lo < fifty && fifty < m.hi, "{m:?}");
         assert_eq!(shown::<Fixed>(m, 1).as_deref(), Some("50.0"));
-        assert_eq!(Fixed::mean(&mut std::iter::empty()), Ok(None));
+        assert_eq!(Fixed::mean(std::iter::empty()), Ok(None));
     }
 }

@@ -158,7 +158,7 @@ impl RuleProfile {
     /// [`RuleProfile::judge`] of a figure already rounded as [`RuleProfile::displayed`] does.
     pub fn judge_displayed(&self, shown: Option<Decimal>) -> Judgement {
         match shown {
-            None => Judgement { band: Band::Nd, atypical: false },
+            None => Judgement::ND,
             Some(shown) => Judgement { band: self.bands.classify(shown), atypical: shown > self.atypical_above },
         }
     }
@@ -170,6 +170,11 @@ pub struct Judgement {
     pub band: Band,
     /// Above the atypical threshold, as displayed.
     pub atypical: bool,
+}
+
+impl Judgement {
+    /// An ND figure's: band ND, not atypical.
+    pub const ND: Judgement = Judgement { band: Band::Nd, atypical: false };
 }
 
 #[cfg(test)]
