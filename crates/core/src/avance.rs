@@ -108,7 +108,11 @@ pub struct Evaluation {
 /// The sense that the sequence of yearly targets suggests: compares the last non-ND target with
 /// the first one. `None` when there are fewer than two or they are equal.
 pub fn sense_from_targets<C>(ind: &Indicator<C>) -> Option<Sense> {
-    let mut numbers = ind.targets.values().filter_map(Cell::number);
+    sense_of(&Cells::of(ind))
+}
+
+fn sense_of<N: Numbers>(n: &N) -> Option<Sense> {
+    let mut numbers = n.targets().map(|(_, x)| x);
     let first = numbers.next()?;
     let last = numbers.next_back()?;
     match last.cmp(&first) {
@@ -120,13 +124,18 @@ pub fn sense_from_targets<C>(ind: &Indicator<C>) -> Option<Sense> {
 
 /// Resolves the direction an indicator is computed with under a profile.
 pub fn resolve<C>(ind: &Indicator<C>, profile: &RuleProfile) -> Resolved {
+    resolve_with(ind, &Cells::of(ind), profile)
+}
+
+/// [`resolve`], the targets read from `numbers`.
+fn resolve_with<C, N: Numbers>(ind: &Indicator<C>, numbers: &N, profile: &RuleProfile) -> Resolved {
     match ind.direction {
         Direction::NoDefinido(s) => Resolved::NoDefinido(s),
         Direction::Trend { sense: Some(sense), aggregation } => Resolved::Trend { sense, aggregation, inferred: false },
         Direction::Trend { sense: None, aggregation } => {
             let sense = match profile.sense_inference {
                 SenseInference::Never => Sense::Ascendente,
-                SenseInference::FromTargets => sense_from_targets(ind).unwrap_or(Sense::Ascendente),
+                SenseInference::FromTargets => sense_of(numbers).unwrap_or(Sense::Ascendente),
             };
             Resolved::Trend { sense, aggregation, inferred: true }
         }
@@ -144,8 +153,16 @@ pub(crate) trait Numbers {
     fn target(&self, year: Year) -> Option<Self::Value>;
     fn actual(&self, year: Year) -> Option<Self::Value>;
     fn baseline(&self) -> Option<Self::Value>;
+    /// Every target, by year.
+    fn targets(&self) -> impl DoubleEndedIterator<Item = (Year, Self::Value)>;
+    /// Every actual, by year.
+    fn actuals(&self) -> impl DoubleEndedIterator<Item = (Year, Self::Value)>;
+    /// 100 as one of these numbers (`None` if it cannot be one).
+    fn hundred(&self) -> Option<Self::Value>;
     /// The years up to `year`, included, that have a target, in order.
-    fn target_years(&self, up_to: Year) -> impl Iterator<Item = Year>;
+    fn target_years(&self, up_to: Year) -> impl Iterator<Item = Year> {
+        self.targets().map(|(y, _)| y).take_while(move |y| *y <= up_to)
+    }
 }
 
 /// An indicator's numbers as its decimals, looked up in its series.
@@ -177,12 +194,14 @@ impl Numbers for Cells<'_> {
     fn baseline(&self) -> Option<Decimal> {
         self.baseline
     }
-    fn target_years(&self, up_to: Year) -> impl Iterator<Item = Year> {
-        self.targets
-            .iter()
-            .take_while(move |(y, _)| **y <= up_to)
-            .filter(|(_, c)| c.number().is_some())
-            .map(|(y, _)| *y)
+    fn targets(&self) -> impl DoubleEndedIterator<Item = (Year, Decimal)> {
+        self.targets.iter().filter_map(|(y, c)| Some((*y, c.number()?)))
+    }
+    fn actuals(&self) -> impl DoubleEndedIterator<Item = (Year, Decimal)> {
+        self.actuals.iter().filter_map(|(y, c)| Some((*y, c.number()?)))
+    }
+    fn hundred(&self) -> Option<Decimal> {
+        Some(Decimal::ONE_HUNDRED)
     }
 }
 
@@ -204,59 +223,83 @@ pub(crate) struct Lanes {
     width: usize,
     /// Per indicator, `1 + 2 × width` cells: its baseline, its targets, its actuals.
     cells: Vec<i128>,
-    /// Per indicator, whether its numbers fit.
-    fits: Vec<bool>,
+    /// Per indicator, the scale of its mantissas, `None` where its numbers do not fit.
+    scales: Vec<Option<u32>>,
 }
 
 impl Lanes {
     pub(crate) fn new<C>(indicators: &[Indicator<C>]) -> Lanes {
-        let years = || indicators.iter().flat_map(|i| i.targets.keys().chain(i.actuals.keys())).map(|y| y.get());
-        let (Some(first), Some(last)) = (years().min(), years().max()) else {
-            return Lanes { fits: vec![true; indicators.len()], ..Lanes::default() };
+        // Each series is in year order: its first and last years bound it.
+        let ends = || {
+            indicators
+                .iter()
+                .flat_map(|i| [&i.targets, &i.actuals])
+                .filter_map(|s| s.keys().next().zip(s.keys().next_back()))
+        };
+        let (Some(first), Some(last)) = (ends().map(|(f, _)| f.get()).min(), ends().map(|(_, l)| l.get()).max()) else {
+            return Lanes { scales: vec![Some(0); indicators.len()], ..Lanes::default() };
         };
         let width = usize::from(last - first) + 1;
         let stride = 1 + 2 * width;
         let mut cells = vec![NONE; stride * indicators.len()];
-        let mut fits = Vec::with_capacity(indicators.len());
+        let mut scales = Vec::with_capacity(indicators.len());
         for (ind, lane) in indicators.iter().zip(cells.chunks_exact_mut(stride)) {
-            fits.push(Lanes::fill(ind, first, width, lane).is_some());
+            scales.push(Lanes::fill(ind, first, width, lane));
         }
-        Lanes { first, width, cells, fits }
+        Lanes { first, width, cells, scales }
     }
 
-    /// Writes the indicator's numbers into its lane; `None` if one does not fit.
-    fn fill<C>(ind: &Indicator<C>, first: u16, width: usize, lane: &mut [i128]) -> Option<()> {
-        let baseline = ind.baseline.as_ref().and_then(|b| b.value.number());
-        let numbers =
-            || baseline.into_iter().chain(ind.targets.values().chain(ind.actuals.values()).filter_map(Cell::number));
-        let scale = numbers().map(|x| x.scale()).max().unwrap_or(0);
-        let on_scale = |x: Decimal| -> Option<i128> {
-            let m = x.mantissa().checked_mul(10i128.checked_pow(scale - x.scale())?)?;
-            (m.abs() < LANE_LIMIT).then_some(m)
+    /// Writes the indicator's numbers into its lane: their scale, `None` if one does not fit.
+    /// One pass when every number has the same scale (the usual case), a second to bring them to
+    /// the largest.
+    fn fill<C>(ind: &Indicator<C>, first: u16, width: usize, lane: &mut [i128]) -> Option<u32> {
+        let (smallest, largest) = Lanes::write(ind, first, width, lane, None)?;
+        if smallest < largest {
+            Lanes::write(ind, first, width, lane, Some(largest))?;
+        }
+        Some(if smallest == u32::MAX { 0 } else { largest })
+    }
+
+    /// Writes each number's mantissa into the lane, brought to `scale` (or as it is): the
+    /// smallest and largest scales met, `None` if a number does not fit.
+    fn write<C>(
+        ind: &Indicator<C>,
+        first: u16,
+        width: usize,
+        lane: &mut [i128],
+        scale: Option<u32>,
+    ) -> Option<(u32, u32)> {
+        let mut scales = (u32::MAX, 0);
+        let mut put = |cell: &mut i128, x: Decimal| -> Option<()> {
+            scales = (scales.0.min(x.scale()), scales.1.max(x.scale()));
+            let m = match scale {
+                None => x.mantissa(),
+                Some(s) => x.mantissa().checked_mul(10i128.checked_pow(s.checked_sub(x.scale())?)?)?,
+            };
+            *cell = m;
+            (m.abs() < LANE_LIMIT).then_some(())
         };
-        if let Some(b) = baseline {
-            lane[0] = on_scale(b)?;
+        if let Some(b) = ind.baseline.as_ref().and_then(|b| b.value.number()) {
+            put(&mut lane[0], b)?;
         }
         for (offset, series) in [(1, &ind.targets), (1 + width, &ind.actuals)] {
             for (y, c) in series {
                 if let Some(x) = c.number() {
-                    lane[offset + usize::from(y.get() - first)] = on_scale(x)?;
+                    put(&mut lane[offset + usize::from(y.get() - first)], x)?;
                 }
             }
         }
-        Some(())
+        Some(scales)
     }
 
     /// The `i`-th indicator's lane, if its numbers fit.
     pub(crate) fn lane(&self, i: usize) -> Option<Lane<'_>> {
-        if !self.fits.get(i).copied().unwrap_or(false) {
-            return None;
-        }
+        let scale = self.scales.get(i).copied().flatten()?;
         let stride = 1 + 2 * self.width;
         let cells = self.cells.get(i * stride..(i + 1) * stride).unwrap_or(&[]);
         let (baseline, years) = cells.split_first().map_or((NONE, cells), |(b, rest)| (*b, rest));
         let (targets, actuals) = years.split_at(self.width.min(years.len()));
-        Some(Lane { first: self.first, baseline, targets, actuals })
+        Some(Lane { first: self.first, scale, baseline, targets, actuals })
     }
 }
 
@@ -264,15 +307,26 @@ impl Lanes {
 #[derive(Debug, Clone, Copy)]
 pub(crate) struct Lane<'a> {
     first: u16,
+    /// The scale of its mantissas.
+    scale: u32,
     baseline: i128,
     targets: &'a [i128],
     actuals: &'a [i128],
 }
 
-impl Lane<'_> {
+impl<'a> Lane<'a> {
     fn at(&self, cells: &[i128], year: Year) -> Option<i128> {
         let i = usize::from(year.get().checked_sub(self.first)?);
         cells.get(i).copied().filter(|x| *x != NONE)
+    }
+
+    fn each(&self, cells: &'a [i128]) -> impl DoubleEndedIterator<Item = (Year, i128)> + use<'a> {
+        let first = self.first;
+        cells
+            .iter()
+            .enumerate()
+            .filter(|(_, x)| **x != NONE)
+            .filter_map(move |(i, x)| Some((Year::new(first.checked_add(u16::try_from(i).ok()?)?).ok()?, *x)))
     }
 }
 
@@ -287,17 +341,14 @@ impl Numbers for Lane<'_> {
     fn baseline(&self) -> Option<i128> {
         Some(self.baseline).filter(|x| *x != NONE)
     }
-    fn target_years(&self, up_to: Year) -> impl Iterator<Item = Year> {
-        let first = self.first;
-        let n = match up_to.get().checked_sub(first) {
-            Some(k) => (usize::from(k) + 1).min(self.targets.len()),
-            None => 0,
-        };
-        self.targets[..n]
-            .iter()
-            .enumerate()
-            .filter(|(_, x)| **x != NONE)
-            .filter_map(move |(i, _)| Year::new(first + i as u16).ok())
+    fn targets(&self) -> impl DoubleEndedIterator<Item = (Year, i128)> {
+        self.each(self.targets)
+    }
+    fn actuals(&self) -> impl DoubleEndedIterator<Item = (Year, i128)> {
+        self.each(self.actuals)
+    }
+    fn hundred(&self) -> Option<i128> {
+        10i128.checked_pow(self.scale)?.checked_mul(100)
     }
 }
 
@@ -336,30 +387,30 @@ pub struct SeriesFacts {
 
 impl SeriesFacts {
     pub fn of<C>(ind: &Indicator<C>, profile: &RuleProfile) -> SeriesFacts {
-        let direction = resolve(ind, profile);
+        SeriesFacts::read(ind, &Cells::of(ind), profile)
+    }
+
+    /// The facts of `ind`, its numbers read from `numbers` (its cells or its lane: the same).
+    pub(crate) fn read<C, N: Numbers>(ind: &Indicator<C>, numbers: &N, profile: &RuleProfile) -> SeriesFacts {
+        let direction = resolve_with(ind, numbers, profile);
         let sense_issue = match direction {
             Resolved::Trend { sense, inferred: true, .. } => Some(QualityIssue::SenseInferred { sense }),
-            Resolved::Trend { sense, inferred: false, .. } => sense_from_targets(ind)
+            Resolved::Trend { sense, inferred: false, .. } => sense_of(numbers)
                 .filter(|from_targets| *from_targets != sense)
                 .map(|from_targets| QualityIssue::SenseContradictsTargets { declared: sense, from_targets }),
             Resolved::NoDefinido(_) => None,
         };
         let mut over_100 = Vec::new();
         if ind.unit.is_share() {
-            let hundred = Decimal::ONE_HUNDRED;
-            let mut check = |role: Role, year: Year, cell: &Cell| {
-                if cell.number().is_some_and(|n| n > hundred) {
-                    over_100.push((role, year));
-                }
-            };
-            if let Some(b) = &ind.baseline {
-                check(Role::Baseline, b.year, &b.value);
+            let hundred = numbers.hundred();
+            let above = |x: &N::Value| hundred.is_some_and(|h| *x > h);
+            if let (Some(b), Some(x)) = (&ind.baseline, numbers.baseline())
+                && above(&x)
+            {
+                over_100.push((Role::Baseline, b.year));
             }
-            for (role, map) in [(Role::Target, &ind.targets), (Role::Actual, &ind.actuals)] {
-                for (y, c) in map {
-                    check(role, *y, c);
-                }
-            }
+            over_100.extend(numbers.targets().filter(|(_, x)| above(x)).map(|(y, _)| (Role::Target, y)));
+            over_100.extend(numbers.actuals().filter(|(_, x)| above(x)).map(|(y, _)| (Role::Actual, y)));
         }
         SeriesFacts { direction, sense_issue, over_100 }
     }
@@ -647,4 +698,81 @@ pub(crate) fn tipo2<A: Arithmetic, N: Numbers<Value = A::Value>>(
     // Ascendente (VO − LB) / (LE − LB) × 100; descendente (LB − VO) / (LB − LE) × 100, the same
     // quotient.
     Ok(Tipo2::Value(A::percent_of_change(vo, lb, le)?))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::code::Code;
+    use crate::model::{Baseline, Series};
+    use crate::value::Unit;
+
+    fn y(n: u16) -> Year {
+        Year::new(n).expect("year")
+    }
+
+    /// Texts of every scale and sign, around 100, and ND.
+    const TEXTS: [&str; 12] = ["0", "100", "100.5", "99.999", "250", "-3", "ND", "100.00", "7.25", "100.0001", "12", "101"];
+
+    fn series(unit: Unit, pick: &mut impl FnMut() -> usize, years: std::ops::RangeInclusive<u16>) -> Series {
+        years
+            .filter_map(|year| {
+                let i = pick();
+                (i < TEXTS.len()).then(|| (y(year), Cell::parse_signed(TEXTS[i], unit, true).expect(TEXTS[i])))
+            })
+            .collect()
+    }
+
+    #[test]
+    fn facts_read_from_a_lane_are_those_read_from_the_cells() {
+        let mut state = 11u64;
+        let mut pick = move || {
+            state = state.wrapping_mul(6_364_136_223_846_793_005).wrapping_add(1_442_695_040_888_963_407);
+            ((state >> 33) % 15) as usize
+        };
+        let directions = [
+            Direction::Trend { sense: None, aggregation: Aggregation::NoAcumulado },
+            Direction::Trend { sense: Some(Sense::Ascendente), aggregation: Aggregation::Acumulado },
+            Direction::Trend { sense: Some(Sense::Descendente), aggregation: Aggregation::NoAcumulado },
+        ];
+        let mut indicators = Vec::new();
+        for n in 0..600 {
+            let unit = [Unit::Porcentaje, Unit::Numero][n % 2];
+            let baseline_text = TEXTS[pick() % TEXTS.len()];
+            indicators.push(Indicator {
+                code: "IOP.01.01".parse::<Code>().expect("code"),
+                name: String::new(),
+                responsible: String::new(),
+                indicator_type: String::new(),
+                unit,
+                negative_values: Some(true),
+                direction: directions[n % 3],
+                baseline: (n % 4 != 0).then(|| Baseline {
+                    year: y(2019),
+                    value: Cell::parse_signed(baseline_text, unit, true).expect("baseline"),
+                }),
+                targets: series(unit, &mut pick, 2021..=2026),
+                actuals: series(unit, &mut pick, 2021 + (n % 3) as u16..=2025),
+            });
+        }
+        let lanes = Lanes::new(&indicators);
+        let mut over_100 = 0;
+        for profile in RuleProfile::builtin() {
+            for (i, ind) in indicators.iter().enumerate() {
+                let lane = lanes.lane(i).expect("every number fits");
+                let facts = SeriesFacts::read(ind, &lane, &profile);
+                assert_eq!(facts, SeriesFacts::of(ind, &profile), "indicator {i}: {ind:?}");
+                over_100 += facts.over_100.len();
+                for year in (2020..=2027).map(y) {
+                    assert_eq!(lane.target(year), Cells::of(ind).target(year).map(|x| on(x, lane.scale)));
+                    assert_eq!(summed(&lane, year).2, summed(&Cells::of(ind), year).2);
+                }
+            }
+        }
+        assert!(over_100 > 500, "{over_100}");
+    }
+
+    fn on(x: Decimal, scale: u32) -> i128 {
+        x.mantissa() * 10i128.pow(scale - x.scale())
+    }
 }

@@ -202,11 +202,19 @@ fn element_code(e: &Element) -> &Code {
 impl<'p> Prepared<'p> {
     pub fn new(policy: &'p Policy, profile: &'p RuleProfile) -> Prepared<'p> {
         let indicators = policy.indicators();
+        let lanes = Lanes::new(indicators);
         Prepared {
             policy,
             profile,
-            facts: indicators.iter().map(|i| SeriesFacts::of(i, profile)).collect(),
-            lanes: Lanes::new(indicators),
+            facts: indicators
+                .iter()
+                .enumerate()
+                .map(|(i, ind)| match lanes.lane(i) {
+                    Some(lane) => SeriesFacts::read(ind, &lane, profile),
+                    None => SeriesFacts::of(ind, profile),
+                })
+                .collect(),
+            lanes,
             objective_indicators: policy
                 .objectives()
                 .iter()

@@ -163,6 +163,13 @@ pub struct Fixed {
     hi: i128,
 }
 
+/// `n / d` truncated toward zero and its remainder (of `n`'s sign), with one library division
+/// (`n % d` would be a second).
+fn div_rem(n: i128, d: i128) -> (i128, i128) {
+    let q = n / d;
+    (q, n - q * d)
+}
+
 fn pow10(n: u32) -> Option<i128> {
     10i128.checked_pow(n)
 }
@@ -182,7 +189,7 @@ impl Fixed {
         }
         // Truncated toward zero; the remainder has the sign of the numerator.
         let (q, r) = match num.checked_mul(HUNDRED) {
-            Some(n) => (n / den, n % den),
+            Some(n) => div_rem(n, den),
             None => Fixed::long_quotient(num, den).ok_or(Unsettled::OutOfRange)?,
         };
         if q.abs() >= LIMIT {
@@ -202,11 +209,9 @@ impl Fixed {
     /// division would give. `None` if `den` is too large for the steps.
     fn long_quotient(num: i128, den: i128) -> Option<(i128, i128)> {
         const STEP: i128 = 10i128.pow(10);
-        let (q1, r1) = (num / den, num % den);
-        let r1 = r1.checked_mul(STEP)?;
-        let (q2, r2) = (r1 / den, r1 % den);
-        let r2 = r2.checked_mul(STEP)?;
-        let (q3, r3) = (r2 / den, r2 % den);
+        let (q1, r1) = div_rem(num, den);
+        let (q2, r2) = div_rem(r1.checked_mul(STEP)?, den);
+        let (q3, r3) = div_rem(r2.checked_mul(STEP)?, den);
         let q = q1.checked_mul(STEP)?.checked_add(q2)?.checked_mul(STEP)?.checked_add(q3)?;
         Some((q, r3))
     }
@@ -225,9 +230,20 @@ impl Fixed {
         if b - a >= BOUNDARY_GRID {
             return false;
         }
-        // The one multiple of the grid that can lie in [a, b]: the first at or above a.
-        let m = -(-a).div_euclid(BOUNDARY_GRID);
-        m * BOUNDARY_GRID > b || !is_boundary(m)
+        // One multiple of the grid at most lies in [a, b]. Boundaries are symmetric around zero,
+        // so a negative interval is mirrored; one holding zero holds no other multiple, and zero
+        // is no boundary.
+        let (a, b) = match (a > 0, b < 0) {
+            (true, _) => (a, b),
+            (_, true) => (-b, -a),
+            _ => return true,
+        };
+        // The multiple at or above a.
+        let Some((q, r)) = grid_div_rem(a.unsigned_abs()) else {
+            return false;
+        };
+        let m = q + u64::from(r != 0);
+        i128::from(m) * BOUNDARY_GRID > b || !is_boundary(m)
     }
 
     /// The point the results hold: the one nearest zero.
@@ -258,18 +274,30 @@ impl Fixed {
 /// Whether `m` × 5 × 10⁻⁹ is a rounding boundary at some precision of 8 decimals or fewer: the
 /// boundaries at `d` decimals are (2k + 1) × 5 × 10⁻⁽ᵈ⁺¹⁾, so `m` must be an odd number times
 /// 10ʲ with `j` ≤ 8. Zero is not one: rounding half away from zero is symmetric around it.
-fn is_boundary(m: i128) -> bool {
-    let mut m = m.abs();
+fn is_boundary(mut m: u64) -> bool {
     if m == 0 {
         return false;
     }
     for _ in 0..=MAX_DECIMALS {
-        if m % 10 != 0 {
+        if !m.is_multiple_of(10) {
             return m % 2 == 1;
         }
         m /= 10;
     }
     false
+}
+
+/// `x / BOUNDARY_GRID` and its remainder, for `x` below 2⁹³ (`None` above), with 64-bit
+/// divisions by the constant (an `i128` division is a library call; these are multiplications):
+/// `x = hi · 2³⁰ + lo`, `hi` below 2⁶³; `hi`'s remainder (below 2³³) shifted back in stays below
+/// 2⁶³.
+fn grid_div_rem(x: u128) -> Option<(u64, u64)> {
+    const GRID: u64 = BOUNDARY_GRID as u64;
+    let hi = u64::try_from(x >> 30).ok().filter(|hi| *hi < 1 << 63)?;
+    let lo = (x & ((1 << 30) - 1)) as u64;
+    let (q1, r1) = (hi / GRID, hi % GRID);
+    let t = (r1 << 30) | lo;
+    Some(((q1 << 30) + t / GRID, t % GRID))
 }
 
 /// Whether a figure's display reaches a threshold `t` (a count of 10⁻ᵈ, `d` the profile's
@@ -478,6 +506,30 @@ mod tests {
             }
         }
         assert_eq!(checked, 4 * 9 * 9 * 4 * 3);
+    }
+
+    #[test]
+    fn the_grid_divided_with_64_bit_steps_as_with_128() {
+        let mut x: u128 = 0x9E37_79B9_7F4A_7C15;
+        let grid = BOUNDARY_GRID as u128;
+        for i in 0..100_000u32 {
+            x = x.wrapping_mul(6_364_136_223_846_793_005).wrapping_add(1_442_695_040_888_963_407);
+            // Every magnitude up to 2⁹³, and the multiples of the grid and their neighbours.
+            let v = match i % 3 {
+                0 => x >> (35 + i % 60),
+                1 => (x >> 70) * grid,
+                _ => (x >> 70) * grid + 1 - u128::from(i % 2) * 2,
+            };
+            let want = (v / grid, v % grid);
+            assert_eq!(grid_div_rem(v).map(|(q, r)| (u128::from(q), u128::from(r))), Some(want), "{v}");
+        }
+        assert_eq!(grid_div_rem(1 << 93), None);
+        // A settled interval a hair off a boundary, of either sign, and one on it.
+        let unit = |x: i128| Fixed { lo: x, hi: x + 1 };
+        let boundary = 7495 * 10i128.pow(16); // 74.95
+        assert!(unit(boundary + 2).is_settled() && unit(-boundary - 3).is_settled());
+        assert!(!unit(boundary).is_settled() && !unit(-boundary - 1).is_settled());
+        assert!(unit(-1).is_settled());
     }
 
     #[test]
