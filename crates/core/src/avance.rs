@@ -215,16 +215,86 @@ const LANE_LIMIT: i128 = 10i128.pow(30);
 /// targets and actuals as mantissas on one scale of its own (the largest of its numbers'), year
 /// by year, so that a year's value is read by its position, with no search and no decimal. An
 /// indicator whose numbers do not fit has no lane, and its policy-year is computed with decimals.
-#[derive(Debug, Clone, Default)]
+/// A [`crate::model::Policy`] holds its indicators' lanes from when it is made.
+#[derive(Clone, Default, PartialEq, Eq)]
 pub(crate) struct Lanes {
     /// The first year of every lane.
     first: u16,
     /// Years per lane.
     width: usize,
     /// Per indicator, `1 + 2 × width` cells: its baseline, its targets, its actuals.
-    cells: Vec<i128>,
+    cells: Store,
     /// Per indicator, the scale of its mantissas, `None` where its numbers do not fit.
     scales: Vec<Option<u32>>,
+}
+
+impl std::fmt::Debug for Lanes {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        let narrow = matches!(self.cells, Store::Narrow(_));
+        f.debug_struct("Lanes")
+            .field("first", &self.first)
+            .field("width", &self.width)
+            .field("indicators", &self.scales.len())
+            .field("narrow", &narrow)
+            .finish()
+    }
+}
+
+/// The cells of a list of lanes: 64-bit where every number of the list fits (the usual case,
+/// half the memory), 128-bit otherwise. No number is the type's smallest value.
+#[derive(Clone, PartialEq, Eq)]
+enum Store {
+    Narrow(Vec<i64>),
+    Wide(Vec<i128>),
+}
+
+impl Default for Store {
+    fn default() -> Store {
+        Store::Narrow(Vec::new())
+    }
+}
+
+impl Store {
+    /// `cells` (with [`NONE`] where there is no number) narrowed if they all fit.
+    fn of(cells: Vec<i128>) -> Store {
+        let narrow = |x: &i128| if *x == NONE { Some(i64::MIN) } else { i64::try_from(*x).ok().filter(|x| *x != i64::MIN) };
+        if cells.iter().all(|x| narrow(x).is_some()) {
+            Store::Narrow(cells.iter().filter_map(narrow).collect())
+        } else {
+            Store::Wide(cells)
+        }
+    }
+
+    fn slice(&self, range: std::ops::Range<usize>) -> Slice<'_> {
+        match self {
+            Store::Narrow(v) => Slice::Narrow(v.get(range).unwrap_or(&[])),
+            Store::Wide(v) => Slice::Wide(v.get(range).unwrap_or(&[])),
+        }
+    }
+}
+
+/// A run of cells of a [`Store`].
+#[derive(Debug, Clone, Copy)]
+enum Slice<'a> {
+    Narrow(&'a [i64]),
+    Wide(&'a [i128]),
+}
+
+impl Slice<'_> {
+    /// The number in cell `i`, if there is one.
+    fn get(self, i: usize) -> Option<i128> {
+        match self {
+            Slice::Narrow(s) => s.get(i).copied().filter(|x| *x != i64::MIN).map(i128::from),
+            Slice::Wide(s) => s.get(i).copied().filter(|x| *x != NONE),
+        }
+    }
+
+    fn len(self) -> usize {
+        match self {
+            Slice::Narrow(s) => s.len(),
+            Slice::Wide(s) => s.len(),
+        }
+    }
 }
 
 impl Lanes {
@@ -246,7 +316,7 @@ impl Lanes {
         for (ind, lane) in indicators.iter().zip(cells.chunks_exact_mut(stride)) {
             scales.push(Lanes::fill(ind, first, width, lane));
         }
-        Lanes { first, width, cells, scales }
+        Lanes { first, width, cells: Store::of(cells), scales }
     }
 
     /// Writes the indicator's numbers into its lane: their scale, `None` if one does not fit.
@@ -295,11 +365,14 @@ impl Lanes {
     /// The `i`-th indicator's lane, if its numbers fit.
     pub(crate) fn lane(&self, i: usize) -> Option<Lane<'_>> {
         let scale = self.scales.get(i).copied().flatten()?;
-        let stride = 1 + 2 * self.width;
-        let cells = self.cells.get(i * stride..(i + 1) * stride).unwrap_or(&[]);
-        let (baseline, years) = cells.split_first().map_or((NONE, cells), |(b, rest)| (*b, rest));
-        let (targets, actuals) = years.split_at(self.width.min(years.len()));
-        Some(Lane { first: self.first, scale, baseline, targets, actuals })
+        let (stride, start) = (1 + 2 * self.width, i * (1 + 2 * self.width));
+        Some(Lane {
+            first: self.first,
+            scale,
+            baseline: self.cells.slice(start..start + stride).get(0),
+            targets: self.cells.slice(start + 1..start + 1 + self.width),
+            actuals: self.cells.slice(start + 1 + self.width..start + stride),
+        })
     }
 }
 
@@ -309,24 +382,22 @@ pub(crate) struct Lane<'a> {
     first: u16,
     /// The scale of its mantissas.
     scale: u32,
-    baseline: i128,
-    targets: &'a [i128],
-    actuals: &'a [i128],
+    baseline: Option<i128>,
+    targets: Slice<'a>,
+    actuals: Slice<'a>,
 }
 
 impl<'a> Lane<'a> {
-    fn at(&self, cells: &[i128], year: Year) -> Option<i128> {
-        let i = usize::from(year.get().checked_sub(self.first)?);
-        cells.get(i).copied().filter(|x| *x != NONE)
+    fn at(&self, cells: Slice<'_>, year: Year) -> Option<i128> {
+        cells.get(usize::from(year.get().checked_sub(self.first)?))
     }
 
-    fn each(&self, cells: &'a [i128]) -> impl DoubleEndedIterator<Item = (Year, i128)> + use<'a> {
+    fn each(&self, cells: Slice<'a>) -> impl DoubleEndedIterator<Item = (Year, i128)> + use<'a> {
         let first = self.first;
-        cells
-            .iter()
-            .enumerate()
-            .filter(|(_, x)| **x != NONE)
-            .filter_map(move |(i, x)| Some((Year::new(first.checked_add(u16::try_from(i).ok()?)?).ok()?, *x)))
+        (0..cells.len()).filter_map(move |i| {
+            let year = Year::new(first.checked_add(u16::try_from(i).ok()?)?).ok()?;
+            Some((year, cells.get(i)?))
+        })
     }
 }
 
@@ -339,7 +410,7 @@ impl Numbers for Lane<'_> {
         self.at(self.actuals, year)
     }
     fn baseline(&self) -> Option<i128> {
-        Some(self.baseline).filter(|x| *x != NONE)
+        self.baseline
     }
     fn targets(&self) -> impl DoubleEndedIterator<Item = (Year, i128)> {
         self.each(self.targets)

@@ -168,8 +168,8 @@ pub struct Prepared<'p> {
     policy: &'p Policy,
     profile: &'p RuleProfile,
     facts: Vec<SeriesFacts>,
-    /// Each indicator's numbers as integers.
-    lanes: Lanes,
+    /// Each indicator's numbers as integers (the policy's).
+    lanes: &'p Lanes,
     /// For each objective, the positions of its objective indicators in `policy.indicators()`.
     objective_indicators: Vec<Range<usize>>,
     /// For each service, the positions of its service indicators.
@@ -202,7 +202,7 @@ fn element_code(e: &Element) -> &Code {
 impl<'p> Prepared<'p> {
     pub fn new(policy: &'p Policy, profile: &'p RuleProfile) -> Prepared<'p> {
         let indicators = policy.indicators();
-        let lanes = Lanes::new(indicators);
+        let lanes = policy.lanes();
         Prepared {
             policy,
             profile,
@@ -293,7 +293,7 @@ impl<'p> Prepared<'p> {
                 let numbers = A::source(ind, self.lanes.lane(i))?;
                 let o = outcome::<A, _>(&numbers, facts.direction, year, profile)?;
                 if let Tipo2::Value(x) = tipo2::<A, _>(&numbers, facts.direction, year)? {
-                    A::settle(x)?;
+                    A::settles(x)?;
                 }
                 issues.push(facts.issues_up_to(year) + o.found.count());
                 (None, o.figure.ok())

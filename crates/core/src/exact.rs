@@ -85,6 +85,8 @@ pub trait Arithmetic {
     fn mean(xs: impl Iterator<Item = Self::Figure>) -> Result<Option<Self::Figure>, Self::Refusal>;
     /// The figure as the results hold it.
     fn settle(x: Self::Figure) -> Result<Decimal, Self::Refusal>;
+    /// Whether [`Arithmetic::settle`] accepts the figure, without making its decimal.
+    fn settles(x: Self::Figure) -> Result<(), Self::Refusal>;
     /// The figure rounded to `decimals`, half away from zero (what bands are applied to).
     fn displayed(x: Self::Figure, decimals: u32) -> Result<Decimal, Self::Refusal>;
     /// What figures are judged against: a profile's band limits and atypical threshold, in the
@@ -123,6 +125,9 @@ impl Arithmetic for Decimals {
     }
     fn settle(x: Decimal) -> Result<Decimal, Infallible> {
         Ok(x)
+    }
+    fn settles(_: Decimal) -> Result<(), Infallible> {
+        Ok(())
     }
     fn displayed(x: Decimal, decimals: u32) -> Result<Decimal, Infallible> {
         Ok(round_display(x, decimals))
@@ -390,6 +395,11 @@ impl Arithmetic for Fixed {
 
     fn settle(x: Fixed) -> Result<Decimal, Unsettled> {
         Decimal::try_from_i128_with_scale(x.point()?, SCALE).map_err(|_| Unsettled::OutOfRange)
+    }
+    fn settles(x: Fixed) -> Result<(), Unsettled> {
+        // A point is below 10²⁷ in magnitude, inside a decimal's 96 bits: settle refuses only
+        // where point does.
+        x.point().map(drop)
     }
 
     fn displayed(x: Fixed, decimals: u32) -> Result<Decimal, Unsettled> {

@@ -370,11 +370,13 @@ pub struct PolicyParts {
 }
 
 /// A policy whose structure is consistent: unique codes, every element under an existing parent,
-/// every value in the policy's years. Elements are kept sorted by code.
+/// every value in the policy's years. Elements are kept sorted by code. Its indicators' numbers
+/// are also held as integers, year by year (`crate::avance::Lanes`), for the figures.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Policy {
     parts: PolicyParts,
     profile: crate::profile::RuleProfile,
+    lanes: crate::avance::Lanes,
 }
 
 /// Where in a policy a structural problem is.
@@ -514,7 +516,7 @@ impl Policy {
         parts.lineamientos.sort_by(|a, b| a.code.cmp(&b.code));
         parts.services.sort_by(|a, b| a.code.cmp(&b.code));
         parts.indicators.sort_by(|a, b| a.code.cmp(&b.code));
-        Ok(Policy { parts, profile })
+        Ok(Policy { lanes: crate::avance::Lanes::new(&parts.indicators), parts, profile })
     }
 
     /// The codes' problems, each at its place in `parts` as given (wrong kinds, duplicates,
@@ -597,6 +599,10 @@ impl Policy {
     pub fn indicator(&self, code: &Code) -> Option<&Indicator> {
         let list = &self.parts.indicators;
         list.binary_search_by(|i| i.code.cmp(code)).ok().map(|i| &list[i])
+    }
+    /// Its indicators' numbers as integers, in the order of [`Policy::indicators`].
+    pub(crate) fn lanes(&self) -> &crate::avance::Lanes {
+        &self.lanes
     }
     /// The parts, sorted by code, for writing the policy back out.
     pub fn parts(&self) -> &PolicyParts {
