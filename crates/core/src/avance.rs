@@ -159,6 +159,9 @@ pub(crate) trait Numbers {
     fn actuals(&self) -> impl DoubleEndedIterator<Item = (Year, Self::Value)>;
     /// 100 as one of these numbers (`None` if it cannot be one).
     fn hundred(&self) -> Option<Self::Value>;
+    /// One of these numbers (or a sum of them) as the decimal it was read as (a sum: as the
+    /// decimals' sum is written), `None` where that cannot be told from the number.
+    fn decimal(&self, x: Self::Value) -> Option<Decimal>;
     /// The years up to `year`, included, that have a target, in order.
     fn target_years(&self, up_to: Year) -> impl Iterator<Item = Year> {
         self.targets().map(|(y, _)| y).take_while(move |y| *y <= up_to)
@@ -203,6 +206,9 @@ impl Numbers for Cells<'_> {
     fn hundred(&self) -> Option<Decimal> {
         Some(Decimal::ONE_HUNDRED)
     }
+    fn decimal(&self, x: Decimal) -> Option<Decimal> {
+        Some(x)
+    }
 }
 
 /// No number in a lane's cell (no value for the year, or ND). Never a lane's number: those
@@ -225,7 +231,16 @@ pub(crate) struct Lanes {
     /// Per indicator, `1 + 2 × width` cells: its baseline, its targets, its actuals.
     cells: Store,
     /// Per indicator, the scale of its mantissas, `None` where its numbers do not fit.
-    scales: Vec<Option<u32>>,
+    scales: Vec<Option<Scale>>,
+}
+
+/// The scale of a lane's mantissas.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+struct Scale {
+    scale: u32,
+    /// Whether every number was read on this scale, none a negative zero: each mantissa is then
+    /// its decimal exactly as read, scale and all.
+    as_read: bool,
 }
 
 impl std::fmt::Debug for Lanes {
@@ -238,6 +253,14 @@ impl std::fmt::Debug for Lanes {
             .field("narrow", &narrow)
             .finish()
     }
+}
+
+/// The scales a lane's numbers were read on.
+#[derive(Debug, Default)]
+struct Met {
+    smallest: Option<u32>,
+    largest: u32,
+    negative_zero: bool,
 }
 
 /// The cells of a list of lanes: 64-bit where every number of the list fits (the usual case,
@@ -257,7 +280,8 @@ impl Default for Store {
 impl Store {
     /// `cells` (with [`NONE`] where there is no number) narrowed if they all fit.
     fn of(cells: Vec<i128>) -> Store {
-        let narrow = |x: &i128| if *x == NONE { Some(i64::MIN) } else { i64::try_from(*x).ok().filter(|x| *x != i64::MIN) };
+        let narrow =
+            |x: &i128| if *x == NONE { Some(i64::MIN) } else { i64::try_from(*x).ok().filter(|x| *x != i64::MIN) };
         if cells.iter().all(|x| narrow(x).is_some()) {
             Store::Narrow(cells.iter().filter_map(narrow).collect())
         } else {
@@ -307,7 +331,10 @@ impl Lanes {
                 .filter_map(|s| s.keys().next().zip(s.keys().next_back()))
         };
         let (Some(first), Some(last)) = (ends().map(|(f, _)| f.get()).min(), ends().map(|(_, l)| l.get()).max()) else {
-            return Lanes { scales: vec![Some(0); indicators.len()], ..Lanes::default() };
+            return Lanes {
+                scales: vec![Some(Scale { scale: 0, as_read: true }); indicators.len()],
+                ..Lanes::default()
+            };
         };
         let width = usize::from(last - first) + 1;
         let stride = 1 + 2 * width;
@@ -322,26 +349,23 @@ impl Lanes {
     /// Writes the indicator's numbers into its lane: their scale, `None` if one does not fit.
     /// One pass when every number has the same scale (the usual case), a second to bring them to
     /// the largest.
-    fn fill<C>(ind: &Indicator<C>, first: u16, width: usize, lane: &mut [i128]) -> Option<u32> {
-        let (smallest, largest) = Lanes::write(ind, first, width, lane, None)?;
+    fn fill<C>(ind: &Indicator<C>, first: u16, width: usize, lane: &mut [i128]) -> Option<Scale> {
+        let met = Lanes::write(ind, first, width, lane, None)?;
+        let (smallest, largest) = (met.smallest.unwrap_or(0), met.largest);
         if smallest < largest {
             Lanes::write(ind, first, width, lane, Some(largest))?;
         }
-        Some(if smallest == u32::MAX { 0 } else { largest })
+        Some(Scale { scale: largest, as_read: smallest == largest && !met.negative_zero })
     }
 
-    /// Writes each number's mantissa into the lane, brought to `scale` (or as it is): the
-    /// smallest and largest scales met, `None` if a number does not fit.
-    fn write<C>(
-        ind: &Indicator<C>,
-        first: u16,
-        width: usize,
-        lane: &mut [i128],
-        scale: Option<u32>,
-    ) -> Option<(u32, u32)> {
-        let mut scales = (u32::MAX, 0);
+    /// Writes each number's mantissa into the lane, brought to `scale` (or as it is): what it
+    /// met, `None` if a number does not fit.
+    fn write<C>(ind: &Indicator<C>, first: u16, width: usize, lane: &mut [i128], scale: Option<u32>) -> Option<Met> {
+        let mut met = Met::default();
         let mut put = |cell: &mut i128, x: Decimal| -> Option<()> {
-            scales = (scales.0.min(x.scale()), scales.1.max(x.scale()));
+            met.smallest = Some(met.smallest.map_or(x.scale(), |s| s.min(x.scale())));
+            met.largest = met.largest.max(x.scale());
+            met.negative_zero |= x.is_zero() && x.is_sign_negative();
             let m = match scale {
                 None => x.mantissa(),
                 Some(s) => x.mantissa().checked_mul(10i128.checked_pow(s.checked_sub(x.scale())?)?)?,
@@ -359,16 +383,17 @@ impl Lanes {
                 }
             }
         }
-        Some(scales)
+        Some(met)
     }
 
     /// The `i`-th indicator's lane, if its numbers fit.
     pub(crate) fn lane(&self, i: usize) -> Option<Lane<'_>> {
-        let scale = self.scales.get(i).copied().flatten()?;
+        let Scale { scale, as_read } = self.scales.get(i).copied().flatten()?;
         let (stride, start) = (1 + 2 * self.width, i * (1 + 2 * self.width));
         Some(Lane {
             first: self.first,
             scale,
+            as_read,
             baseline: self.cells.slice(start..start + stride).get(0),
             targets: self.cells.slice(start + 1..start + 1 + self.width),
             actuals: self.cells.slice(start + 1 + self.width..start + stride),
@@ -382,6 +407,8 @@ pub(crate) struct Lane<'a> {
     first: u16,
     /// The scale of its mantissas.
     scale: u32,
+    /// Whether its mantissas are its decimals as read ([`Scale`]).
+    as_read: bool,
     baseline: Option<i128>,
     targets: Slice<'a>,
     actuals: Slice<'a>,
@@ -420,6 +447,10 @@ impl Numbers for Lane<'_> {
     }
     fn hundred(&self) -> Option<i128> {
         10i128.checked_pow(self.scale)?.checked_mul(100)
+    }
+    fn decimal(&self, x: i128) -> Option<Decimal> {
+        // Every number on one scale: a decimal sum keeps it, and its mantissa is the sum's.
+        if self.as_read { Decimal::try_from_i128_with_scale(x, self.scale).ok() } else { None }
     }
 }
 
@@ -559,7 +590,7 @@ pub(crate) fn evaluate_in<A: Reads, C>(
     let outcome = outcome::<A, _>(&numbers, facts.direction, year, profile)?;
     let tipo2 = tipo2::<A, _>(&numbers, facts.direction, year)?;
     let figure = outcome.figure.ok();
-    Ok((evaluation::<A, _>(ind, facts, year, profile, outcome, tipo2)?, figure))
+    Ok((evaluation::<A, _, _>(ind, &numbers, facts, year, profile, outcome, tipo2)?, figure))
 }
 
 /// The data-quality problems the rules find in one year's own target and actual.
@@ -677,16 +708,25 @@ pub(crate) fn outcome<A: Arithmetic, N: Numbers<Value = A::Value>>(
 
 /// The indicator-year's [`Evaluation`] from what the rules decided in arithmetic `A`: the figures
 /// settled, the target and actual as the indicator's decimals, and its quality problems listed.
-fn evaluation<A: Arithmetic, C>(
+fn evaluation<A: Arithmetic, C, N: Numbers<Value = A::Value>>(
     ind: &Indicator<C>,
+    numbers: &N,
     facts: &SeriesFacts,
     year: Year,
     profile: &RuleProfile,
     outcome: Outcome<A::Figure>,
     tipo2: Tipo2<A::Figure>,
 ) -> Result<Evaluation, A::Refusal> {
-    let cells = Cells::of(ind);
-    let (target, actual, summed) = values(&cells, facts.direction, year, profile);
+    // The target and actual as decimals: told by the numbers the rules read, or looked up in
+    // the indicator's cells where they cannot tell.
+    let (target, actual, summed) = values(numbers, facts.direction, year, profile);
+    let (target, actual) = match (target.map(|x| numbers.decimal(x)), actual.map(|x| numbers.decimal(x))) {
+        (Some(None), _) | (_, Some(None)) => {
+            let (target, actual, _) = values(&Cells::of(ind), facts.direction, year, profile);
+            (target, actual)
+        }
+        (target, actual) => (target.flatten(), actual.flatten()),
+    };
     let mut quality = facts.quality_up_to(ind, year);
     if let (true, Some(target), Some(actual)) = (outcome.found.sign_mismatch, target, actual) {
         quality.push(QualityIssue::SignMismatch { year, target, actual });
@@ -702,7 +742,7 @@ fn evaluation<A: Arithmetic, C>(
         direction: facts.direction,
         target,
         actual,
-        summed_years: if summed { cells.target_years(year).collect() } else { Vec::new() },
+        summed_years: if summed { numbers.target_years(year).collect() } else { Vec::new() },
         avance: match outcome.figure {
             Ok(a) => Ok(A::settle(a)?),
             Err(reason) => Err(reason),
@@ -783,13 +823,22 @@ mod tests {
     }
 
     /// Texts of every scale and sign, around 100, and ND.
-    const TEXTS: [&str; 12] = ["0", "100", "100.5", "99.999", "250", "-3", "ND", "100.00", "7.25", "100.0001", "12", "101"];
+    const TEXTS: [&str; 12] =
+        ["0", "100", "100.5", "99.999", "250", "-3", "ND", "100.00", "7.25", "100.0001", "12", "101"];
 
-    fn series(unit: Unit, pick: &mut impl FnMut() -> usize, years: std::ops::RangeInclusive<u16>) -> Series {
+    /// Whole numbers only (of one scale, summing to zero at times; "-0" is not read).
+    const WHOLE: [&str; 8] = ["0", "-3", "3", "12", "-12", "101", "ND", "5"];
+
+    fn series(
+        texts: &[&str],
+        unit: Unit,
+        pick: &mut impl FnMut() -> usize,
+        years: std::ops::RangeInclusive<u16>,
+    ) -> Series {
         years
             .filter_map(|year| {
                 let i = pick();
-                (i < TEXTS.len()).then(|| (y(year), Cell::parse_signed(TEXTS[i], unit, true).expect(TEXTS[i])))
+                (i < texts.len()).then(|| (y(year), Cell::parse_signed(texts[i], unit, true).expect(texts[i])))
             })
             .collect()
     }
@@ -808,8 +857,9 @@ mod tests {
         ];
         let mut indicators = Vec::new();
         for n in 0..600 {
-            let unit = [Unit::Porcentaje, Unit::Numero][n % 2];
-            let baseline_text = TEXTS[pick() % TEXTS.len()];
+            let unit = [Unit::Porcentaje, Unit::Numero][n / 2 % 2];
+            let texts: &[&str] = if n % 2 == 0 { &TEXTS } else { &WHOLE };
+            let baseline_text = texts[pick() % texts.len()];
             indicators.push(Indicator {
                 code: "IOP.01.01".parse::<Code>().expect("code"),
                 name: String::new(),
@@ -822,12 +872,12 @@ mod tests {
                     year: y(2019),
                     value: Cell::parse_signed(baseline_text, unit, true).expect("baseline"),
                 }),
-                targets: series(unit, &mut pick, 2021..=2026),
-                actuals: series(unit, &mut pick, 2021 + (n % 3) as u16..=2025),
+                targets: series(texts, unit, &mut pick, 2021..=2026),
+                actuals: series(texts, unit, &mut pick, 2021 + (n % 3) as u16..=2025),
             });
         }
         let lanes = Lanes::new(&indicators);
-        let mut over_100 = 0;
+        let (mut over_100, mut as_read) = (0, 0);
         for profile in RuleProfile::builtin() {
             for (i, ind) in indicators.iter().enumerate() {
                 let lane = lanes.lane(i).expect("every number fits");
@@ -836,11 +886,23 @@ mod tests {
                 over_100 += facts.over_100.len();
                 for year in (2020..=2027).map(y) {
                     assert_eq!(lane.target(year), Cells::of(ind).target(year).map(|x| on(x, lane.scale)));
-                    assert_eq!(summed(&lane, year).2, summed(&Cells::of(ind), year).2);
+                    let cells = Cells::of(ind);
+                    let (lt, la, ls) = summed(&lane, year);
+                    let (ct, ca, cs) = summed(&cells, year);
+                    assert_eq!(ls, cs);
+                    // Told as read, scale and sign included (the text of a Decimal shows both).
+                    let told = |x: Option<i128>| x.and_then(|x| lane.decimal(x)).map(|d| d.to_string());
+                    let read = |x: Option<Decimal>| x.map(|d| d.to_string());
+                    if lane.as_read {
+                        assert_eq!((told(lt), told(la)), (read(ct), read(ca)), "indicator {i}, {year}");
+                        assert_eq!(told(lane.actual(year)), read(cells.actual(year)));
+                        as_read += 1;
+                    }
                 }
             }
         }
         assert!(over_100 > 500, "{over_100}");
+        assert!(as_read > 1000, "{as_read}");
     }
 
     fn on(x: Decimal, scale: u32) -> i128 {
