@@ -94,6 +94,21 @@ fn summary_ten_years_two_threads(bencher: divan::Bencher, policies: usize) {
     });
 }
 
+/// What a policy adds to its own making since it holds its numbers as integers
+/// (`avance_core::avance::Lanes`, built in `Policy::new`): the lanes of every policy, on both
+/// cores. Every other benchmark here reads the lanes the policies already hold.
+#[divan::bench(sample_count = 3, args = [10, 100, 300, 1000])]
+fn lanes_two_threads(bencher: divan::Bencher, policies: usize) {
+    let policies = portfolio(policies);
+    bencher.bench(|| {
+        on_two_threads(&policies, |p| {
+            let lanes = avance_core::avance::Lanes::new(divan::black_box(p.indicators()));
+            divan::black_box(&lanes);
+            1
+        })
+    });
+}
+
 /// Calls `f` with the baseline, target and actual of every indicator-year of the portfolio.
 fn each_indicator_year(policies: &[Policy], mut f: impl FnMut(Option<Decimal>, Option<Decimal>, Option<Decimal>)) {
     for p in policies {

@@ -223,7 +223,7 @@ const LANE_LIMIT: i128 = 10i128.pow(30);
 /// indicator whose numbers do not fit has no lane, and its policy-year is computed with decimals.
 /// A [`crate::model::Policy`] holds its indicators' lanes from when it is made.
 #[derive(Clone, Default, PartialEq, Eq)]
-pub(crate) struct Lanes {
+pub struct Lanes {
     /// The first year of every lane.
     first: u16,
     /// Years per lane.
@@ -278,23 +278,42 @@ impl Default for Store {
 }
 
 impl Store {
-    /// `cells` (with [`NONE`] where there is no number) narrowed if they all fit.
-    fn of(cells: Vec<i128>) -> Store {
-        let narrow =
-            |x: &i128| if *x == NONE { Some(i64::MIN) } else { i64::try_from(*x).ok().filter(|x| *x != i64::MIN) };
-        if cells.iter().all(|x| narrow(x).is_some()) {
-            Store::Narrow(cells.iter().filter_map(narrow).collect())
-        } else {
-            Store::Wide(cells)
-        }
-    }
-
     fn slice(&self, range: std::ops::Range<usize>) -> Slice<'_> {
         match self {
             Store::Narrow(v) => Slice::Narrow(v.get(range).unwrap_or(&[])),
             Store::Wide(v) => Slice::Wide(v.get(range).unwrap_or(&[])),
         }
     }
+}
+
+/// A cell of a [`Store`]: 64 or 128 bits.
+trait LaneCell: Copy {
+    /// No number.
+    const NONE: Self;
+    /// The number as a cell, if it fits.
+    fn of(x: i128) -> Option<Self>;
+}
+
+impl LaneCell for i64 {
+    const NONE: i64 = i64::MIN;
+    fn of(x: i128) -> Option<i64> {
+        i64::try_from(x).ok().filter(|x| *x != i64::MIN)
+    }
+}
+
+impl LaneCell for i128 {
+    const NONE: i128 = NONE;
+    fn of(x: i128) -> Option<i128> {
+        Some(x)
+    }
+}
+
+/// Why a number cannot be written into a lane.
+enum Misfit {
+    /// Too large for any lane: the indicator has none.
+    Lane,
+    /// Too large for a 64-bit lane: the list needs 128-bit cells.
+    Narrow,
 }
 
 /// A run of cells of a [`Store`].
@@ -322,7 +341,8 @@ impl Slice<'_> {
 }
 
 impl Lanes {
-    pub(crate) fn new<C>(indicators: &[Indicator<C>]) -> Lanes {
+    /// The lanes of `indicators`, in their order.
+    pub fn new<C>(indicators: &[Indicator<C>]) -> Lanes {
         // Each series is in year order: its first and last years bound it.
         let ends = || {
             indicators
@@ -337,41 +357,73 @@ impl Lanes {
             };
         };
         let width = usize::from(last - first) + 1;
+        // 64-bit cells unless a number needs more.
+        let (cells, scales) = match Lanes::fill_all::<i64, C>(indicators, first, width) {
+            Some((cells, scales)) => (Store::Narrow(cells), scales),
+            None => {
+                let (cells, scales) = Lanes::fill_all::<i128, C>(indicators, first, width).unwrap_or_default();
+                (Store::Wide(cells), scales)
+            }
+        };
+        Lanes { first, width, cells, scales }
+    }
+
+    /// Every indicator's lane in cells of `T`, and their scales; `None` if a number needs wider
+    /// cells.
+    fn fill_all<T: LaneCell, C>(
+        indicators: &[Indicator<C>],
+        first: u16,
+        width: usize,
+    ) -> Option<(Vec<T>, Vec<Option<Scale>>)> {
         let stride = 1 + 2 * width;
-        let mut cells = vec![NONE; stride * indicators.len()];
+        let mut cells = vec![T::NONE; stride * indicators.len()];
         let mut scales = Vec::with_capacity(indicators.len());
         for (ind, lane) in indicators.iter().zip(cells.chunks_exact_mut(stride)) {
-            scales.push(Lanes::fill(ind, first, width, lane));
+            match Lanes::fill(ind, first, width, lane) {
+                Ok(scale) => scales.push(Some(scale)),
+                Err(Misfit::Lane) => scales.push(None),
+                Err(Misfit::Narrow) => return None,
+            }
         }
-        Lanes { first, width, cells: Store::of(cells), scales }
+        Some((cells, scales))
     }
 
     /// Writes the indicator's numbers into its lane: their scale, `None` if one does not fit.
     /// One pass when every number has the same scale (the usual case), a second to bring them to
     /// the largest.
-    fn fill<C>(ind: &Indicator<C>, first: u16, width: usize, lane: &mut [i128]) -> Option<Scale> {
+    fn fill<T: LaneCell, C>(ind: &Indicator<C>, first: u16, width: usize, lane: &mut [T]) -> Result<Scale, Misfit> {
         let met = Lanes::write(ind, first, width, lane, None)?;
         let (smallest, largest) = (met.smallest.unwrap_or(0), met.largest);
         if smallest < largest {
             Lanes::write(ind, first, width, lane, Some(largest))?;
         }
-        Some(Scale { scale: largest, as_read: smallest == largest && !met.negative_zero })
+        Ok(Scale { scale: largest, as_read: smallest == largest && !met.negative_zero })
     }
 
     /// Writes each number's mantissa into the lane, brought to `scale` (or as it is): what it
-    /// met, `None` if a number does not fit.
-    fn write<C>(ind: &Indicator<C>, first: u16, width: usize, lane: &mut [i128], scale: Option<u32>) -> Option<Met> {
+    /// met, or why a number does not fit.
+    fn write<T: LaneCell, C>(
+        ind: &Indicator<C>,
+        first: u16,
+        width: usize,
+        lane: &mut [T],
+        scale: Option<u32>,
+    ) -> Result<Met, Misfit> {
         let mut met = Met::default();
-        let mut put = |cell: &mut i128, x: Decimal| -> Option<()> {
+        let mut put = |cell: &mut T, x: Decimal| -> Result<(), Misfit> {
             met.smallest = Some(met.smallest.map_or(x.scale(), |s| s.min(x.scale())));
             met.largest = met.largest.max(x.scale());
             met.negative_zero |= x.is_zero() && x.is_sign_negative();
             let m = match scale {
-                None => x.mantissa(),
-                Some(s) => x.mantissa().checked_mul(10i128.checked_pow(s.checked_sub(x.scale())?)?)?,
+                None => Some(x.mantissa()),
+                Some(s) => s
+                    .checked_sub(x.scale())
+                    .and_then(|k| 10i128.checked_pow(k))
+                    .and_then(|f| x.mantissa().checked_mul(f)),
             };
-            *cell = m;
-            (m.abs() < LANE_LIMIT).then_some(())
+            let m = m.filter(|m| m.abs() < LANE_LIMIT).ok_or(Misfit::Lane)?;
+            *cell = T::of(m).ok_or(Misfit::Narrow)?;
+            Ok(())
         };
         if let Some(b) = ind.baseline.as_ref().and_then(|b| b.value.number()) {
             put(&mut lane[0], b)?;
@@ -383,7 +435,7 @@ impl Lanes {
                 }
             }
         }
-        Some(met)
+        Ok(met)
     }
 
     /// The `i`-th indicator's lane, if its numbers fit.
@@ -903,6 +955,23 @@ mod tests {
         }
         assert!(over_100 > 500, "{over_100}");
         assert!(as_read > 1000, "{as_read}");
+        assert!(matches!(lanes.cells, Store::Narrow(_)));
+
+        // One number too large for 64 bits: the whole list in 128-bit cells, the same numbers.
+        let mut wide = indicators[..40].to_vec();
+        let big = "123456789012345.12345678";
+        wide[7].targets.insert(y(2022), Cell::parse_signed(big, Unit::Numero, true).expect(big));
+        let lanes = Lanes::new(&wide);
+        assert!(matches!(lanes.cells, Store::Wide(_)));
+        for (i, ind) in wide.iter().enumerate() {
+            let lane = lanes.lane(i).expect("every number fits");
+            for year in (2020..=2027).map(y) {
+                let cells = Cells::of(ind);
+                assert_eq!(lane.target(year), cells.target(year).map(|x| on(x, lane.scale)), "{i} {year}");
+                assert_eq!(lane.actual(year), cells.actual(year).map(|x| on(x, lane.scale)), "{i} {year}");
+            }
+        }
+        assert_eq!(lanes.lane(7).and_then(|l| l.target(y(2022))), Some(12_345_678_901_234_512_345_678));
     }
 
     fn on(x: Decimal, scale: u32) -> i128 {
