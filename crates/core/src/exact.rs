@@ -8,10 +8,12 @@
 //!
 //! A [`Fixed`] figure is a count of units of 10⁻¹⁸ with an interval around it: an exact value
 //! (`lo == hi`), or the open interval `(lo, hi)` the true value is known to lie in. VO / LE × 100
-//! is computed from the decimals' own integer mantissas by one integer division: exact when the
-//! remainder is zero, otherwise the quotient truncated toward zero and the interval of one unit
-//! beyond it. A mean adds the bounds and divides them rounding outward, so the true mean stays
-//! inside. Nothing is rounded inward anywhere.
+//! is computed from the two values' mantissas on their indicator's one scale (its lane,
+//! `crate::avance::Lanes`; the scale cancels) by one integer division — or, where the numerator
+//! times 10²⁰ does not fit, by a long division in three steps that gives the same quotient and
+//! remainder: exact when the remainder is zero, otherwise the quotient truncated toward zero and
+//! the interval of one unit beyond it. A mean adds the bounds and divides them rounding outward,
+//! so the true mean stays inside. Nothing is rounded inward anywhere.
 //!
 //! A figure is *settled* when the interval widened by one unit on each side, `[lo − 1, hi + 1]`,
 //! holds no rounding boundary of 8 decimals or fewer, half away from zero (the boundaries of `d`
@@ -19,7 +21,10 @@
 //! precision up to 8 decimals, and the true value is at least 10⁻¹⁸ away from any boundary. The
 //! figure the results hold is the point of the interval nearest to zero (for a single quotient,
 //! the quotient truncated toward zero), so rounding it for display, for a band or for comparison
-//! with a printed report gives what the exact rational gives. An exact figure is settled.
+//! with a printed report gives what the exact rational gives. An exact figure is settled. Bands
+//! and the atypical threshold are decided on that point without rounding it: a profile's limit
+//! becomes a bound on the units that the rounded figure reaches exactly when the point does
+//! ([`Thresholds`]).
 //!
 //! The decimal rules agree: while every figure and every sum of figures stays below 10⁹ in
 //! magnitude (what [`Fixed`] accepts), the decimal quotients carry at least 19 decimals and their
