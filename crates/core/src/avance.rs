@@ -238,8 +238,9 @@ pub struct Lanes {
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 struct Scale {
     scale: u32,
-    /// Whether every number was read on this scale, none a negative zero: each mantissa is then
-    /// its decimal exactly as read, scale and all.
+    /// Whether every target and actual was read on this scale, none a negative zero: each of
+    /// their mantissas is then its decimal exactly as read, scale and all (the baseline's is
+    /// never written out).
     as_read: bool,
 }
 
@@ -258,8 +259,11 @@ impl std::fmt::Debug for Lanes {
 /// The scales a lane's numbers were read on.
 #[derive(Debug, Default)]
 struct Met {
+    /// Of every number.
     smallest: Option<u32>,
     largest: u32,
+    /// Of the targets and actuals (a full result writes them out; the baseline only feeds Tipo 2).
+    smallest_of_years: Option<u32>,
     negative_zero: bool,
 }
 
@@ -397,7 +401,8 @@ impl Lanes {
         if smallest < largest {
             Lanes::write(ind, first, width, lane, Some(largest))?;
         }
-        Ok(Scale { scale: largest, as_read: smallest == largest && !met.negative_zero })
+        let as_read = met.smallest_of_years.is_none_or(|s| s == largest) && !met.negative_zero;
+        Ok(Scale { scale: largest, as_read })
     }
 
     /// Writes each number's mantissa into the lane, brought to `scale` (or as it is): what it
@@ -410,10 +415,14 @@ impl Lanes {
         scale: Option<u32>,
     ) -> Result<Met, Misfit> {
         let mut met = Met::default();
-        let mut put = |cell: &mut T, x: Decimal| -> Result<(), Misfit> {
-            met.smallest = Some(met.smallest.map_or(x.scale(), |s| s.min(x.scale())));
+        let mut put = |cell: &mut T, x: Decimal, of_year: bool| -> Result<(), Misfit> {
+            let low = |s: Option<u32>| Some(s.map_or(x.scale(), |s| s.min(x.scale())));
+            met.smallest = low(met.smallest);
             met.largest = met.largest.max(x.scale());
-            met.negative_zero |= x.is_zero() && x.is_sign_negative();
+            if of_year {
+                met.smallest_of_years = low(met.smallest_of_years);
+                met.negative_zero |= x.is_zero() && x.is_sign_negative();
+            }
             let m = match scale {
                 None => Some(x.mantissa()),
                 Some(s) => s
@@ -426,12 +435,12 @@ impl Lanes {
             Ok(())
         };
         if let Some(b) = ind.baseline.as_ref().and_then(|b| b.value.number()) {
-            put(&mut lane[0], b)?;
+            put(&mut lane[0], b, false)?;
         }
         for (offset, series) in [(1, &ind.targets), (1 + width, &ind.actuals)] {
             for (y, c) in series {
                 if let Some(x) = c.number() {
-                    put(&mut lane[offset + usize::from(y.get() - first)], x)?;
+                    put(&mut lane[offset + usize::from(y.get() - first)], x, true)?;
                 }
             }
         }
@@ -880,6 +889,8 @@ mod tests {
 
     /// Whole numbers only (of one scale, summing to zero at times; "-0" is not read).
     const WHOLE: [&str; 8] = ["0", "-3", "3", "12", "-12", "101", "ND", "5"];
+    /// Two decimals each.
+    const CENTS: [&str; 6] = ["40.38", "12.00", "-0.05", "100.25", "ND", "0.00"];
 
     fn series(
         texts: &[&str],
@@ -910,8 +921,10 @@ mod tests {
         let mut indicators = Vec::new();
         for n in 0..600 {
             let unit = [Unit::Porcentaje, Unit::Numero][n / 2 % 2];
-            let texts: &[&str] = if n % 2 == 0 { &TEXTS } else { &WHOLE };
-            let baseline_text = texts[pick() % texts.len()];
+            // Mixed scales; whole numbers; two decimals over a whole baseline (a lane on the
+            // targets' scale, told as read though the baseline was read on another).
+            let texts: &[&str] = [&TEXTS[..], &WHOLE[..], &CENTS[..]][n % 3];
+            let baseline_text = if n % 3 == 2 { WHOLE[pick() % 6] } else { texts[pick() % texts.len()] };
             indicators.push(Indicator {
                 code: "IOP.01.01".parse::<Code>().expect("code"),
                 name: String::new(),
