@@ -282,6 +282,7 @@ impl Default for Store {
 }
 
 impl Store {
+    #[inline]
     fn slice(&self, range: std::ops::Range<usize>) -> Slice<'_> {
         match self {
             Store::Narrow(v) => Slice::Narrow(v.get(range).unwrap_or(&[])),
@@ -329,6 +330,7 @@ enum Slice<'a> {
 
 impl Slice<'_> {
     /// The number in cell `i`, if there is one.
+    #[inline]
     fn get(self, i: usize) -> Option<i128> {
         match self {
             Slice::Narrow(s) => s.get(i).copied().filter(|x| *x != i64::MIN).map(i128::from),
@@ -448,6 +450,7 @@ impl Lanes {
     }
 
     /// The `i`-th indicator's lane, if its numbers fit.
+    #[inline]
     pub(crate) fn lane(&self, i: usize) -> Option<Lane<'_>> {
         let Scale { scale, as_read } = self.scales.get(i).copied().flatten()?;
         let (stride, start) = (1 + 2 * self.width, i * (1 + 2 * self.width));
