@@ -4,7 +4,6 @@
 use std::cmp::Ordering;
 use std::fmt;
 use std::str::FromStr;
-use std::sync::Arc;
 
 /// What a code names.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
@@ -59,15 +58,21 @@ impl CodeKind {
     }
 }
 
+/// The longest code as written: `ISS.` and four numbers of three digits.
+const LONGEST: usize = 19;
+
 /// A valid code. Compares by kind, then numerically part by part, so `SS.01.10.01` sorts after
-/// `SS.01.09.01`. Cheap to clone: the text is shared and the numbers are inline (results and alerts
-/// carry codes, and computing a large portfolio clones millions of them).
+/// `SS.01.09.01`. Its text and numbers are held inline (30 bytes, nothing on the heap): cloning
+/// one copies it, dropping one frees nothing (results and alerts carry codes, and computing a
+/// large portfolio clones millions of them).
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub struct Code {
     kind: CodeKind,
-    text: Arc<str>,
+    /// The text as written (trimmed), ASCII, then zeros.
+    text: [u8; LONGEST],
+    len: u8,
     /// The numbers, then zeros: `kind.parts()` of them are used.
-    parts: [u32; 4],
+    parts: [u16; 4],
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
@@ -91,28 +96,41 @@ impl FromStr for Code {
             if n == kind.parts() || !(1..=3).contains(&piece.len()) || !piece.iter().all(u8::is_ascii_digit) {
                 return Err(err());
             }
-            parts[n] = piece.iter().fold(0, |v, &b| v * 10 + u32::from(b - b'0'));
+            parts[n] = piece.iter().fold(0, |v, &b| v * 10 + u16::from(b - b'0'));
             n += 1;
         }
         if n != kind.parts() {
             return Err(err());
         }
-        Ok(Code { kind, text: Arc::from(text), parts })
+        Ok(Code::inline(kind, &[text], parts))
     }
 }
 
 impl Code {
+    /// The code of `kind` and `parts` written as `pieces` put together: a valid code's text, at
+    /// most [`LONGEST`] ASCII bytes (the parser and [`Code::parent`] make sure of it).
+    fn inline(kind: CodeKind, pieces: &[&str], parts: [u16; 4]) -> Code {
+        let mut text = [0; LONGEST];
+        let mut len = 0;
+        for piece in pieces {
+            text[len..len + piece.len()].copy_from_slice(piece.as_bytes());
+            len += piece.len();
+        }
+        Code { kind, text, len: len as u8, parts }
+    }
+
     pub fn kind(&self) -> CodeKind {
         self.kind
     }
 
     pub fn as_str(&self) -> &str {
-        &self.text
+        // ASCII by construction, so never the empty fallback.
+        std::str::from_utf8(&self.text[..usize::from(self.len)]).unwrap_or_default()
     }
 
     /// The code without its prefix, as the published alert text names services: `01.03.03`.
     pub fn number(&self) -> &str {
-        &self.text[self.kind.prefix().len() + 1..]
+        &self.as_str()[self.kind.prefix().len() + 1..]
     }
 
     /// The kind of the element this one hangs from; `None` for an objective.
@@ -149,18 +167,14 @@ impl Code {
         let n = kind.parts();
         // The parent's numbers are the first `n` of this code's, as written.
         let number = self.parent_number(kind);
-        let prefix = kind.prefix();
-        let mut text = String::with_capacity(prefix.len() + 1 + number.len());
-        text.push_str(prefix);
-        text.push('.');
-        text.push_str(number);
         let mut parts = [0; 4];
         parts[..n].copy_from_slice(&self.parts[..n]);
-        Some(Code { kind, text: Arc::from(text), parts })
+        // A parent's prefix is no longer than its child's, and its numbers are the first of them.
+        Some(Code::inline(kind, &[kind.prefix(), ".", number], parts))
     }
 
     /// The numbers of the code (`ISS.01.03.02.01` → 1, 3, 2, 1).
-    pub fn parts(&self) -> &[u32] {
+    pub fn parts(&self) -> &[u16] {
         &self.parts[..self.kind.parts()]
     }
 
@@ -188,7 +202,7 @@ impl PartialOrd for Code {
 
 impl fmt::Display for Code {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(&self.text)
+        f.write_str(self.as_str())
     }
 }
 
@@ -248,6 +262,18 @@ mod tests {
         for bad in ["", "OP", "OP.1.2", "XX.01", "ISS.01.01.01", "IOP.01.a", "LN.01.0001", "OP.01."] {
             assert!(bad.parse::<Code>().is_err(), "{bad}");
         }
+    }
+
+    #[test]
+    fn the_longest_codes_are_held_whole() {
+        for text in ["ISS.999.999.999.999", "ISS.1.2.3.4", "OP.1", " IOP.010.002 "] {
+            let c = code(text);
+            assert_eq!(c.as_str(), text.trim());
+            assert_eq!(c.to_string(), text.trim());
+        }
+        assert_eq!(code("ISS.999.999.999.999").parent().map(|p| p.to_string()), Some("SS.999.999.999".into()));
+        assert_eq!(code("ISS.999.999.999.999").parts(), &[999, 999, 999, 999]);
+        assert!("ISS.9999.999.999.999".parse::<Code>().is_err());
     }
 
     #[test]

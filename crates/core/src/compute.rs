@@ -181,7 +181,7 @@ pub struct Prepared<'p> {
 /// The positions of the items whose code is of `kind` and starts with `parent`'s numbers. Codes
 /// sort by kind, then numbers, so those items are consecutive and found by bisection.
 fn children<T>(items: &[T], code: impl Fn(&T) -> &Code, kind: CodeKind, parent: &Code) -> Range<usize> {
-    fn key(c: &Code, n: usize) -> (CodeKind, &[u32]) {
+    fn key(c: &Code, n: usize) -> (CodeKind, &[u16]) {
         (c.kind(), c.parts().get(..n).unwrap_or(c.parts()))
     }
     let prefix = parent.parts();
