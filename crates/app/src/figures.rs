@@ -5,8 +5,9 @@ use std::sync::Arc;
 
 use avance_core::Decimal;
 use avance_core::access::{Action, Resource, Status, can};
+use avance_core::avance::Evaluation;
 use avance_core::band::Band;
-use avance_core::compute::{IndicatorResult, PolicyResult, Summary};
+use avance_core::compute::{IndicatorFigures, PolicyResult, Summary};
 use avance_core::model::{Indicator, Policy, Year};
 use avance_store::Revision;
 use avance_store::app::Submission;
@@ -91,7 +92,10 @@ pub struct IndicatorView {
     pub policy: PolicyView,
     index: usize,
     /// The indicator's figures in the year.
-    pub result: IndicatorResult,
+    pub result: IndicatorFigures,
+    /// Its whole evaluation in the year: the target and actual used, the years summed, its
+    /// data-quality problems.
+    pub evaluation: Evaluation,
     pub series: Vec<SeriesPoint>,
     pub history: Vec<Revision>,
     /// Where the year's reported value stands.
@@ -186,8 +190,10 @@ impl App {
             .iter()
             .position(|i| i.code.as_str() == indicator)
             .ok_or(AppError::NotFound(Missing::Indicator))?;
-        let result = policy.result.indicator(indicator).cloned().ok_or(AppError::NotFound(Missing::Indicator))?;
         let ind = &policy.policy.indicators()[index];
+        let result = *policy.result.indicator(indicator).ok_or(AppError::NotFound(Missing::Indicator))?;
+        let evaluation =
+            policy.result.evaluation(&policy.policy, &ind.code).ok_or(AppError::NotFound(Missing::Indicator))?;
         let series = policy
             .policy
             .meta()
@@ -213,6 +219,6 @@ impl App {
             &Resource::Indicator { ministry: &m.ministry.code, responsible: &ind.responsible },
         );
         let outlook = avance_core::progress::assess(ind, policy.year, &policy.result.profile);
-        Ok(IndicatorView { policy, index, result, series, history, submission, can_change_target, outlook })
+        Ok(IndicatorView { policy, index, result, evaluation, series, history, submission, can_change_target, outlook })
     }
 }

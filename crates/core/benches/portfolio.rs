@@ -25,7 +25,7 @@ fn years() -> impl Iterator<Item = Year> {
 
 /// Something of every year's result, so that none is optimised away.
 fn alerts(results: Vec<avance_core::compute::PolicyResult>) -> usize {
-    results.iter().map(|r| r.alerts.len()).sum()
+    results.iter().map(|r| r.alert_count()).sum()
 }
 
 fn portfolio(policies: usize) -> Vec<Policy> {
@@ -36,7 +36,7 @@ fn portfolio(policies: usize) -> Vec<Policy> {
 #[divan::bench(sample_count = 10, args = [10, 100, 300])]
 fn compute_one_year(bencher: divan::Bencher, policies: usize) {
     let policies = portfolio(policies);
-    bencher.bench(|| policies.iter().map(|p| compute(divan::black_box(p), year(2026)).alerts.len()).sum::<usize>());
+    bencher.bench(|| policies.iter().map(|p| compute(divan::black_box(p), year(2026)).alert_count()).sum::<usize>());
 }
 
 /// All figures, counts and alerts of the portfolio for each of its 10 years.

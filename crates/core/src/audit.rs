@@ -138,12 +138,12 @@ pub enum Finding {
 }
 
 /// The service alerts the rules find, by service and heading, with the indicators behind each.
-fn service_alerts(result: &PolicyResult) -> BTreeMap<(Code, AlertKind), Vec<Code>> {
+fn service_alerts(policy: &Policy, result: &PolicyResult) -> BTreeMap<(Code, AlertKind), Vec<Code>> {
     result
-        .alerts
-        .iter()
+        .alerts(policy)
+        .into_iter()
         .filter(|a| a.level == AlertLevel::Service)
-        .map(|a| ((a.code.clone(), a.kind), a.indicators.clone()))
+        .map(|a| ((a.code, a.kind), a.indicators))
         .collect()
 }
 
@@ -156,14 +156,12 @@ pub fn audit(policy: &Policy, result: &PolicyResult, published: &Published) -> V
         _ => false,
     };
 
-    for r in &result.indicators {
-        match published.indicators.get(&r.code) {
+    for r in result.indicators() {
+        match published.indicators.get(r.code) {
             None => out.push(Finding::IndicatorMissing { code: r.code.clone(), in_report: false }),
             Some(p) if !same(p, r.avance()) => {
-                let explanations = policy
-                    .indicator(&r.code)
-                    .map(|ind| explain(ind, r.evaluation.formula, result, p))
-                    .unwrap_or_default();
+                let explanations =
+                    policy.indicator(r.code).map(|ind| explain(ind, r.formula, result, p)).unwrap_or_default();
                 out.push(Finding::IndicatorAvance {
                     code: r.code.clone(),
                     published: p.clone(),
@@ -202,7 +200,7 @@ pub fn audit(policy: &Policy, result: &PolicyResult, published: &Published) -> V
         }
     }
 
-    let computed = service_alerts(result);
+    let computed = service_alerts(policy, result);
     for paragraph in &published.alerts {
         if let (Some(code), Some(state)) = (&paragraph.objective, paragraph.state)
             && let Some(o) = result.objectives.iter().find(|o| &o.code == code)

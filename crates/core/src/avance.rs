@@ -77,6 +77,17 @@ pub enum Tipo2<T = Decimal> {
     NotApplicable,
 }
 
+impl<F> Tipo2<F> {
+    /// The figure as the results hold it ([`Arithmetic::settle`]).
+    pub(crate) fn settled<A: Arithmetic<Figure = F>>(self) -> Result<Tipo2, A::Refusal> {
+        Ok(match self {
+            Tipo2::Value(x) => Tipo2::Value(A::settle(x)?),
+            Tipo2::Nd => Tipo2::Nd,
+            Tipo2::NotApplicable => Tipo2::NotApplicable,
+        })
+    }
+}
+
 impl Tipo2 {
     pub fn value(self) -> Option<Decimal> {
         match self {
@@ -521,11 +532,14 @@ impl Numbers for Lane<'_> {
 /// The numbers an arithmetic reads an indicator's figures from: [`Decimals`] its series'
 /// decimals, [`Fixed`] its lane (and refuses an indicator without one).
 pub(crate) trait Reads: Arithmetic {
+    /// Whether this is the integers' arithmetic.
+    const INTEGERS: bool;
     type Source<'a>: Numbers<Value = Self::Value>;
     fn source<'a, C>(ind: &'a Indicator<C>, lane: Option<Lane<'a>>) -> Result<Self::Source<'a>, Self::Refusal>;
 }
 
 impl Reads for Decimals {
+    const INTEGERS: bool = false;
     type Source<'a> = Cells<'a>;
     fn source<'a, C>(ind: &'a Indicator<C>, _: Option<Lane<'a>>) -> Result<Cells<'a>, std::convert::Infallible> {
         Ok(Cells::of(ind))
@@ -533,6 +547,7 @@ impl Reads for Decimals {
 }
 
 impl Reads for Fixed {
+    const INTEGERS: bool = true;
     type Source<'a> = Lane<'a>;
     fn source<'a, C>(_: &'a Indicator<C>, lane: Option<Lane<'a>>) -> Result<Lane<'a>, crate::exact::Unsettled> {
         lane.ok_or(crate::exact::Unsettled::OutOfRange)
@@ -605,6 +620,31 @@ impl SeriesFacts {
         self.sense_issue.iter().cloned().chain(over).collect()
     }
 
+    /// Every data-quality problem of `ind` in `year`: its series' up to the year
+    /// ([`SeriesFacts::quality_up_to`]), then those the rules `found` in the year's own target
+    /// and actual (`target_actual` tells those two, asked only for a sign mismatch).
+    pub(crate) fn quality<C>(
+        &self,
+        ind: &Indicator<C>,
+        year: Year,
+        found: Found,
+        target_actual: impl FnOnce() -> (Option<Decimal>, Option<Decimal>),
+    ) -> Vec<QualityIssue> {
+        let mut quality = self.quality_up_to(ind, year);
+        if found.has(Found::SIGN_MISMATCH)
+            && let (Some(target), Some(actual)) = target_actual()
+        {
+            quality.push(QualityIssue::SignMismatch { year, target, actual });
+        }
+        if found.has(Found::ZERO_TARGET) {
+            quality.push(QualityIssue::ZeroTarget { year });
+        }
+        if found.has(Found::ZERO_ACTUAL) {
+            quality.push(QualityIssue::ZeroActual { year });
+        }
+        quality
+    }
+
     /// How many problems [`SeriesFacts::quality_up_to`] lists.
     pub(crate) fn issues_up_to(&self, year: Year) -> usize {
         usize::from(self.sense_issue.is_some()) + self.over_100_up_to(year).count()
@@ -657,17 +697,26 @@ pub(crate) fn evaluate_in<A: Reads, C>(
     Ok((evaluation::<A, _, _>(ind, &numbers, facts, year, profile, outcome, tipo2)?, figure))
 }
 
-/// The data-quality problems the rules find in one year's own target and actual.
+/// The data-quality problems the rules find in one year's own target and actual, one bit each
+/// (one byte: it is written and read once per indicator-year).
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
-pub(crate) struct Found {
-    sign_mismatch: bool,
-    zero_target: bool,
-    zero_actual: bool,
-}
+pub(crate) struct Found(u8);
 
 impl Found {
+    const SIGN_MISMATCH: u8 = 1;
+    const ZERO_TARGET: u8 = 2;
+    const ZERO_ACTUAL: u8 = 4;
+
+    fn has(self, problem: u8) -> bool {
+        self.0 & problem != 0
+    }
+    fn set(&mut self, problem: u8, found: bool) {
+        if found {
+            self.0 |= problem;
+        }
+    }
     pub(crate) fn count(self) -> usize {
-        usize::from(self.sign_mismatch) + usize::from(self.zero_target) + usize::from(self.zero_actual)
+        self.0.count_ones() as usize
     }
 }
 
@@ -677,8 +726,8 @@ impl Found {
 pub(crate) struct Outcome<F> {
     /// Avance Tipo 1 after the profile's cap, or why it is ND.
     pub(crate) figure: Result<F, NdReason>,
-    formula: Option<Formula>,
-    capped: bool,
+    pub(crate) formula: Option<Formula>,
+    pub(crate) capped: bool,
     pub(crate) found: Found,
 }
 
@@ -700,7 +749,20 @@ fn values<N: Numbers>(
     }
 }
 
+/// The target and actual the formula uses in `year` (as [`values`] reads them), as `ind`'s
+/// decimals read them.
+pub(crate) fn values_as_read<C>(
+    ind: &Indicator<C>,
+    direction: Resolved,
+    year: Year,
+    profile: &RuleProfile,
+) -> (Option<Decimal>, Option<Decimal>) {
+    let (target, actual, _) = values(&Cells::of(ind), direction, year, profile);
+    (target, actual)
+}
+
 /// Avance Tipo 1 of one indicator-year in arithmetic `A`, from the indicator's `numbers`.
+#[inline]
 pub(crate) fn outcome<A: Arithmetic, N: Numbers<Value = A::Value>>(
     numbers: &N,
     direction: Resolved,
@@ -719,7 +781,7 @@ pub(crate) fn outcome<A: Arithmetic, N: Numbers<Value = A::Value>>(
         (None, Some(_)) => Err(NdReason::NoTarget),
         (Some(_), None) => Err(NdReason::NoActual),
         (Some(le), Some(vo)) => {
-            found.sign_mismatch = le != zero && vo != zero && (le < zero) != (vo < zero);
+            found.set(Found::SIGN_MISMATCH, le != zero && vo != zero && (le < zero) != (vo < zero));
             match direction {
                 Resolved::NoDefinido(Standard::MinimoPermisible) => {
                     formula = Some(Formula::Minimum);
@@ -731,7 +793,7 @@ pub(crate) fn outcome<A: Arithmetic, N: Numbers<Value = A::Value>>(
                 }
                 Resolved::Trend { sense: Sense::Ascendente, .. } => {
                     if le == zero {
-                        found.zero_target = true;
+                        found.set(Found::ZERO_TARGET, true);
                         match zero_division(profile, vo >= le, NdReason::ZeroTarget, &mut formula) {
                             Ok(reached) => Ok(whole(reached)?),
                             Err(reason) => Err(reason),
@@ -744,7 +806,7 @@ pub(crate) fn outcome<A: Arithmetic, N: Numbers<Value = A::Value>>(
                 Resolved::Trend { sense: Sense::Descendente, .. } => match profile.descending {
                     DescendingFormula::TargetOverActual => {
                         if vo == zero {
-                            found.zero_actual = true;
+                            found.set(Found::ZERO_ACTUAL, true);
                             match zero_division(profile, vo <= le, NdReason::ZeroActual, &mut formula) {
                                 Ok(reached) => Ok(whole(reached)?),
                                 Err(reason) => Err(reason),
@@ -785,22 +847,10 @@ fn evaluation<A: Arithmetic, C, N: Numbers<Value = A::Value>>(
     // the indicator's cells where they cannot tell.
     let (target, actual, summed) = values(numbers, facts.direction, year, profile);
     let (target, actual) = match (target.map(|x| numbers.decimal(x)), actual.map(|x| numbers.decimal(x))) {
-        (Some(None), _) | (_, Some(None)) => {
-            let (target, actual, _) = values(&Cells::of(ind), facts.direction, year, profile);
-            (target, actual)
-        }
+        (Some(None), _) | (_, Some(None)) => values_as_read(ind, facts.direction, year, profile),
         (target, actual) => (target.flatten(), actual.flatten()),
     };
-    let mut quality = facts.quality_up_to(ind, year);
-    if let (true, Some(target), Some(actual)) = (outcome.found.sign_mismatch, target, actual) {
-        quality.push(QualityIssue::SignMismatch { year, target, actual });
-    }
-    if outcome.found.zero_target {
-        quality.push(QualityIssue::ZeroTarget { year });
-    }
-    if outcome.found.zero_actual {
-        quality.push(QualityIssue::ZeroActual { year });
-    }
+    let quality = facts.quality(ind, year, outcome.found, || (target, actual));
     Ok(Evaluation {
         year,
         direction: facts.direction,
@@ -813,11 +863,7 @@ fn evaluation<A: Arithmetic, C, N: Numbers<Value = A::Value>>(
         },
         formula: outcome.formula,
         capped: outcome.capped,
-        tipo2: match tipo2 {
-            Tipo2::Value(x) => Tipo2::Value(A::settle(x)?),
-            Tipo2::Nd => Tipo2::Nd,
-            Tipo2::NotApplicable => Tipo2::NotApplicable,
-        },
+        tipo2: tipo2.settled::<A>()?,
         quality,
     })
 }
@@ -856,6 +902,7 @@ fn summed<N: Numbers>(n: &N, year: Year) -> (Option<N::Value>, Option<N::Value>,
 }
 
 /// Avance Tipo 2 of the year's own target and actual against the baseline, as a figure of `A`.
+#[inline]
 pub(crate) fn tipo2<A: Arithmetic, N: Numbers<Value = A::Value>>(
     n: &N,
     direction: Resolved,

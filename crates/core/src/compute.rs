@@ -1,29 +1,78 @@
 //! A policy's figures for one year: every indicator's avance, the objectives, the índice de
 //! gestión, the counts per level and the alerts.
+//!
+//! A [`PolicyResult`] is compact: a few numbers and flags per indicator ([`IndicatorFigures`]),
+//! the policy's codes held once for all its results, positions where lists of codes would repeat
+//! them. What it leaves out is worked out again from the policy when asked for: an indicator's
+//! whole [`Evaluation`] ([`PolicyResult::evaluation`]) and the alerts with their details
+//! ([`PolicyResult::alerts`]); how many alerts there are it keeps.
 
 use std::ops::Range;
+use std::sync::Arc;
 
 use rust_decimal::Decimal;
 
 use crate::alert::{Alert, AlertDetail, AlertKind, AlertLevel};
-use crate::avance::{Evaluation, Lanes, Reads, SeriesFacts, Tipo2, evaluate_in, outcome, tipo2};
+use crate::avance::{
+    Evaluation, Formula, Found, Lane, Lanes, NdReason, Reads, Resolved, SeriesFacts, Tipo2, evaluate_in, outcome,
+    tipo2, values_as_read,
+};
 use crate::band::{Band, BandCounts};
 use crate::code::{Code, CodeKind};
 use crate::exact::{Decimals, Fixed, Unsettled};
 use crate::model::{Element, Indicator, Policy, Year};
 use crate::profile::{Judgement, RuleProfile};
 
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct IndicatorResult {
-    pub code: Code,
-    pub evaluation: Evaluation,
+/// An indicator's figures for the year, a few numbers and flags: Avance Tipo 1 and Tipo 2, its
+/// band, the formula and the direction it was computed with. What the rules read to get them (the
+/// target and actual used, the years summed) and its data-quality problems make its whole
+/// [`Evaluation`], worked out when asked for ([`PolicyResult::evaluation`]).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct IndicatorFigures {
+    /// Avance Tipo 1, unrounded, after the profile's cap; `Err` says why it is ND.
+    pub tipo1: Result<Decimal, NdReason>,
+    pub tipo2: Tipo2,
     pub band: Band,
+    /// Whether the avance, as displayed, is above the profile's atypical threshold.
+    pub atypical: bool,
+    pub direction: Resolved,
+    pub formula: Option<Formula>,
+    /// Whether the cap lowered the figure.
+    pub capped: bool,
 }
 
-impl IndicatorResult {
+impl IndicatorFigures {
     /// Avance Tipo 1, unrounded; `None` for ND.
     pub fn avance(&self) -> Option<Decimal> {
-        self.evaluation.avance.ok()
+        self.tipo1.ok()
+    }
+    /// Its first alert, if any: bajo avance, sin información or avance atípico.
+    pub fn signal(&self) -> Option<AlertKind> {
+        signal(self.band, self.atypical)
+    }
+}
+
+/// One indicator of a [`PolicyResult`]: its code and its figures (which it dereferences to).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct IndicatorResult<'r> {
+    pub code: &'r Code,
+    pub figures: &'r IndicatorFigures,
+}
+
+impl std::ops::Deref for IndicatorResult<'_> {
+    type Target = IndicatorFigures;
+    fn deref(&self) -> &IndicatorFigures {
+        self.figures
+    }
+}
+
+/// An indicator's first alert from its band and whether it is atypical.
+fn signal(band: Band, atypical: bool) -> Option<AlertKind> {
+    match band {
+        Band::Nd => Some(AlertKind::SinInformacion),
+        Band::Bajo => Some(AlertKind::BajoAvance),
+        _ if atypical => Some(AlertKind::AvanceAtipico),
+        _ => None,
     }
 }
 
@@ -33,8 +82,9 @@ pub struct ObjectiveResult {
     pub code: Code,
     pub avance: Option<Decimal>,
     pub band: Band,
-    /// Its objective indicators (IOP), all of them, whether counted or ND.
-    pub indicators: Vec<Code>,
+    /// Its objective indicators (IOP), all of them, whether counted or ND: their positions among
+    /// the result's indicators ([`PolicyResult::indicators_at`], [`PolicyResult::codes_at`]).
+    pub indicators: Range<usize>,
 }
 
 /// A service's avance: the mean of its indicators' avances. Not published by the method; shown
@@ -44,7 +94,8 @@ pub struct ServiceResult {
     pub code: Code,
     pub avance: Option<Decimal>,
     pub band: Band,
-    pub indicators: Vec<Code>,
+    /// Its service indicators' positions among the result's indicators.
+    pub indicators: Range<usize>,
 }
 
 /// Counts per band of the three levels that the summary table shows.
@@ -67,27 +118,154 @@ impl LevelCounts {
 pub struct PolicyResult {
     pub year: Year,
     pub profile: RuleProfile,
-    /// In the policy's order: objective indicators, then service indicators, by code.
-    pub indicators: Vec<IndicatorResult>,
+    /// Each indicator's figures, in the policy's order (objective indicators, then service
+    /// indicators, by code); [`PolicyResult::indicators`] gives them with their codes.
+    figures: Vec<IndicatorFigures>,
     pub objectives: Vec<ObjectiveResult>,
     pub services: Vec<ServiceResult>,
     /// Índice de gestión de la política nacional: mean of the objective avances, ND excluded.
     pub index: Option<Decimal>,
     pub index_band: Band,
     pub counts: LevelCounts,
-    /// In the order of the structure: each objective, its indicators, then each service and its
-    /// indicators.
-    pub alerts: Vec<Alert>,
+    /// How many alerts [`PolicyResult::alerts`] lists.
+    alert_count: usize,
+    /// What the rules found in each indicator's own target and actual (its data-quality alerts).
+    found: Vec<Found>,
+    /// The policy's indicator codes and where each objective's and service's indicators are,
+    /// shared by the policy's results.
+    structure: Arc<Structure>,
+    /// Whether the figures were computed with integers (otherwise with decimals): an
+    /// evaluation worked out again uses the same arithmetic, so that its unrounded figures are
+    /// the result's to the last digit.
+    by_integers: bool,
 }
 
 impl PolicyResult {
-    pub fn indicator(&self, code: &str) -> Option<&IndicatorResult> {
+    /// Every indicator's result, in the policy's order: objective indicators, then service
+    /// indicators, by code.
+    pub fn indicators(&self) -> impl ExactSizeIterator<Item = IndicatorResult<'_>> + DoubleEndedIterator + Clone {
+        self.structure.codes.iter().zip(&self.figures).map(|(code, figures)| IndicatorResult { code, figures })
+    }
+    /// The result of the indicator at position `i`.
+    pub fn indicator_at(&self, i: usize) -> Option<IndicatorResult<'_>> {
+        Some(IndicatorResult { code: self.structure.codes.get(i)?, figures: self.figures.get(i)? })
+    }
+    pub fn indicator(&self, code: &str) -> Option<IndicatorResult<'_>> {
         let code: Code = code.parse().ok()?;
-        self.indicators.binary_search_by(|r| r.code.cmp(&code)).ok().map(|i| &self.indicators[i])
+        self.indicator_at(self.structure.codes.binary_search(&code).ok()?)
     }
     pub fn objective(&self, code: &str) -> Option<&ObjectiveResult> {
         self.objectives.iter().find(|r| r.code.as_str() == code)
     }
+    /// The results of the indicators at `positions` (an objective's or a service's
+    /// `indicators`).
+    pub fn indicators_at(&self, positions: &Range<usize>) -> impl Iterator<Item = IndicatorResult<'_>> {
+        positions.clone().filter_map(|i| self.indicator_at(i))
+    }
+    /// The codes of the indicators at `positions`.
+    pub fn codes_at(&self, positions: &Range<usize>) -> &[Code] {
+        self.structure.codes.get(positions.clone()).unwrap_or_default()
+    }
+    /// How many alerts the policy's year raises.
+    pub fn alert_count(&self) -> usize {
+        self.alert_count
+    }
+    /// Indicator `code`'s whole [`Evaluation`] for the result's year and profile: what its
+    /// [`IndicatorResult`] leaves out (the target and actual used, the years summed, its
+    /// data-quality problems) worked out again from `policy`, the policy the result was computed
+    /// from; `None` if it has no such indicator.
+    pub fn evaluation(&self, policy: &Policy, code: &Code) -> Option<Evaluation> {
+        let i = policy.indicators().binary_search_by(|ind| ind.code.cmp(code)).ok()?;
+        let (ind, lane) = (&policy.indicators()[i], policy.lanes().lane(i));
+        let facts = facts_of(ind, lane, &self.profile);
+        Some(if self.by_integers {
+            evaluation_of(ind, lane, &facts, self.year, &self.profile)
+        } else {
+            decimal_evaluation(ind, &facts, self.year, &self.profile)
+        })
+    }
+    /// Every alert of the policy's year, in the order of the structure: each objective's alert
+    /// and its indicators', then each of its services' alerts and their indicators'. An
+    /// indicator's data-quality problems are read again from `policy`, the policy the result was
+    /// computed from (an indicator it does not have raises none).
+    pub fn alerts(&self, policy: &Policy) -> Vec<Alert> {
+        let signals: Vec<_> = self.figures.iter().map(IndicatorFigures::signal).collect();
+        let states: Vec<_> = self.objectives.iter().map(|o| (o.avance.is_some(), o.band)).collect();
+        let codes = &self.structure.codes;
+        let with_signal = |range: &Range<usize>, kind: AlertKind| -> Vec<Code> {
+            range.clone().filter(|&i| signals[i] == Some(kind)).map(|i| codes[i].clone()).collect()
+        };
+        let mut out = Vec::with_capacity(self.alert_count);
+        self.structure.each_alert(&signals, &states, |at| match at {
+            AlertAt::Objective { objective, kind, indicators: iops } => {
+                let o = &self.objectives[objective];
+                out.push(Alert {
+                    level: AlertLevel::Objective,
+                    code: o.code.clone(),
+                    kind,
+                    indicators: with_signal(iops, kind),
+                    detail: match o.avance {
+                        Some(a) => AlertDetail::Avance(a),
+                        None => AlertDetail::ObjectiveNd,
+                    },
+                });
+            }
+            AlertAt::Indicator(i) => {
+                let code = &codes[i];
+                let listed = policy.indicators().get(i).is_some_and(|ind| ind.code == *code);
+                let at = if listed { Some(i) } else { policy.indicators().binary_search_by(|x| x.code.cmp(code)).ok() };
+                let quality = at.map_or_else(Vec::new, |at| {
+                    let (ind, lane) = (&policy.indicators()[at], policy.lanes().lane(at));
+                    let facts = facts_of(ind, lane, &self.profile);
+                    let found = self.found.get(i).copied().unwrap_or_default();
+                    facts.quality(ind, self.year, found, || {
+                        values_as_read(ind, facts.direction, self.year, &self.profile)
+                    })
+                });
+                indicator_alerts(&mut out, code, &self.figures[i], quality);
+            }
+            AlertAt::Service { service, kind, indicators: isss } => {
+                let with = with_signal(isss, kind);
+                out.push(Alert {
+                    level: AlertLevel::Service,
+                    code: self.services[service].code.clone(),
+                    kind,
+                    detail: AlertDetail::Group { with: with.len(), of: isss.len() },
+                    indicators: with,
+                });
+            }
+        });
+        out
+    }
+}
+
+/// An indicator's [`SeriesFacts`] under `profile`, read from its lane where it has one.
+fn facts_of(ind: &Indicator, lane: Option<Lane<'_>>, profile: &RuleProfile) -> SeriesFacts {
+    match lane {
+        Some(lane) => SeriesFacts::read(ind, &lane, profile),
+        None => SeriesFacts::of(ind, profile),
+    }
+}
+
+/// An indicator-year's [`Evaluation`]: with integers, or with decimals where they refuse (the
+/// same figures either way).
+fn evaluation_of(
+    ind: &Indicator,
+    lane: Option<Lane<'_>>,
+    facts: &SeriesFacts,
+    year: Year,
+    profile: &RuleProfile,
+) -> Evaluation {
+    match evaluate_in::<Fixed, _>(ind, lane, facts, year, profile) {
+        Ok((evaluation, _)) => evaluation,
+        Err(_) => decimal_evaluation(ind, facts, year, profile),
+    }
+}
+
+/// An indicator-year's [`Evaluation`] with decimals.
+fn decimal_evaluation(ind: &Indicator, facts: &SeriesFacts, year: Year, profile: &RuleProfile) -> Evaluation {
+    let Ok((evaluation, _)) = evaluate_in::<Decimals, _>(ind, None, facts, year, profile);
+    evaluation
 }
 
 /// What a policy's year sums up to: its índice de gestión, its counts per level and how many
@@ -105,11 +283,11 @@ pub struct Summary {
 impl PolicyResult {
     /// The result's índice, counts and number of alerts.
     pub fn summary(&self) -> Summary {
-        Summary { index: self.index, index_band: self.index_band, counts: self.counts, alerts: self.alerts.len() }
+        Summary { index: self.index, index_band: self.index_band, counts: self.counts, alerts: self.alert_count }
     }
 }
 
-/// Where an alert is raised, as [`Prepared::each_alert`] walks the structure (positions in the
+/// Where an alert is raised, as [`Structure::each_alert`] walks the structure (positions in the
 /// policy's lists).
 enum AlertAt<'a> {
     /// An objective's alert of `kind`; `indicators`, its objective indicators.
@@ -121,7 +299,7 @@ enum AlertAt<'a> {
 }
 
 /// A policy's [`Summary`] for `year` with its own rule profile, without building each
-/// indicator's result and the alerts.
+/// indicator's result.
 pub fn summarize(policy: &Policy, year: Year) -> Summary {
     Prepared::new(policy, policy.profile()).summary(year)
 }
@@ -161,16 +339,13 @@ pub fn compute_years(policy: &Policy, years: impl IntoIterator<Item = Year>) -> 
     years.into_iter().map(|y| prepared.compute(y)).collect()
 }
 
-/// A policy ready to be computed for any year under one profile: where each objective's and
-/// service's indicators are, and each indicator's [`SeriesFacts`], worked out once.
-#[derive(Debug)]
-pub struct Prepared<'p> {
-    policy: &'p Policy,
-    profile: &'p RuleProfile,
-    facts: Vec<SeriesFacts>,
-    /// Each indicator's numbers as integers (the policy's).
-    lanes: &'p Lanes,
-    /// For each objective, the positions of its objective indicators in `policy.indicators()`.
+/// A policy's indicator codes, where each objective's and service's indicators are among them
+/// (and so among a result's), and each objective's services among its services.
+#[derive(Debug, PartialEq, Eq)]
+struct Structure {
+    /// The indicators' codes, in the policy's order.
+    codes: Vec<Code>,
+    /// For each objective, the positions of its objective indicators.
     objective_indicators: Vec<Range<usize>>,
     /// For each service, the positions of its service indicators.
     service_indicators: Vec<Range<usize>>,
@@ -178,212 +353,37 @@ pub struct Prepared<'p> {
     objective_services: Vec<Range<usize>>,
 }
 
-/// The positions of the items whose code is of `kind` and starts with `parent`'s numbers. Codes
-/// sort by kind, then numbers, so those items are consecutive and found by bisection.
-fn children<T>(items: &[T], code: impl Fn(&T) -> &Code, kind: CodeKind, parent: &Code) -> Range<usize> {
-    fn key(c: &Code, n: usize) -> (CodeKind, &[u16]) {
-        (c.kind(), c.parts().get(..n).unwrap_or(c.parts()))
-    }
-    let prefix = parent.parts();
-    let n = prefix.len();
-    let start = items.partition_point(|i| key(code(i), n) < (kind, prefix));
-    let end = items.partition_point(|i| key(code(i), n) <= (kind, prefix));
-    start..end.max(start)
-}
-
-fn indicator_code(i: &Indicator) -> &Code {
-    &i.code
-}
-
-fn element_code(e: &Element) -> &Code {
-    &e.code
-}
-
-impl<'p> Prepared<'p> {
-    pub fn new(policy: &'p Policy, profile: &'p RuleProfile) -> Prepared<'p> {
+impl Structure {
+    fn of(policy: &Policy) -> Structure {
         let indicators = policy.indicators();
-        let lanes = policy.lanes();
-        Prepared {
-            policy,
-            profile,
-            facts: indicators
-                .iter()
-                .enumerate()
-                .map(|(i, ind)| match lanes.lane(i) {
-                    Some(lane) => SeriesFacts::read(ind, &lane, profile),
-                    None => SeriesFacts::of(ind, profile),
-                })
-                .collect(),
-            lanes,
-            objective_indicators: policy
-                .objectives()
-                .iter()
-                .map(|o| children(indicators, indicator_code, CodeKind::ObjectiveIndicator, &o.code))
-                .collect(),
-            service_indicators: policy
-                .services()
-                .iter()
-                .map(|s| children(indicators, indicator_code, CodeKind::ServiceIndicator, &s.code))
-                .collect(),
-            objective_services: policy
-                .objectives()
-                .iter()
-                .map(|o| children(policy.services(), element_code, CodeKind::Service, &o.code))
-                .collect(),
+        Structure {
+            codes: indicators.iter().map(|i| i.code.clone()).collect(),
+            objective_indicators: children(
+                indicators,
+                indicator_code,
+                CodeKind::ObjectiveIndicator,
+                policy.objectives().iter().map(|o| &o.code),
+            ),
+            service_indicators: children(
+                indicators,
+                indicator_code,
+                CodeKind::ServiceIndicator,
+                policy.services().iter().map(element_code),
+            ),
+            objective_services: children(
+                policy.services(),
+                element_code,
+                CodeKind::Service,
+                policy.objectives().iter().map(|o| &o.code),
+            ),
         }
-    }
-
-    /// The policy's figures for `year`: computed with integers, or with decimals where the
-    /// integers refuse (`crate::exact`); the figures are the same either way.
-    pub fn compute(&self, year: Year) -> PolicyResult {
-        self.compute_fixed(year).unwrap_or_else(|_| self.compute_decimal(year))
-    }
-
-    /// The figures computed with integers only, or why they could not be.
-    pub fn compute_fixed(&self, year: Year) -> Result<PolicyResult, Unsettled> {
-        Ok(self.compute_in::<Fixed, true>(year)?.0)
-    }
-
-    /// The figures computed with `rust_decimal`'s decimals only: the reference the integers are
-    /// checked against, and what [`Prepared::compute`] falls back to.
-    pub fn compute_decimal(&self, year: Year) -> PolicyResult {
-        let Ok((result, _)) = self.compute_in::<Decimals, true>(year);
-        result
-    }
-
-    /// What a policy's year sums up to ([`Summary`]): computed as [`Prepared::compute`] computes
-    /// it (the same operations, so the integers refuse it exactly when they refuse the whole
-    /// result, and the same figures come out), without keeping each indicator's evaluation, the
-    /// objectives' and services' lists or the alerts, only counting them (what a portfolio or an
-    /// overview needs of each policy).
-    pub fn summary(&self, year: Year) -> Summary {
-        let (c, alerts) = match self.compute_in::<Fixed, false>(year) {
-            Ok(c) => c,
-            Err(_) => {
-                let Ok(c) = self.compute_in::<Decimals, false>(year);
-                c
-            }
-        };
-        Summary { alerts, ..c.summary() }
-    }
-
-    /// The figures in arithmetic `A` and the number of alerts; with `FULL`, every result and
-    /// alert, otherwise only the summary's figures (the lists are left empty).
-    fn compute_in<A: Reads, const FULL: bool>(&self, year: Year) -> Result<(PolicyResult, usize), A::Refusal> {
-        let (policy, profile) = (self.policy, self.profile);
-        let limits = A::limits(profile)?;
-        let judge = |figure: Option<A::Figure>| -> Result<_, A::Refusal> {
-            figure.map_or(Ok(Judgement::ND), |f| A::judge(f, &limits))
-        };
-        let kept = if FULL { self.facts.len() } else { 0 };
-        let mut indicators = Vec::with_capacity(kept);
-        let mut figures = Vec::with_capacity(self.facts.len());
-        // Each indicator's first alert (bajo, sin información or atípico), if any, and (for a
-        // summary, which keeps no evaluation) how many data-quality issues it has.
-        let mut signals = Vec::with_capacity(self.facts.len());
-        let mut issues = Vec::with_capacity(self.facts.len() - kept);
-        let mut counts = LevelCounts::default();
-        for (i, (ind, facts)) in policy.indicators().iter().zip(&self.facts).enumerate() {
-            let (evaluation, figure) = if FULL {
-                let (evaluation, figure) = evaluate_in::<A, _>(ind, self.lanes.lane(i), facts, year, profile)?;
-                (Some(evaluation), figure)
-            } else {
-                // A summary needs only the figure and how many quality problems there are; Tipo 2
-                // is settled all the same, for the same refusals as the whole result's.
-                let numbers = A::source(ind, self.lanes.lane(i))?;
-                let o = outcome::<A, _>(&numbers, facts.direction, year, profile)?;
-                if let Tipo2::Value(x) = tipo2::<A, _>(&numbers, facts.direction, year)? {
-                    A::settles(x)?;
-                }
-                issues.push(facts.issues_up_to(year) + o.found.count());
-                (None, o.figure.ok())
-            };
-            let judgement = judge(figure)?;
-            match ind.code.kind() {
-                CodeKind::ObjectiveIndicator => counts.objective_indicators.add(judgement.band),
-                _ => counts.service_indicators.add(judgement.band),
-            }
-            figures.push(figure);
-            signals.push(match judgement.band {
-                Band::Nd => Some(AlertKind::SinInformacion),
-                Band::Bajo => Some(AlertKind::BajoAvance),
-                _ if judgement.atypical => Some(AlertKind::AvanceAtipico),
-                _ => None,
-            });
-            if let Some(evaluation) = evaluation {
-                indicators.push(IndicatorResult { code: ind.code.clone(), evaluation, band: judgement.band });
-            }
-        }
-
-        let capped_mean = |values: std::iter::Copied<std::iter::Flatten<std::slice::Iter<'_, Option<A::Figure>>>>| -> Result<Option<A::Figure>, A::Refusal> {
-            match (A::mean(values)?, profile.mean_cap) {
-                (Some(m), Some(cap)) if A::above(m, cap)? => Ok(Some(A::constant(cap)?)),
-                (m, _) => Ok(m),
-            }
-        };
-        let group = |range: &Range<usize>| &indicators[range.clone()];
-        let codes = |range: &Range<usize>| group(range).iter().map(|r| r.code.clone()).collect();
-        let settle = |figure: Option<A::Figure>| figure.map(A::settle).transpose();
-
-        let mut objective_figures = Vec::with_capacity(self.objective_indicators.len());
-        let mut objective_states = Vec::with_capacity(self.objective_indicators.len());
-        let mut objectives = Vec::with_capacity(if FULL { self.objective_indicators.len() } else { 0 });
-        for (o, range) in policy.objectives().iter().zip(&self.objective_indicators) {
-            let figure = capped_mean(figures[range.clone()].iter().flatten().copied())?;
-            objective_figures.push(figure);
-            // Settled and judged either way: the same operations, so the same refusals and the
-            // same arithmetic for a summary as for the whole result.
-            let (avance, band) = (settle(figure)?, judge(figure)?.band);
-            counts.objectives.add(band);
-            objective_states.push((avance.is_some(), band));
-            if FULL {
-                objectives.push(ObjectiveResult { code: o.code.clone(), avance, band, indicators: codes(range) });
-            }
-        }
-
-        let mut services = Vec::with_capacity(if FULL { self.service_indicators.len() } else { 0 });
-        for (s, range) in policy.services().iter().zip(&self.service_indicators) {
-            let figure = A::mean(figures[range.clone()].iter().flatten().copied())?;
-            let (avance, band) = (settle(figure)?, judge(figure)?.band);
-            if FULL {
-                services.push(ServiceResult { code: s.code.clone(), avance, band, indicators: codes(range) });
-            }
-        }
-
-        let index = capped_mean(objective_figures.iter().flatten().copied())?;
-        let (alerts, alert_count) = if FULL {
-            let alerts = self.alerts(&indicators, &signals, &objectives, &objective_states);
-            let n = alerts.len();
-            (alerts, n)
-        } else {
-            let mut n = 0;
-            self.each_alert(&signals, &objective_states, |at| {
-                n += match at {
-                    AlertAt::Indicator(i) => usize::from(signals[i].is_some()) + issues[i],
-                    AlertAt::Objective { .. } | AlertAt::Service { .. } => 1,
-                }
-            });
-            (Vec::new(), n)
-        };
-        let result = PolicyResult {
-            year,
-            profile: profile.clone(),
-            indicators,
-            objectives,
-            services,
-            index: settle(index)?,
-            index_band: judge(index)?.band,
-            counts,
-            alerts,
-        };
-        Ok((result, alert_count))
     }
 
     /// Where alerts are raised, in the order of the structure: each objective's alert and its
     /// indicators', then each of its services' alerts and their indicators'. `signals`, each
     /// indicator's first alert; `objectives`, whether each objective has an avance, and its band.
-    /// The rules of which alerts there are live here, once: the full list ([`Prepared::alerts`])
-    /// and a summary's count both walk them.
+    /// The rules of which alerts there are live here, once: the full list
+    /// ([`PolicyResult::alerts`]) and the count kept while computing both walk them.
     fn each_alert(&self, signals: &[Option<AlertKind>], objectives: &[(bool, Band)], mut at: impl FnMut(AlertAt<'_>)) {
         for (o, (iops, services)) in self.objective_indicators.iter().zip(&self.objective_services).enumerate() {
             match objectives[o] {
@@ -407,62 +407,248 @@ impl<'p> Prepared<'p> {
             }
         }
     }
+}
 
-    /// Every alert, as [`Prepared::each_alert`] raises them.
-    fn alerts(
-        &self,
-        indicators: &[IndicatorResult],
-        signals: &[Option<AlertKind>],
-        objectives: &[ObjectiveResult],
-        states: &[(bool, Band)],
-    ) -> Vec<Alert> {
-        let with_signal = |range: &Range<usize>, kind: AlertKind| -> Vec<Code> {
-            range.clone().filter(|&i| signals[i] == Some(kind)).map(|i| indicators[i].code.clone()).collect()
-        };
-        let mut out = Vec::new();
-        self.each_alert(signals, states, |at| match at {
-            AlertAt::Objective { objective, kind, indicators: iops } => {
-                let o = &objectives[objective];
-                out.push(Alert {
-                    level: AlertLevel::Objective,
-                    code: o.code.clone(),
-                    kind,
-                    indicators: with_signal(iops, kind),
-                    detail: match o.avance {
-                        Some(a) => AlertDetail::Avance(a),
-                        None => AlertDetail::ObjectiveNd,
-                    },
-                });
+/// A policy ready to be computed for any year under one profile: where each objective's and
+/// service's indicators are, and each indicator's [`SeriesFacts`], worked out once.
+#[derive(Debug)]
+pub struct Prepared<'p> {
+    policy: &'p Policy,
+    profile: &'p RuleProfile,
+    facts: Vec<SeriesFacts>,
+    /// Each indicator's numbers as integers (the policy's).
+    lanes: &'p Lanes,
+    structure: Arc<Structure>,
+}
+
+/// For each of `parents`, the positions of the items whose code is of `kind` and starts with the
+/// parent's numbers. Codes sort by kind, then numbers, and a policy keeps its lists sorted by code
+/// (`Policy::new`), so each parent's items are consecutive and one walk through both lists finds
+/// them all.
+fn children<'c, T>(
+    items: &[T],
+    code: impl Fn(&T) -> &Code,
+    kind: CodeKind,
+    parents: impl Iterator<Item = &'c Code>,
+) -> Vec<Range<usize>> {
+    let of_kind = items.partition_point(|i| code(i).kind() < kind)..items.partition_point(|i| code(i).kind() <= kind);
+    let mut at = of_kind.start;
+    parents
+        .map(|parent| {
+            let prefix = parent.parts();
+            let key = |i: usize| {
+                let parts = code(&items[i]).parts();
+                parts.get(..prefix.len()).unwrap_or(parts)
+            };
+            while at < of_kind.end && key(at) < prefix {
+                at += 1;
             }
-            AlertAt::Indicator(i) => indicator_alerts(&mut out, &indicators[i], signals[i]),
-            AlertAt::Service { service, kind, indicators: isss } => {
-                let with = with_signal(isss, kind);
-                out.push(Alert {
-                    level: AlertLevel::Service,
-                    code: self.policy.services()[service].code.clone(),
-                    kind,
-                    detail: AlertDetail::Group { with: with.len(), of: isss.len() },
-                    indicators: with,
+            let start = at;
+            while at < of_kind.end && key(at) == prefix {
+                at += 1;
+            }
+            start..at
+        })
+        .collect()
+}
+
+fn indicator_code(i: &Indicator) -> &Code {
+    &i.code
+}
+
+fn element_code(e: &Element) -> &Code {
+    &e.code
+}
+
+impl<'p> Prepared<'p> {
+    pub fn new(policy: &'p Policy, profile: &'p RuleProfile) -> Prepared<'p> {
+        let lanes = policy.lanes();
+        Prepared {
+            policy,
+            profile,
+            facts: policy
+                .indicators()
+                .iter()
+                .enumerate()
+                .map(|(i, ind)| facts_of(ind, lanes.lane(i), profile))
+                .collect(),
+            lanes,
+            structure: Arc::new(Structure::of(policy)),
+        }
+    }
+
+    /// The policy's figures for `year`: computed with integers, or with decimals where the
+    /// integers refuse (`crate::exact`); the figures are the same either way.
+    pub fn compute(&self, year: Year) -> PolicyResult {
+        self.compute_fixed(year).unwrap_or_else(|_| self.compute_decimal(year))
+    }
+
+    /// The figures computed with integers only, or why they could not be.
+    pub fn compute_fixed(&self, year: Year) -> Result<PolicyResult, Unsettled> {
+        self.compute_in::<Fixed, true>(year)
+    }
+
+    /// The figures computed with `rust_decimal`'s decimals only: the reference the integers are
+    /// checked against, and what [`Prepared::compute`] falls back to.
+    pub fn compute_decimal(&self, year: Year) -> PolicyResult {
+        let Ok(result) = self.compute_in::<Decimals, true>(year);
+        result
+    }
+
+    /// What a policy's year sums up to ([`Summary`]): computed as [`Prepared::compute`] computes
+    /// it (the same operations, so the integers refuse it exactly when they refuse the whole
+    /// result, and the same figures come out), without keeping each indicator's result or the
+    /// objectives' and services' (what a portfolio or an overview needs of each policy).
+    pub fn summary(&self, year: Year) -> Summary {
+        match self.compute_in::<Fixed, false>(year) {
+            Ok(result) => result.summary(),
+            Err(_) => {
+                let Ok(result) = self.compute_in::<Decimals, false>(year);
+                result.summary()
+            }
+        }
+    }
+
+    /// The figures in arithmetic `A`; with `FULL`, every indicator's, objective's and service's
+    /// result, otherwise only the summary's figures (the lists are left empty).
+    fn compute_in<A: Reads, const FULL: bool>(&self, year: Year) -> Result<PolicyResult, A::Refusal> {
+        let (policy, profile) = (self.policy, self.profile);
+        let limits = A::limits(profile)?;
+        let judge = |figure: Option<A::Figure>| -> Result<_, A::Refusal> {
+            figure.map_or(Ok(Judgement::ND), |f| A::judge(f, &limits))
+        };
+        let n = self.facts.len();
+        let kept = if FULL { n } else { 0 };
+        let mut indicators = Vec::with_capacity(kept);
+        let codes = &self.structure.codes;
+        // What the rules found in each indicator's own target and actual (its data-quality
+        // alerts, listed when asked for).
+        let mut found = Vec::with_capacity(kept);
+        // How many data-quality problems each indicator has.
+        let mut issues = Vec::with_capacity(n);
+        let mut figures = Vec::with_capacity(n);
+        // Each indicator's first alert (bajo, sin información or atípico), if any.
+        let mut signals = Vec::with_capacity(n);
+        let mut counts = LevelCounts::default();
+        for (i, (ind, facts)) in policy.indicators().iter().zip(&self.facts).enumerate() {
+            let numbers = A::source(ind, self.lanes.lane(i))?;
+            let code = &codes[i];
+            let o = outcome::<A, _>(&numbers, facts.direction, year, profile)?;
+            let t2 = tipo2::<A, _>(&numbers, facts.direction, year)?;
+            let figure = o.figure.ok();
+            let (judgement, settled) = match figure {
+                Some(f) if FULL => {
+                    let (judgement, settled) = A::judge_settle(f, &limits)?;
+                    (judgement, Some(settled))
+                }
+                f => (judge(f)?, None),
+            };
+            match code.kind() {
+                CodeKind::ObjectiveIndicator => counts.objective_indicators.add(judgement.band),
+                _ => counts.service_indicators.add(judgement.band),
+            }
+            figures.push(figure);
+            signals.push(signal(judgement.band, judgement.atypical));
+            issues.push(facts.issues_up_to(year) + o.found.count());
+            if FULL {
+                indicators.push(IndicatorFigures {
+                    tipo1: match (o.figure, settled) {
+                        (Ok(_), Some(settled)) => Ok(settled),
+                        (Ok(a), None) => Ok(A::settle(a)?),
+                        (Err(reason), _) => Err(reason),
+                    },
+                    tipo2: t2.settled::<A>()?,
+                    band: judgement.band,
+                    atypical: judgement.atypical,
+                    direction: facts.direction,
+                    formula: o.formula,
+                    capped: o.capped,
                 });
+                found.push(o.found);
+            } else if let Tipo2::Value(x) = t2 {
+                // Tipo 2 is settled all the same, for the same refusals as the whole result's.
+                A::settles(x)?;
+            }
+        }
+
+        let capped_mean = |values: std::iter::Copied<std::iter::Flatten<std::slice::Iter<'_, Option<A::Figure>>>>| -> Result<Option<A::Figure>, A::Refusal> {
+            match (A::mean(values)?, profile.mean_cap) {
+                (Some(m), Some(cap)) if A::above(m, cap)? => Ok(Some(A::constant(cap)?)),
+                (m, _) => Ok(m),
+            }
+        };
+        let settle = |figure: Option<A::Figure>| figure.map(A::settle).transpose();
+        let structure = &self.structure;
+
+        let mut objective_figures = Vec::with_capacity(structure.objective_indicators.len());
+        let mut objective_states = Vec::with_capacity(structure.objective_indicators.len());
+        let mut objectives = Vec::with_capacity(if FULL { structure.objective_indicators.len() } else { 0 });
+        for (o, range) in policy.objectives().iter().zip(&structure.objective_indicators) {
+            let figure = capped_mean(figures[range.clone()].iter().flatten().copied())?;
+            objective_figures.push(figure);
+            // Settled and judged either way: the same operations, so the same refusals and the
+            // same arithmetic for a summary as for the whole result.
+            let (avance, band) = (settle(figure)?, judge(figure)?.band);
+            counts.objectives.add(band);
+            objective_states.push((avance.is_some(), band));
+            if FULL {
+                objectives.push(ObjectiveResult { code: o.code.clone(), avance, band, indicators: range.clone() });
+            }
+        }
+
+        let mut services = Vec::with_capacity(if FULL { structure.service_indicators.len() } else { 0 });
+        for (s, range) in policy.services().iter().zip(&structure.service_indicators) {
+            let figure = A::mean(figures[range.clone()].iter().flatten().copied())?;
+            let (avance, band) = (settle(figure)?, judge(figure)?.band);
+            if FULL {
+                services.push(ServiceResult { code: s.code.clone(), avance, band, indicators: range.clone() });
+            }
+        }
+
+        let index = capped_mean(objective_figures.iter().flatten().copied())?;
+        let mut alert_count = 0;
+        structure.each_alert(&signals, &objective_states, |at| {
+            alert_count += match at {
+                AlertAt::Indicator(i) => usize::from(signals[i].is_some()) + issues[i],
+                AlertAt::Objective { .. } | AlertAt::Service { .. } => 1,
             }
         });
-        out
+        Ok(PolicyResult {
+            year,
+            profile: profile.clone(),
+            figures: indicators,
+            objectives,
+            services,
+            index: settle(index)?,
+            index_band: judge(index)?.band,
+            counts,
+            alert_count,
+            found,
+            structure: Arc::clone(structure),
+            by_integers: A::INTEGERS,
+        })
     }
 }
 
-/// The alerts of one indicator, in the order bajo, sin información, atípico, calidad de datos.
-fn indicator_alerts(out: &mut Vec<Alert>, r: &IndicatorResult, signal: Option<AlertKind>) {
+/// The alerts of indicator `code`, in the order bajo, sin información, atípico, calidad de
+/// datos (one per problem of its `quality`).
+fn indicator_alerts(
+    out: &mut Vec<Alert>,
+    code: &Code,
+    r: &IndicatorFigures,
+    quality: Vec<crate::avance::QualityIssue>,
+) {
     let alert = |kind, detail| Alert {
         level: AlertLevel::Indicator,
-        code: r.code.clone(),
+        code: code.clone(),
         kind,
-        indicators: vec![r.code.clone()],
+        indicators: vec![code.clone()],
         detail,
     };
-    match (signal, r.evaluation.avance) {
+    match (r.signal(), r.tipo1) {
         (Some(kind), Ok(a)) => out.push(alert(kind, AlertDetail::Avance(a))),
         (Some(kind), Err(reason)) => out.push(alert(kind, AlertDetail::Missing(reason))),
         (None, _) => {}
     }
-    out.extend(r.evaluation.quality.iter().map(|q| alert(AlertKind::CalidadDatos, AlertDetail::Quality(q.clone()))));
+    out.extend(quality.into_iter().map(|q| alert(AlertKind::CalidadDatos, AlertDetail::Quality(q))));
 }

@@ -101,6 +101,11 @@ pub trait Arithmetic {
     /// The profile's judgement ([`RuleProfile::judge`]) of a figure: its band and whether it is
     /// atypical, from the figure as displayed.
     fn judge(x: Self::Figure, limits: &Self::Limits<'_>) -> Result<Judgement, Self::Refusal>;
+    /// [`Arithmetic::judge`] and [`Arithmetic::settle`] of one figure at once (a result holds
+    /// each indicator's avance and its band).
+    fn judge_settle(x: Self::Figure, limits: &Self::Limits<'_>) -> Result<(Judgement, Decimal), Self::Refusal> {
+        Ok((Self::judge(x, limits)?, Self::settle(x)?))
+    }
 }
 
 /// The reference arithmetic: `rust_decimal`'s 96-bit decimals.
@@ -193,6 +198,7 @@ impl Fixed {
     }
 
     /// `num / den × 100` in units, `den` non-zero.
+    #[inline]
     fn quotient(num: i128, den: i128) -> Result<Fixed, Unsettled> {
         if den == 0 {
             return Err(Unsettled::OutOfRange);
@@ -232,6 +238,7 @@ impl Fixed {
 
     /// Whether every point of `[lo − 1, hi + 1]` rounds alike at every precision up to 8 decimals:
     /// the interval holds no rounding boundary.
+    #[inline]
     fn is_settled(self) -> bool {
         if self.is_exact() {
             return true;
@@ -257,6 +264,7 @@ impl Fixed {
     }
 
     /// The point the results hold: the one nearest zero.
+    #[inline]
     fn point(self) -> Result<i128, Unsettled> {
         if !self.is_settled() {
             return Err(Unsettled::Close);
@@ -341,12 +349,21 @@ pub struct Thresholds {
     atypical: Reach,
 }
 
+impl Thresholds {
+    /// The judgement of a figure's point.
+    #[inline]
+    fn judge(&self, p: i128) -> Judgement {
+        Judgement { band: self.bands.classify_by(|reach| reach.by(p)), atypical: self.atypical.by(p) }
+    }
+}
+
 impl Arithmetic for Fixed {
     /// A mantissa on the indicator's scale: the scale cancels out of every quotient.
     type Value = i128;
     type Figure = Fixed;
     type Refusal = Unsettled;
 
+    #[inline]
     fn percent(num: i128, den: i128) -> Result<Fixed, Unsettled> {
         // (n · 10^-s) / (d · 10^-s) · 100 · 10^18 units.
         Fixed::quotient(num, den)
@@ -376,6 +393,7 @@ impl Arithmetic for Fixed {
         }
     }
 
+    #[inline]
     fn mean(xs: impl Iterator<Item = Fixed>) -> Result<Option<Fixed>, Unsettled> {
         let (mut lo, mut hi, mut n) = (0i128, 0i128, 0i128);
         for x in xs {
@@ -398,6 +416,7 @@ impl Arithmetic for Fixed {
         Ok(Some(Fixed { lo: lo.div_euclid(n), hi: -(-hi).div_euclid(n) }))
     }
 
+    #[inline]
     fn settle(x: Fixed) -> Result<Decimal, Unsettled> {
         Decimal::try_from_i128_with_scale(x.point()?, SCALE).map_err(|_| Unsettled::OutOfRange)
     }
@@ -438,9 +457,15 @@ impl Arithmetic for Fixed {
             atypical: count(profile.atypical_above, Decimal::floor, 1)?,
         })
     }
+    #[inline]
     fn judge(x: Fixed, t: &Thresholds) -> Result<Judgement, Unsettled> {
+        Ok(t.judge(x.point()?))
+    }
+    #[inline]
+    fn judge_settle(x: Fixed, t: &Thresholds) -> Result<(Judgement, Decimal), Unsettled> {
+        // One settling check for both.
         let p = x.point()?;
-        Ok(Judgement { band: t.bands.classify_by(|reach| reach.by(p)), atypical: t.atypical.by(p) })
+        Ok((t.judge(p), Decimal::try_from_i128_with_scale(p, SCALE).map_err(|_| Unsettled::OutOfRange)?))
     }
 }
 

@@ -4,10 +4,10 @@
 //! profile, one indicator at a time and whole policies with their means, caps and alerts.
 
 use avance_core::Decimal;
-use avance_core::alert::AlertDetail;
+use avance_core::alert::{AlertDetail, AlertKind};
 use avance_core::avance::{Evaluation, SeriesFacts, Tipo2, evaluate_decimal, evaluate_fixed};
 use avance_core::code::Code;
-use avance_core::compute::{PolicyResult, Prepared};
+use avance_core::compute::{IndicatorResult, PolicyResult, Prepared};
 use avance_core::exact::Unsettled;
 use avance_core::model::{
     Aggregation, Baseline, Direction, Element, Entity, Indicator, Objective, Policy, PolicyMeta, PolicyParts,
@@ -259,16 +259,47 @@ fn policy(rng: &mut Lcg, number: usize, profile: &RuleProfile, tame: bool) -> Po
     Policy::new(parts).expect("a consistent policy")
 }
 
+/// An indicator's figures as a result holds them, Tipo 1 and 2 at every precision.
+fn shown_figures(r: &IndicatorResult<'_>) -> String {
+    let at_every = |x: Decimal| (0..=8).map(|d| round_display(x, d).normalize().to_string()).collect::<Vec<_>>();
+    let tipo2 = match r.tipo2 {
+        Tipo2::Value(v) => Some(at_every(v)),
+        _ => None,
+    };
+    format!(
+        "{} {:?} atypical={} {:?} {:?} {:?} capped={} tipo2={tipo2:?} {}",
+        r.code,
+        r.band,
+        r.atypical,
+        r.direction,
+        r.tipo1.map(at_every),
+        r.formula,
+        r.capped,
+        r.tipo2 == Tipo2::Nd
+    )
+}
+
+/// An indicator's whole evaluation agrees with its figures in the result: the same Tipo 1 and 2,
+/// formula, cap and direction, and the same band for its avance.
+fn agrees(r: &IndicatorResult<'_>, e: &Evaluation, profile: &RuleProfile) {
+    assert_eq!(
+        (e.avance, e.tipo2, e.formula, e.capped, e.direction),
+        (r.tipo1, r.tipo2, r.formula, r.capped, r.direction),
+        "{}",
+        r.code
+    );
+    assert_eq!(profile.band(e.avance.ok()), r.band, "{}", r.code);
+}
+
 /// Everything of a policy's result that shows, figures rounded at the profile's decimals.
-fn view(r: &PolicyResult) -> Vec<String> {
+fn view(policy: &Policy, r: &PolicyResult) -> Vec<String> {
     let d = r.profile.decimals;
     let fig = |x: Option<Decimal>| x.map(|x| round_display(x, d).normalize().to_string());
-    let mut out: Vec<String> =
-        r.indicators.iter().map(|i| format!("{} {:?} {}", i.code, i.band, shown(&i.evaluation))).collect();
+    let mut out: Vec<String> = r.indicators().map(|i| shown_figures(&i)).collect();
     out.extend(r.objectives.iter().map(|o| format!("{} {:?} {:?}", o.code, fig(o.avance), o.band)));
     out.extend(r.services.iter().map(|s| format!("{} {:?} {:?}", s.code, fig(s.avance), s.band)));
     out.push(format!("index {:?} {:?} {:?}", fig(r.index), r.index_band, r.counts));
-    out.extend(r.alerts.iter().map(|a| {
+    out.extend(r.alerts(policy).iter().map(|a| {
         let detail = match &a.detail {
             AlertDetail::Avance(x) => format!("avance {:?}", fig(Some(*x))),
             other => format!("{other:?}"),
@@ -294,17 +325,37 @@ fn whole_policies_give_the_same_figures_means_and_alerts_in_both_arithmetics() {
             match prepared.compute_fixed(year) {
                 Ok(integer) => {
                     fixed += 1;
-                    assert_eq!(view(&integer), view(&decimal), "policy {number}, {year}, {}: {policy:?}", profile.id());
+                    assert_eq!(
+                        view(&policy, &integer),
+                        view(&policy, &decimal),
+                        "policy {number}, {year}, {}: {policy:?}",
+                        profile.id()
+                    );
                 }
                 Err(Unsettled::Close) => close += 1,
                 Err(Unsettled::OutOfRange) => range += 1,
             }
-            assert_eq!(view(&prepared.compute(year)), view(&decimal));
+            let full = prepared.compute(year);
+            assert_eq!(view(&policy, &full), view(&policy, &decimal));
             // What a portfolio keeps of each policy, computed without the rest: the very figures
             // (unrounded too, so by the same arithmetic).
-            let full = prepared.compute(year);
             assert_eq!(prepared.summary(year), full.summary(), "policy {number}, {year}");
-            for a in &full.alerts {
+            // The alerts listed from the compact result: as many as it counted, each indicator's
+            // data-quality alerts those of its whole evaluation, worked out again.
+            let alerts = full.alerts(&policy);
+            assert_eq!(alerts.len(), full.alert_count(), "policy {number}, {year}");
+            for r in full.indicators() {
+                let e = full.evaluation(&policy, r.code).expect("an indicator of the policy");
+                agrees(&r, &e, profile);
+                let quality: Vec<_> = alerts
+                    .iter()
+                    .filter(|a| a.code == *r.code && a.kind == AlertKind::CalidadDatos)
+                    .map(|a| &a.detail)
+                    .collect();
+                let expected: Vec<_> = e.quality.iter().cloned().map(AlertDetail::Quality).collect();
+                assert_eq!(quality, expected.iter().collect::<Vec<_>>(), "{}", r.code);
+            }
+            for a in &alerts {
                 alert_kinds.insert(format!("{:?} {:?}", a.level, a.kind));
             }
         }

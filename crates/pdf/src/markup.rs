@@ -141,7 +141,7 @@ pub fn report(policy: &Policy, result: &PolicyResult, lang: Lang, data_hash: &st
             }
             let _ = writeln!(o, ", {},", band_cell(&shown(r.avance()), r.band));
         };
-        for code in &obj.indicators {
+        for code in result.codes_at(&obj.indicators) {
             indicator(&mut o, code);
         }
         for ln in policy.lineamientos().iter().filter(|l| l.code.parent().as_ref() == Some(&obj.code)) {
@@ -247,7 +247,7 @@ pub fn report(policy: &Policy, result: &PolicyResult, lang: Lang, data_hash: &st
         "#pagebreak(weak: true)\n#text(size: 10pt, weight: \"bold\", {})\n",
         s(lang.pick("ALERTAS IDENTIFICADAS", "ALERTS IDENTIFIED"))
     );
-    for p in narrative::paragraphs(result, lang) {
+    for p in narrative::paragraphs(policy, result, lang) {
         let head = p.objective.map_or_else(|| lang.pick("Síntesis:", "Synthesis:").to_string(), |c| format!("{c}:"));
         let _ = writeln!(o, "#text(weight: \"bold\", {}) #{}\n", s(&head), s(&p.text));
     }

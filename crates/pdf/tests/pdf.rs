@@ -90,7 +90,7 @@ fn round_trip(policy: &Policy, year: u16) {
     };
     let again = compute(&imported.policy, y);
     let shown = |r: &avance_core::compute::PolicyResult| {
-        r.indicators.iter().map(|i| (i.code.to_string(), i.avance())).collect::<Vec<_>>()
+        r.indicators().map(|i| (i.code.to_string(), i.avance())).collect::<Vec<_>>()
     };
     assert_eq!(shown(&again), shown(&result));
     assert_eq!(again.counts, result.counts);

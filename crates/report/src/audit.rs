@@ -77,9 +77,9 @@ fn explanation(e: &Explanation, lang: Lang) -> String {
 }
 
 /// The indicators behind a service alert the rules find.
-fn behind(result: &PolicyResult, service: &Code, kind: AlertKind) -> Vec<String> {
+fn behind(policy: &Policy, result: &PolicyResult, service: &Code, kind: AlertKind) -> Vec<String> {
     result
-        .alerts
+        .alerts(policy)
         .iter()
         .find(|a| a.level == AlertLevel::Service && &a.code == service && a.kind == kind)
         .map(|a| a.indicators.iter().map(Code::to_string).collect())
@@ -233,7 +233,7 @@ pub fn sentence(f: &Finding, policy: &Policy, result: &PolicyResult, lang: Lang)
         Finding::WrongHeading { service, published, computed, .. } => {
             let found: Vec<String> = computed
                 .iter()
-                .map(|k| format!("{} ({})", kind_label(*k, lang), behind(result, service, *k).join(", ")))
+                .map(|k| format!("{} ({})", kind_label(*k, lang), behind(policy, result, service, *k).join(", ")))
                 .collect();
             if es {
                 format!(

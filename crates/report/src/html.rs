@@ -274,7 +274,7 @@ pub fn render_body(policy: &Policy, result: &PolicyResult, lang: Lang, data_hash
         .map(|o| {
             let name =
                 policy.objectives().iter().find(|x| x.code == o.code).map(|x| x.name.clone()).unwrap_or_default();
-            let mut rows: Vec<Row> = o.indicators.iter().filter_map(&indicator_row).collect();
+            let mut rows: Vec<Row> = result.codes_at(&o.indicators).iter().filter_map(&indicator_row).collect();
             for ln in policy.lineamientos().iter().filter(|l| l.code.parent().as_ref() == Some(&o.code)) {
                 rows.push(Row { kind: "ln", code: ln.code.to_string(), name: ln.name.clone(), ..empty_row() });
                 for ss in policy.services().iter().filter(|s| s.code.parent().as_ref() == Some(&ln.code)) {
@@ -294,7 +294,7 @@ pub fn render_body(policy: &Policy, result: &PolicyResult, lang: Lang, data_hash
         })
         .collect();
     let count_rows = count_rows(&result.counts, lang);
-    let paragraphs = narrative::paragraphs(result, lang)
+    let paragraphs = narrative::paragraphs(policy, result, lang)
         .into_iter()
         .map(|p| {
             let head =

@@ -108,17 +108,15 @@ pub fn compute(policy: &Policy, result: &PolicyResult, lang: Lang) -> Value {
                 "name": name,
                 "avance": figure(o.avance, d),
                 "band": o.band.id(),
-                "indicators": o.indicators.iter().map(|c| c.as_str()).collect::<Vec<_>>(),
+                "indicators": result.codes_at(&o.indicators).iter().map(|c| c.as_str()).collect::<Vec<_>>(),
             })
         })
         .collect();
     let indicators: Vec<Value> = result
-        .indicators
-        .iter()
+        .indicators()
         .map(|r| {
-            let ev = &r.evaluation;
-            let ind = policy.indicator(&r.code);
-            let (sentido, inferred) = match ev.direction {
+            let ind = policy.indicator(r.code);
+            let (sentido, inferred) = match r.direction {
                 Resolved::Trend { sense: Sense::Ascendente, inferred, .. } => ("ascendente", inferred),
                 Resolved::Trend { sense: Sense::Descendente, inferred, .. } => ("descendente", inferred),
                 Resolved::NoDefinido(_) => ("no_definido", false),
@@ -129,22 +127,22 @@ pub fn compute(policy: &Policy, result: &PolicyResult, lang: Lang) -> Value {
                 "parent": r.code.parent().map(|p| p.to_string()),
                 "name": ind.map(|i| i.name.as_str()),
                 "responsible": ind.map(|i| i.responsible.as_str()),
-                "avance": figure(ev.avance.ok(), d),
+                "avance": figure(r.avance(), d),
                 "band": r.band.id(),
-                "avance_tipo2": match ev.tipo2 { Tipo2::Value(v) => figure(Some(v), d), _ => Value::Null },
-                "nd_reason": ev.avance.err().map(|reason| alert_text::nd_reason(reason, result.year, lang)),
+                "avance_tipo2": match r.tipo2 { Tipo2::Value(v) => figure(Some(v), d), _ => Value::Null },
+                "nd_reason": r.tipo1.err().map(|reason| alert_text::nd_reason(reason, result.year, lang)),
                 "target": ind.and_then(|i| i.targets.get(&result.year)).map(|c| c.text()),
                 "actual": ind.and_then(|i| i.actuals.get(&result.year)).map(|c| c.text()),
-                "formula": formula(ev.formula),
-                "capped": ev.capped,
+                "formula": formula(r.formula),
+                "capped": r.capped,
                 "sentido": sentido,
                 "sentido_inferred": inferred,
-                "outlook": outlook_of(&r.code),
+                "outlook": outlook_of(r.code),
             })
         })
         .collect();
     let alerts: Vec<Value> = result
-        .alerts
+        .alerts(policy)
         .iter()
         .map(|a| {
             let mut v = json!({

@@ -1,11 +1,12 @@
 //! "Alertas identificadas": the report's alert text, generated from the computed alerts, one
 //! paragraph per objective and a synthesis. Never hand-written: it always agrees with the tables.
 
-use avance_core::alert::{AlertDetail, AlertKind, AlertLevel};
+use avance_core::alert::{Alert, AlertDetail, AlertKind, AlertLevel};
 use avance_core::band::Band;
 use avance_core::code::Code;
 use avance_core::compute::PolicyResult;
 use avance_core::lang::Lang;
+use avance_core::model::Policy;
 use avance_core::number::format_display;
 
 /// A generated paragraph: the objective it is about (`None` for the synthesis) and its text.
@@ -30,9 +31,8 @@ fn services(codes: &[&Code], lang: Lang, es_one: &str, es_many: &str, en_one: &s
     }
 }
 
-fn service_codes<'a>(result: &'a PolicyResult, objective: Option<&Code>, kind: AlertKind) -> Vec<&'a Code> {
-    result
-        .alerts
+fn service_codes<'a>(alerts: &'a [Alert], objective: Option<&Code>, kind: AlertKind) -> Vec<&'a Code> {
+    alerts
         .iter()
         .filter(|a| a.level == AlertLevel::Service && a.kind == kind)
         .filter(|a| objective.is_none_or(|o| &a.code.objective() == o))
@@ -40,9 +40,9 @@ fn service_codes<'a>(result: &'a PolicyResult, objective: Option<&Code>, kind: A
         .collect()
 }
 
-fn clauses(result: &PolicyResult, objective: Option<&Code>, lang: Lang) -> Vec<String> {
+fn clauses(result: &PolicyResult, alerts: &[Alert], objective: Option<&Code>, lang: Lang) -> Vec<String> {
     let mut out = Vec::new();
-    let low = service_codes(result, objective, AlertKind::BajoAvance);
+    let low = service_codes(alerts, objective, AlertKind::BajoAvance);
     if !low.is_empty() {
         out.push(services(
             &low,
@@ -53,7 +53,7 @@ fn clauses(result: &PolicyResult, objective: Option<&Code>, lang: Lang) -> Vec<S
             "show low-progress alerts",
         ));
     }
-    let nd = service_codes(result, objective, AlertKind::SinInformacion);
+    let nd = service_codes(alerts, objective, AlertKind::SinInformacion);
     if !nd.is_empty() {
         out.push(services(
             &nd,
@@ -64,7 +64,7 @@ fn clauses(result: &PolicyResult, objective: Option<&Code>, lang: Lang) -> Vec<S
             "have indicators without available information",
         ));
     }
-    let high = service_codes(result, objective, AlertKind::AvanceAtipico);
+    let high = service_codes(alerts, objective, AlertKind::AvanceAtipico);
     if !high.is_empty() {
         let threshold = format_display(result.profile.atypical_above, 0);
         let (es, en) = (
@@ -93,8 +93,9 @@ fn sentence(mut clauses: Vec<String>, lang: Lang) -> String {
 }
 
 /// The paragraphs, in the order of the objectives, then the synthesis.
-pub fn paragraphs(result: &PolicyResult, lang: Lang) -> Vec<Paragraph> {
+pub fn paragraphs(policy: &Policy, result: &PolicyResult, lang: Lang) -> Vec<Paragraph> {
     let d = result.profile.decimals;
+    let alerts = result.alerts(policy);
     let mut out = Vec::new();
     for o in &result.objectives {
         let n = o.code.number().trim_start_matches('0');
@@ -119,8 +120,7 @@ pub fn paragraphs(result: &PolicyResult, lang: Lang) -> Vec<Paragraph> {
         let mut text = state;
         // Its objective indicators without an avance, when the objective has one.
         if o.avance.is_some() {
-            let missing: Vec<String> = result
-                .alerts
+            let missing: Vec<String> = alerts
                 .iter()
                 .filter(|a| a.level == AlertLevel::Indicator && a.kind == AlertKind::SinInformacion)
                 .filter(|a| a.code.parent().as_ref() == Some(&o.code))
@@ -151,7 +151,7 @@ pub fn paragraphs(result: &PolicyResult, lang: Lang) -> Vec<Paragraph> {
                 });
             }
         }
-        let s = sentence(clauses(result, Some(&o.code), lang), lang);
+        let s = sentence(clauses(result, &alerts, Some(&o.code), lang), lang);
         if s.is_empty() {
             text.push_str(lang.pick(" Sus servicios no presentan alertas.", " Its services show no alerts."));
         } else {
@@ -190,7 +190,7 @@ pub fn paragraphs(result: &PolicyResult, lang: Lang) -> Vec<Paragraph> {
             (_, Lang::En) => format!("Objectives {} show low progress.", lang.list(&low_objectives)),
         });
     }
-    let s = sentence(clauses(result, None, lang), lang);
+    let s = sentence(clauses(result, &alerts, None, lang), lang);
     if !s.is_empty() {
         text.push(' ');
         text.push_str(lang.pick("En el conjunto de la política, ", "Across the policy, "));

@@ -71,8 +71,8 @@ pub fn compute(policy: &Policy, result: &PolicyResult, lang: Lang) -> String {
     write_counts(&mut o, "  ", &result.counts, lang);
 
     let _ = writeln!(o, "\n{}", lang.pick("Indicadores (Avance Tipo 1)", "Indicators (Avance Tipo 1)"));
-    for r in &result.indicators {
-        let name = policy.indicator(&r.code).map_or("", |i| i.name.as_str());
+    for r in result.indicators() {
+        let name = policy.indicator(r.code).map_or("", |i| i.name.as_str());
         let _ = writeln!(
             o,
             "  {:<16} {:>8}  {:<12} {}",
@@ -83,14 +83,15 @@ pub fn compute(policy: &Policy, result: &PolicyResult, lang: Lang) -> String {
         );
     }
 
-    let shown: Vec<_> = result.alerts.iter().filter(|a| a.level != AlertLevel::Indicator).collect();
+    let alerts = result.alerts(policy);
+    let shown: Vec<_> = alerts.iter().filter(|a| a.level != AlertLevel::Indicator).collect();
     let _ = writeln!(
         o,
         "\n{} ({} {}, {} {})",
         lang.pick("Alertas", "Alerts"),
         shown.len(),
         lang.pick("de objetivo y servicio", "for objectives and services"),
-        result.alerts.len() - shown.len(),
+        alerts.len() - shown.len(),
         lang.pick("de indicador: ver --format json", "for indicators: see --format json"),
     );
     for a in shown {

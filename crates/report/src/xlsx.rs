@@ -184,8 +184,8 @@ pub fn render(policy: &Policy, result: &PolicyResult, lang: Lang) -> Result<Vec<
             ws.write_string_with_format(0, j as u16, h, &head)?;
         }
         let mut r = 0u32;
-        for res in result.indicators.iter().filter(|x| x.code.kind() == kind) {
-            let Some(ind) = policy.indicator(&res.code) else { continue };
+        for res in result.indicators().filter(|x| x.code.kind() == kind) {
+            let Some(ind) = policy.indicator(res.code) else { continue };
             r += 1;
             let (sentido, agg) = match ind.direction {
                 Direction::Trend { sense, aggregation } => (sense.map_or("", |s| s.id()), aggregation.id()),

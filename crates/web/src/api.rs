@@ -489,7 +489,7 @@ async fn indicator(
             band: p.band.id(),
         })
         .collect();
-    let tipo2 = match r.evaluation.tipo2 {
+    let tipo2 = match view.result.tipo2 {
         avance_core::avance::Tipo2::Value(x) => avance_core::number::format_display(x, d),
         avance_core::avance::Tipo2::Nd => "ND".into(),
         avance_core::avance::Tipo2::NotApplicable => "no aplica".into(),
@@ -508,7 +508,7 @@ async fn indicator(
         avance_tipo2: tipo2,
         band: r.band.id(),
         years,
-        how: avance_report::explain::avance_steps(&r.evaluation, profile, year, c.lang)
+        how: avance_report::explain::avance_steps(&view.evaluation, profile, year, c.lang)
             .into_iter()
             .map(|(k, v)| (k.to_string(), v))
             .collect(),

@@ -639,7 +639,7 @@ pub(crate) async fn indicator_page(
             current: p.year == year,
         })
         .collect();
-    let e = &r.evaluation;
+    let e = &view.evaluation;
     let tipo2 = match e.tipo2 {
         Tipo2::Value(x) => format_display(x, d),
         Tipo2::Nd => "ND".to_string(),
