@@ -11,6 +11,11 @@ use avance_core::model::{Policy, Year, YearRange};
 use avance_import::synthetic;
 use rust_decimal::{Decimal, RoundingStrategy};
 
+/// The allocator the `avance` binary uses (crates/cli/src/main.rs): what a user's computation
+/// runs on.
+#[global_allocator]
+static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
 fn main() {
     divan::main();
 }
