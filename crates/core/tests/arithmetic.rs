@@ -132,14 +132,20 @@ fn indicator(rng: &mut Lcg, code: &str, years: &[u16], decimals: u32, tame: bool
     }
 }
 
+/// A figure rounded at every precision up to 8.
+fn at_every(x: Decimal) -> Vec<String> {
+    (0..=8).map(|d| round_display(x, d).normalize().to_string()).collect()
+}
+
+/// Tipo 2 rounded at every precision up to 8, if it has a value.
+fn tipo2_at_every(t: Tipo2) -> Option<Vec<String>> {
+    t.value().map(at_every)
+}
+
 /// Everything of an evaluation that shows: the figures rounded at every precision up to 8.
 fn shown(e: &Evaluation) -> String {
-    let at_every = |x: Decimal| (0..=8).map(|d| round_display(x, d).normalize().to_string()).collect::<Vec<_>>();
     let avance = e.avance.map(at_every);
-    let tipo2 = match e.tipo2 {
-        Tipo2::Value(v) => Some(at_every(v)),
-        _ => None,
-    };
+    let tipo2 = tipo2_at_every(e.tipo2);
     format!(
         "{:?} {:?} {:?} {:?} {avance:?} {:?} capped={} tipo2={tipo2:?} {:?} {:?}",
         e.direction,
@@ -261,11 +267,7 @@ fn policy(rng: &mut Lcg, number: usize, profile: &RuleProfile, tame: bool) -> Po
 
 /// An indicator's figures as a result holds them, Tipo 1 and 2 at every precision.
 fn shown_figures(r: &IndicatorResult<'_>) -> String {
-    let at_every = |x: Decimal| (0..=8).map(|d| round_display(x, d).normalize().to_string()).collect::<Vec<_>>();
-    let tipo2 = match r.tipo2 {
-        Tipo2::Value(v) => Some(at_every(v)),
-        _ => None,
-    };
+    let tipo2 = tipo2_at_every(r.tipo2);
     format!(
         "{} {:?} atypical={} {:?} {:?} {:?} capped={} tipo2={tipo2:?} {}",
         r.code,
