@@ -274,6 +274,8 @@ mod tests {
         assert_eq!(code("ISS.999.999.999.999").parent().map(|p| p.to_string()), Some("SS.999.999.999".into()));
         assert_eq!(code("ISS.999.999.999.999").parts(), &[999, 999, 999, 999]);
         assert!("ISS.9999.999.999.999".parse::<Code>().is_err());
+        // What docs/performance.md says a code costs.
+        assert_eq!(std::mem::size_of::<Code>(), 30);
     }
 
     #[test]

@@ -652,3 +652,14 @@ fn indicator_alerts(
     }
     out.extend(quality.into_iter().map(|q| alert(AlertKind::CalidadDatos, AlertDetail::Quality(q))));
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn an_indicator_year_is_a_few_numbers_and_flags() {
+        // What docs/performance.md says a result keeps per indicator-year: no heap, 48 bytes.
+        assert_eq!(std::mem::size_of::<IndicatorFigures>(), 48);
+    }
+}
