@@ -38,22 +38,28 @@ pub fn of_policies(
 }
 
 /// The figures of the portfolio in a directory of datasets (a folder per policy, what `avance
-/// generate --out` writes) for `year`: each policy read, summed up and let go on every core, so
-/// that memory holds a few policies at a time. Without a year, the last year of any policy is
-/// only known once all are read, so they are read first and then computed. `Ok(None)` when there
-/// is no policy and no year; every problem of every file otherwise.
+/// generate --out` writes) for `year`, by default the last year of any policy (found first from
+/// each file's years alone): each policy read, summed up and let go on every core, so that memory
+/// holds a few policies at a time. `Ok(None)` when there is no policy and no year; every problem
+/// of every file otherwise.
 pub fn of_datasets(
     dir: &std::path::Path,
     year: Option<Year>,
     method: Option<ProgressMethod>,
 ) -> Result<Option<PortfolioFigures>, Vec<avance_import::issue::Issue>> {
-    use avance_import::dataset::{read_portfolio, read_portfolio_with};
+    use avance_import::dataset::{last_year_of_portfolio, read_portfolio, read_portfolio_with};
+    let year = match year {
+        Some(year) => Some(year),
+        None => last_year_of_portfolio(dir)?,
+    };
     match year {
         Some(year) => {
             let adjust = with_method(method);
             let policies = read_portfolio_with(dir, |p| figures(&p, year, adjust))?;
             Ok(Some(PortfolioFigures { year, policies }))
         }
+        // No file tells its years: the full read reports why (or, for files that read after
+        // all, computes them as they are).
         None => {
             let policies = read_portfolio(dir)?;
             let figures = of_policies(&policies, None, method);

@@ -289,6 +289,32 @@ mod feature {
         at("\n  Todas las políticas  58.9% en camino o alcanzada  (meta ya alcanzada 37 · en camino 6 · ");
     }
 
+    /// `compute --all DIR` without `--year`: the last year of any policy (2030, EJ2030's; PNDI's
+    /// ends in 2024), found from each file's years before the policies are read one by one, the
+    /// same figures as with that year given; a broken file is still named.
+    #[test]
+    fn portfolio_without_a_year_is_computed_for_the_last_one() {
+        let without = avance(&["compute", "--all", "examples", "--format", "json"]);
+        assert!(without.status.success(), "{}", stderr(&without));
+        let with = avance(&["compute", "--all", "examples", "--year", "2030", "--format", "json"]);
+        assert_eq!(stdout(&without), stdout(&with));
+        let v: serde_json::Value = serde_json::from_slice(&without.stdout).expect("JSON");
+        assert_eq!(v["year"], 2030);
+
+        let dir = tempfile::tempdir().expect("tempdir");
+        for (name, text) in [
+            ("a", std::fs::read_to_string(root().join("examples/sintetica-2030/dataset.json")).expect("example")),
+            ("b", "{\"format\": \"avance-dataset/1\", \"policy\": {\"years\": {\"last\": 2031}".to_string()),
+        ] {
+            std::fs::create_dir(dir.path().join(name)).expect("folder");
+            std::fs::write(dir.path().join(name).join("dataset.json"), text).expect("write");
+        }
+        let broken = avance(&["compute", "--all", dir.path().to_str().expect("utf-8")]);
+        assert_eq!(broken.status.code(), Some(2));
+        let file = dir.path().join("b").join("dataset.json");
+        assert!(stderr(&broken).contains(&file.display().to_string()), "{}", stderr(&broken));
+    }
+
     #[test]
     fn compute_table_is_a_readable_spanish_summary() {
         let out = avance(&["compute", "examples/pndi-2024"]);

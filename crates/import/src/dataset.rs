@@ -69,6 +69,33 @@ pub fn read_portfolio_with<T: Send>(dir: &Path, each: impl Fn(Policy) -> T + Syn
     if issues.is_empty() { Ok(kept) } else { Err(issues) }
 }
 
+/// The last year of any policy in a directory of datasets (what [`read_portfolio`] reads), from
+/// each file's `policy.years.last` alone: the rest of each document is only skimmed, nothing of it
+/// kept. What a portfolio is computed for when no year is given, found without holding every
+/// policy in memory. `None` when no file tells a valid year; a file's problems are for the full
+/// read to report.
+pub fn last_year_of_portfolio(dir: &Path) -> Result<Option<Year>, Vec<Issue>> {
+    #[derive(serde::Deserialize)]
+    struct Head {
+        policy: HeadPolicy,
+    }
+    #[derive(serde::Deserialize)]
+    struct HeadPolicy {
+        years: HeadYears,
+    }
+    #[derive(serde::Deserialize)]
+    struct HeadYears {
+        last: u16,
+    }
+    let folders = crate::walk::folders_holding(dir, FILE_NAME, IssueKind::NoDatasets)?;
+    let lasts = crate::walk::in_parallel(&folders, |folder| {
+        let text = fs::read_to_string(dataset_file(folder)).ok()?;
+        let head: Head = serde_json::from_str(&text).ok()?;
+        Year::new(head.policy.years.last).ok()
+    });
+    Ok(lasts.into_iter().flatten().max())
+}
+
 /// Parses a dataset's text; `file` only names it in issues.
 pub fn parse(file: &Path, text: &str) -> Result<Policy, Vec<Issue>> {
     parse_value(file, &crate::walk::json(file, text)?)

@@ -229,3 +229,31 @@ fn arbitrary_mutations_never_panic() {
         }
     }
 }
+
+/// The year a portfolio of files is computed for when none is given: the last of any policy, read
+/// from each file's years alone; a file that does not tell it is left to the full read.
+#[test]
+fn a_portfolio_s_last_year_is_read_from_each_file_s_years() {
+    let examples = Path::new(env!("CARGO_MANIFEST_DIR")).join("../../examples");
+    let last = dataset::last_year_of_portfolio(&examples).expect("examples");
+    assert_eq!(last.map(|y| y.get()), Some(2030));
+
+    let dir = tempfile::tempdir().expect("tempdir");
+    let write = |name: &str, text: &str| {
+        std::fs::create_dir(dir.path().join(name)).expect("folder");
+        std::fs::write(dir.path().join(name).join("dataset.json"), text).expect("write");
+    };
+    write("a", &serde_json::to_string(&example()).expect("json"));
+    // Truncated after its years; a year out of range; not JSON.
+    write("b", r#"{"policy": {"years": {"first": 2021, "last": 2031}"#);
+    write("c", r#"{"policy": {"years": {"first": 2021, "last": 60000}}}"#);
+    write("d", "\u{feff}<html>");
+    assert_eq!(dataset::last_year_of_portfolio(dir.path()).expect("a folder").map(|y| y.get()), Some(2024));
+    write("e", r#"{"format": "x", "policy": {"name": 1, "years": {"last": 2027}}, "indicators": "?"}"#);
+    assert_eq!(dataset::last_year_of_portfolio(dir.path()).expect("a folder").map(|y| y.get()), Some(2027));
+
+    let empty = tempfile::tempdir().expect("tempdir");
+    let issues = dataset::last_year_of_portfolio(empty.path()).expect_err("no datasets");
+    assert_eq!(issues.len(), 1);
+    assert!(issues[0].render(Lang::Es).contains(&empty.path().display().to_string()), "{}", issues[0].render(Lang::Es));
+}
