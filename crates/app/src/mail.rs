@@ -269,6 +269,8 @@ pub struct Profile {
     pub email: String,
     /// `es` or `en`.
     pub lang: String,
+    /// The daily digest of new submissions: a planning office's choice; for anyone else it stays
+    /// as it was.
     pub digest: bool,
 }
 
@@ -612,12 +614,13 @@ impl App {
         let user = actor.user.as_ref().ok_or(AppError::Unauthenticated)?;
         let email = check_email(&p.email)?;
         let lang: Lang = p.lang.trim().parse().map_err(|()| AppError::invalid(Field::Lang, Problem::LangUnknown))?;
+        let digest = if user.role == Role::Planning { p.digest } else { user.digest };
         let at = self.now();
         let detail = format!(
             "correo {}; idioma {}; resumen diario {}",
             email.as_deref().unwrap_or("(ninguno)"),
             lang.id(),
-            if p.digest { "sí" } else { "no" }
+            if digest { "sí" } else { "no" }
         );
         let unit = if user.role == Role::Unit { user.scope.as_deref() } else { None };
         let entry = NewAudit {
@@ -625,7 +628,13 @@ impl App {
             unit,
             ..NewAudit::new(&at, &user.username, avance_core::access::Event::SetProfile)
         };
-        self.store.set_profile(&user.username, email.as_deref(), lang, p.digest, &entry).await?;
+        self.store.set_profile(&user.username, email.as_deref(), lang, digest, &entry).await?;
+        self.me(actor).await
+    }
+
+    /// The caller's own account as stored now (its e-mail settings included).
+    pub async fn me(&self, actor: &Actor) -> Result<User, AppError> {
+        let user = actor.user.as_ref().ok_or(AppError::Unauthenticated)?;
         self.store.user_by_name(&user.username).await?.ok_or(AppError::NotFound(Missing::User(user.username.clone())))
     }
 }

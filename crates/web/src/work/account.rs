@@ -272,12 +272,8 @@ pub struct MailForm {
 
 /// Changes the user's own e-mail address, language of e-mails and digest choice.
 pub async fn set_mail(State(state): State<AppState>, v: Viewer, Form(f): Form<MailForm>) -> Response {
-    let digest = match v.user() {
-        Some(u) if u.role == avance_core::access::Role::Planning => f.resumen.is_some(),
-        Some(u) => u.digest,
-        None => false,
-    };
-    let profile = avance_app::mail::Profile { email: f.correo.clone(), lang: f.idioma.clone(), digest };
+    let profile =
+        avance_app::mail::Profile { email: f.correo.clone(), lang: f.idioma.clone(), digest: f.resumen.is_some() };
     match state.app.set_profile(&v.actor, &profile).await {
         Ok(_) => crate::view::see_other("/cuenta?hecho=correo#correo"),
         Err(e @ AppError::Invalid { .. }) => {
