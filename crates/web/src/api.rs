@@ -17,7 +17,7 @@ use axum::extract::{FromRequestParts, Path, Query, State};
 use axum::http::request::Parts;
 use axum::http::{StatusCode, header};
 use axum::response::{IntoResponse, Response};
-use axum::routing::{get, post};
+use axum::routing::{get, post, put};
 use axum::{Json, Router};
 use serde::{Deserialize, Serialize};
 use serde_json::{Value, json};
@@ -45,6 +45,8 @@ pub fn routes() -> Router<AppState> {
         .route("/api/v1/pei/{entity}/values", post(pei_values))
         .route("/api/v1/poi/{entity}/{year}/publications", get(poi_publications).post(poi_publish))
         .route("/api/v1/pei/{entity}/publications", get(pei_publications).post(pei_publish))
+        .route("/api/v1/me", get(me))
+        .route("/api/v1/me/mail", put(set_mail))
 }
 
 #[derive(OpenApi)]
@@ -54,8 +56,8 @@ pub fn routes() -> Router<AppState> {
         version = "1",
         description = "Seguimiento de políticas nacionales (método CEPLAN): cifras, indicadores y reporte de valores. Lectura pública; escritura con token de usuario (Authorization: Bearer)."
     ),
-    paths(policies, policy, indicator, submit, submit_many, reporting, submissions, approve, return_, poi_list, poi_figures, poi_execution, poi_publications, poi_publish, pei_list, pei_figures, pei_values, pei_publications, pei_publish),
-    components(schemas(Publication, NewPoiPublication, NewPeiPublication, PeiLine, NewPeiValues, PeiValue, RecordedPeiValues, PoiLine, PoiPeriod, NewExecution, ExecutionValue, RecordedExecution, ReportingView, UnitReporting, IndicatorReporting, PolicyLine, Counts, IndicatorDetail, OutlookView, YearFigures, NewActual, YearInput, NewActuals, BulkValue, Created, CreatedItem, SubmissionView, ReturnBody, ApiError, ErrorBody, ItemError)),
+    paths(policies, policy, indicator, submit, submit_many, reporting, submissions, approve, return_, poi_list, poi_figures, poi_execution, poi_publications, poi_publish, pei_list, pei_figures, pei_values, pei_publications, pei_publish, me, set_mail),
+    components(schemas(Me, MailSettings, Publication, NewPoiPublication, NewPeiPublication, PeiLine, NewPeiValues, PeiValue, RecordedPeiValues, PoiLine, PoiPeriod, NewExecution, ExecutionValue, RecordedExecution, ReportingView, UnitReporting, IndicatorReporting, PolicyLine, Counts, IndicatorDetail, OutlookView, YearFigures, NewActual, YearInput, NewActuals, BulkValue, Created, CreatedItem, SubmissionView, ReturnBody, ApiError, ErrorBody, ItemError)),
     modifiers(&BearerAuth)
 )]
 struct ApiDoc;
@@ -1392,4 +1394,86 @@ async fn pei_publish(
     let body = write_body!(c, body);
     let s = state.app.publish_pei(&c.actor, &entity, body.first_year, body.year).await.or_api(&c)?;
     Ok((axum::http::StatusCode::CREATED, Json(Publication::from(s))).into_response())
+}
+
+/// The caller's account: who it is and where its e-mail goes.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct Me {
+    username: String,
+    display_name: String,
+    /// `admin`, `planning` or `unit`.
+    role: &'static str,
+    /// The ministry (a planning office) or the unit (a responsible unit) it works for.
+    scope: Option<String>,
+    /// Where its reminders and notices go; null: it receives none.
+    email: Option<String>,
+    /// The language of its e-mails: `es` or `en`.
+    lang: &'static str,
+    /// Whether it receives the daily digest of new submissions (a planning office's choice).
+    digest: bool,
+}
+
+impl From<&avance_app::store::User> for Me {
+    fn from(u: &avance_app::store::User) -> Me {
+        Me {
+            username: u.username.clone(),
+            display_name: u.display_name.clone(),
+            role: u.role.id(),
+            scope: u.scope.clone(),
+            email: u.email.clone(),
+            lang: u.lang.id(),
+            digest: u.digest,
+        }
+    }
+}
+
+/// The caller's e-mail settings, as the account page sets them.
+#[derive(Debug, Deserialize, ToSchema)]
+pub struct MailSettings {
+    /// Where its e-mail goes; empty or null: it receives none.
+    #[serde(default)]
+    email: Option<String>,
+    /// The language of its e-mails: `es` or `en`.
+    lang: String,
+    /// The daily digest of new submissions: kept for a planning office; anyone else's stays as it
+    /// was.
+    #[serde(default)]
+    digest: bool,
+}
+
+/// The caller's own account (`Authorization: Bearer`): who it is and its e-mail settings.
+#[utoipa::path(
+    get,
+    path = "/api/v1/me",
+    security(("token" = [])),
+    responses((status = 200, body = Me), (status = 401, description = "No valid token.", body = ApiError))
+)]
+async fn me(State(state): State<AppState>, c: Caller) -> Answer {
+    let user = state.app.me(&c.actor).await.or_api(&c)?;
+    Ok(Json(Me::from(&user)).into_response())
+}
+
+/// Sets the caller's e-mail settings: the address its reminders and notices go to, their
+/// language and (a planning office) the daily digest; the account as it is then.
+#[utoipa::path(
+    put,
+    path = "/api/v1/me/mail",
+    request_body = MailSettings,
+    security(("token" = [])),
+    responses(
+        (status = 200, body = Me),
+        (status = 401, description = "No valid token.", body = ApiError),
+        (status = 422, description = "an address or a language that is not valid (`error.field`)", body = ApiError)
+    )
+)]
+async fn set_mail(
+    State(state): State<AppState>,
+    c: Caller,
+    body: Result<Json<MailSettings>, axum::extract::rejection::JsonRejection>,
+) -> Answer {
+    let body = write_body!(c, body);
+    let profile =
+        avance_app::mail::Profile { email: body.email.unwrap_or_default(), lang: body.lang, digest: body.digest };
+    let user = state.app.set_profile(&c.actor, &profile).await.or_api(&c)?;
+    Ok(Json(Me::from(&user)).into_response())
 }

@@ -1504,3 +1504,70 @@ async fn metrics_when_switched_on() {
         assert!(text.lines().any(|l| l == line), "missing «{line}» in:\n{text}");
     }
 }
+
+/// The caller's own account in the API: who it is and its e-mail settings, read and set with its
+/// token as "Mi cuenta" sets them (the address checked, the digest a planning office's choice).
+#[tokio::test]
+async fn the_api_reads_and_sets_the_caller_s_mail_settings() {
+    let (app, state, _dir) = demo().await;
+    let mut public = Client::new(&app);
+    let anonymous = public.api("GET", "/api/v1/me", None, None).await;
+    assert_eq!(anonymous.status, StatusCode::UNAUTHORIZED);
+    assert_eq!(anonymous.json()["error"]["code"], "unauthorized");
+    let put = public.api("PUT", "/api/v1/me/mail", None, Some(serde_json::json!({"lang": "es"}))).await;
+    assert_eq!(put.status, StatusCode::UNAUTHORIZED);
+
+    let mut dgde = logged(&app, "dgde").await;
+    let t = token(&mut dgde).await;
+    let me = dgde.api("GET", "/api/v1/me", Some(&t), None).await;
+    assert_eq!(me.status, StatusCode::OK, "{}", me.text());
+    assert_eq!(
+        me.json(),
+        serde_json::json!({
+            "username": "dgde", "display_name": "DGDE (demo)", "role": "unit", "scope": "DGDE",
+            "email": "dgde@avance.example", "lang": "es", "digest": true
+        })
+    );
+    // A unit's digest stays as it was, whatever it sends.
+    let body = serde_json::json!({"email": " dgde@produce.gob.pe ", "lang": "en", "digest": false});
+    let set = dgde.api("PUT", "/api/v1/me/mail", Some(&t), Some(body)).await;
+    assert_eq!(set.status, StatusCode::OK, "{}", set.text());
+    let v = set.json();
+    assert_eq!(
+        (v["email"].as_str(), v["lang"].as_str(), v["digest"].as_bool()),
+        (Some("dgde@produce.gob.pe"), Some("en"), Some(true))
+    );
+    assert!(dgde.get("/cuenta").await.text().contains(r#"value="dgde@produce.gob.pe""#));
+    // Refused, naming the field, in the language asked for; nothing changed.
+    let bad =
+        dgde.api("PUT", "/api/v1/me/mail", Some(&t), Some(serde_json::json!({"email": "dgde@", "lang": "es"}))).await;
+    assert_eq!(bad.status, StatusCode::UNPROCESSABLE_ENTITY);
+    let e = bad.json();
+    assert_eq!((e["error"]["code"].as_str(), e["error"]["field"].as_str()), (Some("invalid"), Some("email")));
+    assert!(
+        e["error"]["message"].as_str().unwrap().contains("escriba una dirección como nombre@entidad.gob.pe"),
+        "{e}"
+    );
+    let bad = dgde.api("PUT", "/api/v1/me/mail", Some(&t), Some(serde_json::json!({"lang": "fr"}))).await;
+    assert_eq!((bad.status, bad.json()["error"]["field"].as_str()), (StatusCode::UNPROCESSABLE_ENTITY, Some("lang")));
+    let unreadable = dgde.api("PUT", "/api/v1/me/mail", Some(&t), Some(serde_json::json!({"email": 7}))).await;
+    assert_eq!(unreadable.status, StatusCode::UNPROCESSABLE_ENTITY, "{}", unreadable.text());
+    assert_eq!(dgde.api("GET", "/api/v1/me", Some(&t), None).await.json()["email"], "dgde@produce.gob.pe");
+    // An empty address: no e-mail.
+    let none = dgde.api("PUT", "/api/v1/me/mail", Some(&t), Some(serde_json::json!({"email": "", "lang": "es"}))).await;
+    assert_eq!(none.json()["email"], serde_json::Value::Null);
+
+    // A planning office chooses its digest; the change is in the audit log.
+    let mut opp = logged(&app, "planeamiento").await;
+    let t = token(&mut opp).await;
+    for digest in [true, false, true] {
+        let body = serde_json::json!({"email": "opp@produce.gob.pe", "lang": "es", "digest": digest});
+        let set = opp.api("PUT", "/api/v1/me/mail", Some(&t), Some(body)).await;
+        assert_eq!(set.json()["digest"], digest, "{}", set.text());
+    }
+    let users = state.app.admin_view(&avance_app::Actor::operator("pruebas")).await.unwrap().users;
+    let user = users.iter().find(|u| u.username == "planeamiento").unwrap();
+    assert_eq!((user.email.as_deref(), user.digest), (Some("opp@produce.gob.pe"), true));
+    let log = logged(&app, "admin").await.get("/auditoria").await.text();
+    assert!(log.contains("correo opp@produce.gob.pe; idioma es; resumen diario sí"), "{log}");
+}
