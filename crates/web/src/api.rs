@@ -1441,12 +1441,21 @@ pub struct MailSettings {
     digest: bool,
 }
 
+/// The refusal of a call about the caller's own account.
+#[derive(IntoResponses)]
+#[allow(dead_code)]
+enum NoToken {
+    /// No valid token.
+    #[response(status = 401)]
+    Unauthenticated(ApiError),
+}
+
 /// The caller's own account (`Authorization: Bearer`): who it is and its e-mail settings.
 #[utoipa::path(
     get,
     path = "/api/v1/me",
     security(("token" = [])),
-    responses((status = 200, body = Me), (status = 401, description = "No valid token.", body = ApiError))
+    responses((status = 200, body = Me), NoToken)
 )]
 async fn me(State(state): State<AppState>, c: Caller) -> Answer {
     let user = state.app.me(&c.actor).await.or_api(&c)?;
@@ -1462,7 +1471,7 @@ async fn me(State(state): State<AppState>, c: Caller) -> Answer {
     security(("token" = [])),
     responses(
         (status = 200, body = Me),
-        (status = 401, description = "No valid token.", body = ApiError),
+        NoToken,
         (status = 422, description = "an address or a language that is not valid (`error.field`)", body = ApiError)
     )
 )]
