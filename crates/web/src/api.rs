@@ -621,6 +621,9 @@ enum Refusals {
     NotFound(ApiError),
 }
 
+/// A write's JSON body as axum hands it over: read, or why it could not be.
+type JsonBody<T> = Result<Json<T>, axum::extract::rejection::JsonRejection>;
+
 /// The JSON body of a write (see [`write_body`]), or the answer the handler gives at once.
 macro_rules! write_body {
     ($c:expr, $body:expr) => {
@@ -633,10 +636,7 @@ macro_rules! write_body {
 
 /// The body of a write: someone must be calling (a token), and the JSON must read; the inner
 /// `Err` is the answer to a body that does not.
-fn write_body<T>(
-    c: &Caller,
-    body: Result<Json<T>, axum::extract::rejection::JsonRejection>,
-) -> Result<Result<T, Response>, ApiFail> {
+fn write_body<T>(c: &Caller, body: JsonBody<T>) -> Result<Result<T, Response>, ApiFail> {
     if c.actor.user.is_none() {
         return Err(c.fail(AppError::Unauthenticated));
     }
@@ -668,7 +668,7 @@ async fn submit(
     State(state): State<AppState>,
     c: Caller,
     Path((code, indicator)): Path<(String, String)>,
-    body: Result<Json<NewActual>, axum::extract::rejection::JsonRejection>,
+    body: JsonBody<NewActual>,
 ) -> Answer {
     let body = write_body!(c, body);
     let req = ReportActual {
@@ -728,7 +728,7 @@ async fn submit_many(
     State(state): State<AppState>,
     c: Caller,
     Path(code): Path<String>,
-    body: Result<Json<NewActuals>, axum::extract::rejection::JsonRejection>,
+    body: JsonBody<NewActuals>,
 ) -> Answer {
     let body = write_body!(c, body);
     let year = body.year.text();
@@ -921,12 +921,7 @@ async fn approve(State(state): State<AppState>, c: Caller, Path(id): Path<i64>) 
     security(("token" = [])),
     responses((status = 200, description = "returned"), (status = 403, body = ApiError), (status = 409, body = ApiError), (status = 422, body = ApiError))
 )]
-async fn return_(
-    State(state): State<AppState>,
-    c: Caller,
-    Path(id): Path<i64>,
-    body: Result<Json<ReturnBody>, axum::extract::rejection::JsonRejection>,
-) -> Answer {
+async fn return_(State(state): State<AppState>, c: Caller, Path(id): Path<i64>, body: JsonBody<ReturnBody>) -> Answer {
     let reason = match body {
         Ok(b) => b.0.reason,
         Err(e) => return Ok(bad_body(&e, c.lang)),
@@ -1082,7 +1077,7 @@ async fn poi_execution(
     State(state): State<AppState>,
     c: Caller,
     Path((entity, year)): Path<(String, i32)>,
-    body: Result<Json<NewExecution>, axum::extract::rejection::JsonRejection>,
+    body: JsonBody<NewExecution>,
 ) -> Answer {
     let body = write_body!(c, body);
     let entry = avance_app::poi::MonthEntry {
@@ -1212,7 +1207,7 @@ async fn pei_values(
     State(state): State<AppState>,
     c: Caller,
     Path(entity): Path<String>,
-    body: Result<Json<NewPeiValues>, axum::extract::rejection::JsonRejection>,
+    body: JsonBody<NewPeiValues>,
 ) -> Answer {
     let body = write_body!(c, body);
     let entry = avance_app::pei::PeiEntry {
@@ -1337,7 +1332,7 @@ async fn poi_publish(
     State(state): State<AppState>,
     c: Caller,
     Path((entity, year)): Path<(String, i32)>,
-    body: Result<Json<NewPoiPublication>, axum::extract::rejection::JsonRejection>,
+    body: JsonBody<NewPoiPublication>,
 ) -> Answer {
     let body = write_body!(c, body);
     let months = match (body.first_month, body.last_month) {
@@ -1389,7 +1384,7 @@ async fn pei_publish(
     State(state): State<AppState>,
     c: Caller,
     Path(entity): Path<String>,
-    body: Result<Json<NewPeiPublication>, axum::extract::rejection::JsonRejection>,
+    body: JsonBody<NewPeiPublication>,
 ) -> Answer {
     let body = write_body!(c, body);
     let s = state.app.publish_pei(&c.actor, &entity, body.first_year, body.year).await.or_api(&c)?;
@@ -1441,21 +1436,12 @@ pub struct MailSettings {
     digest: bool,
 }
 
-/// The refusal of a call about the caller's own account.
-#[derive(IntoResponses)]
-#[allow(dead_code)]
-enum NoToken {
-    /// No valid token.
-    #[response(status = 401)]
-    Unauthenticated(ApiError),
-}
-
 /// The caller's own account (`Authorization: Bearer`): who it is and its e-mail settings.
 #[utoipa::path(
     get,
     path = "/api/v1/me",
     security(("token" = [])),
-    responses((status = 200, body = Me), NoToken)
+    responses((status = 200, body = Me), (status = 401, description = "No valid token.", body = ApiError))
 )]
 async fn me(State(state): State<AppState>, c: Caller) -> Answer {
     let user = state.app.me(&c.actor).await.or_api(&c)?;
@@ -1471,15 +1457,11 @@ async fn me(State(state): State<AppState>, c: Caller) -> Answer {
     security(("token" = [])),
     responses(
         (status = 200, body = Me),
-        NoToken,
+        (status = 401, description = "No valid token.", body = ApiError),
         (status = 422, description = "an address or a language that is not valid (`error.field`)", body = ApiError)
     )
 )]
-async fn set_mail(
-    State(state): State<AppState>,
-    c: Caller,
-    body: Result<Json<MailSettings>, axum::extract::rejection::JsonRejection>,
-) -> Answer {
+async fn set_mail(State(state): State<AppState>, c: Caller, body: JsonBody<MailSettings>) -> Answer {
     let body = write_body!(c, body);
     let profile =
         avance_app::mail::Profile { email: body.email.unwrap_or_default(), lang: body.lang, digest: body.digest };
